@@ -1,0 +1,110 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the gateway reads, declared once. Each entry is an env variable, a `--flag` of the same
+ * name (UPSTREAM_BASE_URL ⇔ --upstream-base-url) and a line of `bestofn serve --help`.
+ * parseConfig is pure: callers pass env and argv in.
+ */
+const bool = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
+  .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
+
+export const OPTIONS = {
+  UPSTREAM_BASE_URL: { schema: z.url(), help: 'OpenAI-compatible upstream, e.g. http://127.0.0.1:8000/v1 (required)' },
+  UPSTREAM_API_KEY: { schema: z.string().optional(), help: 'Bearer key sent to the upstream; never logged or echoed' },
+  UPSTREAM_SUPPORTS_N: { schema: bool.default(false), help: 'Upstream honours `n` (vLLM, SGLang, OpenAI): one request with n instead of N requests' },
+  UPSTREAM_CONCURRENCY: { schema: int(1, 4096).default(32), help: 'Max in-flight upstream requests, shared by all client requests' },
+  UPSTREAM_TIMEOUT_MS: { schema: int(1, 3_600_000).default(600_000), help: 'Total time allowed for one upstream request' },
+  HOST: { schema: z.string().min(1).default('127.0.0.1'), help: 'Interface to listen on' },
+  PORT: { schema: int(0, 65535).default(8787), help: 'Port to listen on' },
+  BESTOFN_N: { schema: int(1, 4096).default(4), help: 'Default number of candidates when the client names none' },
+  BESTOFN_MAX_N: { schema: int(1, 4096).default(64), help: 'Largest N a client may ask for; more is a 400' },
+  BESTOFN_SELECT: { schema: z.enum(['argmax', 'weighted_vote', 'majority']).default('argmax'), help: 'Default selection: argmax | weighted_vote | majority' },
+  BESTOFN_AGGREGATE: { schema: z.enum(['last', 'min', 'mean', 'prod']).default('min'), help: 'Default step-reward aggregation: last | min | mean | prod' },
+  BESTOFN_TEMPERATURE: { schema: num(0, 2).default(0.7), help: 'Sampling temperature used when the client sends 0 or none' },
+  BESTOFN_MIN_CANDIDATES: { schema: int(1, 4096).default(1), help: 'Fewest successful candidates needed to answer' },
+  BESTOFN_DEADLINE_MS: { schema: int(1, 3_600_000).default(300_000), help: 'Per-request deadline; when it passes, rank what has arrived' },
+  BESTOFN_HEARTBEAT_MS: { schema: int(10, 60_000).default(10_000), help: 'SSE comment heartbeat interval while candidates are sampled' },
+  BESTOFN_THINKING_WEIGHT: { schema: num(0, 1).default(0.5), help: 'w in reward = w·agg(thinking) + (1−w)·agg(response)' },
+  BESTOFN_MAX_BODY_BYTES: { schema: int(1024, 1 << 30).default(4 * 1024 * 1024), help: 'Largest accepted request body' },
+  SCORER: { schema: z.enum(['vote', 'onnx', 'remote', 'verifier']).default('vote'), help: 'Reward source: vote | onnx | remote | verifier' },
+  SCORER_FALLBACK: { schema: z.enum(['vote', 'error']).default('vote'), help: 'When the scorer fails: rank by vote, or answer 503' },
+  PRM_MODEL_DIR: { schema: z.string().optional(), help: 'Model directory for SCORER=onnx (model.onnx, tokenizer.json, bestofn-prm.json)' },
+  SCORER_DEVICE: { schema: z.enum(['auto', 'cuda', 'cpu']).default('auto'), help: 'Execution provider for SCORER=onnx: auto | cuda | cpu' },
+  SCORER_BATCH_TOKENS: { schema: int(1, 1 << 24).default(16_384), help: 'Token budget of one scorer batch (padded length × rows)' },
+  SCORER_QUEUE_LIMIT: { schema: int(1, 1 << 20).default(4096), help: 'Sequences waiting for the scorer before new work is refused (503)' },
+  SCORER_CACHE_ENTRIES: { schema: int(0, 1 << 24).default(10_000), help: 'Score cache entries (0 disables)' },
+  SCORER_CACHE_MB: { schema: int(0, 1 << 16).default(64), help: 'Score cache size bound in MiB' },
+  SCORER_URL: { schema: z.url().optional(), help: 'Remote PRM server (vLLM --runner pooling) base URL for SCORER=remote' },
+  SCORER_MODEL: { schema: z.string().optional(), help: 'Model name sent to the remote PRM server' },
+  SCORER_API_KEY: { schema: z.string().optional(), help: 'Bearer key for the remote PRM server' },
+  SCORER_TIMEOUT_MS: { schema: int(1, 3_600_000).default(30_000), help: 'Timeout of one remote scoring call' },
+  LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), help: 'Log level' },
+} as const;
+
+type Options = typeof OPTIONS;
+
+const schema = z
+  .object(Object.fromEntries(Object.entries(OPTIONS).map(([k, o]) => [k, o.schema])) as { [K in keyof Options]: Options[K]['schema'] })
+  .superRefine((c, ctx) => {
+    if (c.BESTOFN_N > c.BESTOFN_MAX_N) ctx.addIssue({ code: 'custom', path: ['BESTOFN_N'], message: `must be ≤ BESTOFN_MAX_N (${c.BESTOFN_MAX_N})` });
+    if (c.SCORER === 'onnx' && !c.PRM_MODEL_DIR) ctx.addIssue({ code: 'custom', path: ['PRM_MODEL_DIR'], message: 'is required when SCORER=onnx' });
+    if (c.SCORER === 'remote' && !c.SCORER_URL) ctx.addIssue({ code: 'custom', path: ['SCORER_URL'], message: 'is required when SCORER=remote' });
+  });
+
+export type Config = z.output<typeof schema>;
+
+export const flagFor = (name: string) => `--${name.toLowerCase().replaceAll('_', '-')}`;
+const nameFor = (flag: string) => flag.replace(/^--/, '').toUpperCase().replaceAll('-', '_');
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Turns `--flag value` / `--flag=value` pairs into option names; unknown flags are an error. */
+export function parseFlags(argv: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument '${arg}'`);
+    const eq = arg.indexOf('=');
+    const name = nameFor(eq === -1 ? arg : arg.slice(0, eq));
+    if (!(name in OPTIONS)) throw new ConfigError(`unknown option '${eq === -1 ? arg : arg.slice(0, eq)}' (see --help)`);
+    const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+    if (value === undefined) throw new ConfigError(`option '${arg}' needs a value`);
+    out[name] = value;
+  }
+  return out;
+}
+
+/** Flags win over env. Empty env strings count as unset, as shells and compose files often leave them. */
+export function parseConfig(env: Record<string, string | undefined>, argv: readonly string[] = []): Config {
+  const flags = parseFlags(argv);
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(OPTIONS)) {
+    const value = flags[key] ?? env[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = String(issue.path[0] ?? '');
+    const got = input[key];
+    const shown = got === undefined || /KEY/.test(key) ? '' : ` (got '${got}')`;
+    throw new ConfigError(got === undefined && issue.code === 'invalid_type' ? `${key} is required` : `${key} ${issue.message}${shown}`);
+  }
+  return parsed.data;
+}
+
+export function configHelp(): string {
+  const width = Math.max(...Object.keys(OPTIONS).map((k) => flagFor(k).length));
+  return Object.entries(OPTIONS)
+    .map(([k, o]) => {
+      const def = (o.schema as z.ZodType).safeParse(undefined);
+      const shown = def.success && def.data !== undefined ? ` [default: ${String(def.data)}]` : '';
+      return `  ${flagFor(k).padEnd(width)}  ${k}\n  ${''.padEnd(width)}  ${o.help}${shown}`;
+    })
+    .join('\n');
+}

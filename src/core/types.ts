@@ -1,0 +1,33 @@
+/** The anatomy of one sampled completion, as the scorers and selectors see it. */
+export interface CandidateParts {
+  /** Thinking trajectory (reasoning_content or a leading <think> block); '' when the model did not think aloud. */
+  thinking: string;
+  /** Final response shown to the user. */
+  response: string;
+  thinkingSteps: string[];
+  responseSteps: string[];
+  /** Extracted final answer (last \boxed{…} or an "answer is …" phrase), or null. */
+  answer: string | null;
+}
+
+export type Aggregate = 'last' | 'min' | 'mean' | 'prod';
+export type SelectMethod = 'argmax' | 'weighted_vote' | 'majority';
+
+/**
+ * Rewards for one candidate as a scorer produced them, before aggregation.
+ * A part is null when it was not scored (no thinking, or a scorer that ignores it).
+ * Scorers that give one scalar per sequence (value head, vote) return a one-element array.
+ */
+export interface StepRewards {
+  thinking: number[] | null;
+  response: number[] | null;
+  /** True when a part was longer than the model context and was scored in windows of whole steps. */
+  windowed?: boolean;
+}
+
+/** A candidate ready for selection: its answer and its final scalar reward. */
+export interface RankedInput {
+  index: number;
+  answer: string | null;
+  reward: number;
+}

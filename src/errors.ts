@@ -1,0 +1,65 @@
+/**
+ * The few error types the gateway raises, and the one place they become an OpenAI error body.
+ * Anything else that escapes is a bug: it is logged and answered as a bare 500 without details.
+ */
+export type OpenAIErrorBody = { error: { message: string; type: string; param: string | null; code: string | null } };
+
+export class GatewayError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly type: string = status >= 500 ? 'server_error' : 'invalid_request_error',
+    readonly param: string | null = null,
+    readonly code: string | null = null,
+    /** Extra response headers, e.g. Retry-After on 429/503. */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+
+  toBody(): OpenAIErrorBody {
+    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+  }
+}
+
+/** A client mistake: 400 naming the offending param. */
+export class InvalidRequestError extends GatewayError {
+  constructor(message: string, param: string | null = null, code: string | null = 'invalid_value') {
+    super(400, message, 'invalid_request_error', param, code);
+  }
+}
+
+/** The upstream model server answered with an error, or could not be reached. */
+export class UpstreamError extends GatewayError {
+  constructor(
+    status: number,
+    message: string,
+    type = 'upstream_error',
+    code: string | null = null,
+    headers: Record<string, string> = {},
+    readonly retryable = status === 408 || status === 409 || status === 429 || status >= 500,
+  ) {
+    super(status, message, type, null, code, headers);
+  }
+}
+
+/** Too much queued work: the client should back off and retry. */
+export class OverloadedError extends GatewayError {
+  constructor(message: string, retryAfterSeconds = 1) {
+    super(503, message, 'server_error', null, 'overloaded', { 'retry-after': String(retryAfterSeconds) });
+  }
+}
+
+/** The reward model could not score (down, timed out, bad answer). Scorers throw it; the fallback decides. */
+export class ScorerError extends GatewayError {
+  constructor(message: string, code = 'scorer_unavailable') {
+    super(503, message, 'server_error', null, code);
+  }
+}
+
+const INTERNAL: OpenAIErrorBody = { error: { message: 'internal error', type: 'server_error', param: null, code: null } };
+
+export function toErrorResponse(err: unknown): { status: number; body: OpenAIErrorBody; headers: Record<string, string> } {
+  if (err instanceof GatewayError) return { status: err.status, body: err.toBody(), headers: err.headers };
+  return { status: 500, body: INTERNAL, headers: {} };
+}
