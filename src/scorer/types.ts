@@ -31,3 +31,32 @@ export interface Scorer {
   health?(): Promise<Record<string, unknown>> | Record<string, unknown>;
   close?(): Promise<void>;
 }
+
+/** One sequence a PRM scores: a problem and the steps of one part (thinking or response) of a candidate. */
+export interface PrmSequence {
+  problem: string;
+  steps: readonly string[];
+}
+
+export interface SequenceScore {
+  /** One reward per step for step classifiers; a single reward for value-head models. */
+  stepRewards: number[];
+  /** The sequence exceeded the model context and was scored in windows of whole steps. */
+  windowed: boolean;
+  /** Tokens the model read for this sequence (all windows). */
+  tokens: number;
+}
+
+/**
+ * The model-facing half of a PRM scorer: in-process ONNX or a remote server. The generic PRM scorer
+ * (src/scorer/prm-scorer.ts) turns candidates into sequences, deduplicates, caches, and calls this.
+ */
+export interface SequenceScorer {
+  /** e.g. 'onnx' or 'remote'. */
+  readonly name: string;
+  /** Identifies the model in cache keys, so two models never share cached rewards. */
+  readonly modelId: string;
+  scoreSequences(sequences: readonly PrmSequence[], signal?: AbortSignal): Promise<SequenceScore[]>;
+  health?(): Promise<Record<string, unknown>> | Record<string, unknown>;
+  close?(): Promise<void>;
+}
