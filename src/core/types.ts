@@ -25,9 +25,9 @@ export interface StepRewards {
   windowed?: boolean;
 }
 
-/** A candidate ready for selection: its answer and its final scalar reward. */
+/** A candidate ready for selection: its answer and its final scalar reward (null when nothing was scored). */
 export interface RankedInput {
   index: number;
   answer: string | null;
-  reward: number;
+  reward: number | null;
 }

@@ -1,0 +1,77 @@
+/**
+ * Step splitting, the unit a process reward model scores.
+ *
+ * The rule: a step is a paragraph, i.e. text between blank lines (a line holding only whitespace counts
+ * as blank, `\r\n` included). Two exceptions keep one logical piece together:
+ *  - a blank line inside a closed fenced code block (``` … ```) or `$$ … $$` display block does not split;
+ *    an unclosed one (a truncated generation) protects nothing, so the tail still splits normally;
+ *  - a fragment shorter than `minChars` after trimming ("So:", a lone "$$", "**Step 2**") is not a step
+ *    on its own: it joins the step after it, or the one before when it is last. One exception: when the
+ *    step before ends with a colon and the fragment does not ("Subtract 3 from both sides:" then a short
+ *    `\[2x = 8\]`), the fragment is what that colon announced and joins it instead.
+ * Merged steps keep the original text between their parts, so nothing is rewritten.
+ */
+
+export interface SplitStepsOptions {
+  /** Fragments shorter than this (after trimming) are merged into a neighbour. */
+  minChars?: number;
+}
+
+const PROTECTED = /^[ \t]*```[^\n]*\n[\s\S]*?^[ \t]*```|\$\$[\s\S]*?\$\$/gm;
+const BLANK = /\n\s*\n/g;
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+function protectedSpans(text: string): Span[] {
+  return [...text.matchAll(PROTECTED)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+}
+
+/** Non-empty trimmed paragraphs as spans of `text`. */
+function paragraphs(text: string): Span[] {
+  const guarded = protectedSpans(text);
+  const spans: Span[] = [];
+  let start = 0;
+  let g = 0; // both lists run left to right, so one pointer walks the guarded spans
+  for (const sep of text.matchAll(BLANK)) {
+    while (g < guarded.length && guarded[g]!.end <= sep.index) g++;
+    const guard = guarded[g];
+    if (guard && sep.index >= guard.start) continue;
+    spans.push({ start, end: sep.index });
+    start = sep.index + sep[0].length;
+  }
+  spans.push({ start, end: text.length });
+  return spans.flatMap((s) => {
+    const piece = text.slice(s.start, s.end);
+    const lead = piece.length - piece.trimStart().length;
+    const trimmed = piece.trim();
+    return trimmed ? [{ start: s.start + lead, end: s.start + lead + trimmed.length }] : [];
+  });
+}
+
+const announces = (text: string, s: Span): boolean => text[s.end - 1] === ':';
+
+export function splitSteps(text: string, { minChars = 20 }: SplitStepsOptions = {}): string[] {
+  const merged: Span[] = [];
+  let pending: Span | null = null; // tiny fragments waiting for the next real step
+  for (const span of paragraphs(text)) {
+    const start: number = pending ? pending.start : span.start;
+    pending = null;
+    const prev = merged.at(-1);
+    if (span.end - span.start >= minChars) {
+      merged.push({ start, end: span.end });
+    } else if (start === span.start && prev && announces(text, prev) && !announces(text, span)) {
+      prev.end = span.end;
+    } else {
+      pending = { start, end: span.end };
+    }
+  }
+  if (pending) {
+    const last = merged.at(-1);
+    if (last) last.end = pending.end;
+    else merged.push(pending);
+  }
+  return merged.map((s) => text.slice(s.start, s.end));
+}

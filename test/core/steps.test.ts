@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { splitSteps } from '../../src/core/steps';
+
+const A = 'First, compute the sum of the roots.';
+const B = 'Next, apply Vieta to get the product.';
+const C = 'Therefore the answer is \\boxed{6}.';
+
+describe('splitSteps', () => {
+  it.each([
+    ['blank lines', `${A}\n\n${B}\n\n${C}`, [A, B, C]],
+    ['CRLF blank lines', `${A}\r\n\r\n${B}\r\n\r\n${C}`, [A, B, C]],
+    ['whitespace-only lines and runs of blanks', `${A}\n  \t\n\n\n${B}\n \n${C}`, [A, B, C]],
+    ['single newlines stay inside a step', `${A}\n${B}\n\n${C}`, [`${A}\n${B}`, C]],
+    ['leading and trailing whitespace trimmed', `\n\n  ${A}  \n\n${B}\n\n`, [A, B]],
+    ['empty text', '', []],
+    ['only whitespace', ' \n\n \n', []],
+  ])('%s', (_name, text, want) => {
+    expect(splitSteps(text)).toEqual(want);
+  });
+
+  it.each([
+    ['a tiny fragment joins the next step, keeping its original text', `${A}\n\nSo:\n\n${B}`, [A, `So:\n\n${B}`]],
+    ['consecutive tiny fragments all join the next step', `**Step 2**\n\nSo:\n\n${B}`, [`**Step 2**\n\nSo:\n\n${B}`]],
+    ['a tiny last fragment joins the previous step', `${A}\n\n${B}\n\n$$`, [A, `${B}\n\n$$`]],
+    ['text that is all tiny is one step', 'So:\n\n42', ['So:\n\n42']],
+    ['a tiny fragment a colon announced joins the step before', `${A} We get:\n\n$x = 5$\n\n${B}`, [`${A} We get:\n\n$x = 5$`, B]],
+    ['a tiny fragment ending in a colon still goes forward', `${A} We get:\n\nSo:\n\n${B}`, [`${A} We get:`, `So:\n\n${B}`]],
+  ])('%s', (_name, text, want) => {
+    expect(splitSteps(text)).toEqual(want);
+  });
+
+  it('honours minChars', () => {
+    expect(splitSteps('short one\n\nshort two', { minChars: 5 })).toEqual(['short one', 'short two']);
+    expect(splitSteps('short one\n\nshort two', { minChars: 10 })).toEqual(['short one\n\nshort two']);
+    expect(splitSteps('a\n\nb', { minChars: 0 })).toEqual(['a', 'b']);
+  });
+
+  it('does not split a closed fenced code block that contains a blank line', () => {
+    const code = '```python\ndef f(x):\n    return x * 2\n\nprint(f(21))\n```';
+    expect(splitSteps(`${A}\n\n${code}\n\n${C}`)).toEqual([A, code, C]);
+  });
+
+  it('does not split a $$ display block that contains a blank line', () => {
+    const display = '$$\n\\begin{aligned}\nx &= 2 + 3 \\\\\n\n&= 5\n\\end{aligned}\n$$';
+    expect(splitSteps(`${A}\n\n${display}\n\n${C}`)).toEqual([A, display, C]);
+  });
+
+  it('splits normally around a display block without blank lines and between two blocks', () => {
+    const d1 = '$$x = 1 + 1 + 1 + 1 + 1$$';
+    const d2 = '$$y = 2 + 2 + 2 + 2 + 2$$';
+    expect(splitSteps(`${d1}\n\n${B}\n\n${d2}`)).toEqual([d1, B, d2]);
+  });
+
+  it('an unclosed fence (truncated output) protects nothing', () => {
+    const text = `\`\`\`python\nprint("a long enough line")\n\n${B}`;
+    expect(splitSteps(text)).toEqual(['```python\nprint("a long enough line")', B]);
+  });
+
+  it('splits a Qwen2.5-Math style CoT into its paragraphs', () => {
+    const cot =
+      'To solve \\(2x + 3 = 11\\), we isolate \\(x\\).\n\n' +
+      'Subtract 3 from both sides:\n\n' +
+      '\\[\n2x = 8\n\\]\n\n' +
+      'Divide both sides by 2:\n\n' +
+      '\\[\nx = 4\n\\]\n\n' +
+      'Therefore, the solution is \\(\\boxed{4}\\).';
+    expect(splitSteps(cot)).toEqual([
+      'To solve \\(2x + 3 = 11\\), we isolate \\(x\\).',
+      'Subtract 3 from both sides:\n\n\\[\n2x = 8\n\\]',
+      'Divide both sides by 2:\n\n\\[\nx = 4\n\\]',
+      'Therefore, the solution is \\(\\boxed{4}\\).',
+    ]);
+  });
+});
