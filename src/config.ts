@@ -41,6 +41,12 @@ export const OPTIONS = {
   SCORER_MODEL: { schema: z.string().optional(), help: 'Model name sent to the remote PRM server' },
   SCORER_API_KEY: { schema: z.string().optional(), help: 'Bearer key for the remote PRM server' },
   SCORER_TIMEOUT_MS: { schema: int(1, 3_600_000).default(30_000), help: 'Timeout of one remote scoring call' },
+  VERIFIER_BASE_URL: { schema: z.url().optional(), help: 'OpenAI-compatible endpoint serving a generative verifier (ThinkPRM) for SCORER=verifier' },
+  VERIFIER_MODEL: { schema: z.string().optional(), help: 'Verifier model name, e.g. launch/ThinkPRM-14B' },
+  VERIFIER_API_KEY: { schema: z.string().optional(), help: 'Bearer key for the verifier endpoint' },
+  VERIFIER_CHAINS: { schema: int(1, 64).default(1), help: 'Verification chains per candidate, averaged' },
+  VERIFIER_THINKING: { schema: bool.default(false), help: 'Also verify the thinking trajectory, not only the response' },
+  VERIFIER_MAX_TOKENS: { schema: int(16, 131_072).default(8192), help: 'Token budget of one verification chain' },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), help: 'Log level' },
 } as const;
 
@@ -51,6 +57,8 @@ const schema = z
   .superRefine((c, ctx) => {
     if (c.BESTOFN_N > c.BESTOFN_MAX_N) ctx.addIssue({ code: 'custom', path: ['BESTOFN_N'], message: `must be ≤ BESTOFN_MAX_N (${c.BESTOFN_MAX_N})` });
     if (c.SCORER === 'onnx' && !c.PRM_MODEL_DIR) ctx.addIssue({ code: 'custom', path: ['PRM_MODEL_DIR'], message: 'is required when SCORER=onnx' });
+    if (c.SCORER === 'verifier' && !c.VERIFIER_BASE_URL) ctx.addIssue({ code: 'custom', path: ['VERIFIER_BASE_URL'], message: 'is required when SCORER=verifier' });
+    if (c.SCORER === 'verifier' && !c.VERIFIER_MODEL) ctx.addIssue({ code: 'custom', path: ['VERIFIER_MODEL'], message: 'is required when SCORER=verifier' });
     if (c.SCORER === 'remote' && !c.SCORER_URL) ctx.addIssue({ code: 'custom', path: ['SCORER_URL'], message: 'is required when SCORER=remote' });
   });
 

@@ -1,0 +1,40 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { GatewayError, toErrorResponse } from './errors';
+import { proxyRoutes, type ProxyDeps } from './proxy/routes';
+
+export type AppDeps = ProxyDeps;
+
+/** The whole gateway as a runtime-agnostic Hono app; entries (Node, Workers) build the deps and serve it. */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: deps.config.BESTOFN_MAX_BODY_BYTES,
+      onError: () => {
+        throw new GatewayError(413, `Request body is larger than ${deps.config.BESTOFN_MAX_BODY_BYTES} bytes`, 'invalid_request_error', null, 'request_too_large');
+      },
+    }),
+  );
+
+  app.get('/healthz', async (c) => {
+    const scorer = (await deps.scorer.health?.()) ?? {};
+    return c.json({ status: 'ok', scorer: { name: deps.scorer.name, ...scorer } });
+  });
+
+  app.route('/v1', proxyRoutes(deps));
+
+  app.notFound((c) => c.json(new GatewayError(404, `No route for ${c.req.method} ${c.req.path}`, 'invalid_request_error', null, 'not_found').toBody(), 404));
+
+  app.onError((err, c) => {
+    // The client went away: nobody reads this answer, and it is not the gateway's fault.
+    if (c.req.raw.signal.aborted) return c.body(null, 499 as 400);
+    const { status, body, headers } = toErrorResponse(err);
+    if (status >= 500 && !(err instanceof GatewayError)) deps.log.error({ err }, 'unhandled error');
+    return c.json(body, status as 500, headers);
+  });
+
+  return app;
+}

@@ -1,0 +1,52 @@
+import { ConfigError, configHelp, parseConfig } from './config';
+import { createLogger } from './log';
+import { startGateway } from './node';
+
+const USAGE = `bestofn — OpenAI-compatible Best-of-N gateway
+
+Usage:
+  bestofn serve [options]     run the gateway (every option is also an env variable)
+  bestofn --help
+
+Options for serve (flag, env variable, meaning):
+`;
+
+/** Exit codes: 0 ok, 1 runtime failure, 2 bad usage or config. */
+export async function main(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help' || rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(USAGE + configHelp() + '\n');
+    return command === undefined ? 2 : 0;
+  }
+  if (command !== 'serve') {
+    process.stderr.write(`bestofn: unknown command '${command}' (try --help)\n`);
+    return 2;
+  }
+  let config;
+  try {
+    config = parseConfig(env, rest);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`bestofn: ${err.message}\n`);
+    return 2;
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  let gateway;
+  try {
+    gateway = await startGateway(config, log);
+  } catch (err) {
+    // Start-up failures (model directory, port in use) get one clear line, not a stack.
+    process.stderr.write(`bestofn: ${(err as Error).message}\n`);
+    return 2;
+  }
+  log.info({ url: gateway.url, upstream: config.UPSTREAM_BASE_URL, scorer: gateway.scorer.name }, 'bestofn listening');
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ signal }, 'shutting down');
+      void gateway.close().then(resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}

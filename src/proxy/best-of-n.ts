@@ -1,0 +1,85 @@
+import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import { combineRewards } from '../core/aggregate';
+import { toCandidateParts } from '../core/anatomy';
+import { rankCandidates } from '../core/select';
+import type { CandidateParts, StepRewards } from '../core/types';
+import { GatewayError, UpstreamError } from '../errors';
+import type { Scorer, ScoreResult } from '../scorer/types';
+import { fanOut, type FanOutResult, type Sample } from './fan-out';
+import type { BestOfNOptions } from './options';
+import { problemOf } from './problem';
+import type { Upstream } from './upstream';
+
+export interface RankedCandidate {
+  sample: Sample & { message: NonNullable<Sample['message']> };
+  parts: CandidateParts;
+  rewards: StepRewards;
+  reward: number | null;
+  /** Why the candidate was demoted below every valid one, e.g. content that is not the JSON asked for. */
+  invalid?: string;
+}
+
+export interface BestOfNOutcome {
+  fan: FanOutResult;
+  /** Successful candidates, best first. */
+  ranked: RankedCandidate[];
+  score?: ScoreResult;
+  timings: { upstream: number; scoring: number; total: number };
+}
+
+export interface BestOfNDeps {
+  upstream: Upstream;
+  scorer: Scorer;
+  thinkingWeight: number;
+  now?: () => number;
+}
+
+/** With response_format json_*, a candidate that does not parse cannot be the answer; its canonical JSON is what votes. */
+function jsonCheck(body: ChatCompletionCreateParams, content: string): { invalid?: string; answer?: string } {
+  const type = body.response_format?.type;
+  if (type !== 'json_object' && type !== 'json_schema') return {};
+  try {
+    return { answer: JSON.stringify(JSON.parse(content)) };
+  } catch {
+    return { invalid: 'content is not valid JSON' };
+  }
+}
+
+/** The request path after validation: sample N, score them all, rank. Throws when too few candidates arrived. */
+export async function runBestOfN(deps: BestOfNDeps, body: ChatCompletionCreateParams, options: BestOfNOptions, signal: AbortSignal): Promise<BestOfNOutcome> {
+  const now = deps.now ?? Date.now;
+  const started = now();
+  const upstreamBody = { ...body, temperature: options.temperature, stream: false } as ChatCompletionCreateParams & Record<string, unknown>;
+  delete upstreamBody.best_of;
+  delete upstreamBody.bestofn;
+  delete upstreamBody.stream_options;
+
+  const fan = await fanOut(deps.upstream, upstreamBody, options.n, options.deadlineMs, signal);
+  const sampled = now();
+  const arrived = fan.samples.filter((s): s is RankedCandidate['sample'] => s.message !== undefined);
+  if (arrived.length < options.minCandidates) {
+    throw fan.firstError ?? new UpstreamError(504, `only ${arrived.length} of ${options.n} candidates arrived before the deadline (need ${options.minCandidates})`, 'upstream_error', 'deadline');
+  }
+
+  const parts = arrived.map((s) => {
+    const p = toCandidateParts(s.message);
+    const json = jsonCheck(body, p.response);
+    return { parts: json.answer ? { ...p, answer: json.answer } : p, invalid: json.invalid };
+  });
+  let score: ScoreResult | undefined;
+  if (arrived.length > 0) {
+    score = await deps.scorer.score({ problem: problemOf(body.messages), candidates: parts.map((p) => p.parts), model: body.model, signal });
+    if (score.rewards.length !== arrived.length) throw new GatewayError(500, `scorer ${score.scorer} returned ${score.rewards.length} rewards for ${arrived.length} candidates`);
+  }
+  const candidates: RankedCandidate[] = arrived.map((sample, i) => {
+    const rewards = score!.rewards[i]!;
+    const invalid = parts[i]!.invalid;
+    return { sample, parts: parts[i]!.parts, rewards, reward: invalid ? null : combineRewards(rewards, options.aggregate, deps.thinkingWeight), ...(invalid ? { invalid } : {}) };
+  });
+  const order = rankCandidates(
+    candidates.map((c, i) => ({ index: i, answer: c.invalid ? null : c.parts.answer, reward: c.reward })),
+    options.select,
+  );
+  const scored = now();
+  return { fan, ranked: order.map((o) => candidates[o.index]!), score, timings: { upstream: sampled - started, scoring: scored - sampled, total: scored - started } };
+}

@@ -1,0 +1,87 @@
+import type { ChatCompletion, ChatCompletionCreateParams, ChatCompletionMessage } from 'openai/resources/chat/completions';
+import type { CompletionUsage } from 'openai/resources/completions';
+import { GatewayError, UpstreamError } from '../errors';
+import { createChatCompletion, type Upstream } from './upstream';
+
+/** A reasoning model's message: vLLM, SGLang and DeepSeek add the thinking beside the content. */
+export type SampledMessage = ChatCompletionMessage & { reasoning_content?: string | null; reasoning?: string | null };
+
+export interface Sample {
+  index: number;
+  message?: SampledMessage;
+  finishReason?: string;
+  /** Why this candidate is missing: an upstream error, or the deadline. */
+  error?: { status: number; message: string; code: string | null };
+}
+
+export interface FanOutResult {
+  samples: Sample[];
+  usage: CompletionUsage;
+  /** id, model and created of the first upstream answer, reused in the response. */
+  first?: Pick<ChatCompletion, 'id' | 'model' | 'created' | 'system_fingerprint'>;
+  /** The first upstream error, returned to the client when too few candidates arrived. */
+  firstError?: GatewayError;
+  deadlineHit: boolean;
+}
+
+function addUsage(total: CompletionUsage, u: CompletionUsage | undefined): void {
+  if (!u) return;
+  total.prompt_tokens += u.prompt_tokens ?? 0;
+  total.completion_tokens += u.completion_tokens ?? 0;
+  total.total_tokens += u.total_tokens ?? 0;
+}
+
+const describe = (err: unknown) =>
+  err instanceof GatewayError ? { status: err.status, message: err.message, code: err.code } : { status: 502, message: 'upstream request failed', code: null };
+
+/**
+ * Samples N candidates: one request with `n` where the upstream supports it, else N requests capped by
+ * the upstream's shared limiter. Individual failures are recorded, not thrown. When the deadline passes,
+ * pending requests are aborted and whatever has arrived is returned. The caller's abort (client gone)
+ * aborts every request and rejects.
+ */
+export async function fanOut(upstream: Upstream, body: ChatCompletionCreateParams, n: number, deadlineMs: number, signal: AbortSignal): Promise<FanOutResult> {
+  signal.throwIfAborted();
+  const deadline = new AbortController();
+  const deadlineError = new UpstreamError(504, `deadline of ${deadlineMs} ms passed before this candidate arrived`, 'upstream_error', 'deadline');
+  const timer = setTimeout(() => deadline.abort(deadlineError), deadlineMs);
+  const combined = AbortSignal.any([signal, deadline.signal]);
+  const result: FanOutResult = { samples: [], usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }, deadlineHit: false };
+  const slots: (Sample | undefined)[] = new Array(n).fill(undefined);
+
+  const requests = upstream.supportsN ? [{ first: 0, count: n }] : Array.from({ length: n }, (_, i) => ({ first: i, count: 1 }));
+  const settle = async ({ first, count }: { first: number; count: number }) => {
+    try {
+      const completion = await createChatCompletion(upstream, { ...body, n: count } as ChatCompletionCreateParams, combined);
+      if (combined.aborted) return;
+      result.first ??= { id: completion.id, model: completion.model, created: completion.created, system_fingerprint: completion.system_fingerprint };
+      addUsage(result.usage, completion.usage);
+      const choices = [...(completion.choices ?? [])].sort((a, b) => a.index - b.index);
+      if (choices.length < count) {
+        result.firstError ??= new UpstreamError(502, `upstream returned ${choices.length} of ${count} choices`, 'upstream_error', 'missing_choice');
+      }
+      for (let j = 0; j < count; j++) {
+        const choice = choices[j];
+        slots[first + j] = choice?.message
+          ? { index: first + j, message: choice.message as SampledMessage, finishReason: choice.finish_reason ?? 'stop' }
+          : { index: first + j, error: { status: 502, message: `upstream returned ${choices.length} of ${count} choices`, code: 'missing_choice' } };
+      }
+    } catch (err) {
+      if (combined.aborted) return;
+      result.firstError ??= err instanceof GatewayError ? err : new UpstreamError(502, 'upstream request failed');
+      for (let j = 0; j < count; j++) slots[first + j] = { index: first + j, error: describe(err) };
+    }
+  };
+
+  // Queued requests may wait for a slot in the shared limiter; the deadline must not wait with them.
+  const stopped = new Promise<void>((resolve) => combined.addEventListener('abort', () => resolve(), { once: true }));
+  try {
+    await Promise.race([Promise.all(requests.map(settle)), stopped]);
+  } finally {
+    clearTimeout(timer);
+    deadline.abort(deadlineError);
+  }
+  signal.throwIfAborted();
+  result.samples = slots.map((s, index) => s ?? ((result.deadlineHit = true), { index, error: describe(deadlineError) }));
+  return result;
+}

@@ -1,0 +1,37 @@
+import type { BestOfNOutcome } from './best-of-n';
+import type { BestOfNOptions } from './options';
+
+/** The `bestofn` extension object: what was sampled, how each candidate scored, and why the winner won. */
+export function buildMetadata(outcome: BestOfNOutcome, options: BestOfNOptions, configuredScorer: string) {
+  const { fan, ranked, score } = outcome;
+  const byIndex = new Map(ranked.map((c) => [c.sample.index, c]));
+  const round = (x: number | null) => (x === null || !Number.isFinite(x) ? null : Math.round(x * 1e6) / 1e6);
+  return {
+    n_requested: options.n,
+    n_received: ranked.length,
+    select: options.select,
+    aggregate: options.aggregate,
+    scorer: score?.scorer ?? configuredScorer,
+    ...(score?.fallback ? { fallback: score.fallback } : {}),
+    ...(score?.info ? { scorer_info: score.info } : {}),
+    temperature: options.temperature,
+    temperature_source: options.temperatureSource,
+    selected: ranked.slice(0, options.k).map((c) => c.sample.index),
+    deadline_hit: fan.deadlineHit,
+    candidates: fan.samples.map((s) => {
+      const c = byIndex.get(s.index);
+      if (!c) return { index: s.index, reward: null, answer: null, steps: null, finish_reason: null, error: s.error };
+      return {
+        index: s.index,
+        reward: round(c.reward),
+        answer: c.parts.answer,
+        steps: { thinking: c.parts.thinkingSteps.length, response: c.parts.responseSteps.length },
+        step_rewards: { thinking: c.rewards.thinking?.map(round) ?? null, response: c.rewards.response?.map(round) ?? null },
+        ...(c.rewards.windowed ? { windowed: true } : {}),
+        finish_reason: s.finishReason ?? null,
+        ...(c.invalid ? { invalid: c.invalid } : {}),
+      };
+    }),
+    timings_ms: outcome.timings,
+  };
+}

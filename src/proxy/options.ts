@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import type { Config } from '../config';
+import type { Aggregate, SelectMethod } from '../core/types';
+import { InvalidRequestError } from '../errors';
+
+/** What one request asks of Best-of-N, after body, headers and server defaults are merged. */
+export interface BestOfNOptions {
+  /** Candidates to sample. */
+  n: number;
+  /** Choices to return (the client's own `n`), best first. */
+  k: number;
+  select: SelectMethod;
+  aggregate: Aggregate;
+  temperature: number;
+  /** Whose temperature was used: the client's, or the Best-of-N default because the client sent 0 or none. */
+  temperatureSource: 'client' | 'bestofn';
+  minCandidates: number;
+  deadlineMs: number;
+  metadata: boolean;
+}
+
+const SELECT = ['argmax', 'weighted_vote', 'majority'] as const;
+const AGGREGATE = ['last', 'min', 'mean', 'prod'] as const;
+
+const controls = z.strictObject({
+  n: z.number().int().min(1).optional(),
+  select: z.enum(SELECT).optional(),
+  aggregate: z.enum(AGGREGATE).optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  min_candidates: z.number().int().min(1).optional(),
+  deadline_ms: z.number().int().min(1).optional(),
+});
+
+const HEADERS: Record<string, keyof z.infer<typeof controls>> = {
+  'x-bestofn-n': 'n',
+  'x-bestofn-select': 'select',
+  'x-bestofn-aggregate': 'aggregate',
+  'x-bestofn-temperature': 'temperature',
+  'x-bestofn-min-candidates': 'min_candidates',
+  'x-bestofn-deadline-ms': 'deadline_ms',
+};
+const NUMERIC = new Set(['n', 'temperature', 'min_candidates', 'deadline_ms']);
+
+function fromHeaders(headers: Headers): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [header, key] of Object.entries(HEADERS)) {
+    const value = headers.get(header);
+    if (value === null) continue;
+    out[key] = NUMERIC.has(key) && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
+  }
+  return out;
+}
+
+function parseControls(value: unknown, where: string): z.infer<typeof controls> {
+  const parsed = controls.safeParse(value ?? {});
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : issue.path.join('.');
+  const param = where === 'headers' ? Object.keys(HEADERS).find((h) => HEADERS[h] === key) ?? 'headers' : `${where}.${key}`;
+  throw new InvalidRequestError(`Invalid ${param}: ${issue.message}`, param);
+}
+
+/** Best-of-N controls: body `bestofn` > body `best_of` > `x-bestofn-*` headers > server config. */
+export function resolveOptions(body: Record<string, unknown>, headers: Headers, config: Config): BestOfNOptions {
+  const fromBody = parseControls(body.bestofn, 'bestofn');
+  const fromHead = parseControls(fromHeaders(headers), 'headers');
+  const c = { ...fromHead, ...fromBody };
+
+  const bestOf = body.best_of;
+  if (bestOf !== undefined && bestOf !== null && (!Number.isInteger(bestOf) || (bestOf as number) < 1 || (bestOf as number) > config.BESTOFN_MAX_N)) {
+    throw new InvalidRequestError(`best_of must be an integer from 1 to ${config.BESTOFN_MAX_N}`, 'best_of');
+  }
+  const clientN = body.n ?? 1;
+  if (!Number.isInteger(clientN) || (clientN as number) < 1) throw new InvalidRequestError('n must be a positive integer', 'n');
+  const k = clientN as number;
+
+  const explicit = fromBody.n ?? (bestOf as number | undefined) ?? fromHead.n;
+  const n = explicit ?? Math.max(config.BESTOFN_N, k);
+  const param = fromBody.n !== undefined ? 'bestofn.n' : bestOf !== undefined && bestOf !== null ? 'best_of' : fromHead.n !== undefined ? 'x-bestofn-n' : 'n';
+  if (n > config.BESTOFN_MAX_N) throw new InvalidRequestError(`Best-of-N is limited to ${config.BESTOFN_MAX_N} candidates; ${n} were asked for`, param);
+  if (k > n) throw new InvalidRequestError(`n (${k}) must not exceed the number of candidates (${n})`, 'n');
+
+  const minCandidates = c.min_candidates ?? Math.min(config.BESTOFN_MIN_CANDIDATES, n);
+  if (minCandidates > n) throw new InvalidRequestError(`min_candidates (${minCandidates}) must not exceed the number of candidates (${n})`, 'bestofn.min_candidates');
+
+  const clientTemperature = typeof body.temperature === 'number' ? body.temperature : undefined;
+  const useClient = c.temperature === undefined && clientTemperature !== undefined && clientTemperature > 0;
+  return {
+    n,
+    k,
+    select: c.select ?? config.BESTOFN_SELECT,
+    aggregate: c.aggregate ?? config.BESTOFN_AGGREGATE,
+    temperature: c.temperature ?? (useClient ? clientTemperature! : config.BESTOFN_TEMPERATURE),
+    temperatureSource: c.temperature === undefined && useClient ? 'client' : 'bestofn',
+    minCandidates,
+    deadlineMs: Math.min(c.deadline_ms ?? config.BESTOFN_DEADLINE_MS, config.BESTOFN_DEADLINE_MS),
+    metadata: headers.get('x-bestofn-metadata')?.toLowerCase() !== 'off',
+  };
+}

@@ -1,0 +1,70 @@
+import { Hono } from 'hono';
+import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { Config } from '../config';
+import { InvalidRequestError } from '../errors';
+import type { Scorer } from '../scorer/types';
+import { runBestOfN } from './best-of-n';
+import { buildMetadata } from './metadata';
+import { resolveOptions } from './options';
+import { passthrough, wantsPassthrough } from './passthrough';
+import { buildCompletion, completionChunks } from './response';
+import { sseResponse } from './sse';
+import { getUpstream, type Upstream } from './upstream';
+
+export interface ProxyDeps {
+  config: Config;
+  upstream: Upstream;
+  scorer: Scorer;
+  log: { warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+}
+
+async function readBody(request: Request): Promise<Record<string, unknown>> {
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    throw new InvalidRequestError('Request body is not valid JSON', null, 'invalid_json');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidRequestError('Request body must be a JSON object', null, 'invalid_json');
+  const b = body as Record<string, unknown>;
+  if (!Array.isArray(b.messages) || b.messages.length === 0) throw new InvalidRequestError("'messages' is required and must be a non-empty array", 'messages', 'missing_required_parameter');
+  if (typeof b.model !== 'string' || b.model === '') throw new InvalidRequestError("'model' is required", 'model', 'missing_required_parameter');
+  return b;
+}
+
+export function proxyRoutes(deps: ProxyDeps): Hono {
+  const app = new Hono();
+
+  app.post('/chat/completions', async (c) => {
+    const raw = await readBody(c.req.raw);
+    const body = raw as unknown as ChatCompletionCreateParams;
+    const signal = c.req.raw.signal;
+    if (wantsPassthrough(body)) return passthrough(deps.upstream, raw, signal);
+
+    const options = resolveOptions(raw, c.req.raw.headers, deps.config);
+    const run = async (s: AbortSignal) => {
+      const outcome = await runBestOfN({ upstream: deps.upstream, scorer: deps.scorer, thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT }, body, options, s);
+      return { outcome, metadata: options.metadata ? buildMetadata(outcome, options, deps.scorer.name) : undefined };
+    };
+
+    if (body.stream) {
+      const includeUsage = body.stream_options?.include_usage === true;
+      return sseResponse(
+        async (s) => {
+          const { outcome, metadata } = await run(s);
+          return completionChunks(outcome, options, metadata, includeUsage);
+        },
+        { heartbeatMs: deps.config.BESTOFN_HEARTBEAT_MS, signal, onError: (err) => deps.log.warn({ err }, 'stream failed after headers were sent') },
+      );
+    }
+    const { outcome, metadata } = await run(signal);
+    return c.json(buildCompletion(outcome, options, metadata));
+  });
+
+  app.get('/models', async (c) => {
+    const response = await getUpstream(deps.upstream, '/models', c.req.raw.signal);
+    return new Response(response.body, { status: response.status, headers: { 'content-type': response.headers.get('content-type') ?? 'application/json' } });
+  });
+
+  return app;
+}

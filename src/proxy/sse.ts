@@ -1,0 +1,53 @@
+import { toErrorResponse } from '../errors';
+
+const encoder = new TextEncoder();
+
+export interface SseOptions {
+  heartbeatMs: number;
+  /** Aborts when the client goes away; the work is told through the signal it receives. */
+  signal: AbortSignal;
+  onError?: (err: unknown) => void;
+}
+
+/**
+ * An SSE response whose events are computed later. Until they are ready, comment heartbeats keep
+ * proxies (which cut idle streams after 60–100 s) from closing the connection. Errors after the
+ * headers are sent become an OpenAI `{error}` event, which the official clients raise as APIError.
+ * Built as a fresh Response so no caller ever has to mutate a fetch Response's immutable headers.
+ */
+export function sseResponse(work: (signal: AbortSignal) => Promise<Iterable<unknown>>, options: SseOptions): Response {
+  const cancelled = new AbortController();
+  const signal = AbortSignal.any([options.signal, cancelled.signal]);
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (text: string) => {
+        if (!signal.aborted) controller.enqueue(encoder.encode(text));
+      };
+      send(': bestofn sampling candidates\n\n');
+      heartbeat = setInterval(() => send(': keep-alive\n\n'), options.heartbeatMs);
+      try {
+        const events = await work(signal);
+        clearInterval(heartbeat);
+        for (const event of events) send(`data: ${JSON.stringify(event)}\n\n`);
+        send('data: [DONE]\n\n');
+      } catch (err) {
+        clearInterval(heartbeat);
+        if (!signal.aborted) {
+          options.onError?.(err);
+          send(`data: ${JSON.stringify(toErrorResponse(err).body)}\n\n`);
+        }
+      }
+      if (!signal.aborted) controller.close();
+    },
+    cancel(reason) {
+      clearInterval(heartbeat);
+      cancelled.abort(reason);
+    },
+  });
+  return new Response(stream, {
+    status: 200,
+    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' },
+  });
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configHelp, OPTIONS, parseConfig } from '../src/config';
+
+const BASE = { UPSTREAM_BASE_URL: 'http://127.0.0.1:8000/v1' };
+
+describe('parseConfig', () => {
+  it('applies the documented defaults', () => {
+    expect(parseConfig(BASE)).toMatchObject({ HOST: '127.0.0.1', PORT: 8787, BESTOFN_MAX_N: 64, BESTOFN_TEMPERATURE: 0.7, SCORER: 'vote', UPSTREAM_SUPPORTS_N: false });
+  });
+
+  it('lets flags win over env, in both --flag value and --flag=value forms', () => {
+    const c = parseConfig({ ...BASE, PORT: '1' }, ['--port', '2', '--upstream-supports-n=true']);
+    expect(c.PORT).toBe(2);
+    expect(c.UPSTREAM_SUPPORTS_N).toBe(true);
+  });
+
+  it.each([
+    [{}, [], 'UPSTREAM_BASE_URL is required'],
+    [{ UPSTREAM_BASE_URL: 'not a url' }, [], /UPSTREAM_BASE_URL.*not a url/],
+    [BASE, ['--port', 'eighty'], /PORT/],
+    [BASE, ['--bogus', '1'], "unknown option '--bogus' (see --help)"],
+    [BASE, ['--port'], /needs a value/],
+    [{ ...BASE, SCORER: 'onnx' }, [], 'PRM_MODEL_DIR is required when SCORER=onnx'],
+    [{ ...BASE, BESTOFN_N: '100' }, [], /BESTOFN_N must be ≤ BESTOFN_MAX_N/],
+  ])('rejects %j %j with one clear line', (env, argv, message) => {
+    expect(() => parseConfig(env, argv as string[])).toThrow(ConfigError);
+    expect(() => parseConfig(env, argv as string[])).toThrow(message);
+  });
+
+  it('documents every option in --help', () => {
+    const help = configHelp();
+    for (const key of Object.keys(OPTIONS)) expect(help).toContain(key);
+  });
+});

@@ -1,0 +1,165 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A loopback OpenAI-compatible chat server for tests and benchmarks. Deterministic for a given
+ * request: the text of choice i depends only on the request's seed (or a counter) and i.
+ * Supports `n`, `stream`, `reasoning_content`, injected latency and injected errors, and records what it
+ * saw, including requests the client aborted.
+ */
+export interface FakeChoice {
+  content: string;
+  reasoning_content?: string;
+  finish_reason?: 'stop' | 'length';
+}
+
+export interface FakeFailure {
+  status: number;
+  body?: unknown;
+  /** Sent as is instead of a JSON body, e.g. a proxy's HTML page. */
+  raw?: string;
+  headers?: Record<string, string>;
+}
+
+export interface FakeUpstreamOptions {
+  /** Text of choice `index` for a request; `call` counts requests from 0. */
+  respond?: (body: any, index: number, call: number) => FakeChoice;
+  /** Return a failure to answer this request with an error instead. */
+  fail?: (body: any, call: number) => FakeFailure | null;
+  /** Delay before answering (ms), or a function of the request. */
+  latencyMs?: number | ((body: any, call: number) => number);
+  /** Delay between stream chunks (ms). */
+  chunkDelayMs?: number;
+  model?: string;
+}
+
+export interface FakeUpstream {
+  url: string;
+  /** Bodies of every chat request received. */
+  requests: any[];
+  headers: http.IncomingHttpHeaders[];
+  /** Requests whose client went away before the answer was complete. */
+  aborted: number;
+  /** Completion tokens (words) the fake has sent, across all requests. */
+  tokensSent: number;
+  close(): Promise<void>;
+}
+
+const ANSWERS = ['42', '42', '41', '42', '7', '42', '41', '42'];
+
+export function defaultRespond(body: any, index: number, call: number): FakeChoice {
+  const seed = typeof body.seed === 'number' ? body.seed : call;
+  const answer = ANSWERS[(seed * 7 + index * 3) % ANSWERS.length]!;
+  return {
+    reasoning_content: `Let me think about candidate ${index}.\n\nFirst I add the numbers carefully and check the carry.\n\nSo the result should be ${answer}.`,
+    content: `We compute the sum step by step.\n\nThe final answer is $\\boxed{${answer}}$.`,
+    finish_reason: 'stop',
+  };
+}
+
+const words = (s: string) => s.match(/\S+\s*|\s+/g) ?? [];
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (ms <= 0 || signal.aborted) return resolve();
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Promise<FakeUpstream> {
+  const respond = options.respond ?? defaultRespond;
+  const model = options.model ?? 'fake-model';
+  const state = { requests: [] as any[], headers: [] as http.IncomingHttpHeaders[], aborted: 0, tokensSent: 0 };
+  let calls = 0;
+
+  const server = http.createServer(async (req, res) => {
+    const gone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) {
+        state.aborted++;
+        gone.abort();
+      }
+    });
+    if (req.method === 'GET' && req.url === '/v1/models') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', data: [{ id: model, object: 'model', created: 0, owned_by: 'fake' }] }));
+      return;
+    }
+    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error', param: null, code: null } }));
+      return;
+    }
+    let raw = '';
+    for await (const chunk of req) raw += chunk;
+    const body = JSON.parse(raw);
+    const call = calls++;
+    state.requests.push(body);
+    state.headers.push(req.headers);
+
+    const latency = typeof options.latencyMs === 'function' ? options.latencyMs(body, call) : (options.latencyMs ?? 0);
+    await sleep(latency, gone.signal);
+    if (gone.signal.aborted) return;
+
+    const failure = options.fail?.(body, call);
+    if (failure) {
+      res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers });
+      res.end(failure.raw ?? JSON.stringify(failure.body ?? { error: { message: `fake failure ${failure.status}`, type: 'server_error', param: null, code: null } }));
+      return;
+    }
+
+    const n = body.n ?? 1;
+    const choices = Array.from({ length: n }, (_, i) => respond(body, i, call));
+    const completionTokens = choices.reduce((s, c) => s + words(c.content).length + words(c.reasoning_content ?? '').length, 0);
+    const usage = { prompt_tokens: 10, completion_tokens: completionTokens, total_tokens: 10 + completionTokens };
+    const id = `chatcmpl-fake-${call}`;
+    const created = 1_700_000_000 + call;
+
+    if (!body.stream) {
+      state.tokensSent += completionTokens;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          id, object: 'chat.completion', created, model, usage,
+          choices: choices.map((c, index) => ({
+            index, logprobs: null, finish_reason: c.finish_reason ?? 'stop',
+            message: { role: 'assistant', content: c.content, refusal: null, ...(c.reasoning_content ? { reasoning_content: c.reasoning_content } : {}) },
+          })),
+        }),
+      );
+      return;
+    }
+
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    const send = (delta: object, index: number, finish: string | null = null) =>
+      res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index, delta, logprobs: null, finish_reason: finish }] })}\n\n`);
+    for (const [index, c] of choices.entries()) send({ role: 'assistant', content: '' }, index);
+    // Interleave choices word by word, as a real server interleaves its n sequences.
+    const streams = choices.map((c) => [
+      ...words(c.reasoning_content ?? '').map((w) => ({ reasoning_content: w })),
+      ...words(c.content).map((w) => ({ content: w })),
+    ]);
+    const longest = Math.max(...streams.map((s) => s.length));
+    for (let t = 0; t < longest && !gone.signal.aborted; t++) {
+      for (const [index, s] of streams.entries()) {
+        const d = s[t];
+        if (d) (send(d, index), state.tokensSent++);
+      }
+      if (options.chunkDelayMs) await sleep(options.chunkDelayMs, gone.signal);
+    }
+    if (gone.signal.aborted) return;
+    for (const [index, c] of choices.entries()) send({}, index, c.finish_reason ?? 'stop');
+    if (body.stream_options?.include_usage) res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`);
+    res.end('data: [DONE]\n\n');
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return Object.assign(state, {
+    url: `http://127.0.0.1:${port}/v1`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  });
+}
