@@ -1,0 +1,190 @@
+/**
+ * A step-classifier PRM served by vLLM in pooling mode (`vllm serve Qwen/Qwen2.5-Math-PRM-7B --runner pooling`).
+ * Only fetch and AbortSignal, so it also runs in a Worker.
+ */
+import { z } from 'zod';
+import { prmPromptPieces, renderPrmPrompt, DEFAULT_PRM_SYSTEM_PROMPT, STEP_TAG } from '../core/prm-prompt';
+import { ScorerError } from '../errors';
+import type { PrmSequence, SequenceScore, SequenceScorer } from './types';
+
+export interface RemoteVllmOptions {
+  /** Server root, e.g. http://prm:8000. A trailing /v1 is dropped: vLLM serves /pooling at the root. */
+  baseUrl: string;
+  /** Served model name; vLLM uses its only model when it is omitted. */
+  model?: string;
+  apiKey?: string;
+  timeoutMs: number;
+  fetch?: typeof globalThis.fetch;
+  /** null sends no system turn. */
+  systemPrompt?: string | null;
+  /** Text the server's tokenizer turns into the step-tag id (151651). */
+  stepTag?: string;
+  /** Pooling task; null leaves it to the server's default (vLLM before `token_classify` existed). */
+  task?: string | null;
+  /** Timeout of the GET /health probe behind health(). */
+  healthTimeoutMs?: number;
+}
+
+// vLLM's PoolingResponse, narrowed to what is read. A row is [p_neg, p_pos] at one step tag.
+const PoolingData = z.union([z.number(), z.array(z.number()), z.array(z.array(z.number()))]);
+const PoolingResponse = z.object({
+  data: z.array(z.object({ index: z.number().int().nonnegative().optional(), data: PoolingData })),
+  usage: z.object({ prompt_tokens: z.number().int().nonnegative().optional() }).optional(),
+});
+type PoolingData = z.infer<typeof PoolingData>;
+
+const SNIPPET_CHARS = 200;
+
+/** The URL without credentials or query, safe to put in an error message. */
+function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '(invalid url)';
+  }
+}
+
+/** One reward per step from one sequence's pooled output; throws rather than misalign steps and rewards. */
+export function stepRewardsFrom(data: PoolingData, steps: number): number[] {
+  if (typeof data === 'number') return [data];
+  if (data.every((v): v is number => typeof v === 'number')) {
+    if (data.length !== steps) throw new ScorerError(`remote scorer returned ${data.length} rewards for ${steps} steps`, 'scorer_bad_response');
+    return data;
+  }
+  const rows = data as number[][];
+  if (rows.length !== steps) {
+    // Far more rows than steps means the server pooled every token: its tokenizer did not map the tag to the step id.
+    throw new ScorerError(
+      `remote scorer returned ${rows.length} rows for ${steps} steps (is the step tag a single token for the served tokenizer, and the pooling type STEP?)`,
+      'scorer_bad_response',
+    );
+  }
+  return rows.map((row) => {
+    if (row.length === 2) return row[1]!;
+    if (row.length === 1) return row[0]!;
+    throw new ScorerError(`remote scorer returned rows of ${row.length} values; expected [p_neg, p_pos] or one reward`, 'scorer_bad_response');
+  });
+}
+
+/** The server's own words for an error, shortened; the key is masked in case a proxy echoes headers. */
+async function errorSnippet(response: Response, apiKey: string | undefined): Promise<string> {
+  const text = await response.text().catch(() => '');
+  let message = text;
+  try {
+    const body = JSON.parse(text) as { error?: unknown; message?: unknown };
+    const e = body.error;
+    if (typeof e === 'string') message = e;
+    else if (e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string') message = (e as { message: string }).message;
+    else if (typeof body.message === 'string') message = body.message; // vLLM before 0.10 answered {object:'error', message}
+  } catch {
+    // Not JSON (a proxy's error page): keep the start of the text.
+  }
+  message = message.replace(/\s+/g, ' ').trim() || response.statusText || 'no body';
+  if (apiKey) message = message.split(apiKey).join('***');
+  return message.length > SNIPPET_CHARS ? `${message.slice(0, SNIPPET_CHARS)}…` : message;
+}
+
+const causeOf = (err: unknown): string => {
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+  const code = (cause as { code?: unknown } | null)?.code;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return typeof code === 'string' && !message.includes(code) ? `${code} ${message}` : message;
+};
+
+export function createRemoteVllmSequenceScorer(opts: RemoteVllmOptions): SequenceScorer {
+  const fetchFn = opts.fetch ?? globalThis.fetch.bind(globalThis);
+  const root = opts.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
+  const poolingUrl = `${root}/pooling`;
+  const shownUrl = displayUrl(poolingUrl);
+  const systemPrompt = opts.systemPrompt === undefined ? DEFAULT_PRM_SYSTEM_PROMPT : opts.systemPrompt;
+  const stepTag = opts.stepTag ?? STEP_TAG;
+  const task = opts.task === undefined ? 'token_classify' : opts.task;
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/json',
+    ...(opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {}),
+  };
+
+  /** POSTs the prompts and returns the parsed body; every failure but the caller's abort becomes a ScorerError. */
+  async function pool(input: string[], signal: AbortSignal | undefined): Promise<z.infer<typeof PoolingResponse>> {
+    const timeout = AbortSignal.timeout(opts.timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const body = JSON.stringify({ ...(opts.model ? { model: opts.model } : {}), ...(task ? { task } : {}), input });
+    let text: string;
+    try {
+      const response = await fetchFn(poolingUrl, { method: 'POST', headers, body, signal: combined });
+      if (!response.ok) {
+        throw new ScorerError(`remote scorer ${shownUrl} answered ${response.status}: ${await errorSnippet(response, opts.apiKey)}`);
+      }
+      text = await response.text();
+    } catch (err) {
+      // A client that went away is not a scorer failure: it must not turn into a fallback answer.
+      if (signal?.aborted) throw signal.reason ?? err;
+      if (timeout.aborted) throw new ScorerError(`remote scorer ${shownUrl} gave no answer within ${opts.timeoutMs} ms`, 'scorer_timeout');
+      if (err instanceof ScorerError) throw err;
+      throw new ScorerError(`remote scorer ${shownUrl} unreachable: ${causeOf(err)}`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new ScorerError(`remote scorer ${shownUrl} answered with a body that is not JSON: ${text.slice(0, 80)}`, 'scorer_bad_response');
+    }
+    const parsed = PoolingResponse.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ScorerError(`remote scorer ${shownUrl} answered with an unexpected body: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? ''}`.trim(), 'scorer_bad_response');
+    }
+    return parsed.data;
+  }
+
+  return {
+    name: 'remote',
+    modelId: opts.model ?? root,
+
+    async scoreSequences(sequences: readonly PrmSequence[], signal?: AbortSignal): Promise<SequenceScore[]> {
+      signal?.throwIfAborted();
+      // A sequence without steps has no tag to read a reward at; it is answered here, not sent.
+      const sent = sequences.flatMap((s, i) => (s.steps.length > 0 ? [i] : []));
+      const out: SequenceScore[] = sequences.map(() => ({ stepRewards: [], windowed: false, tokens: 0 }));
+      if (sent.length === 0) return out;
+
+      const input = sent.map((i) => renderPrmPrompt(prmPromptPieces(sequences[i]!.problem, sequences[i]!.steps, systemPrompt), stepTag));
+      const body = await pool(input, signal);
+      if (body.data.length !== sent.length) {
+        throw new ScorerError(`remote scorer returned ${body.data.length} results for ${sent.length} inputs`, 'scorer_bad_response');
+      }
+      const byIndex: (PoolingData | undefined)[] = new Array(sent.length);
+      body.data.forEach((item, pos) => {
+        const index = item.index ?? pos;
+        if (index >= sent.length || byIndex[index] !== undefined) throw new ScorerError(`remote scorer returned a bad or repeated index ${index}`, 'scorer_bad_response');
+        byIndex[index] = item.data;
+      });
+
+      // vLLM reports only a total; an even split is the honest per-sequence figure it allows.
+      const total = body.usage?.prompt_tokens ?? 0;
+      const share = Math.floor(total / sent.length);
+      const extra = total - share * sent.length;
+      sent.forEach((seqIndex, k) => {
+        out[seqIndex] = {
+          stepRewards: stepRewardsFrom(byIndex[k]!, sequences[seqIndex]!.steps.length),
+          windowed: false,
+          tokens: share + (k < extra ? 1 : 0),
+        };
+      });
+      return out;
+    },
+
+    async health() {
+      const facts: Record<string, unknown> = { scorer: 'remote', url: displayUrl(root), model: opts.model ?? null };
+      try {
+        const response = await fetchFn(`${root}/health`, { headers, signal: AbortSignal.timeout(opts.healthTimeoutMs ?? 2000) });
+        await response.body?.cancel();
+        return { ...facts, reachable: response.ok, ...(response.ok ? {} : { status: response.status }) };
+      } catch (err) {
+        return { ...facts, reachable: false, error: causeOf(err) };
+      }
+    },
+  };
+}
