@@ -47,6 +47,7 @@ export const OPTIONS = {
   VERIFIER_CHAINS: { schema: int(1, 64).default(1), help: 'Verification chains per candidate, averaged' },
   VERIFIER_THINKING: { schema: bool.default(false), help: 'Also verify the thinking trajectory, not only the response' },
   VERIFIER_MAX_TOKENS: { schema: int(16, 131_072).default(8192), help: 'Token budget of one verification chain' },
+  RECORD: { schema: z.string().optional(), help: 'Append every request, with its candidates and rewards, to this JSONL file' },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), help: 'Log level' },
 } as const;
 

@@ -1,10 +1,10 @@
 import { serve, type ServerType } from '@hono/node-server';
-import pLimit from 'p-limit';
 import { createApp } from './app';
 import type { Config } from './config';
 import type { Logger } from './log';
-import type { Upstream } from './proxy/upstream';
-import { createScorer } from './scorer/create-scorer';
+import { upstreamFromConfig } from './proxy/upstream';
+import { createJsonlRecorder } from './record/jsonl-recorder';
+import { createNodeScorer } from './scorer/create-node-scorer';
 import type { Scorer } from './scorer/types';
 
 export interface RunningGateway {
@@ -14,26 +14,16 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-export function upstreamFromConfig(config: Config): Upstream {
-  return {
-    baseUrl: config.UPSTREAM_BASE_URL.replace(/\/+$/, ''),
-    apiKey: config.UPSTREAM_API_KEY,
-    supportsN: config.UPSTREAM_SUPPORTS_N,
-    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
-    limit: pLimit(config.UPSTREAM_CONCURRENCY),
-    fetch: globalThis.fetch,
-  };
-}
-
 /** Builds the scorer and serves the app on Node. Resolves once the port is bound. */
 export async function startGateway(config: Config, log: Logger, scorer?: Scorer): Promise<RunningGateway> {
   const activeScorer =
     scorer ??
-    (await createScorer(config, {
+    (await createNodeScorer(config, {
       info: (m) => log.info(m),
       warn: (m) => log.warn(m),
     }));
-  const app = createApp({ config, upstream: upstreamFromConfig(config), scorer: activeScorer, log });
+  const recorder = config.RECORD ? createJsonlRecorder(config.RECORD, (err) => log.error({ err }, 'cannot write the record file')) : undefined;
+  const app = createApp({ config, upstream: upstreamFromConfig(config), scorer: activeScorer, log, record: recorder?.record });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
     s.once('error', reject);
@@ -49,6 +39,8 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
       new Promise<void>((resolve) => {
         if ('closeAllConnections' in server) server.closeAllConnections();
         server.close(() => resolve());
-      }).then(() => activeScorer.close?.()),
+      })
+        .then(() => recorder?.close())
+        .then(() => activeScorer.close?.()),
   };
 }

@@ -1,11 +1,14 @@
 import { Hono } from 'hono';
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { Config } from '../config';
+import { buildRecord } from '../record/build-record';
+import type { Recorder } from '../record/record-entry';
 import { InvalidRequestError } from '../errors';
 import type { Scorer } from '../scorer/types';
 import { runBestOfN } from './best-of-n';
 import { buildMetadata } from './metadata';
 import { resolveOptions } from './options';
+import { problemOf } from './problem';
 import { passthrough, wantsPassthrough } from './passthrough';
 import { buildCompletion, completionChunks } from './response';
 import { sseResponse } from './sse';
@@ -16,6 +19,8 @@ export interface ProxyDeps {
   upstream: Upstream;
   scorer: Scorer;
   log: { warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+  /** Receives every answered Best-of-N request with its candidates (`--record FILE`). */
+  record?: Recorder;
 }
 
 async function readBody(request: Request): Promise<Record<string, unknown>> {
@@ -44,6 +49,7 @@ export function proxyRoutes(deps: ProxyDeps): Hono {
     const options = resolveOptions(raw, c.req.raw.headers, deps.config);
     const run = async (s: AbortSignal) => {
       const outcome = await runBestOfN({ upstream: deps.upstream, scorer: deps.scorer, thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT }, body, options, s);
+      deps.record?.(buildRecord(body, problemOf(body.messages), options, outcome, deps.scorer.name));
       return { outcome, metadata: options.metadata ? buildMetadata(outcome, options, deps.scorer.name) : undefined };
     };
 

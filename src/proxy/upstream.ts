@@ -1,5 +1,6 @@
 import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { LimitFunction } from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
+import type { Config } from '../config';
 import { UpstreamError } from '../errors';
 
 /** One OpenAI-compatible model server, and the concurrency cap shared by every request that uses it. */
@@ -10,6 +11,17 @@ export interface Upstream {
   timeoutMs: number;
   limit: LimitFunction;
   fetch: typeof fetch;
+}
+
+export function upstreamFromConfig(config: Config, fetchImpl: typeof fetch = globalThis.fetch): Upstream {
+  return {
+    baseUrl: config.UPSTREAM_BASE_URL.replace(/\/+$/, ''),
+    apiKey: config.UPSTREAM_API_KEY,
+    supportsN: config.UPSTREAM_SUPPORTS_N,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    limit: pLimit(config.UPSTREAM_CONCURRENCY),
+    fetch: fetchImpl,
+  };
 }
 
 const isAbort = (err: unknown) => err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');

@@ -108,3 +108,25 @@ describe('upstreams that support n', () => {
     }
   });
 });
+
+describe('--record', () => {
+  it('appends every answered request with its candidates and rewards to JSONL', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-record-')), 'run.jsonl');
+    const t = await startTestGateway({ RECORD: file });
+    try {
+      await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 3 } as never);
+      await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 2, n: 2 } as never);
+    } finally {
+      await t.close();
+    }
+    const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ problem: 'What is 40 + 2?', scorer: 'vote', options: { n: 3, k: 1 } });
+    expect(lines[0].candidates).toHaveLength(3);
+    expect(lines[0].candidates[0]).toMatchObject({ index: 0, answer: expect.any(String), reward: expect.any(Number), message: { content: expect.any(String) } });
+    expect(lines[1].selected).toHaveLength(2);
+  });
+});

@@ -1,0 +1,21 @@
+import type { Config } from '../config';
+import { createPortableScorer, type ScorerLog } from './create-scorer';
+import type { Scorer } from './types';
+import { createVoteScorer } from './vote';
+import { withFallback } from './with-fallback';
+
+/** The Node entry's scorer: everything portable, plus the in-process ONNX PRM (loaded only when used). */
+export async function createNodeScorer(config: Config, log: ScorerLog): Promise<Scorer> {
+  if (config.SCORER !== 'onnx') return createPortableScorer(config, log);
+  const { createOnnxScorer } = await import('./onnx/index');
+  const onnx = await createOnnxScorer({
+    modelDir: config.PRM_MODEL_DIR!,
+    device: config.SCORER_DEVICE,
+    batchTokens: config.SCORER_BATCH_TOKENS,
+    queueLimit: config.SCORER_QUEUE_LIMIT,
+    cacheEntries: config.SCORER_CACHE_ENTRIES,
+    cacheMB: config.SCORER_CACHE_MB,
+    log: (m: string) => log.info(m),
+  });
+  return withFallback(onnx, createVoteScorer(), config.SCORER_FALLBACK, (m) => log.warn(m));
+}
