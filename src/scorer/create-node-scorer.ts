@@ -1,3 +1,4 @@
+import type { LimitFunction } from 'p-limit';
 import type { Config } from '../config';
 import { createPortableScorer, type ScorerLog } from './create-scorer';
 import type { Scorer } from './types';
@@ -5,8 +6,8 @@ import { createVoteScorer } from './vote';
 import { withFallback } from './with-fallback';
 
 /** The Node entry's scorer: everything portable, plus the in-process ONNX PRM (loaded only when used). */
-export async function createNodeScorer(config: Config, log: ScorerLog): Promise<Scorer> {
-  if (config.SCORER !== 'onnx') return createPortableScorer(config, log);
+export async function createNodeScorer(config: Config, log: ScorerLog, upstreamLimit: LimitFunction): Promise<Scorer> {
+  if (config.SCORER !== 'onnx') return createPortableScorer(config, log, upstreamLimit);
   const { createOnnxScorer } = await import('./onnx/index');
   const onnx = await createOnnxScorer({
     modelDir: config.PRM_MODEL_DIR!,
@@ -15,7 +16,7 @@ export async function createNodeScorer(config: Config, log: ScorerLog): Promise<
     queueLimit: config.SCORER_QUEUE_LIMIT,
     cacheEntries: config.SCORER_CACHE_ENTRIES,
     cacheMB: config.SCORER_CACHE_MB,
-    log: (m: string) => log.info(m),
+    log: (m: string) => log.warn(m),
   });
   return withFallback(onnx, createVoteScorer(), config.SCORER_FALLBACK, (m) => log.warn(m));
 }

@@ -1,0 +1,35 @@
+/**
+ * Node-only entry of the in-process ONNX PRM scorer. Importing this pulls in onnxruntime-node and fs, so
+ * only the Node entry may import it; the Worker bundle uses the remote scorer.
+ */
+import { createPrmScorer } from '../prm-scorer';
+import { createScoreCache } from '../score-cache';
+import type { Scorer } from '../types';
+import { loadModelDir } from './model-dir';
+import { createOnnxSequenceScorer } from './onnx-sequence-scorer';
+import type { Device } from './session';
+
+export { ModelDirError } from './model-dir';
+export type { Device, Provider } from './session';
+
+export interface OnnxScorerOptions {
+  modelDir: string;
+  device: Device;
+  /** SCORER_BATCH_TOKENS */
+  batchTokens: number;
+  /** SCORER_QUEUE_LIMIT */
+  queueLimit: number;
+  /** SCORER_CACHE_ENTRIES; 0 disables the cache. */
+  cacheEntries: number;
+  /** SCORER_CACHE_MB; 0 disables the cache. */
+  cacheMB: number;
+  log?: (msg: string) => void;
+}
+
+/** Loads and checks the model directory (ModelDirError on any problem), then returns a ready Scorer named 'onnx'. */
+export async function createOnnxScorer(opts: OnnxScorerOptions): Promise<Scorer> {
+  const prm = await loadModelDir(opts.modelDir, { device: opts.device, log: opts.log });
+  const sequences = createOnnxSequenceScorer(prm, { batchTokens: opts.batchTokens, queueLimit: opts.queueLimit });
+  const cache = createScoreCache({ entries: opts.cacheEntries, maxBytes: opts.cacheMB * 1024 * 1024 });
+  return createPrmScorer(sequences, { cache, info: { provider: prm.provider } });
+}

@@ -1,0 +1,56 @@
+/**
+ * Opens an onnxruntime-node session on the requested device.
+ *
+ * The default onnxruntime-node build is CPU-only and *throws* when asked for CUDA (it cannot load the
+ * provider library) instead of falling back. We catch that and fall back to CPU in both cases:
+ * - `auto`: expected on CPU machines, one info line.
+ * - `cuda`: the operator asked for a GPU and is not getting one; refusing to start would turn a slow
+ *   gateway into a dead one, so we still start, but the line is a loud warning that says how to fix it.
+ * The provider actually in use is returned and surfaces in health() and every ScoreResult.
+ */
+import ort from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-node';
+
+export type Device = 'auto' | 'cuda' | 'cpu';
+export type Provider = 'cuda' | 'cpu';
+
+export interface OpenedSession {
+  session: InferenceSession;
+  provider: Provider;
+}
+
+export interface OpenSessionOptions {
+  device: Device;
+  log?: (msg: string) => void;
+  /** Seam for tests; defaults to ort.InferenceSession.create. */
+  create?: (modelPath: string, options: InferenceSession.SessionOptions) => Promise<InferenceSession>;
+}
+
+const base: InferenceSession.SessionOptions = {
+  graphOptimizationLevel: 'all',
+  // Warnings about unused initializers and the like are noise for a gateway operator.
+  logSeverityLevel: 3,
+};
+
+const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+
+export async function openSession(modelPath: string, opts: OpenSessionOptions): Promise<OpenedSession> {
+  const create = opts.create ?? ((p, o) => ort.InferenceSession.create(p, o));
+  const log = opts.log ?? (() => {});
+  if (opts.device !== 'cpu') {
+    try {
+      return { session: await create(modelPath, { ...base, executionProviders: ['cuda'] }), provider: 'cuda' };
+    } catch (err) {
+      const why = firstLine(err);
+      if (opts.device === 'cuda') {
+        log(
+          `WARNING: SCORER_DEVICE=cuda but the CUDA execution provider could not be used (${why}); FALLING BACK TO CPU — scoring will be much slower. ` +
+            'Install the GPU build with ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci, or set SCORER_DEVICE=cpu to silence this.',
+        );
+      } else {
+        log(`scorer: CUDA execution provider unavailable (${why}); using CPU`);
+      }
+    }
+  }
+  return { session: await create(modelPath, { ...base, executionProviders: ['cpu'] }), provider: 'cpu' };
+}

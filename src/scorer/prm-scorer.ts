@@ -1,0 +1,92 @@
+/**
+ * The generic PRM scorer: turns candidates into sequences (thinking, response), scores each distinct
+ * sequence once — deduplicated within the call and looked up in the cache across calls — and hands back
+ * raw step rewards per part. Aggregation and the thinking/response weighting belong to the proxy.
+ * Runtime-neutral: the model half (in-process ONNX, remote server) is the injected SequenceScorer.
+ */
+import type { CandidateParts, StepRewards } from '../core/types';
+import type { ScoreCache } from './score-cache';
+import { scoreCacheKey } from './score-cache';
+import type { PrmSequence, Scorer, ScoreRequest, ScoreResult, SequenceScore, SequenceScorer } from './types';
+
+export interface PrmScorerOptions {
+  cache?: ScoreCache | null;
+  /** Static facts merged into every ScoreResult.info, e.g. { provider: 'cpu' }. */
+  info?: Record<string, unknown>;
+}
+
+/**
+ * Steps of one part, or null when the part is absent. Text without steps counts as a single step, so a
+ * one-paragraph answer is still scored rather than silently skipped.
+ */
+function partSteps(steps: readonly string[], text: string): readonly string[] | null {
+  if (steps.length > 0) return steps;
+  return text.trim() === '' ? null : [text];
+}
+
+export function createPrmScorer(sequenceScorer: SequenceScorer, opts: PrmScorerOptions = {}): Scorer {
+  const cache = opts.cache ?? null;
+  const modelId = sequenceScorer.modelId;
+
+  async function score(request: ScoreRequest): Promise<ScoreResult> {
+    // Distinct sequences in first-seen order, and for each candidate part the index of its sequence.
+    const distinct = new Map<string, { seq: PrmSequence; score?: SequenceScore }>();
+    const refer = (steps: readonly string[] | null): string | null => {
+      if (steps === null) return null;
+      references++;
+      const seq = { problem: request.problem, steps };
+      const key = scoreCacheKey(modelId, seq);
+      if (!distinct.has(key)) distinct.set(key, { seq });
+      return key;
+    };
+    let references = 0;
+    const parts = request.candidates.map((c: CandidateParts) => ({
+      thinking: refer(partSteps(c.thinkingSteps, c.thinking)),
+      response: refer(partSteps(c.responseSteps, c.response)),
+    }));
+
+    let cacheHits = 0;
+    const misses: { seq: PrmSequence; key: string }[] = [];
+    for (const [key, entry] of distinct) {
+      const hit = cache?.get(modelId, entry.seq);
+      if (hit) {
+        entry.score = hit;
+        cacheHits++;
+      } else misses.push({ seq: entry.seq, key });
+    }
+
+    const fresh = misses.length ? await sequenceScorer.scoreSequences(misses.map((m) => m.seq), request.signal) : [];
+    let tokens = 0;
+    misses.forEach((m, i) => {
+      const s = fresh[i]!;
+      distinct.get(m.key)!.score = s;
+      tokens += s.tokens;
+      cache?.set(modelId, m.seq, s);
+    });
+
+    const lookup = (key: string | null) => (key === null ? null : distinct.get(key)!.score!);
+    const rewards: StepRewards[] = parts.map((p) => {
+      const thinking = lookup(p.thinking);
+      const response = lookup(p.response);
+      // Copies: duplicate candidates share one score object, and callers may sort or mutate arrays.
+      const out: StepRewards = { thinking: thinking ? [...thinking.stepRewards] : null, response: response ? [...response.stepRewards] : null };
+      if (thinking?.windowed || response?.windowed) out.windowed = true;
+      return out;
+    });
+    return {
+      rewards,
+      scorer: sequenceScorer.name,
+      info: { ...opts.info, cache_hits: cacheHits, duplicates: references - distinct.size, sequences_scored: misses.length, tokens },
+    };
+  }
+
+  return {
+    name: sequenceScorer.name,
+    score,
+    async health() {
+      const inner = (await sequenceScorer.health?.()) ?? {};
+      return { ...opts.info, ...inner, model: modelId, ...(cache ? { cache: cache.stats() } : {}) };
+    },
+    close: async () => sequenceScorer.close?.(),
+  };
+}

@@ -1,0 +1,54 @@
+/** Shared by the ONNX scorer tests: the real Qwen2.5 tokenizer, test models in temp dirs, and the reference maths. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Tokenizer } from '@huggingface/tokenizers';
+import { makeTestPrm, testPrmWeights } from '../../../tools/make-test-prm';
+import type { BrokenVariant, TestPrmKind } from '../../../tools/make-test-prm';
+
+export const TOKENIZER_DIR = path.resolve('../shared/tokenizers/qwen2.5');
+
+let tokenizer: Tokenizer | undefined;
+export function qwenEncode(text: string): number[] {
+  tokenizer ??= new Tokenizer(
+    JSON.parse(fs.readFileSync(path.join(TOKENIZER_DIR, 'tokenizer.json'), 'utf8')),
+    JSON.parse(fs.readFileSync(path.join(TOKENIZER_DIR, 'tokenizer_config.json'), 'utf8')),
+  );
+  return tokenizer.encode(text, { add_special_tokens: false }).ids;
+}
+
+export function tempModel(kind: TestPrmKind, opts: { maxLength?: number; broken?: BrokenVariant } = {}): string {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-prm-'));
+  return makeTestPrm({ kind, out, tokenizerDir: TOKENIZER_DIR, ...opts });
+}
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/**
+ * The test graph's forward pass, re-derived in plain JS from its weights:
+ * out[t] = direct[id_t] + Σ_{s≤t} context[id_s] / √(t+1), for the tokens of one unpadded row.
+ */
+function reference(kind: TestPrmKind, ids: readonly number[]): number[][] {
+  const w = testPrmWeights(kind);
+  const sums = new Array<number>(w.labels).fill(0);
+  return ids.map((id, t) =>
+    sums.map((_, k) => {
+      sums[k]! += w.context[id * w.labels + k]!;
+      return w.direct[id * w.labels + k]! + sums[k]! / Math.sqrt(t + 1);
+    }),
+  );
+}
+
+/** Reward of each tag position: softmax(logits)[1]. */
+export function referenceStepRewards(ids: readonly number[], tagPositions: readonly number[]): number[] {
+  const logits = reference('step-classifier', ids);
+  return tagPositions.map((t) => {
+    const [l0, l1] = logits[t]!;
+    return Math.exp(l1!) / (Math.exp(l0!) + Math.exp(l1!));
+  });
+}
+
+/** sigmoid(value at the last token). */
+export function referenceValue(ids: readonly number[]): number {
+  return sigmoid(reference('value-head', ids).at(-1)![0]!);
+}
