@@ -16,14 +16,10 @@ export interface RunningGateway {
 
 /** Builds the scorer and serves the app on Node. Resolves once the port is bound. */
 export async function startGateway(config: Config, log: Logger, scorer?: Scorer): Promise<RunningGateway> {
-  const activeScorer =
-    scorer ??
-    (await createNodeScorer(config, {
-      info: (m) => log.info(m),
-      warn: (m) => log.warn(m),
-    }));
+  const upstream = upstreamFromConfig(config);
+  const activeScorer = scorer ?? (await createNodeScorer(config, { info: (m) => log.info(m), warn: (m) => log.warn(m) }, upstream.limit));
   const recorder = config.RECORD ? createJsonlRecorder(config.RECORD, (err) => log.error({ err }, 'cannot write the record file')) : undefined;
-  const app = createApp({ config, upstream: upstreamFromConfig(config), scorer: activeScorer, log, record: recorder?.record });
+  const app = createApp({ config, upstream, scorer: activeScorer, log, record: recorder?.record });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
     s.once('error', reject);

@@ -52,7 +52,9 @@ export async function fanOut(upstream: Upstream, body: ChatCompletionCreateParam
   const requests = upstream.supportsN ? [{ first: 0, count: n }] : Array.from({ length: n }, (_, i) => ({ first: i, count: 1 }));
   const settle = async ({ first, count }: { first: number; count: number }) => {
     try {
-      const completion = await createChatCompletion(upstream, { ...body, n: count } as ChatCompletionCreateParams, combined);
+      // N requests with one client seed would return N identical samples: candidate i gets seed + i.
+      const seed = typeof body.seed === 'number' && count === 1 ? { seed: body.seed + first } : {};
+      const completion = await createChatCompletion(upstream, { ...body, n: count, ...seed } as ChatCompletionCreateParams, combined);
       if (combined.aborted) return;
       result.first ??= { id: completion.id, model: completion.model, created: completion.created, system_fingerprint: completion.system_fingerprint };
       addUsage(result.usage, completion.usage);

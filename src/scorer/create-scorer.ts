@@ -1,8 +1,10 @@
+import type { LimitFunction } from 'p-limit';
 import type { Config } from '../config';
 import { createPrmScorer } from './prm-scorer';
 import { createRemoteVllmSequenceScorer } from './remote-vllm';
 import { createScoreCache } from './score-cache';
 import type { Scorer } from './types';
+import { createVerifierScorer } from './verifier';
 import { createVoteScorer } from './vote';
 import { withFallback } from './with-fallback';
 
@@ -12,10 +14,10 @@ export interface ScorerLog {
 }
 
 /**
- * Builds the scorers that need no native code (vote, remote PRM), so the Workers entry can use this
+ * Builds the scorers that need no native code (vote, remote PRM, verifier), so the Workers entry can use this
  * file; the Node entry adds the in-process ONNX scorer in create-node-scorer.ts.
  */
-export function createPortableScorer(config: Config, log: ScorerLog): Scorer {
+export function createPortableScorer(config: Config, log: ScorerLog, upstreamLimit: LimitFunction): Scorer {
   const vote = createVoteScorer();
   switch (config.SCORER) {
     case 'vote':
@@ -24,6 +26,24 @@ export function createPortableScorer(config: Config, log: ScorerLog): Scorer {
       const remote = createRemoteVllmSequenceScorer({ baseUrl: config.SCORER_URL!, model: config.SCORER_MODEL, apiKey: config.SCORER_API_KEY, timeoutMs: config.SCORER_TIMEOUT_MS });
       const cache = createScoreCache({ entries: config.SCORER_CACHE_ENTRIES, maxBytes: config.SCORER_CACHE_MB * 1024 * 1024 });
       return withFallback(createPrmScorer(remote, { cache }), vote, config.SCORER_FALLBACK, (m) => log.warn(m));
+    }
+    case 'verifier': {
+      // The verifier is a generator like the upstream, so it shares the upstream's concurrency cap and timeout.
+      const verifier = createVerifierScorer({
+        upstream: {
+          baseUrl: config.VERIFIER_BASE_URL!.replace(/\/+$/, ''),
+          apiKey: config.VERIFIER_API_KEY,
+          supportsN: true,
+          timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+          limit: upstreamLimit,
+          fetch: (input, init) => fetch(input, init),
+        },
+        model: config.VERIFIER_MODEL!,
+        chains: config.VERIFIER_CHAINS,
+        verifyThinking: config.VERIFIER_THINKING,
+        maxTokens: config.VERIFIER_MAX_TOKENS,
+      });
+      return withFallback(verifier, vote, config.SCORER_FALLBACK, (m) => log.warn(m));
     }
     default:
       throw new Error(`SCORER=${config.SCORER} is not available in this runtime`);

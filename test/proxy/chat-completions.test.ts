@@ -38,7 +38,14 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
     const before = t.upstream.requests.length;
     const extras = { max_tokens: 64, max_completion_tokens: 64, stop: ['\n\n\n'], seed: 7, top_p: 0.9, top_k: 20, min_p: 0.05, chat_template_kwargs: { enable_thinking: true } };
     await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 2, ...extras } as never);
-    for (const body of t.upstream.requests.slice(before)) expect(body).toMatchObject({ ...extras, model: 'fake-model', messages: MATH });
+    const sent = t.upstream.requests.slice(before);
+    for (const body of sent) expect(body).toMatchObject({ ...extras, seed: expect.any(Number), model: 'fake-model', messages: MATH });
+  });
+
+  it('gives each candidate its own seed, so a seeded request still yields N different samples', async () => {
+    const before = t.upstream.requests.length;
+    await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 3, seed: 7 } as never);
+    expect(t.upstream.requests.slice(before).map((b) => b.seed)).toEqual([7, 8, 9]);
   });
 
   it('keeps a client temperature above 0 and replaces 0 with the Best-of-N temperature', async () => {

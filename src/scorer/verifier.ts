@@ -1,0 +1,208 @@
+/**
+ * A generative verifier as the reward model (ThinkPRM, `SCORER=verifier`): for each candidate the verifier
+ * writes a verification chain that critiques every step, then a second one-token call reads P(yes) after
+ * "Is the solution correct?". Several chains run in parallel and are averaged.
+ *
+ * Rewards: the candidate's reward is one scalar per part, `response: [P(yes)]` (or the share of steps
+ * judged correct when the endpoint gives no logprobs), because ThinkPRM scores whole solutions; the
+ * per-step verdicts are reported in `info.candidates[i].verdicts`, not as step rewards, so that the
+ * proxy's aggregation (min, last…) cannot turn a step verdict into the candidate's reward.
+ *
+ * Runtime-neutral: only fetch, through the shared OpenAI-compatible client.
+ */
+import type { ChatCompletion, ChatCompletionCreateParams, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { CandidateParts, StepRewards } from '../core/types';
+import { CHAIN_STOP, VERIFIER_ASSISTANT_PREFIX, decisionPrefix, trimChain, verifierUserPrompt } from '../core/verifier-prompt';
+import { combineChains, parseJudgement, parseStepVerdicts, pYesFromTopLogprobs, type ChainVerdict, type PartVerdict, type TopLogprob } from '../core/verifier-verdicts';
+import { ScorerError, UpstreamError } from '../errors';
+import { createChatCompletion, type Upstream } from '../proxy/upstream';
+import type { Scorer, ScoreRequest, ScoreResult } from './types';
+
+export interface VerifierScorerOptions {
+  /** The verifier endpoint; its `limit` caps concurrent verifier calls and `timeoutMs` bounds each one. */
+  upstream: Upstream;
+  model: string;
+  /** Verification chains per part, averaged (parallel scaling). */
+  chains: number;
+  /** Also verify the thinking trajectory, as a separate verification. */
+  verifyThinking: boolean;
+  /** Token budget of one chain. */
+  maxTokens: number;
+  /** Read P(yes) from logprobs after each chain (default true); off, rewards are step shares. */
+  logprobs?: boolean;
+  /** Sampling temperature of chains when there are several (default 0.7, ThinkPRM's); one chain is greedy. */
+  temperature?: number;
+}
+
+/** vLLM's chat extensions: continue the last assistant message instead of opening a new turn. */
+type VerifierBody = ChatCompletionCreateParams & { continue_final_message: boolean; add_generation_prompt: boolean };
+
+const TOP_LOGPROBS = 20;
+
+/** Steps of one part, or null when the part is absent; text without steps is one step (as in prm-scorer). */
+function partSteps(steps: readonly string[], text: string): readonly string[] | null {
+  if (steps.length > 0) return steps;
+  return text.trim() === '' ? null : [text];
+}
+
+/** The chain text, wherever the server put it: a reasoning parser moves text before `</think>` aside. */
+function chainText(choice: ChatCompletion.Choice): string {
+  const message = choice.message as ChatCompletion.Choice['message'] & { reasoning_content?: string | null; reasoning?: string | null };
+  return (message.reasoning_content ?? message.reasoning ?? '') + (message.content ?? '');
+}
+
+function toScorerError(err: unknown): unknown {
+  if (!(err instanceof UpstreamError)) return err;
+  const code = err.code === 'upstream_timeout' ? 'scorer_timeout' : 'scorer_unavailable';
+  return new ScorerError(`verifier: ${err.message.replace(/^upstream:? ?/, '')}`, code);
+}
+
+export function createVerifierScorer(opts: VerifierScorerOptions): Scorer {
+  const { upstream, model, chains, verifyThinking, maxTokens } = opts;
+  if (!Number.isInteger(chains) || chains < 1) throw new RangeError(`chains must be a positive integer, got ${chains}`);
+  const temperature = chains > 1 ? (opts.temperature ?? 0.7) : 0;
+  // Learned on the first answer: an endpoint that ignores `logprobs` ignores it every time.
+  let logprobs: 'unknown' | 'yes' | 'no' = opts.logprobs === false ? 'no' : 'unknown';
+
+  const messages = (user: string, assistant: string): ChatCompletionMessageParam[] => [
+    { role: 'user', content: user },
+    { role: 'assistant', content: assistant },
+  ];
+
+  async function complete(body: VerifierBody, signal: AbortSignal): Promise<ChatCompletion> {
+    const answer = await createChatCompletion(upstream, body, signal);
+    if (!Array.isArray(answer?.choices) || answer.choices.length === 0) throw new ScorerError('verifier: answer has no choices', 'bad_scorer_response');
+    return answer;
+  }
+
+  /** Chain texts for one prompt: one request with `n` when the server honours it, else one per chain. */
+  async function generateChains(user: string, stepCount: number, signal: AbortSignal): Promise<string[]> {
+    const body: VerifierBody = {
+      model,
+      messages: messages(user, VERIFIER_ASSISTANT_PREFIX),
+      max_tokens: maxTokens,
+      temperature,
+      // The reference also stops at a step the solution does not have, so the verifier cannot invent one.
+      stop: [...CHAIN_STOP, `Step ${stepCount + 1}:`],
+      continue_final_message: true,
+      add_generation_prompt: false,
+    };
+    if (chains === 1) return [chainText((await complete(body, signal)).choices[0]!)];
+    if (upstream.supportsN) return (await complete({ ...body, n: chains }, signal)).choices.map(chainText);
+    // Seeds make the chains differ from each other yet repeat across identical requests.
+    const answers = await Promise.all(Array.from({ length: chains }, (_, seed) => complete({ ...body, seed }, signal)));
+    return answers.map((a) => chainText(a.choices[0]!));
+  }
+
+  /** P(yes) after the chain, or null when the endpoint gives no usable logprobs. */
+  async function decide(user: string, chain: string, signal: AbortSignal, stats: Stats): Promise<number | null> {
+    if (logprobs === 'no') return null;
+    let answer: ChatCompletion;
+    try {
+      stats.decision_calls++;
+      answer = await complete(
+        {
+          model,
+          messages: messages(user, decisionPrefix(chain)),
+          max_tokens: 1,
+          temperature: 0,
+          logprobs: true,
+          top_logprobs: TOP_LOGPROBS,
+          continue_final_message: true,
+          add_generation_prompt: false,
+        },
+        signal,
+      );
+    } catch (err) {
+      // A refused decision prompt (a chain that filled the context) costs this chain its P(yes), not the request.
+      if (err instanceof UpstreamError && (err.status === 400 || err.status === 422)) {
+        stats.decision_refused++;
+        return null;
+      }
+      throw err;
+    }
+    const top = answer.choices[0]!.logprobs?.content?.[0]?.top_logprobs as TopLogprob[] | undefined;
+    if (!top || top.length === 0) {
+      logprobs = 'no';
+      return null;
+    }
+    logprobs = 'yes';
+    return pYesFromTopLogprobs(top);
+  }
+
+  async function verifyPart(problem: string, steps: readonly string[], signal: AbortSignal, stats: Stats): Promise<PartVerdict> {
+    const user = verifierUserPrompt(problem, steps);
+    const texts = await generateChains(user, steps.length, signal);
+    stats.chains_generated += texts.length;
+    const verdicts = await Promise.all(
+      texts.map(async (text): Promise<ChainVerdict> => {
+        const chain = trimChain(text);
+        return { steps: parseStepVerdicts(chain, steps.length), judgement: parseJudgement(text), pYes: await decide(user, chain, signal, stats) };
+      }),
+    );
+    return combineChains(verdicts);
+  }
+
+  async function score(request: ScoreRequest): Promise<ScoreResult> {
+    const outer = request.signal ?? new AbortController().signal;
+    outer.throwIfAborted();
+    // When one verification fails the answer is a fallback anyway: stop paying for the others.
+    const failed = new AbortController();
+    const signal = AbortSignal.any([outer, failed.signal]);
+    const stats: Stats = { chains_generated: 0, decision_calls: 0, decision_refused: 0, duplicates: 0 };
+
+    // Identical parts (candidates that wrote the same solution) are verified once.
+    const distinct = new Map<string, Promise<PartVerdict>>();
+    let firstError: unknown;
+    const verify = (steps: readonly string[] | null): Promise<PartVerdict> | null => {
+      if (steps === null) return null;
+      const key = JSON.stringify(steps);
+      let verdict = distinct.get(key);
+      if (verdict) stats.duplicates++;
+      else {
+        verdict = verifyPart(request.problem, steps, signal, stats);
+        verdict.catch((err: unknown) => {
+          firstError ??= err;
+          failed.abort();
+        });
+        distinct.set(key, verdict);
+      }
+      return verdict;
+    };
+    const pending = request.candidates.map((c: CandidateParts) => ({
+      thinking: verifyThinking ? verify(partSteps(c.thinkingSteps, c.thinking)) : null,
+      response: verify(partSteps(c.responseSteps, c.response)),
+    }));
+
+    let parts: { thinking: PartVerdict | null; response: PartVerdict | null }[];
+    try {
+      parts = await Promise.all(pending.map(async (p) => ({ thinking: await p.thinking, response: await p.response })));
+    } catch (err) {
+      if (outer.aborted) throw outer.reason ?? err;
+      // The siblings then fail with our own abort; the first failure is the one worth reporting.
+      throw toScorerError(firstError ?? err);
+    }
+
+    const rewards: StepRewards[] = parts.map((p) => ({ thinking: p.thinking ? [p.thinking.reward] : null, response: p.response ? [p.response.reward] : null }));
+    const candidates = parts.map((p) => ({
+      method: p.response?.method ?? null,
+      chains,
+      verdicts: { response: p.response?.steps ?? null, ...(p.thinking ? { thinking: p.thinking.steps } : {}) },
+      ...(p.thinking ? { thinking_method: p.thinking.method } : {}),
+    }));
+    return { rewards, scorer: 'verifier', info: { model, ...stats, candidates } };
+  }
+
+  return {
+    name: 'verifier',
+    score,
+    health: () => ({ ready: true, model, chains, verify_thinking: verifyThinking, logprobs }),
+  };
+}
+
+interface Stats {
+  chains_generated: number;
+  decision_calls: number;
+  decision_refused: number;
+  duplicates: number;
+}
