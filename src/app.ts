@@ -1,13 +1,21 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { GatewayError, toErrorResponse } from './errors';
+import { noopMetrics } from './observability/metrics';
+import { requestContext, type RequestVars } from './observability/request-id';
 import { proxyRoutes, type ProxyDeps } from './proxy/routes';
 
-export type AppDeps = ProxyDeps;
+export type AppDeps = ProxyDeps & {
+  /** Prometheus text for GET /metrics; absent where there is no registry (Workers). */
+  metricsText?: () => Promise<string>;
+};
 
 /** The whole gateway as a runtime-agnostic Hono app; entries (Node, Workers) build the deps and serve it. */
-export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
+export function createApp(deps: AppDeps) {
+  const app = new Hono<{ Variables: RequestVars }>();
+  const metrics = deps.metrics ?? noopMetrics;
+
+  app.use('*', requestContext(deps.log, metrics.request));
 
   app.use(
     '/v1/*',
@@ -24,6 +32,11 @@ export function createApp(deps: AppDeps): Hono {
     return c.json({ status: 'ok', scorer: { name: deps.scorer.name, ...scorer } });
   });
 
+  if (deps.metricsText) {
+    const text = deps.metricsText;
+    app.get('/metrics', async (c) => c.text(await text(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }));
+  }
+
   app.route('/v1', proxyRoutes(deps));
 
   app.notFound((c) => c.json(new GatewayError(404, `No route for ${c.req.method} ${c.req.path}`, 'invalid_request_error', null, 'not_found').toBody(), 404));
@@ -32,7 +45,8 @@ export function createApp(deps: AppDeps): Hono {
     // The client went away: nobody reads this answer, and it is not the gateway's fault.
     if (c.req.raw.signal.aborted) return c.body(null, 499 as 400);
     const { status, body, headers } = toErrorResponse(err);
-    if (status >= 500 && !(err instanceof GatewayError)) deps.log.error({ err }, 'unhandled error');
+    if (status >= 500 && !(err instanceof GatewayError)) deps.log.error({ err, reqId: c.get('requestId') }, 'unhandled error');
+    else if (status >= 500) deps.log.warn({ reqId: c.get('requestId'), status, code: body.error.code, message: body.error.message }, 'request failed');
     return c.json(body, status as 500, headers);
   });
 

@@ -4,6 +4,7 @@ import type { Config } from './config';
 import type { Logger } from './log';
 import { upstreamFromConfig } from './proxy/upstream';
 import { createJsonlRecorder } from './record/jsonl-recorder';
+import { createPromMetrics } from './observability/prom-metrics';
 import { createNodeScorer } from './scorer/create-node-scorer';
 import type { Scorer } from './scorer/types';
 
@@ -16,10 +17,11 @@ export interface RunningGateway {
 
 /** Builds the scorer and serves the app on Node. Resolves once the port is bound. */
 export async function startGateway(config: Config, log: Logger, scorer?: Scorer): Promise<RunningGateway> {
-  const upstream = upstreamFromConfig(config);
-  const activeScorer = scorer ?? (await createNodeScorer(config, { info: (m) => log.info(m), warn: (m) => log.warn(m) }, upstream.limit));
+  const metrics = createPromMetrics();
+  const upstream = { ...upstreamFromConfig(config), observe: metrics.upstream };
+  const activeScorer = scorer ?? (await createNodeScorer(config, { info: (m) => log.info(m), warn: (m) => log.warn(m), onBatch: metrics.scorerBatch }, upstream.limit));
   const recorder = config.RECORD ? createJsonlRecorder(config.RECORD, (err) => log.error({ err }, 'cannot write the record file')) : undefined;
-  const app = createApp({ config, upstream, scorer: activeScorer, log, record: recorder?.record });
+  const app = createApp({ config, upstream, scorer: activeScorer, log, record: recorder?.record, metrics, metricsText: () => metrics.registry.metrics() });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
     s.once('error', reject);

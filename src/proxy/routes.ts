@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { Config } from '../config';
+import { noopMetrics, type GatewayMetrics } from '../observability/metrics';
+import type { RequestVars } from '../observability/request-id';
 import { buildRecord } from '../record/build-record';
 import type { Recorder } from '../record/record-entry';
 import { InvalidRequestError } from '../errors';
@@ -18,7 +20,8 @@ export interface ProxyDeps {
   config: Config;
   upstream: Upstream;
   scorer: Scorer;
-  log: { warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+  log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+  metrics?: GatewayMetrics;
   /** Receives every answered Best-of-N request with its candidates (`--record FILE`). */
   record?: Recorder;
 }
@@ -37,8 +40,9 @@ async function readBody(request: Request): Promise<Record<string, unknown>> {
   return b;
 }
 
-export function proxyRoutes(deps: ProxyDeps): Hono {
-  const app = new Hono();
+export function proxyRoutes(deps: ProxyDeps) {
+  const app = new Hono<{ Variables: RequestVars }>();
+  const metrics = deps.metrics ?? noopMetrics;
 
   app.post('/chat/completions', async (c) => {
     const raw = await readBody(c.req.raw);
@@ -50,6 +54,13 @@ export function proxyRoutes(deps: ProxyDeps): Hono {
     const run = async (s: AbortSignal) => {
       const outcome = await runBestOfN({ upstream: deps.upstream, scorer: deps.scorer, thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT }, body, options, s);
       deps.record?.(buildRecord(body, problemOf(body.messages), options, outcome, deps.scorer.name));
+      metrics.candidates(options.n, outcome.ranked.length);
+      metrics.upstreamTokens(outcome.fan.usage.prompt_tokens, outcome.fan.usage.completion_tokens);
+      if (outcome.score) metrics.scoring(outcome.score.scorer, outcome.timings.scoring / 1000, outcome.score.info, outcome.score.fallback !== undefined);
+      deps.log.info(
+        { reqId: c.get('requestId'), n: options.n, received: outcome.ranked.length, scorer: outcome.score?.scorer, fallback: outcome.score?.fallback?.reason, select: options.select, ms: outcome.timings },
+        'best-of-n',
+      );
       return { outcome, metadata: options.metadata ? buildMetadata(outcome, options, deps.scorer.name) : undefined };
     };
 

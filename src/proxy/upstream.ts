@@ -11,6 +11,8 @@ export interface Upstream {
   timeoutMs: number;
   limit: LimitFunction;
   fetch: typeof fetch;
+  /** Told the status (or 'error') and latency to headers of every upstream request, for metrics. */
+  observe?: (status: number | 'error', seconds: number) => void;
 }
 
 export function upstreamFromConfig(config: Config, fetchImpl: typeof fetch = globalThis.fetch): Upstream {
@@ -58,6 +60,8 @@ export async function upstreamErrorFrom(response: Response): Promise<UpstreamErr
  */
 export async function postUpstream(upstream: Upstream, path: string, body: unknown, signal: AbortSignal): Promise<Response> {
   const timeout = AbortSignal.timeout(upstream.timeoutMs);
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
   let response: Response;
   try {
     response = await upstream.fetch(`${upstream.baseUrl}${path}`, {
@@ -68,9 +72,11 @@ export async function postUpstream(upstream: Upstream, path: string, body: unkno
     });
   } catch (err) {
     if (signal.aborted) throw signal.reason ?? err;
+    upstream.observe?.('error', seconds());
     if (timeout.aborted || isAbort(err)) throw new UpstreamError(504, `upstream: no answer within ${upstream.timeoutMs} ms`, 'upstream_error', 'upstream_timeout');
     throw new UpstreamError(502, `upstream unreachable: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`, 'upstream_error', 'upstream_unreachable');
   }
+  upstream.observe?.(response.status, seconds());
   if (!response.ok) throw await upstreamErrorFrom(response);
   return response;
 }

@@ -17,6 +17,7 @@ export async function createNodeScorer(config: Config, log: ScorerLog, upstreamL
     cacheEntries: config.SCORER_CACHE_ENTRIES,
     cacheMB: config.SCORER_CACHE_MB,
     log: (m: string) => log.warn(m),
+    onBatch: log.onBatch,
   });
   return withFallback(onnx, createVoteScorer(), config.SCORER_FALLBACK, (m) => log.warn(m));
 }

@@ -11,6 +11,8 @@ import { withFallback } from './with-fallback';
 export interface ScorerLog {
   info(msg: string): void;
   warn(msg: string): void;
+  /** Told the size of every batch an in-process model runs, for metrics. */
+  onBatch?: (rows: number, paddedTokens: number) => void;
 }
 
 /**

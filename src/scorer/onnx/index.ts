@@ -24,12 +24,13 @@ export interface OnnxScorerOptions {
   /** SCORER_CACHE_MB; 0 disables the cache. */
   cacheMB: number;
   log?: (msg: string) => void;
+  onBatch?: (rows: number, paddedTokens: number) => void;
 }
 
 /** Loads and checks the model directory (ModelDirError on any problem), then returns a ready Scorer named 'onnx'. */
 export async function createOnnxScorer(opts: OnnxScorerOptions): Promise<Scorer> {
   const prm = await loadModelDir(opts.modelDir, { device: opts.device, log: opts.log });
-  const sequences = createOnnxSequenceScorer(prm, { batchTokens: opts.batchTokens, queueLimit: opts.queueLimit });
+  const sequences = createOnnxSequenceScorer(prm, { batchTokens: opts.batchTokens, queueLimit: opts.queueLimit, onBatch: opts.onBatch });
   const cache = createScoreCache({ entries: opts.cacheEntries, maxBytes: opts.cacheMB * 1024 * 1024 });
   return createPrmScorer(sequences, { cache, info: { provider: prm.provider } });
 }

@@ -14,6 +14,8 @@ import { forward, readRewards } from './run-batch';
 export interface OnnxSequenceScorerOptions {
   batchTokens: number;
   queueLimit: number;
+  /** Told the size of every batch the model runs (rows, padded tokens), for metrics. */
+  onBatch?: (rows: number, paddedTokens: number) => void;
 }
 
 export interface OnnxSequenceScorer extends SequenceScorer {
@@ -33,7 +35,10 @@ function memoize(encode: Encode): Encode {
 export function createOnnxSequenceScorer(prm: LoadedPrm, opts: OnnxSequenceScorerOptions): OnnxSequenceScorer {
   const { manifest } = prm;
   const batcher = new MicroBatcher<PrmRow, number[]>({
-    run: async (rows) => readRewards(manifest, await forward(prm, rows), rows),
+    run: async (rows) => {
+      opts.onBatch?.(rows.length, rows.length * Math.max(...rows.map((r) => r.ids.length)));
+      return readRewards(manifest, await forward(prm, rows), rows);
+    },
     lengthOf: (row) => row.ids.length,
     batchTokens: opts.batchTokens,
     queueLimit: opts.queueLimit,

@@ -1,0 +1,42 @@
+import type { Context, MiddlewareHandler } from 'hono';
+
+export type RequestVars = { requestId: string };
+
+/** A caller's id is kept when it looks like one (so traces join up); anything else is replaced. */
+const ACCEPTABLE = /^[\w.:@/+=-]{1,128}$/;
+
+/**
+ * Handlers return Responses they built themselves, whose headers are mutable. A Response that came
+ * straight from fetch has immutable headers (the trap in Portkey #1389): rebuild it instead of failing.
+ */
+function stampRequestId(c: Context, id: string): void {
+  try {
+    c.res.headers.set('x-request-id', id);
+  } catch {
+    const headers = new Headers(c.res.headers);
+    headers.set('x-request-id', id);
+    c.res = new Response(c.res.body, { status: c.res.status, statusText: c.res.statusText, headers });
+  }
+}
+
+/**
+ * Honours and returns `x-request-id`, and writes one access-log line per request: method, route,
+ * status and time, never the prompt or the completion.
+ */
+export function requestContext(
+  log: { info(obj: object, msg?: string): void },
+  onDone: (route: string, status: number, seconds: number) => void,
+): MiddlewareHandler<{ Variables: RequestVars }> {
+  return async (c, next) => {
+    const given = c.req.header('x-request-id');
+    const id = given && ACCEPTABLE.test(given) ? given : crypto.randomUUID();
+    c.set('requestId', id);
+    const started = performance.now();
+    await next();
+    stampRequestId(c, id);
+    const seconds = (performance.now() - started) / 1000;
+    const route = c.req.routePath || c.req.path;
+    onDone(route, c.res.status, seconds);
+    log.info({ reqId: id, method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 1000) }, 'request');
+  };
+}
