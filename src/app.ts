@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { accessControl, type AccessOptions, type AccessVars } from './access/access-control';
 import { GatewayError, toErrorResponse } from './errors';
 import { noopMetrics } from './observability/metrics';
 import { requestContext, type RequestVars } from './observability/request-id';
@@ -8,15 +9,18 @@ import { proxyRoutes, type ProxyDeps } from './proxy/routes';
 export type AppDeps = ProxyDeps & {
   /** Prometheus text for GET /metrics; absent where there is no registry (Workers). */
   metricsText?: () => Promise<string>;
+  /** Gateway keys and their limits; absent means no authentication (config allows that on loopback only). */
+  access?: AccessOptions;
 };
 
 /** The whole gateway as a runtime-agnostic Hono app; entries (Node, Workers) build the deps and serve it. */
 export function createApp(deps: AppDeps) {
-  const app = new Hono<{ Variables: RequestVars }>();
+  const app = new Hono<{ Variables: RequestVars & AccessVars }>();
   const metrics = deps.metrics ?? noopMetrics;
 
   app.use('*', requestContext(deps.log, metrics.request));
 
+  if (deps.access) app.use('/v1/*', accessControl(deps.access));
   app.use(
     '/v1/*',
     bodyLimit({

@@ -17,6 +17,11 @@ export const OPTIONS = {
   UPSTREAM_SUPPORTS_N: { schema: bool.default(false), help: 'Upstream honours `n` (vLLM, SGLang, OpenAI): one request with n instead of N requests' },
   UPSTREAM_CONCURRENCY: { schema: int(1, 4096).default(32), help: 'Max in-flight upstream requests, shared by all client requests' },
   UPSTREAM_TIMEOUT_MS: { schema: int(1, 3_600_000).default(600_000), help: 'Total time allowed for one upstream request' },
+  GATEWAY_API_KEYS: { schema: z.string().optional(), help: 'Comma-separated keys clients must send as Bearer tokens; unset means no auth (loopback only)' },
+  KEY_RPM: { schema: int(1, 1_000_000).default(600), help: 'Requests per minute allowed to each gateway key' },
+  KEY_CONCURRENCY: { schema: int(1, 100_000).default(64), help: 'Concurrent requests allowed to each gateway key' },
+  KEY_MAX_N: { schema: int(1, 4096).optional(), help: 'Largest N each gateway key may ask for [default: BESTOFN_MAX_N]' },
+  ALLOW_UNAUTHENTICATED: { schema: bool.default(false), help: 'Allow listening beyond loopback without GATEWAY_API_KEYS' },
   HOST: { schema: z.string().min(1).default('127.0.0.1'), help: 'Interface to listen on' },
   PORT: { schema: int(0, 65535).default(8787), help: 'Port to listen on' },
   BESTOFN_N: { schema: int(1, 4096).default(4), help: 'Default number of candidates when the client names none' },
@@ -56,6 +61,10 @@ type Options = typeof OPTIONS;
 const schema = z
   .object(Object.fromEntries(Object.entries(OPTIONS).map(([k, o]) => [k, o.schema])) as { [K in keyof Options]: Options[K]['schema'] })
   .superRefine((c, ctx) => {
+    const loopback = c.HOST === 'localhost' || c.HOST === '::1' || c.HOST.startsWith('127.');
+    if (!loopback && !c.GATEWAY_API_KEYS && !c.ALLOW_UNAUTHENTICATED) {
+      ctx.addIssue({ code: 'custom', path: ['HOST'], message: `${c.HOST} is not loopback: set GATEWAY_API_KEYS, or ALLOW_UNAUTHENTICATED=true to serve without keys` });
+    }
     if (c.BESTOFN_N > c.BESTOFN_MAX_N) ctx.addIssue({ code: 'custom', path: ['BESTOFN_N'], message: `must be ≤ BESTOFN_MAX_N (${c.BESTOFN_MAX_N})` });
     if (c.SCORER === 'onnx' && !c.PRM_MODEL_DIR) ctx.addIssue({ code: 'custom', path: ['PRM_MODEL_DIR'], message: 'is required when SCORER=onnx' });
     if (c.SCORER === 'verifier' && !c.VERIFIER_BASE_URL) ctx.addIssue({ code: 'custom', path: ['VERIFIER_BASE_URL'], message: 'is required when SCORER=verifier' });

@@ -5,6 +5,7 @@ import type { Logger } from './log';
 import { upstreamFromConfig } from './proxy/upstream';
 import { createJsonlRecorder } from './record/jsonl-recorder';
 import { createPromMetrics } from './observability/prom-metrics';
+import { buildAccess } from './access/build-access';
 import { createNodeScorer } from './scorer/create-node-scorer';
 import type { Scorer } from './scorer/types';
 
@@ -21,7 +22,7 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
   const upstream = { ...upstreamFromConfig(config), observe: metrics.upstream };
   const activeScorer = scorer ?? (await createNodeScorer(config, { info: (m) => log.info(m), warn: (m) => log.warn(m), onBatch: metrics.scorerBatch }, upstream.limit));
   const recorder = config.RECORD ? createJsonlRecorder(config.RECORD, (err) => log.error({ err }, 'cannot write the record file')) : undefined;
-  const app = createApp({ config, upstream, scorer: activeScorer, log, record: recorder?.record, metrics, metricsText: () => metrics.registry.metrics() });
+  const app = createApp({ config, upstream, scorer: activeScorer, log, record: recorder?.record, metrics, metricsText: () => metrics.registry.metrics(), access: await buildAccess(config) });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
     s.once('error', reject);

@@ -61,23 +61,24 @@ function parseControls(value: unknown, where: string): z.infer<typeof controls> 
 }
 
 /** Best-of-N controls: body `bestofn` > body `best_of` > `x-bestofn-*` headers > server config. */
-export function resolveOptions(body: Record<string, unknown>, headers: Headers, config: Config): BestOfNOptions {
+export function resolveOptions(body: Record<string, unknown>, headers: Headers, config: Config, keyMaxN = config.BESTOFN_MAX_N): BestOfNOptions {
+  const maxN = Math.min(keyMaxN, config.BESTOFN_MAX_N);
   const fromBody = parseControls(body.bestofn, 'bestofn');
   const fromHead = parseControls(fromHeaders(headers), 'headers');
   const c = { ...fromHead, ...fromBody };
 
   const bestOf = body.best_of;
-  if (bestOf !== undefined && bestOf !== null && (!Number.isInteger(bestOf) || (bestOf as number) < 1 || (bestOf as number) > config.BESTOFN_MAX_N)) {
-    throw new InvalidRequestError(`best_of must be an integer from 1 to ${config.BESTOFN_MAX_N}`, 'best_of');
+  if (bestOf !== undefined && bestOf !== null && (!Number.isInteger(bestOf) || (bestOf as number) < 1 || (bestOf as number) > maxN)) {
+    throw new InvalidRequestError(`best_of must be an integer from 1 to ${maxN}`, 'best_of');
   }
   const clientN = body.n ?? 1;
   if (!Number.isInteger(clientN) || (clientN as number) < 1) throw new InvalidRequestError('n must be a positive integer', 'n');
   const k = clientN as number;
 
   const explicit = fromBody.n ?? (bestOf as number | undefined) ?? fromHead.n;
-  const n = explicit ?? Math.max(config.BESTOFN_N, k);
+  const n = explicit ?? Math.max(Math.min(config.BESTOFN_N, maxN), k);
   const param = fromBody.n !== undefined ? 'bestofn.n' : bestOf !== undefined && bestOf !== null ? 'best_of' : fromHead.n !== undefined ? 'x-bestofn-n' : 'n';
-  if (n > config.BESTOFN_MAX_N) throw new InvalidRequestError(`Best-of-N is limited to ${config.BESTOFN_MAX_N} candidates; ${n} were asked for`, param);
+  if (n > maxN) throw new InvalidRequestError(`Best-of-N is limited to ${maxN} candidates; ${n} were asked for`, param);
   if (k > n) throw new InvalidRequestError(`n (${k}) must not exceed the number of candidates (${n})`, 'n');
 
   const minCandidates = c.min_candidates ?? Math.min(config.BESTOFN_MIN_CANDIDATES, n);

@@ -3,6 +3,7 @@ import type { ChatCompletionCreateParams } from 'openai/resources/chat/completio
 import type { Config } from '../config';
 import { noopMetrics, type GatewayMetrics } from '../observability/metrics';
 import type { RequestVars } from '../observability/request-id';
+import type { AccessVars } from '../access/access-control';
 import { buildRecord } from '../record/build-record';
 import type { Recorder } from '../record/record-entry';
 import { InvalidRequestError } from '../errors';
@@ -41,7 +42,7 @@ async function readBody(request: Request): Promise<Record<string, unknown>> {
 }
 
 export function proxyRoutes(deps: ProxyDeps) {
-  const app = new Hono<{ Variables: RequestVars }>();
+  const app = new Hono<{ Variables: RequestVars & AccessVars }>();
   const metrics = deps.metrics ?? noopMetrics;
 
   app.post('/chat/completions', async (c) => {
@@ -50,7 +51,7 @@ export function proxyRoutes(deps: ProxyDeps) {
     const signal = c.req.raw.signal;
     if (wantsPassthrough(body)) return passthrough(deps.upstream, raw, signal);
 
-    const options = resolveOptions(raw, c.req.raw.headers, deps.config);
+    const options = resolveOptions(raw, c.req.raw.headers, deps.config, c.get('maxN'));
     const run = async (s: AbortSignal) => {
       const outcome = await runBestOfN({ upstream: deps.upstream, scorer: deps.scorer, thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT }, body, options, s);
       deps.record?.(buildRecord(body, problemOf(body.messages), options, outcome, deps.scorer.name));

@@ -1,0 +1,65 @@
+import type { MiddlewareHandler } from 'hono';
+import { GatewayError } from '../errors';
+import { presentedKey, type KeyRing } from './api-keys';
+import type { KeyLimit, KeyLimiter } from './key-limits';
+
+export type AccessVars = { maxN?: number };
+
+export interface AccessOptions {
+  keys: KeyRing;
+  /** Limits of key i; keys without their own use the defaults. */
+  limitOf: (keyIndex: number) => KeyLimit;
+  limiter: KeyLimiter;
+}
+
+/**
+ * Authenticates /v1 requests with a gateway key (never the upstream's) and applies its limits. A
+ * streamed answer holds its concurrency slot until the stream ends or the client goes away.
+ */
+export function accessControl(opts: AccessOptions): MiddlewareHandler<{ Variables: AccessVars }> {
+  return async (c, next) => {
+    const presented = presentedKey(c.req.raw.headers);
+    const index = presented ? await opts.keys.find(presented) : -1;
+    if (index < 0) {
+      throw new GatewayError(401, presented ? 'Incorrect API key provided' : 'Missing API key: send Authorization: Bearer <key>', 'invalid_request_error', null, 'invalid_api_key', {
+        'www-authenticate': 'Bearer',
+      });
+    }
+    const limit = opts.limitOf(index);
+    const admission = opts.limiter.admit(index, limit);
+    if (!admission.ok) throw new GatewayError(429, `Rate limit: ${admission.reason} for this key`, 'rate_limit_error', null, 'rate_limit_exceeded', { 'retry-after': String(admission.retryAfterSeconds) });
+    c.set('maxN', limit.maxN);
+    try {
+      await next();
+    } catch (err) {
+      admission.release();
+      throw err;
+    }
+    const body = c.res.body;
+    if (!body) return admission.release();
+    c.res = new Response(untilSettled(body, admission.release), c.res);
+  };
+}
+
+/** The same body, calling `done` once it has been read to the end, has failed, or was cancelled. */
+function untilSettled(body: ReadableStream<Uint8Array>, done: () => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const chunk = await reader.read();
+        if (chunk.done) {
+          done();
+          controller.close();
+        } else controller.enqueue(chunk.value);
+      } catch (err) {
+        done();
+        controller.error(err);
+      }
+    },
+    cancel(reason) {
+      done();
+      return reader.cancel(reason);
+    },
+  });
+}
