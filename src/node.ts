@@ -6,6 +6,7 @@ import { upstreamFromConfig } from './proxy/upstream';
 import { createJsonlRecorder } from './record/jsonl-recorder';
 import { createPromMetrics } from './observability/prom-metrics';
 import { buildAccess } from './access/build-access';
+import { fetchWithConnectTimeout } from './node-fetch';
 import { createNodeScorer } from './scorer/create-node-scorer';
 import type { Scorer } from './scorer/types';
 
@@ -19,7 +20,7 @@ export interface RunningGateway {
 /** Builds the scorer and serves the app on Node. Resolves once the port is bound. */
 export async function startGateway(config: Config, log: Logger, scorer?: Scorer): Promise<RunningGateway> {
   const metrics = createPromMetrics();
-  const upstream = { ...upstreamFromConfig(config), observe: metrics.upstream };
+  const upstream = { ...upstreamFromConfig(config, fetchWithConnectTimeout(config.UPSTREAM_CONNECT_TIMEOUT_MS)), observe: metrics.upstream };
   const activeScorer = scorer ?? (await createNodeScorer(config, { info: (m) => log.info(m), warn: (m) => log.warn(m), onBatch: metrics.scorerBatch }, upstream.limit));
   const recorder = config.RECORD ? createJsonlRecorder(config.RECORD, (err) => log.error({ err }, 'cannot write the record file')) : undefined;
   const app = createApp({ config, upstream, scorer: activeScorer, log, record: recorder?.record, metrics, metricsText: () => metrics.registry.metrics(), access: await buildAccess(config) });

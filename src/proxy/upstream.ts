@@ -11,16 +11,28 @@ export interface Upstream {
   timeoutMs: number;
   limit: LimitFunction;
   fetch: typeof fetch;
+  /** Extra attempts after a retryable failure (408, 429, 5xx, connection errors). */
+  retries: number;
+  /** First backoff; doubled per attempt, with jitter. Retry-After wins when the upstream sends it. */
+  retryBaseMs: number;
+  /** Time allowed until the response headers arrive (for a stream: the first token). */
+  firstByteTimeoutMs: number;
   /** Told the status (or 'error') and latency to headers of every upstream request, for metrics. */
   observe?: (status: number | 'error', seconds: number) => void;
 }
 
-export function upstreamFromConfig(config: Config, fetchImpl: typeof fetch = globalThis.fetch): Upstream {
+// Called unbound, the platform fetch throws 'Illegal invocation' on Workers: always call it through a wrapper.
+const platformFetch: typeof fetch = (input, init) => fetch(input, init);
+
+export function upstreamFromConfig(config: Config, fetchImpl: typeof fetch = platformFetch): Upstream {
   return {
     baseUrl: config.UPSTREAM_BASE_URL.replace(/\/+$/, ''),
     apiKey: config.UPSTREAM_API_KEY,
     supportsN: config.UPSTREAM_SUPPORTS_N,
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    firstByteTimeoutMs: config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
+    retries: config.UPSTREAM_RETRIES,
+    retryBaseMs: config.UPSTREAM_RETRY_BASE_MS,
     limit: pLimit(config.UPSTREAM_CONCURRENCY),
     fetch: fetchImpl,
   };
@@ -54,12 +66,50 @@ export async function upstreamErrorFrom(response: Response): Promise<UpstreamErr
   return new UpstreamError(response.status, `upstream: ${message}`, type, code, retryAfter ? { 'retry-after': retryAfter } : {});
 }
 
+/** Longest Retry-After the gateway waits out; a longer one is returned to the client instead. */
+const MAX_RETRY_AFTER_MS = 30_000;
+
+function retryDelayMs(upstream: Upstream, attempt: number, retryAfter: string | undefined, random: () => number): number | null {
+  if (retryAfter !== undefined) {
+    const seconds = Number(retryAfter);
+    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
+    if (Number.isFinite(ms)) return ms > MAX_RETRY_AFTER_MS ? null : Math.max(0, ms);
+  }
+  // Full jitter keeps many gateway replicas from retrying in lockstep.
+  return upstream.retryBaseMs * 2 ** attempt * (0.5 + random() / 2);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => (signal.removeEventListener('abort', stop), resolve()), ms);
+    const stop = () => (clearTimeout(timer), reject(signal.reason));
+    signal.addEventListener('abort', stop, { once: true });
+  });
+}
+
 /**
- * Sends one request and returns the raw Response once its headers are in, for both JSON and SSE answers.
- * Throws UpstreamError for error statuses and network failures; rethrows the caller's abort as is.
+ * Sends a request and returns the raw Response once its headers are in, for both JSON and SSE answers,
+ * retrying 408/429/5xx and connection failures with exponential backoff. Timeouts are not retried: a
+ * generation that ran out of time would only run out again. Throws UpstreamError; rethrows the caller's abort.
  */
-export async function postUpstream(upstream: Upstream, path: string, body: unknown, signal: AbortSignal): Promise<Response> {
-  const timeout = AbortSignal.timeout(upstream.timeoutMs);
+export async function postUpstream(upstream: Upstream, path: string, body: unknown, signal: AbortSignal, random: () => number = Math.random): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await attemptPost(upstream, path, body, signal);
+    } catch (err) {
+      if (!(err instanceof UpstreamError) || !err.retryable || attempt >= upstream.retries || signal.aborted) throw err;
+      const delay = retryDelayMs(upstream, attempt, err.headers['retry-after'], random);
+      if (delay === null) throw err;
+      await sleep(delay, signal);
+    }
+  }
+}
+
+async function attemptPost(upstream: Upstream, path: string, body: unknown, signal: AbortSignal): Promise<Response> {
+  const total = AbortSignal.timeout(upstream.timeoutMs);
+  const firstByte = new AbortController();
+  const firstByteTimer = setTimeout(() => firstByte.abort(), upstream.firstByteTimeoutMs);
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   let response: Response;
@@ -68,13 +118,17 @@ export async function postUpstream(upstream: Upstream, path: string, body: unkno
       method: 'POST',
       headers: headersFor(upstream),
       body: JSON.stringify(body),
-      signal: AbortSignal.any([signal, timeout]),
+      signal: AbortSignal.any([signal, total, firstByte.signal]),
     });
   } catch (err) {
     if (signal.aborted) throw signal.reason ?? err;
     upstream.observe?.('error', seconds());
-    if (timeout.aborted || isAbort(err)) throw new UpstreamError(504, `upstream: no answer within ${upstream.timeoutMs} ms`, 'upstream_error', 'upstream_timeout');
-    throw new UpstreamError(502, `upstream unreachable: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`, 'upstream_error', 'upstream_unreachable');
+    if (firstByte.signal.aborted) throw new UpstreamError(504, `upstream: no response headers within ${upstream.firstByteTimeoutMs} ms`, 'upstream_error', 'upstream_timeout', {}, false);
+    if (total.aborted || isAbort(err)) throw new UpstreamError(504, `upstream: no answer within ${upstream.timeoutMs} ms`, 'upstream_error', 'upstream_timeout', {}, false);
+    const cause = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message;
+    throw new UpstreamError(502, `upstream unreachable: ${cause}`, 'upstream_error', 'upstream_unreachable');
+  } finally {
+    clearTimeout(firstByteTimer);
   }
   upstream.observe?.(response.status, seconds());
   if (!response.ok) throw await upstreamErrorFrom(response);

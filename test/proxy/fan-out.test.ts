@@ -6,7 +6,7 @@ const post = (url: string, body: object, init: RequestInit = {}) =>
 
 describe('fan-out', () => {
   it('reports failed candidates and still answers while min_candidates arrived', async () => {
-    const t = await startTestGateway({}, { fail: (_b, call) => (call % 2 === 1 ? { status: 500, body: { error: { message: 'flaky' } } } : null) });
+    const t = await startTestGateway({ UPSTREAM_RETRIES: '0' }, { fail: (_b, call) => (call % 2 === 1 ? { status: 500, body: { error: { message: 'flaky' } } } : null) });
     try {
       const res = await post(t.url, { model: 'fake-model', messages: MATH, best_of: 4, bestofn: { min_candidates: 2 } });
       expect(res.status).toBe(200);
@@ -22,7 +22,7 @@ describe('fan-out', () => {
   });
 
   it("returns the upstream's error when fewer than min_candidates arrived", async () => {
-    const t = await startTestGateway({}, { fail: (_b, call) => (call < 3 ? { status: 503, body: { error: { message: 'busy' } } } : null) });
+    const t = await startTestGateway({ UPSTREAM_RETRIES: '0' }, { fail: (_b, call) => (call < 3 ? { status: 503, body: { error: { message: 'busy' } } } : null) });
     try {
       const res = await post(t.url, { model: 'fake-model', messages: MATH, best_of: 4, bestofn: { min_candidates: 2 } });
       expect(res.status).toBe(503);

@@ -1,0 +1,88 @@
+/**
+ * Cloudflare Workers entry. Config comes from the Worker's vars and secrets; the scorer is one that needs
+ * no native code (vote, a remote vLLM PRM, a generative verifier), so nothing Node-only reaches the bundle.
+ */
+import type { ExecutionContext } from 'hono';
+import { createApp } from './app';
+import { ConfigError, parseConfig } from './config';
+import { GatewayError } from './errors';
+import { upstreamFromConfig } from './proxy/upstream';
+import { createPortableScorer } from './scorer/create-scorer';
+
+/** Vars and secrets are strings; KV, R2 and service bindings are objects and are not config. */
+export type WorkerEnv = Record<string, unknown>;
+
+const PORTABLE_SCORERS = ['vote', 'remote', 'verifier'];
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+
+/** Workers Logs index console output as JSON; keys never reach it because config is not logged. */
+function consoleLogger(level: string) {
+  const min = level === 'silent' ? Infinity : LEVELS.indexOf(level as (typeof LEVELS)[number]);
+  const emit = (at: (typeof LEVELS)[number], obj: object, msg?: string) => {
+    if (LEVELS.indexOf(at) < min) return;
+    const fields = Object.fromEntries(
+      Object.entries(obj).map(([k, v]) => [k, v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v]),
+    );
+    const line = JSON.stringify({ level: at, service: 'bestofn', ...fields, msg });
+    (at === 'error' || at === 'fatal' ? console.error : at === 'warn' ? console.warn : console.log)(line);
+  };
+  return {
+    info: (obj: object, msg?: string) => emit('info', obj, msg),
+    warn: (obj: object, msg?: string) => emit('warn', obj, msg),
+    error: (obj: object, msg?: string) => emit('error', obj, msg),
+  };
+}
+
+function stringVars(env: WorkerEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+type Built = { app: ReturnType<typeof createApp> } | { error: GatewayError };
+
+const misconfigured = (message: string): Built => ({ error: new GatewayError(500, message, 'server_error', null, 'invalid_config') });
+
+function build(vars: Record<string, string>): Built {
+  const scorer = vars.SCORER || 'vote';
+  // Checked before parseConfig, whose complaint about SCORER=onnx would be the missing PRM_MODEL_DIR.
+  if (!PORTABLE_SCORERS.includes(scorer)) {
+    return misconfigured(
+      `SCORER=${scorer} is not available on Cloudflare Workers (no native code or local model files); use SCORER=remote with a vLLM PRM server, SCORER=verifier or SCORER=vote`,
+    );
+  }
+  // Silently dropping the record would lose data the operator asked for.
+  if (vars.RECORD) return misconfigured('RECORD is not available on Cloudflare Workers (no local files); unset it');
+  try {
+    const config = parseConfig(vars);
+    const log = consoleLogger(config.LOG_LEVEL);
+    const upstream = upstreamFromConfig(config);
+    const scorer = createPortableScorer(config, { info: (m) => log.info({}, m), warn: (m) => log.warn({}, m) }, upstream.limit);
+    return { app: createApp({ config, upstream, scorer, log }) };
+  } catch (err) {
+    if (err instanceof ConfigError) return misconfigured(`gateway misconfigured: ${err.message}`);
+    throw err;
+  }
+}
+
+/**
+ * One app per isolate, so the upstream concurrency cap and the score cache outlive a request. Keyed by
+ * the vars, because `wrangler dev` and tests may hand the same isolate a different env.
+ */
+let cached: { key: string; built: Built } | undefined;
+
+function appFor(env: WorkerEnv): Built {
+  const vars = stringVars(env);
+  const key = JSON.stringify(Object.entries(vars).sort(([a], [b]) => (a < b ? -1 : 1)));
+  if (cached?.key !== key) cached = { key, built: build(vars) };
+  return cached.built;
+}
+
+export default {
+  fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Response | Promise<Response> {
+    const built = appFor(env);
+    if ('error' in built) {
+      console.error(JSON.stringify({ level: 'error', service: 'bestofn', msg: built.error.message }));
+      return Response.json(built.error.toBody(), { status: built.error.status });
+    }
+    return built.app.fetch(request, env, ctx);
+  },
+};

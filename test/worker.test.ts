@@ -1,0 +1,187 @@
+/**
+ * The Workers entry (src/worker.ts) run by workerd through `wrangler dev`'s programmatic API, with the
+ * real wrangler.toml and vars overridden to point at loopback fakes. This is the bundle Cloudflare would
+ * run, in the runtime it would run in: no Node globals, Workers' fetch, Workers' streams.
+ */
+import { fileURLToPath } from 'node:url';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unstable_startWorker } from 'wrangler';
+import { startFakeUpstream, type FakeUpstream } from './helpers/fake-upstream';
+import { countTags, startFakeVllm, type FakeVllm } from './helpers/fake-vllm-pooling';
+
+const WRANGLER_TOML = fileURLToPath(new URL('../wrangler.toml', import.meta.url));
+const MATH = [{ role: 'user' as const, content: 'What is 40 + 2?' }];
+
+// Offline: use miniflare's placeholder `request.cf` instead of fetching it from workers.cloudflare.com.
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
+process.env.WRANGLER_SEND_METRICS = 'false';
+
+interface RunningWorker {
+  url: string;
+  client: OpenAI;
+  close(): Promise<void>;
+}
+
+async function startWorker(vars: Record<string, string>): Promise<RunningWorker> {
+  const worker = await unstable_startWorker({
+    config: WRANGLER_TOML,
+    bindings: Object.fromEntries(Object.entries(vars).map(([k, value]) => [k, { type: 'plain_text' as const, value }])),
+    dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, watch: false, persist: false, logLevel: 'warn' },
+  });
+  try {
+    await worker.ready;
+    const url = new URL('v1', await worker.url).href;
+    return { url, client: new OpenAI({ baseURL: url, apiKey: 'x', maxRetries: 0 }), close: () => worker.dispose() };
+  } catch (err) {
+    await worker.dispose();
+    throw err;
+  }
+}
+
+const metaOf = (x: unknown) => (x as { bestofn: any }).bestofn;
+
+describe('Workers entry in workerd, vote scorer, upstream without n', () => {
+  let upstream: FakeUpstream;
+  let w: RunningWorker;
+  beforeAll(async () => {
+    upstream = await startFakeUpstream({ latencyMs: 50 });
+    w = await startWorker({ UPSTREAM_BASE_URL: upstream.url, UPSTREAM_SUPPORTS_N: 'false', SCORER: 'vote', BESTOFN_HEARTBEAT_MS: '20', UPSTREAM_CONCURRENCY: '8' });
+  });
+  afterAll(async () => {
+    await w?.close();
+    await upstream?.close();
+  });
+
+  it('answers /healthz with the scorer the vars name', async () => {
+    const res = await fetch(`${w.url.replace(/\/v1$/, '')}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok', scorer: { name: 'vote' } });
+  });
+
+  it('returns the majority answer of N candidates and sends N upstream requests', async () => {
+    const before = upstream.requests.length;
+    const res = await w.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 6 } as never);
+    expect(res.choices).toHaveLength(1);
+    expect(res.choices[0]!.message.content).toContain('\\boxed{42}');
+    const meta = metaOf(res);
+    expect(meta).toMatchObject({ n_requested: 6, n_received: 6, scorer: 'vote', select: 'argmax' });
+    expect(meta.candidates[meta.selected[0]].answer).toBe('42');
+    const sent = upstream.requests.slice(before);
+    expect(sent).toHaveLength(6);
+    expect(sent.every((b) => b.n === 1 && b.best_of === undefined)).toBe(true);
+  });
+
+  it('streams the winner with heartbeats, metadata on the finish chunk, and usage', async () => {
+    const before = upstream.requests.length;
+    const stream = await w.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 4, stream: true, stream_options: { include_usage: true } } as never);
+    let content = '';
+    let meta: any;
+    let usage: any;
+    for await (const chunk of stream as unknown as AsyncIterable<any>) {
+      content += chunk.choices[0]?.delta?.content ?? '';
+      if (chunk.bestofn) meta = chunk.bestofn;
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect(content).toContain('\\boxed{42}');
+    expect(meta).toMatchObject({ n_requested: 4, n_received: 4, scorer: 'vote' });
+    expect(usage.prompt_tokens).toBe(40);
+    expect(upstream.requests.length - before).toBe(4);
+  });
+
+  it('sends the SSE heartbeat comment before the candidates are in', async () => {
+    const res = await fetch(`${w.url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'fake-model', messages: MATH, best_of: 2, stream: true }),
+    });
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const text = await res.text();
+    expect(text.startsWith(': bestofn sampling candidates\n\n')).toBe(true);
+    expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+  });
+});
+
+describe('Workers entry in workerd, shared upstream cap across requests', () => {
+  let upstream: FakeUpstream;
+  let w: RunningWorker;
+  beforeAll(async () => {
+    upstream = await startFakeUpstream({ latencyMs: 40 });
+    // One slot for the whole isolate: the second client request waits on a promise the first one resolves.
+    w = await startWorker({ UPSTREAM_BASE_URL: upstream.url, UPSTREAM_SUPPORTS_N: 'false', SCORER: 'vote', UPSTREAM_CONCURRENCY: '1' });
+  });
+  afterAll(async () => {
+    await w?.close();
+    await upstream?.close();
+  });
+
+  it('completes concurrent client requests that queue behind each other', async () => {
+    const results = await Promise.all([1, 2, 3].map(() => w.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 2 } as never)));
+    for (const res of results) expect(metaOf(res)).toMatchObject({ n_requested: 2, n_received: 2 });
+    expect(upstream.requests).toHaveLength(6);
+  });
+});
+
+describe('Workers entry in workerd, remote vLLM PRM scorer, upstream with n', () => {
+  let upstream: FakeUpstream;
+  let prm: FakeVllm;
+  let w: RunningWorker;
+  beforeAll(async () => {
+    upstream = await startFakeUpstream();
+    // The PRM favours the lone '7' candidate, so the winner differs from the majority answer.
+    prm = await startFakeVllm({ respond: (input) => Array.from({ length: countTags(input) }, () => (input.includes('be 7.') || input.includes('{7}') ? [0.05, 0.95] : [0.8, 0.2])) });
+    w = await startWorker({
+      UPSTREAM_BASE_URL: upstream.url,
+      UPSTREAM_SUPPORTS_N: 'true',
+      SCORER: 'remote',
+      SCORER_URL: prm.url,
+      SCORER_MODEL: 'Qwen/Qwen2.5-Math-PRM-7B',
+      SCORER_FALLBACK: 'error',
+    });
+  });
+  afterAll(async () => {
+    await w?.close();
+    await prm?.close();
+    await upstream?.close();
+  });
+
+  it('picks the candidate the PRM rewards, from one upstream request with n', async () => {
+    const before = upstream.requests.length;
+    // With seed 2 the fake's four choices answer 41, 42, 7, 42.
+    const res = await w.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 4, seed: 2 } as never);
+    expect(res.choices[0]!.message.content).toContain('\\boxed{7}');
+    const meta = metaOf(res);
+    expect(meta).toMatchObject({ n_requested: 4, n_received: 4, scorer: 'remote', selected: [2] });
+    expect(meta.fallback).toBeUndefined();
+    expect(meta.candidates[2].reward).toBeCloseTo(0.95);
+    const sent = upstream.requests.slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].n).toBe(4);
+    expect(prm.requests.length).toBeGreaterThan(0);
+    expect(prm.requests[0]).toMatchObject({ model: 'Qwen/Qwen2.5-Math-PRM-7B', task: 'token_classify' });
+  });
+});
+
+describe('Workers entry in workerd, configuration errors', () => {
+  const started: RunningWorker[] = [];
+  afterAll(() => Promise.all(started.map((w) => w.close())));
+
+  it('refuses SCORER=onnx with an OpenAI error body that says what to use instead', async () => {
+    const w = await startWorker({ UPSTREAM_BASE_URL: 'http://127.0.0.1:9/v1', SCORER: 'onnx' });
+    started.push(w);
+    const err = await w.client.chat.completions.create({ model: 'm', messages: MATH }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(500);
+    expect((err as InstanceType<typeof OpenAI.APIError>).code).toBe('invalid_config');
+    expect((err as Error).message).toMatch(/SCORER=onnx is not available on Cloudflare Workers.*SCORER=remote/);
+  });
+
+  it('answers every route with the config error when a required var is missing', async () => {
+    // An empty var counts as unset, which overrides wrangler.toml's placeholder.
+    const w = await startWorker({ UPSTREAM_BASE_URL: '', SCORER: 'vote' });
+    started.push(w);
+    const res = await fetch(`${w.url.replace(/\/v1$/, '')}/healthz`);
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ error: { message: 'gateway misconfigured: UPSTREAM_BASE_URL is required', type: 'server_error', param: null, code: 'invalid_config' } });
+  });
+});
