@@ -3,6 +3,7 @@
  * no native code (vote, a remote vLLM PRM, a generative verifier), so nothing Node-only reaches the bundle.
  */
 import type { ExecutionContext } from 'hono';
+import { buildAccess } from './access/build-access';
 import { createApp } from './app';
 import { ConfigError, parseConfig } from './config';
 import { GatewayError } from './errors';
@@ -41,7 +42,7 @@ type Built = { app: ReturnType<typeof createApp> } | { error: GatewayError };
 
 const misconfigured = (message: string): Built => ({ error: new GatewayError(500, message, 'server_error', null, 'invalid_config') });
 
-function build(vars: Record<string, string>): Built {
+async function build(vars: Record<string, string>): Promise<Built> {
   const scorer = vars.SCORER || 'vote';
   // Checked before parseConfig, whose complaint about SCORER=onnx would be the missing PRM_MODEL_DIR.
   if (!PORTABLE_SCORERS.includes(scorer)) {
@@ -56,7 +57,8 @@ function build(vars: Record<string, string>): Built {
     const log = consoleLogger(config.LOG_LEVEL);
     const upstream = upstreamFromConfig(config);
     const scorer = createPortableScorer(config, { info: (m) => log.info({}, m), warn: (m) => log.warn({}, m) }, upstream.limit);
-    return { app: createApp({ config, upstream, scorer, log }) };
+    // Workers are public by nature: GATEWAY_API_KEYS (a secret) turns on the same key checks and limits as on Node.
+    return { app: createApp({ config, upstream, scorer, log, access: await buildAccess(config) }) };
   } catch (err) {
     if (err instanceof ConfigError) return misconfigured(`gateway misconfigured: ${err.message}`);
     throw err;
@@ -67,9 +69,9 @@ function build(vars: Record<string, string>): Built {
  * One app per isolate, so the upstream concurrency cap and the score cache outlive a request. Keyed by
  * the vars, because `wrangler dev` and tests may hand the same isolate a different env.
  */
-let cached: { key: string; built: Built } | undefined;
+let cached: { key: string; built: Promise<Built> } | undefined;
 
-function appFor(env: WorkerEnv): Built {
+function appFor(env: WorkerEnv): Promise<Built> {
   const vars = stringVars(env);
   const key = JSON.stringify(Object.entries(vars).sort(([a], [b]) => (a < b ? -1 : 1)));
   if (cached?.key !== key) cached = { key, built: build(vars) };
@@ -77,8 +79,8 @@ function appFor(env: WorkerEnv): Built {
 }
 
 export default {
-  fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Response | Promise<Response> {
-    const built = appFor(env);
+  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
+    const built = await appFor(env);
     if ('error' in built) {
       console.error(JSON.stringify({ level: 'error', service: 'bestofn', msg: built.error.message }));
       return Response.json(built.error.toBody(), { status: built.error.status });

@@ -162,6 +162,24 @@ describe('Workers entry in workerd, remote vLLM PRM scorer, upstream with n', ()
   });
 });
 
+describe('Workers entry in workerd, with gateway keys', () => {
+  it('refuses requests without a configured key and serves those with one', async () => {
+    const upstream = await startFakeUpstream();
+    const w = await startWorker({ UPSTREAM_BASE_URL: upstream.url, SCORER: 'vote', GATEWAY_API_KEYS: 'edge-key' });
+    try {
+      const anonymous = await fetch(`${w.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fake-model', messages: MATH }) });
+      expect(anonymous.status).toBe(401);
+      expect(upstream.requests).toHaveLength(0);
+      const keyed = new OpenAI({ baseURL: w.url, apiKey: 'edge-key', maxRetries: 0 });
+      const res = await keyed.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 2 } as never);
+      expect(res.choices).toHaveLength(1);
+    } finally {
+      await w.close();
+      await upstream.close();
+    }
+  });
+});
+
 describe('Workers entry in workerd, configuration errors', () => {
   const started: RunningWorker[] = [];
   afterAll(() => Promise.all(started.map((w) => w.close())));
