@@ -1,4 +1,5 @@
 import { ConfigError, configHelp, parseConfig } from './config';
+import { loadConfigFile } from './config-loader';
 import { createLogger } from './log';
 import { startGateway } from './node';
 
@@ -24,7 +25,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
   let config;
   try {
-    config = parseConfig(env, rest);
+    config = parseConfig(env, rest, loadConfigFile);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`bestofn: ${err.message}\n`);
@@ -39,7 +40,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     process.stderr.write(`bestofn: ${(err as Error).message}\n`);
     return 2;
   }
-  log.info({ url: gateway.url, upstream: config.UPSTREAM_BASE_URL, scorer: gateway.scorer.name }, 'bestofn listening');
+  log.info({ url: gateway.url, upstreams: config.upstreams.map((u) => `${u.name}=${u.baseUrl}`), scorer: gateway.scorer.name }, 'bestofn listening');
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, 'shutting down');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { resolveSecrets, validateConfigFile, type KeySpec, type UpstreamSpec } from './config-file';
 
 /**
  * Every setting the gateway reads, declared once. Each entry is an env variable, a `--flag` of the same
@@ -12,8 +13,10 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
 
 export const OPTIONS = {
-  UPSTREAM_BASE_URL: { schema: z.url(), help: 'OpenAI-compatible upstream, e.g. http://127.0.0.1:8000/v1 (required)' },
+  CONFIG_FILE: { schema: z.string().optional(), help: 'JSON or YAML file with settings, named upstreams, a fallback upstream and per-key limits (see README)' },
+  UPSTREAM_BASE_URL: { schema: z.url().optional(), help: 'OpenAI-compatible upstream, e.g. http://127.0.0.1:8000/v1 (required unless CONFIG_FILE names upstreams)' },
   UPSTREAM_API_KEY: { schema: z.string().optional(), help: 'Bearer key sent to the upstream; never logged or echoed' },
+  FALLBACK_UPSTREAM: { schema: z.string().optional(), help: 'Name of a CONFIG_FILE upstream that samples candidates the routed upstream failed to give' },
   UPSTREAM_SUPPORTS_N: { schema: bool.default(false), help: 'Upstream honours `n` (vLLM, SGLang, OpenAI): one request with n instead of N requests' },
   UPSTREAM_CONCURRENCY: { schema: int(1, 4096).default(32), help: 'Max in-flight upstream requests, shared by all client requests' },
   UPSTREAM_TIMEOUT_MS: { schema: int(1, 3_600_000).default(600_000), help: 'Total time allowed for one upstream request' },
@@ -65,10 +68,6 @@ type Options = typeof OPTIONS;
 const schema = z
   .object(Object.fromEntries(Object.entries(OPTIONS).map(([k, o]) => [k, o.schema])) as { [K in keyof Options]: Options[K]['schema'] })
   .superRefine((c, ctx) => {
-    const loopback = c.HOST === 'localhost' || c.HOST === '::1' || c.HOST.startsWith('127.');
-    if (!loopback && !c.GATEWAY_API_KEYS && !c.ALLOW_UNAUTHENTICATED) {
-      ctx.addIssue({ code: 'custom', path: ['HOST'], message: `${c.HOST} is not loopback: set GATEWAY_API_KEYS, or ALLOW_UNAUTHENTICATED=true to serve without keys` });
-    }
     if (c.BESTOFN_N > c.BESTOFN_MAX_N) ctx.addIssue({ code: 'custom', path: ['BESTOFN_N'], message: `must be ≤ BESTOFN_MAX_N (${c.BESTOFN_MAX_N})` });
     if (c.SCORER === 'onnx' && !c.PRM_MODEL_DIR) ctx.addIssue({ code: 'custom', path: ['PRM_MODEL_DIR'], message: 'is required when SCORER=onnx' });
     if (c.SCORER === 'verifier' && !c.VERIFIER_BASE_URL) ctx.addIssue({ code: 'custom', path: ['VERIFIER_BASE_URL'], message: 'is required when SCORER=verifier' });
@@ -76,7 +75,12 @@ const schema = z
     if (c.SCORER === 'remote' && !c.SCORER_URL) ctx.addIssue({ code: 'custom', path: ['SCORER_URL'], message: 'is required when SCORER=remote' });
   });
 
-export type Config = z.output<typeof schema>;
+export type Config = z.output<typeof schema> & {
+  /** Upstreams in routing order: the file's, then UPSTREAM_BASE_URL as 'default' for any model. */
+  upstreams: UpstreamSpec[];
+  /** Keys from GATEWAY_API_KEYS and the file, with their own limits where the file gives them. */
+  keys: KeySpec[];
+};
 
 export const flagFor = (name: string) => `--${name.toLowerCase().replaceAll('_', '-')}`;
 const nameFor = (flag: string) => flag.replace(/^--/, '').toUpperCase().replaceAll('-', '_');
@@ -101,13 +105,38 @@ export function parseFlags(argv: readonly string[]): Record<string, string> {
   return out;
 }
 
-/** Flags win over env. Empty env strings count as unset, as shells and compose files often leave them. */
-export function parseConfig(env: Record<string, string | undefined>, argv: readonly string[] = []): Config {
+/** Reads and parses a config file (Node: fs + YAML); injected so this module stays free of I/O. */
+export type LoadFile = (path: string) => unknown;
+
+/**
+ * Flags win over env, env over the config file. Empty env strings count as unset, as shells and compose
+ * files often leave them.
+ */
+export function parseConfig(env: Record<string, string | undefined>, argv: readonly string[] = [], loadFile?: LoadFile): Config {
   const flags = parseFlags(argv);
-  const input: Record<string, string> = {};
-  for (const key of Object.keys(OPTIONS)) {
+  const pick = (key: string) => {
     const value = flags[key] ?? env[key];
-    if (value !== undefined && value !== '') input[key] = value;
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const fileName = pick('CONFIG_FILE');
+  let file = validateConfigFile({}, '');
+  if (fileName) {
+    if (!loadFile) throw new ConfigError('CONFIG_FILE is not supported in this runtime');
+    try {
+      file = validateConfigFile(loadFile(fileName), fileName);
+    } catch (err) {
+      throw new ConfigError((err as Error).message.startsWith(fileName) ? (err as Error).message : `${fileName}: ${(err as Error).message}`);
+    }
+  }
+  const input: Record<string, string> = {};
+  for (const [key, value] of Object.entries(file.settings ?? {})) {
+    if (!(key in OPTIONS)) throw new ConfigError(`${fileName}: settings.${key}: unknown option`);
+    input[key] = String(value);
+  }
+  if (file.fallback_upstream) input.FALLBACK_UPSTREAM = file.fallback_upstream;
+  for (const key of Object.keys(OPTIONS)) {
+    const value = pick(key);
+    if (value !== undefined) input[key] = value;
   }
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
@@ -117,7 +146,31 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     const shown = got === undefined || /KEY/.test(key) ? '' : ` (got '${got}')`;
     throw new ConfigError(got === undefined && issue.code === 'invalid_type' ? `${key} is required` : `${key} ${issue.message}${shown}`);
   }
-  return parsed.data;
+  const c = parsed.data;
+  let resolved;
+  try {
+    resolved = resolveSecrets(file, env, fileName ?? 'config');
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  const upstreams = [...resolved.upstreams];
+  if (c.UPSTREAM_BASE_URL) {
+    upstreams.push({ name: 'default', baseUrl: c.UPSTREAM_BASE_URL.replace(/\/+$/, ''), apiKey: c.UPSTREAM_API_KEY, models: ['*'], supportsN: c.UPSTREAM_SUPPORTS_N });
+  }
+  if (upstreams.length === 0) throw new ConfigError('UPSTREAM_BASE_URL is required');
+  const names = new Set<string>();
+  for (const u of upstreams) {
+    if (names.has(u.name)) throw new ConfigError(`${fileName}: upstreams: the name '${u.name}' is used twice`);
+    names.add(u.name);
+  }
+  if (c.FALLBACK_UPSTREAM && !names.has(c.FALLBACK_UPSTREAM)) throw new ConfigError(`FALLBACK_UPSTREAM names no upstream: '${c.FALLBACK_UPSTREAM}'`);
+  const envKeys = (c.GATEWAY_API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean).map((key) => ({ key }));
+  const keys = [...resolved.keys, ...envKeys];
+  const loopback = c.HOST === 'localhost' || c.HOST === '::1' || c.HOST.startsWith('127.');
+  if (!loopback && keys.length === 0 && !c.ALLOW_UNAUTHENTICATED) {
+    throw new ConfigError(`HOST ${c.HOST} is not loopback: set GATEWAY_API_KEYS, or ALLOW_UNAUTHENTICATED=true to serve without keys`);
+  }
+  return { ...c, upstreams, keys };
 }
 
 export function configHelp(): string {

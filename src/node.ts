@@ -2,7 +2,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app';
 import type { Config } from './config';
 import type { Logger } from './log';
-import { upstreamFromConfig } from './proxy/upstream';
+import { upstreamsFromConfig } from './proxy/upstream-router';
 import { createJsonlRecorder } from './record/jsonl-recorder';
 import { createPromMetrics } from './observability/prom-metrics';
 import { buildAccess } from './access/build-access';
@@ -20,10 +20,10 @@ export interface RunningGateway {
 /** Builds the scorer and serves the app on Node. Resolves once the port is bound. */
 export async function startGateway(config: Config, log: Logger, scorer?: Scorer): Promise<RunningGateway> {
   const metrics = createPromMetrics();
-  const upstream = { ...upstreamFromConfig(config, fetchWithConnectTimeout(config.UPSTREAM_CONNECT_TIMEOUT_MS)), observe: metrics.upstream };
-  const activeScorer = scorer ?? (await createNodeScorer(config, { info: (m) => log.info(m), warn: (m) => log.warn(m), onBatch: metrics.scorerBatch }, upstream.limit));
+  const upstreams = upstreamsFromConfig(config, fetchWithConnectTimeout(config.UPSTREAM_CONNECT_TIMEOUT_MS), metrics.upstream);
+  const activeScorer = scorer ?? (await createNodeScorer(config, { info: (m) => log.info(m), warn: (m) => log.warn(m), onBatch: metrics.scorerBatch }, upstreams.all[0]!.limit));
   const recorder = config.RECORD ? createJsonlRecorder(config.RECORD, (err) => log.error({ err }, 'cannot write the record file')) : undefined;
-  const app = createApp({ config, upstream, scorer: activeScorer, log, record: recorder?.record, metrics, metricsText: () => metrics.registry.metrics(), access: await buildAccess(config) });
+  const app = createApp({ config, upstreams, scorer: activeScorer, log, record: recorder?.record, metrics, metricsText: () => metrics.registry.metrics(), access: await buildAccess(config) });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
     s.once('error', reject);

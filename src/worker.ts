@@ -7,7 +7,7 @@ import { buildAccess } from './access/build-access';
 import { createApp } from './app';
 import { ConfigError, parseConfig } from './config';
 import { GatewayError } from './errors';
-import { upstreamFromConfig } from './proxy/upstream';
+import { upstreamsFromConfig } from './proxy/upstream-router';
 import { createPortableScorer } from './scorer/create-scorer';
 
 /** Vars and secrets are strings; KV, R2 and service bindings are objects and are not config. */
@@ -55,10 +55,10 @@ async function build(vars: Record<string, string>): Promise<Built> {
   try {
     const config = parseConfig(vars);
     const log = consoleLogger(config.LOG_LEVEL);
-    const upstream = upstreamFromConfig(config);
-    const scorer = createPortableScorer(config, { info: (m) => log.info({}, m), warn: (m) => log.warn({}, m) }, upstream.limit);
+    const upstreams = upstreamsFromConfig(config);
+    const scorer = createPortableScorer(config, { info: (m) => log.info({}, m), warn: (m) => log.warn({}, m) }, upstreams.all[0]!.limit);
     // Workers are public by nature: GATEWAY_API_KEYS (a secret) turns on the same key checks and limits as on Node.
-    return { app: createApp({ config, upstream, scorer, log, access: await buildAccess(config) }) };
+    return { app: createApp({ config, upstreams, scorer, log, access: await buildAccess(config) }) };
   } catch (err) {
     if (err instanceof ConfigError) return misconfigured(`gateway misconfigured: ${err.message}`);
     throw err;

@@ -4,12 +4,14 @@ import { createKeyRing } from './api-keys';
 import { KeyLimiter, type KeyLimit } from './key-limits';
 
 /** Access control from config, or undefined when no gateway keys are set (loopback-only serving). */
-export async function buildAccess(config: Config, overrides: readonly Partial<KeyLimit>[] = []): Promise<AccessOptions | undefined> {
-  const keys = (config.GATEWAY_API_KEYS ?? '')
-    .split(',')
-    .map((k) => k.trim())
-    .filter(Boolean);
-  if (keys.length === 0) return undefined;
-  const defaults: KeyLimit = { rpm: config.KEY_RPM, concurrency: config.KEY_CONCURRENCY, maxN: Math.min(config.KEY_MAX_N ?? config.BESTOFN_MAX_N, config.BESTOFN_MAX_N) };
-  return { keys: await createKeyRing(keys), limitOf: (i) => ({ ...defaults, ...overrides[i] }), limiter: new KeyLimiter() };
+export async function buildAccess(config: Config): Promise<AccessOptions | undefined> {
+  if (config.keys.length === 0) return undefined;
+  const defaults: KeyLimit = { rpm: config.KEY_RPM, concurrency: config.KEY_CONCURRENCY, maxN: config.KEY_MAX_N ?? config.BESTOFN_MAX_N };
+  const limits = config.keys.map((k) => ({
+    rpm: k.rpm ?? defaults.rpm,
+    concurrency: k.concurrency ?? defaults.concurrency,
+    // A key never gets more than the server allows anyone.
+    maxN: Math.min(k.maxN ?? defaults.maxN, config.BESTOFN_MAX_N),
+  }));
+  return { keys: await createKeyRing(config.keys.map((k) => k.key)), limitOf: (i) => limits[i]!, limiter: new KeyLimiter() };
 }

@@ -5,7 +5,7 @@ import { rankCandidates } from '../core/select';
 import type { CandidateParts, StepRewards } from '../core/types';
 import { GatewayError, UpstreamError } from '../errors';
 import type { Scorer, ScoreResult } from '../scorer/types';
-import { fanOut, type FanOutResult, type Sample } from './fan-out';
+import { fanOut, refill, type FanOutResult, type Sample } from './fan-out';
 import type { BestOfNOptions } from './options';
 import { problemOf } from './problem';
 import type { Upstream } from './upstream';
@@ -29,6 +29,8 @@ export interface BestOfNOutcome {
 
 export interface BestOfNDeps {
   upstream: Upstream;
+  /** Samples the candidates `upstream` failed to give (errors, not the deadline). */
+  fallback?: Upstream;
   scorer: Scorer;
   thinkingWeight: number;
   now?: () => number;
@@ -55,6 +57,7 @@ export async function runBestOfN(deps: BestOfNDeps, body: ChatCompletionCreatePa
   delete upstreamBody.stream_options;
 
   const fan = await fanOut(deps.upstream, upstreamBody, options.n, options.deadlineMs, signal);
+  if (deps.fallback && deps.fallback !== deps.upstream) await refill(fan, deps.fallback, upstreamBody, options.deadlineMs - (now() - started), signal);
   const sampled = now();
   const arrived = fan.samples.filter((s): s is RankedCandidate['sample'] => s.message !== undefined);
   if (arrived.length < options.minCandidates) {

@@ -8,6 +8,8 @@ export type SampledMessage = ChatCompletionMessage & { reasoning_content?: strin
 
 export interface Sample {
   index: number;
+  /** The upstream that produced it, when it was the fallback. */
+  upstream?: string;
   message?: SampledMessage;
   finishReason?: string;
   /** Why this candidate is missing: an upstream error, or the deadline. */
@@ -86,4 +88,21 @@ export async function fanOut(upstream: Upstream, body: ChatCompletionCreateParam
   signal.throwIfAborted();
   result.samples = slots.map((s, index) => s ?? ((result.deadlineHit = true), { index, error: describe(deadlineError) }));
   return result;
+}
+
+/**
+ * Asks the fallback upstream for the candidates that failed with an error (not the deadline), within
+ * the time left, and puts them in the failed slots. Their own failures are recorded as usual.
+ */
+export async function refill(fan: FanOutResult, fallback: Upstream, body: ChatCompletionCreateParams, timeLeftMs: number, signal: AbortSignal): Promise<void> {
+  const failed = fan.samples.filter((s) => s.error && s.error.code !== 'deadline');
+  if (failed.length === 0 || timeLeftMs <= 0) return;
+  const extra = await fanOut(fallback, body, failed.length, timeLeftMs, signal);
+  failed.forEach((slot, i) => {
+    const got = extra.samples[i]!;
+    fan.samples[slot.index] = { ...got, index: slot.index, upstream: fallback.name ?? 'fallback' };
+  });
+  addUsage(fan.usage, extra.usage);
+  fan.first ??= extra.first;
+  fan.deadlineHit ||= extra.deadlineHit;
 }

@@ -20,7 +20,7 @@ export function buildMetadata(outcome: BestOfNOutcome, options: BestOfNOptions, 
     deadline_hit: fan.deadlineHit,
     candidates: fan.samples.map((s) => {
       const c = byIndex.get(s.index);
-      if (!c) return { index: s.index, reward: null, answer: null, steps: null, finish_reason: null, error: s.error };
+      if (!c) return { index: s.index, reward: null, answer: null, steps: null, finish_reason: null, error: s.error, ...(s.upstream ? { upstream: s.upstream } : {}) };
       return {
         index: s.index,
         reward: round(c.reward),
@@ -29,6 +29,7 @@ export function buildMetadata(outcome: BestOfNOutcome, options: BestOfNOptions, 
         step_rewards: { thinking: c.rewards.thinking?.map(round) ?? null, response: c.rewards.response?.map(round) ?? null },
         ...(c.rewards.windowed ? { windowed: true } : {}),
         finish_reason: s.finishReason ?? null,
+        ...(s.upstream ? { upstream: s.upstream } : {}),
         ...(c.invalid ? { invalid: c.invalid } : {}),
       };
     }),

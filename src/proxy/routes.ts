@@ -15,11 +15,12 @@ import { problemOf } from './problem';
 import { passthrough, wantsPassthrough } from './passthrough';
 import { buildCompletion, completionChunks } from './response';
 import { sseResponse } from './sse';
-import { getUpstream, type Upstream } from './upstream';
+import { getUpstream } from './upstream';
+import type { UpstreamRouter } from './upstream-router';
 
 export interface ProxyDeps {
   config: Config;
-  upstream: Upstream;
+  upstreams: UpstreamRouter;
   scorer: Scorer;
   log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
   metrics?: GatewayMetrics;
@@ -49,11 +50,12 @@ export function proxyRoutes(deps: ProxyDeps) {
     const raw = await readBody(c.req.raw);
     const body = raw as unknown as ChatCompletionCreateParams;
     const signal = c.req.raw.signal;
-    if (wantsPassthrough(body)) return passthrough(deps.upstream, raw, signal);
+    const upstream = deps.upstreams.route(body.model);
+    if (wantsPassthrough(body)) return passthrough(upstream, raw, signal);
 
     const options = resolveOptions(raw, c.req.raw.headers, deps.config, c.get('maxN'));
     const run = async (s: AbortSignal) => {
-      const outcome = await runBestOfN({ upstream: deps.upstream, scorer: deps.scorer, thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT }, body, options, s);
+      const outcome = await runBestOfN({ upstream, fallback: deps.upstreams.fallback, scorer: deps.scorer, thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT }, body, options, s);
       deps.record?.(buildRecord(body, problemOf(body.messages), options, outcome, deps.scorer.name));
       metrics.candidates(options.n, outcome.ranked.length);
       metrics.upstreamTokens(outcome.fan.usage.prompt_tokens, outcome.fan.usage.completion_tokens);
@@ -80,8 +82,18 @@ export function proxyRoutes(deps: ProxyDeps) {
   });
 
   app.get('/models', async (c) => {
-    const response = await getUpstream(deps.upstream, '/models', c.req.raw.signal);
-    return new Response(response.body, { status: response.status, headers: { 'content-type': response.headers.get('content-type') ?? 'application/json' } });
+    const signal = c.req.raw.signal;
+    if (deps.upstreams.all.length === 1) {
+      const response = await getUpstream(deps.upstreams.all[0]!, '/models', signal);
+      return new Response(response.body, { status: response.status, headers: { 'content-type': response.headers.get('content-type') ?? 'application/json' } });
+    }
+    // Several upstreams: one list, first upstream wins a duplicate id; an upstream that is down is left out.
+    const lists = await Promise.allSettled(deps.upstreams.all.map(async (u) => ((await (await getUpstream(u, '/models', signal)).json()) as { data?: { id: string }[] }).data ?? []));
+    const ok = lists.filter((l): l is PromiseFulfilledResult<{ id: string }[]> => l.status === 'fulfilled');
+    if (ok.length === 0) throw (lists[0] as PromiseRejectedResult).reason;
+    const seen = new Set<string>();
+    const data = ok.flatMap((l) => l.value).filter((m) => !seen.has(m.id) && seen.add(m.id));
+    return c.json({ object: 'list', data });
   });
 
   return app;

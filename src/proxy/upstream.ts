@@ -1,10 +1,11 @@
 import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import pLimit, { type LimitFunction } from 'p-limit';
-import type { Config } from '../config';
+import type { LimitFunction } from 'p-limit';
 import { UpstreamError } from '../errors';
 
 /** One OpenAI-compatible model server, and the concurrency cap shared by every request that uses it. */
 export interface Upstream {
+  /** 'default' for UPSTREAM_BASE_URL, or the name given in the config file. */
+  name?: string;
   baseUrl: string;
   apiKey?: string;
   supportsN: boolean;
@@ -19,23 +20,6 @@ export interface Upstream {
   firstByteTimeoutMs: number;
   /** Told the status (or 'error') and latency to headers of every upstream request, for metrics. */
   observe?: (status: number | 'error', seconds: number) => void;
-}
-
-// Called unbound, the platform fetch throws 'Illegal invocation' on Workers: always call it through a wrapper.
-const platformFetch: typeof fetch = (input, init) => fetch(input, init);
-
-export function upstreamFromConfig(config: Config, fetchImpl: typeof fetch = platformFetch): Upstream {
-  return {
-    baseUrl: config.UPSTREAM_BASE_URL.replace(/\/+$/, ''),
-    apiKey: config.UPSTREAM_API_KEY,
-    supportsN: config.UPSTREAM_SUPPORTS_N,
-    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
-    firstByteTimeoutMs: config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
-    retries: config.UPSTREAM_RETRIES,
-    retryBaseMs: config.UPSTREAM_RETRY_BASE_MS,
-    limit: pLimit(config.UPSTREAM_CONCURRENCY),
-    fetch: fetchImpl,
-  };
 }
 
 const isAbort = (err: unknown) => err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');

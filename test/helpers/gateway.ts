@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { parseConfig } from '../../src/config';
+import { loadConfigFile } from '../../src/config-loader';
 import { createLogger } from '../../src/log';
 import { startGateway, type RunningGateway } from '../../src/node';
 import type { Scorer } from '../../src/scorer/types';
@@ -18,7 +19,7 @@ export interface TestGateway {
 export async function startTestGateway(env: Record<string, string> = {}, upstreamOptions: FakeUpstreamOptions = {}, scorer?: Scorer): Promise<TestGateway> {
   const upstream = await startFakeUpstream(upstreamOptions);
   // Retries are on, as in production, with a short backoff so failing-upstream tests stay fast.
-  const config = parseConfig({ UPSTREAM_BASE_URL: upstream.url, PORT: '0', LOG_LEVEL: 'silent', UPSTREAM_RETRY_BASE_MS: '1', ...env });
+  const config = parseConfig({ UPSTREAM_BASE_URL: upstream.url, PORT: '0', LOG_LEVEL: 'silent', UPSTREAM_RETRY_BASE_MS: '1', ...env }, [], loadConfigFile);
   const gateway = await startGateway(config, createLogger(config.LOG_LEVEL), scorer);
   const url = `${gateway.url}/v1`;
   return {

@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import OpenAI from 'openai';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config';
+import { loadConfigFile } from '../../src/config-loader';
+import { createLogger } from '../../src/log';
+import { startGateway } from '../../src/node';
+import { startFakeUpstream, type FakeUpstreamOptions } from '../helpers/fake-upstream';
+import { MATH } from '../helpers/gateway';
+
+async function setup(math: FakeUpstreamOptions, general: FakeUpstreamOptions, extra = '') {
+  const a = await startFakeUpstream({ ...math, model: 'qwen-math' });
+  const b = await startFakeUpstream({ ...general, model: 'general' });
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-routing-')), 'bestofn.yaml');
+  fs.writeFileSync(file, `upstreams:\n  - { name: math, base_url: "${a.url}", models: [qwen-math] }\n  - { name: general, base_url: "${b.url}", models: ["*"] }\n${extra}`);
+  const config = parseConfig({ CONFIG_FILE: file, PORT: '0', LOG_LEVEL: 'silent', UPSTREAM_RETRIES: '0' }, [], loadConfigFile);
+  const gateway = await startGateway(config, createLogger('silent'));
+  const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'x', maxRetries: 0 });
+  return { a, b, client, close: async () => (await gateway.close(), await a.close(), await b.close()) };
+}
+
+describe('several upstreams', () => {
+  it('routes by model name, with a catch-all', async () => {
+    const t = await setup({}, {});
+    try {
+      await t.client.chat.completions.create({ model: 'qwen-math', messages: MATH, best_of: 2 } as never);
+      await t.client.chat.completions.create({ model: 'anything-else', messages: MATH, best_of: 3 } as never);
+      expect(t.a.requests.map((r) => r.model)).toEqual(['qwen-math', 'qwen-math']);
+      expect(t.b.requests.map((r) => r.model)).toEqual(['anything-else', 'anything-else', 'anything-else']);
+      const models = await t.client.models.list();
+      expect(models.data.map((m) => m.id).sort()).toEqual(['general', 'qwen-math']);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('samples the candidates a failing upstream could not give from the fallback upstream, and says so', async () => {
+    const t = await setup({ fail: (_b, call) => (call % 2 === 0 ? { status: 503 } : null) }, {}, 'fallback_upstream: general\n');
+    try {
+      const res = await t.client.chat.completions.create({ model: 'qwen-math', messages: MATH, best_of: 4 } as never);
+      const meta = (res as any).bestofn;
+      expect(meta.n_received).toBe(4);
+      expect(meta.candidates.filter((c: any) => c.upstream === 'general')).toHaveLength(2);
+      expect(t.b.requests).toHaveLength(2);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('answers 404 for a model no upstream serves', async () => {
+    const a = await startFakeUpstream();
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-routing-')), 'b.json');
+    fs.writeFileSync(file, JSON.stringify({ upstreams: [{ name: 'only', base_url: a.url, models: ['m1'] }] }));
+    const gateway = await startGateway(parseConfig({ CONFIG_FILE: file, PORT: '0', LOG_LEVEL: 'silent' }, [], loadConfigFile), createLogger('silent'));
+    try {
+      const res = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm2', messages: MATH }) });
+      expect(res.status).toBe(404);
+      expect((await res.json()).error).toMatchObject({ code: 'model_not_found', param: 'model' });
+      expect(a.requests).toHaveLength(0);
+    } finally {
+      await gateway.close();
+      await a.close();
+    }
+  });
+});
