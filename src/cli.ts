@@ -7,6 +7,9 @@ const USAGE = `bestofn — OpenAI-compatible Best-of-N gateway
 
 Usage:
   bestofn serve [options]     run the gateway (every option is also an env variable)
+  bestofn eval [options]      accuracy on math500 / aime24 / FILE.jsonl, or of recorded candidates (--replay); see bestofn eval --help
+  bestofn replay-upstream --data FILE [--port P] [--host H]
+                              serve recorded candidates (or the shared bon-pool) as an OpenAI-compatible upstream
   bestofn --help
 
 Options for serve (flag, env variable, meaning):
@@ -15,6 +18,8 @@ Options for serve (flag, env variable, meaning):
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad usage or config. */
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'eval') return (await import('./cli/eval')).runEvalCommand(rest, env);
+  if (command === 'replay-upstream') return (await import('./cli/replay-upstream')).runReplayUpstream(rest);
   if (command === undefined || command === '--help' || command === '-h' || command === 'help' || rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(USAGE + configHelp() + '\n');
     return command === undefined ? 2 : 0;

@@ -40,7 +40,7 @@ export const OPTIONS = {
   BESTOFN_DEADLINE_MS: { schema: int(1, 3_600_000).default(300_000), help: 'Per-request deadline; when it passes, rank what has arrived' },
   BESTOFN_HEARTBEAT_MS: { schema: int(10, 60_000).default(10_000), help: 'SSE comment heartbeat interval while candidates are sampled' },
   BESTOFN_THINKING_WEIGHT: { schema: num(0, 1).default(0.5), help: 'w in reward = w·agg(thinking) + (1−w)·agg(response)' },
-  BESTOFN_MAX_BODY_BYTES: { schema: int(1024, 1 << 30).default(4 * 1024 * 1024), help: 'Largest accepted request body' },
+  BESTOFN_MAX_BODY_BYTES: { schema: int(1024, 1 << 30).default(1024 * 1024), help: 'Largest accepted request body, in bytes (413 beyond)' },
   SCORER: { schema: z.enum(['vote', 'onnx', 'remote', 'verifier']).default('vote'), help: 'Reward source: vote | onnx | remote | verifier' },
   SCORER_FALLBACK: { schema: z.enum(['vote', 'error']).default('vote'), help: 'When the scorer fails: rank by vote, or answer 503' },
   PRM_MODEL_DIR: { schema: z.string().optional(), help: 'Model directory for SCORER=onnx (model.onnx, tokenizer.json, bestofn-prm.json)' },
