@@ -5,6 +5,7 @@ import { GatewayError, toErrorResponse } from './errors';
 import { noopMetrics } from './observability/metrics';
 import { requestContext, type RequestVars } from './observability/request-id';
 import { proxyRoutes, type ProxyDeps } from './proxy/routes';
+import { rewardsRoutes } from './rewards/routes';
 
 export type AppDeps = ProxyDeps & {
   /** Prometheus text for GET /metrics; absent where there is no registry (Workers). */
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps) {
   }
 
   app.route('/v1', proxyRoutes(deps));
+  app.route('/v1', rewardsRoutes(deps));
 
   app.notFound((c) => c.json(new GatewayError(404, `No route for ${c.req.method} ${c.req.path}`, 'invalid_request_error', null, 'not_found').toBody(), 404));
 

@@ -1,5 +1,6 @@
 import { ConfigError, configHelp, parseConfig } from './config';
 import { loadConfigFile } from './config-loader';
+import { SELECT_USAGE, selectCommand } from './cli/select';
 import { createLogger } from './log';
 import { startGateway } from './node';
 
@@ -7,6 +8,7 @@ const USAGE = `bestofn — OpenAI-compatible Best-of-N gateway
 
 Usage:
   bestofn serve [options]     run the gateway (every option is also an env variable)
+  bestofn select [options]    score a JSONL file of reasoning traces and keep the best (select --help)
   bestofn eval [options]      accuracy on math500 / aime24 / FILE.jsonl, or of recorded candidates (--replay); see bestofn eval --help
   bestofn replay-upstream --data FILE [--port P] [--host H]
                               serve recorded candidates (or the shared bon-pool) as an OpenAI-compatible upstream
@@ -18,6 +20,10 @@ Options for serve (flag, env variable, meaning):
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad usage or config. */
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'select') {
+    if (rest.includes('--help') || rest.includes('-h')) return process.stdout.write(SELECT_USAGE), 0;
+    return selectCommand(rest, env);
+  }
   if (command === 'eval') return (await import('./cli/eval')).runEvalCommand(rest, env);
   if (command === 'replay-upstream') return (await import('./cli/replay-upstream')).runReplayUpstream(rest);
   if (command === undefined || command === '--help' || command === '-h' || command === 'help' || rest.includes('--help') || rest.includes('-h')) {

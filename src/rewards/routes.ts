@@ -1,0 +1,34 @@
+/**
+ * POST /v1/rewards: the gateway's reward model as a service, for RL reward functions and data pipelines.
+ * It scores with the gateway's own Scorer instance, so requests share its micro-batcher and score cache
+ * with Best-of-N traffic. Runtime-agnostic: no node:* imports.
+ */
+import { Hono } from 'hono';
+import type { Config } from '../config';
+import { InvalidRequestError } from '../errors';
+import type { Scorer } from '../scorer/types';
+import { parseRewardsRequest, type RewardsLimits } from './request';
+import { buildRewardsResponse } from './response';
+
+export interface RewardsDeps {
+  config: Pick<Config, 'BESTOFN_AGGREGATE' | 'BESTOFN_THINKING_WEIGHT'> & RewardsLimits;
+  scorer: Scorer;
+}
+
+export function rewardsRoutes(deps: RewardsDeps): Hono {
+  const app = new Hono();
+
+  app.post('/rewards', async (c) => {
+    let body: unknown;
+    try {
+      body = await c.req.raw.json();
+    } catch {
+      throw new InvalidRequestError('Request body is not valid JSON', null, 'invalid_json');
+    }
+    const request = parseRewardsRequest(body, deps.config, { aggregate: deps.config.BESTOFN_AGGREGATE, thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT });
+    const result = await deps.scorer.score({ problem: request.problem, candidates: request.candidates, model: request.model, signal: c.req.raw.signal });
+    return c.json(buildRewardsResponse(request, result));
+  });
+
+  return app;
+}

@@ -1,0 +1,94 @@
+/**
+ * `bestofn select` end to end: score every row into the side file (resuming where an earlier run
+ * stopped), then select and write the kept rows and the reports. Node-only.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Aggregate } from '../core/types';
+import type { Scorer } from '../scorer/types';
+import type { FieldMap } from './fields';
+import { describeKeep, type KeepPolicy } from './keep';
+import { createProgress, type ProgressSink } from './progress';
+import { scorePass } from './score-pass';
+import { openScores } from './scores-file';
+import { summarize, writeReports, type SelectSummary } from './summary';
+import { decideKeep, loadScores, writeKept } from './write-pass';
+
+export interface SelectOptions {
+  input: string;
+  out: string;
+  keep: KeepPolicy;
+  by: 'problem' | 'global';
+  map: FieldMap;
+  scorer: Scorer;
+  /** Identifies the reward model in the side file, so another model never resumes these scores. */
+  scorerId: string;
+  aggregate: Aggregate;
+  thinkingWeight: number;
+  concurrency: number;
+  maxRows?: number;
+  /** Ignore an existing side file and score from scratch. */
+  restart?: boolean;
+  signal?: AbortSignal;
+  /** Progress and malformed-row notices; null for silence. */
+  stderr?: ProgressSink | null;
+}
+
+export interface SelectOutcome {
+  /** False when scoring stopped early (--max-rows, a signal): nothing selected yet, run again to go on. */
+  finished: boolean;
+  rowsScoredNow: number;
+  resumedAfterLine: number;
+  /** Last input line with an entry in the side file. */
+  lastLine: number;
+  paths: { out: string; scores: string; summary?: string; report?: string; svg?: string };
+  summary?: SelectSummary;
+}
+
+/** `kept.jsonl` → `kept`, the stem of every file the run writes beside it. */
+export const stemOf = (out: string) => out.replace(/\.jsonl?$/, '');
+
+const NOTICES = 20;
+
+export async function runSelect(o: SelectOptions): Promise<SelectOutcome> {
+  const inputBytes = fs.statSync(o.input).size; // a missing input fails here, before any file is written
+  const stem = stemOf(o.out);
+  fs.mkdirSync(path.dirname(path.resolve(stem)), { recursive: true });
+  const scores = `${stem}.scores.jsonl`;
+  const header = { bestofn_scores: 1 as const, input: path.resolve(o.input), scorer: o.scorerId, map: { ...o.map } };
+  const resumeAfter = await openScores(scores, header, o.restart === true);
+  const stderr = o.stderr ?? null;
+  if (resumeAfter > 0) stderr?.write(`bestofn select: resuming after line ${resumeAfter} (scores in ${scores})\n`);
+
+  let notices = 0;
+  const pass = await scorePass({
+    input: o.input,
+    scoresPath: scores,
+    scorer: o.scorer,
+    map: o.map,
+    resumeAfter,
+    concurrency: o.concurrency,
+    maxRows: o.maxRows,
+    signal: o.signal,
+    progress: createProgress(stderr, inputBytes, 'scoring'),
+    onMalformed: (line, error) => {
+      if (notices++ < NOTICES) stderr?.write(`bestofn select: skipping line ${line}: ${error}\n`);
+    },
+  });
+  const outcome: SelectOutcome = { finished: pass.finished, rowsScoredNow: pass.rows, resumedAfterLine: resumeAfter, lastLine: pass.lastLine, paths: { out: o.out, scores } };
+  if (!pass.finished) return outcome;
+
+  const loaded = await loadScores(scores, o.aggregate, o.thinkingWeight);
+  const keep = decideKeep(loaded, o.keep, o.by);
+  await writeKept(o.input, scores, keep, loaded.rewards, o.out);
+  const summary = summarize(loaded, keep, {
+    input: path.resolve(o.input),
+    output: path.resolve(o.out),
+    scorer: o.scorerId,
+    keep: describeKeep(o.keep),
+    by: o.by,
+    aggregate: o.aggregate,
+    thinking_weight: o.thinkingWeight,
+  });
+  return { ...outcome, summary, paths: { ...outcome.paths, ...writeReports(stem, summary) } };
+}

@@ -1,0 +1,112 @@
+/**
+ * Pass 1 of `bestofn select`: stream the input, score each row with the PRM, append an entry per row to
+ * the side file. Rows are scored `concurrency` at a time so the scorer's micro-batcher can fill batches;
+ * entries are written in input order, one write per chunk, so a kill loses at most the chunk in flight.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import readline from 'node:readline';
+import { toCandidateParts } from '../core/anatomy';
+import type { Scorer } from '../scorer/types';
+import { extractTrace, RowError, type FieldMap, type TraceRow } from './fields';
+import type { Progress } from './progress';
+import { lineHash, type ScoreEntry } from './scores-file';
+
+export interface ScorePassOptions {
+  input: string;
+  scoresPath: string;
+  scorer: Scorer;
+  map: FieldMap;
+  /** Input lines up to this one were scored by an earlier run. */
+  resumeAfter: number;
+  concurrency: number;
+  /** Stop after this many rows in this run (working in slices, or testing a resume). */
+  maxRows?: number;
+  signal?: AbortSignal;
+  progress: Progress;
+  /** Told about each malformed row as it is met. */
+  onMalformed?: (line: number, error: string) => void;
+}
+
+export interface ScorePassResult {
+  /** The whole input has entries now. */
+  finished: boolean;
+  /** Rows given an entry by this run, malformed ones included. */
+  rows: number;
+  lastLine: number;
+}
+
+type Pending = { line: number; h: string; trace: TraceRow } | { line: number; h: string; error: string };
+
+const problemHash = (problem: string) => createHash('sha1').update(problem).digest('base64url').slice(0, 16);
+
+async function scoreRow(scorer: Scorer, p: { line: number; h: string; trace: TraceRow }, signal?: AbortSignal): Promise<ScoreEntry> {
+  const parts = toCandidateParts({ content: p.trace.response, reasoning_content: p.trace.reasoning });
+  const result = await scorer.score({ problem: p.trace.problem, candidates: [parts], signal });
+  const r = result.rewards[0]!;
+  const entry: ScoreEntry = { line: p.line, h: p.h, g: problemHash(p.trace.problem), source: p.trace.source, thinking: r.thinking, response: r.response, answer: parts.answer };
+  if (r.windowed) entry.windowed = true;
+  return entry;
+}
+
+function parseRow(text: string, line: number, map: FieldMap): Pending {
+  const h = lineHash(text);
+  let row: unknown;
+  try {
+    row = JSON.parse(text);
+  } catch (err) {
+    return { line, h, error: `invalid JSON: ${(err as Error).message}` };
+  }
+  try {
+    return { line, h, trace: extractTrace(row, map) };
+  } catch (err) {
+    if (err instanceof RowError) return { line, h, error: err.message };
+    throw err;
+  }
+}
+
+export async function scorePass(o: ScorePassOptions): Promise<ScorePassResult> {
+  const stream = fs.createReadStream(o.input);
+  const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
+  const out = fs.openSync(o.scoresPath, 'a');
+  let line = 0;
+  let bytes = 0; // consumed, unlike stream.bytesRead, which runs ahead by readline's buffer
+  let rows = 0;
+  let lastLine = o.resumeAfter;
+  let chunk: Pending[] = [];
+
+  const flush = async () => {
+    const entries = await Promise.all(chunk.map((p) => ('error' in p ? p : scoreRow(o.scorer, p, o.signal))));
+    if (entries.length) fs.writeSync(out, entries.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    for (const p of chunk) if ('error' in p) o.onMalformed?.(p.line, p.error);
+    rows += chunk.length;
+    lastLine = chunk.at(-1)?.line ?? lastLine;
+    chunk = [];
+    o.progress.update(bytes, rows);
+  };
+
+  try {
+    for await (const text of lines) {
+      line++;
+      bytes += Buffer.byteLength(text) + 1;
+      if (line <= o.resumeAfter || text.trim() === '') continue;
+      if (o.signal?.aborted || (o.maxRows !== undefined && rows + chunk.length >= o.maxRows)) {
+        await flush();
+        return { finished: false, rows, lastLine };
+      }
+      chunk.push(parseRow(text, line, o.map));
+      if (chunk.length >= o.concurrency) await flush();
+    }
+    await flush();
+    return { finished: true, rows, lastLine };
+  } catch (err) {
+    // Stopped by the caller: the chunk in flight is dropped, everything before it is saved.
+    if (o.signal?.aborted) return { finished: false, rows, lastLine };
+    throw err;
+  } finally {
+    lines.close();
+    stream.destroy();
+    fs.closeSync(out);
+    o.progress.done();
+  }
+}

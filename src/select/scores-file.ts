@@ -1,0 +1,101 @@
+/**
+ * The side file of `bestofn select` (`<out>.scores.jsonl`): a header naming the input and scorer, then one
+ * entry per non-blank input row, in input order, appended as rows are scored. It is the checkpoint: a run
+ * resumes after the last complete entry, and a finished one can be re-selected (another --keep, --by,
+ * --aggregate) without scoring again, since it keeps raw step rewards.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import readline from 'node:readline';
+
+export interface ScoresHeader {
+  bestofn_scores: 1;
+  input: string;
+  /** Identifies the reward model; another one must not resume these scores. */
+  scorer: string;
+  map: Record<string, string>;
+}
+
+export type ScoreEntry =
+  | {
+      line: number;
+      /** Hash of the input line, checked when rows are written, so an edited input is noticed. */
+      h: string;
+      /** Hash of the problem text: the group of --by problem. */
+      g: string;
+      source: string | null;
+      thinking: number[] | null;
+      response: number[] | null;
+      answer: string | null;
+      windowed?: true;
+    }
+  | { line: number; h: string; error: string };
+
+export const lineHash = (line: string) => createHash('sha1').update(line).digest('base64url').slice(0, 12);
+
+function lastByte(path: string, size: number): number {
+  const fd = fs.openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(1);
+    return size > 0 && fs.readSync(fd, b, 0, 1, size - 1) === 1 ? b[0]! : -1;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+const sameHeader = (a: unknown, b: ScoresHeader) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Prepares the side file and returns the last input line already scored (0 for a fresh start).
+ * An entry cut short by a kill is truncated away; a header for another input or scorer is an error
+ * unless `restart`.
+ */
+export async function openScores(path: string, header: ScoresHeader, restart: boolean): Promise<number> {
+  if (restart || !fs.existsSync(path) || fs.statSync(path).size === 0) {
+    fs.writeFileSync(path, JSON.stringify(header) + '\n');
+    return 0;
+  }
+  let offset = 0;
+  let good = 0; // bytes up to the end of the last complete, parseable line
+  let last = 0;
+  let first = true;
+  const size = fs.statSync(path).size;
+  const lines = readline.createInterface({ input: fs.createReadStream(path), crlfDelay: Infinity });
+  for await (const text of lines) {
+    offset += Buffer.byteLength(text) + 1;
+    let parsed: { line?: unknown } | undefined;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    if (first) {
+      if (!sameHeader(parsed, header)) {
+        lines.close();
+        throw new Error(`${path} holds scores for another input, scorer or --map (${text.slice(0, 200)}); pass --restart to score from scratch, or delete it`);
+      }
+      first = false;
+    } else if (!parsed || typeof parsed.line !== 'number' || offset > size + 1) {
+      break; // only the last entry can be incomplete: we append whole lines
+    } else last = parsed.line;
+    good = Math.min(offset, size);
+  }
+  lines.close();
+  fs.truncateSync(path, good);
+  // A complete last entry whose newline was lost: put it back before appending.
+  if (lastByte(path, good) !== 0x0a) fs.appendFileSync(path, '\n');
+  return last;
+}
+
+/** Score entries in file order, the header skipped. */
+export async function* readEntries(path: string): AsyncGenerator<ScoreEntry> {
+  const lines = readline.createInterface({ input: fs.createReadStream(path), crlfDelay: Infinity });
+  let first = true;
+  for await (const text of lines) {
+    if (first) {
+      first = false;
+      continue;
+    }
+    if (text !== '') yield JSON.parse(text) as ScoreEntry;
+  }
+}
