@@ -6,12 +6,12 @@ import type { RequestVars } from '../observability/request-id';
 import type { AccessVars } from '../access/access-control';
 import { buildRecord } from '../record/build-record';
 import type { Recorder } from '../record/record-entry';
-import { InvalidRequestError } from '../errors';
 import type { Scorer } from '../scorer/types';
 import { runBestOfN } from './best-of-n';
 import { buildMetadata } from './metadata';
 import { resolveOptions } from './options';
 import { problemOf } from './problem';
+import { readChatBody } from './request-body';
 import { passthrough, wantsPassthrough } from './passthrough';
 import { buildCompletion, completionChunks } from './response';
 import { sseResponse } from './sse';
@@ -28,26 +28,12 @@ export interface ProxyDeps {
   record?: Recorder;
 }
 
-async function readBody(request: Request): Promise<Record<string, unknown>> {
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch {
-    throw new InvalidRequestError('Request body is not valid JSON', null, 'invalid_json');
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidRequestError('Request body must be a JSON object', null, 'invalid_json');
-  const b = body as Record<string, unknown>;
-  if (!Array.isArray(b.messages) || b.messages.length === 0) throw new InvalidRequestError("'messages' is required and must be a non-empty array", 'messages', 'missing_required_parameter');
-  if (typeof b.model !== 'string' || b.model === '') throw new InvalidRequestError("'model' is required", 'model', 'missing_required_parameter');
-  return b;
-}
-
 export function proxyRoutes(deps: ProxyDeps) {
   const app = new Hono<{ Variables: RequestVars & AccessVars }>();
   const metrics = deps.metrics ?? noopMetrics;
 
   app.post('/chat/completions', async (c) => {
-    const raw = await readBody(c.req.raw);
+    const raw = await readChatBody(c.req.raw);
     const body = raw as unknown as ChatCompletionCreateParams;
     const signal = c.req.raw.signal;
     const upstream = deps.upstreams.route(body.model);
