@@ -55,7 +55,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, 'shutting down');
-      void gateway.close().then(resolve);
+      void gateway.close(config.SHUTDOWN_GRACE_MS).then(resolve);
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

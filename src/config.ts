@@ -63,6 +63,7 @@ export const OPTIONS = {
   VERIFIER_THINKING: { schema: bool.default(false), help: 'Also verify the thinking trajectory, not only the response' },
   VERIFIER_MAX_TOKENS: { schema: int(16, 131_072).default(8192), help: 'Token budget of one verification chain' },
   RECORD: { schema: z.string().optional(), help: 'Append every request, with its candidates and rewards, to this JSONL file' },
+  SHUTDOWN_GRACE_MS: { schema: int(0, 600_000).default(30_000), help: 'On SIGTERM/SIGINT, time in-flight requests get to finish before connections are cut' },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), help: 'Log level' },
 } as const;
 

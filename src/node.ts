@@ -14,7 +14,8 @@ export interface RunningGateway {
   url: string;
   server: ServerType;
   scorer: Scorer;
-  close(): Promise<void>;
+  /** Stops the server; in-flight requests get up to graceMs to finish. */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Builds the scorer and serves the app on Node. Resolves once the port is bound. */
@@ -35,10 +36,14 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
     url: `http://${host}:${port}`,
     server,
     scorer: activeScorer,
-    close: () =>
+    close: (graceMs = 0) =>
       new Promise<void>((resolve) => {
-        if ('closeAllConnections' in server) server.closeAllConnections();
+        // Stop accepting, let in-flight answers finish for up to graceMs, then cut what is left.
         server.close(() => resolve());
+        if ('closeIdleConnections' in server) server.closeIdleConnections();
+        const cut = () => 'closeAllConnections' in server && server.closeAllConnections();
+        if (graceMs <= 0) cut();
+        else setTimeout(cut, graceMs).unref();
       })
         .then(() => recorder?.close())
         .then(() => activeScorer.close?.()),

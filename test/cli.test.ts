@@ -24,3 +24,35 @@ describe('bestofn CLI', () => {
     expect(r.stderr).toMatch(/unknown command 'frobnicate'/);
   });
 });
+
+describe('bestofn serve', () => {
+  it('finishes an in-flight request on SIGTERM before exiting', async () => {
+    const { spawn } = await import('node:child_process');
+    const { startFakeUpstream } = await import('./helpers/fake-upstream');
+    const upstream = await startFakeUpstream({ latencyMs: 600 });
+    const child = spawn(process.execPath, ['bin/bestofn.mjs', 'serve', '--port', '0', '--log-level', 'info'], {
+      env: { PATH: process.env.PATH!, UPSTREAM_BASE_URL: upstream.url, SHUTDOWN_GRACE_MS: '5000' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d) => {
+          out += d;
+          const m = /"url":"(http:[^"]+)"/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`exited ${code}`)));
+      });
+      const pending = fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fake-model', messages: [{ role: 'user', content: 'hi' }] }) });
+      await new Promise((r) => setTimeout(r, 200));
+      child.kill('SIGTERM');
+      const res = await pending;
+      expect(res.status).toBe(200);
+      expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      await upstream.close();
+    }
+  });
+});
