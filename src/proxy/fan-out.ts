@@ -45,8 +45,9 @@ const describe = (err: unknown) =>
 export async function fanOut(upstream: Upstream, body: ChatCompletionCreateParams, n: number, deadlineMs: number, signal: AbortSignal): Promise<FanOutResult> {
   signal.throwIfAborted();
   const deadline = new AbortController();
-  const deadlineError = new UpstreamError(504, `deadline of ${deadlineMs} ms passed before this candidate arrived`, 'upstream_error', 'deadline');
-  const timer = setTimeout(() => deadline.abort(deadlineError), deadlineMs);
+  // Built only when needed: an Error captures a stack trace, which the hot path should not pay for.
+  const deadlineError = () => new UpstreamError(504, `deadline of ${deadlineMs} ms passed before this candidate arrived`, 'upstream_error', 'deadline');
+  const timer = setTimeout(() => deadline.abort(deadlineError()), deadlineMs);
   const combined = AbortSignal.any([signal, deadline.signal]);
   const result: FanOutResult = { samples: [], usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }, deadlineHit: false };
   const slots: (Sample | undefined)[] = new Array(n).fill(undefined);
@@ -83,10 +84,11 @@ export async function fanOut(upstream: Upstream, body: ChatCompletionCreateParam
     await Promise.race([Promise.all(requests.map(settle)), stopped]);
   } finally {
     clearTimeout(timer);
-    deadline.abort(deadlineError);
+    // Cancels stragglers still in flight or queued for the limiter.
+    if (!deadline.signal.aborted && slots.includes(undefined)) deadline.abort(deadlineError());
   }
   signal.throwIfAborted();
-  result.samples = slots.map((s, index) => s ?? ((result.deadlineHit = true), { index, error: describe(deadlineError) }));
+  result.samples = slots.map((s, index) => s ?? ((result.deadlineHit = true), { index, error: describe(deadlineError()) }));
   return result;
 }
 
