@@ -2,7 +2,7 @@
  * Ranking candidates, best first. Every method is deterministic: equal rewards fall back to the lower
  * index, so the same inputs always give the same winner.
  */
-import { normalizeAnswer } from './answer';
+import { answerKey } from './math/answer-key';
 import type { RankedInput, SelectMethod } from './types';
 
 /** A candidate for ranking; a null reward means nothing was scored and ranks below every number. */
@@ -62,7 +62,7 @@ function byGroup<T extends Rankable>(a: Group<T>, b: Group<T>): number {
 /**
  * All candidates, best first.
  *  - argmax: reward.
- *  - majority: answers are grouped by `groupKey` (default normalizeAnswer); the largest group wins,
+ *  - majority: answers are grouped by `groupKey` (default answerKey, the math-equivalence key); the largest group wins,
  *    ties going to the group with the best single reward, then to the earliest candidate.
  *  - weighted_vote: the same, but a group scores the sum of its members' rewards (null counts 0), so it
  *    assumes rewards are non-negative, as probabilities are.
@@ -72,7 +72,7 @@ function byGroup<T extends Rankable>(a: Group<T>, b: Group<T>): number {
  */
 export function rankCandidates<T extends Rankable>(items: readonly T[], method: SelectMethod, opts: RankOptions = {}): T[] {
   if (method === 'argmax') return [...items].sort(byReward);
-  const key = opts.groupKey ?? normalizeAnswer;
+  const key = opts.groupKey ?? answerKey;
   const groups = groupsOf(items, key, method === 'weighted_vote');
   const winner = [...groups.values()].sort(byGroup)[0];
   const groupOf = new Map<T, Group<T>>();
@@ -96,7 +96,7 @@ export function rankCandidates<T extends Rankable>(items: readonly T[], method: 
  * For each candidate, the share of all candidates (null-answer ones included in the denominator) whose
  * answer has the same key as its own; 0 for a candidate with no answer.
  */
-export function voteShares(answers: readonly (string | null)[], groupKey: GroupKey = normalizeAnswer): number[] {
+export function voteShares(answers: readonly (string | null)[], groupKey: GroupKey = answerKey): number[] {
   const keys = answers.map((a) => (a === null ? null : groupKey(a)));
   const counts = new Map<string, number>();
   for (const k of keys) if (k !== null) counts.set(k, (counts.get(k) ?? 0) + 1);

@@ -6,7 +6,7 @@ import { voteShares, type GroupKey } from '../core/select';
 import type { Scorer, ScoreRequest, ScoreResult } from './types';
 
 export interface VoteScorerOptions {
-  /** How answers are compared; defaults to normalizeAnswer (exact match after light normalisation). */
+  /** How answers are grouped; defaults to answerKey (math-equivalence key: `0.5`, `\\frac12` and `1/2` are one answer). */
   groupKey?: GroupKey;
 }
 

@@ -1,0 +1,162 @@
+/**
+ * `bestofn eval`: accuracy of an endpoint on a math dataset, and of Best-of-N strategies at several N
+ * when the endpoint is bestofn. `--replay FILE` evaluates recorded candidates offline, through a real
+ * gateway started in this process. Exit codes: 0 done, 1 every problem failed, 2 bad usage.
+ */
+import OpenAI from 'openai';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadProblems, resolveDataset, type EvalProblem } from '../eval/dataset';
+import { poolReference } from '../eval/pool-reference';
+import { buildReport, reportMarkdown, writeReport } from '../eval/report';
+import { poolProblems, poolRewards, replayProblems, startReplayTarget, type ReplayTarget } from '../eval/replay-target';
+import type { ProgressSink } from '../eval/progress';
+import { claimRunDir, readResults } from '../eval/results';
+import { runEval } from '../eval/run-eval';
+import { loadReplaySource } from '../record/replay-source';
+
+export const EVAL_USAGE = `Usage:
+  bestofn eval --dataset math500|aime24|FILE.jsonl --base-url URL --model M --out DIR [options]
+  bestofn eval --replay FILE --out DIR [--dataset D] [options]
+
+Options:
+  --n 1,4,8,16        Ns to report; one request per problem asks for the largest (best_of)
+                      [default 1,2,4,8,16; with --replay, powers of 2 up to the recorded count]
+  --concurrency C     problems in flight [default 8]
+  --limit K           only the first K problems
+  --seed S            seed of the subsamples for smaller N [default 0]
+  --draws D           subsamples averaged per problem and N [default 8]
+  --timeout-ms T      per-request timeout [default 600000]
+  --retries R         retries of a failed request (429, 5xx, connection) [default 2; 0 with --replay]
+  --temperature T     sent to the endpoint (bestofn uses its own default when unset)
+  --max-tokens M      sent to the endpoint
+  --api-key K         bearer key [default $OPENAI_API_KEY]
+  --data-dir DIR      where math500.jsonl / aime24.jsonl live [default $BESTOFN_DATA_DIR, ./data, ../shared/data]
+  --replay FILE       serve a gateway --record file or a Best-of-N pool (question + response[]) as the
+                      upstream of an in-process gateway (gateway settings from the environment, e.g. SCORER);
+                      --dataset then supplies reference answers for prompts that carry none
+Results go to DIR/results.jsonl (a rerun skips finished problems), DIR/report.json, report.md, accuracy.svg.
+`;
+
+class UsageError extends Error {}
+
+/** A missing or malformed input file is the caller's to fix: exit 2 like any other usage error. */
+function usage<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+const int = (v: string | undefined, name: string, dflt: number, min = 0): number => {
+  if (v === undefined) return dflt;
+  const x = Number(v);
+  if (!Number.isInteger(x) || x < min) throw new UsageError(`--${name} must be an integer ≥ ${min} (got '${v}')`);
+  return x;
+};
+
+function parseNs(v: string | undefined): number[] | undefined {
+  if (v === undefined) return undefined;
+  const ns = v.split(',').map((s) => Number(s.trim()));
+  if (ns.length === 0 || ns.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--n must list positive integers, e.g. 1,4,8 (got '${v}')`);
+  return [...new Set(ns)].sort((a, b) => a - b);
+}
+
+function parse(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: Object.fromEntries(
+      ['dataset', 'base-url', 'model', 'n', 'concurrency', 'limit', 'seed', 'draws', 'timeout-ms', 'retries', 'temperature', 'max-tokens', 'api-key', 'data-dir', 'replay', 'out'].map((k) => [k, { type: 'string' as const }]),
+    ),
+  });
+  return values as Record<string, string | undefined>;
+}
+
+export async function runEvalCommand(argv: string[], env: Record<string, string | undefined> = process.env, stderr: ProgressSink = process.stderr, stdout: { write(text: string): unknown } = process.stdout): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    stdout.write(EVAL_USAGE);
+    return 0;
+  }
+  let target: ReplayTarget | undefined;
+  try {
+    const a = parse(argv);
+    if (!a.out) throw new UsageError('--out DIR is required');
+    if (!a.replay && (!a.dataset || !a['base-url'] || !a.model)) throw new UsageError('--dataset, --base-url and --model are required (or --replay FILE)');
+    const limit = a.limit === undefined ? undefined : int(a.limit, 'limit', 0, 1);
+    const draws = int(a.draws, 'draws', 8, 1);
+    const seed = int(a.seed, 'seed', 0);
+    const concurrency = int(a.concurrency, 'concurrency', 8, 1);
+    const timeoutMs = int(a['timeout-ms'], 'timeout-ms', 600_000, 1);
+    const retries = int(a.retries, 'retries', a.replay ? 0 : 2);
+    const maxTokens = a['max-tokens'] === undefined ? undefined : int(a['max-tokens'], 'max-tokens', 0, 1);
+    const temperature = a.temperature === undefined ? undefined : Number(a.temperature);
+    if (temperature !== undefined && !(temperature >= 0 && temperature <= 2)) throw new UsageError(`--temperature must be in [0, 2] (got '${a.temperature}')`);
+    const datasetFile = a.dataset ? usage(() => resolveDataset(a.dataset!, a['data-dir'], env)) : undefined;
+    let problems: EvalProblem[] = datasetFile ? usage(() => loadProblems(datasetFile)) : [];
+    let ns = parseNs(a.n);
+    let endpoint = a['base-url'] ?? '';
+    let rewards: Map<string, (number | null)[]> | undefined;
+    let reference: Record<string, number> | undefined;
+
+    if (a.replay) {
+      const source = usage(() => loadReplaySource(a.replay!));
+      const picked = replayProblems(source, datasetFile ? problems : undefined);
+      if (picked.problems.length === 0) throw new UsageError(`${a.replay} has no prompt with a reference answer${datasetFile ? ` from ${a.dataset}` : ' (gateway records carry none: add --dataset)'}`);
+      if (picked.unrecorded > 0) stderr.write(`eval: ${picked.unrecorded} problems of ${a.dataset} were not recorded; leaving them out\n`);
+      const items = limit === undefined ? picked.items : picked.items.slice(0, limit);
+      problems = limit === undefined ? picked.problems : picked.problems.slice(0, limit);
+      const recorded = Math.min(...items.map((it) => it.candidates.length));
+      const powers = [1, 2, 4, 8, 16, 32, 64, 128].filter((n) => n <= recorded);
+      ns ??= powers[powers.length - 1] === recorded ? powers : [...powers, recorded];
+      const over = ns.filter((n) => n > recorded);
+      if (over.length > 0) throw new UsageError(`--n ${over.join(',')} exceeds the ${recorded} candidates recorded per prompt`);
+      rewards = poolRewards(problems, items);
+      const pool = poolProblems(items);
+      if (pool) reference = poolReference(pool, Math.max(...ns));
+      endpoint = `replay:${path.resolve(a.replay)}`;
+      target = await startReplayTarget(source, Math.max(...ns), env);
+    } else if (limit !== undefined) problems = problems.slice(0, limit);
+
+    ns ??= [1, 2, 4, 8, 16];
+    const maxN = Math.max(...ns);
+    const model = a.model ?? 'replay';
+    const dataset = a.dataset ?? path.basename(a.replay!);
+    const refused = claimRunDir(a.out, { dataset: datasetFile ?? path.resolve(a.replay!), endpoint, model, max_n: maxN });
+    if (refused) throw new UsageError(refused);
+
+    const client = new OpenAI({ baseURL: target?.url ?? endpoint, apiKey: a['api-key'] ?? env.OPENAI_API_KEY ?? 'none', maxRetries: retries });
+    const summary = await runEval({
+      client,
+      model,
+      problems,
+      maxN,
+      outDir: a.out,
+      concurrency,
+      timeoutMs,
+      ...(temperature !== undefined ? { temperature } : {}),
+      ...(maxTokens !== undefined ? { maxTokens } : {}),
+      ...(rewards ? { poolRewards: rewards } : {}),
+      progress: stderr,
+    });
+    if (summary.skipped > 0) stderr.write(`eval: ${summary.skipped} problems already finished in ${a.out}; not sent again\n`);
+
+    const report = buildReport(
+      [...readResults(a.out).values()],
+      problems.map((p) => p.id),
+      { dataset, endpoint, model, ns, draws, seed, prompt: 'qwen25-math-cot (system: step by step, \\boxed{}; user: problem)', ...(a.replay ? { replay: a.replay } : {}) },
+      reference,
+    );
+    writeReport(a.out, report);
+    stdout.write(reportMarkdown(report));
+    return summary.sent > 0 && summary.failed === summary.sent ? 1 : 0;
+  } catch (err) {
+    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    stderr.write(`bestofn eval: ${(err as Error).message}\n`);
+    return usage ? 2 : 1;
+  } finally {
+    await target?.close();
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * DIR/report.json, DIR/report.md and DIR/accuracy.svg from the finished results of a run.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { computeMetrics, STRATEGIES, type ProblemOutcome } from './metrics';
+import type { ProblemResult } from './results';
+import { accuracySvg, type Series } from './svg-plot';
+
+export interface ReportConfig {
+  dataset: string;
+  endpoint: string;
+  model: string;
+  ns: number[];
+  draws: number;
+  seed: number;
+  prompt: string;
+  replay?: string;
+}
+
+export interface EvalReport {
+  config: ReportConfig & {
+    /** Where the rewards of weighted@ / argmax@ come from: a replayed pool's own ORM, the gateway's scorer, or none. */
+    reward_source: 'pool' | 'gateway' | 'none';
+    scorer?: string;
+    select?: string;
+  };
+  counts: { problems: number; finished: number; ok: number; errors: number; with_candidates: number; pending: number; candidates: number };
+  /** Fractions in [0, 1]: accuracy, pass@N, maj@N, weighted@N, argmax@N, bestofn@maxN. */
+  metrics: Record<string, number>;
+  /** A replayed pool's own figures, computed its producer's way (pool-reference.ts). */
+  reference?: Record<string, number>;
+  generated_at: string;
+}
+
+const LABELS: Record<string, string> = {
+  accuracy: 'returned answer',
+  pass: 'pass@N (oracle)',
+  maj: 'maj@N (majority vote)',
+  weighted: 'weighted@N (reward-weighted vote)',
+  argmax: 'argmax@N (top reward)',
+  bestofn: 'bestofn@N (gateway pick)',
+};
+
+export function buildReport(results: readonly ProblemResult[], problemIds: readonly string[], config: ReportConfig, reference?: Record<string, number>): EvalReport {
+  const byId = new Map(results.map((r) => [r.id, r]));
+  const finished = problemIds.map((id) => byId.get(id)).filter((r): r is ProblemResult => r !== undefined);
+  const withCands = finished.filter((r) => r.bestofn);
+  const usePool = withCands.length > 0 && withCands.every((r) => r.bestofn!.candidates.every((c) => c.pool_reward !== undefined));
+  const outcomes: ProblemOutcome[] = finished.map((r) => {
+    if (!r.bestofn) return { id: r.id, correct: r.correct };
+    const cands = r.bestofn.candidates;
+    const pick = cands.find((c) => c.index === r.bestofn!.selected[0]);
+    return {
+      id: r.id,
+      correct: r.correct,
+      candidates: cands.map((c) => ({ key: c.key, correct: c.correct, reward: usePool ? (c.pool_reward ?? null) : c.reward })),
+      picked: pick?.correct ?? false,
+    };
+  });
+  const metrics = computeMetrics(outcomes, { ns: config.ns, draws: config.draws, seed: config.seed });
+  const first = withCands[0]?.bestofn;
+  const hasRewards = Object.keys(metrics).some((k) => k.startsWith('argmax@'));
+  return {
+    config: { ...config, reward_source: !hasRewards ? 'none' : usePool ? 'pool' : 'gateway', ...(first ? { scorer: first.scorer, select: first.select } : {}) },
+    counts: {
+      problems: problemIds.length,
+      finished: finished.length,
+      ok: finished.filter((r) => r.status === 'ok').length,
+      errors: finished.filter((r) => r.status === 'error').length,
+      with_candidates: withCands.length,
+      pending: problemIds.length - finished.length,
+      candidates: withCands.reduce((s, r) => s + r.bestofn!.candidates.length, 0),
+    },
+    metrics,
+    ...(reference ? { reference } : {}),
+    generated_at: new Date().toISOString(),
+  };
+}
+
+const pct = (x: number | undefined) => (x === undefined ? '–' : (x * 100).toFixed(1));
+
+export function reportMarkdown(r: EvalReport): string {
+  const { config: c, counts, metrics: m } = r;
+  const maxN = Math.max(...c.ns);
+  const lines = [
+    `# Evaluation: ${c.dataset}`,
+    '',
+    `Endpoint ${c.endpoint}, model \`${c.model}\`${c.replay ? `, replaying \`${c.replay}\`` : ''}; prompt ${c.prompt}.`,
+    `${counts.finished} of ${counts.problems} problems finished (${counts.errors} failed, counted as wrong; ${counts.pending} pending).`,
+    c.scorer ? `Gateway scorer \`${c.scorer}\`, selection \`${c.select}\`; rewards for weighted/argmax: ${c.reward_source}.` : 'The endpoint returned no Best-of-N metadata: only the returned answer is graded.',
+    `Smaller N: mean of ${c.draws} seeded subsamples (seed ${c.seed}) of the ${maxN} candidates; pass@N is the exact unbiased estimator.`,
+    '',
+    `Accuracy of the returned answer: **${pct(m.accuracy)}%**`,
+    '',
+  ];
+  if (counts.with_candidates > 0) {
+    lines.push(`| strategy (% correct) | ${c.ns.map((n) => `N=${n}`).join(' | ')} |`, `|---|${c.ns.map(() => '---:').join('|')}|`);
+    for (const s of [...STRATEGIES, 'bestofn']) {
+      if (!c.ns.some((n) => m[`${s}@${n}`] !== undefined)) continue;
+      lines.push(`| ${LABELS[s]} | ${c.ns.map((n) => pct(m[`${s}@${n}`])).join(' | ')} |`);
+    }
+    lines.push('');
+  }
+  if (r.reference) {
+    lines.push("## Beside the pool's own figures", '', "| metric | replayed here | pool's own |", '|---|---:|---:|');
+    for (const [k, v] of Object.entries(r.reference)) lines.push(`| ${k} | ${pct(m[k])} | ${pct(v)} |`);
+    lines.push(
+      '',
+      "The pool's own figures use its recorded answers (`pred`) and grades (`score`), exact-string majority",
+      'with ties to the answer seen first, and the first top `pred_score`. Here answers are re-extracted from',
+      'each response and graded with `mathEqual`, votes group on `answerKey`, ties are split, and',
+      'weighted votes sum sigmoid(pred_score).',
+      '',
+    );
+  }
+  return lines.join('\n');
+}
+
+function plotSeries(r: EvalReport): Series[] {
+  const m = r.metrics;
+  const series: Series[] = [];
+  for (const s of STRATEGIES) {
+    const points = r.config.ns.filter((n) => m[`${s}@${n}`] !== undefined).map((n) => ({ n, value: m[`${s}@${n}`]! }));
+    if (points.length > 0) series.push({ label: LABELS[s]!, points });
+  }
+  const maxN = Math.max(...r.config.ns);
+  const pick = m[`bestofn@${maxN}`];
+  if (pick !== undefined) series.push({ label: LABELS.bestofn!, points: [{ n: maxN, value: pick }] });
+  else if (m.accuracy !== undefined) series.push({ label: LABELS.accuracy!, points: [{ n: maxN, value: m.accuracy }] });
+  return series;
+}
+
+export function writeReport(dir: string, report: EvalReport): void {
+  fs.writeFileSync(path.join(dir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+  fs.writeFileSync(path.join(dir, 'report.md'), reportMarkdown(report));
+  fs.writeFileSync(path.join(dir, 'accuracy.svg'), accuracySvg(plotSeries(report), `${report.config.dataset}: accuracy vs N`));
+}

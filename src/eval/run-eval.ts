@@ -1,0 +1,141 @@
+/**
+ * Sends each problem once with `best_of: maxN`, grades what comes back and appends it to results.jsonl.
+ * Against bestofn the `bestofn` metadata carries every candidate's answer and reward, which is what the
+ * per-N metrics are computed from; against a plain upstream only the returned answer is graded.
+ */
+import type OpenAI from 'openai';
+import type { ChatCompletion } from 'openai/resources/chat/completions';
+import pLimit from 'p-limit';
+import { z } from 'zod';
+import { extractAnswer } from '../core/answer';
+import { answerKey, mathEqual } from '../core/math';
+import type { EvalProblem } from './dataset';
+import { createProgress, type ProgressSink } from './progress';
+import { cotMessages } from './prompt';
+import { appendResult, readResults, type EvalCandidate, type ProblemResult } from './results';
+
+export interface RunEvalOptions {
+  client: OpenAI;
+  model: string;
+  problems: readonly EvalProblem[];
+  maxN: number;
+  outDir: string;
+  concurrency: number;
+  timeoutMs: number;
+  temperature?: number;
+  maxTokens?: number;
+  /** A recorded pool's own rewards by problem id, in candidate order (replay of a bon-pool). */
+  poolRewards?: ReadonlyMap<string, readonly (number | null)[]>;
+  progress?: ProgressSink;
+  now?: () => number;
+}
+
+/** Only the metadata fields the metrics use; anything else the gateway adds is ignored. */
+const metadataSchema = z.object({
+  n_requested: z.number(),
+  scorer: z.string(),
+  select: z.string(),
+  selected: z.array(z.number()),
+  candidates: z.array(
+    z.object({
+      index: z.number(),
+      reward: z.number().nullable().optional(),
+      answer: z.string().nullable().optional(),
+      finish_reason: z.string().nullable().optional(),
+      error: z.object({ message: z.string() }).partial().optional(),
+    }),
+  ),
+});
+
+/**
+ * mathEqual's default budget (200 ms of wall clock) suits the gateway's hot path, but a grade must not
+ * depend on machine load: its first call alone (mathjs warming up) can take 100 ms or more, and under a
+ * busy event loop a true equivalence would be graded wrong. Grading gets a generous budget instead.
+ */
+const GRADE_BUDGET_MS = 5000;
+const grade = (pred: string | null, gt: string) => pred !== null && mathEqual(pred, gt, { budgetMs: GRADE_BUDGET_MS });
+
+function gradeCandidates(meta: z.infer<typeof metadataSchema>, gt: string, pool: readonly (number | null)[] | undefined): EvalCandidate[] {
+  return meta.candidates.map((c) => {
+    const answer = c.error ? null : (c.answer ?? null);
+    return {
+      index: c.index,
+      answer,
+      key: answer === null ? null : answerKey(answer),
+      correct: grade(answer, gt),
+      reward: c.reward ?? null,
+      ...(pool ? { pool_reward: pool[c.index] ?? null } : {}),
+      ...(c.finish_reason !== undefined ? { finish_reason: c.finish_reason } : {}),
+      ...(c.error ? { error: c.error.message ?? 'failed' } : {}),
+    };
+  });
+}
+
+async function evaluate(opts: RunEvalOptions, p: EvalProblem): Promise<ProblemResult> {
+  const now = opts.now ?? Date.now;
+  const started = now();
+  const base = { id: p.id, gt: p.answer, time: new Date().toISOString() };
+  try {
+    const body = {
+      model: opts.model,
+      messages: cotMessages(p.problem),
+      ...(opts.maxN > 1 ? { best_of: opts.maxN } : {}),
+      ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
+      ...(opts.maxTokens !== undefined ? { max_tokens: opts.maxTokens } : {}),
+    };
+    const completion = (await opts.client.chat.completions.create(body as Parameters<OpenAI['chat']['completions']['create']>[0], { timeout: opts.timeoutMs })) as ChatCompletion & { bestofn?: unknown };
+    const answer = extractAnswer(completion.choices[0]?.message?.content ?? '');
+    const meta = metadataSchema.safeParse(completion.bestofn);
+    return {
+      ...base,
+      status: 'ok',
+      answer,
+      correct: grade(answer, p.answer),
+      ...(meta.success
+        ? {
+            bestofn: {
+              scorer: meta.data.scorer,
+              select: meta.data.select,
+              n_requested: meta.data.n_requested,
+              selected: meta.data.selected,
+              candidates: gradeCandidates(meta.data, p.answer, opts.poolRewards?.get(p.id)),
+            },
+          }
+        : {}),
+      latency_ms: now() - started,
+      ...(completion.usage ? { usage: { prompt_tokens: completion.usage.prompt_tokens, completion_tokens: completion.usage.completion_tokens } } : {}),
+    };
+  } catch (err) {
+    const e = err as Error & { status?: number };
+    return { ...base, status: 'error', error: `${e.status ? `${e.status} ` : ''}${e.message}`.slice(0, 500), answer: null, correct: false, latency_ms: now() - started };
+  }
+}
+
+export interface RunSummary {
+  /** Problems sent in this run. */
+  sent: number;
+  /** Problems already finished by an earlier run, not sent again. */
+  skipped: number;
+  failed: number;
+}
+
+/** Runs every problem not yet finished in outDir (failures of an earlier run are tried again). */
+export async function runEval(opts: RunEvalOptions): Promise<RunSummary> {
+  const done = readResults(opts.outDir);
+  const todo = opts.problems.filter((p) => done.get(p.id)?.status !== 'ok');
+  const limit = pLimit(opts.concurrency);
+  const progress = opts.progress ? createProgress(todo.length, opts.progress) : undefined;
+  let failed = 0;
+  await Promise.all(
+    todo.map((p) =>
+      limit(async () => {
+        const result = await evaluate(opts, p);
+        appendResult(opts.outDir, result);
+        if (result.status === 'error') failed++;
+        progress?.tick({ correct: result.correct, failed: result.status === 'error' });
+      }),
+    ),
+  );
+  progress?.done();
+  return { sent: todo.length, skipped: opts.problems.length - todo.length, failed };
+}

@@ -1,0 +1,132 @@
+/**
+ * Recorded candidates served as an OpenAI-compatible upstream: POST /v1/chat/completions answers a prompt
+ * it has recorded with those candidates, in recorded order; GET /v1/models lists the recorded models.
+ *
+ * `n` choices are the first n recorded candidates. When n exceeds what was recorded, choice j is
+ * candidate j mod count (deterministic, and the `x-replay-recorded` header says how many are real), so
+ * an evaluation should not ask for more than were recorded. A gateway needs UPSTREAM_SUPPORTS_N=true to
+ * get the n recorded candidates from one request; without it, each of its N one-choice requests gets
+ * candidate 0.
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import { Hono, type Context } from 'hono';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { problemOf } from '../proxy/problem';
+import { promptKey, type ReplayCandidate, type ReplaySource } from './replay-source';
+
+const MODEL = 'replay';
+
+function openaiError(c: Context, status: 400 | 404, message: string, param: string | null, code: string) {
+  return c.json({ error: { message, type: 'invalid_request_error', param, code } }, status);
+}
+
+/** Whitespace-separated words: a stand-in for tokens, enough for usage figures to add up. */
+const words = (s: string) => (s.match(/\S+/g) ?? []).length;
+
+function messageText(messages: readonly ChatCompletionMessageParam[]): string {
+  return messages.map((m) => (typeof m.content === 'string' ? m.content : Array.isArray(m.content) ? m.content.map((p) => ('text' in p ? p.text : '')).join(' ') : '')).join(' ');
+}
+
+/** A stream splits content at line ends, so clients see several deltas per choice, as from a real server. */
+const pieces = (s: string) => s.match(/[^\n]*\n|[^\n]+/g) ?? [];
+
+function sse(id: string, created: number, model: string, choices: ReplayCandidate[], usage: object | undefined): string {
+  const chunk = (payload: object) => `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, ...payload })}\n\n`;
+  const delta = (index: number, d: object, finish: string | null = null) => chunk({ choices: [{ index, delta: d, logprobs: null, finish_reason: finish }] });
+  let out = '';
+  choices.forEach((c, index) => {
+    out += delta(index, { role: 'assistant', content: '' });
+    for (const p of pieces(c.reasoning_content ?? '')) out += delta(index, { reasoning_content: p });
+    for (const p of pieces(c.content)) out += delta(index, { content: p });
+    out += delta(index, {}, c.finish_reason);
+  });
+  if (usage) out += chunk({ choices: [], usage });
+  return out + 'data: [DONE]\n\n';
+}
+
+export function createReplayApp(source: ReplaySource): Hono {
+  const app = new Hono();
+  let calls = 0;
+
+  app.post('/v1/chat/completions', async (c) => {
+    let body: Record<string, unknown>;
+    try {
+      body = (await c.req.json()) as Record<string, unknown>;
+    } catch {
+      return openaiError(c, 400, 'Request body is not valid JSON', null, 'invalid_json');
+    }
+    if (!Array.isArray(body.messages)) return openaiError(c, 400, "'messages' is required", 'messages', 'missing_required_parameter');
+    const n = body.n ?? 1;
+    if (!Number.isInteger(n) || (n as number) < 1) return openaiError(c, 400, 'n must be a positive integer', 'n', 'invalid_value');
+    const messages = body.messages as ChatCompletionMessageParam[];
+    const prompt = problemOf(messages);
+    const item = source.items.get(promptKey(prompt));
+    if (!item || item.candidates.length === 0) {
+      return openaiError(c, 404, `No recorded candidates for this prompt (${JSON.stringify(promptKey(prompt).slice(0, 80))})`, 'messages', 'prompt_not_recorded');
+    }
+    const recorded = item.candidates;
+    const choices = Array.from({ length: n as number }, (_, j) => recorded[j % recorded.length]!);
+    const model = typeof body.model === 'string' && body.model !== '' ? body.model : MODEL;
+    const id = `chatcmpl-replay-${calls++}`;
+    const created = Math.floor(Date.now() / 1000);
+    const completionTokens = choices.reduce((s, ch) => s + words(ch.content) + words(ch.reasoning_content ?? ''), 0);
+    const promptTokens = words(messageText(messages));
+    const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+    c.header('x-replay-recorded', String(recorded.length));
+
+    if (body.stream === true) {
+      const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+      c.header('content-type', 'text/event-stream');
+      c.header('cache-control', 'no-cache');
+      return c.body(sse(id, created, model, choices, includeUsage ? usage : undefined));
+    }
+    return c.json({
+      id,
+      object: 'chat.completion',
+      created,
+      model,
+      choices: choices.map((ch, index) => ({
+        index,
+        message: { role: 'assistant', content: ch.content, refusal: null, ...(ch.reasoning_content ? { reasoning_content: ch.reasoning_content } : {}) },
+        logprobs: null,
+        finish_reason: ch.finish_reason,
+      })),
+      usage,
+    });
+  });
+
+  app.get('/v1/models', (c) =>
+    c.json({ object: 'list', data: [...new Set([MODEL, ...source.models])].map((id) => ({ id, object: 'model', created: 0, owned_by: 'bestofn-replay' })) }),
+  );
+
+  app.notFound((c) => openaiError(c, 404, `No route for ${c.req.method} ${c.req.path}`, null, 'not_found'));
+  return app;
+}
+
+export interface RunningReplay {
+  /** Base URL including /v1, ready for UPSTREAM_BASE_URL or an OpenAI client. */
+  url: string;
+  server: ServerType;
+  close(): Promise<void>;
+}
+
+export async function startReplayUpstream(source: ReplaySource, opts: { port?: number; host?: string } = {}): Promise<RunningReplay> {
+  const hostname = opts.host ?? '127.0.0.1';
+  const app = createReplayApp(source);
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, hostname, port: opts.port ?? 0 }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
+  const host = hostname.includes(':') ? `[${hostname}]` : hostname;
+  return {
+    url: `http://${host}:${port}/v1`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
