@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { answerKey, stripString } from '../../../src/core/math';
+import { MAX_ANSWER_CHARS } from '../../../src/core/math/strip-string';
+
+describe('stripString and answerKey', () => {
+  it.each([
+    ['\\boxed{\\dfrac{1}{2}}', '\\frac{1}{2}', '1/2'],
+    ['\\frac12', '\\frac{1}{2}', '1/2'],
+    ['\\tfrac{3}{4}', '\\frac{3}{4}', '3/4'],
+    ['10\\text{ cm}', '10', '10'],
+    ['90^\\circ', '90', '90'],
+    ['90^{\\circ}', '90', '90'],
+    ['50\\%', '50', '50'],
+    ['x = 5', '5', '5'],
+    ['y=\\frac{1}{2}', '\\frac{1}{2}', '1/2'],
+    ['5.0', '5', '5'],
+    ['025', '025', '25'],
+    ['\\left( 1, 2 \\right)', '(1,2)', '(1,2)'],
+    ['1,000', '1000', '1000'],
+    ['10{,}000', '10000', '10000'],
+    ['\\$18.90', '18.90', '189/10'],
+    ['.5', '0.5', '1/2'],
+    ['\\sqrt3', '\\sqrt{3}', '\\sqrt{3}'],
+    ['\\text{(C)}', '(C)', 'C'],
+    ['4:30 \\text{ p.m.}', '4:30', '4:30'],
+    ['x \\in [0, 1)', '[0,1)', '[0,1)'],
+    ['\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}', '\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}', '\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}'],
+    ['\\{1,2\\}', '{1,2}', '{1,2}'],
+    [' 7. ', '7', '7'],
+    ['3\\frac{1}{4}', '3\\frac{1}{4}', '13/4'],
+    ['infinity', '\\infty', '\\infty'],
+    ['k = 3 \\text{ or } 4', '3,4', '3,4'],
+  ])('%s → %s (key %s)', (input, stripped, key) => {
+    expect(stripString(input)).toBe(stripped);
+    expect(stripString(stripped)).toBe(stripped);
+    expect(answerKey(input)).toBe(key);
+  });
+
+  // Before the length cap this input backtracked for minutes; now it would only fail by timing out.
+  it('returns runaway input as is instead of backtracking through it', () => {
+    const runaway = '1' + ' '.repeat(20_000) + 'x';
+    expect(runaway.length).toBeGreaterThan(MAX_ANSWER_CHARS);
+    expect(stripString(runaway)).toBe(runaway.trim());
+    expect(answerKey('5' + '.'.repeat(900) + 'x')).toBeTypeOf('string');
+  });
+});
