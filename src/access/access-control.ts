@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { GatewayError } from '../errors';
 import { presentedKey, type KeyRing } from './api-keys';
 import type { KeyLimit, KeyLimiter } from './key-limits';
+import { untilSettled } from '../util/abort-scope';
 
 export type AccessVars = { maxN?: number };
 
@@ -39,27 +40,4 @@ export function accessControl(opts: AccessOptions): MiddlewareHandler<{ Variable
     if (!body) return admission.release();
     c.res = new Response(untilSettled(body, admission.release), c.res);
   };
-}
-
-/** The same body, calling `done` once it has been read to the end, has failed, or was cancelled. */
-function untilSettled(body: ReadableStream<Uint8Array>, done: () => void): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const chunk = await reader.read();
-        if (chunk.done) {
-          done();
-          controller.close();
-        } else controller.enqueue(chunk.value);
-      } catch (err) {
-        done();
-        controller.error(err);
-      }
-    },
-    cancel(reason) {
-      done();
-      return reader.cancel(reason);
-    },
-  });
 }

@@ -1,6 +1,7 @@
 import type { ChatCompletion, ChatCompletionCreateParams, ChatCompletionMessage } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
 import { GatewayError, UpstreamError } from '../errors';
+import { AbortScope } from '../util/abort-scope';
 import { createChatCompletion, type Upstream } from './upstream';
 
 /** A reasoning model's message: vLLM, SGLang and DeepSeek add the thinking beside the content. */
@@ -44,11 +45,11 @@ const describe = (err: unknown) =>
  */
 export async function fanOut(upstream: Upstream, body: ChatCompletionCreateParams, n: number, deadlineMs: number, signal: AbortSignal): Promise<FanOutResult> {
   signal.throwIfAborted();
-  const deadline = new AbortController();
   // Built only when needed: an Error captures a stack trace, which the hot path should not pay for.
   const deadlineError = () => new UpstreamError(504, `deadline of ${deadlineMs} ms passed before this candidate arrived`, 'upstream_error', 'deadline');
-  const timer = setTimeout(() => deadline.abort(deadlineError()), deadlineMs);
-  const combined = AbortSignal.any([signal, deadline.signal]);
+  const scope = new AbortScope().follow(signal);
+  scope.timeout(deadlineMs, deadlineError);
+  const combined = scope.signal;
   const result: FanOutResult = { samples: [], usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }, deadlineHit: false };
   const slots: (Sample | undefined)[] = new Array(n).fill(undefined);
 
@@ -79,13 +80,16 @@ export async function fanOut(upstream: Upstream, body: ChatCompletionCreateParam
   };
 
   // Queued requests may wait for a slot in the shared limiter; the deadline must not wait with them.
-  const stopped = new Promise<void>((resolve) => combined.addEventListener('abort', () => resolve(), { once: true }));
+  let onStop = () => {};
+  const stopped = new Promise<void>((resolve) => (onStop = resolve));
+  combined.addEventListener('abort', onStop, { once: true });
   try {
     await Promise.race([Promise.all(requests.map(settle)), stopped]);
   } finally {
-    clearTimeout(timer);
+    combined.removeEventListener('abort', onStop);
     // Cancels stragglers still in flight or queued for the limiter.
-    if (!deadline.signal.aborted && slots.includes(undefined)) deadline.abort(deadlineError());
+    if (slots.includes(undefined)) scope.abort(deadlineError());
+    scope.dispose();
   }
   signal.throwIfAborted();
   result.samples = slots.map((s, index) => s ?? ((result.deadlineHit = true), { index, error: describe(deadlineError()) }));

@@ -1,4 +1,5 @@
 import { toErrorResponse } from '../errors';
+import { AbortScope } from '../util/abort-scope';
 
 const encoder = new TextEncoder();
 
@@ -16,8 +17,8 @@ export interface SseOptions {
  * Built as a fresh Response so no caller ever has to mutate a fetch Response's immutable headers.
  */
 export function sseResponse(work: (signal: AbortSignal) => Promise<Iterable<unknown>>, options: SseOptions): Response {
-  const cancelled = new AbortController();
-  const signal = AbortSignal.any([options.signal, cancelled.signal]);
+  const scope = new AbortScope().follow(options.signal);
+  const signal = scope.signal;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
 
   const stream = new ReadableStream<Uint8Array>({
@@ -39,11 +40,13 @@ export function sseResponse(work: (signal: AbortSignal) => Promise<Iterable<unkn
           send(`data: ${JSON.stringify(toErrorResponse(err).body)}\n\n`);
         }
       }
+      scope.dispose();
       if (!signal.aborted) controller.close();
     },
     cancel(reason) {
       clearInterval(heartbeat);
-      cancelled.abort(reason);
+      scope.abort(reason);
+      scope.dispose();
     },
   });
   return new Response(stream, {

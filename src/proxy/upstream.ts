@@ -1,6 +1,7 @@
 import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { LimitFunction } from 'p-limit';
 import { UpstreamError } from '../errors';
+import { AbortScope, untilSettled } from '../util/abort-scope';
 
 /** One OpenAI-compatible model server, and the concurrency cap shared by every request that uses it. */
 export interface Upstream {
@@ -91,32 +92,37 @@ export async function postUpstream(upstream: Upstream, path: string, body: unkno
 }
 
 async function attemptPost(upstream: Upstream, path: string, body: unknown, signal: AbortSignal): Promise<Response> {
-  const total = AbortSignal.timeout(upstream.timeoutMs);
-  const firstByte = new AbortController();
-  const firstByteTimer = setTimeout(() => firstByte.abort(), upstream.firstByteTimeoutMs);
+  const scope = new AbortScope().follow(signal);
+  const firstByteError = () => new UpstreamError(504, `upstream: no response headers within ${upstream.firstByteTimeoutMs} ms`, 'upstream_error', 'upstream_timeout', {}, false);
+  const totalError = () => new UpstreamError(504, `upstream: no answer within ${upstream.timeoutMs} ms`, 'upstream_error', 'upstream_timeout', {}, false);
+  const headersIn = scope.timeout(upstream.firstByteTimeoutMs, firstByteError);
+  scope.timeout(upstream.timeoutMs, totalError);
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   let response: Response;
   try {
-    response = await upstream.fetch(`${upstream.baseUrl}${path}`, {
-      method: 'POST',
-      headers: headersFor(upstream),
-      body: JSON.stringify(body),
-      signal: AbortSignal.any([signal, total, firstByte.signal]),
-    });
+    response = await upstream.fetch(`${upstream.baseUrl}${path}`, { method: 'POST', headers: headersFor(upstream), body: JSON.stringify(body), signal: scope.signal });
   } catch (err) {
+    scope.dispose();
     if (signal.aborted) throw signal.reason ?? err;
     upstream.observe?.('error', seconds());
-    if (firstByte.signal.aborted) throw new UpstreamError(504, `upstream: no response headers within ${upstream.firstByteTimeoutMs} ms`, 'upstream_error', 'upstream_timeout', {}, false);
-    if (total.aborted || isAbort(err)) throw new UpstreamError(504, `upstream: no answer within ${upstream.timeoutMs} ms`, 'upstream_error', 'upstream_timeout', {}, false);
+    if (scope.aborted && scope.signal.reason instanceof UpstreamError) throw scope.signal.reason;
+    if (isAbort(err)) throw totalError();
     const cause = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message;
     throw new UpstreamError(502, `upstream unreachable: ${cause}`, 'upstream_error', 'upstream_unreachable');
-  } finally {
-    clearTimeout(firstByteTimer);
   }
+  headersIn();
   upstream.observe?.(response.status, seconds());
-  if (!response.ok) throw await upstreamErrorFrom(response);
-  return response;
+  if (!response.ok) {
+    try {
+      throw await upstreamErrorFrom(response);
+    } finally {
+      scope.dispose();
+    }
+  }
+  // The total timeout keeps running while the body is read; the timers and links go once it is.
+  if (!response.body) return (scope.dispose(), response);
+  return new Response(untilSettled(response.body, () => scope.dispose()), { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 /** A non-streaming chat completion, run under the upstream's shared concurrency cap. */
@@ -129,6 +135,7 @@ export function createChatCompletion(upstream: Upstream, body: ChatCompletionCre
       completion = (await response.json()) as ChatCompletion;
     } catch (err) {
       if (signal.aborted) throw signal.reason ?? err;
+      if (err instanceof UpstreamError) throw err;
       throw new UpstreamError(502, 'upstream returned a body that is not JSON', 'upstream_error', 'bad_upstream_response');
     }
     if (typeof completion !== 'object' || completion === null || !Array.isArray(completion.choices)) {
@@ -139,12 +146,19 @@ export function createChatCompletion(upstream: Upstream, body: ChatCompletionCre
 }
 
 export async function getUpstream(upstream: Upstream, path: string, signal: AbortSignal): Promise<Response> {
+  const scope = new AbortScope().follow(signal);
+  scope.timeout(upstream.timeoutMs, () => new UpstreamError(504, `upstream: no answer within ${upstream.timeoutMs} ms`, 'upstream_error', 'upstream_timeout', {}, false));
   try {
-    const response = await upstream.fetch(`${upstream.baseUrl}${path}`, { headers: headersFor(upstream), signal: AbortSignal.any([signal, AbortSignal.timeout(upstream.timeoutMs)]) });
+    const response = await upstream.fetch(`${upstream.baseUrl}${path}`, { headers: headersFor(upstream), signal: scope.signal });
     if (!response.ok) throw await upstreamErrorFrom(response);
-    return response;
+    // Read here: these answers are small, and the scope can then let go at once.
+    const text = await response.text();
+    return new Response(text, { status: response.status, headers: { 'content-type': response.headers.get('content-type') ?? 'application/json' } });
   } catch (err) {
     if (err instanceof UpstreamError || signal.aborted) throw err;
+    if (scope.signal.reason instanceof UpstreamError) throw scope.signal.reason;
     throw new UpstreamError(502, `upstream unreachable: ${(err as Error).message}`, 'upstream_error', 'upstream_unreachable');
+  } finally {
+    scope.dispose();
   }
 }

@@ -2,6 +2,7 @@
  * A step-classifier PRM served by vLLM in pooling mode (`vllm serve Qwen/Qwen2.5-Math-PRM-7B --runner pooling`).
  * Only fetch and AbortSignal, so it also runs in a Worker.
  */
+import { AbortScope } from '../util/abort-scope';
 import { z } from 'zod';
 import { prmPromptPieces, renderPrmPrompt, DEFAULT_PRM_SYSTEM_PROMPT, STEP_TAG } from '../core/prm-prompt';
 import { ScorerError } from '../errors';
@@ -108,8 +109,10 @@ export function createRemoteVllmSequenceScorer(opts: RemoteVllmOptions): Sequenc
 
   /** POSTs the prompts and returns the parsed body; every failure but the caller's abort becomes a ScorerError. */
   async function pool(input: string[], signal: AbortSignal | undefined): Promise<z.infer<typeof PoolingResponse>> {
-    const timeout = AbortSignal.timeout(opts.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const scope = new AbortScope().follow(signal);
+    let timedOut = false;
+    scope.timeout(opts.timeoutMs, () => ((timedOut = true), new Error('timeout')));
+    const combined = scope.signal;
     const body = JSON.stringify({ ...(opts.model ? { model: opts.model } : {}), ...(task ? { task } : {}), input });
     let text: string;
     try {
@@ -121,9 +124,11 @@ export function createRemoteVllmSequenceScorer(opts: RemoteVllmOptions): Sequenc
     } catch (err) {
       // A client that went away is not a scorer failure: it must not turn into a fallback answer.
       if (signal?.aborted) throw signal.reason ?? err;
-      if (timeout.aborted) throw new ScorerError(`remote scorer ${shownUrl} gave no answer within ${opts.timeoutMs} ms`, 'scorer_timeout');
+      if (timedOut) throw new ScorerError(`remote scorer ${shownUrl} gave no answer within ${opts.timeoutMs} ms`, 'scorer_timeout');
       if (err instanceof ScorerError) throw err;
       throw new ScorerError(`remote scorer ${shownUrl} unreachable: ${causeOf(err)}`);
+    } finally {
+      scope.dispose();
     }
     let json: unknown;
     try {
@@ -179,7 +184,9 @@ export function createRemoteVllmSequenceScorer(opts: RemoteVllmOptions): Sequenc
     async health() {
       const facts: Record<string, unknown> = { scorer: 'remote', url: displayUrl(root), model: opts.model ?? null };
       try {
-        const response = await fetchFn(`${root}/health`, { headers, signal: AbortSignal.timeout(opts.healthTimeoutMs ?? 2000) });
+        const scope = new AbortScope();
+        scope.timeout(opts.healthTimeoutMs ?? 2000, () => new Error('timeout'));
+        const response = await fetchFn(`${root}/health`, { headers, signal: scope.signal }).finally(() => scope.dispose());
         await response.body?.cancel();
         return { ...facts, reachable: response.ok, ...(response.ok ? {} : { status: response.status }) };
       } catch (err) {

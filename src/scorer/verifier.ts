@@ -10,6 +10,7 @@
  *
  * Runtime-neutral: only fetch, through the shared OpenAI-compatible client.
  */
+import { AbortScope } from '../util/abort-scope';
 import type { ChatCompletion, ChatCompletionCreateParams, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { CandidateParts, StepRewards } from '../core/types';
 import { CHAIN_STOP, VERIFIER_ASSISTANT_PREFIX, decisionPrefix, trimChain, verifierUserPrompt } from '../core/verifier-prompt';
@@ -147,8 +148,8 @@ export function createVerifierScorer(opts: VerifierScorerOptions): Scorer {
     const outer = request.signal ?? new AbortController().signal;
     outer.throwIfAborted();
     // When one verification fails the answer is a fallback anyway: stop paying for the others.
-    const failed = new AbortController();
-    const signal = AbortSignal.any([outer, failed.signal]);
+    const failed = new AbortScope().follow(outer);
+    const signal = failed.signal;
     const stats: Stats = { chains_generated: 0, decision_calls: 0, decision_refused: 0, duplicates: 0 };
 
     // Identical parts (candidates that wrote the same solution) are verified once.
@@ -181,6 +182,8 @@ export function createVerifierScorer(opts: VerifierScorerOptions): Scorer {
       if (outer.aborted) throw outer.reason ?? err;
       // The siblings then fail with our own abort; the first failure is the one worth reporting.
       throw toScorerError(firstError ?? err);
+    } finally {
+      failed.dispose();
     }
 
     const rewards: StepRewards[] = parts.map((p) => ({ thinking: p.thinking ? [p.thinking.reward] : null, response: p.response ? [p.response.reward] : null }));

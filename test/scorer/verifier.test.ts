@@ -27,7 +27,7 @@ afterEach(async () => {
 
 async function setup(fakeOptions: FakeVerifierOptions = {}, opts: Partial<VerifierScorerOptions> & { timeoutMs?: number; supportsN?: boolean } = {}) {
   fake = await startFakeVerifier({ judge: judge41, ...fakeOptions });
-  const upstream: Upstream = { baseUrl: fake.url, apiKey: 'sk-verifier', supportsN: opts.supportsN ?? false, timeoutMs: opts.timeoutMs ?? 2000, firstByteTimeoutMs: opts.timeoutMs ?? 2000, retries: 0, retryBaseMs: 0, limit: pLimit(16), fetch: globalThis.fetch };
+  const upstream: Upstream = { baseUrl: fake.url, apiKey: 'sk-verifier', supportsN: opts.supportsN ?? false, timeoutMs: opts.timeoutMs ?? 2000, firstByteTimeoutMs: 60_000, retries: 0, retryBaseMs: 0, limit: pLimit(16), fetch: globalThis.fetch };
   return createVerifierScorer({ upstream, model: 'launch/ThinkPRM-1.5B', chains: 1, verifyThinking: false, maxTokens: 4096, ...opts });
 }
 
