@@ -1,4 +1,5 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import { guardSse } from './sse-guard';
 import { postUpstream, type Upstream } from './upstream';
 
 /**
@@ -13,7 +14,8 @@ export function wantsPassthrough(body: ChatCompletionCreateParams): boolean {
 export async function passthrough(upstream: Upstream, body: Record<string, unknown>, signal: AbortSignal): Promise<Response> {
   const response = await upstream.limit(() => postUpstream(upstream, '/chat/completions', body, signal));
   // A new Response with our own headers: fetch Response headers are immutable (Portkey #1389).
-  return new Response(response.body, {
+  const streamed = body.stream === true && response.body !== null && (response.headers.get('content-type') ?? '').includes('text/event-stream');
+  return new Response(streamed ? guardSse(response.body!) : response.body, {
     status: response.status,
     headers: {
       'content-type': response.headers.get('content-type') ?? 'application/json',
