@@ -49,4 +49,20 @@ describe('scorers chosen by config', () => {
       await prm.close();
     }
   });
+
+  it('SCORER=remote falls back to vote within about the timeout when the PRM server is slow', async () => {
+    const prm = await startFakeVllm({ latencyMs: 5_000 });
+    const t = await startTestGateway({ SCORER: 'remote', SCORER_URL: prm.url, SCORER_TIMEOUT_MS: '200' });
+    try {
+      const started = Date.now();
+      const res = await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 3 } as never);
+      expect(Date.now() - started).toBeLessThan(4_000);
+      const meta = (res as any).bestofn;
+      expect(meta.scorer).toBe('vote');
+      expect(meta.fallback.reason).toMatch(/no answer within 200 ms/);
+    } finally {
+      await t.close();
+      await prm.close();
+    }
+  });
 });
