@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app';
 import type { Config } from './config';
@@ -20,6 +21,9 @@ export interface RunningGateway {
 
 /** Builds the scorer and serves the app on Node. Resolves once the port is bound. */
 export async function startGateway(config: Config, log: Logger, scorer?: Scorer): Promise<RunningGateway> {
+  // One fan-out legitimately listens on its abort signal once per candidate; Node's warning at 10 would
+  // cry leak at every N > 10. (Listeners are removed when each request ends; bench/soak.ts checks.)
+  setMaxListeners(Math.max(10, config.BESTOFN_MAX_N * 2 + 8));
   const metrics = createPromMetrics();
   const upstreams = upstreamsFromConfig(config, fetchWithConnectTimeout(config.UPSTREAM_CONNECT_TIMEOUT_MS), metrics.upstream);
   const activeScorer = scorer ?? (await createNodeScorer(config, { info: (m) => log.info(m), warn: (m) => log.warn(m), onBatch: metrics.scorerBatch }, upstreams.all[0]!.limit));
