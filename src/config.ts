@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { resolveSecrets, validateConfigFile, type KeySpec, type UpstreamSpec } from './config-file';
+import { adaptiveSchema, rejectSchema } from './proxy/options';
 
 /**
  * Every setting the gateway reads, declared once. Each entry is an env variable, a `--flag` of the same
@@ -40,6 +41,8 @@ export const OPTIONS = {
   BESTOFN_DEADLINE_MS: { schema: int(1, 3_600_000).default(300_000), help: 'Per-request deadline; when it passes, rank what has arrived' },
   BESTOFN_HEARTBEAT_MS: { schema: int(10, 60_000).default(10_000), help: 'SSE comment heartbeat interval while candidates are sampled' },
   BESTOFN_THINKING_WEIGHT: { schema: num(0, 1).default(0.5), help: 'w in reward = w·agg(thinking) + (1−w)·agg(response)' },
+  BESTOFN_REJECT: { schema: z.string().optional(), help: 'Default early rejection, JSON: {"after_tokens":256,"every_tokens":256,"keep_fraction":0.5,"min_keep":2}' },
+  BESTOFN_ADAPTIVE: { schema: z.string().optional(), help: 'Default adaptive N, JSON: {"waves":[4,8,16],"stop_when":{"agreement":0.75}}' },
   BESTOFN_MAX_BODY_BYTES: { schema: int(1024, 1 << 30).default(1024 * 1024), help: 'Largest accepted request body, in bytes (413 beyond)' },
   REWARDS_MAX_CANDIDATES: { schema: int(1, 65_536).default(64), help: 'Most candidates one POST /v1/rewards request may score; more is a 413' },
   REWARDS_MAX_CHARS: { schema: int(1, 1 << 30).default(2_000_000), help: 'Most characters of text (problem and all candidates) in one /v1/rewards request; more is a 413' },
@@ -151,6 +154,18 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     throw new ConfigError(got === undefined && issue.code === 'invalid_type' ? `${key} is required` : `${key} ${issue.message}${shown}`);
   }
   const c = parsed.data;
+  for (const [key, live] of [['BESTOFN_REJECT', rejectSchema], ['BESTOFN_ADAPTIVE', adaptiveSchema]] as const) {
+    const text = c[key];
+    if (!text) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new ConfigError(`${key} is not JSON (got '${text}')`);
+    }
+    const checked = live.safeParse(value);
+    if (!checked.success) throw new ConfigError(`${key}: ${checked.error.issues[0]!.path.join('.') || '(top level)'}: ${checked.error.issues[0]!.message}`);
+  }
   let resolved;
   try {
     resolved = resolveSecrets(file, env, fileName ?? 'config');

@@ -47,17 +47,28 @@ function jsonCheck(body: ChatCompletionCreateParams, content: string): { invalid
   }
 }
 
-/** The request path after validation: sample N, score them all, rank. Throws when too few candidates arrived. */
-export async function runBestOfN(deps: BestOfNDeps, body: ChatCompletionCreateParams, options: BestOfNOptions, signal: AbortSignal): Promise<BestOfNOutcome> {
-  const now = deps.now ?? Date.now;
-  const started = now();
+/** The body sent upstream: the client's, at the Best-of-N temperature, without the gateway's own controls. */
+export function upstreamBodyOf(body: ChatCompletionCreateParams, options: BestOfNOptions): ChatCompletionCreateParams & Record<string, unknown> {
   const upstreamBody = { ...body, temperature: options.temperature, stream: false } as ChatCompletionCreateParams & Record<string, unknown>;
   delete upstreamBody.best_of;
   delete upstreamBody.bestofn;
   delete upstreamBody.stream_options;
+  return upstreamBody;
+}
 
+/** The request path after validation: sample N, score them all, rank. Throws when too few candidates arrived. */
+export async function runBestOfN(deps: BestOfNDeps, body: ChatCompletionCreateParams, options: BestOfNOptions, signal: AbortSignal): Promise<BestOfNOutcome> {
+  const now = deps.now ?? Date.now;
+  const started = now();
+  const upstreamBody = upstreamBodyOf(body, options);
   const fan = await fanOut(deps.upstream, upstreamBody, options.n, options.deadlineMs, signal);
   if (deps.fallback && deps.fallback !== deps.upstream) await refill(fan, deps.fallback, upstreamBody, options.deadlineMs - (now() - started), signal);
+  return rankFan(deps, body, options, fan, started, signal);
+}
+
+/** Scores the candidates that arrived and ranks them; shared by the plain and the live paths. */
+export async function rankFan(deps: BestOfNDeps, body: ChatCompletionCreateParams, options: BestOfNOptions, fan: FanOutResult, started: number, signal: AbortSignal): Promise<BestOfNOutcome> {
+  const now = deps.now ?? Date.now;
   const sampled = now();
   const arrived = fan.samples.filter((s): s is RankedCandidate['sample'] => s.message !== undefined);
   if (arrived.length < options.minCandidates) {
@@ -69,13 +80,10 @@ export async function runBestOfN(deps: BestOfNDeps, body: ChatCompletionCreatePa
     const json = jsonCheck(body, p.response);
     return { parts: json.answer ? { ...p, answer: json.answer } : p, invalid: json.invalid };
   });
-  let score: ScoreResult | undefined;
-  if (arrived.length > 0) {
-    score = await deps.scorer.score({ problem: problemOf(body.messages), candidates: parts.map((p) => p.parts), model: body.model, signal });
-    if (score.rewards.length !== arrived.length) throw new GatewayError(500, `scorer ${score.scorer} returned ${score.rewards.length} rewards for ${arrived.length} candidates`);
-  }
+  const score = await deps.scorer.score({ problem: problemOf(body.messages), candidates: parts.map((p) => p.parts), model: body.model, signal });
+  if (score.rewards.length !== arrived.length) throw new GatewayError(500, `scorer ${score.scorer} returned ${score.rewards.length} rewards for ${arrived.length} candidates`);
   const candidates: RankedCandidate[] = arrived.map((sample, i) => {
-    const rewards = score!.rewards[i]!;
+    const rewards = score.rewards[i]!;
     const invalid = parts[i]!.invalid;
     return { sample, parts: parts[i]!.parts, rewards, reward: invalid ? null : combineRewards(rewards, options.aggregate, deps.thinkingWeight), ...(invalid ? { invalid } : {}) };
   });

@@ -11,6 +11,9 @@ export interface Sample {
   index: number;
   /** The upstream that produced it, when it was the fallback. */
   upstream?: string;
+  /** Live path only: completion tokens it generated, and why it stopped (`finished`, `rejected@<tokens>`, …). */
+  tokens?: number;
+  stopped?: string;
   message?: SampledMessage;
   finishReason?: string;
   /** Why this candidate is missing: an upstream error, or the deadline. */

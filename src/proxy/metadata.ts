@@ -20,7 +20,7 @@ export function buildMetadata(outcome: BestOfNOutcome, options: BestOfNOptions, 
     deadline_hit: fan.deadlineHit,
     candidates: fan.samples.map((s) => {
       const c = byIndex.get(s.index);
-      if (!c) return { index: s.index, reward: null, answer: null, steps: null, finish_reason: null, error: s.error, ...(s.upstream ? { upstream: s.upstream } : {}) };
+      if (!c) return { index: s.index, reward: null, answer: null, steps: null, finish_reason: null, error: s.error, ...(s.upstream ? { upstream: s.upstream } : {}), ...(s.stopped ? { tokens: s.tokens, stopped: s.stopped } : {}) };
       return {
         index: s.index,
         reward: round(c.reward),
@@ -30,9 +30,11 @@ export function buildMetadata(outcome: BestOfNOutcome, options: BestOfNOptions, 
         ...(c.rewards.windowed ? { windowed: true } : {}),
         finish_reason: s.finishReason ?? null,
         ...(s.upstream ? { upstream: s.upstream } : {}),
+        ...(s.stopped ? { tokens: s.tokens, stopped: s.stopped } : {}),
         ...(c.invalid ? { invalid: c.invalid } : {}),
       };
     }),
     timings_ms: outcome.timings,
+    ...('live' in outcome ? { live: outcome.live } : {}),
   };
 }

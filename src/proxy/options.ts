@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Config } from '../config';
 import type { Aggregate, SelectMethod } from '../core/types';
 import { InvalidRequestError } from '../errors';
+import type { AdaptivePolicy, RejectPolicy } from './live/policy';
 
 /** What one request asks of Best-of-N, after body, headers and server defaults are merged. */
 export interface BestOfNOptions {
@@ -17,10 +18,31 @@ export interface BestOfNOptions {
   minCandidates: number;
   deadlineMs: number;
   metadata: boolean;
+  /** Cancel low-scoring candidates mid-generation (live path). */
+  reject?: RejectPolicy;
+  /** Draw candidates in waves and stop once the rule holds (live path). */
+  adaptive?: AdaptivePolicy;
 }
 
 const SELECT = ['argmax', 'weighted_vote', 'majority'] as const;
 const AGGREGATE = ['last', 'min', 'mean', 'prod'] as const;
+
+export const rejectSchema = z.strictObject({
+  after_tokens: z.number().int().min(1),
+  every_tokens: z.number().int().min(1),
+  keep_fraction: z.number().gt(0).max(1),
+  min_keep: z.number().int().min(1).default(1),
+});
+
+export const adaptiveSchema = z.strictObject({
+  waves: z
+    .array(z.number().int().min(1))
+    .min(1)
+    .refine((w) => w.every((x, i) => i === 0 || x > w[i - 1]!), 'waves must increase'),
+  stop_when: z
+    .strictObject({ agreement: z.number().gt(0).max(1).optional(), top_reward: z.number().optional(), margin: z.number().min(0).optional() })
+    .refine((r) => r.agreement !== undefined || r.top_reward !== undefined || r.margin !== undefined, 'name at least one rule'),
+});
 
 const controls = z.strictObject({
   n: z.number().int().min(1).optional(),
@@ -29,6 +51,8 @@ const controls = z.strictObject({
   temperature: z.number().min(0).max(2).optional(),
   min_candidates: z.number().int().min(1).optional(),
   deadline_ms: z.number().int().min(1).optional(),
+  reject: rejectSchema.optional(),
+  adaptive: adaptiveSchema.optional(),
 });
 
 const HEADERS: Record<string, keyof z.infer<typeof controls>> = {
@@ -60,6 +84,11 @@ function parseControls(value: unknown, where: string): z.infer<typeof controls> 
   throw new InvalidRequestError(`Invalid ${param}: ${issue.message}`, param);
 }
 
+/** Server defaults for the live controls are JSON in config, validated at start-up by parseConfig. */
+function parseDefault<T>(json: string | undefined, schema: z.ZodType<T>): T | undefined {
+  return json ? schema.parse(JSON.parse(json)) : undefined;
+}
+
 /** Best-of-N controls: body `bestofn` > body `best_of` > `x-bestofn-*` headers > server config. */
 export function resolveOptions(body: Record<string, unknown>, headers: Headers, config: Config, keyMaxN = config.BESTOFN_MAX_N): BestOfNOptions {
   const maxN = Math.min(keyMaxN, config.BESTOFN_MAX_N);
@@ -75,7 +104,9 @@ export function resolveOptions(body: Record<string, unknown>, headers: Headers, 
   if (!Number.isInteger(clientN) || (clientN as number) < 1) throw new InvalidRequestError('n must be a positive integer', 'n');
   const k = clientN as number;
 
-  const explicit = fromBody.n ?? (bestOf as number | undefined) ?? fromHead.n;
+  const reject = c.reject ?? parseDefault(config.BESTOFN_REJECT, rejectSchema);
+  const adaptive = c.adaptive ?? parseDefault(config.BESTOFN_ADAPTIVE, adaptiveSchema);
+  const explicit = fromBody.n ?? (bestOf as number | undefined) ?? fromHead.n ?? adaptive?.waves.at(-1);
   const n = explicit ?? Math.max(Math.min(config.BESTOFN_N, maxN), k);
   const param = fromBody.n !== undefined ? 'bestofn.n' : bestOf !== undefined && bestOf !== null ? 'best_of' : fromHead.n !== undefined ? 'x-bestofn-n' : 'n';
   if (n > maxN) throw new InvalidRequestError(`Best-of-N is limited to ${maxN} candidates; ${n} were asked for`, param);
@@ -96,5 +127,7 @@ export function resolveOptions(body: Record<string, unknown>, headers: Headers, 
     minCandidates,
     deadlineMs: Math.min(c.deadline_ms ?? config.BESTOFN_DEADLINE_MS, config.BESTOFN_DEADLINE_MS),
     metadata: headers.get('x-bestofn-metadata')?.toLowerCase() !== 'off',
+    ...(reject ? { reject } : {}),
+    ...(adaptive ? { adaptive: { ...adaptive, waves: adaptive.waves.filter((w) => w < n).concat(n) } } : {}),
   };
 }

@@ -8,6 +8,7 @@ import { buildRecord } from '../record/build-record';
 import type { Recorder } from '../record/record-entry';
 import type { Scorer } from '../scorer/types';
 import { runBestOfN } from './best-of-n';
+import { runLiveBestOfN } from './live/live-best-of-n';
 import { buildMetadata } from './metadata';
 import { resolveOptions } from './options';
 import { problemOf } from './problem';
@@ -41,7 +42,10 @@ export function proxyRoutes(deps: ProxyDeps) {
 
     const options = resolveOptions(raw, c.req.raw.headers, deps.config, c.get('maxN'));
     const run = async (s: AbortSignal) => {
-      const outcome = await runBestOfN({ upstream, fallback: deps.upstreams.fallback, scorer: deps.scorer, thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT }, body, options, s);
+      const bon = { upstream, fallback: deps.upstreams.fallback, scorer: deps.scorer, thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT };
+      const live = options.reject || options.adaptive ? await runLiveBestOfN(bon, body, options, s) : undefined;
+      const outcome = live ?? (await runBestOfN(bon, body, options, s));
+      if (live) metrics.rejected(live.live.rejected);
       deps.record?.(buildRecord(body, problemOf(body.messages), options, outcome, deps.scorer.name));
       metrics.candidates(options.n, outcome.ranked.length);
       metrics.upstreamTokens(outcome.fan.usage.prompt_tokens, outcome.fan.usage.completion_tokens);

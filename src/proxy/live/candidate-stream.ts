@@ -1,0 +1,78 @@
+import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { CompletionUsage } from 'openai/resources/completions';
+import { GatewayError } from '../../errors';
+import { AbortScope } from '../../util/abort-scope';
+import type { SampledMessage } from '../fan-out';
+import { postUpstream, type Upstream } from '../upstream';
+import { sseEvents } from './sse-events';
+
+/** One candidate generated as its own upstream stream, so it can be cancelled alone. */
+export interface LiveCandidate {
+  index: number;
+  reasoning: string;
+  content: string;
+  /** Completion tokens so far: the upstream's own count once it sends usage, else one per delta. */
+  tokens: number;
+  finishReason?: string;
+  /** Set once it ends: 'finished', 'rejected@<tokens>', 'deadline' or 'error'. */
+  stopped?: string;
+  error?: { status: number; message: string; code: string | null };
+  usage?: CompletionUsage;
+  /** Cancels the upstream request; `why` becomes `stopped`. */
+  cancel(why: string): void;
+  done: Promise<void>;
+}
+
+type ChunkChoice = { delta?: { content?: string | null; reasoning_content?: string | null; reasoning?: string | null }; finish_reason?: string | null };
+
+export function startCandidate(upstream: Upstream, body: ChatCompletionCreateParams, index: number, signal: AbortSignal, onProgress: () => void): LiveCandidate {
+  const scope = new AbortScope().follow(signal);
+  const candidate: LiveCandidate = {
+    index,
+    reasoning: '',
+    content: '',
+    tokens: 0,
+    cancel(why) {
+      candidate.stopped ??= why;
+      scope.abort(new Error(why));
+    },
+    done: Promise.resolve(),
+  };
+  const streamBody = { ...body, n: 1, stream: true, stream_options: { include_usage: true } };
+  candidate.done = upstream
+    .limit(async () => {
+      if (scope.aborted) return;
+      const response = await postUpstream(upstream, '/chat/completions', streamBody, scope.signal);
+      if (!response.body) throw new GatewayError(502, 'upstream stream has no body', 'upstream_error', null, 'bad_upstream_response');
+      for await (const event of sseEvents(response.body)) {
+        const choice = (event.choices as ChunkChoice[] | undefined)?.[0];
+        const d = choice?.delta;
+        const text = (d?.reasoning_content ?? d?.reasoning ?? '') + (d?.content ?? '');
+        if (d?.reasoning_content || d?.reasoning) candidate.reasoning += d.reasoning_content ?? d.reasoning;
+        if (d?.content) candidate.content += d.content;
+        if (text) candidate.tokens++;
+        if (choice?.finish_reason) candidate.finishReason = choice.finish_reason;
+        if (event.usage) {
+          candidate.usage = event.usage as CompletionUsage;
+          candidate.tokens = candidate.usage.completion_tokens ?? candidate.tokens;
+        }
+        onProgress();
+      }
+      candidate.stopped ??= 'finished';
+    })
+    .catch((err: unknown) => {
+      if (candidate.stopped) return;
+      if (signal.aborted) return void (candidate.stopped = 'cancelled');
+      candidate.stopped = 'error';
+      candidate.error = err instanceof GatewayError ? { status: err.status, message: err.message, code: err.code } : { status: 502, message: (err as Error).message, code: null };
+    })
+    .finally(() => {
+      scope.dispose();
+      onProgress();
+    });
+  return candidate;
+}
+
+export function messageOf(c: LiveCandidate): SampledMessage {
+  return { role: 'assistant', content: c.content, refusal: null, ...(c.reasoning ? { reasoning_content: c.reasoning } : {}) } as SampledMessage;
+}

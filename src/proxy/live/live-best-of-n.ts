@@ -1,0 +1,103 @@
+import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import { combineRewards } from '../../core/aggregate';
+import { toCandidateParts } from '../../core/anatomy';
+import { answerKey } from '../../core/math/answer-key';
+import { UpstreamError } from '../../errors';
+import { AbortScope } from '../../util/abort-scope';
+import { rankFan, upstreamBodyOf, type BestOfNDeps, type BestOfNOutcome } from '../best-of-n';
+import type { FanOutResult } from '../fan-out';
+import type { BestOfNOptions } from '../options';
+import { problemOf } from '../problem';
+import { messageOf, startCandidate, type LiveCandidate } from './candidate-stream';
+import { checkpointAt, chooseRejected, stopReason } from './policy';
+
+export interface LiveInfo {
+  drawn: number;
+  waves: number[];
+  stopped_because: string;
+  checkpoints: number;
+  rejected: number;
+  upstream_tokens: number;
+}
+
+/**
+ * Best-of-N with each candidate streamed on its own request, so that weak candidates can be cancelled
+ * mid-generation (early rejection) and drawing can stop once answers agree (adaptive N). Used when a
+ * request or the server enables either; the outcome has the same shape as the plain path's.
+ */
+export async function runLiveBestOfN(deps: BestOfNDeps, body: ChatCompletionCreateParams, options: BestOfNOptions, signal: AbortSignal): Promise<BestOfNOutcome & { live: LiveInfo }> {
+  const now = deps.now ?? Date.now;
+  const started = now();
+  const scope = new AbortScope().follow(signal);
+  scope.timeout(options.deadlineMs, () => new UpstreamError(504, 'deadline passed', 'upstream_error', 'deadline'));
+  const upstreamBody = upstreamBodyOf(body, options);
+  const problem = problemOf(body.messages);
+  const waves = options.adaptive?.waves ?? [options.n];
+  const reject = options.reject;
+  const candidates: LiveCandidate[] = [];
+  const info: LiveInfo = { drawn: 0, waves, stopped_because: 'all waves drawn', checkpoints: 0, rejected: 0, upstream_tokens: 0 };
+
+  let wake = () => {};
+  const progress = () => wake();
+  const rewardOf = async (pool: LiveCandidate[]) => {
+    const parts = pool.map((c) => toCandidateParts(messageOf(c)));
+    const scored = await deps.scorer.score({ problem, candidates: parts, model: body.model, signal: scope.signal });
+    return pool.map((c, i) => ({ c, reward: combineRewards(scored.rewards[i]!, options.aggregate, deps.thinkingWeight), answer: parts[i]!.answer }));
+  };
+
+  try {
+    for (const target of waves) {
+      while (candidates.length < target) candidates.push(startCandidate(deps.upstream, upstreamBody, candidates.length, scope.signal, progress));
+      let checkpoint = 0;
+      for (;;) {
+        const running = candidates.filter((c) => !c.stopped);
+        if (running.length === 0 || scope.aborted) break;
+        await new Promise<void>((resolve) => (wake = resolve));
+        if (!reject) continue;
+        const stillRunning = candidates.filter((c) => !c.stopped);
+        if (stillRunning.length === 0 || Math.min(...stillRunning.map((c) => c.tokens)) < checkpointAt(reject, checkpoint)) continue;
+        // Everyone still in the race is compared on what they have written so far, in one scorer call.
+        const alive = candidates.filter((c) => !c.stopped || c.stopped === 'finished');
+        const scored = await rewardOf(alive);
+        const out = chooseRejected(scored.map((s) => ({ index: s.c.index, reward: s.reward, finished: s.c.stopped === 'finished' })), reject);
+        for (const index of out) candidates[index]!.cancel(`rejected@${candidates[index]!.tokens}`);
+        info.checkpoints++;
+        info.rejected += out.length;
+        checkpoint++;
+      }
+      await Promise.all(candidates.map((c) => c.done));
+      if (scope.aborted || !options.adaptive || target === waves.at(-1)) continue;
+      const finished = candidates.filter((c) => c.stopped === 'finished');
+      const scored = await rewardOf(finished);
+      const why = stopReason(scored.map((s) => ({ answerKey: s.answer === null ? null : answerKey(s.answer), reward: s.reward })), options.adaptive.stop_when);
+      if (why) {
+        info.stopped_because = why;
+        break;
+      }
+    }
+  } finally {
+    for (const c of candidates) if (!c.stopped) c.cancel(signal.aborted ? 'cancelled' : 'deadline');
+    await Promise.all(candidates.map((c) => c.done));
+    scope.dispose();
+  }
+  signal.throwIfAborted();
+
+  info.drawn = candidates.length;
+  const fan: FanOutResult = { samples: [], usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }, deadlineHit: false };
+  for (const c of candidates) {
+    // A cancelled stream sends no usage; its delta count stands in for its completion tokens.
+    fan.usage.prompt_tokens += c.usage?.prompt_tokens ?? 0;
+    fan.usage.completion_tokens += c.usage?.completion_tokens ?? c.tokens;
+    info.upstream_tokens += c.usage?.completion_tokens ?? c.tokens;
+    if (c.stopped === 'deadline') fan.deadlineHit = true;
+    if (c.stopped === 'finished') fan.samples.push({ index: c.index, message: messageOf(c), finishReason: c.finishReason ?? 'stop', tokens: c.tokens, stopped: 'finished' });
+    else {
+      const error = c.error ?? { status: c.stopped === 'deadline' ? 504 : 499, message: `candidate stopped: ${c.stopped}`, code: c.stopped?.startsWith('rejected') ? 'rejected' : (c.stopped ?? null) };
+      fan.samples.push({ index: c.index, error, tokens: c.tokens, stopped: c.stopped });
+      if (c.stopped === 'error') fan.firstError ??= new UpstreamError(error.status, error.message, 'upstream_error', error.code);
+    }
+  }
+  fan.usage.total_tokens = fan.usage.prompt_tokens + fan.usage.completion_tokens;
+  const outcome = await rankFan(deps, body, { ...options, n: candidates.length, minCandidates: Math.min(options.minCandidates, candidates.length) }, fan, started, signal);
+  return { ...outcome, live: info };
+}

@@ -1,0 +1,61 @@
+/**
+ * Pure rules of the live path: when to check, whom to reject, when to stop drawing. Deterministic: the
+ * same inputs give the same decision, ties broken by the lower candidate index.
+ */
+export interface RejectPolicy {
+  /** First checkpoint once every running candidate has generated this many tokens. */
+  after_tokens: number;
+  /** Then again every this many tokens. */
+  every_tokens: number;
+  /** Share of the candidates still in the race that survive a checkpoint. */
+  keep_fraction: number;
+  /** Never fewer than this many survive. */
+  min_keep: number;
+}
+
+export interface StopRule {
+  /** Share of finished candidates that agree on the most common answer. */
+  agreement?: number;
+  /** The best finished candidate's reward. */
+  top_reward?: number;
+  /** Lead of the best finished reward over the second. */
+  margin?: number;
+}
+
+export interface AdaptivePolicy {
+  /** Cumulative candidate counts, e.g. [4, 8, 16]: draw 4, then 4 more, then 8 more. */
+  waves: number[];
+  stop_when: StopRule;
+}
+
+/** Token count at which checkpoint k (0-based) falls. */
+export const checkpointAt = (policy: RejectPolicy, k: number) => policy.after_tokens + k * policy.every_tokens;
+
+/**
+ * Which running candidates to cancel at a checkpoint. `alive` is everyone still in the race (finished
+ * ones included: they count towards the survivors but are never cancelled, since they cost nothing more).
+ */
+export function chooseRejected(alive: readonly { index: number; reward: number | null; finished: boolean }[], policy: RejectPolicy): number[] {
+  const keep = Math.max(policy.min_keep, Math.ceil(policy.keep_fraction * alive.length));
+  if (alive.length <= keep) return [];
+  const ranked = [...alive].sort((a, b) => (b.reward ?? -Infinity) - (a.reward ?? -Infinity) || a.index - b.index);
+  return ranked
+    .slice(keep)
+    .filter((c) => !c.finished)
+    .map((c) => c.index);
+}
+
+/** Why drawing may stop after a wave, or null to draw the next one. */
+export function stopReason(finished: readonly { answerKey: string | null; reward: number | null }[], rule: StopRule): string | null {
+  if (finished.length === 0) return null;
+  if (rule.agreement !== undefined) {
+    const counts = new Map<string, number>();
+    for (const f of finished) if (f.answerKey !== null) counts.set(f.answerKey, (counts.get(f.answerKey) ?? 0) + 1);
+    const top = Math.max(0, ...counts.values());
+    if (top / finished.length >= rule.agreement) return `agreement ${(top / finished.length).toFixed(2)} ≥ ${rule.agreement}`;
+  }
+  const rewards = finished.map((f) => f.reward ?? -Infinity).sort((a, b) => b - a);
+  if (rule.top_reward !== undefined && rewards[0]! >= rule.top_reward) return `top reward ${rewards[0]!.toFixed(3)} ≥ ${rule.top_reward}`;
+  if (rule.margin !== undefined && rewards.length > 1 && rewards[0]! - rewards[1]! >= rule.margin) return `margin ${(rewards[0]! - rewards[1]!).toFixed(3)} ≥ ${rule.margin}`;
+  return null;
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import type { Scorer } from '../../../src/scorer/types';
+import { MATH, startTestGateway } from '../../helpers/gateway';
+
+/** Candidate k writes "cand-k" in every step; this scorer prefers higher k, so the ranking is known. */
+const byIndex: Scorer = {
+  name: 'by-index',
+  async score({ candidates }) {
+    return { scorer: 'by-index', rewards: candidates.map((c) => ({ thinking: null, response: [Number(/cand-(\d+)/.exec(c.response)?.[1] ?? -1) / 10] })) };
+  },
+};
+
+const words = (k: number, count: number) => `cand-${k} ` + Array.from({ length: count }, (_, i) => `w${i}`).join(' ') + ` \\boxed{${k}}`;
+const post = (url: string, body: object) => fetch(`${url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+describe('early rejection', () => {
+  it('cancels the low-scoring candidates mid-generation, so their upstream requests stop costing tokens', async () => {
+    const t = await startTestGateway({}, { respond: (_b, _i, call) => ({ content: words(call, 300) }), chunkDelayMs: 2 }, byIndex);
+    try {
+      const res = await post(t.url, { model: 'fake-model', messages: MATH, best_of: 4, bestofn: { reject: { after_tokens: 20, every_tokens: 1000, keep_fraction: 0.5, min_keep: 1 } } });
+      expect(res.status).toBe(200);
+      const json = await res.json();
+      const meta = json.bestofn;
+      expect(meta.live).toMatchObject({ drawn: 4, checkpoints: 1, rejected: 2 });
+      const stops = meta.candidates.map((c: any) => c.stopped);
+      expect(stops.slice(0, 2).every((s: string) => /^rejected@\d+$/.test(s))).toBe(true);
+      expect(stops.slice(2)).toEqual(['finished', 'finished']);
+      expect(json.choices[0].message.content).toContain('cand-3');
+      await expect.poll(() => t.upstream.aborted).toBe(2);
+      // The two survivors stream all ~300 words; the two rejected stopped near the checkpoint.
+      const sentAtEnd = t.upstream.tokensSent;
+      expect(sentAtEnd).toBeLessThan(2 * 302 + 2 * 150);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(t.upstream.tokensSent).toBe(sentAtEnd);
+      expect(meta.candidates[0].tokens).toBeLessThan(150);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('adaptive N', () => {
+  it('stops after the first wave when its answers agree', async () => {
+    const t = await startTestGateway({}, { respond: () => ({ content: 'It is \\boxed{42}' }) });
+    try {
+      const res = await post(t.url, { model: 'fake-model', messages: MATH, bestofn: { adaptive: { waves: [2, 6], stop_when: { agreement: 1 } } } });
+      const meta = (await res.json()).bestofn;
+      expect(meta.live).toMatchObject({ drawn: 2, waves: [2, 6], stopped_because: expect.stringMatching(/agreement/) });
+      expect(t.upstream.requests).toHaveLength(2);
+      expect(meta.n_received).toBe(2);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('draws the next wave while answers disagree', async () => {
+    const t = await startTestGateway({}, { respond: (_b, _i, call) => ({ content: `It is \\boxed{${call}}` }) });
+    try {
+      const res = await post(t.url, { model: 'fake-model', messages: MATH, bestofn: { adaptive: { waves: [2, 4], stop_when: { agreement: 0.9 } } } });
+      const meta = (await res.json()).bestofn;
+      expect(meta.live).toMatchObject({ drawn: 4, stopped_because: 'all waves drawn' });
+      expect(t.upstream.requests).toHaveLength(4);
+      expect(t.upstream.requests.every((b) => b.stream === true && b.n === 1)).toBe(true);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('rejects a malformed policy with a 400 naming it', async () => {
+    const t = await startTestGateway();
+    try {
+      const res = await post(t.url, { model: 'fake-model', messages: MATH, bestofn: { adaptive: { waves: [4, 2], stop_when: { agreement: 1 } } } });
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.param).toBe('bestofn.adaptive.waves');
+      expect(t.upstream.requests).toHaveLength(0);
+    } finally {
+      await t.close();
+    }
+  });
+});
