@@ -28,7 +28,7 @@ export interface FakeUpstreamOptions {
   fail?: (body: any, call: number) => FakeFailure | null;
   /** Delay before answering (ms), or a function of the request. */
   latencyMs?: number | ((body: any, call: number) => number);
-  /** Delay between stream chunks (ms). */
+  /** Time per token (ms): between stream chunks, and before a plain answer (its length × this). */
   chunkDelayMs?: number;
   model?: string;
 }
@@ -61,8 +61,9 @@ const words = (s: string) => s.match(/\S+\s*|\s+/g) ?? [];
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (ms <= 0 || signal.aborted) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    const stop = () => (clearTimeout(t), resolve());
+    const t = setTimeout(() => (signal.removeEventListener('abort', stop), resolve()), ms);
+    signal.addEventListener('abort', stop, { once: true });
   });
 
 export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Promise<FakeUpstream> {
@@ -115,6 +116,12 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     const created = 1_700_000_000 + call;
 
     if (!body.stream) {
+      // With a token rate, a plain answer takes as long as its longest choice would take to stream.
+      if (options.chunkDelayMs) {
+        const longest = Math.max(...choices.map((c) => words(c.content).length + words(c.reasoning_content ?? '').length));
+        await sleep(longest * options.chunkDelayMs, gone.signal);
+        if (gone.signal.aborted) return;
+      }
       state.tokensSent += completionTokens;
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
