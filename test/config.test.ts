@@ -22,6 +22,8 @@ describe('parseConfig', () => {
     [BASE, ['--port'], /needs a value/],
     [{ ...BASE, SCORER: 'onnx' }, [], 'PRM_MODEL_DIR is required when SCORER=onnx'],
     [{ ...BASE, BESTOFN_N: '100' }, [], /BESTOFN_N must be ≤ BESTOFN_MAX_N/],
+    [{ ...BASE, BESTOFN_REJECT: 'half' }, [], "BESTOFN_REJECT is not JSON (got 'half')"],
+    [{ ...BASE, BESTOFN_ADAPTIVE: '{"waves":[8,4],"stop_when":{"agreement":1}}' }, [], /BESTOFN_ADAPTIVE: waves: waves must increase/],
   ])('rejects %j %j with one clear line', (env, argv, message) => {
     expect(() => parseConfig(env, argv as string[])).toThrow(ConfigError);
     expect(() => parseConfig(env, argv as string[])).toThrow(message);

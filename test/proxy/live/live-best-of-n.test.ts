@@ -66,6 +66,25 @@ describe('adaptive N', () => {
     }
   });
 
+  it('streams the winner to the official client with valid chunks and the live metadata', async () => {
+    const { validateAgainst } = await import('../../helpers/openapi');
+    const t = await startTestGateway({ BESTOFN_ADAPTIVE: '{"waves":[2,4],"stop_when":{"agreement":1}}' }, { respond: () => ({ content: 'Adding gives \\boxed{42}', reasoning_content: 'Think first.' }) });
+    try {
+      const stream = await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, stream: true });
+      let content = '';
+      let meta: any;
+      for await (const chunk of stream) {
+        expect(validateAgainst('CreateChatCompletionStreamResponse', chunk)).toEqual([]);
+        content += chunk.choices[0]?.delta.content ?? '';
+        meta ??= (chunk as any).bestofn;
+      }
+      expect(content).toBe('Adding gives \\boxed{42}');
+      expect(meta.live).toMatchObject({ drawn: 2, stopped_because: expect.stringMatching(/agreement/) });
+    } finally {
+      await t.close();
+    }
+  });
+
   it('rejects a malformed policy with a 400 naming it', async () => {
     const t = await startTestGateway();
     try {
