@@ -67,7 +67,7 @@ export async function runBestOfN(deps: BestOfNDeps, body: ChatCompletionCreatePa
 }
 
 /** Scores the candidates that arrived and ranks them; shared by the plain and the live paths. */
-export async function rankFan(deps: BestOfNDeps, body: ChatCompletionCreateParams, options: BestOfNOptions, fan: FanOutResult, started: number, signal: AbortSignal): Promise<BestOfNOutcome> {
+export async function rankFan(deps: BestOfNDeps, body: ChatCompletionCreateParams, options: BestOfNOptions, fan: FanOutResult, started: number, signal: AbortSignal, pin?: number): Promise<BestOfNOutcome> {
   const now = deps.now ?? Date.now;
   const sampled = now();
   const arrived = fan.samples.filter((s): s is RankedCandidate['sample'] => s.message !== undefined);
@@ -91,6 +91,9 @@ export async function rankFan(deps: BestOfNDeps, body: ChatCompletionCreateParam
     candidates.map((c, i) => ({ index: i, answer: c.invalid ? null : c.parts.answer, reward: c.reward })),
     options.select,
   );
+  // A candidate already streamed to the client (early commit) is the answer, whatever came after.
+  const pinned = pin === undefined ? -1 : order.findIndex((o) => candidates[o.index]!.sample.index === pin);
+  if (pinned > 0) order.unshift(...order.splice(pinned, 1));
   const scored = now();
   return { fan, ranked: order.map((o) => candidates[o.index]!), score, timings: { upstream: sampled - started, scoring: scored - sampled, total: scored - started } };
 }

@@ -22,6 +22,8 @@ export interface BestOfNOptions {
   reject?: RejectPolicy;
   /** Draw candidates in waves and stop once the rule holds (live path). */
   adaptive?: AdaptivePolicy;
+  /** Stream the leader to a streaming client before it finishes, once it is alone or leads by `margin`. */
+  commit?: { margin?: number };
 }
 
 const SELECT = ['argmax', 'weighted_vote', 'majority'] as const;
@@ -53,6 +55,7 @@ const controls = z.strictObject({
   deadline_ms: z.number().int().min(1).optional(),
   reject: rejectSchema.optional(),
   adaptive: adaptiveSchema.optional(),
+  commit: z.strictObject({ margin: z.number().min(0).optional() }).optional(),
 });
 
 const HEADERS: Record<string, keyof z.infer<typeof controls>> = {
@@ -115,6 +118,8 @@ export function resolveOptions(body: Record<string, unknown>, headers: Headers, 
   const minCandidates = c.min_candidates ?? Math.min(config.BESTOFN_MIN_CANDIDATES, n);
   if (minCandidates > n) throw new InvalidRequestError(`min_candidates (${minCandidates}) must not exceed the number of candidates (${n})`, 'bestofn.min_candidates');
 
+  // Commitment is decided at rejection checkpoints, where the partial scores are.
+  if (c.commit && !reject) throw new InvalidRequestError('bestofn.commit needs bestofn.reject (or BESTOFN_REJECT): it is decided at rejection checkpoints', 'bestofn.commit');
   const clientTemperature = typeof body.temperature === 'number' ? body.temperature : undefined;
   const useClient = c.temperature === undefined && clientTemperature !== undefined && clientTemperature > 0;
   return {
@@ -128,6 +133,7 @@ export function resolveOptions(body: Record<string, unknown>, headers: Headers, 
     deadlineMs: Math.min(c.deadline_ms ?? config.BESTOFN_DEADLINE_MS, config.BESTOFN_DEADLINE_MS),
     metadata: headers.get('x-bestofn-metadata')?.toLowerCase() !== 'off',
     ...(reject ? { reject } : {}),
+    ...(c.commit ? { commit: c.commit } : {}),
     ...(adaptive ? { adaptive: { ...adaptive, waves: adaptive.waves.filter((w) => w < n).concat(n) } } : {}),
   };
 }

@@ -7,8 +7,10 @@ import type { AccessVars } from '../access/access-control';
 import { buildRecord } from '../record/build-record';
 import type { Recorder } from '../record/record-entry';
 import type { Scorer } from '../scorer/types';
-import { runBestOfN } from './best-of-n';
-import { runLiveBestOfN } from './live/live-best-of-n';
+import { runBestOfN, type BestOfNOutcome } from './best-of-n';
+import type { LiveCandidate } from './live/candidate-stream';
+import { committedChunks } from './live/committed-stream';
+import { runLiveBestOfN, type LiveInfo } from './live/live-best-of-n';
 import { buildMetadata } from './metadata';
 import { resolveOptions } from './options';
 import { problemOf } from './problem';
@@ -41,11 +43,12 @@ export function proxyRoutes(deps: ProxyDeps) {
     if (wantsPassthrough(body)) return passthrough(upstream, raw, signal);
 
     const options = resolveOptions(raw, c.req.raw.headers, deps.config, c.get('maxN'));
-    const run = async (s: AbortSignal) => {
-      const bon = { upstream, fallback: deps.upstreams.fallback, scorer: deps.scorer, thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT };
-      const live = options.reject || options.adaptive ? await runLiveBestOfN(bon, body, options, s) : undefined;
-      const outcome = live ?? (await runBestOfN(bon, body, options, s));
-      if (live) metrics.rejected(live.live.rejected);
+    const bon = { upstream, fallback: deps.upstreams.fallback, scorer: deps.scorer, thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT };
+    const isLive = options.reject !== undefined || options.adaptive !== undefined;
+    const race = (s: AbortSignal, onCommit?: (candidate: LiveCandidate) => void) =>
+      isLive ? runLiveBestOfN(bon, body, options, s, onCommit) : runBestOfN(bon, body, options, s);
+    const finish = (outcome: BestOfNOutcome & { live?: LiveInfo }) => {
+      if (outcome.live) metrics.rejected(outcome.live.rejected);
       deps.record?.(buildRecord(body, problemOf(body.messages), options, outcome, deps.scorer.name));
       metrics.candidates(options.n, outcome.ranked.length);
       metrics.upstreamTokens(outcome.fan.usage.prompt_tokens, outcome.fan.usage.completion_tokens);
@@ -56,13 +59,24 @@ export function proxyRoutes(deps: ProxyDeps) {
       );
       return { outcome, metadata: options.metadata ? buildMetadata(outcome, options, deps.scorer.name) : undefined };
     };
+    const run = async (s: AbortSignal) => finish(await race(s));
 
     if (body.stream) {
       const includeUsage = body.stream_options?.include_usage === true;
       return sseResponse(
         async (s) => {
-          const { outcome, metadata } = await run(s);
-          return completionChunks(outcome, options, metadata, includeUsage);
+          if (!options.commit || options.k !== 1) {
+            const { outcome, metadata } = await run(s);
+            return completionChunks(outcome, options, metadata, includeUsage);
+          }
+          // Early commit: stream the leader live as soon as the race is decided, and settle the rest after.
+          let committed = (_c: LiveCandidate) => {};
+          const commit = new Promise<LiveCandidate>((resolve) => (committed = resolve));
+          const settled = race(s, (candidate) => committed(candidate)).then(finish);
+          settled.catch(() => {}); // awaited below or by the stream; a failure must not go unhandled meanwhile
+          const first = await Promise.race([commit.then((candidate) => ({ candidate })), settled.then((done) => ({ done }))]);
+          if ('done' in first) return completionChunks(first.done.outcome, options, first.done.metadata, includeUsage);
+          return committedChunks(first.candidate, settled, body.model, includeUsage);
         },
         { heartbeatMs: deps.config.BESTOFN_HEARTBEAT_MS, signal, onError: (err) => deps.log.warn({ err }, 'stream failed after headers were sent') },
       );

@@ -16,7 +16,7 @@ export interface SseOptions {
  * headers are sent become an OpenAI `{error}` event, which the official clients raise as APIError.
  * Built as a fresh Response so no caller ever has to mutate a fetch Response's immutable headers.
  */
-export function sseResponse(work: (signal: AbortSignal) => Promise<Iterable<unknown>>, options: SseOptions): Response {
+export function sseResponse(work: (signal: AbortSignal) => Promise<Iterable<unknown> | AsyncIterable<unknown>>, options: SseOptions): Response {
   const scope = new AbortScope().follow(options.signal);
   const signal = scope.signal;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -31,7 +31,7 @@ export function sseResponse(work: (signal: AbortSignal) => Promise<Iterable<unkn
       try {
         const events = await work(signal);
         clearInterval(heartbeat);
-        for (const event of events) send(`data: ${JSON.stringify(event)}\n\n`);
+        for await (const event of events) send(`data: ${JSON.stringify(event)}\n\n`);
         send('data: [DONE]\n\n');
       } catch (err) {
         clearInterval(heartbeat);

@@ -21,12 +21,21 @@ export interface LiveCandidate {
   /** Cancels the upstream request; `why` becomes `stopped`. */
   cancel(why: string): void;
   done: Promise<void>;
+  /** Resolves at the next delta or when the candidate stops, for whoever streams it live. */
+  changed(): Promise<void>;
 }
 
 type ChunkChoice = { delta?: { content?: string | null; reasoning_content?: string | null; reasoning?: string | null }; finish_reason?: string | null };
 
 export function startCandidate(upstream: Upstream, body: ChatCompletionCreateParams, index: number, signal: AbortSignal, onProgress: () => void): LiveCandidate {
   const scope = new AbortScope().follow(signal);
+  let notify = () => {};
+  let next = new Promise<void>((resolve) => (notify = resolve));
+  const progress = () => {
+    notify();
+    next = new Promise<void>((resolve) => (notify = resolve));
+    onProgress();
+  };
   const candidate: LiveCandidate = {
     index,
     reasoning: '',
@@ -37,6 +46,7 @@ export function startCandidate(upstream: Upstream, body: ChatCompletionCreatePar
       scope.abort(new Error(why));
     },
     done: Promise.resolve(),
+    changed: () => next,
   };
   const streamBody = { ...body, n: 1, stream: true, stream_options: { include_usage: true } };
   candidate.done = upstream
@@ -56,7 +66,7 @@ export function startCandidate(upstream: Upstream, body: ChatCompletionCreatePar
           candidate.usage = event.usage as CompletionUsage;
           candidate.tokens = candidate.usage.completion_tokens ?? candidate.tokens;
         }
-        onProgress();
+        progress();
       }
       candidate.stopped ??= 'finished';
     })
@@ -68,7 +78,7 @@ export function startCandidate(upstream: Upstream, body: ChatCompletionCreatePar
     })
     .finally(() => {
       scope.dispose();
-      onProgress();
+      progress();
     });
   return candidate;
 }

@@ -12,6 +12,8 @@ import { messageOf, startCandidate, type LiveCandidate } from './candidate-strea
 import { checkpointAt, chooseRejected, stopReason } from './policy';
 
 export interface LiveInfo {
+  /** The candidate streamed to the client before it finished, and at how many tokens. */
+  committed?: { index: number; at_tokens: number; because: string };
   drawn: number;
   waves: number[];
   stopped_because: string;
@@ -25,7 +27,14 @@ export interface LiveInfo {
  * mid-generation (early rejection) and drawing can stop once answers agree (adaptive N). Used when a
  * request or the server enables either; the outcome has the same shape as the plain path's.
  */
-export async function runLiveBestOfN(deps: BestOfNDeps, body: ChatCompletionCreateParams, options: BestOfNOptions, signal: AbortSignal): Promise<BestOfNOutcome & { live: LiveInfo }> {
+export async function runLiveBestOfN(
+  deps: BestOfNDeps,
+  body: ChatCompletionCreateParams,
+  options: BestOfNOptions,
+  signal: AbortSignal,
+  /** Told once the race is decided early (options.commit): the caller may stream this candidate live. */
+  onCommit?: (candidate: LiveCandidate) => void,
+): Promise<BestOfNOutcome & { live: LiveInfo }> {
   const now = deps.now ?? Date.now;
   const started = now();
   const scope = new AbortScope().follow(signal);
@@ -53,7 +62,7 @@ export async function runLiveBestOfN(deps: BestOfNDeps, body: ChatCompletionCrea
         const running = candidates.filter((c) => !c.stopped);
         if (running.length === 0 || scope.aborted) break;
         await new Promise<void>((resolve) => (wake = resolve));
-        if (!reject) continue;
+        if (!reject || info.committed) continue;
         const stillRunning = candidates.filter((c) => !c.stopped);
         if (stillRunning.length === 0 || Math.min(...stillRunning.map((c) => c.tokens)) < checkpointAt(reject, checkpoint)) continue;
         // Everyone still in the race is compared on what they have written so far, in one scorer call.
@@ -64,8 +73,18 @@ export async function runLiveBestOfN(deps: BestOfNDeps, body: ChatCompletionCrea
         info.checkpoints++;
         info.rejected += out.length;
         checkpoint++;
+        const lead = onCommit && options.commit && !info.committed ? commitDecision(scored.filter((x) => !out.includes(x.c.index)), options.commit.margin) : null;
+        if (lead) {
+          info.committed = { index: lead.c.index, at_tokens: lead.c.tokens, because: lead.because };
+          for (const c of candidates) if (c !== lead.c && !c.stopped) c.cancel('not-committed');
+          onCommit!(lead.c);
+        }
       }
       await Promise.all(candidates.map((c) => c.done));
+      if (info.committed) {
+        info.stopped_because = 'committed to a leader';
+        break;
+      }
       if (scope.aborted || !options.adaptive || target === waves.at(-1)) continue;
       const finished = candidates.filter((c) => c.stopped === 'finished');
       const scored = await rewardOf(finished);
@@ -98,6 +117,19 @@ export async function runLiveBestOfN(deps: BestOfNDeps, body: ChatCompletionCrea
     }
   }
   fan.usage.total_tokens = fan.usage.prompt_tokens + fan.usage.completion_tokens;
-  const outcome = await rankFan(deps, body, { ...options, n: candidates.length, minCandidates: Math.min(options.minCandidates, candidates.length) }, fan, started, signal);
+  const outcome = await rankFan(deps, body, { ...options, n: candidates.length, minCandidates: Math.min(options.minCandidates, candidates.length) }, fan, started, signal, info.committed?.index);
   return { ...outcome, live: info };
+}
+
+/**
+ * Commit to a running candidate when it is the only one left in the race, or leads the rest by at
+ * least `margin`. A finished leader needs no commitment: the race just ends normally.
+ */
+function commitDecision(survivors: { c: LiveCandidate; reward: number | null }[], margin: number | undefined): { c: LiveCandidate; because: string } | null {
+  const ranked = [...survivors].sort((a, b) => (b.reward ?? -Infinity) - (a.reward ?? -Infinity) || a.c.index - b.c.index);
+  const top = ranked[0];
+  if (!top || top.c.stopped) return null;
+  if (ranked.length === 1) return { c: top.c, because: 'last candidate standing' };
+  const lead = (top.reward ?? -Infinity) - (ranked[1]!.reward ?? -Infinity);
+  return margin !== undefined && lead >= margin ? { c: top.c, because: `lead ${lead.toFixed(3)} ≥ ${margin}` } : null;
 }

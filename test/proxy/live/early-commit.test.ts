@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { Scorer } from '../../../src/scorer/types';
+import { MATH, startTestGateway } from '../../helpers/gateway';
+import { validateAgainst } from '../../helpers/openapi';
+
+const byIndex: Scorer = {
+  name: 'by-index',
+  async score({ candidates }) {
+    return { scorer: 'by-index', rewards: candidates.map((c) => ({ thinking: null, response: [Number(/cand-(\d+)/.exec(c.response)?.[1] ?? -1) / 10] })) };
+  },
+};
+const words = (k: number, count: number) => `cand-${k} ` + Array.from({ length: count }, (_, i) => `w${i}`).join(' ') + ` \\boxed{${k}}`;
+
+/** Reads the SSE stream, noting how many tokens the upstream had sent when the first content arrived. */
+async function readCommitted(url: string, bestofn: object, sentSoFar: () => number) {
+  const res = await fetch(`${url}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'fake-model', messages: MATH, best_of: 4, stream: true, stream_options: { include_usage: true }, bestofn }),
+  });
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let sentAtFirstContent: number | undefined;
+  for (let c = await reader.read(); !c.done; c = await reader.read()) {
+    text += decoder.decode(c.value, { stream: true });
+    if (sentAtFirstContent === undefined && text.includes('"content":"cand')) sentAtFirstContent = sentSoFar();
+  }
+  const chunks = text
+    .split('\n\n')
+    .filter((e) => e.startsWith('data: {'))
+    .map((e) => JSON.parse(e.slice(6)));
+  return { chunks, sentAtFirstContent: sentAtFirstContent!, done: text.trim().endsWith('data: [DONE]') };
+}
+
+describe('early commit', () => {
+  it('streams the last candidate standing to the client while it is still being generated', async () => {
+    const t = await startTestGateway({}, { respond: (_b, _i, call) => ({ content: words(call, 400) }), chunkDelayMs: 2 }, byIndex);
+    try {
+      const { chunks, sentAtFirstContent, done } = await readCommitted(t.url, { reject: { after_tokens: 20, every_tokens: 1000, keep_fraction: 0.25, min_keep: 1 }, commit: {} }, () => t.upstream.tokensSent);
+      expect(done).toBe(true);
+      for (const chunk of chunks) expect(validateAgainst('CreateChatCompletionStreamResponse', chunk)).toEqual([]);
+      const content = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
+      expect(content).toBe(words(3, 400));
+      // The client had the leader's first words while the upstream had sent well under its 402 tokens.
+      expect(sentAtFirstContent).toBeLessThan(200);
+      expect(t.upstream.tokensSent).toBeGreaterThan(sentAtFirstContent);
+      const meta = chunks.find((c) => c.bestofn)!.bestofn;
+      expect(meta.live.committed).toMatchObject({ index: 3, because: 'last candidate standing' });
+      expect(meta.selected).toEqual([3]);
+      expect(chunks.at(-1).usage.completion_tokens).toBeGreaterThan(400);
+      await expect.poll(() => t.upstream.aborted).toBe(3);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('commits to a leader ahead by the margin, and cancels the others', async () => {
+    const t = await startTestGateway({}, { respond: (_b, _i, call) => ({ content: words(call, 300) }), chunkDelayMs: 2 }, byIndex);
+    try {
+      const { chunks } = await readCommitted(t.url, { reject: { after_tokens: 20, every_tokens: 1000, keep_fraction: 1, min_keep: 1 }, commit: { margin: 0.05 } }, () => t.upstream.tokensSent);
+      const meta = chunks.find((c) => c.bestofn)!.bestofn;
+      expect(meta.live.committed).toMatchObject({ index: 3, because: expect.stringMatching(/^lead 0\.100/) });
+      expect(meta.candidates.slice(0, 3).map((c: any) => c.stopped)).toEqual(['not-committed', 'not-committed', 'not-committed']);
+      expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe(words(3, 300));
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('needs a rejection schedule to decide on', async () => {
+    const t = await startTestGateway();
+    try {
+      const res = await fetch(`${t.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fake-model', messages: MATH, bestofn: { commit: {} } }) });
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.param).toBe('bestofn.commit');
+    } finally {
+      await t.close();
+    }
+  });
+});
