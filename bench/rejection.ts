@@ -36,6 +36,8 @@ const POLICIES: [string, object | undefined][] = [
   ['adaptive [2,4,8] agree 1.0', { adaptive: { waves: [2, 4, 8], stop_when: { agreement: 1 } } }],
   ['adaptive [3,8] agree 1.0', { adaptive: { waves: [3, 8], stop_when: { agreement: 1 } } }],
   ['adaptive [4,8] agree 0.75', { adaptive: { waves: [4, 8], stop_when: { agreement: 0.75 } } }],
+  ['reject keep ¼ + early commit', { reject: { after_tokens: 64, every_tokens: 64, keep_fraction: 0.25, min_keep: 1 }, commit: {} }],
+  ['adaptive [2,4,8] + reject + commit', { adaptive: { waves: [2, 4, 8], stop_when: { agreement: 1 } }, reject: { after_tokens: 64, every_tokens: 64, keep_fraction: 0.5, min_keep: 1 }, commit: {} }],
 ];
 
 async function run(scorer: Scorer, controls: object | undefined) {

@@ -23,6 +23,8 @@ export interface LiveCandidate {
   done: Promise<void>;
   /** Resolves at the next delta or when the candidate stops, for whoever streams it live. */
   changed(): Promise<void>;
+  /** Lengths of reasoning and content after each delta, so a checkpoint can read the text at token k. */
+  marks: { reasoning: number; content: number }[];
 }
 
 type ChunkChoice = { delta?: { content?: string | null; reasoning_content?: string | null; reasoning?: string | null }; finish_reason?: string | null };
@@ -47,6 +49,7 @@ export function startCandidate(upstream: Upstream, body: ChatCompletionCreatePar
     },
     done: Promise.resolve(),
     changed: () => next,
+    marks: [],
   };
   const streamBody = { ...body, n: 1, stream: true, stream_options: { include_usage: true } };
   candidate.done = upstream
@@ -60,7 +63,10 @@ export function startCandidate(upstream: Upstream, body: ChatCompletionCreatePar
         const text = (d?.reasoning_content ?? d?.reasoning ?? '') + (d?.content ?? '');
         if (d?.reasoning_content || d?.reasoning) candidate.reasoning += d.reasoning_content ?? d.reasoning;
         if (d?.content) candidate.content += d.content;
-        if (text) candidate.tokens++;
+        if (text) {
+          candidate.tokens++;
+          candidate.marks.push({ reasoning: candidate.reasoning.length, content: candidate.content.length });
+        }
         if (choice?.finish_reason) candidate.finishReason = choice.finish_reason;
         if (event.usage) {
           candidate.usage = event.usage as CompletionUsage;
@@ -83,6 +89,14 @@ export function startCandidate(upstream: Upstream, body: ChatCompletionCreatePar
   return candidate;
 }
 
-export function messageOf(c: LiveCandidate): SampledMessage {
-  return { role: 'assistant', content: c.content, refusal: null, ...(c.reasoning ? { reasoning_content: c.reasoning } : {}) } as SampledMessage;
+/**
+ * The candidate's message, whole or as it stood after `atTokens` deltas. Checkpoints read the text at
+ * the checkpoint's token mark, not whatever has arrived by the time they run, so the same streams give
+ * the same decisions however the network paced them.
+ */
+export function messageOf(c: LiveCandidate, atTokens?: number): SampledMessage {
+  const mark = atTokens === undefined || atTokens >= c.marks.length ? undefined : c.marks[Math.max(0, atTokens - 1)];
+  const reasoning = mark ? c.reasoning.slice(0, mark.reasoning) : c.reasoning;
+  const content = mark ? c.content.slice(0, mark.content) : c.content;
+  return { role: 'assistant', content, refusal: null, ...(reasoning ? { reasoning_content: reasoning } : {}) } as SampledMessage;
 }

@@ -48,8 +48,8 @@ export async function runLiveBestOfN(
 
   let wake = () => {};
   const progress = () => wake();
-  const rewardOf = async (pool: LiveCandidate[]) => {
-    const parts = pool.map((c) => toCandidateParts(messageOf(c)));
+  const rewardOf = async (pool: LiveCandidate[], atTokens?: number) => {
+    const parts = pool.map((c) => toCandidateParts(messageOf(c, atTokens)));
     const scored = await deps.scorer.score({ problem, candidates: parts, model: body.model, signal: scope.signal });
     return pool.map((c, i) => ({ c, reward: combineRewards(scored.rewards[i]!, options.aggregate, deps.thinkingWeight), answer: parts[i]!.answer }));
   };
@@ -67,7 +67,7 @@ export async function runLiveBestOfN(
         if (stillRunning.length === 0 || Math.min(...stillRunning.map((c) => c.tokens)) < checkpointAt(reject, checkpoint)) continue;
         // Everyone still in the race is compared on what they have written so far, in one scorer call.
         const alive = candidates.filter((c) => !c.stopped || c.stopped === 'finished');
-        const scored = await rewardOf(alive);
+        const scored = await rewardOf(alive, checkpointAt(reject, checkpoint));
         const out = chooseRejected(scored.map((s) => ({ index: s.c.index, reward: s.reward, finished: s.c.stopped === 'finished' })), reject);
         for (const index of out) candidates[index]!.cancel(`rejected@${candidates[index]!.tokens}`);
         info.checkpoints++;
