@@ -4,6 +4,7 @@ import { ScorerError } from '../../src/errors';
 import { DEFAULT_PRM_SYSTEM_PROMPT } from '../../src/core/prm-prompt';
 import { createPrmScorer } from '../../src/scorer/prm-scorer';
 import { countTags, startFakeVllm, type FakeVllm } from '../helpers/fake-vllm-pooling';
+import { rejection } from '../helpers/rejection';
 
 // vLLM's own output for Qwen2.5-Math-PRM-7B on the model card's 4-step flamingo solution (second step wrong).
 // The problem and steps below are shortened from that example; only the rows are vLLM's.
@@ -29,15 +30,6 @@ afterEach(async () => {
 
 const remote = (url: string, extra: Partial<RemoteVllmOptions> = {}) =>
   createRemoteVllmSequenceScorer({ baseUrl: url, model: 'Qwen/Qwen2.5-Math-PRM-7B', timeoutMs: 2000, ...extra });
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('remote vLLM sequence scorer', () => {
   it('reads p_pos at each step tag from vLLM golden output and sends the rendered PRM conversation', async () => {

@@ -7,6 +7,7 @@ import { ScorerError } from '../../src/errors';
 import type { CandidateParts } from '../../src/core/types';
 import type { Upstream } from '../../src/proxy/upstream';
 import { confident, solutionSteps, startFakeVerifier, type FakeVerifier, type FakeVerifierOptions } from '../helpers/fake-verifier';
+import { rejection } from '../helpers/rejection';
 
 const PROBLEM = 'What is 40 + 2?';
 const candidate = (answer: string, thinking = ''): CandidateParts => ({
@@ -33,15 +34,6 @@ async function setup(fakeOptions: FakeVerifierOptions = {}, opts: Partial<Verifi
 
 const chainRequests = () => fake!.requests.filter((b) => b.max_tokens !== 1);
 const decisionRequests = () => fake!.requests.filter((b) => b.max_tokens === 1);
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('verifier scorer', () => {
   it('scores each candidate with P(yes) read after the chain, and reports the step verdicts', async () => {
