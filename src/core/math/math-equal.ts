@@ -38,7 +38,8 @@ interface Context {
   percent: boolean;
 }
 
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+// Unambiguous (no two ways to split a digit run), so a failed match on a long run stays linear.
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 const CHOICE = /^\(?([A-E])\)?$/;
 const INTEGER = /^[+-]?\d+$/;
 const SIMPLE_LHS = /^(?:[a-zA-Z](?:_\{?\w+\}?)?|\\[a-zA-Z]+)$/;
@@ -104,13 +105,14 @@ function equalStripped(p: string, r: string, ctx: Context, depth: number): boole
   r = r.trim();
   if (p === '' || r === '') return false;
   if (p.toLowerCase() === r.toLowerCase()) return true;
+  if (p.length > MAX_INPUT || r.length > MAX_INPUT) return false;
   const choice = choiceEqual(p, r);
   if (choice !== null) return choice;
   // An integer reference is exact: 9999 is not 10000, however close (Qwen's 1e-4 would accept it).
   const local = INTEGER.test(r) ? { ...ctx, relTol: 1e-9 } : ctx;
   if (NUMBER.test(p) && NUMBER.test(r)) return numbersEqual(Number(p), Number(r), local);
   if (looseStringEqual(p, r)) return true;
-  if (depth >= MAX_DEPTH || ctx.deadline.expired() || p.length > MAX_INPUT || r.length > MAX_INPUT) return false;
+  if (depth >= MAX_DEPTH || ctx.deadline.expired()) return false;
   return shapesEqual(shapeOf(p), shapeOf(r), local, depth);
 }
 

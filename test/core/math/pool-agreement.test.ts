@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gradeAnswer } from '../../../src/core/math';
+import { gradeAnswer, mathEqual, stripString } from '../../../src/core/math';
 
 /**
  * Our grader against the pool's own labels: the 800 `pred` values of the shared Best-of-8 pool, each
@@ -26,5 +26,33 @@ describe('grader agreement with the bon-pool labels', () => {
     console.log(`grader agreement ${(agreement * 100).toFixed(2)}% (${total - disagreements.length}/${total})\n${disagreements.join('\n')}`);
     expect(total).toBe(800);
     expect(agreement).toBeGreaterThanOrEqual(0.99);
+    // The one disagreement is the pool's: Qwen's grader cannot read the `{,}` separator in the reference.
+    expect(disagreements).toEqual(['idx 72 #7: pred "10000" gt "10{,}000" pool false ours true']);
+  });
+});
+
+const DATA = path.resolve(process.cwd(), '../shared/data');
+const readJsonl = <T>(name: string): T[] =>
+  fs.readFileSync(path.join(DATA, name), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as T);
+
+describe('benchmark reference answers', () => {
+  it('every MATH-500 answer survives normalisation: idempotent, and equal to itself before and after', () => {
+    const broken = readJsonl<{ answer: string }>('math500.jsonl').flatMap(({ answer }) => {
+      const s = stripString(answer);
+      const ok = stripString(s) === s && mathEqual(answer, answer) && mathEqual(s, answer) && mathEqual(answer, s);
+      return ok ? [] : [answer];
+    });
+    expect(broken).toEqual([]);
+  });
+
+  it('AIME answers match their integers despite zero padding, and only them', () => {
+    const answers = readJsonl<{ answer: string }>('aime24.jsonl').map((r) => r.answer);
+    expect(answers.some((a) => a.startsWith('0'))).toBe(true);
+    for (const a of answers) {
+      const n = Number(a);
+      expect(mathEqual(String(n), a)).toBe(true);
+      expect(mathEqual(a, String(n))).toBe(true);
+      expect(mathEqual(String(n + 1), a)).toBe(false);
+    }
   });
 });

@@ -44,3 +44,32 @@ describe('stripString and answerKey', () => {
     expect(answerKey('5' + '.'.repeat(900) + 'x')).toBeTypeOf('string');
   });
 });
+
+describe('stripString departures from the Qwen rules', () => {
+  it.each([
+    ['4t', '4t'], // single-letter "units" are variables
+    ['2m', '2m'],
+    ['5 square feet', '5'],
+    ['864 \\mbox{ inches}^2', '864'], // Qwen leaves 864^2
+    ['3 and 5', '3,5'], // Qwen deletes "and": 35
+    ['\\sqrt23', '\\sqrt{2}3'], // one TeX token, as \frac12
+    ['\\sqrt 5', '\\sqrt{5}'],
+    ['\\frac{a}b', '\\frac{a}{b}'],
+    ['\\frac{\\frac12}{3}', '\\frac{\\frac{1}{2}}{3}'],
+    ['\\cot x', '\\cot x'], // not the command \cotx
+    ['y = 2x + 3', 'y=2x+3'], // a line stays an equation
+    ['x=1, y=2', '1,2'],
+    ['(1,000)', '(1,000)'], // inside a tuple a comma separates
+    ['5\\,000', '5000'],
+    ['\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}', '\\begin{pmatrix}1\\\\2\\end{pmatrix}'],
+    ['-7/2', '-\\frac{7}{2}'],
+    ['\\sqrt{3}/2', '\\frac{\\sqrt{3}}{2}'],
+    ['seven', '7'],
+    ['x^{2}', 'x^2'],
+    ['\\varnothing', '\\emptyset'],
+    ['(-\\infty, \\infty)', '\\mathbb{R}'],
+  ])('%s → %s', (input, stripped) => {
+    expect(stripString(input)).toBe(stripped);
+    expect(stripString(stripped)).toBe(stripped);
+  });
+});
