@@ -66,3 +66,36 @@ describe('request ids on a Response straight from fetch (Portkey #1389)', () => 
     }
   });
 });
+
+describe('logs', () => {
+  it('are JSON lines with the request id and never the prompt, the completion or a key', async () => {
+    const pino = (await import('pino')).default;
+    const { parseConfig } = await import('../src/config');
+    const { startGateway } = await import('../src/node');
+    const { startFakeUpstream } = await import('./helpers/fake-upstream');
+    const { Writable } = await import('node:stream');
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(...String(chunk).trim().split('\n')), done()) });
+    const upstream = await startFakeUpstream({ respond: () => ({ content: 'SECRET-COMPLETION \\boxed{1}' }), fail: (_b, call) => (call === 1 ? { status: 500, body: { error: { message: 'boom' } } } : null) });
+    const config = parseConfig({ UPSTREAM_BASE_URL: upstream.url, UPSTREAM_API_KEY: 'sk-upstream-secret', PORT: '0', LOG_LEVEL: 'info', UPSTREAM_RETRIES: '0' });
+    const gateway = await startGateway(config, pino({ level: 'info' }, sink));
+    try {
+      const res = await fetch(`${gateway.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'req-42' },
+        body: JSON.stringify({ model: 'fake-model', messages: [{ role: 'user', content: 'SECRET-PROMPT' }], best_of: 2 }),
+      });
+      expect(res.status).toBe(200);
+      await res.text();
+    } finally {
+      await gateway.close();
+      await upstream.close();
+    }
+    const text = lines.join('\n');
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    expect(lines.some((l) => JSON.parse(l).reqId === 'req-42' && JSON.parse(l).msg === 'best-of-n')).toBe(true);
+    expect(text).not.toContain('SECRET-PROMPT');
+    expect(text).not.toContain('SECRET-COMPLETION');
+    expect(text).not.toContain('sk-upstream-secret');
+  });
+});
