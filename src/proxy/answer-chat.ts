@@ -1,0 +1,71 @@
+import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import { noopMetrics } from '../observability/metrics';
+import { buildRecord } from '../record/build-record';
+import { runBestOfN, type BestOfNOutcome } from './best-of-n';
+import type { LiveCandidate } from './live/candidate-stream';
+import { committedChunks } from './live/committed-stream';
+import { runLiveBestOfN, type LiveInfo } from './live/live-best-of-n';
+import { buildMetadata } from './metadata';
+import type { BestOfNOptions } from './options';
+import { problemOf } from './problem';
+import type { ProxyDeps } from './proxy-deps';
+import { buildCompletion, completionChunks } from './response';
+import { sseResponse } from './sse';
+import type { Upstream } from './upstream';
+
+export interface ChatRequest {
+  body: ChatCompletionCreateParams;
+  options: BestOfNOptions;
+  upstream: Upstream;
+  /** Aborts when the client goes away. */
+  signal: AbortSignal;
+  requestId: string;
+}
+
+/**
+ * Runs Best-of-N for one validated request and answers it: a chat completion, or an SSE stream that
+ * sends heartbeats while the candidates race and then the winner (live, with early commit).
+ */
+export function answerChat(deps: ProxyDeps, req: ChatRequest): Promise<Response> | Response {
+  const { body, options } = req;
+  const metrics = deps.metrics ?? noopMetrics;
+  const bon = { upstream: req.upstream, fallback: deps.upstreams.fallback, scorer: deps.scorer, thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT };
+  const isLive = options.reject !== undefined || options.adaptive !== undefined;
+  const race = (s: AbortSignal, onCommit?: (candidate: LiveCandidate) => void) =>
+    isLive ? runLiveBestOfN(bon, body, options, s, onCommit) : runBestOfN(bon, body, options, s);
+
+  // Everything that follows a settled race: the record, metrics, one log line, the metadata.
+  const settle = (outcome: BestOfNOutcome & { live?: LiveInfo }) => {
+    if (outcome.live) metrics.rejected(outcome.live.rejected);
+    deps.record?.(buildRecord(body, problemOf(body.messages), options, outcome, deps.scorer.name));
+    metrics.candidates(options.n, outcome.ranked.length);
+    metrics.upstreamTokens(outcome.fan.usage.prompt_tokens, outcome.fan.usage.completion_tokens);
+    if (outcome.score) metrics.scoring(outcome.score.scorer, outcome.timings.scoring / 1000, outcome.score.info, outcome.score.fallback !== undefined);
+    deps.log.info(
+      { reqId: req.requestId, n: options.n, received: outcome.ranked.length, scorer: outcome.score?.scorer, fallback: outcome.score?.fallback?.reason, select: options.select, ms: outcome.timings },
+      'best-of-n',
+    );
+    return { outcome, metadata: options.metadata ? buildMetadata(outcome, options, deps.scorer.name) : undefined };
+  };
+
+  if (!body.stream) return race(req.signal).then(settle).then(({ outcome, metadata }) => Response.json(buildCompletion(outcome, options, metadata)));
+
+  const includeUsage = body.stream_options?.include_usage === true;
+  return sseResponse(
+    async (s) => {
+      if (!options.commit || options.k !== 1) {
+        const { outcome, metadata } = settle(await race(s));
+        return completionChunks(outcome, options, metadata, includeUsage);
+      }
+      // Early commit: stream the leader live as soon as the race is decided, and settle the rest after.
+      let committed = (_c: LiveCandidate) => {};
+      const commit = new Promise<LiveCandidate>((resolve) => (committed = resolve));
+      const settled = race(s, (candidate) => committed(candidate)).then(settle);
+      settled.catch(() => {}); // awaited below or by the stream; a failure must not go unhandled meanwhile
+      const first = await Promise.race([commit.then((candidate) => ({ candidate })), settled.then((done) => ({ done }))]);
+      if ('done' in first) return completionChunks(first.done.outcome, options, first.done.metadata, includeUsage);
+      return committedChunks(first.candidate, settled, body.model, includeUsage);
+    },
+    { heartbeatMs: deps.config.BESTOFN_HEARTBEAT_MS, signal: req.signal, onError: (err) => deps.log.warn({ err, reqId: req.requestId }, 'stream failed after headers were sent') },
+  );
+}
