@@ -1,21 +1,37 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import { UpstreamError } from '../errors';
+import { AbortScope, untilSettled } from '../util/abort-scope';
 import { guardSse } from './sse-guard';
 import { postUpstream, type Upstream } from './upstream';
 
 /**
  * Tool calls are not answers a PRM can judge, and N candidates that each call a tool would run it N
  * times downstream. So a request that offers tools (and does not forbid them) goes to the upstream
- * once, unchanged, and its answer comes back as is.
+ * once, unchanged but for the gateway's own controls, and its answer comes back as is.
  */
 export function wantsPassthrough(body: ChatCompletionCreateParams): boolean {
   return Array.isArray(body.tools) && body.tools.length > 0 && body.tool_choice !== 'none';
 }
 
-export async function passthrough(upstream: Upstream, body: Record<string, unknown>, signal: AbortSignal): Promise<Response> {
-  const response = await upstream.limit(() => postUpstream(upstream, '/chat/completions', body, signal));
-  // A new Response with our own headers: fetch Response headers are immutable (Portkey #1389).
+export async function passthrough(upstream: Upstream, body: Record<string, unknown>, signal: AbortSignal, deadlineMs: number): Promise<Response> {
+  // The deadline bounds the wait for the upstream's answer to begin; a stream that has begun runs on.
+  const scope = new AbortScope().follow(signal);
+  const headersIn = scope.timeout(deadlineMs, () => new UpstreamError(504, `upstream: no answer within the deadline of ${deadlineMs} ms`, 'upstream_error', 'deadline', {}, false));
+  let response: Response;
+  try {
+    // The gateway's own controls are not the upstream's business (OpenAI rejects unknown fields).
+    const { best_of: _bestOf, bestofn: _bestofn, ...forwarded } = body;
+    response = await upstream.limit(() => postUpstream(upstream, '/chat/completions', forwarded, scope.signal));
+  } catch (err) {
+    scope.dispose();
+    throw err;
+  }
+  headersIn();
   const streamed = body.stream === true && response.body !== null && (response.headers.get('content-type') ?? '').includes('text/event-stream');
-  return new Response(streamed ? guardSse(response.body!) : response.body, {
+  const relayed = response.body && untilSettled(response.body, () => scope.dispose());
+  if (!relayed) scope.dispose();
+  // A new Response with our own headers: fetch Response headers are immutable (Portkey #1389).
+  return new Response(relayed && streamed ? guardSse(relayed) : relayed, {
     status: response.status,
     headers: {
       'content-type': response.headers.get('content-type') ?? 'application/json',

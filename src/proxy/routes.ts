@@ -20,8 +20,8 @@ export function proxyRoutes(deps: ProxyDeps) {
     const body = raw as unknown as ChatCompletionCreateParams;
     const signal = c.req.raw.signal;
     const upstream = deps.upstreams.route(body.model);
-    if (wantsPassthrough(body)) return passthrough(upstream, raw, signal);
     const options = resolveOptions(raw, c.req.raw.headers, deps.config, c.get('maxN'));
+    if (wantsPassthrough(body)) return passthrough(upstream, raw, signal, options.deadlineMs);
     return answerChat(deps, { body, options, upstream, signal, requestId: c.get('requestId') });
   });
 
