@@ -1,28 +1,50 @@
 /**
  * Load: bestofn against Portkey's gateway (@portkey-ai/gateway), both passing one request through to the
- * same fake upstream with realistic latency (300 ms to the first token, 50 tokens/s, 20 tokens), side by
- * side in one run. Each gateway runs in its own Node process; the load generator and the fake upstream
- * share this one. Reports added p50/p99 latency over calling the upstream directly, the best
- * requests/s over a concurrency sweep, and bestofn at N=16, concurrency 64.
+ * same fake upstream with realistic latency (300 ms to the first token, then 20 tokens at 50 tokens/s),
+ * side by side in one run. The fake upstream, bestofn and Portkey each run in their own Node process, so
+ * the load generator (this process) does not share an event loop with any of them. Reports the latency
+ * each gateway adds over calling the upstream directly (p50/p99, by concurrency), the best requests/s of
+ * the concurrency sweep, and bestofn at N=16, concurrency 64.
+ *
+ * On a shared machine a burst of someone else's work would land on whichever contender runs at that
+ * moment, so every cell is split into rounds and the contenders take turns, in a rotating order.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { createInterface } from 'node:readline';
 import { Agent, request } from 'undici';
 import { startFakeUpstream } from '../test/helpers/fake-upstream';
-import { printTable, quantile } from './stats';
+import { median, printTable, quantile } from './stats';
 
-const CELL_MS = Number(process.env.BENCH_CELL_MS ?? 4000);
-const TOKENS = 20;
 const FIRST_TOKEN_MS = 300;
 const TOKEN_MS = 20;
-const agent = new Agent({ connections: 512, keepAliveTimeout: 30_000 });
+const TOKENS = 20;
+const CONTENT = Array.from({ length: TOKENS - 1 }, (_, t) => `w${t}`).join(' ') + ' \\boxed{42}';
 
-const upstream = await startFakeUpstream({
-  latencyMs: FIRST_TOKEN_MS + TOKENS * TOKEN_MS,
-  respond: (_b, i) => ({ content: Array.from({ length: TOKENS - 2 }, (_, t) => `w${t}`).join(' ') + ` \\boxed{${i % 2 ? 41 : 42}}` }),
-});
+// Run as the fake upstream's own process: print the URL, then serve until killed.
+if (process.env.BENCH_ROLE === 'upstream') {
+  const upstream = await startFakeUpstream({ latencyMs: FIRST_TOKEN_MS, chunkDelayMs: TOKEN_MS, respond: () => ({ content: CONTENT }) });
+  console.log(upstream.url);
+  // The fake records every request body; a load run must not grow it without bound.
+  setInterval(() => (upstream.requests.length = 0, upstream.headers.length = 0), 1000).unref();
+  await new Promise(() => {});
+}
 
-async function waitForPort(url: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+const scale = Number(process.env.BENCH_SCALE ?? 1);
+const SWEEP = [1, 16, 64, 256, 1024];
+/** Rounds per cell and seconds per round: light load needs longer rounds to collect enough samples. */
+const plan = (c: number) => (c === 1 ? { rounds: 3, ms: 6000 * scale } : { rounds: 2, ms: 3000 * scale });
+const agent = new Agent({ connections: 2048, keepAliveTimeout: 60_000, pipelining: 1 });
+const children: ChildProcess[] = [];
+
+function startProcess(args: string[], env: Record<string, string>, stdout: 'pipe' | 'ignore' = 'ignore'): ChildProcess {
+  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH!, NODE_ENV: 'production', ...env }, stdio: ['ignore', stdout, 'inherit'] });
+  children.push(child);
+  return child;
+}
+
+async function waitFor(url: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
     try {
       await fetch(url);
       return;
@@ -33,76 +55,134 @@ async function waitForPort(url: string): Promise<void> {
   throw new Error(`nothing answers on ${url}`);
 }
 
-function startProcess(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, args, { env: { PATH: process.env.PATH!, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+type Target = { name: string; url: string; headers: Record<string, string>; body: object; pid?: number };
+/** Latencies, requests/s of each round, and the CPU seconds the target's own process spent per request. */
+type Cell = { latencies: number[]; rps: number[]; cpu: number; requests: number };
+
+/** User + system CPU seconds of a process so far, from /proc (Linux). */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ (100 on Linux)
 }
 
-const BESTOFN_PORT = 18787;
-const PORTKEY_PORT = 18788;
-const children = [
-  startProcess(['bin/bestofn.mjs', 'serve'], { UPSTREAM_BASE_URL: upstream.url, PORT: String(BESTOFN_PORT), LOG_LEVEL: 'warn', UPSTREAM_CONCURRENCY: '4096', BESTOFN_MAX_N: '64', KEY_CONCURRENCY: '100000' }),
-  startProcess(['node_modules/@portkey-ai/gateway/build/start-server.js', `--port=${PORTKEY_PORT}`, '--headless'], {}),
-];
-await waitForPort(`http://127.0.0.1:${BESTOFN_PORT}/healthz`);
-await waitForPort(`http://127.0.0.1:${PORTKEY_PORT}/`);
-
-const messages = [{ role: 'user', content: 'What is 40 + 2?' }];
-type Target = { name: string; url: string; headers: Record<string, string>; body: object };
-const targets: Target[] = [
-  { name: 'direct', url: `${upstream.url}/chat/completions`, headers: {}, body: { model: 'fake-model', messages } },
-  { name: 'bestofn N=1', url: `http://127.0.0.1:${BESTOFN_PORT}/v1/chat/completions`, headers: {}, body: { model: 'fake-model', messages, best_of: 1 } },
-  {
-    name: 'portkey',
-    url: `http://127.0.0.1:${PORTKEY_PORT}/v1/chat/completions`,
-    headers: { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': upstream.url, authorization: 'Bearer unused' },
-    body: { model: 'fake-model', messages },
-  },
-];
-
-async function call(t: Target): Promise<void> {
+async function call(t: Target): Promise<string> {
   const res = await request(t.url, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json', ...t.headers }, body: JSON.stringify(t.body) });
   const text = await res.body.text();
-  if (res.statusCode !== 200) throw new Error(`${t.name}: ${res.statusCode} ${text.slice(0, 200)}`);
+  if (res.statusCode !== 200) throw new Error(`${t.name}: ${res.statusCode} ${text.slice(0, 300)}`);
+  return text;
 }
 
-async function load(t: Target, concurrency: number) {
-  for (let i = 0; i < 3; i++) await call(t);
-  const latencies: number[] = [];
+/** `concurrency` closed loops for `ms`; latencies go into the cell, and the round's requests/s. */
+async function round(t: Target, concurrency: number, ms: number, cell: Cell): Promise<void> {
+  const cpuBefore = t.pid ? cpuSeconds(t.pid) : 0;
   const started = performance.now();
-  const end = started + CELL_MS;
+  const end = started + ms;
+  let done = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < end) {
         const t0 = performance.now();
         await call(t);
-        latencies.push(performance.now() - t0);
+        cell.latencies.push(performance.now() - t0);
+        done++;
       }
     }),
   );
-  latencies.sort((a, b) => a - b);
-  return { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), rps: latencies.length / ((performance.now() - started) / 1000) };
+  cell.rps.push(done / ((performance.now() - started) / 1000));
+  cell.requests += done;
+  if (t.pid) cell.cpu += cpuSeconds(t.pid) - cpuBefore;
+}
+
+async function measure(targets: Target[], concurrency: number): Promise<Cell[]> {
+  const { rounds, ms } = plan(concurrency);
+  const cells: Cell[] = targets.map(() => ({ latencies: [], rps: [], cpu: 0, requests: 0 }));
+  // Open the sockets first, so the first round does not pay for `concurrency` TCP handshakes.
+  for (const t of targets) await Promise.all(Array.from({ length: Math.min(concurrency, 256) }, () => call(t)));
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < targets.length; i++) {
+      const k = (i + r) % targets.length;
+      await round(targets[k]!, concurrency, ms, cells[k]!);
+    }
+  }
+  for (const c of cells) c.latencies.sort((a, b) => a - b);
+  return cells;
 }
 
 try {
-  const sweep = [1, 16, 64, 256];
-  const results = new Map<string, Awaited<ReturnType<typeof load>>[]>();
-  // Interleave the contenders at each concurrency so drift on this shared machine hits all of them alike.
-  for (const c of sweep) for (const t of targets) results.set(t.name, [...(results.get(t.name) ?? []), await load(t, c)]);
-  const direct = results.get('direct')!;
-  const rows = targets.map((t) => {
-    const r = results.get(t.name)!;
-    const added = (i: number, q: 'p50' | 'p99') => (t.name === 'direct' ? '—' : (r[i]![q] - direct[i]![q]).toFixed(1));
-    return [t.name, ...sweep.flatMap((_, i) => [added(i, 'p50'), added(i, 'p99')]), Math.max(...r.map((x) => x.rps)).toFixed(0)];
+  const upstreamProcess = startProcess(['--import', 'tsx', 'bench/load.ts'], { BENCH_ROLE: 'upstream' }, 'pipe');
+  const upstreamUrl = await new Promise<string>((resolve) => createInterface({ input: upstreamProcess.stdout! }).once('line', resolve));
+  const BESTOFN_PORT = 18787;
+  const PORTKEY_PORT = 18788;
+  const bestofn = startProcess(['bin/bestofn.mjs', 'serve'], {
+    UPSTREAM_BASE_URL: upstreamUrl,
+    PORT: String(BESTOFN_PORT),
+    LOG_LEVEL: 'warn',
+    // Limits sized for the benchmark, not for production: the point is the gateway's own cost.
+    UPSTREAM_CONCURRENCY: '4096',
+    BESTOFN_MAX_N: '64',
+    KEY_CONCURRENCY: '100000',
+    KEY_RPM: '1000000',
   });
-  console.log(`Pass-through at N=1 against a fake upstream (${FIRST_TOKEN_MS} ms + ${TOKENS} tokens at ${1000 / TOKEN_MS}/s ≈ ${FIRST_TOKEN_MS + TOKENS * TOKEN_MS} ms), ${CELL_MS} ms per cell, ${new Date().toISOString()}`);
-  console.log(`Added latency over direct, ms (p50 / p99), by concurrency; and the best requests/s of the sweep.`);
-  printTable(['target', ...sweep.flatMap((c) => [`c=${c} +p50`, `c=${c} +p99`]), 'max rps'], rows);
+  const portkey = startProcess(['node_modules/@portkey-ai/gateway/build/start-server.js', `--port=${PORTKEY_PORT}`, '--headless'], {});
+  await waitFor(`http://127.0.0.1:${BESTOFN_PORT}/healthz`);
+  await waitFor(`http://127.0.0.1:${PORTKEY_PORT}/`);
 
-  const n16 = await load({ ...targets[1]!, name: 'bestofn N=16', body: { model: 'fake-model', messages, best_of: 16 } }, 64);
+  const messages = [{ role: 'user', content: 'What is 40 + 2?' }];
+  const targets: Target[] = [
+    { name: 'direct', url: `${upstreamUrl}/chat/completions`, headers: {}, body: { model: 'fake-model', messages }, pid: upstreamProcess.pid },
+    { name: 'bestofn N=1', url: `http://127.0.0.1:${BESTOFN_PORT}/v1/chat/completions`, headers: {}, body: { model: 'fake-model', messages, best_of: 1 }, pid: bestofn.pid },
+    {
+      name: 'portkey',
+      url: `http://127.0.0.1:${PORTKEY_PORT}/v1/chat/completions`,
+      headers: { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': upstreamUrl, authorization: 'Bearer unused' },
+      body: { model: 'fake-model', messages },
+      pid: portkey.pid,
+    },
+  ];
+  // Each contender must return the upstream's answer, or the comparison means nothing.
+  for (const t of targets) {
+    const content = JSON.parse(await call(t)).choices?.[0]?.message?.content;
+    if (content !== CONTENT) throw new Error(`${t.name} returned ${JSON.stringify(content)}`);
+  }
+
+  const started = performance.now();
+  const results = new Map<number, Cell[]>();
+  for (const c of SWEEP) results.set(c, await measure(targets, c));
+
+  console.log(`Pass-through at N=1 against a fake upstream (${FIRST_TOKEN_MS} ms + ${TOKENS} tokens at ${1000 / TOKEN_MS}/s ≈ ${FIRST_TOKEN_MS + TOKENS * TOKEN_MS} ms), ${new Date().toISOString()}`);
+  console.log('Added latency over direct, ms (p50 / p99), by concurrency c; best requests/s of the sweep (median of rounds).');
+  const cols = SWEEP.flatMap((c) => [`c=${c} +p50`, `+p99`]);
+  printTable(
+    ['target', ...cols, 'max rps', 'at c'],
+    targets.map((t, i) => {
+      const added = SWEEP.flatMap((c) => {
+        const [direct, own] = [results.get(c)![0]!, results.get(c)![i]!];
+        if (i === 0) return [quantile(own.latencies, 0.5).toFixed(0), quantile(own.latencies, 0.99).toFixed(0)];
+        return [(quantile(own.latencies, 0.5) - quantile(direct.latencies, 0.5)).toFixed(1), (quantile(own.latencies, 0.99) - quantile(direct.latencies, 0.99)).toFixed(1)];
+      });
+      const best = SWEEP.map((c) => ({ c, rps: median(results.get(c)![i]!.rps) })).reduce((a, b) => (b.rps > a.rps ? b : a));
+      return [t.name, ...added, best.rps.toFixed(0), best.c];
+    }),
+  );
+  console.log(`(direct row: its own p50 / p99 in ms. Samples per target at c=1: ${results.get(1)![0]!.latencies.length}; at c=1024: ${results.get(1024)![0]!.latencies.length}.)`);
+  // CPU per request is what a busy machine turns into queueing, and it is far less noisy than latency here.
+  console.log('\nCPU ms per request of each process (the fake upstream for direct, the gateway otherwise), by concurrency:');
+  printTable(
+    ['process', ...SWEEP.map((c) => `c=${c}`)],
+    targets.map((t, i) => [t.name === 'direct' ? 'fake upstream' : t.name, ...SWEEP.map((c) => ((results.get(c)![i]!.cpu / results.get(c)![i]!.requests) * 1000).toFixed(2))]),
+  );
+
+  const n16: Target = { ...targets[1]!, name: 'bestofn N=16', body: { model: 'fake-model', messages, best_of: 16 } };
+  const [cell] = await measure([n16], 64);
+  const cpu16 = ((cell!.cpu / cell!.requests) * 1000).toFixed(1);
+  const directP50 = quantile(results.get(64)![0]!.latencies, 0.5);
   console.log('');
-  printTable(['bestofn N=16, c=64', 'p50 ms', 'p99 ms', 'requests/s', 'upstream calls/s'], [['', n16.p50.toFixed(1), n16.p99.toFixed(1), n16.rps.toFixed(1), (n16.rps * 16).toFixed(0)]]);
+  printTable(
+    ['bestofn N=16, c=64', 'p50 ms', 'p99 ms', '+p50 over one direct call', 'requests/s', 'upstream calls/s', 'gateway CPU ms/request'],
+    [['', quantile(cell!.latencies, 0.5).toFixed(0), quantile(cell!.latencies, 0.99).toFixed(0), (quantile(cell!.latencies, 0.5) - directP50).toFixed(1), median(cell!.rps).toFixed(1), (median(cell!.rps) * 16).toFixed(0), cpu16]],
+  );
+  console.log(`\n${((performance.now() - started) / 1000).toFixed(0)} s of load.`);
 } finally {
   for (const c of children) c.kill('SIGKILL');
-  await upstream.close();
   await agent.close();
 }

@@ -38,8 +38,9 @@ export class UpstreamError extends GatewayError {
     code: string | null = null,
     headers: Record<string, string> = {},
     readonly retryable = status === 408 || status === 409 || status === 429 || status >= 500,
+    param: string | null = null,
   ) {
-    super(status, message, type, null, code, headers);
+    super(status, message, type, param, code, headers);
   }
 }
 

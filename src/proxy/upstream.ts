@@ -35,6 +35,7 @@ export async function upstreamErrorFrom(response: Response): Promise<UpstreamErr
   let message = text.slice(0, 500) || response.statusText || 'upstream error';
   let type = 'upstream_error';
   let code: string | null = null;
+  let param: string | null = null;
   try {
     const body = JSON.parse(text) as { error?: { message?: unknown; type?: unknown; code?: unknown } | string; message?: unknown };
     const e = body.error;
@@ -43,12 +44,14 @@ export async function upstreamErrorFrom(response: Response): Promise<UpstreamErr
       message = e.message;
       if (typeof e.type === 'string') type = e.type;
       if (typeof e.code === 'string') code = e.code;
+      if (typeof (e as { param?: unknown }).param === 'string') param = (e as { param: string }).param;
     } else if (typeof body.message === 'string') message = body.message;
   } catch {
     // Not JSON (a proxy's HTML error page): keep the start of the text.
   }
   const retryAfter = response.headers.get('retry-after');
-  return new UpstreamError(response.status, `upstream: ${message}`, type, code, retryAfter ? { 'retry-after': retryAfter } : {});
+  const status = response.status;
+  return new UpstreamError(status, `upstream: ${message}`, type, code, retryAfter ? { 'retry-after': retryAfter } : {}, status === 408 || status === 409 || status === 429 || status >= 500, param);
 }
 
 /** Longest Retry-After the gateway waits out; a longer one is returned to the client instead. */

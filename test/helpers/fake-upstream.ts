@@ -30,6 +30,12 @@ export interface FakeUpstreamOptions {
   latencyMs?: number | ((body: any, call: number) => number);
   /** Time per token (ms): between stream chunks, and before a plain answer (its length × this). */
   chunkDelayMs?: number;
+  /**
+   * Pace stream tokens by the clock (token t is due t × chunkDelayMs after the first) instead of sleeping
+   * after each, so a stream takes as long as a plain answer of the same length even when timers run late
+   * under load; late tokens go out together.
+   */
+  steadyRate?: boolean;
   model?: string;
 }
 
@@ -42,6 +48,8 @@ export interface FakeUpstream {
   aborted: number;
   /** Completion tokens (words) the fake has sent, across all requests. */
   tokensSent: number;
+  /** Completion tokens sent per request, by call number (the order requests arrived). */
+  tokensByRequest: number[];
   close(): Promise<void>;
 }
 
@@ -69,7 +77,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
 export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Promise<FakeUpstream> {
   const respond = options.respond ?? defaultRespond;
   const model = options.model ?? 'fake-model';
-  const state = { requests: [] as any[], headers: [] as http.IncomingHttpHeaders[], aborted: 0, tokensSent: 0 };
+  const state = { requests: [] as any[], headers: [] as http.IncomingHttpHeaders[], aborted: 0, tokensSent: 0, tokensByRequest: [] as number[] };
   let calls = 0;
 
   const server = http.createServer(async (req, res) => {
@@ -94,6 +102,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     for await (const chunk of req) raw += chunk;
     const body = JSON.parse(raw);
     const call = calls++;
+    state.tokensByRequest[call] = 0;
     state.requests.push(body);
     state.headers.push(req.headers);
 
@@ -123,6 +132,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
         if (gone.signal.aborted) return;
       }
       state.tokensSent += completionTokens;
+      state.tokensByRequest[call] = completionTokens;
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
         JSON.stringify({
@@ -137,8 +147,9 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     }
 
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    const send = (delta: object, index: number, finish: string | null = null) =>
-      res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index, delta, logprobs: null, finish_reason: finish }] })}\n\n`);
+    const event = (delta: object, index: number, finish: string | null = null) =>
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
+    const send = (delta: object, index: number, finish: string | null = null) => res.write(event(delta, index, finish));
     for (const [index, c] of choices.entries()) send({ role: 'assistant', content: '' }, index);
     // Interleave choices word by word, as a real server interleaves its n sequences.
     const streams = choices.map((c) => [
@@ -146,12 +157,21 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       ...words(c.content).map((w) => ({ content: w })),
     ]);
     const longest = Math.max(...streams.map((s) => s.length));
-    for (let t = 0; t < longest && !gone.signal.aborted; t++) {
-      for (const [index, s] of streams.entries()) {
-        const d = s[t];
-        if (d) (send(d, index), state.tokensSent++);
+    const started = performance.now();
+    for (let t = 0; t < longest && !gone.signal.aborted; ) {
+      // Without steadyRate one step goes out per sleep; with it, every step that is due by now.
+      const due = options.steadyRate && options.chunkDelayMs ? Math.min(longest, Math.floor((performance.now() - started) / options.chunkDelayMs) + 1) : t + 1;
+      const until = Math.max(due, t + 1);
+      let batch = '';
+      for (; t < until; t++) {
+        for (const [index, s] of streams.entries()) {
+          const d = s[t];
+          if (d) (batch += event(d, index), state.tokensSent++, state.tokensByRequest[call]!++);
+        }
       }
-      if (options.chunkDelayMs) await sleep(options.chunkDelayMs, gone.signal);
+      res.write(batch);
+      // A steady stream still yields to the event loop between writes, so an abort is seen promptly.
+      if (options.chunkDelayMs) await sleep(options.steadyRate ? Math.max(1, started + t * options.chunkDelayMs - performance.now()) : options.chunkDelayMs, gone.signal);
     }
     if (gone.signal.aborted) return;
     for (const [index, c] of choices.entries()) send({}, index, c.finish_reason ?? 'stop');

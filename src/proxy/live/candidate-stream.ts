@@ -14,7 +14,7 @@ export interface LiveCandidate {
   /** Completion tokens so far: the upstream's own count once it sends usage, else one per delta. */
   tokens: number;
   finishReason?: string;
-  /** Set once it ends: 'finished', 'rejected@<tokens>', 'deadline' or 'error'. */
+  /** Set once it ends: 'finished', 'rejected@<tokens>', 'not-committed', 'deadline', 'cancelled' (client gone) or 'error'. */
   stopped?: string;
   error?: { status: number; message: string; code: string | null };
   usage?: CompletionUsage;
@@ -51,7 +51,9 @@ export function startCandidate(upstream: Upstream, body: ChatCompletionCreatePar
     changed: () => next,
     marks: [],
   };
-  const streamBody = { ...body, n: 1, stream: true, stream_options: { include_usage: true } };
+  // One client seed on N requests would give N identical samples: candidate i gets seed + i, as on the plain path.
+  const seed = typeof body.seed === 'number' ? { seed: body.seed + index } : {};
+  const streamBody = { ...body, n: 1, ...seed, stream: true, stream_options: { include_usage: true } };
   candidate.done = upstream
     .limit(async () => {
       if (scope.aborted) return;

@@ -26,13 +26,17 @@ export async function* committedChunks(
     // Read before emitting: a change after this point wakes the wait below.
     const changed = candidate.changed();
     const stopped = candidate.stopped;
-    if (candidate.reasoning.length > reasoningSent) {
-      yield chunk({ reasoning_content: candidate.reasoning.slice(reasoningSent) });
-      reasoningSent = candidate.reasoning.length;
+    // Take the text before yielding: more arrives while the consumer holds the generator suspended.
+    const { reasoning, content } = candidate;
+    if (reasoning.length > reasoningSent) {
+      const delta = reasoning.slice(reasoningSent);
+      reasoningSent = reasoning.length;
+      yield chunk({ reasoning_content: delta });
     }
-    if (candidate.content.length > contentSent) {
-      yield chunk({ content: candidate.content.slice(contentSent) });
-      contentSent = candidate.content.length;
+    if (content.length > contentSent) {
+      const delta = content.slice(contentSent);
+      contentSent = content.length;
+      yield chunk({ content: delta });
     }
     if (stopped) break;
     await changed;

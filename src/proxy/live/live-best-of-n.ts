@@ -37,21 +37,29 @@ export async function runLiveBestOfN(
 ): Promise<BestOfNOutcome & { live: LiveInfo }> {
   const now = deps.now ?? Date.now;
   const started = now();
+  const candidates: LiveCandidate[] = [];
   const scope = new AbortScope().follow(signal);
-  scope.timeout(options.deadlineMs, () => new UpstreamError(504, 'deadline passed', 'upstream_error', 'deadline'));
+  scope.timeout(options.deadlineMs, () => {
+    // Named before the abort reaches them, which they would otherwise report as 'cancelled'.
+    for (const c of candidates) if (!c.stopped) c.cancel('deadline');
+    return new UpstreamError(504, 'deadline passed', 'upstream_error', 'deadline');
+  });
   const upstreamBody = upstreamBodyOf(body, options);
   const problem = problemOf(body.messages);
   const waves = options.adaptive?.waves ?? [options.n];
   const reject = options.reject;
-  const candidates: LiveCandidate[] = [];
   const info: LiveInfo = { drawn: 0, waves, stopped_because: 'all waves drawn', checkpoints: 0, rejected: 0, upstream_tokens: 0 };
 
   let wake = () => {};
   const progress = () => wake();
+  /** Null when the deadline (or the client) ends the race during scoring: what finished is still ranked. */
   const rewardOf = async (pool: LiveCandidate[], atTokens?: number) => {
     const parts = pool.map((c) => toCandidateParts(messageOf(c, atTokens)));
-    const scored = await deps.scorer.score({ problem, candidates: parts, model: body.model, signal: scope.signal });
-    return pool.map((c, i) => ({ c, reward: combineRewards(scored.rewards[i]!, options.aggregate, deps.thinkingWeight), answer: parts[i]!.answer }));
+    const scored = await deps.scorer.score({ problem, candidates: parts, model: body.model, signal: scope.signal }).catch((err: unknown) => {
+      if (scope.aborted) return null;
+      throw err;
+    });
+    return scored && pool.map((c, i) => ({ c, reward: combineRewards(scored.rewards[i]!, options.aggregate, deps.thinkingWeight), answer: parts[i]!.answer }));
   };
 
   try {
@@ -68,16 +76,18 @@ export async function runLiveBestOfN(
         // Everyone still in the race is compared on what they have written so far, in one scorer call.
         const alive = candidates.filter((c) => !c.stopped || c.stopped === 'finished');
         const scored = await rewardOf(alive, checkpointAt(reject, checkpoint));
+        if (!scored) break;
         const out = chooseRejected(scored.map((s) => ({ index: s.c.index, reward: s.reward, finished: s.c.stopped === 'finished' })), reject);
         for (const index of out) candidates[index]!.cancel(`rejected@${candidates[index]!.tokens}`);
         info.checkpoints++;
         info.rejected += out.length;
         checkpoint++;
-        const lead = onCommit && options.commit && !info.committed ? commitDecision(scored.filter((x) => !out.includes(x.c.index)), options.commit.margin) : null;
+        // With one choice to return, a decided race needs no more spending, streamed to the client or not.
+        const lead = options.commit && options.k === 1 && !info.committed ? commitDecision(scored.filter((x) => !out.includes(x.c.index)), options.commit.margin) : null;
         if (lead) {
           info.committed = { index: lead.c.index, at_tokens: lead.c.tokens, because: lead.because };
           for (const c of candidates) if (c !== lead.c && !c.stopped) c.cancel('not-committed');
-          onCommit!(lead.c);
+          onCommit?.(lead.c);
         }
       }
       await Promise.all(candidates.map((c) => c.done));
@@ -85,9 +95,11 @@ export async function runLiveBestOfN(
         info.stopped_because = 'committed to a leader';
         break;
       }
-      if (scope.aborted || !options.adaptive || target === waves.at(-1)) continue;
+      if (scope.aborted) break;
+      if (!options.adaptive || target === waves.at(-1)) continue;
       const finished = candidates.filter((c) => c.stopped === 'finished');
       const scored = await rewardOf(finished);
+      if (!scored) break;
       const why = stopReason(scored.map((s) => ({ answerKey: s.answer === null ? null : answerKey(s.answer), reward: s.reward })), options.adaptive.stop_when);
       if (why) {
         info.stopped_because = why;

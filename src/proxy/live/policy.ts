@@ -34,14 +34,18 @@ export const checkpointAt = (policy: RejectPolicy, k: number) => policy.after_to
 /**
  * Which running candidates to cancel at a checkpoint. `alive` is everyone still in the race (finished
  * ones included: they count towards the survivors but are never cancelled, since they cost nothing more).
+ * A candidate tied with the last one kept survives too: a scorer that cannot tell partial trajectories
+ * apart (vote, before any answer is written) must not turn rejection into dropping the higher indices.
  */
 export function chooseRejected(alive: readonly { index: number; reward: number | null; finished: boolean }[], policy: RejectPolicy): number[] {
   const keep = Math.max(policy.min_keep, Math.ceil(policy.keep_fraction * alive.length));
   if (alive.length <= keep) return [];
-  const ranked = [...alive].sort((a, b) => (b.reward ?? -Infinity) - (a.reward ?? -Infinity) || a.index - b.index);
+  const score = (c: { reward: number | null }) => c.reward ?? -Infinity;
+  const ranked = [...alive].sort((a, b) => score(b) - score(a) || a.index - b.index);
+  const cut = score(ranked[keep - 1]!);
   return ranked
     .slice(keep)
-    .filter((c) => !c.finished)
+    .filter((c) => !c.finished && score(c) < cut)
     .map((c) => c.index);
 }
 

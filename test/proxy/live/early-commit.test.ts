@@ -68,6 +68,25 @@ describe('early commit', () => {
     }
   });
 
+  it('gives a non-streaming client the leader as soon as it finishes, the others cancelled once it led', async () => {
+    const t = await startTestGateway({}, { respond: (_b, _i, call) => ({ content: words(call, call === 3 ? 100 : 400) }), chunkDelayMs: 2 }, byIndex);
+    try {
+      const res = await fetch(`${t.url}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'fake-model', messages: MATH, best_of: 4, bestofn: { reject: { after_tokens: 20, every_tokens: 1000, keep_fraction: 1, min_keep: 1 }, commit: { margin: 0.05 } } }),
+      });
+      const json = await res.json();
+      expect(json.choices[0].message.content).toBe(words(3, 100));
+      expect(json.bestofn.live.committed).toMatchObject({ because: expect.stringMatching(/^lead/) });
+      // The three 400-word candidates stopped near the checkpoint, not at the end.
+      expect(json.bestofn.candidates.map((c: any) => c.stopped).sort()).toEqual(['finished', 'not-committed', 'not-committed', 'not-committed']);
+      expect(json.usage.completion_tokens).toBeLessThan(102 + 3 * 200);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('needs a rejection schedule to decide on', async () => {
     const t = await startTestGateway();
     try {

@@ -12,7 +12,9 @@ describe('reject schedule', () => {
   it.each([
     ['keeps the better half', alive([0.9, 0.1, 0.5, 0.3]), [3, 1]],
     ['never goes below min_keep', alive([0.9, 0.1, 0.5]), [1]],
-    ['breaks ties by the lower index, the same way every time', alive([0.5, 0.5, 0.5, 0.5]), [2, 3]],
+    ['keeps every candidate tied with the last one kept', alive([0.5, 0.5, 0.5, 0.5]), []],
+    ['keeps the ties at the cut, rejects below it', alive([0.9, 0.5, 0.5, 0.5, 0.1, 0.5]), [4]],
+    ['rejects nobody when the scorer cannot tell them apart', alive([null, null, null, null]), []],
     ['ranks unscored candidates last', alive([null, 0.2, 0.1, 0.3]), [2, 0]],
     ['never cancels a finished candidate', alive([0.1, 0.9, 0.8, 0.2], [0]), [3]],
     ['rejects nobody at min_keep', alive([0.1, 0.9]), []],
