@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { accessControl, type AccessOptions, type AccessVars } from './access/access-control';
 import { GatewayError, toErrorResponse } from './errors';
+import { bodyLimit } from './http/body-limit';
 import { noopMetrics } from './observability/metrics';
 import { requestContext, type RequestVars } from './observability/request-id';
 import { proxyRoutes, type ProxyDeps } from './proxy/routes';
@@ -22,15 +22,8 @@ export function createApp(deps: AppDeps) {
   app.use('*', requestContext(deps.log, metrics.request));
 
   if (deps.access) app.use('/v1/*', accessControl(deps.access));
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: deps.config.BESTOFN_MAX_BODY_BYTES,
-      onError: () => {
-        throw new GatewayError(413, `Request body is larger than ${deps.config.BESTOFN_MAX_BODY_BYTES} bytes`, 'invalid_request_error', null, 'request_too_large');
-      },
-    }),
-  );
+  const maxBytes = deps.config.BESTOFN_MAX_BODY_BYTES;
+  app.use('/v1/*', bodyLimit(maxBytes, () => new GatewayError(413, `Request body is larger than ${maxBytes} bytes`, 'invalid_request_error', null, 'request_too_large')));
 
   app.get('/healthz', async (c) => {
     const scorer = (await deps.scorer.health?.()) ?? {};

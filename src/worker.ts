@@ -56,7 +56,7 @@ async function build(vars: Record<string, string>): Promise<Built> {
     const config = parseConfig(vars);
     const log = consoleLogger(config.LOG_LEVEL);
     const upstreams = upstreamsFromConfig(config);
-    const scorer = createPortableScorer(config, { info: (m) => log.info({}, m), warn: (m) => log.warn({}, m) }, upstreams.all[0]!.limit);
+    const scorer = createPortableScorer(config, { info: (m) => log.info({}, m), warn: (m) => log.warn({}, m) }, upstreams.all[0]!);
     // Workers are public by nature: GATEWAY_API_KEYS (a secret) turns on the same key checks and limits as on Node.
     return { app: createApp({ config, upstreams, scorer, log, access: await buildAccess(config) }) };
   } catch (err) {

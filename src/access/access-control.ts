@@ -36,8 +36,9 @@ export function accessControl(opts: AccessOptions): MiddlewareHandler<{ Variable
       admission.release();
       throw err;
     }
-    const body = c.res.body;
-    if (!body) return admission.release();
-    c.res = new Response(untilSettled(body, admission.release), c.res);
+    // Only an event stream is still being written after the handler returns; every other answer is
+    // complete, and wrapping its body in a stream would cost every request a web-stream round trip.
+    if (!(c.res.headers.get('content-type') ?? '').startsWith('text/event-stream') || !c.res.body) return admission.release();
+    c.res = new Response(untilSettled(c.res.body, admission.release), c.res);
   };
 }

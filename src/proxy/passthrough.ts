@@ -1,6 +1,7 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import { UpstreamError } from '../errors';
 import { AbortScope, untilSettled } from '../util/abort-scope';
+import type { HttpReply } from '../http/http-client';
 import { guardSse } from './sse-guard';
 import { postUpstream, type Upstream } from './upstream';
 
@@ -17,26 +18,28 @@ export async function passthrough(upstream: Upstream, body: Record<string, unkno
   // The deadline bounds the wait for the upstream's answer to begin; a stream that has begun runs on.
   const scope = new AbortScope().follow(signal);
   const headersIn = scope.timeout(deadlineMs, () => new UpstreamError(504, `upstream: no answer within the deadline of ${deadlineMs} ms`, 'upstream_error', 'deadline', {}, false));
-  let response: Response;
+  let reply: HttpReply;
   try {
     // The gateway's own controls are not the upstream's business (OpenAI rejects unknown fields).
     const { best_of: _bestOf, bestofn: _bestofn, ...forwarded } = body;
-    response = await upstream.limit(() => postUpstream(upstream, '/chat/completions', forwarded, scope.signal));
+    reply = await upstream.limit(() => postUpstream(upstream, '/chat/completions', forwarded, scope.signal));
   } catch (err) {
     scope.dispose();
     throw err;
   }
   headersIn();
-  const streamed = body.stream === true && response.body !== null && (response.headers.get('content-type') ?? '').includes('text/event-stream');
-  const relayed = response.body && untilSettled(response.body, () => scope.dispose());
-  if (!relayed) scope.dispose();
-  // A new Response with our own headers: fetch Response headers are immutable (Portkey #1389).
-  return new Response(relayed && streamed ? guardSse(relayed) : relayed, {
-    status: response.status,
-    headers: {
-      'content-type': response.headers.get('content-type') ?? 'application/json',
-      'x-bestofn-bypass': 'tools',
-      ...(body.stream ? { 'cache-control': 'no-cache' } : {}),
-    },
-  });
+  const contentType = reply.header('content-type') ?? 'application/json';
+  const headers = { 'content-type': contentType, 'x-bestofn-bypass': 'tools', ...(body.stream ? { 'cache-control': 'no-cache' } : {}) };
+  if (body.stream === true && contentType.includes('text/event-stream')) {
+    return new Response(guardSse(untilSettled(reply.stream(), () => scope.dispose())), { status: reply.status, headers });
+  }
+  // A whole JSON answer is read here, so the client gets it in one piece or a clean error.
+  try {
+    return new Response(await reply.text(), { status: reply.status, headers });
+  } catch (err) {
+    if (signal.aborted || err instanceof UpstreamError) throw err;
+    throw new UpstreamError(502, 'upstream connection failed while sending its answer', 'upstream_error', 'bad_upstream_response');
+  } finally {
+    scope.dispose();
+  }
 }

@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import type { Config } from '../config';
 import { GatewayError } from '../errors';
+import { platformHttp, type HttpClient } from '../http/http-client';
 import type { Upstream } from './upstream';
 
 /** The configured upstreams: which one serves a model, and which one stands in when it fails. */
@@ -11,10 +12,7 @@ export interface UpstreamRouter {
   fallback?: Upstream;
 }
 
-// Called unbound, the platform fetch throws 'Illegal invocation' on Workers: always call it through a wrapper.
-const platformFetch: typeof fetch = (input, init) => fetch(input, init);
-
-export function upstreamsFromConfig(config: Config, fetchImpl: typeof fetch = platformFetch, observe?: Upstream['observe']): UpstreamRouter {
+export function upstreamsFromConfig(config: Config, http: HttpClient = platformHttp, observe?: Upstream['observe']): UpstreamRouter {
   const all: Upstream[] = config.upstreams.map((u) => ({
     name: u.name,
     baseUrl: u.baseUrl,
@@ -25,7 +23,7 @@ export function upstreamsFromConfig(config: Config, fetchImpl: typeof fetch = pl
     retries: config.UPSTREAM_RETRIES,
     retryBaseMs: config.UPSTREAM_RETRY_BASE_MS,
     limit: pLimit(u.concurrency ?? config.UPSTREAM_CONCURRENCY),
-    fetch: fetchImpl,
+    http,
     observe,
   }));
   const byModel = new Map<string, Upstream>();

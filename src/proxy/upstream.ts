@@ -1,6 +1,7 @@
 import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { LimitFunction } from 'p-limit';
 import { UpstreamError } from '../errors';
+import type { HttpClient, HttpReply } from '../http/http-client';
 import { AbortScope, untilSettled } from '../util/abort-scope';
 
 /** One OpenAI-compatible model server, and the concurrency cap shared by every request that uses it. */
@@ -12,7 +13,7 @@ export interface Upstream {
   supportsN: boolean;
   timeoutMs: number;
   limit: LimitFunction;
-  fetch: typeof fetch;
+  http: HttpClient;
   /** Extra attempts after a retryable failure (408, 429, 5xx, connection errors). */
   retries: number;
   /** First backoff; doubled per attempt, with jitter. Retry-After wins when the upstream sends it. */
@@ -30,9 +31,9 @@ function headersFor(upstream: Upstream): Record<string, string> {
 }
 
 /** Maps an upstream error answer to UpstreamError, keeping its status, message and Retry-After. */
-export async function upstreamErrorFrom(response: Response): Promise<UpstreamError> {
-  const text = await response.text().catch(() => '');
-  let message = text.slice(0, 500) || response.statusText || 'upstream error';
+export async function upstreamErrorFrom(reply: HttpReply): Promise<UpstreamError> {
+  const text = await reply.text().catch(() => '');
+  let message = text.slice(0, 500) || `upstream error (HTTP ${reply.status})`;
   let type = 'upstream_error';
   let code: string | null = null;
   let param: string | null = null;
@@ -49,8 +50,8 @@ export async function upstreamErrorFrom(response: Response): Promise<UpstreamErr
   } catch {
     // Not JSON (a proxy's HTML error page): keep the start of the text.
   }
-  const retryAfter = response.headers.get('retry-after');
-  const status = response.status;
+  const retryAfter = reply.header('retry-after');
+  const status = reply.status;
   return new UpstreamError(status, `upstream: ${message}`, type, code, retryAfter ? { 'retry-after': retryAfter } : {}, status === 408 || status === 409 || status === 429 || status >= 500, param);
 }
 
@@ -77,11 +78,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * Sends a request and returns the raw Response once its headers are in, for both JSON and SSE answers,
+ * Sends a request and returns the reply once its headers are in, for both JSON and SSE answers,
  * retrying 408/429/5xx and connection failures with exponential backoff. Timeouts are not retried: a
  * generation that ran out of time would only run out again. Throws UpstreamError; rethrows the caller's abort.
  */
-export async function postUpstream(upstream: Upstream, path: string, body: unknown, signal: AbortSignal, random: () => number = Math.random): Promise<Response> {
+export async function postUpstream(upstream: Upstream, path: string, body: unknown, signal: AbortSignal, random: () => number = Math.random): Promise<HttpReply> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await attemptPost(upstream, path, body, signal);
@@ -94,7 +95,7 @@ export async function postUpstream(upstream: Upstream, path: string, body: unkno
   }
 }
 
-async function attemptPost(upstream: Upstream, path: string, body: unknown, signal: AbortSignal): Promise<Response> {
+async function attemptPost(upstream: Upstream, path: string, body: unknown, signal: AbortSignal): Promise<HttpReply> {
   const scope = new AbortScope().follow(signal);
   const firstByteError = () => new UpstreamError(504, `upstream: no response headers within ${upstream.firstByteTimeoutMs} ms`, 'upstream_error', 'upstream_timeout', {}, false);
   const totalError = () => new UpstreamError(504, `upstream: no answer within ${upstream.timeoutMs} ms`, 'upstream_error', 'upstream_timeout', {}, false);
@@ -102,9 +103,9 @@ async function attemptPost(upstream: Upstream, path: string, body: unknown, sign
   scope.timeout(upstream.timeoutMs, totalError);
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
-  let response: Response;
+  let reply: HttpReply;
   try {
-    response = await upstream.fetch(`${upstream.baseUrl}${path}`, { method: 'POST', headers: headersFor(upstream), body: JSON.stringify(body), signal: scope.signal });
+    reply = await upstream.http({ method: 'POST', url: `${upstream.baseUrl}${path}`, headers: headersFor(upstream), body: JSON.stringify(body), signal: scope.signal });
   } catch (err) {
     scope.dispose();
     if (signal.aborted) throw signal.reason ?? err;
@@ -115,30 +116,42 @@ async function attemptPost(upstream: Upstream, path: string, body: unknown, sign
     throw new UpstreamError(502, `upstream unreachable: ${cause}`, 'upstream_error', 'upstream_unreachable');
   }
   headersIn();
-  upstream.observe?.(response.status, seconds());
-  if (!response.ok) {
+  upstream.observe?.(reply.status, seconds());
+  if (reply.status < 200 || reply.status >= 300) {
     try {
-      throw await upstreamErrorFrom(response);
+      throw await upstreamErrorFrom(reply);
     } finally {
       scope.dispose();
     }
   }
   // The total timeout keeps running while the body is read; the timers and links go once it is.
-  if (!response.body) return (scope.dispose(), response);
-  return new Response(untilSettled(response.body, () => scope.dispose()), { status: response.status, statusText: response.statusText, headers: response.headers });
+  const done = () => scope.dispose();
+  return {
+    status: reply.status,
+    header: reply.header,
+    text: () => reply.text().finally(done),
+    stream: () => untilSettled(reply.stream(), done),
+    discard: () => (done(), reply.discard()),
+  };
 }
 
 /** A non-streaming chat completion, run under the upstream's shared concurrency cap. */
 export function createChatCompletion(upstream: Upstream, body: ChatCompletionCreateParams, signal: AbortSignal): Promise<ChatCompletion> {
   return upstream.limit(async () => {
     signal.throwIfAborted();
-    const response = await postUpstream(upstream, '/chat/completions', { ...body, stream: false }, signal);
-    let completion: ChatCompletion;
+    const reply = await postUpstream(upstream, '/chat/completions', { ...body, stream: false }, signal);
+    let text: string;
     try {
-      completion = (await response.json()) as ChatCompletion;
+      text = await reply.text();
     } catch (err) {
       if (signal.aborted) throw signal.reason ?? err;
       if (err instanceof UpstreamError) throw err;
+      throw new UpstreamError(502, 'upstream connection failed while sending its answer', 'upstream_error', 'bad_upstream_response');
+    }
+    let completion: ChatCompletion;
+    try {
+      completion = JSON.parse(text) as ChatCompletion;
+    } catch {
       throw new UpstreamError(502, 'upstream returned a body that is not JSON', 'upstream_error', 'bad_upstream_response');
     }
     if (typeof completion !== 'object' || completion === null || !Array.isArray(completion.choices)) {
@@ -148,15 +161,14 @@ export function createChatCompletion(upstream: Upstream, body: ChatCompletionCre
   });
 }
 
-export async function getUpstream(upstream: Upstream, path: string, signal: AbortSignal): Promise<Response> {
+/** A small GET answer (the model list), read in full: its status, content type and text. */
+export async function getUpstream(upstream: Upstream, path: string, signal: AbortSignal): Promise<{ status: number; contentType: string; text: string }> {
   const scope = new AbortScope().follow(signal);
   scope.timeout(upstream.timeoutMs, () => new UpstreamError(504, `upstream: no answer within ${upstream.timeoutMs} ms`, 'upstream_error', 'upstream_timeout', {}, false));
   try {
-    const response = await upstream.fetch(`${upstream.baseUrl}${path}`, { headers: headersFor(upstream), signal: scope.signal });
-    if (!response.ok) throw await upstreamErrorFrom(response);
-    // Read here: these answers are small, and the scope can then let go at once.
-    const text = await response.text();
-    return new Response(text, { status: response.status, headers: { 'content-type': response.headers.get('content-type') ?? 'application/json' } });
+    const reply = await upstream.http({ method: 'GET', url: `${upstream.baseUrl}${path}`, headers: headersFor(upstream), signal: scope.signal });
+    if (reply.status < 200 || reply.status >= 300) throw await upstreamErrorFrom(reply);
+    return { status: reply.status, contentType: reply.header('content-type') ?? 'application/json', text: await reply.text() };
   } catch (err) {
     if (err instanceof UpstreamError || signal.aborted) throw err;
     if (scope.signal.reason instanceof UpstreamError) throw scope.signal.reason;

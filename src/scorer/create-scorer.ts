@@ -1,5 +1,5 @@
-import type { LimitFunction } from 'p-limit';
 import type { Config } from '../config';
+import type { Upstream } from '../proxy/upstream';
 import { createPrmScorer } from './prm-scorer';
 import { createRemoteVllmSequenceScorer } from './remote-vllm';
 import { createScoreCache } from './score-cache';
@@ -19,7 +19,7 @@ export interface ScorerLog {
  * Builds the scorers that need no native code (vote, remote PRM, verifier), so the Workers entry can use this
  * file; the Node entry adds the in-process ONNX scorer in create-node-scorer.ts.
  */
-export function createPortableScorer(config: Config, log: ScorerLog, upstreamLimit: LimitFunction): Scorer {
+export function createPortableScorer(config: Config, log: ScorerLog, upstream: Pick<Upstream, 'limit' | 'http'>): Scorer {
   const vote = createVoteScorer();
   switch (config.SCORER) {
     case 'vote':
@@ -30,7 +30,7 @@ export function createPortableScorer(config: Config, log: ScorerLog, upstreamLim
       return withFallback(createPrmScorer(remote, { cache }), vote, config.SCORER_FALLBACK, (m) => log.warn(m));
     }
     case 'verifier': {
-      // The verifier is a generator like the upstream, so it shares the upstream's concurrency cap and timeout.
+      // The verifier is a generator like the upstream, so it shares the upstream's concurrency cap, timeouts and HTTP client.
       const verifier = createVerifierScorer({
         upstream: {
           baseUrl: config.VERIFIER_BASE_URL!.replace(/\/+$/, ''),
@@ -40,8 +40,8 @@ export function createPortableScorer(config: Config, log: ScorerLog, upstreamLim
           firstByteTimeoutMs: config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
           retries: config.UPSTREAM_RETRIES,
           retryBaseMs: config.UPSTREAM_RETRY_BASE_MS,
-          limit: upstreamLimit,
-          fetch: (input, init) => fetch(input, init),
+          limit: upstream.limit,
+          http: upstream.http,
         },
         model: config.VERIFIER_MODEL!,
         chains: config.VERIFIER_CHAINS,

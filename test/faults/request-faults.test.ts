@@ -99,14 +99,18 @@ describe('request bodies over the size limit are a 413 before they are read to t
       expect((await post(t, sized(4096))).status).toBe(200);
       expect((await openAIError(await post(t, sized(4097)), 413)).code).toBe('request_too_large');
       // Chunked, so the limit has to be enforced while reading rather than from the header.
-      const chunked = new ReadableStream<Uint8Array>({
-        start(c) {
-          c.enqueue(new TextEncoder().encode(sized(4097)));
-          c.close();
-        },
-      });
-      expect((await openAIError(await post(t, chunked), 413)).code).toBe('request_too_large');
-      expect(t.upstream.requests).toHaveLength(1);
+      const chunked = (text: string) =>
+        new ReadableStream<Uint8Array>({
+          start(c) {
+            const bytes = new TextEncoder().encode(text);
+            c.enqueue(bytes.subarray(0, 1000));
+            c.enqueue(bytes.subarray(1000));
+            c.close();
+          },
+        });
+      expect((await openAIError(await post(t, chunked(sized(4097))), 413)).code).toBe('request_too_large');
+      expect((await post(t, chunked(sized(4096)))).status).toBe(200);
+      expect(t.upstream.requests).toHaveLength(2);
     } finally {
       await t.close();
     }

@@ -6,6 +6,7 @@ import { createVoteScorer } from '../../src/scorer/vote';
 import { ScorerError } from '../../src/errors';
 import type { CandidateParts } from '../../src/core/types';
 import type { Upstream } from '../../src/proxy/upstream';
+import { platformHttp } from '../../src/http/http-client';
 import { confident, solutionSteps, startFakeVerifier, type FakeVerifier, type FakeVerifierOptions } from '../helpers/fake-verifier';
 import { rejection } from '../helpers/rejection';
 
@@ -28,7 +29,7 @@ afterEach(async () => {
 
 async function setup(fakeOptions: FakeVerifierOptions = {}, opts: Partial<VerifierScorerOptions> & { timeoutMs?: number; supportsN?: boolean } = {}) {
   fake = await startFakeVerifier({ judge: judge41, ...fakeOptions });
-  const upstream: Upstream = { baseUrl: fake.url, apiKey: 'sk-verifier', supportsN: opts.supportsN ?? false, timeoutMs: opts.timeoutMs ?? 2000, firstByteTimeoutMs: 60_000, retries: 0, retryBaseMs: 0, limit: pLimit(16), fetch: globalThis.fetch };
+  const upstream: Upstream = { baseUrl: fake.url, apiKey: 'sk-verifier', supportsN: opts.supportsN ?? false, timeoutMs: opts.timeoutMs ?? 2000, firstByteTimeoutMs: 60_000, retries: 0, retryBaseMs: 0, limit: pLimit(16), http: platformHttp };
   return createVerifierScorer({ upstream, model: 'launch/ThinkPRM-1.5B', chains: 1, verifyThinking: false, maxTokens: 4096, ...opts });
 }
 

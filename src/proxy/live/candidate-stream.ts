@@ -57,9 +57,8 @@ export function startCandidate(upstream: Upstream, body: ChatCompletionCreatePar
   candidate.done = upstream
     .limit(async () => {
       if (scope.aborted) return;
-      const response = await postUpstream(upstream, '/chat/completions', streamBody, scope.signal);
-      if (!response.body) throw new GatewayError(502, 'upstream stream has no body', 'upstream_error', null, 'bad_upstream_response');
-      for await (const event of sseEvents(response.body)) {
+      const reply = await postUpstream(upstream, '/chat/completions', streamBody, scope.signal);
+      for await (const event of sseEvents(reply.stream())) {
         const choice = (event.choices as ChunkChoice[] | undefined)?.[0];
         const d = choice?.delta;
         const text = (d?.reasoning_content ?? d?.reasoning ?? '') + (d?.content ?? '');

@@ -1,0 +1,46 @@
+/**
+ * The little the gateway needs from an HTTP client to talk to an upstream. On Workers (and anywhere
+ * else) that is fetch. On Node it is undici's request(), which skips fetch's Request, Response and
+ * web-stream machinery: that machinery was the largest single cost of a pass-through request (see
+ * docs/benchmarks.md).
+ */
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal: AbortSignal;
+}
+
+export interface HttpReply {
+  status: number;
+  /** A response header by its lower-case name, or null. */
+  header(name: string): string | null;
+  /** The whole body as text. Read the body once: text(), stream() or discard(). */
+  text(): Promise<string>;
+  /** The body as bytes as they arrive (SSE). */
+  stream(): ReadableStream<Uint8Array>;
+  /** Lets go of a body nobody will read, so the connection can be reused or closed. */
+  discard(): void;
+}
+
+export type HttpClient = (request: HttpRequest) => Promise<HttpReply>;
+
+const empty = () => new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+
+/** An HttpClient over a fetch function: the platform's on Workers, any fetch in tests. */
+export function fetchClient(fetchFn: typeof fetch): HttpClient {
+  return async ({ method, url, headers, body, signal }) => {
+    const response = await fetchFn(url, { method, headers, body, signal });
+    return {
+      status: response.status,
+      header: (name) => response.headers.get(name),
+      text: () => response.text(),
+      stream: () => response.body ?? empty(),
+      discard: () => void response.body?.cancel().catch(() => {}),
+    };
+  };
+}
+
+// Called unbound, the platform fetch throws 'Illegal invocation' on Workers: always call it through a wrapper.
+export const platformHttp: HttpClient = fetchClient((input, init) => fetch(input, init));
