@@ -33,7 +33,9 @@ if (process.env.BENCH_ROLE === 'upstream') {
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const SWEEP = [1, 16, 64, 256, 1024];
 /** Rounds per cell and seconds per round: light load needs longer rounds to collect enough samples. */
-const plan = (c: number) => (c === 1 ? { rounds: 3, ms: 6000 * scale } : { rounds: 2, ms: 3000 * scale });
+const plan = (c: number) => (c === 1 ? { rounds: 3, ms: 6000 * scale } : c <= 64 ? { rounds: 4, ms: 4000 * scale } : { rounds: 2, ms: 3000 * scale });
+/** Each client of a round starts at a random moment within the first answer's time. */
+const STAGGER_MS = FIRST_TOKEN_MS + TOKENS * TOKEN_MS;
 const agent = new Agent({ connections: 2048, keepAliveTimeout: 60_000, pipelining: 1 });
 const children: ChildProcess[] = [];
 
@@ -73,27 +75,36 @@ async function call(t: Target): Promise<string> {
 }
 
 /** `concurrency` closed loops for `ms`; latencies go into the cell, and the round's requests/s. */
-async function round(t: Target, concurrency: number, ms: number, cell: Cell): Promise<void> {
+async function round(t: Target, concurrency: number, ms: number, cell: Cell, staggerMs: number): Promise<void> {
   const cpuBefore = t.pid ? cpuSeconds(t.pid) : 0;
   const started = performance.now();
   const end = started + ms;
+  // Requests/s counts the answers after every client has started, so the staggered start does not dilute it.
+  const steady = started + staggerMs;
   let done = 0;
+  let doneSteady = 0;
+  let last = started;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
+      // Real clients do not start in the same millisecond. Started together, closed-loop clients facing an
+      // upstream of fixed latency would arrive in one burst every 0.7 s for the whole round.
+      if (staggerMs > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * staggerMs));
       while (performance.now() < end) {
         const t0 = performance.now();
         await call(t);
-        cell.latencies.push(performance.now() - t0);
+        last = performance.now();
+        cell.latencies.push(last - t0);
         done++;
+        if (last >= steady) doneSteady++;
       }
     }),
   );
-  cell.rps.push(done / ((performance.now() - started) / 1000));
+  cell.rps.push(doneSteady / ((last - steady) / 1000));
   cell.requests += done;
   if (t.pid) cell.cpu += cpuSeconds(t.pid) - cpuBefore;
 }
 
-async function measure(targets: Target[], concurrency: number): Promise<Cell[]> {
+async function measure(targets: Target[], concurrency: number, staggerMs = STAGGER_MS): Promise<Cell[]> {
   const { rounds, ms } = plan(concurrency);
   const cells: Cell[] = targets.map(() => ({ latencies: [], rps: [], cpu: 0, requests: 0 }));
   // Open the sockets first, so the first round does not pay for `concurrency` TCP handshakes.
@@ -101,7 +112,7 @@ async function measure(targets: Target[], concurrency: number): Promise<Cell[]> 
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < targets.length; i++) {
       const k = (i + r) % targets.length;
-      await round(targets[k]!, concurrency, ms, cells[k]!);
+      await round(targets[k]!, concurrency, ms, cells[k]!, staggerMs);
     }
   }
   for (const c of cells) c.latencies.sort((a, b) => a - b);
@@ -170,6 +181,19 @@ try {
   printTable(
     ['process', ...SWEEP.map((c) => `c=${c}`)],
     targets.map((t, i) => [t.name === 'direct' ? 'fake upstream' : t.name, ...SWEEP.map((c) => ((results.get(c)![i]!.cpu / results.get(c)![i]!.requests) * 1000).toFixed(2))]),
+  );
+
+  // The worst case for a gateway: every client starts in the same millisecond, so with a fixed-latency upstream
+  // each wave of 64 requests lands at once and queues behind the CPU each request needs before it goes upstream.
+  const burst = await measure(targets, 64, 0);
+  console.log('\nBurst: all 64 clients start at once, so requests arrive in waves of 64 (added ms over direct, except the direct row):');
+  printTable(
+    ['target', '+p50', '+p90', '+p99', 'requests/s'],
+    targets.map((t, i) => {
+      const [direct, own] = [burst[0]!, burst[i]!];
+      const at = (p: number) => (i === 0 ? quantile(own.latencies, p) : quantile(own.latencies, p) - quantile(direct.latencies, p)).toFixed(i === 0 ? 0 : 1);
+      return [t.name, at(0.5), at(0.9), at(0.99), median(own.rps).toFixed(0)];
+    }),
   );
 
   const n16: Target = { ...targets[1]!, name: 'bestofn N=16', body: { model: 'fake-model', messages, best_of: 16 } };
