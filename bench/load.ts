@@ -188,11 +188,13 @@ try {
   const burst = await measure(targets, 64, 0);
   console.log('\nBurst: all 64 clients start at once, so requests arrive in waves of 64 (added ms over direct, except the direct row):');
   printTable(
-    ['target', '+p50', '+p90', '+p99', 'requests/s'],
+    ['target', '+p50', '+p90', '+p99', '+mean', 'requests/s'],
     targets.map((t, i) => {
       const [direct, own] = [burst[0]!, burst[i]!];
-      const at = (p: number) => (i === 0 ? quantile(own.latencies, p) : quantile(own.latencies, p) - quantile(direct.latencies, p)).toFixed(i === 0 ? 0 : 1);
-      return [t.name, at(0.5), at(0.9), at(0.99), median(own.rps).toFixed(0)];
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      const added = (a: number, b: number) => (i === 0 ? a : a - b).toFixed(i === 0 ? 0 : 1);
+      const at = (p: number) => added(quantile(own.latencies, p), quantile(direct.latencies, p));
+      return [t.name, at(0.5), at(0.9), at(0.99), added(mean(own.latencies), mean(direct.latencies)), median(own.rps).toFixed(0)];
     }),
   );
 

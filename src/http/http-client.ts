@@ -16,12 +16,10 @@ export interface HttpReply {
   status: number;
   /** A response header by its lower-case name, or null. */
   header(name: string): string | null;
-  /** The whole body as text. Read the body once: text(), stream() or discard(). */
+  /** The whole body as text. Read the body once, with text() or stream(). */
   text(): Promise<string>;
   /** The body as bytes as they arrive (SSE). */
   stream(): ReadableStream<Uint8Array>;
-  /** Lets go of a body nobody will read, so the connection can be reused or closed. */
-  discard(): void;
 }
 
 export type HttpClient = (request: HttpRequest) => Promise<HttpReply>;
@@ -37,7 +35,6 @@ export function fetchClient(fetchFn: typeof fetch): HttpClient {
       header: (name) => response.headers.get(name),
       text: () => response.text(),
       stream: () => response.body ?? empty(),
-      discard: () => void response.body?.cancel().catch(() => {}),
     };
   };
 }

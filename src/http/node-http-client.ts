@@ -20,7 +20,6 @@ export function nodeHttpClient(connectTimeoutMs: number): HttpClient {
       },
       text: () => res.body.text(),
       stream: () => Readable.toWeb(res.body) as ReadableStream<Uint8Array>,
-      discard: () => void res.body.dump().catch(() => {}),
     };
   };
 }

@@ -131,7 +131,6 @@ async function attemptPost(upstream: Upstream, path: string, body: unknown, sign
     header: reply.header,
     text: () => reply.text().finally(done),
     stream: () => untilSettled(reply.stream(), done),
-    discard: () => (done(), reply.discard()),
   };
 }
 
