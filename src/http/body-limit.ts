@@ -34,7 +34,10 @@ export function bodyLimit(maxBytes: number, tooLarge: () => Error): MiddlewareHa
     }
     const whole = new Uint8Array(size);
     let at = 0;
-    for (const chunk of chunks) whole.set(chunk, (at += chunk.byteLength) - chunk.byteLength);
+    for (const chunk of chunks) {
+      whole.set(chunk, at);
+      at += chunk.byteLength;
+    }
     c.req.raw = new Request(c.req.raw, { body: whole });
     return next();
   };

@@ -36,9 +36,6 @@ export async function passthrough(upstream: Upstream, body: Record<string, unkno
   // A whole JSON answer is read here, so the client gets it in one piece or a clean error.
   try {
     return new Response(await reply.text(), { status: reply.status, headers });
-  } catch (err) {
-    if (signal.aborted || err instanceof UpstreamError) throw err;
-    throw new UpstreamError(502, 'upstream connection failed while sending its answer', 'upstream_error', 'bad_upstream_response');
   } finally {
     scope.dispose();
   }

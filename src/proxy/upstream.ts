@@ -126,10 +126,15 @@ async function attemptPost(upstream: Upstream, path: string, body: unknown, sign
   }
   // The total timeout keeps running while the body is read; the timers and links go once it is.
   const done = () => scope.dispose();
+  const readFailed = (err: unknown): never => {
+    if (signal.aborted) throw signal.reason ?? err;
+    if (scope.signal.reason instanceof UpstreamError) throw scope.signal.reason;
+    throw new UpstreamError(502, 'upstream connection failed while sending its answer', 'upstream_error', 'bad_upstream_response');
+  };
   return {
     status: reply.status,
     header: reply.header,
-    text: () => reply.text().finally(done),
+    text: () => reply.text().catch(readFailed).finally(done),
     stream: () => untilSettled(reply.stream(), done),
   };
 }
@@ -138,15 +143,7 @@ async function attemptPost(upstream: Upstream, path: string, body: unknown, sign
 export function createChatCompletion(upstream: Upstream, body: ChatCompletionCreateParams, signal: AbortSignal): Promise<ChatCompletion> {
   return upstream.limit(async () => {
     signal.throwIfAborted();
-    const reply = await postUpstream(upstream, '/chat/completions', { ...body, stream: false }, signal);
-    let text: string;
-    try {
-      text = await reply.text();
-    } catch (err) {
-      if (signal.aborted) throw signal.reason ?? err;
-      if (err instanceof UpstreamError) throw err;
-      throw new UpstreamError(502, 'upstream connection failed while sending its answer', 'upstream_error', 'bad_upstream_response');
-    }
+    const text = await (await postUpstream(upstream, '/chat/completions', { ...body, stream: false }, signal)).text();
     let completion: ChatCompletion;
     try {
       completion = JSON.parse(text) as ChatCompletion;

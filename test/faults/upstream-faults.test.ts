@@ -45,6 +45,9 @@ describe('upstream faults', () => {
     try {
       const error = await errorOf(await post(gw.url, { model: 'm', messages: MATH, best_of: 2, stream }), stream, 502);
       expect(error.type).toBe('upstream_error');
+      expect(error.code).toBe('bad_upstream_response');
+      // A tools request passes through once; a JSON answer cut off halfway is a clean 502 there too.
+      if (!stream) expect((await errorOf(await post(gw.url, { model: 'm', messages: MATH, tools: [{ type: 'function', function: { name: 'f' } }] }), false, 502)).code).toBe('bad_upstream_response');
       broken = false;
       expect((await post(gw.url, { model: 'm', messages: MATH, best_of: 2 })).status).toBe(200);
     } finally {
