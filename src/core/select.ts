@@ -71,7 +71,8 @@ function byGroup<T extends Rankable>(a: Group<T>, b: Group<T>): number {
  * answers at all a vote is an argmax.
  */
 export function rankCandidates<T extends Rankable>(items: readonly T[], method: SelectMethod, opts: RankOptions = {}): T[] {
-  if (method === 'argmax') return [...items].sort(byReward);
+  // One candidate is its own ranking; grouping it would only pay for its answer key (a pass-through's cost).
+  if (method === 'argmax' || items.length < 2) return [...items].sort(byReward);
   const key = opts.groupKey ?? answerKey;
   const groups = groupsOf(items, key, method === 'weighted_vote');
   const winner = [...groups.values()].sort(byGroup)[0];
@@ -97,6 +98,7 @@ export function rankCandidates<T extends Rankable>(items: readonly T[], method: 
  * answer has the same key as its own; 0 for a candidate with no answer.
  */
 export function voteShares(answers: readonly (string | null)[], groupKey: GroupKey = answerKey): number[] {
+  if (answers.length === 1) return [answers[0] === null ? 0 : 1];
   const keys = answers.map((a) => (a === null ? null : groupKey(a)));
   const counts = new Map<string, number>();
   for (const k of keys) if (k !== null) counts.set(k, (counts.get(k) ?? 0) + 1);

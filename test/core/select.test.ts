@@ -27,6 +27,15 @@ describe('rankCandidates: argmax', () => {
   });
 });
 
+describe('rankCandidates: one candidate', () => {
+  it.each(['majority', 'weighted_vote', 'argmax'] as const)('%s returns it without computing an answer key', (method) => {
+    const unused = () => {
+      throw new Error('a single candidate needs no answer key');
+    };
+    expect(rankCandidates(cands(['\\frac12', 0.3]), method, { groupKey: unused }).map((c) => c.index)).toEqual([0]);
+  });
+});
+
 describe('rankCandidates: majority', () => {
   it.each<[string, Rankable[], number[]]>([
     // Group "5" (3 votes) beats a higher-reward lone "7"; inside it the best reward leads.
@@ -70,6 +79,8 @@ describe('voteShares', () => {
     ['unanimous', ['x', 'x'], [1, 1]],
     ['all null', [null, null], [0, 0]],
     ['empty', [], []],
+    ['one candidate', ['\\frac{1}{2}'], [1]],
+    ['one candidate without an answer', [null], [0]],
   ])('%s', (_name, answers, want) => {
     expect(voteShares(answers)).toEqual(want);
   });
