@@ -7,11 +7,10 @@
  * Quieter than the burst cell of bench:load: short bursts with pauses between them, so the machine is
  * mostly idle and the figure is the gateway's own queueing.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createInterface } from 'node:readline';
 import { Agent, request } from 'undici';
+import { firstLine, killProcesses, startProcess } from './child-processes';
 import { median, printTable } from './stats';
 
 const UPSTREAM_MS = 100;
@@ -52,12 +51,6 @@ if (process.env.BENCH_ROLE === 'floor') {
   await new Promise(() => {});
 }
 
-const children: ChildProcess[] = [];
-const start = (args: string[], env: Record<string, string>, stdout: 'pipe' | 'ignore' = 'ignore') => {
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH!, NODE_ENV: 'production', ...env }, stdio: ['ignore', stdout, 'inherit'] });
-  children.push(child);
-  return child;
-};
 const agent = new Agent({ connections: 1024, keepAliveTimeout: 60_000 });
 
 async function post(url: string, headers: Record<string, string>, body: string): Promise<void> {
@@ -89,11 +82,10 @@ async function burst(t: Target, upstream: string): Promise<Burst> {
 }
 
 try {
-  const up = start(['--import', 'tsx', 'bench/burst.ts'], { BENCH_ROLE: 'upstream' }, 'pipe');
-  const upstream = await new Promise<string>((resolve) => createInterface({ input: up.stdout! }).once('line', resolve));
-  start(['bin/bestofn.mjs', 'serve'], { UPSTREAM_BASE_URL: `${upstream}/v1`, PORT: '18797', LOG_LEVEL: 'warn', UPSTREAM_CONCURRENCY: '4096', KEY_CONCURRENCY: '100000', KEY_RPM: '1000000' });
-  start(['node_modules/@portkey-ai/gateway/build/start-server.js', '--port=18798', '--headless'], {});
-  start(['--import', 'tsx', 'bench/burst.ts'], { BENCH_ROLE: 'floor', UPSTREAM: upstream, PORT: '18799' });
+  const upstream = await firstLine(startProcess(['--import', 'tsx', 'bench/burst.ts'], { BENCH_ROLE: 'upstream' }, 'pipe'));
+  startProcess(['bin/bestofn.mjs', 'serve'], { UPSTREAM_BASE_URL: `${upstream}/v1`, PORT: '18797', LOG_LEVEL: 'warn', UPSTREAM_CONCURRENCY: '4096', KEY_CONCURRENCY: '100000', KEY_RPM: '1000000' });
+  startProcess(['node_modules/@portkey-ai/gateway/build/start-server.js', '--port=18798', '--headless'], {});
+  startProcess(['--import', 'tsx', 'bench/burst.ts'], { BENCH_ROLE: 'floor', UPSTREAM: upstream, PORT: '18799' });
 
   const plain = JSON.stringify({ model: 'fake-model', messages: [{ role: 'user', content: 'What is 40 + 2?' }] });
   const targets: Target[] = [
@@ -121,6 +113,6 @@ try {
     targets.map((t, i) => [t.name, m(results[i]!, 'reachedMedian'), m(results[i]!, 'reachedLast'), m(results[i]!, 'answeredMedian'), m(results[i]!, 'answeredLast')]),
   );
 } finally {
-  for (const c of children) c.kill('SIGKILL');
+  killProcesses();
   await agent.close();
 }

@@ -9,11 +9,10 @@
  * On a shared machine a burst of someone else's work would land on whichever contender runs at that
  * moment, so every cell is split into rounds and the contenders take turns, in a rotating order.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { createInterface } from 'node:readline';
 import { Agent, request } from 'undici';
 import { startFakeUpstream } from '../test/helpers/fake-upstream';
+import { firstLine, killProcesses, startProcess } from './child-processes';
 import { median, printTable, quantile } from './stats';
 
 const FIRST_TOKEN_MS = 300;
@@ -37,14 +36,6 @@ const plan = (c: number) => (c === 1 ? { rounds: 3, ms: 6000 * scale } : c <= 64
 /** Each client of a round starts at a random moment within the first answer's time. */
 const STAGGER_MS = FIRST_TOKEN_MS + TOKENS * TOKEN_MS;
 const agent = new Agent({ connections: 2048, keepAliveTimeout: 60_000, pipelining: 1 });
-const children: ChildProcess[] = [];
-
-function startProcess(args: string[], env: Record<string, string>, stdout: 'pipe' | 'ignore' = 'ignore'): ChildProcess {
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH!, NODE_ENV: 'production', ...env }, stdio: ['ignore', stdout, 'inherit'] });
-  children.push(child);
-  return child;
-}
-
 async function waitFor(url: string): Promise<void> {
   for (let i = 0; i < 400; i++) {
     try {
@@ -121,7 +112,7 @@ async function measure(targets: Target[], concurrency: number, staggerMs = STAGG
 
 try {
   const upstreamProcess = startProcess(['--import', 'tsx', 'bench/load.ts'], { BENCH_ROLE: 'upstream' }, 'pipe');
-  const upstreamUrl = await new Promise<string>((resolve) => createInterface({ input: upstreamProcess.stdout! }).once('line', resolve));
+  const upstreamUrl = await firstLine(upstreamProcess);
   const BESTOFN_PORT = 18787;
   const PORTKEY_PORT = 18788;
   const bestofn = startProcess(['bin/bestofn.mjs', 'serve'], {
@@ -209,6 +200,6 @@ try {
   );
   console.log(`\n${((performance.now() - started) / 1000).toFixed(0)} s of load.`);
 } finally {
-  for (const c of children) c.kill('SIGKILL');
+  killProcesses();
   await agent.close();
 }
