@@ -27,7 +27,7 @@ export function createApp(deps: AppDeps) {
 
   app.get('/healthz', async (c) => {
     const scorer = (await deps.scorer.health?.()) ?? {};
-    return c.json({ status: 'ok', scorer: { name: deps.scorer.name, ...scorer } });
+    return c.json({ status: 'ok', ...(deps.config.demo ? { demo: true } : {}), scorer: { name: deps.scorer.name, ...scorer } });
   });
 
   if (deps.metricsText) {

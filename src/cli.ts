@@ -3,6 +3,7 @@ import { loadConfigFile } from './config-loader';
 import { SELECT_USAGE, selectCommand } from './cli/select';
 import { createLogger } from './log';
 import { startGateway } from './node';
+import { DEMO_SET_FILE } from './record/demo-upstream';
 
 const USAGE = `bestofn — OpenAI-compatible Best-of-N gateway
 
@@ -36,7 +37,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
   let config;
   try {
-    config = parseConfig(env, rest, loadConfigFile);
+    config = parseConfig(env, rest, loadConfigFile, { allowDemo: true });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`bestofn: ${err.message}\n`);
@@ -51,7 +52,14 @@ export async function main(argv: string[], env: Record<string, string | undefine
     process.stderr.write(`bestofn: ${(err as Error).message}\n`);
     return 2;
   }
-  log.info({ url: gateway.url, upstreams: config.upstreams.map((u) => `${u.name}=${u.baseUrl}`), scorer: gateway.scorer.name }, 'bestofn listening');
+  if (config.demo) {
+    log.warn(
+      { demo: DEMO_SET_FILE },
+      `No upstream is configured: serving the recorded demo set (${DEMO_SET_FILE}), real Qwen2.5-Math candidates for 30 MATH problems, not a live model. ` +
+        'Point the gateway at a model server with UPSTREAM_BASE_URL=http://127.0.0.1:8000/v1 (see README).',
+    );
+  }
+  log.info({ url: gateway.url, upstreams: config.demo ? ['demo=in-process recorded set'] : config.upstreams.map((u) => `${u.name}=${u.baseUrl}`), scorer: gateway.scorer.name }, 'bestofn listening');
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, 'shutting down');

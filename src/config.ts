@@ -87,7 +87,12 @@ export type Config = z.output<typeof schema> & {
   upstreams: UpstreamSpec[];
   /** Keys from GATEWAY_API_KEYS and the file, with their own limits where the file gives them. */
   keys: KeySpec[];
+  /** No upstream was configured and the caller allowed it: the one upstream is the recorded demo set. */
+  demo: boolean;
 };
+
+/** The demo upstream's name; its base URL is never dialled (the Node entry answers it in-process). */
+export const DEMO_UPSTREAM = { name: 'demo', baseUrl: 'http://demo.invalid/v1', models: ['*'], supportsN: true } as const;
 
 export const flagFor = (name: string) => `--${name.toLowerCase().replaceAll('_', '-')}`;
 const nameFor = (flag: string) => flag.replace(/^--/, '').toUpperCase().replaceAll('-', '_');
@@ -119,7 +124,12 @@ export type LoadFile = (path: string) => unknown;
  * Flags win over env, env over the config file. Empty env strings count as unset, as shells and compose
  * files often leave them.
  */
-export function parseConfig(env: Record<string, string | undefined>, argv: readonly string[] = [], loadFile?: LoadFile): Config {
+export function parseConfig(
+  env: Record<string, string | undefined>,
+  argv: readonly string[] = [],
+  loadFile?: LoadFile,
+  opts: { allowDemo?: boolean } = {},
+): Config {
   const flags = parseFlags(argv);
   const pick = (key: string) => {
     const value = flags[key] ?? env[key];
@@ -176,6 +186,12 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
   if (c.UPSTREAM_BASE_URL) {
     upstreams.push({ name: 'default', baseUrl: c.UPSTREAM_BASE_URL.replace(/\/+$/, ''), apiKey: c.UPSTREAM_API_KEY, models: ['*'], supportsN: c.UPSTREAM_SUPPORTS_N });
   }
+  // A first run with nothing configured serves the recorded demo set, but only where the caller allows it
+  // (`bestofn serve`), never in production, and never when any upstream setting was given: a half-made
+  // upstream config is a mistake to report, not a reason to answer from recordings.
+  const upstreamSettingGiven = Object.keys(OPTIONS).some((k) => (k.startsWith('UPSTREAM_') || k === 'FALLBACK_UPSTREAM') && input[k] !== undefined);
+  const demo = upstreams.length === 0 && opts.allowDemo === true && env.NODE_ENV !== 'production' && !upstreamSettingGiven;
+  if (demo) upstreams.push({ ...DEMO_UPSTREAM, models: [...DEMO_UPSTREAM.models] });
   if (upstreams.length === 0) throw new ConfigError('UPSTREAM_BASE_URL is required');
   const names = new Set<string>();
   for (const u of upstreams) {
@@ -189,7 +205,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
   if (!loopback && keys.length === 0 && !c.ALLOW_UNAUTHENTICATED) {
     throw new ConfigError(`HOST ${c.HOST} is not loopback: set GATEWAY_API_KEYS, or ALLOW_UNAUTHENTICATED=true to serve without keys`);
   }
-  return { ...c, upstreams, keys };
+  return { ...c, upstreams, keys, demo };
 }
 
 export function configHelp(): string {

@@ -9,6 +9,7 @@ import { createPromMetrics } from './observability/prom-metrics';
 import { buildAccess } from './access/build-access';
 import { nodeHttpClient } from './http/node-http-client';
 import { createNodeScorer } from './scorer/create-node-scorer';
+import { demoHttpClient, loadDemoSet } from './record/demo-upstream';
 import type { Scorer } from './scorer/types';
 
 export interface RunningGateway {
@@ -25,7 +26,8 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
   // cry leak at every N > 10. (Listeners are removed when each request ends; bench/soak.ts checks.)
   setMaxListeners(Math.max(10, config.BESTOFN_MAX_N * 2 + 8));
   const metrics = createPromMetrics();
-  const upstreams = upstreamsFromConfig(config, nodeHttpClient(config.UPSTREAM_CONNECT_TIMEOUT_MS), metrics.upstream);
+  const http = config.demo ? demoHttpClient(loadDemoSet()) : nodeHttpClient(config.UPSTREAM_CONNECT_TIMEOUT_MS);
+  const upstreams = upstreamsFromConfig(config, http, metrics.upstream);
   const activeScorer = scorer ?? (await createNodeScorer(config, { info: (m) => log.info(m), warn: (m) => log.warn(m), onBatch: metrics.scorerBatch }, upstreams.all[0]!));
   const recorder = config.RECORD ? createJsonlRecorder(config.RECORD, (err) => log.error({ err }, 'cannot write the record file')) : undefined;
   const app = createApp({ config, upstreams, scorer: activeScorer, log, record: recorder?.record, metrics, metricsText: () => metrics.registry.metrics(), access: await buildAccess(config) });

@@ -12,8 +12,14 @@ describe('bestofn CLI', () => {
     expect(r.stdout).toContain('[default: 8787]');
   });
 
-  it('exits 2 with one clear line when config is missing', () => {
-    const r = run(['serve']);
+  it('exits 2 with one clear line when config is missing in production', () => {
+    const r = run(['serve'], { NODE_ENV: 'production' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('bestofn: UPSTREAM_BASE_URL is required\n');
+  });
+
+  it('exits 2 when an upstream setting is given without its base URL, instead of serving the demo set', () => {
+    const r = run(['serve'], { UPSTREAM_API_KEY: 'sk-test' });
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('bestofn: UPSTREAM_BASE_URL is required\n');
   });

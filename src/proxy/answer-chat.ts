@@ -45,7 +45,9 @@ export function answerChat(deps: ProxyDeps, req: ChatRequest): Promise<Response>
       { reqId: req.requestId, n: options.n, received: outcome.ranked.length, scorer: outcome.score?.scorer, fallback: outcome.score?.fallback?.reason, select: options.select, ms: outcome.timings },
       'best-of-n',
     );
-    return { outcome, metadata: options.metadata ? buildMetadata(outcome, options, deps.scorer.name) : undefined };
+    // A demo answer says so in every response: it comes from recordings, not from a live model.
+    const metadata = options.metadata ? { ...buildMetadata(outcome, options, deps.scorer.name), ...(deps.config.demo ? { demo: true } : {}) } : undefined;
+    return { outcome, metadata };
   };
 
   if (!body.stream) return race(req.signal).then(settle).then(({ outcome, metadata }) => Response.json(buildCompletion(outcome, options, metadata)));

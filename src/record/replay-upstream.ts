@@ -44,8 +44,25 @@ function sse(id: string, created: number, model: string, choices: ReplayCandidat
   return out + 'data: [DONE]\n\n';
 }
 
-export function createReplayApp(source: ReplaySource): Hono {
+export interface ReplayOptions {
+  /** The model id GET /v1/models lists and answers carry when the request names none. */
+  model?: string;
+  /**
+   * The demo's rules: an unknown prompt is a 400 that suggests recorded prompts (instead of a 404), and n
+   * beyond the recorded candidates is a 400 (instead of cycling), so nothing is ever made up or repeated.
+   */
+  strict?: boolean;
+}
+
+/** A few recorded prompts, shortest first, for an error that tells the client what it can ask. */
+function suggestions(source: ReplaySource, count: number): string {
+  const prompts = [...source.items.values()].map((it) => it.prompt).sort((a, b) => a.length - b.length);
+  return prompts.slice(0, count).map((p) => `  - ${JSON.stringify(p)}`).join('\n');
+}
+
+export function createReplayApp(source: ReplaySource, opts: ReplayOptions = {}): Hono {
   const app = new Hono();
+  const defaultModel = opts.model ?? MODEL;
   let calls = 0;
 
   app.post('/v1/chat/completions', async (c) => {
@@ -61,12 +78,19 @@ export function createReplayApp(source: ReplaySource): Hono {
     const messages = body.messages as ChatCompletionMessageParam[];
     const prompt = problemOf(messages);
     const item = source.items.get(promptKey(prompt));
+    if ((!item || item.candidates.length === 0) && opts.strict) {
+      const message = `This gateway has no upstream model configured and serves only the ${source.items.size} recorded demo problems. Ask one of them as the last user message, for example:\n${suggestions(source, 3)}\nor set UPSTREAM_BASE_URL to use a real model.`;
+      return openaiError(c, 400, message, 'messages', 'prompt_not_recorded');
+    }
     if (!item || item.candidates.length === 0) {
       return openaiError(c, 404, `No recorded candidates for this prompt (${JSON.stringify(promptKey(prompt).slice(0, 80))})`, 'messages', 'prompt_not_recorded');
     }
     const recorded = item.candidates;
+    if (opts.strict && (n as number) > recorded.length) {
+      return openaiError(c, 400, `${recorded.length} candidates are recorded for this problem; ask for best_of ≤ ${recorded.length}`, 'best_of', 'too_many_candidates');
+    }
     const choices = Array.from({ length: n as number }, (_, j) => recorded[j % recorded.length]!);
-    const model = typeof body.model === 'string' && body.model !== '' ? body.model : MODEL;
+    const model = typeof body.model === 'string' && body.model !== '' ? body.model : defaultModel;
     const id = `chatcmpl-replay-${calls++}`;
     const created = Math.floor(Date.now() / 1000);
     const completionTokens = choices.reduce((s, ch) => s + words(ch.content) + words(ch.reasoning_content ?? ''), 0);
@@ -96,7 +120,7 @@ export function createReplayApp(source: ReplaySource): Hono {
   });
 
   app.get('/v1/models', (c) =>
-    c.json({ object: 'list', data: [...new Set([MODEL, ...source.models])].map((id) => ({ id, object: 'model', created: 0, owned_by: 'bestofn-replay' })) }),
+    c.json({ object: 'list', data: [...new Set([defaultModel, ...source.models])].map((id) => ({ id, object: 'model', created: 0, owned_by: 'bestofn-replay' })) }),
   );
 
   app.notFound((c) => openaiError(c, 404, `No route for ${c.req.method} ${c.req.path}`, null, 'not_found'));
