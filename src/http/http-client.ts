@@ -18,8 +18,11 @@ export interface HttpReply {
   header(name: string): string | null;
   /** The whole body as text. Read the body once, with text() or stream(). */
   text(): Promise<string>;
-  /** The body as bytes as they arrive (SSE). */
-  stream(): ReadableStream<Uint8Array>;
+  /**
+   * The body as bytes as they arrive (SSE). A relayed stream holds nothing in memory, so it may go
+   * past the answer cap (`relay: true`); one the gateway keeps (a live candidate) may not.
+   */
+  stream(options?: { relay?: boolean }): ReadableStream<Uint8Array>;
 }
 
 export type HttpClient = (request: HttpRequest) => Promise<HttpReply>;

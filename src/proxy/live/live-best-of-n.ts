@@ -115,6 +115,9 @@ export async function runLiveBestOfN(
 
   info.drawn = candidates.length;
   const fan: FanOutResult = { samples: [], usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }, deadlineHit: false };
+  // The response carries the upstream's id and model, as the plain path does: the committed one's, else the first.
+  const envelope = info.committed ? candidates[info.committed.index]?.envelope : undefined;
+  fan.first = envelope ?? candidates.find((c) => c.envelope)?.envelope;
   for (const c of candidates) {
     // A cancelled stream sends no usage; its delta count stands in for its completion tokens.
     fan.usage.prompt_tokens += c.usage?.prompt_tokens ?? 0;
