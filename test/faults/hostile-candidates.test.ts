@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { MATH, startTestGateway } from '../helpers/gateway';
+
+// What reasoning models write when they loop until max_tokens: 150k characters each.
+const DEGENERATE = [
+  '\\boxed{\\frac{1}{2}'.repeat(150_000 / 17),
+  '\\boxed{'.repeat(150_000 / 7),
+  'answer' + ' '.repeat(150_000),
+  ('The answer is $' + ' '.repeat(40) + '\n').repeat(150_000 / 56),
+];
+
+describe('degenerate candidates do not stall the gateway', () => {
+  it('/healthz answers within 100 ms while a Best-of-8 with four 150k-character degenerate candidates is scored', async () => {
+    const t = await startTestGateway({}, {
+      // One request per candidate: half of them degenerate, each form in turn.
+      respond: (_body, _index, call) => (call % 2 === 0 ? { content: DEGENERATE[(call / 2) % 4]! } : { content: 'We add 40 and 2.\n\nThe answer is $\\boxed{42}$.' }),
+      latencyMs: 50,
+    });
+    try {
+      const slowest: number[] = [];
+      let running = true;
+      const probe = (async () => {
+        while (running) {
+          const started = performance.now();
+          const res = await fetch(`${t.gateway.url}/healthz`);
+          await res.text();
+          slowest.push(performance.now() - started);
+        }
+      })();
+      const answers = await Promise.all(Array.from({ length: 3 }, () => t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 8 } as never)));
+      running = false;
+      await probe;
+      for (const answer of answers) expect(answer.choices[0]!.message.content).toContain('\\boxed{42}');
+      expect(slowest.length).toBeGreaterThan(3);
+      expect(Math.max(...slowest)).toBeLessThan(100);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('/metrics reports the longest event-loop stall since the last scrape', async () => {
+    const t = await startTestGateway();
+    try {
+      await fetch(`${t.gateway.url}/metrics`).then((r) => r.text());
+      const until = Date.now() + 150;
+      while (Date.now() < until); // a 150 ms stall, as quadratic code on one candidate would cause
+      await new Promise((r) => setTimeout(r, 250)); // the monitor samples every 100 ms
+      const text = await fetch(`${t.gateway.url}/metrics`).then((r) => r.text());
+      const lag = Number(/^bestofn_process_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text)?.[1]);
+      expect(lag).toBeGreaterThan(0.1);
+    } finally {
+      await t.close();
+    }
+  });
+});
