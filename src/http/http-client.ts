@@ -23,6 +23,8 @@ export interface HttpReply {
    * past the answer cap (`relay: true`); one the gateway keeps (a live candidate) may not.
    */
   stream(options?: { relay?: boolean }): ReadableStream<Uint8Array>;
+  /** Drops an unread body and frees the connection. */
+  discard(): Promise<void>;
 }
 
 export type HttpClient = (request: HttpRequest) => Promise<HttpReply>;
@@ -38,6 +40,7 @@ export function fetchClient(fetchFn: typeof fetch): HttpClient {
       header: (name) => response.headers.get(name),
       text: () => response.text(),
       stream: () => response.body ?? empty(),
+      discard: async () => void (await response.body?.cancel().catch(() => {})),
     };
   };
 }

@@ -41,6 +41,9 @@ export function nodeHttpClient(connectTimeoutMs: number): HttpClient {
           }
         : () => res.body.text(),
       stream: () => Readable.toWeb(bytes) as ReadableStream<Uint8Array>,
+      // Destroying the Node stream directly: cancelling its web wrapper can race data still arriving.
+      // undici reports its own destroy as an AbortError, which nobody is left to hear.
+      discard: async () => void bytes.on('error', () => {}).destroy(),
     };
   };
 }

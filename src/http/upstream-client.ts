@@ -121,13 +121,13 @@ async function attemptPost(upstream: Upstream, path: string, body: unknown, sign
   // The contract is 2xx or an error status; a redirect, a 1xx or a 999 is no answer and not worth a retry.
   if (reply.status < 200 || (reply.status >= 300 && reply.status < 400) || reply.status > 599) {
     scope.dispose();
-    await reply.stream().cancel().catch(() => {});
+    await reply.discard();
     throw badUpstream(`answered with HTTP ${reply.status}, outside the OpenAI API`);
   }
   const encoding = reply.header('content-encoding');
   if (encoding !== null && encoding !== 'identity') {
     scope.dispose();
-    await reply.stream().cancel().catch(() => {});
+    await reply.discard();
     throw badUpstream(`answered in an encoding the gateway cannot read (${encoding.slice(0, 40)})`);
   }
   if (reply.status >= 400) {
@@ -151,7 +151,7 @@ async function attemptPost(upstream: Upstream, path: string, body: unknown, sign
   const length = Number(reply.header('content-length') ?? NaN);
   if (max !== undefined && length > max) {
     scope.dispose();
-    await reply.stream().cancel().catch(() => {});
+    await reply.discard();
     throw tooLarge(max);
   }
   const whole = () => (max === undefined || length <= max ? reply.text() : readText(capped()));
@@ -160,6 +160,7 @@ async function attemptPost(upstream: Upstream, path: string, body: unknown, sign
     header: reply.header,
     text: () => whole().catch(readFailed).finally(done),
     stream: (options) => untilSettled(options?.relay ? reply.stream() : capped(), done),
+    discard: () => reply.discard().finally(done),
   };
 }
 

@@ -192,7 +192,7 @@ export function createRemoteVllmSequenceScorer(opts: RemoteVllmOptions): Sequenc
         const scope = new AbortScope();
         scope.timeout(opts.healthTimeoutMs ?? 2000, () => new Error('timeout'));
         const reply = await http({ method: 'GET', url: `${root}/health`, headers, signal: scope.signal }).finally(() => scope.dispose());
-        await reply.stream().cancel();
+        await reply.discard();
         const ok = reply.status >= 200 && reply.status < 300;
         return { ...facts, reachable: ok, ...(ok ? {} : { status: reply.status }) };
       } catch (err) {

@@ -17,6 +17,8 @@ export interface LiveCandidate {
   /** Set once it ends: 'finished', 'rejected@<tokens>', 'not-committed', 'deadline', 'cancelled' (client gone) or 'error'. */
   stopped?: string;
   error?: { status: number; message: string; code: string | null };
+  /** The error itself, so one the client sees keeps the upstream's type as well. */
+  failure?: GatewayError;
   usage?: UpstreamUsage;
   /** id, model and created of the upstream's first chunk, reused in the response. */
   envelope?: { id: string; model: string; created: number };
@@ -61,7 +63,7 @@ export function startCandidate(upstream: Upstream, body: ChatCompletionCreatePar
       // Asked for a stream, a whole JSON answer is a server that ignored `stream`: reading it as SSE would find nothing.
       const type = reply.header('content-type') ?? '';
       if (!type.includes('text/event-stream')) {
-        await reply.stream().cancel().catch(() => {});
+        await reply.discard();
         throw badUpstream(`answered a streamed request with ${type.split(';')[0] || 'no content type'} instead of text/event-stream`);
       }
       for await (const event of upstreamChunks(reply.stream())) {
@@ -91,6 +93,7 @@ export function startCandidate(upstream: Upstream, body: ChatCompletionCreatePar
       if (signal.aborted) return void (candidate.stopped = 'cancelled');
       candidate.stopped = 'error';
       candidate.error = err instanceof GatewayError ? { status: err.status, message: err.message, code: err.code } : { status: 502, message: 'upstream stream failed', code: null };
+      if (err instanceof GatewayError) candidate.failure = err;
     })
     .finally(() => {
       scope.dispose();

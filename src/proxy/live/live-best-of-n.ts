@@ -128,7 +128,7 @@ export async function runLiveBestOfN(
     else {
       const error = c.error ?? { status: c.stopped === 'deadline' ? 504 : 499, message: `candidate stopped: ${c.stopped}`, code: c.stopped?.startsWith('rejected') ? 'rejected' : (c.stopped ?? null) };
       fan.samples.push({ index: c.index, error, tokens: c.tokens, stopped: c.stopped });
-      if (c.stopped === 'error') fan.firstError ??= new UpstreamError(error.status, error.message, 'upstream_error', error.code);
+      if (c.stopped === 'error') fan.firstError ??= c.failure ?? new UpstreamError(error.status, error.message, 'upstream_error', error.code);
     }
   }
   fan.usage.total_tokens = fan.usage.prompt_tokens + fan.usage.completion_tokens;
