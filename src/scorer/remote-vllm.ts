@@ -64,7 +64,8 @@ export function stepRewardsFrom(data: PoolingData, steps: number): number[] {
     if (data.length !== steps) throw new ScorerError(`remote scorer returned ${data.length} rewards for ${steps} steps`, 'scorer_bad_response');
     return data;
   }
-  const rows = data as number[][];
+  // The schema allows numbers or rows, not a mix: past the all-numbers case every item is a row.
+  const rows = data.map((row) => (Array.isArray(row) ? row : [row]));
   if (rows.length !== steps) {
     // Far more rows than steps means the server pooled every token: its tokenizer did not map the tag to the step id.
     throw new ScorerError(
