@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
-import { sseData, sseDataOf } from '../../src/http/sse';
+import { encodeSseEvent, encodeSseJson, SSE_DONE, sseData, sseDataOf } from '../../src/http/sse';
 import { startGateway } from '../../src/node';
 import { MATH, startTestGateway } from '../helpers/gateway';
 import { startRawUpstream } from '../helpers/raw-upstream';
@@ -44,14 +44,14 @@ describe('slow clients', () => {
       }
       const received = Buffer.concat(parts).toString('utf8');
       expect(await contentOf(received)).toBe(long);
-      expect(received.trim().endsWith('data: [DONE]')).toBe(true);
+      expect((await sseDataOf(received)).at(-1)).toBe('[DONE]');
     } finally {
       await t.close();
     }
   });
 
   it('a client that stops reading a streamed passthrough stalls the upstream instead of filling the gateway', async () => {
-    const EVENT = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'a'.repeat(16 * 1024) }, finish_reason: null }] })}\n\n`;
+    const EVENT = encodeSseJson({ choices: [{ index: 0, delta: { content: 'a'.repeat(16 * 1024) }, finish_reason: null }] });
     const TOTAL_EVENTS = 4096; // 64 MiB of content
     let written = 0;
     const raw = await startRawUpstream(async (_req, res) => {
@@ -60,7 +60,7 @@ describe('slow clients', () => {
         written += EVENT.length;
         if (!res.write(EVENT)) await new Promise((r) => res.once('drain', r));
       }
-      res.end('data: [DONE]\n\n');
+      res.end(encodeSseEvent(SSE_DONE));
     });
     const gw = await startGateway(parseConfig({ UPSTREAM_BASE_URL: raw.url, PORT: '0', LOG_LEVEL: 'silent' }), createLogger('silent'));
     try {

@@ -7,6 +7,7 @@ import { startGateway } from '../../src/node';
 import { MATH } from '../helpers/gateway';
 import { startRawUpstream } from '../helpers/raw-upstream';
 import { lastSseJson, sseJson } from '../helpers/sse';
+import { encodeSseEvent, encodeSseJson } from '../../src/http/sse';
 
 /** Every finding of the hostile review of upstream answers, each against a raw upstream that commits it. */
 const TOOLS = [{ type: 'function', function: { name: 'f' } }];
@@ -15,7 +16,7 @@ const LIVE = { reject: { after_tokens: 2, every_tokens: 1000, keep_fraction: 1, 
 const choice = (index: number, message: unknown) => ({ index, finish_reason: 'stop', message });
 const completion = (choices: unknown[]) => ({ id: 'cmpl-up', object: 'chat.completion', created: 7, model: 'up-model', choices, usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } });
 const GOOD = (index: number) => choice(index, { role: 'assistant', content: 'So \\boxed{42}' });
-const sseOf = (events: unknown[]) => events.map((e) => `data: ${typeof e === 'string' ? e : JSON.stringify(e)}\n\n`).join('');
+const sseOf = (events: unknown[]) => events.map((e) => (typeof e === 'string' ? encodeSseEvent(e) : encodeSseJson(e))).join('');
 const chunk = (delta: object, finish: string | null = null) => ({ id: 'chatcmpl-live', object: 'chat.completion.chunk', created: 9, model: 'live-model', choices: [{ index: 0, delta, finish_reason: finish }] });
 const GOOD_STREAM = sseOf([chunk({ role: 'assistant', content: '' }), chunk({ content: 'So ' }), chunk({ content: '\\boxed{42}' }), chunk({}, 'stop'), '[DONE]']);
 

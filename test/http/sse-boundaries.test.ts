@@ -27,6 +27,7 @@ const FIXTURES = ['vllm-reasoning.sse', 'openai-tool-call.sse'];
 
 describe.each(FIXTURES)('the SSE codec on %s', (name) => {
   const lf = fixture(name);
+  // The oracle is read apart from the codec under test: the LF fixtures hold one `data:` line per event.
   const expected = lf
     .split('\n\n')
     .filter(Boolean)

@@ -47,6 +47,7 @@ const textOf = (chunks: any[], field: 'content' | 'reasoning_content') => chunks
 
 describe('chunk boundaries, through the real server and the official client', () => {
   it('passthrough (tools + stream): the upstream chunks, unchanged, in every form and split', async () => {
+    // The oracle is read apart from the codec under test: the LF fixture holds one `data:` line per event.
     const expected = fixture('openai-tool-call.sse')
       .split('\n\n')
       .filter((e) => e.startsWith('data: {'))
