@@ -10,7 +10,7 @@ const DEGENERATE = [
 ];
 
 describe('degenerate candidates do not stall the gateway', () => {
-  it('/healthz answers within 100 ms while a Best-of-8 with four 150k-character degenerate candidates is scored', async () => {
+  it('/healthz keeps answering (median probe under 100 ms) while Best-of-8 requests with four 150k-character degenerate candidates are scored', async () => {
     const t = await startTestGateway({}, {
       // One request per candidate: half of them degenerate, each form in turn.
       respond: (_body, _index, call) => (call % 2 === 0 ? { content: DEGENERATE[(call / 2) % 4]! } : { content: 'We add 40 and 2.\n\nThe answer is $\\boxed{42}$.' }),
@@ -20,27 +20,31 @@ describe('degenerate candidates do not stall the gateway', () => {
       const bestOf8 = () => Promise.all(Array.from({ length: 3 }, () => t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 8 } as never)));
       // Warm up first: the first requests load and compile the whole path, which is not what this test measures.
       await bestOf8();
-      const slowest: number[] = [];
+      const probes: number[] = [];
       let running = true;
       const probe = (async () => {
         while (running) {
           const started = performance.now();
           const res = await fetch(`${t.gateway.url}/healthz`);
           await res.text();
-          slowest.push(performance.now() - started);
+          probes.push(performance.now() - started);
         }
       })();
+      const cpu = process.cpuUsage();
       const answers = await bestOf8();
+      const cpuMs = (({ user, system }) => (user + system) / 1000)(process.cpuUsage(cpu));
       running = false;
       await probe;
       for (const answer of answers) expect(answer.choices[0]!.message.content).toContain('\\boxed{42}');
-      expect(slowest.length).toBeGreaterThan(3);
-      // Quadratic extraction held the loop 1.8 to 4 s per candidate, so every probe meanwhile took seconds.
-      // The p90 is held to 100 ms, and the slowest to 1 s: this shared 2-core machine, at a load of 10 and
-      // more, deschedules a process for 100-300 ms now and then, whatever the code does.
-      slowest.sort((a, b) => a - b);
-      expect(slowest[Math.floor(slowest.length * 0.9)]).toBeLessThan(100);
-      expect(slowest.at(-1)).toBeLessThan(1000);
+      expect(probes.length).toBeGreaterThan(3);
+      // Quadratic extraction held the loop 1.8 to 4 s per candidate: every probe meanwhile took seconds,
+      // and the process burnt tens of CPU seconds. The median probe is held to 100 ms, and the CPU of the
+      // whole run (gateway, fake upstream and client: about 30 ms a request when idle) to 2 s. The slowest
+      // probe is not asserted: this shared 2-core machine, at a load of 10 and more, deschedules a process
+      // for 100-300 ms now and then, whatever it runs.
+      probes.sort((a, b) => a - b);
+      expect(probes[Math.floor(probes.length / 2)]).toBeLessThan(100);
+      expect(cpuMs).toBeLessThan(2000);
     } finally {
       await t.close();
     }
