@@ -59,7 +59,8 @@ describe('degenerate candidates do not stall the gateway', () => {
       await new Promise((r) => setTimeout(r, 250)); // the monitor samples every 100 ms
       const text = await fetch(`${t.gateway.url}/metrics`).then((r) => r.text());
       const lag = Number(/^bestofn_process_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text)?.[1]);
-      expect(lag).toBeGreaterThan(0.1);
+      // The monitor samples every 100 ms, so a 150 ms stall shows as at least about 100 ms, sometimes a hair under.
+      expect(lag).toBeGreaterThan(0.05);
     } finally {
       await t.close();
     }
