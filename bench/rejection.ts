@@ -25,6 +25,7 @@ import { createVoteScorer } from '../src/scorer/vote';
 import { makeTestPrm } from '../tools/make-test-prm';
 import { startFakeUpstream } from '../test/helpers/fake-upstream';
 import { median, printTable, quantile } from './stats';
+import { sseDataOf } from '../src/http/sse';
 
 const LIMIT = Number(process.env.BENCH_PROBLEMS ?? 100);
 const TOKEN_MS = Number(process.env.BENCH_TOKEN_MS ?? 2);
@@ -120,10 +121,9 @@ async function main(): Promise<void> {
             }
             walls.push(performance.now() - started);
             ttfts.push(first ?? NaN);
-            const content = text
-              .split('\n\n')
-              .filter((e) => e.startsWith('data: {'))
-              .map((e) => JSON.parse(e.slice(6)).choices?.[0]?.delta?.content ?? '')
+            const content = (await sseDataOf(text))
+              .filter((d) => d !== '[DONE]')
+              .map((d) => JSON.parse(d).choices?.[0]?.delta?.content ?? '')
               .join('');
             if (isCorrect(p, content)) correct++;
           }),

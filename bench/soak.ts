@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import { Agent, request } from 'undici';
 import { startFakeUpstream } from '../test/helpers/fake-upstream';
 import { printTable } from './stats';
+import { sseDataOf } from '../src/http/sse';
 
 const TOTAL = Number(process.env.SOAK_REQUESTS ?? 20_000);
 const WARMUP = Math.floor(TOTAL / 6);
@@ -43,6 +44,12 @@ async function handles(): Promise<number> {
   return value('active_handles_total') + value('active_resources_total');
 }
 
+/** A stream is whole when it ends in [DONE] and no event in it is an error. */
+async function streamWhole(text: string): Promise<boolean> {
+  const data = await sseDataOf(text);
+  return data.at(-1) === '[DONE]' && !data.some((d) => d.startsWith('{"error"'));
+}
+
 let sent = 0;
 let failed = 0;
 const samples: { done: number; rss: number }[] = [];
@@ -55,7 +62,7 @@ async function one(i: number): Promise<void> {
     const res = await request(`${base}/v1/chat/completions`, { method: 'POST', dispatcher: agent, signal: abort, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const text = await res.body.text();
     // A 200 stream can still end in an error event; an answer counts only if it is whole.
-    const whole = stream ? text.trimEnd().endsWith('data: [DONE]') && !text.includes('"error":') : JSON.parse(text).choices?.length === 1;
+    const whole = stream ? await streamWhole(text) : JSON.parse(text).choices?.length === 1;
     if (res.statusCode !== 200 || !whole) failed++;
   } catch {
     if (!abort) failed++;

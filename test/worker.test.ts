@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unstable_startWorker } from 'wrangler';
 import { startFakeUpstream, type FakeUpstream } from './helpers/fake-upstream';
 import { countTags, startFakeVllm, type FakeVllm } from './helpers/fake-vllm-pooling';
+import { readSse } from './helpers/sse';
 
 const WRANGLER_TOML = fileURLToPath(new URL('../wrangler.toml', import.meta.url));
 const MATH = [{ role: 'user' as const, content: 'What is 40 + 2?' }];
@@ -97,8 +98,9 @@ describe('Workers entry in workerd, vote scorer, upstream without n', () => {
     });
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const text = await res.text();
-    expect(text.startsWith(': bestofn sampling candidates\n\n')).toBe(true);
-    expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    const { comments, data } = await readSse(text);
+    expect(comments[0]).toBe('bestofn sampling candidates');
+    expect(data.at(-1)).toBe('[DONE]');
   });
 });
 

@@ -14,27 +14,40 @@ export interface HttpRequest {
 
 export interface HttpReply {
   status: number;
-  /** A response header by its lower-case name, or null. */
+  /**
+   * A response header by its lower-case name, or null. Bodies come decoded (gzip, deflate, br): a
+   * content-encoding is reported only when the client could not decode it.
+   */
   header(name: string): string | null;
   /** The whole body as text. Read the body once, with text() or stream(). */
   text(): Promise<string>;
-  /** The body as bytes as they arrive (SSE). */
-  stream(): ReadableStream<Uint8Array>;
+  /**
+   * The body as bytes as they arrive (SSE). A relayed stream holds nothing in memory, so it may go
+   * past the answer cap (`relay: true`); one the gateway keeps (a live candidate) may not.
+   */
+  stream(options?: { relay?: boolean }): ReadableStream<Uint8Array>;
+  /** Drops an unread body and frees the connection. */
+  discard(): Promise<void>;
 }
 
 export type HttpClient = (request: HttpRequest) => Promise<HttpReply>;
 
 const empty = () => new ReadableStream<Uint8Array>({ start: (c) => c.close() });
 
+const FETCH_DECODES = new Set(['gzip', 'x-gzip', 'deflate', 'br']);
+
 /** An HttpClient over a fetch function: the platform's on Workers, any fetch in tests. */
 export function fetchClient(fetchFn: typeof fetch): HttpClient {
   return async ({ method, url, headers, body, signal }) => {
     const response = await fetchFn(url, { method, headers, body, signal });
+    // fetch decodes these itself but keeps the headers, which then describe bytes no reader sees.
+    const decoded = FETCH_DECODES.has(response.headers.get('content-encoding')?.trim().toLowerCase() ?? '');
     return {
       status: response.status,
-      header: (name) => response.headers.get(name),
+      header: (name) => (decoded && (name === 'content-encoding' || name === 'content-length') ? null : response.headers.get(name)),
       text: () => response.text(),
       stream: () => response.body ?? empty(),
+      discard: async () => void (await response.body?.cancel().catch(() => {})),
     };
   };
 }

@@ -11,7 +11,7 @@ import { problemOf } from './problem';
 import type { ProxyDeps } from './proxy-deps';
 import { buildCompletion, completionChunks } from './response';
 import { sseResponse } from './sse';
-import type { Upstream } from './upstream';
+import type { Upstream } from '../http/upstream-client';
 
 export interface ChatRequest {
   body: ChatCompletionCreateParams;

@@ -8,7 +8,7 @@ import type { Scorer, ScoreResult } from '../scorer/types';
 import { fanOut, refill, type FanOutResult, type Sample } from './fan-out';
 import type { BestOfNOptions } from './options';
 import { problemOf } from './problem';
-import type { Upstream } from './upstream';
+import type { Upstream } from '../http/upstream-client';
 
 export interface RankedCandidate {
   sample: Sample & { message: NonNullable<Sample['message']> };

@@ -1,8 +1,9 @@
-import type { ChatCompletion, ChatCompletionCreateParams, ChatCompletionMessage } from 'openai/resources/chat/completions';
+import type { ChatCompletionCreateParams, ChatCompletionMessage } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
 import { GatewayError, UpstreamError } from '../errors';
+import type { CheckedChoice, UpstreamChoice, UpstreamUsage } from '../http/openai-schemas';
 import { AbortScope } from '../util/abort-scope';
-import { createChatCompletion, type Upstream } from './upstream';
+import { createChatCompletion, type Upstream } from '../http/upstream-client';
 
 /** A reasoning model's message: vLLM, SGLang and DeepSeek add the thinking beside the content. */
 export type SampledMessage = ChatCompletionMessage & { reasoning_content?: string | null; reasoning?: string | null };
@@ -24,17 +25,51 @@ export interface FanOutResult {
   samples: Sample[];
   usage: CompletionUsage;
   /** id, model and created of the first upstream answer, reused in the response. */
-  first?: Pick<ChatCompletion, 'id' | 'model' | 'created' | 'system_fingerprint'>;
+  first?: { id?: string; model?: string; created?: number; system_fingerprint?: string | null };
   /** The first upstream error, returned to the client when too few candidates arrived. */
   firstError?: GatewayError;
   deadlineHit: boolean;
 }
 
-function addUsage(total: CompletionUsage, u: CompletionUsage | undefined): void {
+function addUsage(total: CompletionUsage, u: UpstreamUsage | null | undefined): void {
   if (!u) return;
   total.prompt_tokens += u.prompt_tokens ?? 0;
   total.completion_tokens += u.completion_tokens ?? 0;
   total.total_tokens += u.total_tokens ?? 0;
+}
+
+function messageOf(choice: UpstreamChoice): SampledMessage {
+  const m = choice.message;
+  return {
+    role: 'assistant',
+    content: m.content ?? null,
+    refusal: m.refusal ?? null,
+    ...(m.reasoning_content != null ? { reasoning_content: m.reasoning_content } : {}),
+    ...(m.reasoning != null ? { reasoning: m.reasoning } : {}),
+    ...(m.tool_calls?.length ? { tool_calls: m.tool_calls } : {}),
+  };
+}
+
+/**
+ * Puts `count` choices in their slots: a well-formed choice at its own index, a malformed one (which
+ * fails alone, with its reason) in the first free slot, and a missing one as missing_choice.
+ */
+function slotChoices(choices: CheckedChoice[], first: number, count: number): Sample[] {
+  const out: (Sample | undefined)[] = new Array(count).fill(undefined);
+  const misplaced: CheckedChoice[] = [];
+  for (const c of choices) {
+    const at = c.ok && count > 1 ? c.choice.index : undefined;
+    if (c.ok && at !== undefined && at < count && !out[at]) out[at] = { index: first + at, message: messageOf(c.choice), finishReason: c.choice.finish_reason ?? 'stop' };
+    else misplaced.push(c);
+  }
+  for (let j = 0; j < count; j++) {
+    if (out[j]) continue;
+    const c = misplaced.shift();
+    if (!c) out[j] = { index: first + j, error: { status: 502, message: `upstream returned ${choices.length} of ${count} choices`, code: 'missing_choice' } };
+    else if (c.ok) out[j] = { index: first + j, message: messageOf(c.choice), finishReason: c.choice.finish_reason ?? 'stop' };
+    else out[j] = { index: first + j, error: { status: 502, message: `upstream: malformed choice (${c.reason})`, code: 'bad_upstream_response' } };
+  }
+  return out.map((s, j) => s ?? { index: first + j, error: { status: 502, message: 'upstream returned no choice', code: 'missing_choice' } });
 }
 
 const describe = (err: unknown) =>
@@ -65,15 +100,10 @@ export async function fanOut(upstream: Upstream, body: ChatCompletionCreateParam
       if (combined.aborted) return;
       result.first ??= { id: completion.id, model: completion.model, created: completion.created, system_fingerprint: completion.system_fingerprint };
       addUsage(result.usage, completion.usage);
-      const choices = [...(completion.choices ?? [])].sort((a, b) => a.index - b.index);
-      if (choices.length < count) {
-        result.firstError ??= new UpstreamError(502, `upstream returned ${choices.length} of ${count} choices`, 'upstream_error', 'missing_choice');
-      }
-      for (let j = 0; j < count; j++) {
-        const choice = choices[j];
-        slots[first + j] = choice?.message
-          ? { index: first + j, message: choice.message as SampledMessage, finishReason: choice.finish_reason ?? 'stop' }
-          : { index: first + j, error: { status: 502, message: `upstream returned ${choices.length} of ${count} choices`, code: 'missing_choice' } };
+      const placed = slotChoices(completion.choices, first, count);
+      for (const sample of placed) {
+        slots[sample.index] = sample;
+        if (sample.error) result.firstError ??= new UpstreamError(sample.error.status, sample.error.message, 'upstream_error', sample.error.code);
       }
     } catch (err) {
       if (combined.aborted) return;

@@ -1,4 +1,4 @@
-import { getUpstream } from './upstream';
+import { getUpstream } from '../http/upstream-client';
 import type { UpstreamRouter } from './upstream-router';
 
 /** GET /v1/models: the upstream's list, or with several upstreams one merged list (first wins a duplicate id). */

@@ -3,7 +3,7 @@ import { UpstreamError } from '../errors';
 import { AbortScope, untilSettled } from '../util/abort-scope';
 import type { HttpReply } from '../http/http-client';
 import { guardSse } from './sse-guard';
-import { postUpstream, type Upstream } from './upstream';
+import { postUpstream, type Upstream } from '../http/upstream-client';
 
 /**
  * Tool calls are not answers a PRM can judge, and N candidates that each call a tool would run it N
@@ -31,7 +31,7 @@ export async function passthrough(upstream: Upstream, body: Record<string, unkno
   const contentType = reply.header('content-type') ?? 'application/json';
   const headers = { 'content-type': contentType, 'x-bestofn-bypass': 'tools', ...(body.stream ? { 'cache-control': 'no-cache' } : {}) };
   if (body.stream === true && contentType.includes('text/event-stream')) {
-    return new Response(guardSse(untilSettled(reply.stream(), () => scope.dispose())), { status: reply.status, headers });
+    return new Response(guardSse(untilSettled(reply.stream({ relay: true }), () => scope.dispose())), { status: reply.status, headers });
   }
   // A whole JSON answer is read here, so the client gets it in one piece or a clean error.
   try {

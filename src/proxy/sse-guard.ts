@@ -1,64 +1,60 @@
+import { GatewayError } from '../errors';
+import { MAX_EVENT_CHARS, encodeSseComment, encodeSseEvent, encodeSseJson, SSE_DONE, SseDecoderStream, type SseDecodeOptions, type SseItem } from '../http/sse';
+
 /**
- * Relays an upstream SSE body event by event, and ends it cleanly when the upstream misbehaves: a data
- * payload that is neither JSON nor `[DONE]`, or a connection that breaks mid-stream, becomes one OpenAI
+ * Relays an upstream SSE body event by event through the shared codec, re-encoded in one canonical
+ * form, and ends it cleanly when the upstream misbehaves: a data payload that is neither JSON nor
+ * `[DONE]`, an event past the size cap, or a connection that breaks mid-stream becomes one OpenAI
  * `{error}` event (which the official clients raise) and the end of the stream, instead of garbage or
  * a cut connection.
  */
 const encoder = new TextEncoder();
 
 function errorEvent(message: string): Uint8Array {
-  return encoder.encode(`data: ${JSON.stringify({ error: { message, type: 'upstream_error', param: null, code: 'bad_upstream_response' } })}\n\n`);
+  return encoder.encode(encodeSseJson({ error: { message, type: 'upstream_error', param: null, code: 'bad_upstream_response' } }));
 }
 
-function validEvent(event: string): boolean {
-  for (const line of event.split('\n')) {
-    if (!line.startsWith('data:')) continue;
-    const data = line.slice(5).trim();
-    if (data === '[DONE]') continue;
-    try {
-      JSON.parse(data);
-    } catch {
-      return false;
-    }
+function isJson(data: string): boolean {
+  try {
+    JSON.parse(data);
+    return true;
+  } catch {
+    return false;
   }
-  return true;
 }
 
-export function guardSse(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
-  const reader = body.pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>).getReader();
-  let buffer = '';
+/** The item as the client gets it, or null when it is not a valid OpenAI stream event. */
+function relayed(item: SseItem): string | null {
+  if (item.kind === 'comment') return encodeSseComment(item.text);
+  if (item.data !== SSE_DONE && !isJson(item.data)) return null;
+  return encodeSseEvent(item.data, item);
+}
+
+export function guardSse(body: ReadableStream<Uint8Array>, options: SseDecodeOptions = { maxEventChars: MAX_EVENT_CHARS }): ReadableStream<Uint8Array> {
+  const reader = body.pipeThrough(new SseDecoderStream(options)).getReader();
   let finished = false;
+  const finish = (controller: ReadableStreamDefaultController<Uint8Array>, last?: Uint8Array) => {
+    finished = true;
+    if (last) controller.enqueue(last);
+    controller.close();
+  };
+  // Every pull enqueues or closes: a pull that returned with neither would never be called again.
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (finished) return;
+      let next: ReadableStreamReadResult<SseItem>;
       try {
-        const chunk = await reader.read();
-        if (chunk.done) {
-          finished = true;
-          if (buffer.trim() !== '' && !validEvent(buffer)) controller.enqueue(errorEvent('upstream stream ended inside an invalid event'));
-          else if (buffer !== '') controller.enqueue(encoder.encode(buffer));
-          controller.close();
-          return;
-        }
-        buffer += chunk.value.replaceAll('\r\n', '\n');
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) !== -1) {
-          const event = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (!validEvent(event)) {
-            finished = true;
-            controller.enqueue(errorEvent('upstream sent an event that is not JSON'));
-            controller.close();
-            await reader.cancel();
-            return;
-          }
-          controller.enqueue(encoder.encode(`${event}\n\n`));
-        }
-      } catch {
-        finished = true;
-        controller.enqueue(errorEvent('upstream connection broke mid-stream'));
-        controller.close();
+        next = await reader.read();
+      } catch (err) {
+        return finish(controller, errorEvent(err instanceof GatewayError ? err.message : 'upstream connection broke mid-stream'));
       }
+      if (next.done) return finish(controller);
+      const out = relayed(next.value);
+      if (out === null) {
+        reader.cancel().catch(() => {});
+        return finish(controller, errorEvent('upstream sent an event that is not JSON'));
+      }
+      controller.enqueue(encoder.encode(out));
     },
     cancel(reason) {
       return reader.cancel(reason);

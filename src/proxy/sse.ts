@@ -1,4 +1,5 @@
 import { toErrorResponse } from '../errors';
+import { encodeSseComment, encodeSseEvent, encodeSseJson, SSE_DONE, SSE_HEADERS } from '../http/sse';
 import { AbortScope } from '../util/abort-scope';
 
 const encoder = new TextEncoder();
@@ -26,18 +27,18 @@ export function sseResponse(work: (signal: AbortSignal) => Promise<Iterable<unkn
       const send = (text: string) => {
         if (!signal.aborted) controller.enqueue(encoder.encode(text));
       };
-      send(': bestofn sampling candidates\n\n');
-      heartbeat = setInterval(() => send(': keep-alive\n\n'), options.heartbeatMs);
+      send(encodeSseComment('bestofn sampling candidates'));
+      heartbeat = setInterval(() => send(encodeSseComment('keep-alive')), options.heartbeatMs);
       try {
         const events = await work(signal);
         clearInterval(heartbeat);
-        for await (const event of events) send(`data: ${JSON.stringify(event)}\n\n`);
-        send('data: [DONE]\n\n');
+        for await (const event of events) send(encodeSseJson(event));
+        send(encodeSseEvent(SSE_DONE));
       } catch (err) {
         clearInterval(heartbeat);
         if (!signal.aborted) {
           options.onError?.(err);
-          send(`data: ${JSON.stringify(toErrorResponse(err).body)}\n\n`);
+          send(encodeSseJson(toErrorResponse(err).body));
         }
       }
       scope.dispose();
@@ -51,6 +52,6 @@ export function sseResponse(work: (signal: AbortSignal) => Promise<Iterable<unkn
   });
   return new Response(stream, {
     status: 200,
-    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' },
+    headers: SSE_HEADERS,
   });
 }

@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import type { Config } from '../config';
 import { GatewayError } from '../errors';
 import { platformHttp, type HttpClient } from '../http/http-client';
-import type { Upstream } from './upstream';
+import type { Upstream } from '../http/upstream-client';
 
 /** The configured upstreams: which one serves a model, and which one stands in when it fails. */
 export interface UpstreamRouter {
@@ -25,6 +25,7 @@ export function upstreamsFromConfig(config: Config, http: HttpClient = platformH
     limit: pLimit(u.concurrency ?? config.UPSTREAM_CONCURRENCY),
     http,
     observe,
+    maxAnswerBytes: config.UPSTREAM_MAX_ANSWER_MB * 1024 * 1024,
   }));
   const byModel = new Map<string, Upstream>();
   config.upstreams.forEach((u, i) => u.models.forEach((m) => byModel.has(m) || byModel.set(m, all[i]!)));

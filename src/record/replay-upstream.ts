@@ -13,6 +13,7 @@ import { Hono, type Context } from 'hono';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { problemOf } from '../proxy/problem';
 import { promptKey, type ReplayCandidate, type ReplaySource } from './replay-source';
+import { encodeSseEvent, encodeSseJson, SSE_DONE } from '../http/sse';
 
 const MODEL = 'replay';
 
@@ -31,7 +32,7 @@ function messageText(messages: readonly ChatCompletionMessageParam[]): string {
 const pieces = (s: string) => s.match(/[^\n]*\n|[^\n]+/g) ?? [];
 
 function sse(id: string, created: number, model: string, choices: ReplayCandidate[], usage: object | undefined): string {
-  const chunk = (payload: object) => `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, ...payload })}\n\n`;
+  const chunk = (payload: object) => encodeSseJson({ id, object: 'chat.completion.chunk', created, model, ...payload });
   const delta = (index: number, d: object, finish: string | null = null) => chunk({ choices: [{ index, delta: d, logprobs: null, finish_reason: finish }] });
   let out = '';
   choices.forEach((c, index) => {
@@ -41,7 +42,7 @@ function sse(id: string, created: number, model: string, choices: ReplayCandidat
     out += delta(index, {}, c.finish_reason);
   });
   if (usage) out += chunk({ choices: [], usage });
-  return out + 'data: [DONE]\n\n';
+  return out + encodeSseEvent(SSE_DONE);
 }
 
 export interface ReplayOptions {

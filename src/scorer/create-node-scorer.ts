@@ -1,4 +1,4 @@
-import type { Upstream } from '../proxy/upstream';
+import type { Upstream } from '../http/upstream-client';
 import type { Config } from '../config';
 import { createPortableScorer, type ScorerLog } from './create-scorer';
 import type { Scorer } from './types';
@@ -6,7 +6,7 @@ import { createVoteScorer } from './vote';
 import { withFallback } from './with-fallback';
 
 /** The Node entry's scorer: everything portable, plus the in-process ONNX PRM (loaded only when used). */
-export async function createNodeScorer(config: Config, log: ScorerLog, upstream: Pick<Upstream, 'limit' | 'http'>): Promise<Scorer> {
+export async function createNodeScorer(config: Config, log: ScorerLog, upstream: Pick<Upstream, 'http'>): Promise<Scorer> {
   if (config.SCORER !== 'onnx') return createPortableScorer(config, log, upstream);
   const { createOnnxScorer } = await import('./onnx/index');
   const onnx = await createOnnxScorer({

@@ -1,5 +1,6 @@
+import pLimit from 'p-limit';
 import type { Config } from '../config';
-import type { Upstream } from '../proxy/upstream';
+import type { Upstream } from '../http/upstream-client';
 import { createPrmScorer } from './prm-scorer';
 import { createRemoteVllmSequenceScorer } from './remote-vllm';
 import { createScoreCache } from './score-cache';
@@ -19,18 +20,29 @@ export interface ScorerLog {
  * Builds the scorers that need no native code (vote, remote PRM, verifier), so the Workers entry can use this
  * file; the Node entry adds the in-process ONNX scorer in create-node-scorer.ts.
  */
-export function createPortableScorer(config: Config, log: ScorerLog, upstream: Pick<Upstream, 'limit' | 'http'>): Scorer {
+export function createPortableScorer(config: Config, log: ScorerLog, upstream: Pick<Upstream, 'http'>): Scorer {
   const vote = createVoteScorer();
   switch (config.SCORER) {
     case 'vote':
       return vote;
     case 'remote': {
-      const remote = createRemoteVllmSequenceScorer({ baseUrl: config.SCORER_URL!, model: config.SCORER_MODEL, apiKey: config.SCORER_API_KEY, timeoutMs: config.SCORER_TIMEOUT_MS });
+      const remote = createRemoteVllmSequenceScorer({
+        baseUrl: config.SCORER_URL!,
+        model: config.SCORER_MODEL,
+        apiKey: config.SCORER_API_KEY,
+        timeoutMs: config.SCORER_TIMEOUT_MS,
+        http: upstream.http,
+        limit: pLimit(config.SCORER_CONCURRENCY),
+        retries: config.UPSTREAM_RETRIES,
+        retryBaseMs: config.UPSTREAM_RETRY_BASE_MS,
+        maxAnswerBytes: config.UPSTREAM_MAX_ANSWER_MB * 1024 * 1024,
+      });
       const cache = createScoreCache({ entries: config.SCORER_CACHE_ENTRIES, maxBytes: config.SCORER_CACHE_MB * 1024 * 1024 });
       return withFallback(createPrmScorer(remote, { cache }), vote, config.SCORER_FALLBACK, (m) => log.warn(m));
     }
     case 'verifier': {
-      // The verifier is a generator like the upstream, so it shares the upstream's concurrency cap, timeouts and HTTP client.
+      // The verifier is a generator like the upstream: it shares its timeouts and HTTP client, but has its own
+      // concurrency cap, so scoring never waits behind sampling for a slot.
       const verifier = createVerifierScorer({
         upstream: {
           baseUrl: config.VERIFIER_BASE_URL!.replace(/\/+$/, ''),
@@ -40,8 +52,9 @@ export function createPortableScorer(config: Config, log: ScorerLog, upstream: P
           firstByteTimeoutMs: config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
           retries: config.UPSTREAM_RETRIES,
           retryBaseMs: config.UPSTREAM_RETRY_BASE_MS,
-          limit: upstream.limit,
+          limit: pLimit(config.VERIFIER_CONCURRENCY),
           http: upstream.http,
+          maxAnswerBytes: config.UPSTREAM_MAX_ANSWER_MB * 1024 * 1024,
         },
         model: config.VERIFIER_MODEL!,
         chains: config.VERIFIER_CHAINS,

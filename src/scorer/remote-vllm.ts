@@ -1,11 +1,14 @@
 /**
  * A step-classifier PRM served by vLLM in pooling mode (`vllm serve Qwen/Qwen2.5-Math-PRM-7B --runner pooling`).
- * Only fetch and AbortSignal, so it also runs in a Worker.
+ * It talks through the gateway's one OpenAI-compatible client (fetch on Workers, undici on Node).
  */
-import { AbortScope } from '../util/abort-scope';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { z } from 'zod';
 import { prmPromptPieces, renderPrmPrompt, DEFAULT_PRM_SYSTEM_PROMPT, STEP_TAG } from '../core/prm-prompt';
-import { ScorerError } from '../errors';
+import { ScorerError, UpstreamError } from '../errors';
+import { platformHttp, type HttpClient } from '../http/http-client';
+import { postUpstream, type Upstream } from '../http/upstream-client';
+import { AbortScope } from '../util/abort-scope';
 import type { PrmSequence, SequenceScore, SequenceScorer } from './types';
 
 export interface RemoteVllmOptions {
@@ -15,7 +18,15 @@ export interface RemoteVllmOptions {
   model?: string;
   apiKey?: string;
   timeoutMs: number;
-  fetch?: typeof globalThis.fetch;
+  /** The HTTP client (default: the platform's fetch); the Node entry passes undici's. */
+  http?: HttpClient;
+  /** Caps concurrent scoring calls (default 8), apart from the upstream's cap. */
+  limit?: LimitFunction;
+  /** Retries after 408, 429, 5xx or a connection failure (default 0), and the first backoff. */
+  retries?: number;
+  retryBaseMs?: number;
+  /** Largest answer read, in bytes. */
+  maxAnswerBytes?: number;
   /** null sends no system turn. */
   systemPrompt?: string | null;
   /** Text the server's tokenizer turns into the step-tag id (151651). */
@@ -53,7 +64,8 @@ export function stepRewardsFrom(data: PoolingData, steps: number): number[] {
     if (data.length !== steps) throw new ScorerError(`remote scorer returned ${data.length} rewards for ${steps} steps`, 'scorer_bad_response');
     return data;
   }
-  const rows = data as number[][];
+  // The schema allows numbers or rows, not a mix: past the all-numbers case every item is a row.
+  const rows = data.map((row) => (Array.isArray(row) ? row : [row]));
   if (rows.length !== steps) {
     // Far more rows than steps means the server pooled every token: its tokenizer did not map the tag to the step id.
     throw new ScorerError(
@@ -68,22 +80,11 @@ export function stepRewardsFrom(data: PoolingData, steps: number): number[] {
   });
 }
 
-/** The server's own words for an error, shortened; the key is masked in case a proxy echoes headers. */
-async function errorSnippet(response: Response, apiKey: string | undefined): Promise<string> {
-  const text = await response.text().catch(() => '');
-  let message = text;
-  try {
-    const body = JSON.parse(text) as { error?: unknown; message?: unknown };
-    const e = body.error;
-    if (typeof e === 'string') message = e;
-    else if (e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string') message = (e as { message: string }).message;
-    else if (typeof body.message === 'string') message = body.message; // vLLM before 0.10 answered {object:'error', message}
-  } catch {
-    // Not JSON (a proxy's error page): keep the start of the text.
-  }
-  message = message.replace(/\s+/g, ' ').trim() || response.statusText || 'no body';
-  if (apiKey) message = message.split(apiKey).join('***');
-  return message.length > SNIPPET_CHARS ? `${message.slice(0, SNIPPET_CHARS)}…` : message;
+/** The server's own words for an error, on one line and shortened; the key is masked in case a proxy echoes headers. */
+function snippet(message: string, apiKey: string | undefined): string {
+  let text = message.replace(/^upstream:? ?/, '').replace(/\s+/g, ' ').trim() || 'no body';
+  if (apiKey) text = text.split(apiKey).join('***');
+  return text.length > SNIPPET_CHARS ? `${text.slice(0, SNIPPET_CHARS)}…` : text;
 }
 
 const causeOf = (err: unknown): string => {
@@ -94,41 +95,46 @@ const causeOf = (err: unknown): string => {
 };
 
 export function createRemoteVllmSequenceScorer(opts: RemoteVllmOptions): SequenceScorer {
-  const fetchFn = opts.fetch ?? globalThis.fetch.bind(globalThis);
+  const http = opts.http ?? platformHttp;
   const root = opts.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
   const poolingUrl = `${root}/pooling`;
   const shownUrl = displayUrl(poolingUrl);
   const systemPrompt = opts.systemPrompt === undefined ? DEFAULT_PRM_SYSTEM_PROMPT : opts.systemPrompt;
   const stepTag = opts.stepTag ?? STEP_TAG;
   const task = opts.task === undefined ? 'token_classify' : opts.task;
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    accept: 'application/json',
-    ...(opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {}),
+  const server: Upstream = {
+    baseUrl: root,
+    apiKey: opts.apiKey,
+    supportsN: false,
+    timeoutMs: opts.timeoutMs,
+    firstByteTimeoutMs: opts.timeoutMs,
+    retries: opts.retries ?? 0,
+    retryBaseMs: opts.retryBaseMs ?? 250,
+    limit: opts.limit ?? pLimit(8),
+    http,
+    maxAnswerBytes: opts.maxAnswerBytes,
+  };
+  const headers: Record<string, string> = opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {};
+
+  /** The shared client's error as the scorer's: the caller decides on a fallback from its code. */
+  const scorerError = (err: UpstreamError): ScorerError => {
+    if (err.code === 'upstream_timeout') return new ScorerError(`remote scorer ${shownUrl} gave no answer within ${opts.timeoutMs} ms`, 'scorer_timeout');
+    if (err.code === 'upstream_unreachable') return new ScorerError(`remote scorer ${shownUrl} ${err.message.replace(/^upstream /, '')}`);
+    if (err.code === 'bad_upstream_response') return new ScorerError(`remote scorer ${shownUrl} ${snippet(err.message, opts.apiKey)}`, 'scorer_bad_response');
+    return new ScorerError(`remote scorer ${shownUrl} answered ${err.status}: ${snippet(err.message, opts.apiKey)}`);
   };
 
   /** POSTs the prompts and returns the parsed body; every failure but the caller's abort becomes a ScorerError. */
   async function pool(input: string[], signal: AbortSignal | undefined): Promise<z.infer<typeof PoolingResponse>> {
-    const scope = new AbortScope().follow(signal);
-    let timedOut = false;
-    scope.timeout(opts.timeoutMs, () => ((timedOut = true), new Error('timeout')));
-    const combined = scope.signal;
-    const body = JSON.stringify({ ...(opts.model ? { model: opts.model } : {}), ...(task ? { task } : {}), input });
+    const body = { ...(opts.model ? { model: opts.model } : {}), ...(task ? { task } : {}), input };
     let text: string;
     try {
-      const response = await fetchFn(poolingUrl, { method: 'POST', headers, body, signal: combined });
-      if (!response.ok) {
-        throw new ScorerError(`remote scorer ${shownUrl} answered ${response.status}: ${await errorSnippet(response, opts.apiKey)}`);
-      }
-      text = await response.text();
+      text = await server.limit(async () => (await postUpstream(server, '/pooling', body, signal ?? new AbortController().signal)).text());
     } catch (err) {
       // A client that went away is not a scorer failure: it must not turn into a fallback answer.
       if (signal?.aborted) throw signal.reason ?? err;
-      if (timedOut) throw new ScorerError(`remote scorer ${shownUrl} gave no answer within ${opts.timeoutMs} ms`, 'scorer_timeout');
-      if (err instanceof ScorerError) throw err;
-      throw new ScorerError(`remote scorer ${shownUrl} unreachable: ${causeOf(err)}`);
-    } finally {
-      scope.dispose();
+      if (err instanceof UpstreamError) throw scorerError(err);
+      throw err;
     }
     let json: unknown;
     try {
@@ -186,9 +192,10 @@ export function createRemoteVllmSequenceScorer(opts: RemoteVllmOptions): Sequenc
       try {
         const scope = new AbortScope();
         scope.timeout(opts.healthTimeoutMs ?? 2000, () => new Error('timeout'));
-        const response = await fetchFn(`${root}/health`, { headers, signal: scope.signal }).finally(() => scope.dispose());
-        await response.body?.cancel();
-        return { ...facts, reachable: response.ok, ...(response.ok ? {} : { status: response.status }) };
+        const reply = await http({ method: 'GET', url: `${root}/health`, headers, signal: scope.signal }).finally(() => scope.dispose());
+        await reply.discard();
+        const ok = reply.status >= 200 && reply.status < 300;
+        return { ...facts, reachable: ok, ...(ok ? {} : { status: reply.status }) };
       } catch (err) {
         return { ...facts, reachable: false, error: causeOf(err) };
       }

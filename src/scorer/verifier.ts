@@ -11,12 +11,13 @@
  * Runtime-neutral: only fetch, through the shared OpenAI-compatible client.
  */
 import { AbortScope } from '../util/abort-scope';
-import type { ChatCompletion, ChatCompletionCreateParams, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ChatCompletionCreateParams, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { CandidateParts, StepRewards } from '../core/types';
 import { CHAIN_STOP, VERIFIER_ASSISTANT_PREFIX, decisionPrefix, trimChain, verifierUserPrompt } from '../core/verifier-prompt';
 import { combineChains, parseJudgement, parseStepVerdicts, pYesFromTopLogprobs, type ChainVerdict, type PartVerdict, type TopLogprob } from '../core/verifier-verdicts';
 import { ScorerError, UpstreamError } from '../errors';
-import { createChatCompletion, type Upstream } from '../proxy/upstream';
+import type { UpstreamChoice } from '../http/openai-schemas';
+import { createChatCompletion, type Upstream } from '../http/upstream-client';
 import type { Scorer, ScoreRequest, ScoreResult } from './types';
 
 export interface VerifierScorerOptions {
@@ -47,8 +48,8 @@ function partSteps(steps: readonly string[], text: string): readonly string[] | 
 }
 
 /** The chain text, wherever the server put it: a reasoning parser moves text before `</think>` aside. */
-function chainText(choice: ChatCompletion.Choice): string {
-  const message = choice.message as ChatCompletion.Choice['message'] & { reasoning_content?: string | null; reasoning?: string | null };
+function chainText(choice: UpstreamChoice): string {
+  const message = choice.message;
   return (message.reasoning_content ?? message.reasoning ?? '') + (message.content ?? '');
 }
 
@@ -70,10 +71,14 @@ export function createVerifierScorer(opts: VerifierScorerOptions): Scorer {
     { role: 'assistant', content: assistant },
   ];
 
-  async function complete(body: VerifierBody, signal: AbortSignal): Promise<ChatCompletion> {
+  async function complete(body: VerifierBody, signal: AbortSignal): Promise<{ choices: UpstreamChoice[] }> {
     const answer = await createChatCompletion(upstream, body, signal);
-    if (!Array.isArray(answer?.choices) || answer.choices.length === 0) throw new ScorerError('verifier: answer has no choices', 'bad_scorer_response');
-    return answer;
+    if (answer.choices.length === 0) throw new ScorerError('verifier: answer has no choices', 'bad_scorer_response');
+    const choices = answer.choices.map((c) => {
+      if (!c.ok) throw new ScorerError(`verifier: malformed answer (${c.reason})`, 'bad_scorer_response');
+      return c.choice;
+    });
+    return { choices };
   }
 
   /** Chain texts for one prompt: one request with `n` when the server honours it, else one per chain. */
@@ -98,7 +103,7 @@ export function createVerifierScorer(opts: VerifierScorerOptions): Scorer {
   /** P(yes) after the chain, or null when the endpoint gives no usable logprobs. */
   async function decide(user: string, chain: string, signal: AbortSignal, stats: Stats): Promise<number | null> {
     if (logprobs === 'no') return null;
-    let answer: ChatCompletion;
+    let answer: { choices: UpstreamChoice[] };
     try {
       stats.decision_calls++;
       answer = await complete(
@@ -122,7 +127,7 @@ export function createVerifierScorer(opts: VerifierScorerOptions): Scorer {
       }
       throw err;
     }
-    const top = answer.choices[0]!.logprobs?.content?.[0]?.top_logprobs as TopLogprob[] | undefined;
+    const top: TopLogprob[] | undefined = answer.choices[0]!.logprobs?.content?.[0]?.top_logprobs;
     if (!top || top.length === 0) {
       logprobs = 'no';
       return null;

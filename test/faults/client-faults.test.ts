@@ -1,7 +1,9 @@
 import http from 'node:http';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
+import { encodeSseEvent, encodeSseJson, SSE_DONE, sseData, sseDataOf } from '../../src/http/sse';
 import { startGateway } from '../../src/node';
 import { MATH, startTestGateway } from '../helpers/gateway';
 import { startRawUpstream } from '../helpers/raw-upstream';
@@ -18,11 +20,10 @@ function rawPost(base: string, body: object): Promise<http.IncomingMessage> {
   });
 }
 
-const contentOf = (sse: string) =>
-  sse
-    .split('\n\n')
-    .filter((e) => e.startsWith('data: {'))
-    .map((e) => JSON.parse(e.slice(6)).choices[0]?.delta.content ?? '')
+const contentOf = async (sse: string) =>
+  (await sseDataOf(sse))
+    .filter((d) => d.startsWith('{'))
+    .map((d) => JSON.parse(d).choices[0]?.delta.content ?? '')
     .join('');
 
 describe('slow clients', () => {
@@ -42,15 +43,15 @@ describe('slow clients', () => {
         await sleep(2);
       }
       const received = Buffer.concat(parts).toString('utf8');
-      expect(contentOf(received)).toBe(long);
-      expect(received.trim().endsWith('data: [DONE]')).toBe(true);
+      expect(await contentOf(received)).toBe(long);
+      expect((await sseDataOf(received)).at(-1)).toBe('[DONE]');
     } finally {
       await t.close();
     }
   });
 
   it('a client that stops reading a streamed passthrough stalls the upstream instead of filling the gateway', async () => {
-    const EVENT = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'a'.repeat(16 * 1024) }, finish_reason: null }] })}\n\n`;
+    const EVENT = encodeSseJson({ choices: [{ index: 0, delta: { content: 'a'.repeat(16 * 1024) }, finish_reason: null }] });
     const TOTAL_EVENTS = 4096; // 64 MiB of content
     let written = 0;
     const raw = await startRawUpstream(async (_req, res) => {
@@ -59,7 +60,7 @@ describe('slow clients', () => {
         written += EVENT.length;
         if (!res.write(EVENT)) await new Promise((r) => res.once('drain', r));
       }
-      res.end('data: [DONE]\n\n');
+      res.end(encodeSseEvent(SSE_DONE));
     });
     const gw = await startGateway(parseConfig({ UPSTREAM_BASE_URL: raw.url, PORT: '0', LOG_LEVEL: 'silent' }), createLogger('silent'));
     try {
@@ -73,15 +74,13 @@ describe('slow clients', () => {
       expect(stalledAt).toBeLessThan((TOTAL_EVENTS * EVENT.length) / 4);
 
       let content = 0;
-      let tail = '';
-      for await (const chunk of res) {
-        const text = tail + (chunk as Buffer).toString('latin1');
-        const cut = text.lastIndexOf('\n\n') + 2;
-        for (const e of text.slice(0, cut).split('\n\n')) if (e.startsWith('data: {')) content += JSON.parse(e.slice(6)).choices[0].delta.content.length;
-        tail = text.slice(cut);
+      let done = false;
+      for await (const data of sseData(Readable.toWeb(res) as ReadableStream<Uint8Array>)) {
+        if (data === '[DONE]') done = true;
+        else content += JSON.parse(data).choices[0].delta.content.length;
       }
       expect(content).toBe(TOTAL_EVENTS * 16 * 1024);
-      expect(tail).toBe('');
+      expect(done).toBe(true);
     } finally {
       await gw.close();
       await raw.close();

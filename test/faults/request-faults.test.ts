@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MATH, startTestGateway, type TestGateway } from '../helpers/gateway';
+import { lastSseJson } from '../helpers/sse';
 
 const post = (t: TestGateway, body: string | ReadableStream<Uint8Array>, headers: Record<string, string> = {}) =>
   fetch(`${t.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, ...(typeof body === 'string' ? {} : { duplex: 'half' }) } as RequestInit);
@@ -163,6 +164,5 @@ describe('an upstream 400 for a forwarded field comes back faithfully', () => {
 /** A streamed request's error arrives after the 200 headers, as the last data event. */
 async function streamedError(res: Response) {
   expect(res.status).toBe(200);
-  const events = (await res.text()).split('\n\n').filter((e) => e.startsWith('data: '));
-  return JSON.parse(events.at(-1)!.slice(6)).error as { message: string; type: string; param: string | null; code: string | null };
+  return (await lastSseJson(res)).error as { message: string; type: string; param: string | null; code: string | null };
 }

@@ -4,6 +4,7 @@ import { createLogger } from '../../src/log';
 import { startGateway } from '../../src/node';
 import { MATH } from '../helpers/gateway';
 import { startRawUpstream } from '../helpers/raw-upstream';
+import { lastSseJson } from '../helpers/sse';
 
 const TOOLS = [{ type: 'function', function: { name: 'f' } }];
 
@@ -22,7 +23,7 @@ const COMPLETION = { id: 'x', object: 'chat.completion', created: 1, model: 'm',
  */
 async function errorOf(res: Response, stream: boolean, status: number) {
   expect(res.status).toBe(stream ? 200 : status);
-  const json = stream ? JSON.parse((await res.text()).trim().split('\n\n').at(-1)!.slice(6)) : await res.json();
+  const json = stream ? await lastSseJson(res) : await res.json();
   expect(Object.keys(json.error).sort()).toEqual(['code', 'message', 'param', 'type']);
   return json.error as { message: string; type: string; param: string | null; code: string | null };
 }
@@ -93,8 +94,7 @@ describe('upstream faults', () => {
       const res = await post(gw.url, { model: 'm', messages: MATH, tools: TOOLS, stream: true });
       const text = await res.text();
       expect(text).toContain('"content":"Hel"');
-      const last = text.trim().split('\n\n').at(-1)!;
-      expect(JSON.parse(last.slice(6)).error.code).toBe('bad_upstream_response');
+      expect((await lastSseJson(text)).error.code).toBe('bad_upstream_response');
       expect((await fetch(`${gw.url}/healthz`)).status).toBe(200);
     } finally {
       await gw.close();

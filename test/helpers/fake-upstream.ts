@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { encodeSseEvent, encodeSseJson, SSE_DONE } from '../../src/http/sse';
 
 /**
  * A loopback OpenAI-compatible chat server for tests and benchmarks. Deterministic for a given
@@ -148,7 +149,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
 
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const event = (delta: object, index: number, finish: string | null = null) =>
-      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
+      encodeSseJson({ id, object: 'chat.completion.chunk', created, model, choices: [{ index, delta, logprobs: null, finish_reason: finish }] });
     const send = (delta: object, index: number, finish: string | null = null) => res.write(event(delta, index, finish));
     for (const [index, c] of choices.entries()) send({ role: 'assistant', content: '' }, index);
     // Interleave choices word by word, as a real server interleaves its n sequences.
@@ -175,8 +176,8 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     }
     if (gone.signal.aborted) return;
     for (const [index, c] of choices.entries()) send({}, index, c.finish_reason ?? 'stop');
-    if (body.stream_options?.include_usage) res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`);
-    res.end('data: [DONE]\n\n');
+    if (body.stream_options?.include_usage) res.write(encodeSseJson({ id, object: 'chat.completion.chunk', created, model, choices: [], usage }));
+    res.end(encodeSseEvent(SSE_DONE));
   });
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

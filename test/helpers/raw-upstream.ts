@@ -2,12 +2,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A loopback upstream whose every answer is written by hand, to misbehave in ways a real server can. */
-export async function startRawUpstream(handle: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<{ url: string; calls: number; close(): Promise<void> }> {
+export async function startRawUpstream(handle: (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void): Promise<{ url: string; calls: number; close(): Promise<void> }> {
   const state = { calls: 0 };
   const server = http.createServer((req, res) => {
     state.calls++;
-    req.resume();
-    req.on('end', () => handle(req, res));
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => handle(req, res, body));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchClient, type HttpClient } from '../../src/http/http-client';
@@ -20,6 +21,12 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write('data: 1\n\n');
       setTimeout(() => res.end('data: 2\n\n'), 20);
+    } else if (req.url?.startsWith('/encoded/')) {
+      const encoding = req.url.slice('/encoded/'.length);
+      const raw = Buffer.from('{"text":"héllo 🙂"}');
+      const coded = encoding === 'gzip' ? zlib.gzipSync(raw) : encoding === 'br' ? zlib.brotliCompressSync(raw) : encoding === 'deflate' ? zlib.deflateSync(raw) : raw;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': encoding, 'content-length': String(coded.length) });
+      res.end(coded);
     } else if (req.url === '/hang') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"partial":');
@@ -51,6 +58,21 @@ describe.each(clients)('%s client', (_name, make) => {
     expect(reply.header('x-missing')).toBeNull();
     expect(reply.header('set-cookie')).toBe('a=1, b=2');
     expect(JSON.parse(await reply.text())).toEqual({ body: '{"x":1}', auth: 'Bearer k' });
+  });
+
+  it.each(['gzip', 'br', 'deflate'])('decodes a %s body, and no longer reports its encoding or length', async (encoding) => {
+    for (const read of [(r: Awaited<ReturnType<HttpClient>>) => r.text(), (r: Awaited<ReturnType<HttpClient>>) => new Response(r.stream()).text()]) {
+      const reply = await client({ method: 'GET', url: `${base}/encoded/${encoding}`, headers: {}, signal: signal() });
+      expect(reply.header('content-encoding')).toBeNull();
+      expect(reply.header('content-length')).toBeNull();
+      expect(JSON.parse(await read(reply))).toEqual({ text: 'héllo 🙂' });
+    }
+  });
+
+  it('reports an encoding it cannot decode, with the bytes as sent', async () => {
+    const reply = await client({ method: 'GET', url: `${base}/encoded/zstd`, headers: {}, signal: signal() });
+    expect(reply.header('content-encoding')).toBe('zstd');
+    await reply.discard();
   });
 
   it('streams a body as it arrives', async () => {

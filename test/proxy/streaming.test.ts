@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, MATH, type TestGateway } from '../helpers/gateway';
 import { validateAgainst } from '../helpers/openapi';
+import { readSse } from '../helpers/sse';
 
-/** Reads an SSE body into its comment lines and data payloads, in order. */
-async function readSse(res: Response) {
-  const text = await res.text();
-  const events = text.split('\n\n').filter(Boolean);
-  return { comments: events.filter((e) => e.startsWith(':')), data: events.filter((e) => e.startsWith('data: ')).map((e) => e.slice(6)) };
-}
 
 describe('streaming through the real Node server', () => {
   let t: TestGateway;

@@ -5,7 +5,7 @@ import { withFallback } from '../../src/scorer/with-fallback';
 import { createVoteScorer } from '../../src/scorer/vote';
 import { ScorerError } from '../../src/errors';
 import type { CandidateParts } from '../../src/core/types';
-import type { Upstream } from '../../src/proxy/upstream';
+import type { Upstream } from '../../src/http/upstream-client';
 import { platformHttp } from '../../src/http/http-client';
 import { confident, solutionSteps, startFakeVerifier, type FakeVerifier, type FakeVerifierOptions } from '../helpers/fake-verifier';
 import { rejection } from '../helpers/rejection';

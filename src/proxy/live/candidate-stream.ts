@@ -1,10 +1,10 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { CompletionUsage } from 'openai/resources/completions';
 import { GatewayError } from '../../errors';
+import { badUpstream, type UpstreamUsage } from '../../http/openai-schemas';
+import { postUpstream, type Upstream } from '../../http/upstream-client';
 import { AbortScope } from '../../util/abort-scope';
 import type { SampledMessage } from '../fan-out';
-import { postUpstream, type Upstream } from '../upstream';
-import { sseEvents } from './sse-events';
+import { upstreamChunks } from './upstream-chunks';
 
 /** One candidate generated as its own upstream stream, so it can be cancelled alone. */
 export interface LiveCandidate {
@@ -17,7 +17,11 @@ export interface LiveCandidate {
   /** Set once it ends: 'finished', 'rejected@<tokens>', 'not-committed', 'deadline', 'cancelled' (client gone) or 'error'. */
   stopped?: string;
   error?: { status: number; message: string; code: string | null };
-  usage?: CompletionUsage;
+  /** The error itself, so one the client sees keeps the upstream's type as well. */
+  failure?: GatewayError;
+  usage?: UpstreamUsage;
+  /** id, model and created of the upstream's first chunk, reused in the response. */
+  envelope?: { id: string; model: string; created: number };
   /** Cancels the upstream request; `why` becomes `stopped`. */
   cancel(why: string): void;
   done: Promise<void>;
@@ -26,8 +30,6 @@ export interface LiveCandidate {
   /** Lengths of reasoning and content after each delta, so a checkpoint can read the text at token k. */
   marks: { reasoning: number; content: number }[];
 }
-
-type ChunkChoice = { delta?: { content?: string | null; reasoning_content?: string | null; reasoning?: string | null }; finish_reason?: string | null };
 
 export function startCandidate(upstream: Upstream, body: ChatCompletionCreateParams, index: number, signal: AbortSignal, onProgress: () => void): LiveCandidate {
   const scope = new AbortScope().follow(signal);
@@ -58,8 +60,17 @@ export function startCandidate(upstream: Upstream, body: ChatCompletionCreatePar
     .limit(async () => {
       if (scope.aborted) return;
       const reply = await postUpstream(upstream, '/chat/completions', streamBody, scope.signal);
-      for await (const event of sseEvents(reply.stream())) {
-        const choice = (event.choices as ChunkChoice[] | undefined)?.[0];
+      // Asked for a stream, a whole JSON answer is a server that ignored `stream`: reading it as SSE would find nothing.
+      const type = reply.header('content-type') ?? '';
+      if (!type.includes('text/event-stream')) {
+        await reply.discard();
+        throw badUpstream(`answered a streamed request with ${type.split(';')[0] || 'no content type'} instead of text/event-stream`);
+      }
+      for await (const event of upstreamChunks(reply.stream())) {
+        if (!candidate.envelope && event.id !== undefined && event.model !== undefined) {
+          candidate.envelope = { id: event.id, model: event.model, created: event.created ?? Math.floor(Date.now() / 1000) };
+        }
+        const choice = event.choices?.[0];
         const d = choice?.delta;
         const text = (d?.reasoning_content ?? d?.reasoning ?? '') + (d?.content ?? '');
         if (d?.reasoning_content || d?.reasoning) candidate.reasoning += d.reasoning_content ?? d.reasoning;
@@ -70,8 +81,8 @@ export function startCandidate(upstream: Upstream, body: ChatCompletionCreatePar
         }
         if (choice?.finish_reason) candidate.finishReason = choice.finish_reason;
         if (event.usage) {
-          candidate.usage = event.usage as CompletionUsage;
-          candidate.tokens = candidate.usage.completion_tokens ?? candidate.tokens;
+          candidate.usage = event.usage;
+          candidate.tokens = event.usage.completion_tokens ?? candidate.tokens;
         }
         progress();
       }
@@ -81,7 +92,8 @@ export function startCandidate(upstream: Upstream, body: ChatCompletionCreatePar
       if (candidate.stopped) return;
       if (signal.aborted) return void (candidate.stopped = 'cancelled');
       candidate.stopped = 'error';
-      candidate.error = err instanceof GatewayError ? { status: err.status, message: err.message, code: err.code } : { status: 502, message: (err as Error).message, code: null };
+      candidate.error = err instanceof GatewayError ? { status: err.status, message: err.message, code: err.code } : { status: 502, message: 'upstream stream failed', code: null };
+      if (err instanceof GatewayError) candidate.failure = err;
     })
     .finally(() => {
       scope.dispose();
@@ -99,5 +111,6 @@ export function messageOf(c: LiveCandidate, atTokens?: number): SampledMessage {
   const mark = atTokens === undefined || atTokens >= c.marks.length ? undefined : c.marks[Math.max(0, atTokens - 1)];
   const reasoning = mark ? c.reasoning.slice(0, mark.reasoning) : c.reasoning;
   const content = mark ? c.content.slice(0, mark.content) : c.content;
-  return { role: 'assistant', content, refusal: null, ...(reasoning ? { reasoning_content: reasoning } : {}) } as SampledMessage;
+  const message: SampledMessage = { role: 'assistant', content, refusal: null, ...(reasoning ? { reasoning_content: reasoning } : {}) };
+  return message;
 }

@@ -13,7 +13,14 @@ export async function* committedChunks(
   model: string,
   includeUsage: boolean,
 ): AsyncGenerator<ChatCompletionChunk & { bestofn?: unknown }> {
-  const base = { id: `chatcmpl-bon-${Math.random().toString(36).slice(2, 14)}`, object: 'chat.completion.chunk' as const, created: Math.floor(Date.now() / 1000), model };
+  // The upstream's id and model, as on the plain path; a stream that sent no chunk yet has none to give.
+  const envelope = candidate.envelope;
+  const base = {
+    id: envelope ? `${envelope.id}-bon` : `chatcmpl-bon-${Math.random().toString(36).slice(2, 14)}`,
+    object: 'chat.completion.chunk' as const,
+    created: envelope?.created ?? Math.floor(Date.now() / 1000),
+    model: envelope?.model ?? model,
+  };
   const chunk = (delta: Record<string, unknown>, finish: ChatCompletionChunk.Choice['finish_reason'] = null) => ({
     ...base,
     choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],

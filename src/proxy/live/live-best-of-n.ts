@@ -115,6 +115,9 @@ export async function runLiveBestOfN(
 
   info.drawn = candidates.length;
   const fan: FanOutResult = { samples: [], usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }, deadlineHit: false };
+  // The response carries the upstream's id and model, as the plain path does: the committed one's, else the first.
+  const envelope = info.committed ? candidates[info.committed.index]?.envelope : undefined;
+  fan.first = envelope ?? candidates.find((c) => c.envelope)?.envelope;
   for (const c of candidates) {
     // A cancelled stream sends no usage; its delta count stands in for its completion tokens.
     fan.usage.prompt_tokens += c.usage?.prompt_tokens ?? 0;
@@ -125,7 +128,7 @@ export async function runLiveBestOfN(
     else {
       const error = c.error ?? { status: c.stopped === 'deadline' ? 504 : 499, message: `candidate stopped: ${c.stopped}`, code: c.stopped?.startsWith('rejected') ? 'rejected' : (c.stopped ?? null) };
       fan.samples.push({ index: c.index, error, tokens: c.tokens, stopped: c.stopped });
-      if (c.stopped === 'error') fan.firstError ??= new UpstreamError(error.status, error.message, 'upstream_error', error.code);
+      if (c.stopped === 'error') fan.firstError ??= c.failure ?? new UpstreamError(error.status, error.message, 'upstream_error', error.code);
     }
   }
   fan.usage.total_tokens = fan.usage.prompt_tokens + fan.usage.completion_tokens;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Scorer } from '../../../src/scorer/types';
 import { MATH, startTestGateway } from '../../helpers/gateway';
 import { validateAgainst } from '../../helpers/openapi';
+import { readSse } from '../../helpers/sse';
 
 const byIndex: Scorer = {
   name: 'by-index',
@@ -26,11 +27,8 @@ async function readCommitted(url: string, bestofn: object, sentSoFar: () => numb
     text += decoder.decode(c.value, { stream: true });
     if (sentAtFirstContent === undefined && text.includes('"content":"cand')) sentAtFirstContent = sentSoFar();
   }
-  const chunks = text
-    .split('\n\n')
-    .filter((e) => e.startsWith('data: {'))
-    .map((e) => JSON.parse(e.slice(6)));
-  return { chunks, sentAtFirstContent: sentAtFirstContent!, done: text.trim().endsWith('data: [DONE]') };
+  const { data } = await readSse(text);
+  return { chunks: data.filter((d) => d !== '[DONE]').map((d) => JSON.parse(d)), sentAtFirstContent: sentAtFirstContent!, done: data.at(-1) === '[DONE]' };
 }
 
 describe('early commit', () => {

@@ -1,10 +1,17 @@
-import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { LimitFunction } from 'p-limit';
 import { UpstreamError } from '../errors';
-import type { HttpClient, HttpReply } from '../http/http-client';
 import { AbortScope, untilSettled } from '../util/abort-scope';
+import type { HttpClient, HttpReply } from './http-client';
+import { badUpstream, errorFromBody, parseCompletion, type UpstreamCompletion } from './openai-schemas';
 
-/** One OpenAI-compatible model server, and the concurrency cap shared by every request that uses it. */
+/**
+ * The one OpenAI-compatible HTTP client of the gateway: upstream model servers, the verifier and the
+ * remote PRM all go through postUpstream, with one retry policy, one set of timeouts, one error mapping
+ * and one byte cap.
+ */
+
+/** One OpenAI-compatible server, and the concurrency cap shared by every request that uses it. */
 export interface Upstream {
   /** 'default' for UPSTREAM_BASE_URL, or the name given in the config file. */
   name?: string;
@@ -22,6 +29,8 @@ export interface Upstream {
   firstByteTimeoutMs: number;
   /** Told the status (or 'error') and latency to headers of every upstream request, for metrics. */
   observe?: (status: number | 'error', seconds: number) => void;
+  /** Largest answer body read, in bytes (decoded); past it the answer fails as bad_upstream_response. */
+  maxAnswerBytes?: number;
 }
 
 const isAbort = (err: unknown) => err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');
@@ -30,29 +39,21 @@ function headersFor(upstream: Upstream): Record<string, string> {
   return { 'content-type': 'application/json', accept: 'application/json', ...(upstream.apiKey ? { authorization: `Bearer ${upstream.apiKey}` } : {}) };
 }
 
-/** Maps an upstream error answer to UpstreamError, keeping its status, message and Retry-After. */
+const ERROR_BODY_BYTES = 64 * 1024;
+
+/** Maps an upstream error answer to UpstreamError, keeping its status, type, code, message and Retry-After. */
 export async function upstreamErrorFrom(reply: HttpReply): Promise<UpstreamError> {
-  const text = await reply.text().catch(() => '');
-  let message = text.slice(0, 500) || `upstream error (HTTP ${reply.status})`;
-  let type = 'upstream_error';
-  let code: string | null = null;
-  let param: string | null = null;
+  // An error page is read only so far: its first bytes say what went wrong.
+  const text = await readText(capBytes(reply.stream(), ERROR_BODY_BYTES)).catch(() => '');
+  const retryAfter = reply.header('retry-after');
+  const headers: Record<string, string> = retryAfter ? { 'retry-after': retryAfter } : {};
+  let json: unknown;
   try {
-    const body = JSON.parse(text) as { error?: { message?: unknown; type?: unknown; code?: unknown } | string; message?: unknown };
-    const e = body.error;
-    if (typeof e === 'string') message = e;
-    else if (e && typeof e.message === 'string') {
-      message = e.message;
-      if (typeof e.type === 'string') type = e.type;
-      if (typeof e.code === 'string') code = e.code;
-      if (typeof (e as { param?: unknown }).param === 'string') param = (e as { param: string }).param;
-    } else if (typeof body.message === 'string') message = body.message;
+    json = JSON.parse(text);
   } catch {
     // Not JSON (a proxy's HTML error page): keep the start of the text.
   }
-  const retryAfter = reply.header('retry-after');
-  const status = reply.status;
-  return new UpstreamError(status, `upstream: ${message}`, type, code, retryAfter ? { 'retry-after': retryAfter } : {}, status === 408 || status === 409 || status === 429 || status >= 500, param);
+  return errorFromBody(json, reply.status, headers) ?? new UpstreamError(reply.status, `upstream: ${text.slice(0, 500) || `upstream error (HTTP ${reply.status})`}`, 'upstream_error', null, headers);
 }
 
 /** Longest Retry-After the gateway waits out; a longer one is returned to the client instead. */
@@ -117,7 +118,19 @@ async function attemptPost(upstream: Upstream, path: string, body: unknown, sign
   }
   headersIn();
   upstream.observe?.(reply.status, seconds());
-  if (reply.status < 200 || reply.status >= 300) {
+  // The contract is 2xx or an error status; a redirect, a 1xx or a 999 is no answer and not worth a retry.
+  if (reply.status < 200 || (reply.status >= 300 && reply.status < 400) || reply.status > 599) {
+    scope.dispose();
+    await reply.discard();
+    throw badUpstream(`answered with HTTP ${reply.status}, outside the OpenAI API`);
+  }
+  const encoding = reply.header('content-encoding');
+  if (encoding !== null && encoding !== 'identity') {
+    scope.dispose();
+    await reply.discard();
+    throw badUpstream(`answered in an encoding the gateway cannot read (${encoding.slice(0, 40)})`);
+  }
+  if (reply.status >= 400) {
     try {
       throw await upstreamErrorFrom(reply);
     } finally {
@@ -129,31 +142,72 @@ async function attemptPost(upstream: Upstream, path: string, body: unknown, sign
   const readFailed = (err: unknown): never => {
     if (signal.aborted) throw signal.reason ?? err;
     if (scope.signal.reason instanceof UpstreamError) throw scope.signal.reason;
+    if (err instanceof UpstreamError) throw err;
     throw new UpstreamError(502, 'upstream connection failed while sending its answer', 'upstream_error', 'bad_upstream_response');
   };
+  const max = upstream.maxAnswerBytes;
+  const capped = () => capBytes(reply.stream(), max);
+  // A declared length within the cap is a true bound (the HTTP parser holds the body to it): read it the fast way.
+  const length = Number(reply.header('content-length') ?? NaN);
+  if (max !== undefined && length > max) {
+    scope.dispose();
+    await reply.discard();
+    throw tooLarge(max);
+  }
+  const whole = () => (max === undefined || length <= max ? reply.text() : readText(capped()));
   return {
     status: reply.status,
     header: reply.header,
-    text: () => reply.text().catch(readFailed).finally(done),
-    stream: () => untilSettled(reply.stream(), done),
+    text: () => whole().catch(readFailed).finally(done),
+    stream: (options) => untilSettled(options?.relay ? reply.stream() : capped(), done),
+    discard: () => reply.discard().finally(done),
   };
 }
 
-/** A non-streaming chat completion, run under the upstream's shared concurrency cap. */
-export function createChatCompletion(upstream: Upstream, body: ChatCompletionCreateParams, signal: AbortSignal): Promise<ChatCompletion> {
+const tooLarge = (maxBytes: number) => badUpstream(`answer is larger than ${maxBytes} bytes`);
+
+/** The body, erroring with bad_upstream_response once more than maxBytes have come through. */
+function capBytes(body: ReadableStream<Uint8Array>, maxBytes: number | undefined): ReadableStream<Uint8Array> {
+  if (maxBytes === undefined) return body;
+  let seen = 0;
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > maxBytes) throw tooLarge(maxBytes);
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+}
+
+async function readText(body: ReadableStream<Uint8Array>): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = '';
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const next = await reader.read();
+      if (next.done) return text + decoder.decode();
+      text += decoder.decode(next.value, { stream: true });
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/** A non-streaming chat completion, run under the upstream's shared concurrency cap and checked at the edge. */
+export function createChatCompletion(upstream: Upstream, body: ChatCompletionCreateParams, signal: AbortSignal): Promise<UpstreamCompletion> {
   return upstream.limit(async () => {
     signal.throwIfAborted();
     const text = await (await postUpstream(upstream, '/chat/completions', { ...body, stream: false }, signal)).text();
-    let completion: ChatCompletion;
+    let json: unknown;
     try {
-      completion = JSON.parse(text) as ChatCompletion;
+      json = JSON.parse(text);
     } catch {
-      throw new UpstreamError(502, 'upstream returned a body that is not JSON', 'upstream_error', 'bad_upstream_response');
+      throw badUpstream('returned a body that is not JSON');
     }
-    if (typeof completion !== 'object' || completion === null || !Array.isArray(completion.choices)) {
-      throw new UpstreamError(502, 'upstream returned a chat completion without choices', 'upstream_error', 'bad_upstream_response');
-    }
-    return completion;
+    return parseCompletion(json);
   });
 }
 
@@ -168,7 +222,7 @@ export async function getUpstream(upstream: Upstream, path: string, signal: Abor
   } catch (err) {
     if (err instanceof UpstreamError || signal.aborted) throw err;
     if (scope.signal.reason instanceof UpstreamError) throw scope.signal.reason;
-    throw new UpstreamError(502, `upstream unreachable: ${(err as Error).message}`, 'upstream_error', 'upstream_unreachable');
+    throw new UpstreamError(502, `upstream unreachable: ${err instanceof Error ? err.message : String(err)}`, 'upstream_error', 'upstream_unreachable');
   } finally {
     scope.dispose();
   }

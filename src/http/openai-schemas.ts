@@ -1,0 +1,110 @@
+/**
+ * What an OpenAI-compatible server answers, narrowed to the fields the gateway reads (as vercel/ai
+ * does) and checked once, at the edge. A choice is checked on its own, so one malformed choice fails
+ * that candidate only.
+ */
+import { z } from 'zod';
+import { UpstreamError } from '../errors';
+
+const text = z.string().nullish();
+
+const count = z.number().nonnegative().optional();
+const Usage = z.object({ prompt_tokens: count, completion_tokens: count, total_tokens: count });
+export type UpstreamUsage = z.infer<typeof Usage>;
+
+const TopLogprobs = z.object({ content: z.array(z.object({ top_logprobs: z.array(z.object({ token: z.string(), logprob: z.number() })) })).nullish() });
+
+const ToolCall = z.object({ id: z.string(), type: z.literal('function'), function: z.object({ name: z.string(), arguments: z.string() }) });
+
+const Message = z.object({ content: text, refusal: text, reasoning_content: text, reasoning: text, tool_calls: z.array(ToolCall).nullish() });
+
+export const UpstreamChoice = z.object({ index: z.number().int().nonnegative(), message: Message, finish_reason: text, logprobs: TopLogprobs.nullish() });
+export type UpstreamChoice = z.infer<typeof UpstreamChoice>;
+
+const Envelope = {
+  id: z.string().optional(),
+  model: z.string().optional(),
+  created: z.number().optional(),
+  system_fingerprint: text,
+  usage: Usage.nullish(),
+};
+
+const CompletionShape = z.object({ ...Envelope, choices: z.array(z.unknown()) });
+
+/** A choice that passed its check, or the short reason it did not. */
+export type CheckedChoice = { ok: true; choice: UpstreamChoice } | { ok: false; position: number; reason: string };
+
+export type UpstreamCompletion = Omit<z.infer<typeof CompletionShape>, 'choices'> & { choices: CheckedChoice[] };
+
+/** "choices.0.message.content: expected string" — short enough for a client-visible reason. */
+export function describeIssue(error: z.ZodError, prefix = ''): string {
+  const issue = error.issues[0];
+  const path = [prefix, ...(issue?.path ?? []).map(String)].filter(Boolean).join('.');
+  return `${path || '(root)'}: ${issue?.message ?? 'invalid'}`.slice(0, 200);
+}
+
+export const badUpstream = (reason: string) => new UpstreamError(502, `upstream: ${reason}`, 'upstream_error', 'bad_upstream_response', {}, false);
+
+/** A non-streamed chat completion; a wrong envelope throws, a wrong choice is kept as its reason. */
+export function parseCompletion(json: unknown): UpstreamCompletion {
+  const shape = CompletionShape.safeParse(json);
+  if (!shape.success) throw badUpstream(`malformed chat completion (${describeIssue(shape.error)})`);
+  const choices = shape.data.choices.map((raw, position): CheckedChoice => {
+    const choice = UpstreamChoice.safeParse(raw);
+    return choice.success ? { ok: true, choice: choice.data } : { ok: false, position, reason: describeIssue(choice.error, `choices.${position}`) };
+  });
+  return { ...shape.data, choices };
+}
+
+const Delta = z.object({ content: text, reasoning_content: text, reasoning: text });
+
+const Chunk = z.object({
+  ...Envelope,
+  choices: z.array(z.object({ index: z.number().int().nonnegative().optional(), delta: Delta.nullish(), finish_reason: text })).optional(),
+});
+export type UpstreamChunk = z.infer<typeof Chunk>;
+
+// OpenAI sends {error:{message,type,param,code}}; vLLM puts the HTTP status in `code` as a number.
+const ErrorDetail = z.object({
+  message: z.string(),
+  type: z.string().nullish(),
+  code: z.union([z.string(), z.number()]).nullish(),
+  param: z.string().nullish(),
+  status: z.number().optional(),
+});
+const ErrorBody = z.object({ error: z.union([z.string(), ErrorDetail]).optional(), message: z.string().optional() });
+
+const isErrorStatus = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 400 && n <= 599;
+
+/**
+ * An upstream error body (HTTP answer or `{error}` event) as an UpstreamError keeping its status, type,
+ * code and message, as openai-node's APIError does; null when the body is not an error body.
+ */
+export function errorFromBody(json: unknown, status: number | undefined, headers: Record<string, string> = {}): UpstreamError | null {
+  const parsed = ErrorBody.safeParse(json);
+  if (!parsed.success || (parsed.data.error === undefined && parsed.data.message === undefined)) return null;
+  const e = parsed.data.error;
+  const detail = typeof e === 'object' ? e : undefined;
+  const message = typeof e === 'string' ? e : (detail?.message ?? parsed.data.message ?? 'error');
+  const code = detail?.code;
+  const finalStatus = status ?? (isErrorStatus(detail?.status) ? detail.status : isErrorStatus(code) ? code : 502);
+  return new UpstreamError(
+    finalStatus,
+    `upstream: ${message}`,
+    detail?.type ?? 'upstream_error',
+    code === undefined || code === null ? null : String(code),
+    headers,
+    finalStatus === 408 || finalStatus === 409 || finalStatus === 429 || finalStatus >= 500,
+    detail?.param ?? null,
+  );
+}
+
+/** One streamed chunk: an `{error}` event throws as the upstream's error, a malformed one as bad_upstream_response. */
+export function parseChunk(json: unknown): UpstreamChunk {
+  if (typeof json === 'object' && json !== null && 'error' in json) {
+    throw errorFromBody(json, undefined) ?? badUpstream('stream sent an unreadable error event');
+  }
+  const chunk = Chunk.safeParse(json);
+  if (!chunk.success) throw badUpstream(`malformed stream chunk (${describeIssue(chunk.error)})`);
+  return chunk.data;
+}
