@@ -39,6 +39,12 @@ function rationalKey(s: string): string | null {
 }
 
 export function answerKey(answer: string): string {
+  // The normaliser drops `%`, as graders must (MATH references omit it); a vote must not: `7\%` is not `7`.
+  const percent = /%|\bpercent/i.test(answer) ? '%' : '';
+  return baseKey(answer) + percent;
+}
+
+function baseKey(answer: string): string {
   const s = stripString(answer);
   if (s.length <= 40) {
     const r = rationalKey(s);
