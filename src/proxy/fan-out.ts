@@ -1,6 +1,7 @@
 import type { ChatCompletion, ChatCompletionCreateParams, ChatCompletionMessage } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
 import { GatewayError, UpstreamError } from '../errors';
+import { topLogprobsOf } from '../core/logprobs';
 import { AbortScope } from '../util/abort-scope';
 import { createChatCompletion, type Upstream } from './upstream';
 
@@ -16,6 +17,8 @@ export interface Sample {
   stopped?: string;
   message?: SampledMessage;
   finishReason?: string;
+  /** Each generated token's top-k logprobs, when the upstream returned them. */
+  logprobs?: number[][];
   /** Why this candidate is missing: an upstream error, or the deadline. */
   error?: { status: number; message: string; code: string | null };
 }
@@ -71,8 +74,9 @@ export async function fanOut(upstream: Upstream, body: ChatCompletionCreateParam
       }
       for (let j = 0; j < count; j++) {
         const choice = choices[j];
+        const logprobs = choice?.message ? topLogprobsOf(choice.logprobs) : null;
         slots[first + j] = choice?.message
-          ? { index: first + j, message: choice.message as SampledMessage, finishReason: choice.finish_reason ?? 'stop' }
+          ? { index: first + j, message: choice.message as SampledMessage, finishReason: choice.finish_reason ?? 'stop', ...(logprobs ? { logprobs } : {}) }
           : { index: first + j, error: { status: 502, message: `upstream returned ${choices.length} of ${count} choices`, code: 'missing_choice' } };
       }
     } catch (err) {

@@ -3,6 +3,7 @@ import type { Upstream } from '../proxy/upstream';
 import { createPrmScorer } from './prm-scorer';
 import { createRemoteVllmSequenceScorer } from './remote-vllm';
 import { createScoreCache } from './score-cache';
+import { createConfidenceScorer } from './confidence';
 import type { Scorer } from './types';
 import { createVerifierScorer } from './verifier';
 import { createVoteScorer } from './vote';
@@ -24,6 +25,8 @@ export function createPortableScorer(config: Config, log: ScorerLog, upstream: P
   switch (config.SCORER) {
     case 'vote':
       return vote;
+    case 'confidence':
+      return createConfidenceScorer({ measure: config.CONFIDENCE_MEASURE, window: config.CONFIDENCE_WINDOW, eta: config.CONFIDENCE_ETA });
     case 'remote': {
       const remote = createRemoteVllmSequenceScorer({ baseUrl: config.SCORER_URL!, model: config.SCORER_MODEL, apiKey: config.SCORER_API_KEY, timeoutMs: config.SCORER_TIMEOUT_MS });
       const cache = createScoreCache({ entries: config.SCORER_CACHE_ENTRIES, maxBytes: config.SCORER_CACHE_MB * 1024 * 1024 });
