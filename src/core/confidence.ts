@@ -101,19 +101,21 @@ export function stopThreshold(warmupLowest: readonly number[], etaPercent: numbe
  * the confidence of the last full window (null until the first window fills).
  */
 export class SlidingGroup {
-  private readonly buf: number[] = [];
+  private readonly ring: number[];
   private sum = 0;
   private seen = 0;
   lowest: number | null = null;
 
-  constructor(private readonly window: number) {}
+  constructor(private readonly window: number) {
+    this.ring = new Array<number>(window).fill(0);
+  }
 
   push(confidence: number): number | null {
-    this.buf.push(confidence);
-    this.sum += confidence;
+    const slot = this.seen % this.window;
+    this.sum += confidence - this.ring[slot]!;
+    this.ring[slot] = confidence;
     this.seen++;
-    if (this.buf.length > this.window) this.sum -= this.buf.shift()!;
-    if (this.buf.length < this.window) return null;
+    if (this.seen < this.window) return null;
     const g = this.sum / this.window;
     this.lowest = this.lowest === null ? g : Math.min(this.lowest, g);
     return g;

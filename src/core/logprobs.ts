@@ -22,3 +22,10 @@ export function topLogprobsOf(raw: unknown): number[][] | null {
   if (!parsed.success || !parsed.data?.content || parsed.data.content.length === 0) return null;
   return parsed.data.content.map((t) => (t.top_logprobs && t.top_logprobs.length > 0 ? t.top_logprobs.map((x) => x.logprob) : [t.logprob]));
 }
+
+/** One stream chunk's choice `logprobs`, appended to the tokens read so far; chunks without logprobs add nothing. */
+export function appendTopLogprobs(acc: number[][], raw: unknown): number[][] {
+  const more = topLogprobsOf(raw);
+  if (more) for (const t of more) acc.push(t);
+  return acc;
+}
