@@ -124,4 +124,10 @@ export class SlidingGroup {
   get tokens(): number {
     return this.seen;
   }
+
+  /** The lowest group confidence, or for a trace shorter than one window the mean of all of it (its one group). */
+  get least(): number | null {
+    if (this.lowest !== null) return this.lowest;
+    return this.seen === 0 ? null : this.sum / this.seen;
+  }
 }

@@ -37,6 +37,8 @@ export interface BestOfNDeps {
   thinkingWeight: number;
   /** Ask the upstream for this many top logprobs per token (SCORER=confidence); the client's response never carries them. */
   topLogprobs?: number;
+  /** Live path, SCORER=confidence: stop traces whose group confidence falls below the warm-up threshold. */
+  confidenceStop?: { window: number; eta: number };
   /** Time to merge equivalent answers in a vote (VOTE_CLUSTER_BUDGET_MS). */
   clusterBudgetMs?: number;
   now?: () => number;

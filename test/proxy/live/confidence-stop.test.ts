@@ -1,0 +1,89 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import OpenAI from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../src/config';
+import { loadConfigFile } from '../../../src/config-loader';
+import { createLogger } from '../../../src/log';
+import { startGateway } from '../../../src/node';
+
+/**
+ * A streaming upstream that sends OpenAI-format chunks with `logprobs.content[].top_logprobs`, one token
+ * per chunk, as vLLM does. The trace depends on the request's seed (candidate i gets seed + i).
+ * Token confidences (top-3): SURE = 13.01/3 = 4.33667; DIP = 9/3 = 3; UNSURE = 3.3/3 = 1.1.
+ */
+const SURE = [-0.01, -6, -7];
+const DIP = [-0.5, -4, -4.5];
+const UNSURE = [-1.0, -1.1, -1.2];
+const words = (answer: string) => ['We', ' add', ' the', ' two', ' numbers', ' and', ' get', ' the', ' sum', ' \\boxed{', answer, '}'];
+const TRACES: Record<number, { tokens: string[]; tops: number[][] }> = {
+  // Warm-up: one dip each, so their lowest group (window 4) is (3·4.33667 + 3) / 4 = 4.0025.
+  0: { tokens: words('42'), tops: words('42').map((_, t) => (t === 5 ? DIP : SURE)) },
+  1: { tokens: words('42'), tops: words('42').map((_, t) => (t === 6 ? DIP : SURE)) },
+  // Second wave: one sure all along (never below 4.0025), one that turns unsure at token 5.
+  2: { tokens: words('42'), tops: words('42').map(() => SURE) },
+  3: { tokens: words('41'), tops: words('41').map((_, t) => (t >= 4 ? UNSURE : SURE)) },
+};
+
+async function streamingUpstream() {
+  const bodies: any[] = [];
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => (raw += c));
+    req.on('end', async () => {
+      const body = JSON.parse(raw);
+      bodies.push(body);
+      const trace = TRACES[body.seed - 100]!;
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const send = (o: object) => res.write(`data: ${JSON.stringify({ id: 'chatcmpl-live', object: 'chat.completion.chunk', created: 1764547200, model: 'qwen', ...o })}\n\n`);
+      send({ choices: [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }] });
+      for (let t = 0; t < trace.tokens.length; t++) {
+        if (res.destroyed) return;
+        const token = trace.tokens[t]!;
+        const tops = trace.tops[t]!.map((logprob, j) => ({ token: j === 0 ? token : `alt${j}`, logprob, bytes: null }));
+        send({ choices: [{ index: 0, delta: { content: token }, logprobs: { content: [{ token, logprob: tops[0]!.logprob, bytes: null, top_logprobs: tops }] }, finish_reason: null }] });
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      send({ choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }] });
+      send({ choices: [], usage: { prompt_tokens: 10, completion_tokens: trace.tokens.length, total_tokens: 10 + trace.tokens.length } });
+      res.end('data: [DONE]\n\n');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, bodies, close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))) };
+}
+
+let cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.reverse()) await c();
+  cleanup = [];
+});
+
+describe('SCORER=confidence on the live path (DeepConf online)', () => {
+  it('sets the stop threshold from the warm-up wave and cancels a trace whose group confidence falls below it', async () => {
+    const upstream = await streamingUpstream();
+    const config = parseConfig({ UPSTREAM_BASE_URL: upstream.url, PORT: '0', LOG_LEVEL: 'silent', SCORER: 'confidence', CONFIDENCE_WINDOW: '4' }, [], loadConfigFile);
+    const gateway = await startGateway(config, createLogger(config.LOG_LEVEL));
+    cleanup.push(() => upstream.close(), () => gateway.close());
+    const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'test', maxRetries: 0 });
+
+    const res: any = await client.chat.completions.create({
+      model: 'qwen',
+      seed: 100,
+      messages: [{ role: 'user', content: 'What is 40 + 2?' }],
+      bestofn: { select: 'weighted_vote', adaptive: { waves: [2, 4], stop_when: { top_reward: 1e9 } } },
+    } as any);
+
+    const meta = res.bestofn;
+    expect(upstream.bodies.every((b) => b.logprobs === true && b.top_logprobs === 20 && b.stream === true)).toBe(true);
+    expect(meta.live.confidence_stop).toEqual({ threshold: expect.closeTo((3 * 13.01) / 3 / 4 + 3 / 4, 5), warmup: 2, stopped: 1 });
+    const byIndex = Object.fromEntries(meta.candidates.map((c: any) => [c.index, c]));
+    expect(byIndex[3].stopped).toBe('low-confidence@5'); // (3·4.33667 + 1.1) / 4 = 3.5275 < 4.0025 at the fifth token
+    expect(byIndex[2].stopped).toBe('finished');
+    expect(byIndex[0].stopped).toBe('finished');
+    // The finished traces are scored on their streamed logprobs, not by the vote fallback.
+    expect(meta.scorer).toBe('confidence');
+    expect(byIndex[2].reward).toBeCloseTo(13.01 / 3, 5);
+    expect(res.choices[0].message.content).toContain('\\boxed{42}');
+  });
+});
