@@ -90,3 +90,15 @@ describe('strict mode (votes)', () => {
     expect(answerKey('7\\%')).toBe(answerKey('7%'));
   });
 });
+
+describe('the default time budget', () => {
+  // Documented as 2000 ms (docs/eval.md, MathEqualOptions); the docs used to say 200 ms.
+  const clock = (later: number) => {
+    let first = true;
+    return () => (first ? ((first = false), 0) : later);
+  };
+  it('is 2000 ms: a symbolic check still runs 1999 ms in, and gives up past 2000', () => {
+    expect(mathEqual('\\frac{x+2}{7}', '\\frac{x}{7}+\\frac{2}{7}', { now: clock(1999) })).toBe(true);
+    expect(mathEqual('\\frac{x+2}{7}', '\\frac{x}{7}+\\frac{2}{7}', { now: clock(2001) })).toBe(false);
+  });
+});
