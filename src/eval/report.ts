@@ -117,7 +117,7 @@ export function reportMarkdown(r: EvalReport): string {
     c.scorer ? `Gateway scorer \`${c.scorer}\`, selection \`${c.select}\`; rewards for weighted/argmax: ${c.reward_source}.` : 'The endpoint returned no Best-of-N metadata: only the returned answer is graded.',
     `Smaller N: mean of ${c.draws} seeded subsamples (seed ${c.seed}) of the ${maxN} candidates; pass@N is the exact unbiased estimator.`,
     '',
-    `Accuracy of the returned answer: **${pct(m.accuracy)}%** (95% CI ${withCi(m.accuracy, r.intervals?.accuracy)}).`,
+    `Accuracy of the returned answer: **${pct(m.accuracy)}%**${r.intervals?.accuracy ? ` (95% CI ${pct(r.intervals.accuracy[0])}–${pct(r.intervals.accuracy[1])})` : ''}.`,
     '',
   ];
   if (counts.with_candidates > 0) {
