@@ -1,7 +1,7 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import { combineRewards } from '../../core/aggregate';
 import { toCandidateParts } from '../../core/anatomy';
-import { answerKey } from '../../core/math/answer-key';
+import { clusterAnswers } from '../../core/clusters';
 import { UpstreamError } from '../../errors';
 import { AbortScope } from '../../util/abort-scope';
 import { rankFan, upstreamBodyOf, type BestOfNDeps, type BestOfNOutcome } from '../best-of-n';
@@ -105,7 +105,9 @@ export async function runLiveBestOfN(
       const finished = candidates.filter((c) => c.stopped === 'finished');
       const scored = await rewardOf(finished);
       if (!scored) break;
-      const why = stopReason(scored.map((s) => ({ answerKey: s.answer === null ? null : answerKey(s.answer), reward: s.reward })), options.adaptive.stop_when);
+      // Agreement counts clusters of equivalent answers, as votes do.
+      const { clusterOf } = clusterAnswers(scored.map((s) => s.answer), deps.clusterBudgetMs === undefined ? {} : { budgetMs: deps.clusterBudgetMs });
+      const why = stopReason(scored.map((s, i) => ({ answerKey: clusterOf[i] == null ? null : `c${clusterOf[i]}`, reward: s.reward })), options.adaptive.stop_when);
       if (why) {
         info.stopped_because = why;
         break;

@@ -87,3 +87,19 @@ describe('SCORER=confidence on the live path (DeepConf online)', () => {
     expect(res.choices[0].message.content).toContain('\\boxed{42}');
   });
 });
+
+describe('adaptive N counts agreement over clusters of equivalent answers', () => {
+  it('stops after the first wave when its answers are one answer written two ways', async () => {
+    const { startTestGateway, MATH } = await import('../../helpers/gateway');
+    // Different answer keys ("(70)" and "70"), one cluster: full agreement.
+    const t = await startTestGateway({}, { respond: (_b, _i, call) => ({ content: call % 2 === 0 ? 'So \\boxed{\\left( 70 \\right)}' : 'So \\boxed{70}' }) });
+    cleanup.push(() => t.close());
+    const res = await fetch(`${t.url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'fake-model', messages: MATH, bestofn: { adaptive: { waves: [2, 6], stop_when: { agreement: 1 } } } }),
+    });
+    const meta = (await res.json()).bestofn;
+    expect(meta.live).toMatchObject({ drawn: 2, stopped_because: expect.stringMatching(/agreement 1\.00/) });
+  });
+});
