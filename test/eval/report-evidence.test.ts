@@ -114,7 +114,7 @@ describe('eval against an endpoint', () => {
       req.on('data', (c) => (raw += c));
       req.on('end', () => {
         bodies.push(JSON.parse(raw));
-        const choice = { ...plainFixture.choices[0], message: { role: 'assistant', content: '<think>Maybe \\boxed{1}? No.</think>The answer is therefore 2.' } };
+        const choice = { ...plainFixture.choices[0], message: { role: 'assistant', content: '<think>Maybe \\boxed{1}? No.</think>The answer is 2.' } };
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...plainFixture, choices: [choice] }));
       });
     });
