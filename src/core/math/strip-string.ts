@@ -106,7 +106,11 @@ export function stripString(input: string): string {
   s = s.replace(/\{[bB]?matrix\}/g, '{pmatrix}');
   s = s.replace(/\\[dt]frac/g, '\\frac').replace(/\\[dt]binom/g, '\\binom');
   s = s.replace(/\\(?:display|text|script|scriptscript)style(?![a-zA-Z])/g, '');
+  // Base subscripts, however written, become `_{b}`: 2516₈, (2516)_8, 2516_{(8)}, 2516 base 8, 2516_\text{eight}.
   s = s.replace(/[₀-₉]+/g, (d) => `_{${[...d].map((c) => c.charCodeAt(0) - 0x2080).join('')}}`);
+  s = s.replace(/^\((\w+)\)_/, '$1_').replace(/_\{\((\d+)\)\}/g, '_{$1}');
+  s = s.replace(/^(\w+)\s+(?:in\s+)?base\s+(\d+)$/, '$1_{$2}');
+  s = s.replace(/_\s*\{?\s*\\(?:text|mathrm)\s*\{\s*([a-zA-Z0-9]+)\s*\}\s*\}?/g, (_m, b: string) => `_{${WORD_NUMBERS[b.toLowerCase()] ?? b}}`);
   s = s.replace(/\\neq\b/g, '\\ne').replace(/\\leq\b/g, '\\le').replace(/\\geq\b/g, '\\ge');
   s = s.replace(/\\(?:left|right)\./g, '').replace(/\\(?:left|right|[bB]igg?[lr]?)(?![a-zA-Z])/g, '');
   s = s.replace(/\\\{/g, '{').replace(/\\\}/g, '}');

@@ -57,6 +57,12 @@ export const holes: Record<string, Row[]> = {
   baseSubscripts: [
     ['1011₂', '1011_2', true],
     ['212₃', '212_{3}', true],
+    ['2516_\\text{8}', '2516_8', true],
+    ['(2516)_8', '2516_8', true],
+    ['2516_{(8)}', '2516_8', true],
+    ['2516 base 8', '2516_8', true],
+    ['2516_{\\text{eight}}', '2516_8', true],
+    ['2516_\\text{8}', '2516', false],
   ],
   units: [
     ['1152 cups', '1152', true],
