@@ -8,7 +8,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { mathEqual } from '../src/core/math';
+import { clusterAnswers } from '../src/core/clusters';
+import { answerKey, mathEqual } from '../src/core/math';
 import { matchUnordered } from '../src/core/math/structure';
 import { equivalentForms, holes, nearMisses } from '../test/core/math/equivalence-tables';
 import { printTable, quantile } from './stats';
@@ -47,7 +48,7 @@ function matchUnorderedBefore(a: string[], b: string[], eq: (x: string, y: strin
 }
 
 const rows = fs.readFileSync(POOL, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { gt: string; pred: string[] });
-mathEqual('1', '1'); // mathjs warm-up, outside the figures
+mathEqual('\\sqrt{2}+x', 'x+\\sqrt{2}'); // mathjs warm-up (the first symbolic check compiles its parser: ~250 ms), outside the figures
 const grades = rows.flatMap((r) => r.pred.map((p): [string, string] => [p, r.gt]));
 const votes = rows.flatMap((r) => {
   const distinct = [...new Set(r.pred)];
@@ -62,6 +63,23 @@ printTable(['pairs', 'n', 'median', 'p99', 'max'], [
   row('tables: grade', timed(tables, false)),
   row('tables: strict', timed(tables, true)),
 ]);
+
+// Clustering each problem's 8 answers, as a vote does: time per vote, and what merging changed.
+const perVote: number[] = [];
+let keyGroups = 0;
+let clusters = 0;
+let changedProblems = 0;
+for (const r of rows) {
+  const t0 = performance.now();
+  const c = clusterAnswers(r.pred, { budgetMs: 5_000 });
+  perVote.push(performance.now() - t0);
+  const keys = new Set(r.pred.map(answerKey)).size;
+  keyGroups += keys;
+  clusters += c.count;
+  if (c.count !== keys) changedProblems++;
+}
+console.log(`\nclusterAnswers on the pool's ${rows.length} votes of 8: ${keyGroups} key groups → ${clusters} clusters; merging changed ${changedProblems} votes`);
+printTable(['per vote', 'n', 'median', 'p99', 'max'], [row('clusterAnswers, 8 answers', perVote)]);
 
 // Eight symbolic items, the second list reversed; every pair that is not the same item differs.
 const items = Array.from({ length: 8 }, (_, k) => `x^{${k + 2}}+${k + 1}x-\\frac{${k + 3}}{x+${k + 1}}`);
