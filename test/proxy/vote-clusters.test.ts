@@ -40,3 +40,11 @@ describe('votes through the gateway', () => {
     expect(meta.vote.tie).toEqual({ groups: 2, broken_by: expect.stringMatching(/^(reward|draw)$/) });
   });
 });
+
+describe('the clustering budget', () => {
+  it('past VOTE_CLUSTER_BUDGET_MS the key groups stand, and the metadata says so', async () => {
+    t = await startTestGateway({ UPSTREAM_SUPPORTS_N: 'true', VOTE_CLUSTER_BUDGET_MS: '0' }, { respond: (_b, i) => ({ content: `So $\\boxed{${['\\left( 70 \\right)', '70', '71'][i % 3]}}$.` }) });
+    const meta: any = ((await t.client.chat.completions.create({ model: 'm', messages: MATH, best_of: 3, bestofn: { select: 'majority' } } as any)) as any).bestofn;
+    expect(meta.vote).toMatchObject({ clusters: 3, merged: 0, timed_out: true });
+  });
+});
