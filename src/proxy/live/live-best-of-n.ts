@@ -58,7 +58,11 @@ export async function runLiveBestOfN(
   const progress = () => wake();
   /** Null when the deadline (or the client) ends the race during scoring: what finished is still ranked. */
   const rewardOf = async (pool: LiveCandidate[], atTokens?: number) => {
-    const parts = pool.map((c) => toCandidateParts(messageOf(c, atTokens)));
+    const parts = pool.map((c) => {
+      // With SCORER=confidence a checkpoint ranks the partial traces by their confidence so far.
+      const tops = stopper?.logprobsOf(c.index)?.slice(0, atTokens);
+      return { ...toCandidateParts(messageOf(c, atTokens)), ...(tops ? { topLogprobs: tops } : {}) };
+    });
     const scored = await deps.scorer.score({ problem, candidates: parts, model: body.model, signal: scope.signal }).catch((err: unknown) => {
       if (scope.aborted) return null;
       throw err;

@@ -25,7 +25,7 @@ const TRACES: Record<number, { tokens: string[]; tops: number[][] }> = {
   3: { tokens: words('41'), tops: words('41').map((_, t) => (t >= 4 ? UNSURE : SURE)) },
 };
 
-async function streamingUpstream() {
+async function streamingUpstream(traces = TRACES, delayMs = 2) {
   const bodies: any[] = [];
   const server = http.createServer((req, res) => {
     let raw = '';
@@ -33,7 +33,7 @@ async function streamingUpstream() {
     req.on('end', async () => {
       const body = JSON.parse(raw);
       bodies.push(body);
-      const trace = TRACES[body.seed - 100]!;
+      const trace = traces[body.seed - 100]!;
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       const send = (o: object) => res.write(`data: ${JSON.stringify({ id: 'chatcmpl-live', object: 'chat.completion.chunk', created: 1764547200, model: 'qwen', ...o })}\n\n`);
       send({ choices: [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }] });
@@ -42,7 +42,7 @@ async function streamingUpstream() {
         const token = trace.tokens[t]!;
         const tops = trace.tops[t]!.map((logprob, j) => ({ token: j === 0 ? token : `alt${j}`, logprob, bytes: null }));
         send({ choices: [{ index: 0, delta: { content: token }, logprobs: { content: [{ token, logprob: tops[0]!.logprob, bytes: null, top_logprobs: tops }] }, finish_reason: null }] });
-        await new Promise((r) => setTimeout(r, 2));
+        await new Promise((r) => setTimeout(r, delayMs));
       }
       send({ choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }] });
       send({ choices: [], usage: { prompt_tokens: 10, completion_tokens: trace.tokens.length, total_tokens: 10 + trace.tokens.length } });
@@ -85,6 +85,34 @@ describe('SCORER=confidence on the live path (DeepConf online)', () => {
     expect(meta.scorer).toBe('confidence');
     expect(byIndex[2].reward).toBeCloseTo(13.01 / 3, 5);
     expect(res.choices[0].message.content).toContain('\\boxed{42}');
+  });
+});
+
+describe('early rejection with SCORER=confidence', () => {
+  it('ranks partial traces at a checkpoint by their confidence so far', async () => {
+    const long = (answer: string) => [...words(answer).slice(0, 9), ...Array.from({ length: 40 }, (_, k) => ` step${k}`), ...words(answer).slice(9)];
+    const trace = (answer: string, tops: (t: number) => number[]) => ({ tokens: long(answer), tops: long(answer).map((_, t) => tops(t)) });
+    const traces = {
+      0: trace('42', (t) => (t === 2 ? DIP : SURE)), // one dip inside the first 6 tokens
+      1: trace('42', () => SURE),
+      2: trace('42', () => SURE),
+      3: trace('41', (t) => (t >= 1 ? UNSURE : SURE)),
+    };
+    const upstream = await streamingUpstream(traces, 4);
+    const config = parseConfig({ UPSTREAM_BASE_URL: upstream.url, PORT: '0', LOG_LEVEL: 'silent', SCORER: 'confidence', CONFIDENCE_WINDOW: '4' }, [], loadConfigFile);
+    const gateway = await startGateway(config, createLogger(config.LOG_LEVEL));
+    cleanup.push(() => upstream.close(), () => gateway.close());
+    const res = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'qwen', seed: 100, best_of: 4, messages: [{ role: 'user', content: 'What is 40 + 2?' }], bestofn: { reject: { after_tokens: 6, every_tokens: 1000, keep_fraction: 0.5, min_keep: 1 } } }),
+    });
+    const meta = (await res.json()).bestofn;
+    const stops = Object.fromEntries(meta.candidates.map((c: any) => [c.index, c.stopped]));
+    expect(meta.live).toMatchObject({ checkpoints: 1, rejected: 2 });
+    expect(stops[0]).toMatch(/^rejected@\d+$/);
+    expect(stops[3]).toMatch(/^rejected@\d+$/);
+    expect([stops[1], stops[2]]).toEqual(['finished', 'finished']);
   });
 });
 
