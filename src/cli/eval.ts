@@ -30,6 +30,8 @@ Options:
   --retries R         retries of a failed request (429, 5xx, connection) [default 2; 0 with --replay]
   --temperature T     sent to the endpoint (bestofn uses its own default when unset)
   --max-tokens M      sent to the endpoint
+  --also DIR[,DIR]    earlier runs of the same problems (other seeds): the report averages them all and
+                      its intervals resample runs as well as problems
   --logprobs K        ask for top-K logprobs (1-20) and record them with each result, to measure
                       confidence (DeepConf) offline; against bestofn use SCORER=confidence
   --api-key K         bearer key [default $OPENAI_API_KEY]
@@ -71,7 +73,7 @@ function parse(argv: string[]) {
     strict: true,
     allowPositionals: false,
     options: Object.fromEntries(
-      ['dataset', 'base-url', 'model', 'n', 'concurrency', 'limit', 'seed', 'draws', 'timeout-ms', 'retries', 'temperature', 'max-tokens', 'logprobs', 'api-key', 'data-dir', 'replay', 'out'].map((k) => [k, { type: 'string' as const }]),
+      ['dataset', 'base-url', 'model', 'n', 'concurrency', 'limit', 'seed', 'draws', 'timeout-ms', 'retries', 'temperature', 'max-tokens', 'logprobs', 'also', 'api-key', 'data-dir', 'replay', 'out'].map((k) => [k, { type: 'string' as const }]),
     ),
   });
   return values as Record<string, string | undefined>;
@@ -153,6 +155,7 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
       problems.map((p) => p.id),
       { dataset, endpoint, model, ns, draws, seed, prompt: 'qwen25-math-cot (system: step by step, \\boxed{}; user: problem)', ...(a.replay ? { replay: a.replay } : {}) },
       reference,
+      (a.also ? a.also.split(',') : []).map((dir) => [...readResults(dir.trim()).values()]),
     );
     writeReport(a.out, report);
     stdout.write(reportMarkdown(report));

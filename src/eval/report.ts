@@ -25,6 +25,8 @@ export interface ReportConfig {
 
 export interface EvalReport {
   config: ReportConfig & {
+    /** Runs the figures average (1, or more with `--also`). */
+    runs: number;
     /** Where the rewards of weighted@ / argmax@ come from: a replayed pool's own ORM, the gateway's scorer, or none. */
     reward_source: 'pool' | 'gateway' | 'none';
     scorer?: string;
@@ -52,29 +54,44 @@ const LABELS: Record<string, string> = {
   bestofn: 'bestofn@N (gateway pick)',
 };
 
-export function buildReport(results: readonly ProblemResult[], problemIds: readonly string[], config: ReportConfig, reference?: Record<string, number>): EvalReport {
+/** One problem's outcome as the metrics see it; a problem missing from a run counts as wrong there. */
+function outcomeOf(r: ProblemResult | undefined, id: string, usePool: boolean): ProblemOutcome {
+  if (!r) return { id, correct: false };
+  if (!r.bestofn) return { id: r.id, correct: r.correct };
+  const cands = r.bestofn.candidates;
+  const clusters = clusterAnswers(cands.map((c) => c.answer), { budgetMs: 5_000 });
+  const pick = cands.find((c) => c.index === r.bestofn!.selected[0]);
+  return {
+    id: r.id,
+    correct: r.correct,
+    // Votes count clusters of equivalent answers, as the gateway's do.
+    candidates: cands.map((c, i) => ({ key: keyOf(clusters.clusterOf[i]), correct: c.correct, reward: usePool ? (c.pool_reward ?? null) : c.reward })),
+    picked: pick?.correct ?? false,
+  };
+}
+
+/**
+ * The report of a run. `otherRuns` are the results of the same problems run again (other sampling
+ * seeds, `--also`): the figures then average every run, and the intervals resample runs as well as problems.
+ */
+export function buildReport(results: readonly ProblemResult[], problemIds: readonly string[], config: ReportConfig, reference?: Record<string, number>, otherRuns: readonly (readonly ProblemResult[])[] = []): EvalReport {
   const byId = new Map(results.map((r) => [r.id, r]));
   const finished = problemIds.map((id) => byId.get(id)).filter((r): r is ProblemResult => r !== undefined);
   const withCands = finished.filter((r) => r.bestofn);
   const usePool = withCands.length > 0 && withCands.every((r) => r.bestofn!.candidates.every((c) => c.pool_reward !== undefined));
-  const outcomes: ProblemOutcome[] = finished.map((r) => {
-    if (!r.bestofn) return { id: r.id, correct: r.correct };
-    const cands = r.bestofn.candidates;
-    const clusters = clusterAnswers(cands.map((c) => c.answer), { budgetMs: 5_000 });
-    const pick = cands.find((c) => c.index === r.bestofn!.selected[0]);
-    return {
-      id: r.id,
-      correct: r.correct,
-      // Votes count clusters of equivalent answers, as the gateway's do.
-      candidates: cands.map((c, i) => ({ key: keyOf(clusters.clusterOf[i]), correct: c.correct, reward: usePool ? (c.pool_reward ?? null) : c.reward })),
-      picked: pick?.correct ?? false,
-    };
+  const runs = [results, ...otherRuns].map((run) => {
+    const ids = new Map(run.map((r) => [r.id, r]));
+    return metricValues(finished.map((f) => outcomeOf(ids.get(f.id), f.id, usePool)), { ns: config.ns, draws: config.draws, seed: config.seed });
   });
-  const values = metricValues(outcomes, { ns: config.ns, draws: config.draws, seed: config.seed });
-  const metrics = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.reduce((s, x) => s + x, 0) / v.length]));
+  const values = runs[0]!;
+  const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  const metrics: Record<string, number> = {};
   const intervals: Record<string, [number, number]> = {};
-  for (const [k, v] of Object.entries(values)) {
-    const ci = bootstrapInterval([v], { resamples: RESAMPLES, seed: config.seed });
+  for (const k of Object.keys(values)) {
+    const perRun = runs.map((r) => r[k]).filter((v): v is number[] => v !== undefined);
+    if (perRun.length !== runs.length) continue; // a metric one run lacks (no rewards there) is not averaged
+    metrics[k] = mean(perRun.map(mean));
+    const ci = bootstrapInterval(perRun, { resamples: RESAMPLES, seed: config.seed });
     if (ci) intervals[k] = ci;
   }
   const tokens = tokensPerProblem(
@@ -84,7 +101,7 @@ export function buildReport(results: readonly ProblemResult[], problemIds: reado
   const first = withCands[0]?.bestofn;
   const hasRewards = Object.keys(metrics).some((k) => k.startsWith('argmax@'));
   return {
-    config: { ...config, reward_source: !hasRewards ? 'none' : usePool ? 'pool' : 'gateway', ...(first ? { scorer: first.scorer, select: first.select } : {}) },
+    config: { ...config, runs: runs.length, reward_source: !hasRewards ? 'none' : usePool ? 'pool' : 'gateway', ...(first ? { scorer: first.scorer, select: first.select } : {}) },
     counts: {
       problems: problemIds.length,
       finished: finished.length,
@@ -118,6 +135,7 @@ export function reportMarkdown(r: EvalReport): string {
     `Smaller N: mean of ${c.draws} seeded subsamples (seed ${c.seed}) of the ${maxN} candidates; pass@N is the exact unbiased estimator.`,
     '',
     `Accuracy of the returned answer: **${pct(m.accuracy)}%**${r.intervals?.accuracy ? ` (95% CI ${pct(r.intervals.accuracy[0])}–${pct(r.intervals.accuracy[1])})` : ''}.`,
+    `Intervals: 95% percentile bootstrap over ${(c.runs ?? 1) > 1 ? `problems and ${c.runs} runs (figures average the runs)` : 'problems'}, ${RESAMPLES} resamples, seed ${c.seed}.`,
     '',
   ];
   if (counts.with_candidates > 0) {
@@ -126,7 +144,7 @@ export function reportMarkdown(r: EvalReport): string {
       if (!c.ns.some((n) => m[`${s}@${n}`] !== undefined)) continue;
       lines.push(`| ${LABELS[s]} | ${c.ns.map((n) => withCi(m[`${s}@${n}`], r.intervals?.[`${s}@${n}`])).join(' | ')} |`);
     }
-    lines.push('', `Brackets: 95% bootstrap intervals over problems (${RESAMPLES} resamples, seed ${c.seed}).`, '');
+    lines.push('', 'Brackets: 95% bootstrap intervals (see above).', '');
     const t = r.tokens ?? {};
     if (Object.keys(t).length > 0) {
       lines.push('Tokens per problem (upstream completion tokens at N, scorer tokens included for weighted/argmax/bestofn):', '');

@@ -131,3 +131,23 @@ describe('eval against an endpoint', () => {
     expect(r.logprobs![0]).toEqual([-0.01, -5.2, -6.1]);
   });
 });
+
+describe('several runs', () => {
+  const run = (correct: boolean[]): ProblemResult[] =>
+    correct.map((c, i) => ({ id: `p${i}`, gt: '1', status: 'ok', answer: c ? '1' : '2', correct: c, latency_ms: 1, time: '' }));
+  const config = { dataset: 'd', endpoint: 'e', model: 'm', ns: [1], draws: 1, seed: 0, prompt: 'p' };
+  const ids = Array.from({ length: 40 }, (_, i) => `p${i}`);
+
+  it('average every run, and widen the interval when runs disagree', () => {
+    const a = run(ids.map(() => true));
+    const b = run(ids.map(() => false));
+    const one = buildReport(a, ids, config);
+    const two = buildReport(a, ids, config, undefined, [b]);
+    expect(one.intervals.accuracy).toEqual([1, 1]);
+    expect(two.metrics.accuracy).toBe(0.5);
+    expect(two.config.runs).toBe(2);
+    expect(two.intervals.accuracy![0]).toBeLessThan(0.4);
+    expect(two.intervals.accuracy![1]).toBeGreaterThan(0.6);
+    expect(reportMarkdown(two)).toContain('bootstrap over problems and 2 runs');
+  });
+});
