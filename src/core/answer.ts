@@ -3,6 +3,7 @@
  * Full mathematical equivalence (2/4 = 0.5 = \frac{1}{2}) is a separate concern; selection takes a
  * `groupKey` so it can be swapped in without touching this file.
  */
+import { FILLER, hashesAnswer, jsonAnswer } from './answer-fallbacks';
 
 const BOX = /\\(?:boxed|fbox)(?![a-zA-Z])/g;
 
@@ -44,7 +45,8 @@ export function lastBoxed(text: string): string | null {
   for (let k = starts.length - 1; k >= 0; k--) {
     const m = starts[k]!;
     const arg = boxArgument(text, m.index + m[0].length);
-    if (arg !== null) return arg.trim();
+    // An empty box states nothing: the prompt's own "within \boxed{}." echoed back, or a model giving up.
+    if (arg !== null && arg.trim() !== '') return arg.trim();
   }
   return null;
 }
@@ -57,7 +59,7 @@ function phraseAnswer(text: string): string | null {
   const matches = [...text.matchAll(PHRASE)];
   for (let k = matches.length - 1; k >= 0; k--) {
     const m = matches[k]!;
-    const found = sentenceAnswer(text.slice(m.index + m[0].length));
+    const found = sentenceAnswer(text.slice(m.index + m[0].length).trimStart().replace(FILLER, ''));
     if (found) return found;
   }
   return null;
@@ -75,9 +77,12 @@ function sentenceAnswer(rest: string): string | null {
   return value.replace(/^\$+|\$+$/g, '').trim() || null;
 }
 
-/** Last boxed answer, else the last "answer is …" phrase; null when the text states none. */
+/**
+ * A structured-output JSON `answer`, else the last non-empty boxed answer, else the last "answer is …"
+ * phrase, else GSM8K's `#### …`; null when the text states none.
+ */
 export function extractAnswer(text: string): string | null {
-  return lastBoxed(text) ?? phraseAnswer(text);
+  return jsonAnswer(text) ?? lastBoxed(text) ?? phraseAnswer(text) ?? hashesAnswer(text);
 }
 
 /** Replaces every `\cmd{…}` with its balanced inner text. */

@@ -94,7 +94,7 @@ async function evaluate(opts: RunEvalOptions, p: EvalProblem): Promise<ProblemRe
     // The gateway's own reading of a message: the answer is taken from the response part, never from
     // a box inside the <think> block, and from the thinking only when the response states none.
     const message = completion.choices[0]?.message;
-    const answer = message ? toCandidateParts(message).answer : null;
+    const answer = message ? toCandidateParts(message, { complete: true }).answer : null;
     const logprobs = opts.topLogprobs !== undefined ? topLogprobsOf(completion.choices[0]?.logprobs) : null;
     const meta = metadataSchema.safeParse(completion.bestofn);
     return {

@@ -85,7 +85,7 @@ export async function rankFan(deps: BestOfNDeps, body: ChatCompletionCreateParam
   }
 
   const parts = arrived.map((s) => {
-    const p = { ...toCandidateParts(s.message), ...(s.logprobs ? { topLogprobs: s.logprobs } : {}) };
+    const p = { ...toCandidateParts(s.message, { complete: true }), ...(s.logprobs ? { topLogprobs: s.logprobs } : {}) };
     const json = jsonCheck(body, p.response);
     return { parts: json.answer ? { ...p, answer: json.answer } : p, invalid: json.invalid };
   });

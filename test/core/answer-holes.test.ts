@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { toCandidateParts } from '../../src/core/anatomy';
 import { extractAnswer } from '../../src/core/answer';
 
 /** Answer-extraction holes of issue 17, each on a real form; before the fix each row extracted otherwise. */
@@ -12,11 +13,24 @@ describe('extractAnswer: issue 17 holes', () => {
     ['"simply"', 'The final answer is simply 7.', '7'],
     ['GSM8K\'s "#### 18"', 'She sells 16 - 3 - 4 = 9 eggs for $2 each.\n#### 18', '18'],
     ['GSM8K with a thousands separator', 'Total: 1,200 + 34\n#### 1,234', '1,234'],
-    ['a plain final sentence: its last number', 'Janet has 16 - 3 - 4 = 9 eggs left.\nShe makes 9 * 2 = $18 every day.', '18'],
     ['a JSON "answer" field', '{"reasoning": "3 + 4 = 7, and the box says \\\\boxed{wrong}", "answer": "7"}', '7'],
     ['a numeric JSON answer in a code fence', 'Here it is:\n```json\n{"steps": ["2x = 10"], "answer": 5}\n```', '5'],
     ['still nothing without any number', 'I am not sure.', null],
   ])('%s', (_name, text, want) => {
     expect(extractAnswer(text)).toBe(want);
+  });
+});
+
+describe('a plain final sentence', () => {
+  const plain = 'Janet has 16 - 3 - 4 = 9 eggs left.\nShe makes 9 * 2 = $18 every day.';
+  it('answers with the last number of a finished response', () => {
+    expect(toCandidateParts({ content: plain }, { complete: true }).answer).toBe('18');
+  });
+  it('but not of a partial trajectory, whose last number is a step', () => {
+    expect(toCandidateParts({ content: plain }).answer).toBeNull();
+  });
+  it('and a stated answer or the thinking comes first', () => {
+    expect(toCandidateParts({ content: 'So it is 3.\nThe answer is 4.' }, { complete: true }).answer).toBe('4');
+    expect(toCandidateParts({ content: 'Done in 2 steps.', reasoning_content: 'so \\boxed{7}' }, { complete: true }).answer).toBe('7');
   });
 });
