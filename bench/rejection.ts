@@ -24,6 +24,7 @@ import type { Scorer } from '../src/scorer/types';
 import { createVoteScorer } from '../src/scorer/vote';
 import { makeTestPrm } from '../tools/make-test-prm';
 import { startFakeUpstream } from '../test/helpers/fake-upstream';
+import { bootstrapInterval } from '../src/eval/bootstrap';
 import { median, printTable, quantile } from './stats';
 import { sseDataOf } from '../src/http/sse';
 
@@ -99,11 +100,11 @@ async function main(): Promise<void> {
     const gateway = await startGateway(config, createLogger('silent'), scorer);
     const walls: number[] = [];
     const ttfts: number[] = [];
-    let correct = 0;
+    const right = new Array<number>(problems.length).fill(0);
     const limit = pLimit(CONCURRENCY);
     try {
       await Promise.all(
-        problems.map((p) =>
+        problems.map((p, at) =>
           limit(async () => {
             const started = performance.now();
             const res = await fetch(`${gateway.url}/v1/chat/completions`, {
@@ -125,7 +126,7 @@ async function main(): Promise<void> {
               .filter((d) => d !== '[DONE]')
               .map((d) => JSON.parse(d).choices?.[0]?.delta?.content ?? '')
               .join('');
-            if (isCorrect(p, content)) correct++;
+            if (isCorrect(p, content)) right[at] = 1;
           }),
         ),
       );
@@ -135,7 +136,8 @@ async function main(): Promise<void> {
     // Aborted streams are counted up to the last token the upstream wrote before it saw the abort.
     const tokens = (await ask('stats')).tokensSent - before;
     const sorted = [...walls].sort((a, b) => a - b);
-    return { tokens, wall: median(walls), wall90: quantile(sorted, 0.9), ttft: median(ttfts), accuracy: correct / problems.length };
+    const accuracy = right.reduce((s, x) => s + x, 0) / problems.length;
+    return { tokens, wall: median(walls), wall90: quantile(sorted, 0.9), ttft: median(ttfts), accuracy, ci: bootstrapInterval([right], { resamples: 2000, seed: 0 })! };
   }
 
   const modelDir = makeTestPrm({ kind: 'step-classifier', out: fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-bench-prm-')), tokenizerDir: path.resolve('../shared/tokenizers/qwen2.5') });
@@ -145,7 +147,13 @@ async function main(): Promise<void> {
   ];
 
   const oracle = pool.filter((p) => p.score.some(Boolean)).length / pool.length;
-  console.log(`Best-of-8 pool replayed as streams: ${pool.length} problems, ${TOKEN_MS} ms per token, ${CONCURRENCY} problems at a time; pass@8 ${(oracle * 100).toFixed(1)}%; ${new Date().toISOString()}`);
+  // The eval report's baselines, from the pool's own labels: one random candidate, and the oracle.
+  const pctCi = (x: number, ci: [number, number]) => `${(x * 100).toFixed(1)} [${(ci[0] * 100).toFixed(1)}, ${(ci[1] * 100).toFixed(1)}]`;
+  const randomEach = pool.map((p) => p.score.filter(Boolean).length / p.score.length);
+  const oracleEach = pool.map((p) => (p.score.some(Boolean) ? 1 : 0));
+  const randomAt8 = randomEach.reduce((s, x) => s + x, 0) / pool.length;
+  console.log(`Best-of-8 pool replayed as streams: ${pool.length} problems, ${TOKEN_MS} ms per token, ${CONCURRENCY} problems at a time; ${new Date().toISOString()}`);
+  console.log(`random@8 ${pctCi(randomAt8, bootstrapInterval([randomEach], { resamples: 2000, seed: 0 })!)}%, pass@8 ${pctCi(oracle, bootstrapInterval([oracleEach], { resamples: 2000, seed: 0 })!)}% (95% bootstrap intervals over problems)`);
   try {
     // Warm-up, not reported: the first streamed requests pay for JIT compilation of the live path.
     await run(createVoteScorer(), 8, { adaptive: { waves: [8], stop_when: { agreement: 1 } } }, pool.slice(0, CONCURRENCY));
@@ -155,10 +163,10 @@ async function main(): Promise<void> {
       for (const [name, bestOf, controls] of POLICIES) {
         const r = await run(await make(), bestOf, controls);
         if (rows.length === 0) plain = r;
-        rows.push([name, r.tokens, (plain.tokens / r.tokens).toFixed(2), r.wall.toFixed(0), r.wall90.toFixed(0), r.ttft.toFixed(0), (r.accuracy * 100).toFixed(1), ((r.accuracy - plain.accuracy) * 100).toFixed(1)]);
+        rows.push([name, r.tokens, Math.round(r.tokens / pool.length), (plain.tokens / r.tokens).toFixed(2), r.wall.toFixed(0), r.wall90.toFixed(0), r.ttft.toFixed(0), pctCi(r.accuracy, r.ci), ((r.accuracy - plain.accuracy) * 100).toFixed(1)]);
       }
       console.log(`\nscorer: ${scorerName}`);
-      printTable(['policy', 'upstream tokens', '× fewer', 'wall p50 ms', 'wall p90 ms', 'TTFT p50 ms', 'accuracy %', 'Δ points'], rows);
+      printTable(['policy', 'upstream tokens', 'per problem', '× fewer', 'wall p50 ms', 'wall p90 ms', 'TTFT p50 ms', 'accuracy % [95% CI]', 'Δ points'], rows);
     }
   } finally {
     child.kill();

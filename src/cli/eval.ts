@@ -30,6 +30,10 @@ Options:
   --retries R         retries of a failed request (429, 5xx, connection) [default 2; 0 with --replay]
   --temperature T     sent to the endpoint (bestofn uses its own default when unset)
   --max-tokens M      sent to the endpoint
+  --also DIR[,DIR]    earlier runs of the same problems (other seeds): the report averages them all and
+                      its intervals resample runs as well as problems
+  --logprobs K        ask for top-K logprobs (1-20) and record them with each result, to measure
+                      confidence (DeepConf) offline; against bestofn use SCORER=confidence
   --api-key K         bearer key [default $OPENAI_API_KEY]
   --data-dir DIR      where math500.jsonl / aime24.jsonl live [default $BESTOFN_DATA_DIR, ./data, ../shared/data]
   --replay FILE       serve a gateway --record file or a Best-of-N pool (question + response[]) as the
@@ -69,7 +73,7 @@ function parse(argv: string[]) {
     strict: true,
     allowPositionals: false,
     options: Object.fromEntries(
-      ['dataset', 'base-url', 'model', 'n', 'concurrency', 'limit', 'seed', 'draws', 'timeout-ms', 'retries', 'temperature', 'max-tokens', 'api-key', 'data-dir', 'replay', 'out'].map((k) => [k, { type: 'string' as const }]),
+      ['dataset', 'base-url', 'model', 'n', 'concurrency', 'limit', 'seed', 'draws', 'timeout-ms', 'retries', 'temperature', 'max-tokens', 'logprobs', 'also', 'api-key', 'data-dir', 'replay', 'out'].map((k) => [k, { type: 'string' as const }]),
     ),
   });
   return values as Record<string, string | undefined>;
@@ -92,6 +96,8 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
     const timeoutMs = int(a['timeout-ms'], 'timeout-ms', 600_000, 1);
     const retries = int(a.retries, 'retries', a.replay ? 0 : 2);
     const maxTokens = a['max-tokens'] === undefined ? undefined : int(a['max-tokens'], 'max-tokens', 0, 1);
+    const topLogprobs = a.logprobs === undefined ? undefined : int(a.logprobs, 'logprobs', 0, 1);
+    if (topLogprobs !== undefined && topLogprobs > 20) throw new UsageError(`--logprobs must be at most 20 (got '${a.logprobs}')`);
     const temperature = a.temperature === undefined ? undefined : Number(a.temperature);
     if (temperature !== undefined && !(temperature >= 0 && temperature <= 2)) throw new UsageError(`--temperature must be in [0, 2] (got '${a.temperature}')`);
     const datasetFile = a.dataset ? usage(() => resolveDataset(a.dataset!, a['data-dir'], env)) : undefined;
@@ -138,6 +144,7 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
       timeoutMs,
       ...(temperature !== undefined ? { temperature } : {}),
       ...(maxTokens !== undefined ? { maxTokens } : {}),
+      ...(topLogprobs !== undefined ? { topLogprobs } : {}),
       ...(rewards ? { poolRewards: rewards } : {}),
       progress: stderr,
     });
@@ -148,6 +155,7 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
       problems.map((p) => p.id),
       { dataset, endpoint, model, ns, draws, seed, prompt: 'qwen25-math-cot (system: step by step, \\boxed{}; user: problem)', ...(a.replay ? { replay: a.replay } : {}) },
       reference,
+      (a.also ? a.also.split(',') : []).map((dir) => [...readResults(dir.trim()).values()]),
     );
     writeReport(a.out, report);
     stdout.write(reportMarkdown(report));

@@ -2,6 +2,7 @@
  * Thinking versus response: where a sampled message keeps its reasoning, whichever server produced it.
  */
 import { extractAnswer } from './answer';
+import { lastNumber } from './answer-fallbacks';
 import { splitSteps } from './steps';
 import type { CandidateParts } from './types';
 
@@ -44,6 +45,11 @@ export function splitCandidate(message: CandidateMessage): { thinking: string; r
 export interface CandidatePartsOptions {
   /** Passed to splitSteps: shorter fragments join a neighbour. */
   minStepChars?: number;
+  /**
+   * The message is finished: with no stated answer, the last number of the response's final line is
+   * its answer (a plain final sentence). Never for a partial trajectory, whose last number is a step's.
+   */
+  complete?: boolean;
 }
 
 /**
@@ -58,6 +64,6 @@ export function toCandidateParts(message: CandidateMessage, opts: CandidateParts
     response,
     thinkingSteps: splitSteps(thinking, stepOpts),
     responseSteps: splitSteps(response, stepOpts),
-    answer: extractAnswer(response) ?? extractAnswer(thinking),
+    answer: extractAnswer(response) ?? extractAnswer(thinking) ?? (opts.complete ? lastNumber(response) : null),
   };
 }

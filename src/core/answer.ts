@@ -3,6 +3,7 @@
  * Full mathematical equivalence (2/4 = 0.5 = \frac{1}{2}) is a separate concern; selection takes a
  * `groupKey` so it can be swapped in without touching this file.
  */
+import { FILLER, hashesAnswer, jsonAnswer } from './answer-fallbacks';
 
 const BOX = /\\(?:boxed|fbox)(?![a-zA-Z])/g;
 
@@ -110,6 +111,9 @@ const MATH = new RegExp(String.raw`(\$\$?)([\s\S]{1,${MAX_MATH_SPAN}}?)\1|\\\(([
 function sentenceAnswer(text: string, from: number): string | null {
   let at = from;
   while (at < text.length && SPACE.test(text[at]!)) at++;
+  // "the answer is therefore 42": filler words before the value are not part of it.
+  const filler = FILLER.exec(text.slice(at, at + 200));
+  if (filler) at += filler[0].length;
   MATH.lastIndex = at;
   const math = MATH.exec(text);
   if (math) return (math[2] ?? math[3] ?? math[4] ?? '').trim() || null;
@@ -121,9 +125,12 @@ function sentenceAnswer(text: string, from: number): string | null {
   return value.replace(/^\$+|\$+$/g, '').trim() || null;
 }
 
-/** Last boxed answer, else the last "answer is …" phrase; null when the text states none. */
+/**
+ * A structured-output JSON `answer`, else the last non-empty boxed answer, else the last "answer is …"
+ * phrase, else GSM8K's `#### …`; null when the text states none.
+ */
 export function extractAnswer(text: string): string | null {
-  return lastBoxed(text) ?? phraseAnswer(text);
+  return jsonAnswer(text) ?? lastBoxed(text) ?? phraseAnswer(text) ?? hashesAnswer(text);
 }
 
 /** Replaces every `\cmd{…}` with its balanced inner text. */

@@ -1,22 +1,41 @@
 /**
- * Ranking candidates, best first. Every method is deterministic: equal rewards fall back to the lower
- * index, so the same inputs always give the same winner.
+ * Ranking candidates, best first. Votes count clusters of equivalent answers (src/core/clusters.ts), and
+ * every tie is broken by evidence before chance: summed reward, then summed confidence when the scorer
+ * gave one, then the best single reward, then a seeded draw, so the same inputs and seed always give the
+ * same winner, and no group wins for coming first.
  */
-import { answerKey } from './math/answer-key';
+import { clusterAnswers, type ClusterOptions, type Clusters, type GroupKey } from './clusters';
 import type { RankedInput, SelectMethod } from './types';
 
+export type { GroupKey } from './clusters';
+
 /** A candidate for ranking; a null reward means nothing was scored and ranks below every number. */
-export type Rankable = RankedInput;
+export type Rankable = RankedInput & {
+  /** Trace confidence (higher is surer), when the upstream gave logprobs; breaks ties between groups. */
+  confidence?: number | null;
+};
 
-/** Maps an answer to the key answers are grouped by; swap in math equivalence here. */
-export type GroupKey = (answer: string) => string;
-
-export interface RankOptions {
+export interface RankOptions extends Omit<ClusterOptions, 'groupKey'> {
   groupKey?: GroupKey;
+  /** Seed of the last-resort draw between groups tied on every count (default 0). */
+  seed?: number;
+}
+
+export type TieBreak = 'reward' | 'confidence' | 'best_reward' | 'draw';
+
+/** What a vote did, for the metadata. */
+export interface VoteReport {
+  /** Cluster id per candidate index (the `index` field), null without an answer. */
+  groups: Record<number, number | null>;
+  clusters: number;
+  merged: number;
+  timed_out?: true;
+  /** Present when the top groups tied on their vote: how many tied and what decided. */
+  tie?: { groups: number; broken_by: TieBreak };
 }
 
 /** The reward as ranking sees it: NaN from a broken scorer counts as unscored rather than poisoning the sort. */
-const scored = (r: number | null): number | null => (r === null || Number.isNaN(r) ? null : r);
+const scored = (r: number | null | undefined): number | null => (r == null || Number.isNaN(r) ? null : r);
 
 /** Descending by reward with unscored last, then ascending by index. */
 function byReward(a: Rankable, b: Rankable): number {
@@ -31,76 +50,102 @@ function byReward(a: Rankable, b: Rankable): number {
 }
 
 interface Group<T> {
+  id: number;
   members: T[];
   score: number;
+  rewardSum: number;
+  confidenceSum: number | null;
   best: T;
-  firstIndex: number;
+  draw: number;
 }
 
-function groupsOf<T extends Rankable>(items: readonly T[], key: GroupKey, weighted: boolean): Map<string, Group<T>> {
-  const groups = new Map<string, Group<T>>();
-  for (const item of items) {
-    if (item.answer === null) continue;
-    const k = key(item.answer);
-    const g = groups.get(k) ?? { members: [], score: 0, best: item, firstIndex: item.index };
+/** A uniform draw in [0, 1) from (seed, group id): mulberry32's mix, so a seed replays the same draw. */
+function draw(seed: number, id: number): number {
+  let t = (Math.imul(seed | 0, 0x9e3779b1) + Math.imul(id + 1, 0x85ebca6b)) | 0;
+  t = (t + 0x6d2b79f5) | 0;
+  let r = Math.imul(t ^ (t >>> 15), 1 | t);
+  r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
+  return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
+}
+
+function groupsOf<T extends Rankable>(items: readonly T[], clusters: Clusters, weighted: boolean, seed: number): Map<number, Group<T>> {
+  const groups = new Map<number, Group<T>>();
+  items.forEach((item, pos) => {
+    const id = clusters.clusterOf[pos];
+    if (id == null) return;
+    const g = groups.get(id) ?? { id, members: [], score: 0, rewardSum: 0, confidenceSum: null, best: item, draw: draw(seed, id) };
+    const reward = scored(item.reward) ?? 0;
     g.members.push(item);
-    g.score += weighted ? (scored(item.reward) ?? 0) : 1;
+    g.score += weighted ? reward : 1;
+    g.rewardSum += reward;
+    const c = scored(item.confidence);
+    if (c !== null) g.confidenceSum = (g.confidenceSum ?? 0) + c;
     if (byReward(item, g.best) < 0) g.best = item;
-    g.firstIndex = Math.min(g.firstIndex, item.index);
-    groups.set(k, g);
-  }
+    groups.set(id, g);
+  });
   return groups;
 }
 
-/** Higher score, then the better best member, then the earlier first member. */
-function byGroup<T extends Rankable>(a: Group<T>, b: Group<T>): number {
-  if (a.score !== b.score) return b.score - a.score;
-  const best = byReward(a.best, b.best);
-  return best !== 0 ? best : a.firstIndex - b.firstIndex;
+/** The first criterion on which two groups differ, and its sign (negative: a first). */
+function compareGroups<T extends Rankable>(a: Group<T>, b: Group<T>): [number, TieBreak | null] {
+  if (a.score !== b.score) return [b.score - a.score, null];
+  if (a.rewardSum !== b.rewardSum) return [b.rewardSum - a.rewardSum, 'reward'];
+  if (a.confidenceSum !== b.confidenceSum && a.confidenceSum !== null && b.confidenceSum !== null) {
+    return [b.confidenceSum - a.confidenceSum, 'confidence'];
+  }
+  const best = scored(a.best.reward) !== scored(b.best.reward) ? byReward(a.best, b.best) : 0;
+  if (best !== 0) return [best, 'best_reward'];
+  return [a.draw - b.draw || a.id - b.id, 'draw'];
 }
 
 /**
- * All candidates, best first.
+ * All candidates, best first, and what the vote did.
  *  - argmax: reward.
- *  - majority: answers are grouped by `groupKey` (default answerKey, the math-equivalence key); the largest group wins,
- *    ties going to the group with the best single reward, then to the earliest candidate.
- *  - weighted_vote: the same, but a group scores the sum of its members' rewards (null counts 0), so it
- *    assumes rewards are non-negative, as probabilities are.
+ *  - majority: the largest cluster of equivalent answers wins.
+ *  - weighted_vote: the cluster with the largest sum of rewards (null counts 0; rewards are assumed
+ *    non-negative, as probabilities are).
  * In both votes the whole winning group comes first, its best reward leading; the others follow by their
- * group's score, then reward. A null answer joins no group: those candidates come last, by reward. With no
+ * group's order, then reward. A null answer joins no group: those candidates come last, by reward. With no
  * answers at all a vote is an argmax.
  */
-export function rankCandidates<T extends Rankable>(items: readonly T[], method: SelectMethod, opts: RankOptions = {}): T[] {
+export function rankWithVotes<T extends Rankable>(items: readonly T[], method: SelectMethod, opts: RankOptions = {}): { ranked: T[]; vote: VoteReport | null } {
   // One candidate is its own ranking; grouping it would only pay for its answer key (a pass-through's cost).
-  if (method === 'argmax' || items.length < 2) return [...items].sort(byReward);
-  const key = opts.groupKey ?? answerKey;
-  const groups = groupsOf(items, key, method === 'weighted_vote');
-  const winner = [...groups.values()].sort(byGroup)[0];
-  const groupOf = new Map<T, Group<T>>();
-  for (const g of groups.values()) for (const m of g.members) groupOf.set(m, g);
+  if (method === 'argmax' || items.length < 2) return { ranked: [...items].sort(byReward), vote: null };
+  const clusters = clusterAnswers(items.map((c) => c.answer), opts);
+  const groups = [...groupsOf(items, clusters, method === 'weighted_vote', opts.seed ?? 0).values()];
+  groups.sort((a, b) => compareGroups(a, b)[0]);
+  const order = new Map(groups.map((g, k) => [g.id, k]));
 
-  const rank = (item: T): number => (item.answer === null ? 2 : groupOf.get(item) === winner ? 0 : 1);
-  return [...items].sort((a, b) => {
-    const ra = rank(a);
-    const rb = rank(b);
-    if (ra !== rb) return ra - rb;
-    if (ra === 1) {
-      const sa = groupOf.get(a)!.score;
-      const sb = groupOf.get(b)!.score;
-      if (sa !== sb) return sb - sa;
-    }
-    return byReward(a, b);
-  });
+  const vote: VoteReport = { groups: {}, clusters: clusters.count, merged: clusters.merged };
+  items.forEach((c, pos) => (vote.groups[c.index] = clusters.clusterOf[pos] ?? null));
+  if (clusters.timedOut) vote.timed_out = true;
+  if (groups.length > 1 && groups[0]!.score === groups[1]!.score) {
+    const tied = groups.filter((g) => g.score === groups[0]!.score).length;
+    vote.tie = { groups: tied, broken_by: compareGroups(groups[0]!, groups[1]!)[1]! };
+  }
+
+  const rankOf = (pos: number): number => {
+    const id = clusters.clusterOf[pos];
+    return id == null ? groups.length : order.get(id)!;
+  };
+  const positions = new Map(items.map((c, pos) => [c, pos]));
+  const ranked = [...items].sort((a, b) => rankOf(positions.get(a)!) - rankOf(positions.get(b)!) || byReward(a, b));
+  return { ranked, vote };
+}
+
+export function rankCandidates<T extends Rankable>(items: readonly T[], method: SelectMethod, opts: RankOptions = {}): T[] {
+  return rankWithVotes(items, method, opts).ranked;
 }
 
 /**
  * For each candidate, the share of all candidates (null-answer ones included in the denominator) whose
- * answer has the same key as its own; 0 for a candidate with no answer.
+ * answer is in its cluster; 0 for a candidate with no answer.
  */
-export function voteShares(answers: readonly (string | null)[], groupKey: GroupKey = answerKey): number[] {
-  if (answers.length === 1) return [answers[0] === null ? 0 : 1];
-  const keys = answers.map((a) => (a === null ? null : groupKey(a)));
-  const counts = new Map<string, number>();
-  for (const k of keys) if (k !== null) counts.set(k, (counts.get(k) ?? 0) + 1);
-  return keys.map((k) => (k === null ? 0 : counts.get(k)! / answers.length));
+export function voteShares(answers: readonly (string | null)[], groupKey?: GroupKey, opts: ClusterOptions = {}): number[] {
+  const only = answers[0];
+  if (answers.length === 1) return [only == null || only.trim() === '' ? 0 : 1];
+  const { clusterOf } = clusterAnswers(answers, { ...opts, ...(groupKey ? { groupKey } : {}) });
+  const counts = new Map<number, number>();
+  for (const c of clusterOf) if (c !== null) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return clusterOf.map((c) => (c === null ? 0 : counts.get(c)! / answers.length));
 }

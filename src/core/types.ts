@@ -8,6 +8,8 @@ export interface CandidateParts {
   responseSteps: string[];
   /** Extracted final answer (last \boxed{…} or an "answer is …" phrase), or null. */
   answer: string | null;
+  /** Each generated token's top-k logprobs, when the upstream returned them (SCORER=confidence asks). */
+  topLogprobs?: number[][];
 }
 
 export type Aggregate = 'last' | 'min' | 'mean' | 'prod';

@@ -2,6 +2,8 @@
  * Best-of-N accuracy metrics, pure. A problem's candidates carry a vote key (null: no answer, or the
  * candidate failed), whether the answer is correct, and a reward (null: unscored).
  *
+ *  - random@k    one candidate drawn at random is correct: c / n, whatever k (the baseline every
+ *                method must beat; it costs one candidate's tokens).
  *  - pass@k      some of k candidates is correct: the unbiased estimator 1 − C(n−c, k) / C(n, k), the exact
  *                mean over all k-subsets, so it needs no sampling.
  *  - maj@k       the most frequent answer among k is correct.
@@ -20,8 +22,8 @@ export interface ScoredCandidate {
   reward: number | null;
 }
 
-export type Strategy = 'pass' | 'maj' | 'weighted' | 'argmax';
-export const STRATEGIES: readonly Strategy[] = ['pass', 'maj', 'weighted', 'argmax'];
+export type Strategy = 'random' | 'pass' | 'maj' | 'weighted' | 'argmax';
+export const STRATEGIES: readonly Strategy[] = ['random', 'pass', 'maj', 'weighted', 'argmax'];
 
 const EPS = 1e-12;
 const numeric = (r: number | null): r is number => r !== null && Number.isFinite(r);
@@ -80,7 +82,7 @@ export function argmaxReward(cands: readonly ScoredCandidate[]): number {
   return bestOf(pool, (c) => (numeric(c.reward) ? c.reward : 0), (c) => (c.correct ? 1 : 0));
 }
 
-const ON_SET: Record<Exclude<Strategy, 'pass'>, (c: readonly ScoredCandidate[]) => number> = {
+const ON_SET: Record<Exclude<Strategy, 'pass' | 'random'>, (c: readonly ScoredCandidate[]) => number> = {
   maj: majority,
   weighted: weightedVote,
   argmax: argmaxReward,
@@ -95,6 +97,7 @@ export interface SubsampleOptions {
 export function problemValue(strategy: Strategy, cands: readonly ScoredCandidate[], k: number, id: string, opts: SubsampleOptions): number {
   const n = cands.length;
   if (n === 0) return 0;
+  if (strategy === 'random') return cands.filter((c) => c.correct).length / n;
   if (strategy === 'pass' || k === 1) return passAtK(n, cands.filter((c) => c.correct).length, Math.min(k, n));
   const sets = subsets(n, k, opts.draws, opts.seed, id);
   return sets.reduce((s, idx) => s + ON_SET[strategy](idx.map((i) => cands[i]!)), 0) / sets.length;
@@ -120,18 +123,23 @@ export interface MetricOptions extends SubsampleOptions {
  * reward is numeric) at every N, and bestofn@maxN, the gateway's own pick, at the largest N only.
  */
 export function computeMetrics(problems: readonly ProblemOutcome[], opts: MetricOptions): Record<string, number> {
-  const total = problems.length;
-  if (total === 0) return {};
-  const mean = (f: (p: ProblemOutcome) => number) => problems.reduce((s, p) => s + f(p), 0) / total;
-  const out: Record<string, number> = { accuracy: mean((p) => (p.correct ? 1 : 0)) };
+  const values = metricValues(problems, opts);
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.reduce((s, x) => s + x, 0) / v.length]));
+}
+
+/** Every metric's value on each problem, in problem order: the means are the metrics, the spread their intervals. */
+export function metricValues(problems: readonly ProblemOutcome[], opts: MetricOptions): Record<string, number[]> {
+  if (problems.length === 0) return {};
+  const each = (f: (p: ProblemOutcome) => number) => problems.map(f);
+  const out: Record<string, number[]> = { accuracy: each((p) => (p.correct ? 1 : 0)) };
   const withCands = problems.filter((p) => p.candidates !== undefined);
   if (withCands.length === 0) return out;
   const rewarded = withCands.some((p) => p.candidates!.some((c) => numeric(c.reward)));
   for (const strategy of STRATEGIES) {
     if ((strategy === 'weighted' || strategy === 'argmax') && !rewarded) continue;
-    for (const k of opts.ns) out[`${strategy}@${k}`] = mean((p) => (p.candidates ? problemValue(strategy, p.candidates, k, p.id, opts) : 0));
+    for (const k of opts.ns) out[`${strategy}@${k}`] = each((p) => (p.candidates ? problemValue(strategy, p.candidates, k, p.id, opts) : 0));
   }
   const maxN = Math.max(...opts.ns);
-  out[`bestofn@${maxN}`] = mean((p) => (p.picked ? 1 : 0));
+  out[`bestofn@${maxN}`] = each((p) => (p.picked ? 1 : 0));
   return out;
 }

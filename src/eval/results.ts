@@ -14,6 +14,8 @@ export interface EvalCandidate {
   correct: boolean;
   /** The gateway's reward. */
   reward: number | null;
+  /** Trace confidence, when the gateway measured one (SCORER=confidence). */
+  confidence?: number | null;
   /** The recorded pool's own reward (replay of a pool with pred_score), as a probability. */
   pool_reward?: number | null;
   finish_reason?: string | null;
@@ -29,7 +31,9 @@ export interface ProblemResult {
   answer: string | null;
   correct: boolean;
   /** Present when the endpoint is bestofn (its response carried `bestofn` metadata). */
-  bestofn?: { scorer: string; select: string; n_requested: number; selected: number[]; candidates: EvalCandidate[] };
+  bestofn?: { scorer: string; select: string; n_requested: number; selected: number[]; candidates: EvalCandidate[]; scorer_tokens?: number };
+  /** The returned choice's top logprobs per token, when the run asked for them (`--logprobs K`). */
+  logprobs?: number[][];
   latency_ms: number;
   usage?: { prompt_tokens: number; completion_tokens: number };
   time: string;

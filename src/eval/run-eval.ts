@@ -7,7 +7,8 @@ import type OpenAI from 'openai';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import pLimit from 'p-limit';
 import { z } from 'zod';
-import { extractAnswer } from '../core/answer';
+import { toCandidateParts } from '../core/anatomy';
+import { topLogprobsOf } from '../core/logprobs';
 import { answerKey, mathEqual } from '../core/math';
 import type { EvalProblem } from './dataset';
 import { createProgress, type ProgressSink } from './progress';
@@ -24,6 +25,8 @@ export interface RunEvalOptions {
   timeoutMs: number;
   temperature?: number;
   maxTokens?: number;
+  /** Ask for this many top logprobs per token and record them with each result. */
+  topLogprobs?: number;
   /** A recorded pool's own rewards by problem id, in candidate order (replay of a bon-pool). */
   poolRewards?: ReadonlyMap<string, readonly (number | null)[]>;
   progress?: ProgressSink;
@@ -36,10 +39,12 @@ const metadataSchema = z.object({
   scorer: z.string(),
   select: z.string(),
   selected: z.array(z.number()),
+  scorer_info: z.looseObject({ tokens: z.number().optional() }).optional(),
   candidates: z.array(
     z.object({
       index: z.number(),
       reward: z.number().nullable().optional(),
+      confidence: z.number().nullable().optional(),
       answer: z.string().nullable().optional(),
       finish_reason: z.string().nullable().optional(),
       error: z.object({ message: z.string() }).partial().optional(),
@@ -48,7 +53,7 @@ const metadataSchema = z.object({
 });
 
 /**
- * mathEqual's default budget (200 ms of wall clock) suits the gateway's hot path, but a grade must not
+ * mathEqual's default budget (2000 ms of wall clock) suits the gateway's hot path, but a grade must not
  * depend on machine load: its first call alone (mathjs warming up) can take 100 ms or more, and under a
  * busy event loop a true equivalence would be graded wrong. Grading gets a generous budget instead.
  */
@@ -64,6 +69,7 @@ function gradeCandidates(meta: z.infer<typeof metadataSchema>, gt: string, pool:
       key: answer === null ? null : answerKey(answer),
       correct: grade(answer, gt),
       reward: c.reward ?? null,
+      ...(c.confidence !== undefined ? { confidence: c.confidence } : {}),
       ...(pool ? { pool_reward: pool[c.index] ?? null } : {}),
       ...(c.finish_reason !== undefined ? { finish_reason: c.finish_reason } : {}),
       ...(c.error ? { error: c.error.message ?? 'failed' } : {}),
@@ -82,9 +88,14 @@ async function evaluate(opts: RunEvalOptions, p: EvalProblem): Promise<ProblemRe
       ...(opts.maxN > 1 ? { best_of: opts.maxN } : {}),
       ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
       ...(opts.maxTokens !== undefined ? { max_tokens: opts.maxTokens } : {}),
+      ...(opts.topLogprobs !== undefined ? { logprobs: true, top_logprobs: opts.topLogprobs } : {}),
     };
     const completion = (await opts.client.chat.completions.create(body as Parameters<OpenAI['chat']['completions']['create']>[0], { timeout: opts.timeoutMs })) as ChatCompletion & { bestofn?: unknown };
-    const answer = extractAnswer(completion.choices[0]?.message?.content ?? '');
+    // The gateway's own reading of a message: the answer is taken from the response part, never from
+    // a box inside the <think> block, and from the thinking only when the response states none.
+    const message = completion.choices[0]?.message;
+    const answer = message ? toCandidateParts(message, { complete: true }).answer : null;
+    const logprobs = opts.topLogprobs !== undefined ? topLogprobsOf(completion.choices[0]?.logprobs) : null;
     const meta = metadataSchema.safeParse(completion.bestofn);
     return {
       ...base,
@@ -99,9 +110,11 @@ async function evaluate(opts: RunEvalOptions, p: EvalProblem): Promise<ProblemRe
               n_requested: meta.data.n_requested,
               selected: meta.data.selected,
               candidates: gradeCandidates(meta.data, p.answer, opts.poolRewards?.get(p.id)),
+              ...(meta.data.scorer_info?.tokens !== undefined ? { scorer_tokens: meta.data.scorer_info.tokens } : {}),
             },
           }
         : {}),
+      ...(logprobs ? { logprobs } : {}),
       latency_ms: now() - started,
       ...(completion.usage ? { usage: { prompt_tokens: completion.usage.prompt_tokens, completion_tokens: completion.usage.completion_tokens } } : {}),
     };

@@ -12,13 +12,16 @@ const count = z.number().nonnegative().optional();
 const Usage = z.object({ prompt_tokens: count, completion_tokens: count, total_tokens: count });
 export type UpstreamUsage = z.infer<typeof Usage>;
 
-const TopLogprobs = z.object({ content: z.array(z.object({ top_logprobs: z.array(z.object({ token: z.string(), logprob: z.number() })) })).nullish() });
+
+
+/** Token logprobs as the verifier reads them; a choice keeps its logprobs unparsed for whoever passes them on. */
+export const TopLogprobs = z.object({ content: z.array(z.object({ top_logprobs: z.array(z.object({ token: z.string(), logprob: z.number() })) })).nullish() });
 
 const ToolCall = z.object({ id: z.string(), type: z.literal('function'), function: z.object({ name: z.string(), arguments: z.string() }) });
 
 const Message = z.object({ content: text, refusal: text, reasoning_content: text, reasoning: text, tool_calls: z.array(ToolCall).nullish() });
 
-export const UpstreamChoice = z.object({ index: z.number().int().nonnegative(), message: Message, finish_reason: text, logprobs: TopLogprobs.nullish() });
+export const UpstreamChoice = z.object({ index: z.number().int().nonnegative(), message: Message, finish_reason: text, logprobs: z.unknown() });
 export type UpstreamChoice = z.infer<typeof UpstreamChoice>;
 
 const Envelope = {
@@ -60,7 +63,7 @@ const Delta = z.object({ content: text, reasoning_content: text, reasoning: text
 
 const Chunk = z.object({
   ...Envelope,
-  choices: z.array(z.object({ index: z.number().int().nonnegative().optional(), delta: Delta.nullish(), finish_reason: text })).optional(),
+  choices: z.array(z.object({ index: z.number().int().nonnegative().optional(), delta: Delta.nullish(), finish_reason: text, logprobs: z.unknown() })).optional(),
 });
 export type UpstreamChunk = z.infer<typeof Chunk>;
 

@@ -29,7 +29,10 @@ export interface ChatRequest {
 export function answerChat(deps: ProxyDeps, req: ChatRequest): Promise<Response> | Response {
   const { body, options } = req;
   const metrics = deps.metrics ?? noopMetrics;
-  const bon = { upstream: req.upstream, fallback: deps.upstreams.fallback, scorer: deps.scorer, thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT };
+  const bon = { upstream: req.upstream, fallback: deps.upstreams.fallback, scorer: deps.scorer, thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT,
+    clusterBudgetMs: deps.config.VOTE_CLUSTER_BUDGET_MS, ...(deps.config.SCORER === 'confidence'
+      ? { topLogprobs: deps.config.CONFIDENCE_TOP_LOGPROBS, confidenceStop: { window: deps.config.CONFIDENCE_WINDOW, eta: deps.config.CONFIDENCE_ETA } }
+      : {}) };
   const isLive = options.reject !== undefined || options.adaptive !== undefined;
   const race = (s: AbortSignal, onCommit?: (candidate: LiveCandidate) => void) =>
     isLive ? runLiveBestOfN(bon, body, options, s, onCommit) : runBestOfN(bon, body, options, s);

@@ -1,7 +1,7 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import { combineRewards } from '../core/aggregate';
 import { toCandidateParts } from '../core/anatomy';
-import { rankCandidates } from '../core/select';
+import { rankWithVotes, type VoteReport } from '../core/select';
 import type { CandidateParts, StepRewards } from '../core/types';
 import { GatewayError, UpstreamError } from '../errors';
 import type { Scorer, ScoreResult } from '../scorer/types';
@@ -24,6 +24,8 @@ export interface BestOfNOutcome {
   /** Successful candidates, best first. */
   ranked: RankedCandidate[];
   score?: ScoreResult;
+  /** What a vote did (clusters, each candidate's group by sample index, ties); null for argmax. */
+  vote?: VoteReport | null;
   timings: { upstream: number; scoring: number; total: number };
 }
 
@@ -33,6 +35,12 @@ export interface BestOfNDeps {
   fallback?: Upstream;
   scorer: Scorer;
   thinkingWeight: number;
+  /** Ask the upstream for this many top logprobs per token (SCORER=confidence); the client's response never carries them. */
+  topLogprobs?: number;
+  /** Live path, SCORER=confidence: stop traces whose group confidence falls below the warm-up threshold. */
+  confidenceStop?: { window: number; eta: number };
+  /** Time to merge equivalent answers in a vote (VOTE_CLUSTER_BUDGET_MS). */
+  clusterBudgetMs?: number;
   now?: () => number;
 }
 
@@ -48,8 +56,9 @@ function jsonCheck(body: ChatCompletionCreateParams, content: string): { invalid
 }
 
 /** The body sent upstream: the client's, at the Best-of-N temperature, without the gateway's own controls. */
-export function upstreamBodyOf(body: ChatCompletionCreateParams, options: BestOfNOptions): ChatCompletionCreateParams & Record<string, unknown> {
+export function upstreamBodyOf(body: ChatCompletionCreateParams, options: BestOfNOptions, topLogprobs?: number): ChatCompletionCreateParams & Record<string, unknown> {
   const upstreamBody = { ...body, temperature: options.temperature, stream: false } as ChatCompletionCreateParams & Record<string, unknown>;
+  if (topLogprobs !== undefined) Object.assign(upstreamBody, { logprobs: true, top_logprobs: Math.max(topLogprobs, body.top_logprobs ?? 0) });
   delete upstreamBody.best_of;
   delete upstreamBody.bestofn;
   delete upstreamBody.stream_options;
@@ -60,7 +69,7 @@ export function upstreamBodyOf(body: ChatCompletionCreateParams, options: BestOf
 export async function runBestOfN(deps: BestOfNDeps, body: ChatCompletionCreateParams, options: BestOfNOptions, signal: AbortSignal): Promise<BestOfNOutcome> {
   const now = deps.now ?? Date.now;
   const started = now();
-  const upstreamBody = upstreamBodyOf(body, options);
+  const upstreamBody = upstreamBodyOf(body, options, deps.topLogprobs);
   const fan = await fanOut(deps.upstream, upstreamBody, options.n, options.deadlineMs, signal);
   if (deps.fallback && deps.fallback !== deps.upstream) await refill(fan, deps.fallback, upstreamBody, options.deadlineMs - (now() - started), signal);
   return rankFan(deps, body, options, fan, started, signal);
@@ -76,7 +85,7 @@ export async function rankFan(deps: BestOfNDeps, body: ChatCompletionCreateParam
   }
 
   const parts = arrived.map((s) => {
-    const p = toCandidateParts(s.message);
+    const p = { ...toCandidateParts(s.message, { complete: true }), ...(s.logprobs ? { topLogprobs: s.logprobs } : {}) };
     const json = jsonCheck(body, p.response);
     return { parts: json.answer ? { ...p, answer: json.answer } : p, invalid: json.invalid };
   });
@@ -87,13 +96,16 @@ export async function rankFan(deps: BestOfNDeps, body: ChatCompletionCreateParam
     const invalid = parts[i]!.invalid;
     return { sample, parts: parts[i]!.parts, rewards, reward: invalid ? null : combineRewards(rewards, options.aggregate, deps.thinkingWeight), ...(invalid ? { invalid } : {}) };
   });
-  const order = rankCandidates(
-    candidates.map((c, i) => ({ index: i, answer: c.invalid ? null : c.parts.answer, reward: c.reward })),
+  const { ranked: order, vote } = rankWithVotes(
+    candidates.map((c, i) => ({ index: i, answer: c.invalid ? null : c.parts.answer, reward: c.reward, confidence: score.confidences?.[i] ?? null })),
     options.select,
+    { seed: typeof body.seed === 'number' ? body.seed : 0, ...(deps.clusterBudgetMs === undefined ? {} : { budgetMs: deps.clusterBudgetMs }) },
   );
   // A candidate already streamed to the client (early commit) is the answer, whatever came after.
   const pinned = pin === undefined ? -1 : order.findIndex((o) => candidates[o.index]!.sample.index === pin);
   if (pinned > 0) order.unshift(...order.splice(pinned, 1));
   const scored = now();
-  return { fan, ranked: order.map((o) => candidates[o.index]!), score, timings: { upstream: sampled - started, scoring: scored - sampled, total: scored - started } };
+  // The vote reports groups by sample index, as the metadata lists candidates.
+  const byCandidate = vote && { ...vote, groups: Object.fromEntries(arrived.map((s, i) => [s.index, vote.groups[i] ?? null])) };
+  return { fan, ranked: order.map((o) => candidates[o.index]!), score, vote: byCandidate, timings: { upstream: sampled - started, scoring: scored - sampled, total: scored - started } };
 }

@@ -2,6 +2,7 @@ import type { ChatCompletionCreateParams, ChatCompletionMessage } from 'openai/r
 import type { CompletionUsage } from 'openai/resources/completions';
 import { GatewayError, UpstreamError } from '../errors';
 import type { CheckedChoice, UpstreamChoice, UpstreamUsage } from '../http/openai-schemas';
+import { topLogprobsOf } from '../core/logprobs';
 import { AbortScope } from '../util/abort-scope';
 import { createChatCompletion, type Upstream } from '../http/upstream-client';
 
@@ -17,6 +18,8 @@ export interface Sample {
   stopped?: string;
   message?: SampledMessage;
   finishReason?: string;
+  /** Each generated token's top-k logprobs, when the upstream returned them. */
+  logprobs?: number[][];
   /** Why this candidate is missing: an upstream error, or the deadline. */
   error?: { status: number; message: string; code: string | null };
 }
@@ -54,19 +57,24 @@ function messageOf(choice: UpstreamChoice): SampledMessage {
  * Puts `count` choices in their slots: a well-formed choice at its own index, a malformed one (which
  * fails alone, with its reason) in the first free slot, and a missing one as missing_choice.
  */
+function choiceSample(choice: UpstreamChoice, index: number): Sample {
+  const logprobs = topLogprobsOf(choice.logprobs);
+  return { index, message: messageOf(choice), finishReason: choice.finish_reason ?? 'stop', ...(logprobs ? { logprobs } : {}) };
+}
+
 function slotChoices(choices: CheckedChoice[], first: number, count: number): Sample[] {
   const out: (Sample | undefined)[] = new Array(count).fill(undefined);
   const misplaced: CheckedChoice[] = [];
   for (const c of choices) {
     const at = c.ok && count > 1 ? c.choice.index : undefined;
-    if (c.ok && at !== undefined && at < count && !out[at]) out[at] = { index: first + at, message: messageOf(c.choice), finishReason: c.choice.finish_reason ?? 'stop' };
+    if (c.ok && at !== undefined && at < count && !out[at]) out[at] = choiceSample(c.choice, first + at);
     else misplaced.push(c);
   }
   for (let j = 0; j < count; j++) {
     if (out[j]) continue;
     const c = misplaced.shift();
     if (!c) out[j] = { index: first + j, error: { status: 502, message: `upstream returned ${choices.length} of ${count} choices`, code: 'missing_choice' } };
-    else if (c.ok) out[j] = { index: first + j, message: messageOf(c.choice), finishReason: c.choice.finish_reason ?? 'stop' };
+    else if (c.ok) out[j] = choiceSample(c.choice, first + j);
     else out[j] = { index: first + j, error: { status: 502, message: `upstream: malformed choice (${c.reason})`, code: 'bad_upstream_response' } };
   }
   return out.map((s, j) => s ?? { index: first + j, error: { status: 502, message: 'upstream returned no choice', code: 'missing_choice' } });

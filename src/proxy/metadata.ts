@@ -5,6 +5,8 @@ import type { BestOfNOptions } from './options';
 export function buildMetadata(outcome: BestOfNOutcome, options: BestOfNOptions, configuredScorer: string) {
   const { fan, ranked, score } = outcome;
   const byIndex = new Map(ranked.map((c) => [c.sample.index, c]));
+  // Scorer outputs (confidences) follow the order the candidates arrived in, as rankFan scored them.
+  const arrivedAt = new Map(fan.samples.filter((s) => s.message !== undefined).map((s, i) => [s.index, i]));
   const round = (x: number | null) => (x === null || !Number.isFinite(x) ? null : Math.round(x * 1e6) / 1e6);
   return {
     n_requested: options.n,
@@ -25,6 +27,8 @@ export function buildMetadata(outcome: BestOfNOutcome, options: BestOfNOptions, 
         index: s.index,
         reward: round(c.reward),
         answer: c.parts.answer,
+        ...(outcome.vote ? { group: outcome.vote.groups[s.index] ?? null } : {}),
+        ...(score?.confidences ? { confidence: round(score.confidences[arrivedAt.get(s.index)!] ?? null) } : {}),
         steps: { thinking: c.parts.thinkingSteps.length, response: c.parts.responseSteps.length },
         step_rewards: { thinking: c.rewards.thinking?.map(round) ?? null, response: c.rewards.response?.map(round) ?? null },
         ...(c.rewards.windowed ? { windowed: true } : {}),
@@ -34,6 +38,7 @@ export function buildMetadata(outcome: BestOfNOutcome, options: BestOfNOptions, 
         ...(c.invalid ? { invalid: c.invalid } : {}),
       };
     }),
+    ...(outcome.vote ? { vote: { clusters: outcome.vote.clusters, merged: outcome.vote.merged, ...(outcome.vote.timed_out ? { timed_out: true } : {}), ...(outcome.vote.tie ? { tie: outcome.vote.tie } : {}) } } : {}),
     timings_ms: outcome.timings,
     ...('live' in outcome ? { live: outcome.live } : {}),
   };

@@ -4,6 +4,7 @@ import type { Upstream } from '../http/upstream-client';
 import { createPrmScorer } from './prm-scorer';
 import { createRemoteVllmSequenceScorer } from './remote-vllm';
 import { createScoreCache } from './score-cache';
+import { createConfidenceScorer } from './confidence';
 import type { Scorer } from './types';
 import { createVerifierScorer } from './verifier';
 import { createVoteScorer } from './vote';
@@ -25,6 +26,8 @@ export function createPortableScorer(config: Config, log: ScorerLog, upstream: P
   switch (config.SCORER) {
     case 'vote':
       return vote;
+    case 'confidence':
+      return createConfidenceScorer({ measure: config.CONFIDENCE_MEASURE, window: config.CONFIDENCE_WINDOW, eta: config.CONFIDENCE_ETA });
     case 'remote': {
       const remote = createRemoteVllmSequenceScorer({
         baseUrl: config.SCORER_URL!,

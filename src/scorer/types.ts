@@ -16,6 +16,8 @@ export interface ScoreResult {
   scorer: string;
   /** Set when the configured scorer failed and another one answered instead. */
   fallback?: { from: string; reason: string };
+  /** Per candidate trace confidence (higher is surer), when the scorer measured one; votes break ties on it. */
+  confidences?: (number | null)[];
   /** Extra facts worth surfacing in the response metadata (execution provider, reward method, cache hits…). */
   info?: Record<string, unknown>;
 }

@@ -16,7 +16,7 @@ import type { CandidateParts, StepRewards } from '../core/types';
 import { CHAIN_STOP, VERIFIER_ASSISTANT_PREFIX, decisionPrefix, trimChain, verifierUserPrompt } from '../core/verifier-prompt';
 import { combineChains, parseJudgement, parseStepVerdicts, pYesFromTopLogprobs, type ChainVerdict, type PartVerdict, type TopLogprob } from '../core/verifier-verdicts';
 import { ScorerError, UpstreamError } from '../errors';
-import type { UpstreamChoice } from '../http/openai-schemas';
+import { TopLogprobs, type UpstreamChoice } from '../http/openai-schemas';
 import { createChatCompletion, type Upstream } from '../http/upstream-client';
 import type { Scorer, ScoreRequest, ScoreResult } from './types';
 
@@ -127,7 +127,7 @@ export function createVerifierScorer(opts: VerifierScorerOptions): Scorer {
       }
       throw err;
     }
-    const top: TopLogprob[] | undefined = answer.choices[0]!.logprobs?.content?.[0]?.top_logprobs;
+    const top: TopLogprob[] | undefined = TopLogprobs.safeParse(answer.choices[0]!.logprobs).data?.content?.[0]?.top_logprobs;
     if (!top || top.length === 0) {
       logprobs = 'no';
       return null;

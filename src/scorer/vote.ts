@@ -1,12 +1,13 @@
 /**
- * Self-consistency without a model: a candidate is worth the share of candidates that reached its answer.
+ * Self-consistency without a model: a candidate is worth the share of candidates that reached its answer
+ * (its cluster of equivalent answers, src/core/clusters.ts).
  * Pure JS, no Node imports, so it also runs in a Worker and serves as the fallback when a PRM is down.
  */
 import { voteShares, type GroupKey } from '../core/select';
 import type { Scorer, ScoreRequest, ScoreResult } from './types';
 
 export interface VoteScorerOptions {
-  /** How answers are grouped; defaults to answerKey (math-equivalence key: `0.5`, `\\frac12` and `1/2` are one answer). */
+  /** Exact grouping key; by default answerKey, then equivalent keys merge. A custom key groups exactly. */
   groupKey?: GroupKey;
 }
 

@@ -51,7 +51,7 @@ describe('bestofn eval --replay on 10 problems of the bon-pool', () => {
     expect(md).toContain("## Beside the pool's own figures");
     const svg = fs.readFileSync(path.join(out, 'accuracy.svg'), 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
-    expect(svg.match(/<polyline/g)).toHaveLength(4);
+    expect(svg.match(/<polyline/g)).toHaveLength(5); // random, pass, maj, weighted, argmax
     expect(svg).toContain('bestofn@N (gateway pick)');
 
     // Resumed: nothing left to send, the same figures.

@@ -86,7 +86,7 @@ describe('bestofn eval against a gateway', () => {
     expect(m['bestofn@4']).toBeCloseTo(1 / 3, 12);
     expect(m.accuracy).toBeCloseTo(1 / 3, 12);
     for (const v of Object.values(m)) expect(v >= 0 && v <= 1).toBe(true);
-    expect(fs.readFileSync(path.join(dir, 'out', 'report.md'), 'utf8')).toMatch(/\| maj@N \(majority vote\) \| 33\.3 \|/);
+    expect(fs.readFileSync(path.join(dir, 'out', 'report.md'), 'utf8')).toMatch(/\| maj@N \(majority vote\) \| 33\.3 \[[\d.]+, [\d.]+\] \|/);
   });
 
   it('refuses an out directory holding a run with other settings', async () => {

@@ -92,7 +92,7 @@ describe('computeMetrics', () => {
 
   it('leaves out reward metrics without rewards, and per-N metrics without candidates', () => {
     const unscored = { ...p1, candidates: p1.candidates.map((x) => ({ ...x, reward: null })) };
-    expect(Object.keys(computeMetrics([unscored], opts)).sort()).toEqual(['accuracy', 'bestofn@4', 'maj@1', 'maj@4', 'pass@1', 'pass@4']);
+    expect(Object.keys(computeMetrics([unscored], opts)).sort()).toEqual(['accuracy', 'bestofn@4', 'maj@1', 'maj@4', 'pass@1', 'pass@4', 'random@1', 'random@4']);
     expect(computeMetrics([{ id: 'a', correct: true }, failed], opts)).toEqual({ accuracy: 0.5 });
     expect(computeMetrics([], opts)).toEqual({});
   });

@@ -3,8 +3,8 @@
  * normalised string, with exact rationals in lowest terms (`0.5`, `\frac12`, `1/2`, `\frac{2}{4}` → `1/2`,
  * `025` → `25`, `1\frac{1}{4}` → `5/4`), bare choice letters and case-folded words.
  *
- * Voting groups by exact key match; grading uses the full `mathEqual`, which also equates forms a key
- * keeps apart (`2\sqrt{5}` and `\sqrt{20}`, `0.333…` within tolerance, reordered tuples of solutions).
+ * Votes group by key first, then merge keys that strict `mathEqual` equates (`2\sqrt{5}` and `\sqrt{20}`,
+ * reordered lists; src/core/clusters.ts). Grading uses `mathEqual` with its tolerances (`0.333…` ≈ 1/3).
  */
 import { stripString } from './strip-string';
 
@@ -39,6 +39,12 @@ function rationalKey(s: string): string | null {
 }
 
 export function answerKey(answer: string): string {
+  // The normaliser drops `%`, as graders must (MATH references omit it); a vote must not: `7\%` is not `7`.
+  const percent = /%|\bpercent/i.test(answer) ? '%' : '';
+  return baseKey(answer) + percent;
+}
+
+function baseKey(answer: string): string {
   const s = stripString(answer);
   if (s.length <= 40) {
     const r = rationalKey(s);

@@ -1,6 +1,7 @@
 /**
  * Math answer equivalence for grading and voting.
- * - `answerKey` groups votes: two answers are one vote bucket only when their keys are identical.
+ * - `answerKey` is the cheap first grouping of votes; src/core/clusters.ts then merges keys that strict
+ *   `mathEqual` (`{ strict: true }`) finds equal, member by member.
  * - `mathEqual` / `gradeAnswer` grade against a reference with the full rules (tolerance, structure, values).
  */
 export { stripString } from './strip-string';

@@ -120,7 +120,9 @@ class Translator {
       this.i += word.length;
       return this.func(word);
     }
-    // Otherwise every letter is its own variable, as in `xy` or `4ab`.
+    // Otherwise every letter is its own variable, as in `xy` or `4ab`; a longer run is a word ("greater
+    // than 0"), and reading it as a product would make it equal 0 or any other multiple of itself.
+    if (word.length > 3) fail();
     this.i++;
     this.variable(word[0]!);
   }
@@ -179,6 +181,14 @@ class Translator {
     const { s } = this;
     if (s[this.i] === '(') return this.push('^', false, false);
     const sign = s[this.i] === '-' ? '-' : '';
+    // Models write 2^10 meaning 2^{10}; TeX would read 2^1·0, which makes 3^10 equal 0.
+    const digits = /^\d+/.exec(s.slice(this.i + sign.length));
+    if (digits) {
+      this.i += sign.length + digits[0].length;
+      this.out.push('^', `(${sign}${digits[0]})`);
+      this.prevValue = true;
+      return;
+    }
     const a = readArg(s, this.i + sign.length);
     if (!a) fail();
     this.i = a.end;

@@ -105,22 +105,35 @@ export function stripString(input: string): string {
   s = s.replace(/\\begin\{array\}\{[^}]*\}/g, '\\begin{pmatrix}').replace(/\\end\{array\}/g, '\\end{pmatrix}');
   s = s.replace(/\{[bB]?matrix\}/g, '{pmatrix}');
   s = s.replace(/\\[dt]frac/g, '\\frac').replace(/\\[dt]binom/g, '\\binom');
+  s = s.replace(/\\(?:display|text|script|scriptscript)style(?![a-zA-Z])/g, '');
+  // Base subscripts, however written, become `_{b}`: 2516₈, (2516)_8, 2516_{(8)}, 2516 base 8, 2516_\text{eight}.
+  s = s.replace(/[₀-₉]+/g, (d) => `_{${[...d].map((c) => c.charCodeAt(0) - 0x2080).join('')}}`);
+  s = s.replace(/^\((\w+)\)_/, '$1_').replace(/_\{\((\d+)\)\}/g, '_{$1}');
+  s = s.replace(/^(\w+)\s+(?:in\s+)?base\s+(\d+)$/, '$1_{$2}');
+  s = s.replace(/_\s*\{?\s*\\(?:text|mathrm)\s*\{\s*([a-zA-Z0-9]+)\s*\}\s*\}?/g, (_m, b: string) => `_{${WORD_NUMBERS[b.toLowerCase()] ?? b}}`);
   s = s.replace(/\\neq\b/g, '\\ne').replace(/\\leq\b/g, '\\le').replace(/\\geq\b/g, '\\ge');
   s = s.replace(/\\(?:left|right)\./g, '').replace(/\\(?:left|right|[bB]igg?[lr]?)(?![a-zA-Z])/g, '');
   s = s.replace(/\\\{/g, '{').replace(/\\\}/g, '}');
 
+  // Not a unit: the last item of a list (`\text{A}, \text{C}`) or a bare choice letter.
   const noText = s.replace(TRAILING_TEXT, '').trim();
-  if (noText !== '') s = noText;
+  if (noText !== '' && !/[,;]$/.test(noText) && !/\{\(?[A-E]\)?\}\s*$/.test(s)) s = noText;
   for (let k = 0; k < 2; k++) {
     const noUnit = s.replace(TRAILING_UNIT, '').trim();
     if (noUnit !== '') s = noUnit;
   }
+  // Any one word after a plain number is its unit (`1152 cups`), whatever the word.
+  s = s.replace(/^([-+]?\d[\d,]*(?:\.\d+)?)\s+(?!and\b|or\b)[a-zA-Z]{3,}$/, '$1');
 
+  // A degree sign before a comma ends a list item: `45^\circ,135^\circ` is two angles, not 45135.
+  s = s.replace(/(?:\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|°)\s*,\s*/g, ', ');
   s = s.replace(/\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|°/g, '');
   s = s.replace(/\\\$|\$/g, '').replace(/\\\(|\\\)/g, '');
   s = s.replace(TEXT_WRAPPERS, '$1').replace(TEXT_WRAPPERS, '$1');
   s = WORD_NUMBERS[s.trim().toLowerCase()] ?? s;
   s = s.replace(/\\%|%/g, '');
+  // Thousands separators, while spaces still show intent: `1,000` is a number, `100, 200` two of them.
+  s = s.replace(/^\s*-?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*$/, (n) => n.replace(/,/g, ''));
 
   // Several answers joined by words become a list.
   s = s.replace(/\s*,?\s+(?:and|or)\s+/g, ',');
@@ -142,7 +155,6 @@ export function stripString(input: string): string {
   }
   else if (eqs > 1 && /^[a-zA-Z]=[^=]*(?:,[a-zA-Z]=[^=,]*)+$/.test(s)) s = s.replace(/(^|,)[a-zA-Z]=/g, '$1');
 
-  s = s.replace(/^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/, (n) => n.replace(/,/g, ''));
   s = s.replace(/^\+/, '');
   s = fixSlash(fixFracs(fixSqrt(s)));
   s = s.replace(/([\^_])\{([\w.])\}/g, '$1$2');

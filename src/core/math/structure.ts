@@ -60,15 +60,37 @@ export function vectorEntries(rows: string[][]): string[] | null {
   return null;
 }
 
-/** Whether the two lists pair up one-to-one under `eq` (backtracking; lists of answers are short). */
+/**
+ * Whether the two lists pair up one-to-one under `eq`. Items with the same text pair first, for free;
+ * only the leftovers are compared, each pair at most once (memoised), with backtracking for up to 8
+ * leftovers and in order beyond that. An 8-item list of symbolic items used to spend the whole budget
+ * re-comparing the same pairs.
+ */
 export function matchUnordered(a: string[], b: string[], eq: (x: string, y: string) => boolean): boolean {
   if (a.length !== b.length) return false;
-  if (a.length > 8) return a.every((x, k) => eq(x, b[k]!));
-  const used = new Array<boolean>(b.length).fill(false);
+  const pending = new Map<string, number>();
+  for (const y of b) pending.set(y, (pending.get(y) ?? 0) + 1);
+  const left: string[] = [];
+  for (const x of a) {
+    const n = pending.get(x) ?? 0;
+    if (n > 0) pending.set(x, n - 1);
+    else left.push(x);
+  }
+  const right = [...pending].flatMap(([y, n]) => new Array<string>(n).fill(y));
+  if (left.length === 0) return true;
+  const memo = new Map<number, boolean>();
+  const same = (k: number, j: number): boolean => {
+    const at = k * right.length + j;
+    let v = memo.get(at);
+    if (v === undefined) memo.set(at, (v = eq(left[k]!, right[j]!)));
+    return v;
+  };
+  if (left.length > 8) return left.every((_, k) => same(k, k));
+  const used = new Array<boolean>(right.length).fill(false);
   const place = (k: number): boolean => {
-    if (k === a.length) return true;
-    for (let j = 0; j < b.length; j++) {
-      if (used[j] || !eq(a[k]!, b[j]!)) continue;
+    if (k === left.length) return true;
+    for (let j = 0; j < right.length; j++) {
+      if (used[j] || !same(k, j)) continue;
       used[j] = true;
       if (place(k + 1)) return true;
       used[j] = false;

@@ -31,7 +31,15 @@ export interface LiveCandidate {
   marks: { reasoning: number; content: number }[];
 }
 
-export function startCandidate(upstream: Upstream, body: ChatCompletionCreateParams, index: number, signal: AbortSignal, onProgress: () => void): LiveCandidate {
+export function startCandidate(
+  upstream: Upstream,
+  body: ChatCompletionCreateParams,
+  index: number,
+  signal: AbortSignal,
+  onProgress: () => void,
+  /** Told each chunk's logprobs (confidence-based stopping); may cancel the candidate. */
+  onLogprobs?: (candidate: LiveCandidate, logprobs: unknown) => void,
+): LiveCandidate {
   const scope = new AbortScope().follow(signal);
   let notify = () => {};
   let next = new Promise<void>((resolve) => (notify = resolve));
@@ -79,6 +87,7 @@ export function startCandidate(upstream: Upstream, body: ChatCompletionCreatePar
           candidate.tokens++;
           candidate.marks.push({ reasoning: candidate.reasoning.length, content: candidate.content.length });
         }
+        if (choice?.logprobs) onLogprobs?.(candidate, choice.logprobs);
         if (choice?.finish_reason) candidate.finishReason = choice.finish_reason;
         if (event.usage) {
           candidate.usage = event.usage;

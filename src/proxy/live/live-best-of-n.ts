@@ -1,7 +1,7 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import { combineRewards } from '../../core/aggregate';
 import { toCandidateParts } from '../../core/anatomy';
-import { answerKey } from '../../core/math/answer-key';
+import { clusterAnswers } from '../../core/clusters';
 import { UpstreamError } from '../../errors';
 import { AbortScope } from '../../util/abort-scope';
 import { rankFan, upstreamBodyOf, type BestOfNDeps, type BestOfNOutcome } from '../best-of-n';
@@ -9,6 +9,7 @@ import type { FanOutResult } from '../fan-out';
 import type { BestOfNOptions } from '../options';
 import { problemOf } from '../problem';
 import { messageOf, startCandidate, type LiveCandidate } from './candidate-stream';
+import { ConfidenceStop, type ConfidenceStopInfo } from './confidence-stop';
 import { checkpointAt, chooseRejected, stopReason } from './policy';
 
 export interface LiveInfo {
@@ -20,6 +21,8 @@ export interface LiveInfo {
   checkpoints: number;
   rejected: number;
   upstream_tokens: number;
+  /** SCORER=confidence: the stop threshold the warm-up wave set, and how many traces fell below it. */
+  confidence_stop?: ConfidenceStopInfo;
 }
 
 /**
@@ -44,7 +47,8 @@ export async function runLiveBestOfN(
     for (const c of candidates) if (!c.stopped) c.cancel('deadline');
     return new UpstreamError(504, 'deadline passed', 'upstream_error', 'deadline');
   });
-  const upstreamBody = upstreamBodyOf(body, options);
+  const upstreamBody = upstreamBodyOf(body, options, deps.topLogprobs);
+  const stopper = deps.confidenceStop ? new ConfidenceStop(deps.confidenceStop.window, deps.confidenceStop.eta) : null;
   const problem = problemOf(body.messages);
   const waves = options.adaptive?.waves ?? [options.n];
   const reject = options.reject;
@@ -54,7 +58,11 @@ export async function runLiveBestOfN(
   const progress = () => wake();
   /** Null when the deadline (or the client) ends the race during scoring: what finished is still ranked. */
   const rewardOf = async (pool: LiveCandidate[], atTokens?: number) => {
-    const parts = pool.map((c) => toCandidateParts(messageOf(c, atTokens)));
+    const parts = pool.map((c) => {
+      // With SCORER=confidence a checkpoint ranks the partial traces by their confidence so far.
+      const tops = stopper?.logprobsOf(c.index)?.slice(0, atTokens);
+      return { ...toCandidateParts(messageOf(c, atTokens)), ...(tops ? { topLogprobs: tops } : {}) };
+    });
     const scored = await deps.scorer.score({ problem, candidates: parts, model: body.model, signal: scope.signal }).catch((err: unknown) => {
       if (scope.aborted) return null;
       throw err;
@@ -64,7 +72,7 @@ export async function runLiveBestOfN(
 
   try {
     for (const target of waves) {
-      while (candidates.length < target) candidates.push(startCandidate(deps.upstream, upstreamBody, candidates.length, scope.signal, progress));
+      while (candidates.length < target) candidates.push(startCandidate(deps.upstream, upstreamBody, candidates.length, scope.signal, progress, stopper ? (c, lp) => stopper.observe(c, lp) : undefined));
       let checkpoint = 0;
       for (;;) {
         const running = candidates.filter((c) => !c.stopped);
@@ -96,11 +104,14 @@ export async function runLiveBestOfN(
         break;
       }
       if (scope.aborted) break;
+      stopper?.warmedUp(candidates.filter((c) => c.stopped === 'finished'));
       if (!options.adaptive || target === waves.at(-1)) continue;
       const finished = candidates.filter((c) => c.stopped === 'finished');
       const scored = await rewardOf(finished);
       if (!scored) break;
-      const why = stopReason(scored.map((s) => ({ answerKey: s.answer === null ? null : answerKey(s.answer), reward: s.reward })), options.adaptive.stop_when);
+      // Agreement counts clusters of equivalent answers, as votes do.
+      const { clusterOf } = clusterAnswers(scored.map((s) => s.answer), deps.clusterBudgetMs === undefined ? {} : { budgetMs: deps.clusterBudgetMs });
+      const why = stopReason(scored.map((s, i) => ({ answerKey: clusterOf[i] == null ? null : `c${clusterOf[i]}`, reward: s.reward })), options.adaptive.stop_when);
       if (why) {
         info.stopped_because = why;
         break;
@@ -124,7 +135,8 @@ export async function runLiveBestOfN(
     fan.usage.completion_tokens += c.usage?.completion_tokens ?? c.tokens;
     info.upstream_tokens += c.usage?.completion_tokens ?? c.tokens;
     if (c.stopped === 'deadline') fan.deadlineHit = true;
-    if (c.stopped === 'finished') fan.samples.push({ index: c.index, message: messageOf(c), finishReason: c.finishReason ?? 'stop', tokens: c.tokens, stopped: 'finished' });
+    const logprobs = stopper?.logprobsOf(c.index);
+    if (c.stopped === 'finished') fan.samples.push({ index: c.index, message: messageOf(c), finishReason: c.finishReason ?? 'stop', tokens: c.tokens, stopped: 'finished', ...(logprobs ? { logprobs } : {}) });
     else {
       const error = c.error ?? { status: c.stopped === 'deadline' ? 504 : 499, message: `candidate stopped: ${c.stopped}`, code: c.stopped?.startsWith('rejected') ? 'rejected' : (c.stopped ?? null) };
       fan.samples.push({ index: c.index, error, tokens: c.tokens, stopped: c.stopped });
@@ -132,6 +144,7 @@ export async function runLiveBestOfN(
     }
   }
   fan.usage.total_tokens = fan.usage.prompt_tokens + fan.usage.completion_tokens;
+  if (stopper) info.confidence_stop = stopper.info();
   const outcome = await rankFan(deps, body, { ...options, n: candidates.length, minCandidates: Math.min(options.minCandidates, candidates.length) }, fan, started, signal, info.committed?.index);
   return { ...outcome, live: info };
 }

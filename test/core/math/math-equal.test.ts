@@ -277,7 +277,7 @@ describe('mathEqual', () => {
 
   it('answers false once the time budget is spent, but still matches equal strings', () => {
     let t = 0;
-    const now = () => (t += 1000); // every reading jumps a second past the 200 ms budget
+    const now = () => (t += 1000); // every reading jumps a second past the 2000 ms default budget
     expect(mathEqual('\\frac{x+2}{7}', '\\frac{x}{7}+\\frac{2}{7}', { now })).toBe(false);
     expect(mathEqual('\\frac{x+2}{7}', '\\frac{x+2}{7}', { now })).toBe(true);
   });

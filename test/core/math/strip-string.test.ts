@@ -10,7 +10,8 @@ describe('stripString and answerKey', () => {
     ['10\\text{ cm}', '10', '10'],
     ['90^\\circ', '90', '90'],
     ['90^{\\circ}', '90', '90'],
-    ['50\\%', '50', '50'],
+    // The string drops the percent sign (MATH references omit it); the vote key keeps it: `7\%` is not `7` (issue 17).
+    ['50\\%', '50', '50%'],
     ['x = 5', '5', '5'],
     ['y=\\frac{1}{2}', '\\frac{1}{2}', '1/2'],
     ['5.0', '5', '5'],
