@@ -4,8 +4,9 @@
  */
 import { AbortScope } from '../util/abort-scope';
 import { z } from 'zod';
-import { prmPromptPieces, renderPrmPrompt, DEFAULT_PRM_SYSTEM_PROMPT, STEP_TAG } from '../core/prm-prompt';
+import type { ChatTemplate } from '../core/prm-prompt';
 import { ScorerError } from '../errors';
+import { poolingRequests, type PoolingBody, type PoolingRequestForm } from './remote-request';
 import type { PrmSequence, SequenceScore, SequenceScorer } from './types';
 
 export interface RemoteVllmOptions {
@@ -16,8 +17,12 @@ export interface RemoteVllmOptions {
   apiKey?: string;
   timeoutMs: number;
   fetch?: typeof globalThis.fetch;
-  /** null sends no system turn. */
+  /** null (default) passes no system message: the served model's template inserts its default. */
   systemPrompt?: string | null;
+  /** 'messages' (default, vLLM chat pooling) or 'text' (rendered here with `template`). */
+  form?: PoolingRequestForm;
+  /** The served model's chat template, for the text form. */
+  template?: ChatTemplate;
   /** Text the server's tokenizer turns into the step-tag id (151651). */
   stepTag?: string;
   /** Pooling task; null leaves it to the server's default (vLLM before `token_classify` existed). */
@@ -98,8 +103,8 @@ export function createRemoteVllmSequenceScorer(opts: RemoteVllmOptions): Sequenc
   const root = opts.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
   const poolingUrl = `${root}/pooling`;
   const shownUrl = displayUrl(poolingUrl);
-  const systemPrompt = opts.systemPrompt === undefined ? DEFAULT_PRM_SYSTEM_PROMPT : opts.systemPrompt;
-  const stepTag = opts.stepTag ?? STEP_TAG;
+  if (opts.form === 'text' && !opts.template) throw new RangeError('remote scorer: the text form needs the served model\'s chat template (SCORER_CHAT_TEMPLATE)');
+  const requestOptions = { form: opts.form ?? 'messages', model: opts.model, systemPrompt: opts.systemPrompt ?? null, stepTag: opts.stepTag, template: opts.template } as const;
   const task = opts.task === undefined ? 'token_classify' : opts.task;
   const headers: Record<string, string> = {
     'content-type': 'application/json',
@@ -107,13 +112,13 @@ export function createRemoteVllmSequenceScorer(opts: RemoteVllmOptions): Sequenc
     ...(opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {}),
   };
 
-  /** POSTs the prompts and returns the parsed body; every failure but the caller's abort becomes a ScorerError. */
-  async function pool(input: string[], signal: AbortSignal | undefined): Promise<z.infer<typeof PoolingResponse>> {
+  /** POSTs one body and returns the parsed answer; every failure but the caller's abort becomes a ScorerError. */
+  async function pool(request: PoolingBody, signal: AbortSignal | undefined): Promise<z.infer<typeof PoolingResponse>> {
     const scope = new AbortScope().follow(signal);
     let timedOut = false;
     scope.timeout(opts.timeoutMs, () => ((timedOut = true), new Error('timeout')));
     const combined = scope.signal;
-    const body = JSON.stringify({ ...(opts.model ? { model: opts.model } : {}), ...(task ? { task } : {}), input });
+    const body = JSON.stringify(request);
     let text: string;
     try {
       const response = await fetchFn(poolingUrl, { method: 'POST', headers, body, signal: combined });
@@ -155,28 +160,33 @@ export function createRemoteVllmSequenceScorer(opts: RemoteVllmOptions): Sequenc
       const out: SequenceScore[] = sequences.map(() => ({ stepRewards: [], windowed: false, tokens: 0 }));
       if (sent.length === 0) return out;
 
-      const input = sent.map((i) => renderPrmPrompt(prmPromptPieces(sequences[i]!.problem, sequences[i]!.steps, systemPrompt), stepTag));
-      const body = await pool(input, signal);
-      if (body.data.length !== sent.length) {
-        throw new ScorerError(`remote scorer returned ${body.data.length} results for ${sent.length} inputs`, 'scorer_bad_response');
-      }
-      const byIndex: (PoolingData | undefined)[] = new Array(sent.length);
-      body.data.forEach((item, pos) => {
-        const index = item.index ?? pos;
-        if (index >= sent.length || byIndex[index] !== undefined) throw new ScorerError(`remote scorer returned a bad or repeated index ${index}`, 'scorer_bad_response');
-        byIndex[index] = item.data;
-      });
-
-      // vLLM reports only a total; an even split is the honest per-sequence figure it allows.
-      const total = body.usage?.prompt_tokens ?? 0;
-      const share = Math.floor(total / sent.length);
-      const extra = total - share * sent.length;
-      sent.forEach((seqIndex, k) => {
-        out[seqIndex] = {
-          stepRewards: stepRewardsFrom(byIndex[k]!, sequences[seqIndex]!.steps.length),
-          windowed: false,
-          tokens: share + (k < extra ? 1 : 0),
-        };
+      const requests = poolingRequests(
+        sent.map((i) => sequences[i]!),
+        { ...requestOptions, task },
+      );
+      const answers = await Promise.all(requests.map((r) => pool(r.body, signal)));
+      requests.forEach((request, r) => {
+        const body = answers[r]!;
+        const count = request.sequences.length;
+        if (body.data.length !== count) throw new ScorerError(`remote scorer returned ${body.data.length} results for ${count} inputs`, 'scorer_bad_response');
+        const byIndex: (PoolingData | undefined)[] = new Array(count);
+        body.data.forEach((item, pos) => {
+          const index = item.index ?? pos;
+          if (index >= count || byIndex[index] !== undefined) throw new ScorerError(`remote scorer returned a bad or repeated index ${index}`, 'scorer_bad_response');
+          byIndex[index] = item.data;
+        });
+        // vLLM reports only a total per request; an even split is the honest per-sequence figure it allows.
+        const total = body.usage?.prompt_tokens ?? 0;
+        const share = Math.floor(total / count);
+        const extra = total - share * count;
+        request.sequences.forEach((k, pos) => {
+          const seqIndex = sent[k]!;
+          out[seqIndex] = {
+            stepRewards: stepRewardsFrom(byIndex[pos]!, sequences[seqIndex]!.steps.length),
+            windowed: false,
+            tokens: share + (pos < extra ? 1 : 0),
+          };
+        });
       });
       return out;
     },
