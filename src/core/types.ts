@@ -8,6 +8,8 @@ export interface CandidateParts {
   responseSteps: string[];
   /** Extracted final answer (last \boxed{…} or an "answer is …" phrase), or null. */
   answer: string | null;
+  /** The client gave the steps (POST /v1/rewards): no scorer re-splits them. */
+  presplit?: boolean;
 }
 
 export type Aggregate = 'last' | 'min' | 'mean' | 'prod';

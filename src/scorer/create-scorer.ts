@@ -1,4 +1,6 @@
 import type { Config } from '../config';
+import type { ChatTemplate } from '../core/prm-prompt';
+import type { PartVerdict } from '../core/verifier-verdicts';
 import type { Upstream } from '../proxy/upstream';
 import { createPrmScorer } from './prm-scorer';
 import { createRemoteVllmSequenceScorer } from './remote-vllm';
@@ -19,13 +21,22 @@ export interface ScorerLog {
  * Builds the scorers that need no native code (vote, remote PRM, verifier), so the Workers entry can use this
  * file; the Node entry adds the in-process ONNX scorer in create-node-scorer.ts.
  */
-export function createPortableScorer(config: Config, log: ScorerLog, upstream: Pick<Upstream, 'limit' | 'http'>): Scorer {
+export function createPortableScorer(config: Config, log: ScorerLog, upstream: Pick<Upstream, 'limit' | 'http'>, chatTemplate?: ChatTemplate): Scorer {
   const vote = createVoteScorer();
   switch (config.SCORER) {
     case 'vote':
       return vote;
     case 'remote': {
-      const remote = createRemoteVllmSequenceScorer({ baseUrl: config.SCORER_URL!, model: config.SCORER_MODEL, apiKey: config.SCORER_API_KEY, timeoutMs: config.SCORER_TIMEOUT_MS });
+      if (config.SCORER_REQUEST_FORM === 'text' && !chatTemplate) throw new Error('SCORER_REQUEST_FORM=text needs SCORER_CHAT_TEMPLATE, a file this runtime cannot read; use the messages form');
+      const remote = createRemoteVllmSequenceScorer({
+        baseUrl: config.SCORER_URL!,
+        model: config.SCORER_MODEL,
+        apiKey: config.SCORER_API_KEY,
+        timeoutMs: config.SCORER_TIMEOUT_MS,
+        systemPrompt: config.SCORER_SYSTEM_PROMPT ?? null,
+        form: config.SCORER_REQUEST_FORM,
+        template: chatTemplate,
+      });
       const cache = createScoreCache({ entries: config.SCORER_CACHE_ENTRIES, maxBytes: config.SCORER_CACHE_MB * 1024 * 1024 });
       return withFallback(createPrmScorer(remote, { cache }), vote, config.SCORER_FALLBACK, (m) => log.warn(m));
     }
@@ -47,6 +58,8 @@ export function createPortableScorer(config: Config, log: ScorerLog, upstream: P
         chains: config.VERIFIER_CHAINS,
         verifyThinking: config.VERIFIER_THINKING,
         maxTokens: config.VERIFIER_MAX_TOKENS,
+        temperature: config.VERIFIER_TEMPERATURE,
+        cache: createScoreCache<PartVerdict>({ entries: config.SCORER_CACHE_ENTRIES, maxBytes: config.SCORER_CACHE_MB * 1024 * 1024 }, (v) => 64 + v.steps.length * 8),
       });
       return withFallback(verifier, vote, config.SCORER_FALLBACK, (m) => log.warn(m));
     }

@@ -12,7 +12,7 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { MANIFEST_FILE, parseManifest } from './manifest';
 import type { PrmManifest } from './manifest';
 import { ChatTemplate, ChatTemplateError, prmPromptPieces } from '../../core/prm-prompt';
-import type { TemplateSpecials } from '../../core/prm-prompt';
+import { templateFromTokenizerConfig } from '../chat-template-file';
 import { encodeStepClassifier, assemble } from './prm-input';
 import type { Encode } from './prm-input';
 import { checkTemplate } from './template-check';
@@ -41,6 +41,8 @@ export interface LoadedPrm {
 
 export interface LoadModelDirOptions {
   device: Device;
+  /** SCORER_SYSTEM_PROMPT: replaces the manifest's system_prompt (step classifiers). */
+  systemPrompt?: string;
   log?: (msg: string) => void;
 }
 
@@ -67,30 +69,14 @@ function loadTokenizer(dir: string): { encode: Encode; tokenizer: Tokenizer; con
   return { tokenizer, config, encode: (text) => tokenizer.encode(text, { add_special_tokens: false }).ids };
 }
 
-const tokenName = (v: unknown): string | undefined =>
-  typeof v === 'string' ? v : v && typeof v === 'object' && 'content' in v && typeof v.content === 'string' ? v.content : undefined;
-
 /** chat_template.jinja wins over tokenizer_config.json's chat_template, as in transformers. */
 function loadTemplate(dir: string, config: Record<string, unknown>): ChatTemplate {
   const file = path.join(dir, 'chat_template.jinja');
-  let source: string | undefined;
-  if (fs.existsSync(file)) source = fs.readFileSync(file, 'utf8');
-  else {
-    const t = config.chat_template;
-    if (typeof t === 'string') source = t;
-    else if (Array.isArray(t)) {
-      const named = t.find((e: unknown) => e && typeof e === 'object' && 'name' in e && e.name === 'default');
-      if (named && typeof named.template === 'string') source = named.template;
-    }
-  }
+  const fromConfig = templateFromTokenizerConfig(config);
+  const source = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : fromConfig.source;
   if (source === undefined) throw new ModelDirError(`${dir}: no chat template (neither chat_template.jinja nor a chat_template in tokenizer_config.json); copy the PRM's own from its checkpoint`);
-  const specials: TemplateSpecials = {};
-  for (const k of ['bos_token', 'eos_token', 'pad_token', 'unk_token'] as const) {
-    const name = tokenName(config[k]);
-    if (name !== undefined) specials[k] = name;
-  }
   try {
-    return new ChatTemplate(source, specials);
+    return new ChatTemplate(source, fromConfig.specials);
   } catch (err) {
     throw new ModelDirError(`${fs.existsSync(file) ? file : path.join(dir, 'tokenizer_config.json')}: ${(err as Error).message}`);
   }
@@ -98,7 +84,8 @@ function loadTemplate(dir: string, config: Record<string, unknown>): ChatTemplat
 
 function padTokenId(manifest: PrmManifest, tokenizer: Tokenizer, config: Record<string, unknown>): number {
   if (manifest.pad_token_id !== undefined) return manifest.pad_token_id;
-  const name = tokenName(config.pad_token);
+  const pad = config.pad_token;
+  const name = typeof pad === 'string' ? pad : pad && typeof pad === 'object' && 'content' in pad ? String(pad.content) : undefined;
   return (name !== undefined ? tokenizer.token_to_id(name) : undefined) ?? ENDOFTEXT_ID;
 }
 
@@ -161,7 +148,7 @@ export async function loadModelDir(dir: string, opts: LoadModelDirOptions): Prom
   const manifestPath = path.join(dir, MANIFEST_FILE);
   const parsed = parseManifest(readJson(manifestPath, 'the bestofn PRM manifest (see docs/export-prm.md)'));
   if (!parsed.ok) throw new ModelDirError(`${manifestPath}: ${parsed.reason}`);
-  const manifest = parsed.manifest;
+  const manifest = parsed.manifest.kind === 'step-classifier' && opts.systemPrompt !== undefined ? { ...parsed.manifest, system_prompt: opts.systemPrompt } : parsed.manifest;
   const modelPath = path.join(dir, 'model.onnx');
   if (!fs.existsSync(modelPath)) throw new ModelDirError(`${modelPath}: missing; expected the exported ONNX PRM (external-data files beside it)`);
   const { encode, tokenizer, config } = loadTokenizer(dir);
