@@ -29,7 +29,7 @@ export interface ChatRequest {
 export function answerChat(deps: ProxyDeps, req: ChatRequest): Promise<Response> | Response {
   const { body, options } = req;
   const metrics = deps.metrics ?? noopMetrics;
-  const bon = { upstream: req.upstream, fallback: deps.upstreams.fallback, scorer: deps.scorer, thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT };
+  const bon = { upstream: req.upstream, fallback: deps.upstreams.fallback, scorer: deps.scorer, thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT, combine: deps.config.BESTOFN_COMBINE, alpha: deps.config.BESTOFN_ALPHA };
   const isLive = options.reject !== undefined || options.adaptive !== undefined;
   const race = (s: AbortSignal, onCommit?: (candidate: LiveCandidate) => void) =>
     isLive ? runLiveBestOfN(bon, body, options, s, onCommit) : runBestOfN(bon, body, options, s);
