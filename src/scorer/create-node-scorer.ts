@@ -22,6 +22,7 @@ export async function createNodeScorer(config: Config, log: ScorerLog, upstream:
     cacheMB: config.SCORER_CACHE_MB,
     systemPrompt: config.SCORER_SYSTEM_PROMPT,
     log: (m: string) => log.warn(m),
+    info: (m: string) => log.info(m),
     onBatch: log.onBatch,
   });
   return withFallback(onnx, createVoteScorer(), config.SCORER_FALLBACK, (m) => log.warn(m));

@@ -41,6 +41,8 @@ export interface LoadedPrm {
 
 export interface LoadModelDirOptions {
   device: Device;
+  /** Start-up facts (the input check); defaults to `log`. */
+  info?: (msg: string) => void;
   /** SCORER_SYSTEM_PROMPT: replaces the manifest's system_prompt (step classifiers). */
   systemPrompt?: string;
   log?: (msg: string) => void;
@@ -174,7 +176,7 @@ export async function loadModelDir(dir: string, opts: LoadModelDirOptions): Prom
         systemPrompt: manifest.system_prompt,
       });
       tagId = check.tagId;
-      opts.log?.(`scorer: PRM input check passed (${manifest.step_tag} = ${tagId}); example starts ${JSON.stringify(check.text.slice(0, 48))} → [${check.ids.slice(0, 12).join(', ')}, …]`);
+      (opts.info ?? opts.log)?.(`scorer: PRM input check passed (${manifest.step_tag} = ${tagId}); example starts ${JSON.stringify(check.text.slice(0, 48))} → [${check.ids.slice(0, 12).join(', ')}, …]`);
     } catch (err) {
       if (err instanceof ChatTemplateError) throw new ModelDirError(`${dir}: ${err.message}`);
       throw err;
