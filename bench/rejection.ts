@@ -140,7 +140,7 @@ async function main(): Promise<void> {
     return { tokens, wall: median(walls), wall90: quantile(sorted, 0.9), ttft: median(ttfts), accuracy, ci: bootstrapInterval([right], { resamples: 2000, seed: 0 })! };
   }
 
-  const modelDir = makeTestPrm({ kind: 'step-classifier', out: fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-bench-prm-')), tokenizerDir: path.resolve('../shared/tokenizers/qwen2.5') });
+  const modelDir = makeTestPrm({ kind: 'step-classifier', out: fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-bench-prm-')), tokenizerDir: path.resolve('../shared/tokenizers/qwen2.5-prm-tag') });
   const scorers: [string, () => Promise<Scorer>][] = [
     ['vote', async () => createVoteScorer()],
     ['test PRM (arbitrary weights: cost only, not quality)', () => createOnnxScorer({ modelDir, device: 'cpu', batchTokens: 16384, queueLimit: 100_000, cacheEntries: 10_000, cacheMB: 64 })],

@@ -13,8 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { makeTestPrm } from '../tools/make-test-prm';
 import { loadModelDir } from '../src/scorer/onnx/model-dir';
-import { createOnnxSequenceScorer } from '../src/scorer/onnx/onnx-sequence-scorer';
-import { assemble, encodeStepClassifier } from '../src/scorer/onnx/prm-input';
+import { createOnnxSequenceScorer, planSequence } from '../src/scorer/onnx/onnx-sequence-scorer';
 import type { PrmRow } from '../src/scorer/onnx/prm-input';
 import { forward, readRewards } from '../src/scorer/onnx/run-batch';
 import { MicroBatcher } from '../src/scorer/onnx/micro-batcher';
@@ -65,7 +64,7 @@ function loadSequences(limit: number): PrmSequence[] {
 const dir = makeTestPrm({ kind: 'step-classifier', out: fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-bench-')), maxLength: 4096 });
 const prm = await loadModelDir(dir, { device: 'cpu' });
 const sequences = loadSequences(256);
-const rows: PrmRow[] = sequences.map((s) => assemble(encodeStepClassifier(prm.encode, s.problem, s.steps, prm.manifest.kind === 'step-classifier' ? prm.manifest.system_prompt : null, 151651)));
+const rows: PrmRow[] = sequences.map((s) => planSequence(prm, s, prm.encode).rows[0]!);
 const lengths = rows.map((r) => r.ids.length).sort((a, b) => a - b);
 const realTokens = lengths.reduce((a, b) => a + b, 0);
 console.log(`test PRM: ${dir}\nprovider: ${prm.provider}, cores: ${os.cpus().length}`);
@@ -107,7 +106,7 @@ table(['mode', 'seq/s', 'real tok/s', 'rows/batch', 'padding'], concurrentRows);
 
 // Tokenization is in JS on the event loop; with a real model it is small next to the forward pass.
 const tokenize = await timed(async () => {
-  for (const s of sequences) encodeStepClassifier(prm.encode, s.problem, s.steps, null, 151651);
+  for (const s of sequences) planSequence(prm, s, prm.encode);
 });
 console.log(`tokenization (@huggingface/tokenizers): ${(rows.length / tokenize).toFixed(0)} seq/s, ${(realTokens / tokenize).toFixed(0)} tok/s\n`);
 

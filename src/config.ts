@@ -36,7 +36,9 @@ export const OPTIONS = {
   BESTOFN_N: { schema: int(1, 4096).default(4), help: 'Default number of candidates when the client names none' },
   BESTOFN_MAX_N: { schema: int(1, 4096).default(64), help: 'Largest N a client may ask for; more is a 400' },
   BESTOFN_SELECT: { schema: z.enum(['argmax', 'weighted_vote', 'majority']).default('argmax'), help: 'Default selection: argmax | weighted_vote | majority' },
-  BESTOFN_AGGREGATE: { schema: z.enum(['last', 'min', 'mean', 'prod']).default('min'), help: 'Default step-reward aggregation: last | min | mean | prod' },
+  BESTOFN_AGGREGATE: { schema: z.enum(['last', 'min', 'mean', 'prod']).default('min'), help: "Default step-reward aggregation: last | min | mean | prod (a PRM manifest's own aggregate wins; a request's wins over both)" },
+  BESTOFN_COMBINE: { schema: z.enum(['weighted', 'reasonflux']).default('weighted'), help: "Thinking + response → reward: weighted (w·agg + (1−w)·agg) | reasonflux (mean(thinking) + α·agg(response)); a PRM manifest's own wins" },
+  BESTOFN_ALPHA: { schema: num(0, 10).default(1), help: 'α in the reasonflux combination, weight of the final response (the paper studies 0.1–1.5)' },
   BESTOFN_TEMPERATURE: { schema: num(0, 2).default(0.7), help: 'Sampling temperature used when the client sends 0 or none' },
   BESTOFN_MIN_CANDIDATES: { schema: int(1, 4096).default(1), help: 'Fewest successful candidates needed to answer' },
   BESTOFN_DEADLINE_MS: { schema: int(1, 3_600_000).default(300_000), help: 'Per-request deadline; when it passes, rank what has arrived' },
@@ -59,6 +61,9 @@ export const OPTIONS = {
   SCORER_URL: { schema: z.url().optional(), help: 'Remote PRM server (vLLM --runner pooling) base URL for SCORER=remote' },
   SCORER_MODEL: { schema: z.string().optional(), help: 'Model name sent to the remote PRM server' },
   SCORER_API_KEY: { schema: z.string().optional(), help: 'Bearer key for the remote PRM server' },
+  SCORER_SYSTEM_PROMPT: { schema: z.string().optional(), help: "System message passed to a step-classifier PRM (remote, and ONNX over its manifest); unset: the manifest's, for remote none (the template's default applies)" },
+  SCORER_REQUEST_FORM: { schema: z.enum(['messages', 'text']).default('messages'), help: "Remote PRM request: messages (vLLM chat pooling; the served template applies) | text (rendered here with SCORER_CHAT_TEMPLATE)" },
+  SCORER_CHAT_TEMPLATE: { schema: z.string().optional(), help: "The served PRM's chat template (chat_template.jinja or tokenizer_config.json), for SCORER_REQUEST_FORM=text (Node)" },
   SCORER_TIMEOUT_MS: { schema: int(1, 3_600_000).default(30_000), help: 'Timeout of one remote scoring call' },
   SCORER_CONCURRENCY: { schema: int(1, 4096).default(8), help: 'Max in-flight calls to the remote PRM server (SCORER=remote)' },
   VERIFIER_BASE_URL: { schema: z.url().optional(), help: 'OpenAI-compatible endpoint serving a generative verifier (ThinkPRM) for SCORER=verifier' },
@@ -67,6 +72,7 @@ export const OPTIONS = {
   VERIFIER_CHAINS: { schema: int(1, 64).default(1), help: 'Verification chains per candidate, averaged' },
   VERIFIER_THINKING: { schema: bool.default(false), help: 'Also verify the thinking trajectory, not only the response' },
   VERIFIER_CONCURRENCY: { schema: int(1, 4096).default(16), help: 'Max in-flight calls to the verifier, apart from the upstream cap so scoring does not compete with sampling' },
+  VERIFIER_TEMPERATURE: { schema: num(0, 2).default(0.4), help: "Sampling temperature of parallel verification chains (ThinkPRM's recipes use 0.4); one chain is greedy" },
   VERIFIER_MAX_TOKENS: { schema: int(16, 131_072).default(8192), help: 'Token budget of one verification chain' },
   CONFIDENCE_TOP_LOGPROBS: { schema: int(1, 20).default(20), help: 'SCORER=confidence: top_logprobs asked of the upstream per token (DeepConf k)' },
   CONFIDENCE_WINDOW: { schema: int(1, 1_000_000).default(2048), help: 'SCORER=confidence: tokens per sliding group window, and the tail length' },
@@ -88,6 +94,7 @@ const schema = z
     if (c.SCORER === 'verifier' && !c.VERIFIER_BASE_URL) ctx.addIssue({ code: 'custom', path: ['VERIFIER_BASE_URL'], message: 'is required when SCORER=verifier' });
     if (c.SCORER === 'verifier' && !c.VERIFIER_MODEL) ctx.addIssue({ code: 'custom', path: ['VERIFIER_MODEL'], message: 'is required when SCORER=verifier' });
     if (c.SCORER === 'remote' && !c.SCORER_URL) ctx.addIssue({ code: 'custom', path: ['SCORER_URL'], message: 'is required when SCORER=remote' });
+    if (c.SCORER === 'remote' && c.SCORER_REQUEST_FORM === 'text' && !c.SCORER_CHAT_TEMPLATE) ctx.addIssue({ code: 'custom', path: ['SCORER_CHAT_TEMPLATE'], message: 'is required when SCORER_REQUEST_FORM=text' });
   });
 
 export type Config = z.output<typeof schema> & {

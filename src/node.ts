@@ -10,6 +10,7 @@ import { buildAccess } from './access/build-access';
 import { nodeHttpClient } from './http/node-http-client';
 import { createNodeScorer } from './scorer/create-node-scorer';
 import { demoHttpClient, loadDemoSet } from './record/demo-upstream';
+import { withModelRewardDefaults } from './scorer/reward-defaults';
 import type { Scorer } from './scorer/types';
 
 export interface RunningGateway {
@@ -30,7 +31,7 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
   const upstreams = upstreamsFromConfig(config, http, metrics.upstream);
   const activeScorer = scorer ?? (await createNodeScorer(config, { info: (m) => log.info(m), warn: (m) => log.warn(m), onBatch: metrics.scorerBatch }, upstreams.all[0]!));
   const recorder = config.RECORD ? createJsonlRecorder(config.RECORD, (err) => log.error({ err }, 'cannot write the record file')) : undefined;
-  const app = createApp({ config, upstreams, scorer: activeScorer, log, record: recorder?.record, metrics, metricsText: () => metrics.registry.metrics(), access: await buildAccess(config) });
+  const app = createApp({ config: withModelRewardDefaults(config, activeScorer.rewardDefaults), upstreams, scorer: activeScorer, log, record: recorder?.record, metrics, metricsText: () => metrics.registry.metrics(), access: await buildAccess(config) });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
     s.once('error', reject);

@@ -30,11 +30,11 @@ export interface MakeTestPrmOptions {
   out: string;
   maxLength?: number;
   broken?: BrokenVariant;
-  /** Defaults to ../shared/tokenizers/qwen2.5 relative to the repository root. */
+  /** Defaults to ../shared/tokenizers/qwen2.5-prm-tag (the Qwen2.5 tokenizer naming id 151651 `<extra_0>`, with its chat template). */
   tokenizerDir?: string;
 }
 
-const DEFAULT_TOKENIZER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/tokenizers/qwen2.5');
+const DEFAULT_TOKENIZER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/tokenizers/qwen2.5-prm-tag');
 
 /** Deterministic weight in [-scale, scale] for (row, column, salt): an integer hash, no PRNG state. */
 function weight(row: number, col: number, salt: number, scale: number): number {
@@ -139,7 +139,7 @@ function buildGraph(kind: TestPrmKind, broken: BrokenVariant | undefined): Graph
 export function testPrmManifest(kind: TestPrmKind, maxLength: number): Record<string, unknown> {
   const common = { model_id: `bestofn-test-${kind}`, max_length: maxLength, inputs: { input_ids: 'input_ids', attention_mask: 'attention_mask' } };
   return kind === 'step-classifier'
-    ? { kind, ...common, system_prompt: 'Please reason step by step, and put your final answer within \\boxed{}.', step_tag_id: 151651, output: 'logits' }
+    ? { kind, ...common, system_prompt: 'Please reason step by step, and put your final answer within \\boxed{}.', step_tag: '<extra_0>', step_tag_id: 151651, output: 'logits' }
     : { kind, ...common, system_prompt: null, template: '{problem}{completion}', step_separator: '\n\n', output: 'values', activation: 'sigmoid' };
 }
 
@@ -154,7 +154,10 @@ export function makeTestPrm(opts: MakeTestPrmOptions): string {
   const bytes = modelCache.get(key) ?? encodeModel(buildGraph(opts.kind, opts.broken));
   modelCache.set(key, bytes);
   fs.writeFileSync(path.join(opts.out, 'model.onnx'), bytes);
-  for (const f of ['tokenizer.json', 'tokenizer_config.json']) fs.copyFileSync(path.join(tokenizerDir, f), path.join(opts.out, f));
+  // The chat template travels with the tokenizer, as in a real checkpoint.
+  for (const f of ['tokenizer.json', 'tokenizer_config.json', 'chat_template.jinja']) {
+    if (fs.existsSync(path.join(tokenizerDir, f))) fs.copyFileSync(path.join(tokenizerDir, f), path.join(opts.out, f));
+  }
   const manifest = testPrmManifest(opts.kind, opts.maxLength ?? 4096);
   fs.writeFileSync(path.join(opts.out, 'bestofn-prm.json'), JSON.stringify(manifest, null, 2) + '\n');
   return opts.out;

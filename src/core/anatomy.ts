@@ -4,6 +4,7 @@
 import { extractAnswer } from './answer';
 import { lastNumber } from './answer-fallbacks';
 import { splitSteps } from './steps';
+import type { StepSplit } from './steps';
 import type { CandidateParts } from './types';
 
 /** The fields of an OpenAI-compatible assistant message that may carry text. */
@@ -43,7 +44,9 @@ export function splitCandidate(message: CandidateMessage): { thinking: string; r
 }
 
 export interface CandidatePartsOptions {
-  /** Passed to splitSteps: shorter fragments join a neighbour. */
+  /** 'reference' (default, text.split("\n\n")) or 'merge'; the thinking trajectory follows the same rule. */
+  split?: StepSplit;
+  /** merge only: shorter fragments join a neighbour. */
   minStepChars?: number;
   /**
    * The message is finished: with no stated answer, the last number of the response's final line is
@@ -58,7 +61,7 @@ export interface CandidatePartsOptions {
  */
 export function toCandidateParts(message: CandidateMessage, opts: CandidatePartsOptions = {}): CandidateParts {
   const { thinking, response } = splitCandidate(message);
-  const stepOpts = opts.minStepChars === undefined ? {} : { minChars: opts.minStepChars };
+  const stepOpts = { split: opts.split ?? 'reference', ...(opts.minStepChars === undefined ? {} : { minChars: opts.minStepChars }) };
   return {
     thinking,
     response,

@@ -1,7 +1,12 @@
 /**
  * Step splitting, the unit a process reward model scores.
  *
- * The rule: a step is a paragraph, i.e. text between blank lines (a line holding only whitespace counts
+ * The default is the reference rule of the step-classifier PRMs (Qwen2.5-Math-PRM-7B's model card, the
+ * ReasonFlux-PRM README): exactly `text.split("\n\n")`. Pieces are not stripped, and an empty piece (from
+ * "\n\n\n\n") is a step of its own, because that is the input those models were trained and evaluated on.
+ * Only empty text has no steps.
+ *
+ * The opt-in `merge` rule (manifest `step_split: "merge"`) is bestofn's own: a step is a paragraph, i.e. text between blank lines (a line holding only whitespace counts
  * as blank, `\r\n` included). Two exceptions keep one logical piece together:
  *  - a blank line inside a closed fenced code block (``` … ```) or `$$ … $$` display block does not split;
  *    an unclosed one (a truncated generation) protects nothing, so the tail still splits normally;
@@ -12,10 +17,17 @@
  * Merged steps keep the original text between their parts, so nothing is rewritten.
  */
 
+export type StepSplit = 'reference' | 'merge';
+
 export interface SplitStepsOptions {
-  /** Fragments shorter than this (after trimming) are merged into a neighbour. */
+  /** 'reference' (default): text.split("\n\n"). 'merge': paragraphs, short fragments merged. */
+  split?: StepSplit;
+  /** merge only: fragments shorter than this (after trimming) are merged into a neighbour. */
   minChars?: number;
 }
+
+/** The reference split; linear in the text. */
+export const referenceSteps = (text: string): string[] => (text === '' ? [] : text.split('\n\n'));
 
 const PROTECTED = /^[ \t]*```[^\n]*\n[\s\S]*?^[ \t]*```|\$\$[\s\S]*?\$\$/gm;
 const BLANK = /\n\s*\n/g;
@@ -53,7 +65,11 @@ function paragraphs(text: string): Span[] {
 
 const announces = (text: string, s: Span): boolean => text[s.end - 1] === ':';
 
-export function splitSteps(text: string, { minChars = 20 }: SplitStepsOptions = {}): string[] {
+export function splitSteps(text: string, { split = 'reference', minChars = 20 }: SplitStepsOptions = {}): string[] {
+  return split === 'reference' ? referenceSteps(text) : mergedSteps(text, minChars);
+}
+
+function mergedSteps(text: string, minChars: number): string[] {
   const merged: Span[] = [];
   let pending: Span | null = null; // tiny fragments waiting for the next real step
   for (const span of paragraphs(text)) {

@@ -10,6 +10,8 @@ export interface CandidateParts {
   answer: string | null;
   /** Each generated token's top-k logprobs, when the upstream returned them (SCORER=confidence asks). */
   topLogprobs?: number[][];
+  /** The client gave the steps (POST /v1/rewards): no scorer re-splits them. */
+  presplit?: boolean;
 }
 
 export type Aggregate = 'last' | 'min' | 'mean' | 'prod';

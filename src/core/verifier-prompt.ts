@@ -1,8 +1,11 @@
 /**
  * The conversation a ThinkPRM verifier (launch/ThinkPRM-1.5B, -14B) was trained on, after
- * `format_verification_cot_for_thinkprm` in github.com/mukhal/ThinkPRM (utils/helper.py): one user turn
- * holding the problem, the solution as `Step i:` lines and the critique instruction; the assistant turn
- * is opened with "Let's verify step by step:" and the model writes the verification from there.
+ * `format_verification_cot_for_thinkprm` in github.com/mukhal/ThinkPRM (utils/helper.py) and its Best-of-N
+ * verifier (prm/thinkprm_api.py, `process_verifier=False`): one user turn holding the problem, the
+ * solution's steps one a line *without* `Step i:` labels (labels and the `Step n+1:` stop belong to its
+ * beam search, which bestofn does not run), and the critique instruction; the assistant turn is opened
+ * with "Let's verify step by step:" and the model writes the verification from there. After the chain the
+ * reference appends "\nIs the solution correct? " — trailing space included — and reads yes/no.
  *
  * The reference renders the chat template itself and appends the opener to the raw prompt. Over an
  * OpenAI-compatible API the same prompt comes from an assistant prefix continued by the server (vLLM's
@@ -23,15 +26,18 @@ export const VERIFIER_ASSISTANT_PREFIX = "<think>\n\nLet's verify step by step:"
 /** What the verifier writes after its chain; the reference stops generation on it and asks for Yes/No. */
 export const DECISION_QUESTION = 'Is the solution correct?';
 
+/** The reference's `predecision_string`, appended to the chain before the yes/no token is read. */
+export const PREDECISION = '\nIs the solution correct? ';
+
 /** Where a verification chain ends: the decision question, or the end of the thinking block. */
 export const CHAIN_STOP = [DECISION_QUESTION, '</think>'];
 
-/** A leading "Step 3:" / "## Step 3:" the solver wrote itself; renumbered so labels match positions. */
-const OWN_STEP_LABEL = /^\s*(?:#+\s*)?(?:\*\*)?Step\s+\d+\s*[:.]\s*(?:\*\*)?\s*/i;
-
-/** The solution as the verifier reads it: `Step 1: …` lines, one per step, in order. */
+/**
+ * The solution as the reference's Best-of-N verifier reads it: each step with the solver's own `Step N:`
+ * labels removed (`## Step` read as `Step`, as the reference does) and stripped, one a line.
+ */
 export function formatSolutionSteps(steps: readonly string[]): string {
-  return steps.map((step, i) => `Step ${i + 1}: ${step.replace(OWN_STEP_LABEL, '').trim()}`).join('\n');
+  return steps.map((step) => step.replaceAll('## Step', 'Step').replace(/Step \d+:/g, '').trim()).join('\n');
 }
 
 /** The user turn. Built by concatenation, not a template with placeholders, since problems contain braces. */
@@ -44,12 +50,9 @@ export function verifierUserPrompt(problem: string, steps: readonly string[], in
   );
 }
 
-/**
- * The assistant text after which the Yes/No token is read: the opener, the chain, then the question.
- * The chain's trailing whitespace is dropped so the question always sits on its own line.
- */
+/** The assistant text after which the yes/no token is read: the opener, the chain as generated, the question. */
 export function decisionPrefix(chain: string): string {
-  return `${VERIFIER_ASSISTANT_PREFIX}${chain.trimEnd()}\n${DECISION_QUESTION}`;
+  return `${VERIFIER_ASSISTANT_PREFIX}${chain}${PREDECISION}`;
 }
 
 /**

@@ -83,16 +83,22 @@ export function pYesFromTopLogprobs(top: readonly TopLogprob[]): number | null {
 }
 
 /**
+ * What the reference scores a failed chain: it takes logprobs [0, 1] for (yes, no) and softmaxes them,
+ * so a failure is 1/(1+e) ≈ 0.269, not 0 — below an even call, above a confident "no".
+ */
+export const FAILED_CHAIN_REWARD = 1 / (1 + Math.E);
+
+/**
  * One chain's reward: P(yes) when the endpoint gave logprobs (what ThinkPRM scores with), else the
  * share of judged steps found correct, else the chain's written Yes/No. A chain that said nothing usable
- * (usually one that ran out of tokens) counts as a "no", as in the reference implementation.
+ * (usually one that ran out of tokens) gets the reference's failed-chain value.
  */
 export function chainReward(chain: ChainVerdict): { reward: number; method: RewardMethod } {
   if (chain.pYes !== null) return { reward: chain.pYes, method: 'p_yes' };
   const judged = chain.steps.filter((s) => s !== null);
   if (judged.length > 0) return { reward: judged.filter((s) => s).length / judged.length, method: 'step_share' };
   if (chain.judgement !== null) return { reward: chain.judgement ? 1 : 0, method: 'judgement' };
-  return { reward: 0, method: 'none' };
+  return { reward: FAILED_CHAIN_REWARD, method: 'none' };
 }
 
 /** Averages chains into one part verdict (parallel scaling in the ThinkPRM paper: the mean of the scores). */

@@ -29,7 +29,7 @@ export interface ChatRequest {
 export function answerChat(deps: ProxyDeps, req: ChatRequest): Promise<Response> | Response {
   const { body, options } = req;
   const metrics = deps.metrics ?? noopMetrics;
-  const bon = { upstream: req.upstream, fallback: deps.upstreams.fallback, scorer: deps.scorer, thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT,
+  const bon = { upstream: req.upstream, fallback: deps.upstreams.fallback, scorer: deps.scorer, thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT, combine: deps.config.BESTOFN_COMBINE, alpha: deps.config.BESTOFN_ALPHA,
     clusterBudgetMs: deps.config.VOTE_CLUSTER_BUDGET_MS, ...(deps.config.SCORER === 'confidence'
       ? { topLogprobs: deps.config.CONFIDENCE_TOP_LOGPROBS, confidenceStop: { window: deps.config.CONFIDENCE_WINDOW, eta: deps.config.CONFIDENCE_ETA } }
       : {}) };

@@ -1,8 +1,8 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import { combineRewards } from '../core/aggregate';
+import { candidateReward, DEFAULT_ALPHA, recipeFor, type Combine } from '../core/aggregate';
 import { toCandidateParts } from '../core/anatomy';
-import { rankWithVotes, type VoteReport } from '../core/select';
-import type { CandidateParts, StepRewards } from '../core/types';
+import { rankCandidates, rankWithVotes, type VoteReport } from '../core/select';
+import type { Aggregate, CandidateParts, StepRewards } from '../core/types';
 import { GatewayError, UpstreamError } from '../errors';
 import type { Scorer, ScoreResult } from '../scorer/types';
 import { fanOut, refill, type FanOutResult, type Sample } from './fan-out';
@@ -41,7 +41,16 @@ export interface BestOfNDeps {
   confidenceStop?: { window: number; eta: number };
   /** Time to merge equivalent answers in a vote (VOTE_CLUSTER_BUDGET_MS). */
   clusterBudgetMs?: number;
+  /** How thinking and response make one reward (BESTOFN_COMBINE, or the model's manifest); weighted when absent. */
+  combine?: Combine;
+  /** α of the reasonflux combination (BESTOFN_ALPHA). */
+  alpha?: number;
   now?: () => number;
+}
+
+/** One candidate's reward under the deps' combination and the request's aggregate. */
+export function rewardOf(deps: Pick<BestOfNDeps, 'thinkingWeight' | 'combine' | 'alpha'>, rewards: StepRewards, aggregate: Aggregate): number | null {
+  return candidateReward(rewards, recipeFor(deps.combine ?? 'weighted', aggregate, { thinkingWeight: deps.thinkingWeight, alpha: deps.alpha ?? DEFAULT_ALPHA }));
 }
 
 /** With response_format json_*, a candidate that does not parse cannot be the answer; its canonical JSON is what votes. */
@@ -94,7 +103,7 @@ export async function rankFan(deps: BestOfNDeps, body: ChatCompletionCreateParam
   const candidates: RankedCandidate[] = arrived.map((sample, i) => {
     const rewards = score.rewards[i]!;
     const invalid = parts[i]!.invalid;
-    return { sample, parts: parts[i]!.parts, rewards, reward: invalid ? null : combineRewards(rewards, options.aggregate, deps.thinkingWeight), ...(invalid ? { invalid } : {}) };
+    return { sample, parts: parts[i]!.parts, rewards, reward: invalid ? null : rewardOf(deps, rewards, options.aggregate), ...(invalid ? { invalid } : {}) };
   });
   const { ranked: order, vote } = rankWithVotes(
     candidates.map((c, i) => ({ index: i, answer: c.invalid ? null : c.parts.answer, reward: c.reward, confidence: score.confidences?.[i] ?? null })),

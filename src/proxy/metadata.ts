@@ -1,3 +1,4 @@
+import { topTies } from '../core/ties';
 import type { BestOfNOutcome } from './best-of-n';
 import type { BestOfNOptions } from './options';
 
@@ -19,6 +20,8 @@ export function buildMetadata(outcome: BestOfNOutcome, options: BestOfNOptions, 
     temperature: options.temperature,
     temperature_source: options.temperatureSource,
     selected: ranked.slice(0, options.k).map((c) => c.sample.index),
+    // argmax picked the lowest index among equal rewards: said, not hidden.
+    ...(options.select === 'argmax' ? tiedField(topTies(ranked.map((c) => ({ index: c.sample.index, reward: c.reward })))) : {}),
     deadline_hit: fan.deadlineHit,
     candidates: fan.samples.map((s) => {
       const c = byIndex.get(s.index);
@@ -43,3 +46,5 @@ export function buildMetadata(outcome: BestOfNOutcome, options: BestOfNOptions, 
     ...('live' in outcome ? { live: outcome.live } : {}),
   };
 }
+
+const tiedField = (tied: number[]) => (tied.length > 0 ? { argmax_tie: { candidates: tied.sort((a, b) => a - b), broken_by: 'lowest index' } } : {});

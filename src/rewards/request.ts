@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { toCandidateParts } from '../core/anatomy';
 import { extractAnswer } from '../core/answer';
+import { DEFAULT_ALPHA, type Combine } from '../core/aggregate';
 import type { Aggregate, CandidateParts } from '../core/types';
 import { GatewayError, InvalidRequestError } from '../errors';
 
@@ -68,6 +69,8 @@ export interface ParsedRewardsRequest {
   candidates: CandidateParts[];
   aggregate: Aggregate;
   thinkingWeight: number;
+  combine: Combine;
+  alpha: number;
 }
 
 /** Text of the last user turn, or null when there is none. */
@@ -95,14 +98,14 @@ function toParts(c: RequestCandidate): CandidateParts {
     const responseSteps = c.steps_response ?? [];
     const thinking = thinkingSteps.join('\n\n');
     const response = responseSteps.join('\n\n');
-    return { thinking, response, thinkingSteps, responseSteps, answer: extractAnswer(response) ?? extractAnswer(thinking) };
+    return { thinking, response, thinkingSteps, responseSteps, answer: extractAnswer(response) ?? extractAnswer(thinking), presplit: true };
   }
   return toCandidateParts({ content: c.content ?? null, reasoning_content: c.reasoning_content ?? null, reasoning: c.reasoning ?? null });
 }
 
 const tooLarge = (message: string, param: string | null) => new GatewayError(413, message, 'invalid_request_error', param, 'request_too_large');
 
-export function parseRewardsRequest(body: unknown, limits: RewardsLimits, defaults: { aggregate: Aggregate; thinkingWeight: number }): ParsedRewardsRequest {
+export function parseRewardsRequest(body: unknown, limits: RewardsLimits, defaults: { aggregate: Aggregate; thinkingWeight: number; combine?: Combine; alpha?: number }): ParsedRewardsRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidRequestError('Request body must be a JSON object', null, 'invalid_json');
   // The count first: no point validating ten thousand candidates only to refuse them.
   const count = (body as { candidates?: unknown }).candidates;
@@ -131,5 +134,5 @@ export function parseRewardsRequest(body: unknown, limits: RewardsLimits, defaul
     if (steps > limits.REWARDS_MAX_STEPS) throw tooLarge(`candidate ${i} has ${steps} steps, more than the ${limits.REWARDS_MAX_STEPS} allowed per candidate (REWARDS_MAX_STEPS)`, `candidates[${i}]`);
     return parts;
   });
-  return { model: r.model, problem, candidates, aggregate: r.aggregate ?? defaults.aggregate, thinkingWeight: r.thinking_weight ?? defaults.thinkingWeight };
+  return { model: r.model, problem, candidates, aggregate: r.aggregate ?? defaults.aggregate, thinkingWeight: r.thinking_weight ?? defaults.thinkingWeight, combine: defaults.combine ?? 'weighted', alpha: defaults.alpha ?? DEFAULT_ALPHA };
 }

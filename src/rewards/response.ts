@@ -1,5 +1,5 @@
 /** The body of a /v1/rewards answer, from the scorer's raw step rewards. */
-import { aggregate, combineRewards } from '../core/aggregate';
+import { aggregate, candidateReward, recipeFor, type Combine } from '../core/aggregate';
 import type { Aggregate, CandidateParts } from '../core/types';
 import type { ScoreResult } from '../scorer/types';
 
@@ -27,6 +27,9 @@ export interface RewardsResponse {
   scorer: string;
   aggregate: Aggregate;
   thinking_weight: number;
+  /** weighted, or reasonflux (then `alpha` is given and `reward` = mean(thinking) + α·agg(response)). */
+  combine: Combine;
+  alpha?: number;
   data: RewardDatum[];
   usage: { tokens_scored: number; sequences: number; cache_hits: number };
   fallback?: { from: string; reason: string };
@@ -38,9 +41,11 @@ const count = (info: Record<string, unknown> | undefined, key: string): number =
 };
 
 export function buildRewardsResponse(
-  request: { model: string | undefined; candidates: readonly CandidateParts[]; aggregate: Aggregate; thinkingWeight: number },
+  request: { model: string | undefined; candidates: readonly CandidateParts[]; aggregate: Aggregate; thinkingWeight: number; combine?: Combine; alpha?: number },
   result: ScoreResult,
 ): RewardsResponse {
+  const combine = request.combine ?? 'weighted';
+  const recipe = recipeFor(combine, request.aggregate, { thinkingWeight: request.thinkingWeight, alpha: request.alpha ?? 1 });
   const part = (steps: number[] | null): PartReward | null => (steps ? { step_rewards: steps, reward: aggregate(steps, request.aggregate) } : null);
   const body: RewardsResponse = {
     object: 'list',
@@ -48,13 +53,15 @@ export function buildRewardsResponse(
     scorer: result.scorer,
     aggregate: request.aggregate,
     thinking_weight: request.thinkingWeight,
+    combine,
+    ...(combine === 'reasonflux' ? { alpha: recipe.alpha } : {}),
     data: request.candidates.map((c, index) => {
       const r = result.rewards[index]!;
       return {
         index,
         thinking: part(r.thinking),
         response: part(r.response),
-        reward: combineRewards(r, request.aggregate, request.thinkingWeight),
+        reward: candidateReward(r, recipe),
         answer: c.answer,
         windowed: r.windowed === true,
       };

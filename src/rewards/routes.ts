@@ -11,7 +11,7 @@ import { parseRewardsRequest, type RewardsLimits } from './request';
 import { buildRewardsResponse } from './response';
 
 export interface RewardsDeps {
-  config: Pick<Config, 'BESTOFN_AGGREGATE' | 'BESTOFN_THINKING_WEIGHT'> & RewardsLimits;
+  config: Pick<Config, 'BESTOFN_AGGREGATE' | 'BESTOFN_THINKING_WEIGHT' | 'BESTOFN_COMBINE' | 'BESTOFN_ALPHA'> & RewardsLimits;
   scorer: Scorer;
 }
 
@@ -25,7 +25,12 @@ export function rewardsRoutes(deps: RewardsDeps): Hono {
     } catch {
       throw new InvalidRequestError('Request body is not valid JSON', null, 'invalid_json');
     }
-    const request = parseRewardsRequest(body, deps.config, { aggregate: deps.config.BESTOFN_AGGREGATE, thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT });
+    const request = parseRewardsRequest(body, deps.config, {
+      aggregate: deps.config.BESTOFN_AGGREGATE,
+      thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT,
+      combine: deps.config.BESTOFN_COMBINE,
+      alpha: deps.config.BESTOFN_ALPHA,
+    });
     const result = await deps.scorer.score({ problem: request.problem, candidates: request.candidates, model: request.model, signal: c.req.raw.signal });
     return c.json(buildRewardsResponse(request, result));
   });

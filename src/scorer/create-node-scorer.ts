@@ -7,6 +7,10 @@ import { withFallback } from './with-fallback';
 
 /** The Node entry's scorer: everything portable, plus the in-process ONNX PRM (loaded only when used). */
 export async function createNodeScorer(config: Config, log: ScorerLog, upstream: Pick<Upstream, 'http'>): Promise<Scorer> {
+  if (config.SCORER === 'remote' && config.SCORER_REQUEST_FORM === 'text') {
+    const { readChatTemplate } = await import('./chat-template-file');
+    return createPortableScorer(config, log, upstream, readChatTemplate(config.SCORER_CHAT_TEMPLATE!));
+  }
   if (config.SCORER !== 'onnx') return createPortableScorer(config, log, upstream);
   const { createOnnxScorer } = await import('./onnx/index');
   const onnx = await createOnnxScorer({
@@ -16,7 +20,9 @@ export async function createNodeScorer(config: Config, log: ScorerLog, upstream:
     queueLimit: config.SCORER_QUEUE_LIMIT,
     cacheEntries: config.SCORER_CACHE_ENTRIES,
     cacheMB: config.SCORER_CACHE_MB,
+    systemPrompt: config.SCORER_SYSTEM_PROMPT,
     log: (m: string) => log.warn(m),
+    info: (m: string) => log.info(m),
     onBatch: log.onBatch,
   });
   return withFallback(onnx, createVoteScorer(), config.SCORER_FALLBACK, (m) => log.warn(m));

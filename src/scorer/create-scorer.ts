@@ -1,5 +1,7 @@
 import pLimit from 'p-limit';
 import type { Config } from '../config';
+import type { ChatTemplate } from '../core/prm-prompt';
+import type { PartVerdict } from '../core/verifier-verdicts';
 import type { Upstream } from '../http/upstream-client';
 import { createPrmScorer } from './prm-scorer';
 import { createRemoteVllmSequenceScorer } from './remote-vllm';
@@ -21,7 +23,7 @@ export interface ScorerLog {
  * Builds the scorers that need no native code (vote, remote PRM, verifier), so the Workers entry can use this
  * file; the Node entry adds the in-process ONNX scorer in create-node-scorer.ts.
  */
-export function createPortableScorer(config: Config, log: ScorerLog, upstream: Pick<Upstream, 'http'>): Scorer {
+export function createPortableScorer(config: Config, log: ScorerLog, upstream: Pick<Upstream, 'http'>, chatTemplate?: ChatTemplate): Scorer {
   const vote = createVoteScorer();
   switch (config.SCORER) {
     case 'vote':
@@ -29,6 +31,7 @@ export function createPortableScorer(config: Config, log: ScorerLog, upstream: P
     case 'confidence':
       return createConfidenceScorer({ measure: config.CONFIDENCE_MEASURE, window: config.CONFIDENCE_WINDOW, eta: config.CONFIDENCE_ETA });
     case 'remote': {
+      if (config.SCORER_REQUEST_FORM === 'text' && !chatTemplate) throw new Error('SCORER_REQUEST_FORM=text needs SCORER_CHAT_TEMPLATE, a file this runtime cannot read; use the messages form');
       const remote = createRemoteVllmSequenceScorer({
         baseUrl: config.SCORER_URL!,
         model: config.SCORER_MODEL,
@@ -39,6 +42,9 @@ export function createPortableScorer(config: Config, log: ScorerLog, upstream: P
         retries: config.UPSTREAM_RETRIES,
         retryBaseMs: config.UPSTREAM_RETRY_BASE_MS,
         maxAnswerBytes: config.UPSTREAM_MAX_ANSWER_MB * 1024 * 1024,
+        systemPrompt: config.SCORER_SYSTEM_PROMPT ?? null,
+        form: config.SCORER_REQUEST_FORM,
+        template: chatTemplate,
       });
       const cache = createScoreCache({ entries: config.SCORER_CACHE_ENTRIES, maxBytes: config.SCORER_CACHE_MB * 1024 * 1024 });
       return withFallback(createPrmScorer(remote, { cache }), vote, config.SCORER_FALLBACK, (m) => log.warn(m));
@@ -63,6 +69,8 @@ export function createPortableScorer(config: Config, log: ScorerLog, upstream: P
         chains: config.VERIFIER_CHAINS,
         verifyThinking: config.VERIFIER_THINKING,
         maxTokens: config.VERIFIER_MAX_TOKENS,
+        temperature: config.VERIFIER_TEMPERATURE,
+        cache: createScoreCache<PartVerdict>({ entries: config.SCORER_CACHE_ENTRIES, maxBytes: config.SCORER_CACHE_MB * 1024 * 1024 }, (v) => 64 + v.steps.length * 8),
       });
       return withFallback(verifier, vote, config.SCORER_FALLBACK, (m) => log.warn(m));
     }

@@ -4,7 +4,9 @@
  * raw step rewards per part. Aggregation and the thinking/response weighting belong to the proxy.
  * Runtime-neutral: the model half (in-process ONNX, remote server) is the injected SequenceScorer.
  */
-import type { CandidateParts, StepRewards } from '../core/types';
+import { splitSteps, type StepSplit } from '../core/steps';
+import type { Aggregate, CandidateParts, StepRewards } from '../core/types';
+import type { Combine } from '../core/aggregate';
 import type { ScoreCache } from './score-cache';
 import { scoreCacheKey } from './score-cache';
 import type { PrmSequence, Scorer, ScoreRequest, ScoreResult, SequenceScore, SequenceScorer } from './types';
@@ -13,6 +15,12 @@ export interface PrmScorerOptions {
   cache?: ScoreCache | null;
   /** Static facts merged into every ScoreResult.info, e.g. { provider: 'cpu' }. */
   info?: Record<string, unknown>;
+  /**
+   * The model's own step rule. Candidates arrive split by the reference rule; 'merge' re-splits their
+   * text (never steps a client gave).
+   */
+  split?: StepSplit;
+  rewardDefaults?: { aggregate?: Aggregate; combine?: Combine };
 }
 
 /**
@@ -40,9 +48,11 @@ export function createPrmScorer(sequenceScorer: SequenceScorer, opts: PrmScorerO
       return key;
     };
     let references = 0;
+    const resplit = opts.split === 'merge' ? (text: string, steps: readonly string[], c: CandidateParts) => (c.presplit ? steps : splitSteps(text, { split: 'merge' })) : null;
+    const stepsOf = (text: string, steps: readonly string[], c: CandidateParts) => partSteps(resplit ? resplit(text, steps, c) : steps, text);
     const parts = request.candidates.map((c: CandidateParts) => ({
-      thinking: refer(partSteps(c.thinkingSteps, c.thinking)),
-      response: refer(partSteps(c.responseSteps, c.response)),
+      thinking: refer(stepsOf(c.thinking, c.thinkingSteps, c)),
+      response: refer(stepsOf(c.response, c.responseSteps, c)),
     }));
 
     let cacheHits = 0;
@@ -82,6 +92,7 @@ export function createPrmScorer(sequenceScorer: SequenceScorer, opts: PrmScorerO
 
   return {
     name: sequenceScorer.name,
+    ...(opts.rewardDefaults ? { rewardDefaults: opts.rewardDefaults } : {}),
     score,
     async health() {
       const inner = (await sequenceScorer.health?.()) ?? {};

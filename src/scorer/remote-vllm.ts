@@ -4,11 +4,12 @@
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import { z } from 'zod';
-import { prmPromptPieces, renderPrmPrompt, DEFAULT_PRM_SYSTEM_PROMPT, STEP_TAG } from '../core/prm-prompt';
+import type { ChatTemplate } from '../core/prm-prompt';
 import { ScorerError, UpstreamError } from '../errors';
-import { platformHttp, type HttpClient } from '../http/http-client';
+import { fetchClient, platformHttp, type HttpClient } from '../http/http-client';
 import { postUpstream, type Upstream } from '../http/upstream-client';
 import { AbortScope } from '../util/abort-scope';
+import { poolingRequests, type PoolingBody, type PoolingRequestForm } from './remote-request';
 import type { PrmSequence, SequenceScore, SequenceScorer } from './types';
 
 export interface RemoteVllmOptions {
@@ -20,6 +21,8 @@ export interface RemoteVllmOptions {
   timeoutMs: number;
   /** The HTTP client (default: the platform's fetch); the Node entry passes undici's. */
   http?: HttpClient;
+  /** A fetch function instead of `http` (tests). */
+  fetch?: typeof globalThis.fetch;
   /** Caps concurrent scoring calls (default 8), apart from the upstream's cap. */
   limit?: LimitFunction;
   /** Retries after 408, 429, 5xx or a connection failure (default 0), and the first backoff. */
@@ -27,8 +30,12 @@ export interface RemoteVllmOptions {
   retryBaseMs?: number;
   /** Largest answer read, in bytes. */
   maxAnswerBytes?: number;
-  /** null sends no system turn. */
+  /** null (default) passes no system message: the served model's template inserts its default. */
   systemPrompt?: string | null;
+  /** 'messages' (default, vLLM chat pooling) or 'text' (rendered here with `template`). */
+  form?: PoolingRequestForm;
+  /** The served model's chat template, for the text form. */
+  template?: ChatTemplate;
   /** Text the server's tokenizer turns into the step-tag id (151651). */
   stepTag?: string;
   /** Pooling task; null leaves it to the server's default (vLLM before `token_classify` existed). */
@@ -64,8 +71,7 @@ export function stepRewardsFrom(data: PoolingData, steps: number): number[] {
     if (data.length !== steps) throw new ScorerError(`remote scorer returned ${data.length} rewards for ${steps} steps`, 'scorer_bad_response');
     return data;
   }
-  // The schema allows numbers or rows, not a mix: past the all-numbers case every item is a row.
-  const rows = data.map((row) => (Array.isArray(row) ? row : [row]));
+  const rows = data as number[][];
   if (rows.length !== steps) {
     // Far more rows than steps means the server pooled every token: its tokenizer did not map the tag to the step id.
     throw new ScorerError(
@@ -95,12 +101,12 @@ const causeOf = (err: unknown): string => {
 };
 
 export function createRemoteVllmSequenceScorer(opts: RemoteVllmOptions): SequenceScorer {
-  const http = opts.http ?? platformHttp;
+  const http = opts.http ?? (opts.fetch ? fetchClient(opts.fetch) : platformHttp);
   const root = opts.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
   const poolingUrl = `${root}/pooling`;
   const shownUrl = displayUrl(poolingUrl);
-  const systemPrompt = opts.systemPrompt === undefined ? DEFAULT_PRM_SYSTEM_PROMPT : opts.systemPrompt;
-  const stepTag = opts.stepTag ?? STEP_TAG;
+  if (opts.form === 'text' && !opts.template) throw new RangeError('remote scorer: the text form needs the served model\'s chat template (SCORER_CHAT_TEMPLATE)');
+  const requestOptions = { form: opts.form ?? 'messages', model: opts.model, systemPrompt: opts.systemPrompt ?? null, stepTag: opts.stepTag, template: opts.template } as const;
   const task = opts.task === undefined ? 'token_classify' : opts.task;
   const server: Upstream = {
     baseUrl: root,
@@ -124,12 +130,11 @@ export function createRemoteVllmSequenceScorer(opts: RemoteVllmOptions): Sequenc
     return new ScorerError(`remote scorer ${shownUrl} answered ${err.status}: ${snippet(err.message, opts.apiKey)}`);
   };
 
-  /** POSTs the prompts and returns the parsed body; every failure but the caller's abort becomes a ScorerError. */
-  async function pool(input: string[], signal: AbortSignal | undefined): Promise<z.infer<typeof PoolingResponse>> {
-    const body = { ...(opts.model ? { model: opts.model } : {}), ...(task ? { task } : {}), input };
+  /** POSTs one body and returns the parsed answer; every failure but the caller's abort becomes a ScorerError. */
+  async function pool(request: PoolingBody, signal: AbortSignal | undefined): Promise<z.infer<typeof PoolingResponse>> {
     let text: string;
     try {
-      text = await server.limit(async () => (await postUpstream(server, '/pooling', body, signal ?? new AbortController().signal)).text());
+      text = await server.limit(async () => (await postUpstream(server, '/pooling', request, signal ?? new AbortController().signal)).text());
     } catch (err) {
       // A client that went away is not a scorer failure: it must not turn into a fallback answer.
       if (signal?.aborted) throw signal.reason ?? err;
@@ -161,28 +166,33 @@ export function createRemoteVllmSequenceScorer(opts: RemoteVllmOptions): Sequenc
       const out: SequenceScore[] = sequences.map(() => ({ stepRewards: [], windowed: false, tokens: 0 }));
       if (sent.length === 0) return out;
 
-      const input = sent.map((i) => renderPrmPrompt(prmPromptPieces(sequences[i]!.problem, sequences[i]!.steps, systemPrompt), stepTag));
-      const body = await pool(input, signal);
-      if (body.data.length !== sent.length) {
-        throw new ScorerError(`remote scorer returned ${body.data.length} results for ${sent.length} inputs`, 'scorer_bad_response');
-      }
-      const byIndex: (PoolingData | undefined)[] = new Array(sent.length);
-      body.data.forEach((item, pos) => {
-        const index = item.index ?? pos;
-        if (index >= sent.length || byIndex[index] !== undefined) throw new ScorerError(`remote scorer returned a bad or repeated index ${index}`, 'scorer_bad_response');
-        byIndex[index] = item.data;
-      });
-
-      // vLLM reports only a total; an even split is the honest per-sequence figure it allows.
-      const total = body.usage?.prompt_tokens ?? 0;
-      const share = Math.floor(total / sent.length);
-      const extra = total - share * sent.length;
-      sent.forEach((seqIndex, k) => {
-        out[seqIndex] = {
-          stepRewards: stepRewardsFrom(byIndex[k]!, sequences[seqIndex]!.steps.length),
-          windowed: false,
-          tokens: share + (k < extra ? 1 : 0),
-        };
+      const requests = poolingRequests(
+        sent.map((i) => sequences[i]!),
+        { ...requestOptions, task },
+      );
+      const answers = await Promise.all(requests.map((r) => pool(r.body, signal)));
+      requests.forEach((request, r) => {
+        const body = answers[r]!;
+        const count = request.sequences.length;
+        if (body.data.length !== count) throw new ScorerError(`remote scorer returned ${body.data.length} results for ${count} inputs`, 'scorer_bad_response');
+        const byIndex: (PoolingData | undefined)[] = new Array(count);
+        body.data.forEach((item, pos) => {
+          const index = item.index ?? pos;
+          if (index >= count || byIndex[index] !== undefined) throw new ScorerError(`remote scorer returned a bad or repeated index ${index}`, 'scorer_bad_response');
+          byIndex[index] = item.data;
+        });
+        // vLLM reports only a total per request; an even split is the honest per-sequence figure it allows.
+        const total = body.usage?.prompt_tokens ?? 0;
+        const share = Math.floor(total / count);
+        const extra = total - share * count;
+        request.sequences.forEach((k, pos) => {
+          const seqIndex = sent[k]!;
+          out[seqIndex] = {
+            stepRewards: stepRewardsFrom(byIndex[pos]!, sequences[seqIndex]!.steps.length),
+            windowed: false,
+            tokens: share + (pos < extra ? 1 : 0),
+          };
+        });
       });
       return out;
     },

@@ -11,6 +11,9 @@ export interface ScoreCacheOptions {
   maxBytes: number;
 }
 
+/** What a cached value costs beyond its key; the default fits a SequenceScore. */
+export type ValueBytes<V> = (value: V) => number;
+
 export interface ScoreCacheStats {
   entries: number;
   bytes: number;
@@ -20,35 +23,39 @@ export interface ScoreCacheStats {
 
 // JS strings are UTF-16; numbers are 8 bytes; the constant covers the entry object and LRU bookkeeping.
 const ENTRY_OVERHEAD = 96;
-const sizeOf = (key: string, value: SequenceScore) => key.length * 2 + value.stepRewards.length * 8 + ENTRY_OVERHEAD;
+const sequenceScoreBytes = (value: SequenceScore) => value.stepRewards.length * 8;
 
 /** A key no two distinct sequences share: JSON keeps step boundaries apart ("a","b" ≠ "a\nb"). */
 export const scoreCacheKey = (modelId: string, seq: PrmSequence): string => JSON.stringify([modelId, seq.problem, seq.steps]);
 
-export class ScoreCache {
-  private readonly lru: LRUCache<string, SequenceScore>;
+/** Generic over the value so the verifier caches its verdicts under the same keys and bounds. */
+export class ScoreCache<V extends object = SequenceScore> {
+  private readonly lru: LRUCache<string, V>;
+  private readonly sizeOf: (key: string, value: V) => number;
   private hits = 0;
   private misses = 0;
 
-  constructor(opts: ScoreCacheOptions) {
-    this.lru = new LRUCache<string, SequenceScore>({
+  constructor(opts: ScoreCacheOptions, valueBytes?: ValueBytes<V>) {
+    const bytes = valueBytes ?? (sequenceScoreBytes as unknown as ValueBytes<V>);
+    this.sizeOf = (key, value) => key.length * 2 + bytes(value) + ENTRY_OVERHEAD;
+    this.lru = new LRUCache<string, V>({
       max: Math.max(1, opts.entries),
       maxSize: Math.max(1, opts.maxBytes),
-      sizeCalculation: (value, key) => sizeOf(key, value),
+      sizeCalculation: (value, key) => this.sizeOf(key, value),
     });
   }
 
-  get(modelId: string, seq: PrmSequence): SequenceScore | undefined {
+  get(modelId: string, seq: PrmSequence): V | undefined {
     const hit = this.lru.get(scoreCacheKey(modelId, seq));
     if (hit) this.hits++;
     else this.misses++;
     return hit;
   }
 
-  set(modelId: string, seq: PrmSequence, score: SequenceScore): void {
+  set(modelId: string, seq: PrmSequence, score: V): void {
     const key = scoreCacheKey(modelId, seq);
     // An entry larger than the whole budget would evict everything and then be refused itself.
-    if (sizeOf(key, score) > this.lru.maxSize) return;
+    if (this.sizeOf(key, score) > this.lru.maxSize) return;
     this.lru.set(key, score);
   }
 
@@ -58,6 +65,6 @@ export class ScoreCache {
 }
 
 /** null when either bound is 0: the cache is disabled (SCORER_CACHE_ENTRIES=0 or SCORER_CACHE_MB=0). */
-export function createScoreCache(opts: ScoreCacheOptions): ScoreCache | null {
-  return opts.entries > 0 && opts.maxBytes > 0 ? new ScoreCache(opts) : null;
+export function createScoreCache<V extends object = SequenceScore>(opts: ScoreCacheOptions, valueBytes?: ValueBytes<V>): ScoreCache<V> | null {
+  return opts.entries > 0 && opts.maxBytes > 0 ? new ScoreCache<V>(opts, valueBytes) : null;
 }

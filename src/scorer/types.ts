@@ -1,4 +1,5 @@
-import type { CandidateParts, StepRewards } from '../core/types';
+import type { Combine } from '../core/aggregate';
+import type { Aggregate, CandidateParts, StepRewards } from '../core/types';
 
 export interface ScoreRequest {
   /** The problem: the last user turn of the client request. */
@@ -29,6 +30,8 @@ export interface ScoreResult {
 export interface Scorer {
   readonly name: string;
   score(request: ScoreRequest): Promise<ScoreResult>;
+  /** What the model was trained or evaluated with (its manifest); server defaults apply where absent. */
+  readonly rewardDefaults?: { aggregate?: Aggregate; combine?: Combine };
   /** Readiness and facts for /healthz. */
   health?(): Promise<Record<string, unknown>> | Record<string, unknown>;
   close?(): Promise<void>;

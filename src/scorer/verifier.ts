@@ -18,6 +18,7 @@ import { combineChains, parseJudgement, parseStepVerdicts, pYesFromTopLogprobs, 
 import { ScorerError, UpstreamError } from '../errors';
 import { TopLogprobs, type UpstreamChoice } from '../http/openai-schemas';
 import { createChatCompletion, type Upstream } from '../http/upstream-client';
+import type { ScoreCache } from './score-cache';
 import type { Scorer, ScoreRequest, ScoreResult } from './types';
 
 export interface VerifierScorerOptions {
@@ -32,8 +33,10 @@ export interface VerifierScorerOptions {
   maxTokens: number;
   /** Read P(yes) from logprobs after each chain (default true); off, rewards are step shares. */
   logprobs?: boolean;
-  /** Sampling temperature of chains when there are several (default 0.7, ThinkPRM's); one chain is greedy. */
+  /** Sampling temperature of chains when there are several (default 0.4, ThinkPRM's recipes); one chain is greedy. */
   temperature?: number;
+  /** Verdicts already reached for a (problem, steps) part, across requests; null or absent: none kept. */
+  cache?: ScoreCache<PartVerdict> | null;
 }
 
 /** vLLM's chat extensions: continue the last assistant message instead of opening a new turn. */
@@ -62,7 +65,10 @@ function toScorerError(err: unknown): unknown {
 export function createVerifierScorer(opts: VerifierScorerOptions): Scorer {
   const { upstream, model, chains, verifyThinking, maxTokens } = opts;
   if (!Number.isInteger(chains) || chains < 1) throw new RangeError(`chains must be a positive integer, got ${chains}`);
-  const temperature = chains > 1 ? (opts.temperature ?? 0.7) : 0;
+  const temperature = chains > 1 ? (opts.temperature ?? 0.4) : 0;
+  const cache = opts.cache ?? null;
+  // A verdict depends on the prompt and on how many chains were averaged at what temperature.
+  const cacheModel = `verifier:${model}:${chains}:${temperature}`;
   // Learned on the first answer: an endpoint that ignores `logprobs` ignores it every time.
   let logprobs: 'unknown' | 'yes' | 'no' = opts.logprobs === false ? 'no' : 'unknown';
 
@@ -82,14 +88,14 @@ export function createVerifierScorer(opts: VerifierScorerOptions): Scorer {
   }
 
   /** Chain texts for one prompt: one request with `n` when the server honours it, else one per chain. */
-  async function generateChains(user: string, stepCount: number, signal: AbortSignal): Promise<string[]> {
+  async function generateChains(user: string, signal: AbortSignal): Promise<string[]> {
     const body: VerifierBody = {
       model,
       messages: messages(user, VERIFIER_ASSISTANT_PREFIX),
       max_tokens: maxTokens,
       temperature,
-      // The reference also stops at a step the solution does not have, so the verifier cannot invent one.
-      stop: [...CHAIN_STOP, `Step ${stepCount + 1}:`],
+      // Best-of-N in the reference stops only here; a `Step n+1:` stop is its beam search's.
+      stop: [...CHAIN_STOP],
       continue_final_message: true,
       add_generation_prompt: false,
     };
@@ -137,8 +143,19 @@ export function createVerifierScorer(opts: VerifierScorerOptions): Scorer {
   }
 
   async function verifyPart(problem: string, steps: readonly string[], signal: AbortSignal, stats: Stats): Promise<PartVerdict> {
+    const cached = cache?.get(cacheModel, { problem, steps });
+    if (cached) {
+      stats.cache_hits++;
+      return cached;
+    }
+    const verdict = await verifyUncached(problem, steps, signal, stats);
+    cache?.set(cacheModel, { problem, steps }, verdict);
+    return verdict;
+  }
+
+  async function verifyUncached(problem: string, steps: readonly string[], signal: AbortSignal, stats: Stats): Promise<PartVerdict> {
     const user = verifierUserPrompt(problem, steps);
-    const texts = await generateChains(user, steps.length, signal);
+    const texts = await generateChains(user, signal);
     stats.chains_generated += texts.length;
     const verdicts = await Promise.all(
       texts.map(async (text): Promise<ChainVerdict> => {
@@ -155,7 +172,7 @@ export function createVerifierScorer(opts: VerifierScorerOptions): Scorer {
     // When one verification fails the answer is a fallback anyway: stop paying for the others.
     const failed = new AbortScope().follow(outer);
     const signal = failed.signal;
-    const stats: Stats = { chains_generated: 0, decision_calls: 0, decision_refused: 0, duplicates: 0 };
+    const stats: Stats = { chains_generated: 0, decision_calls: 0, decision_refused: 0, duplicates: 0, cache_hits: 0 };
 
     // Identical parts (candidates that wrote the same solution) are verified once.
     const distinct = new Map<string, Promise<PartVerdict>>();
@@ -204,7 +221,7 @@ export function createVerifierScorer(opts: VerifierScorerOptions): Scorer {
   return {
     name: 'verifier',
     score,
-    health: () => ({ ready: true, model, chains, verify_thinking: verifyThinking, logprobs }),
+    health: () => ({ ready: true, model, chains, temperature, verify_thinking: verifyThinking, logprobs, ...(cache ? { cache: cache.stats() } : {}) }),
   };
 }
 
@@ -213,4 +230,5 @@ interface Stats {
   decision_calls: number;
   decision_refused: number;
   duplicates: number;
+  cache_hits: number;
 }

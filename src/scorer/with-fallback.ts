@@ -35,6 +35,7 @@ export function isScorerFailure(err: unknown, signal?: AbortSignal): boolean {
 export function withFallback(primary: Scorer, fallback: Scorer, mode: FallbackMode, log?: (message: string) => void): Scorer {
   return {
     name: primary.name,
+    ...(primary.rewardDefaults ? { rewardDefaults: primary.rewardDefaults } : {}),
 
     async score(request: ScoreRequest): Promise<ScoreResult> {
       try {

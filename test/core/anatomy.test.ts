@@ -70,10 +70,12 @@ describe('toCandidateParts', () => {
     expect(parts.answer).toBe('420');
   });
 
-  it('passes minStepChars to the step splitter', () => {
+  it('splits by the reference rule unless merge is asked for, and passes minStepChars to it', () => {
     const message = { content: 'one is short\n\ntwo is short' };
-    expect(toCandidateParts(message).responseSteps).toEqual(['one is short\n\ntwo is short']);
-    expect(toCandidateParts(message, { minStepChars: 1 }).responseSteps).toEqual(['one is short', 'two is short']);
+    expect(toCandidateParts(message).responseSteps).toEqual(['one is short', 'two is short']);
+    expect(toCandidateParts(message, { split: 'merge' }).responseSteps).toEqual(['one is short\n\ntwo is short']);
+    expect(toCandidateParts({ reasoning_content: 'think a\n\n\n\nthink b', content: 'x' }).thinkingSteps).toEqual(['think a', '', 'think b']);
+    expect(toCandidateParts(message, { split: 'merge', minStepChars: 1 }).responseSteps).toEqual(['one is short', 'two is short']);
   });
 
   it('has a null answer when nothing states one', () => {

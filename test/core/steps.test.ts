@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { splitSteps } from '../../src/core/steps';
+import { splitSteps as split } from '../../src/core/steps';
+import type { SplitStepsOptions } from '../../src/core/steps';
+
+/** bestofn's own rule, now opt-in (manifest step_split: "merge"). */
+const splitSteps = (text: string, opts: SplitStepsOptions = {}) => split(text, { split: 'merge', ...opts });
 
 const A = 'First, compute the sum of the roots.';
 const B = 'Next, apply Vieta to get the product.';
 const C = 'Therefore the answer is \\boxed{6}.';
 
-describe('splitSteps', () => {
+describe('splitSteps, merge rule', () => {
   it.each([
     ['blank lines', `${A}\n\n${B}\n\n${C}`, [A, B, C]],
     ['CRLF blank lines', `${A}\r\n\r\n${B}\r\n\r\n${C}`, [A, B, C]],
@@ -70,5 +74,31 @@ describe('splitSteps', () => {
       'Divide both sides by 2:\n\n\\[\nx = 4\n\\]',
       'Therefore, the solution is \\(\\boxed{4}\\).',
     ]);
+  });
+});
+
+describe('splitSteps, reference rule (the default)', () => {
+  it('is exactly text.split("\\n\\n"): pieces unstripped, empty pieces kept', () => {
+    for (const text of [`${A}\n\n${B}`, `${A}\n\n\n${B}`, `${A}\n\n\n\n${B}`, `  ${A} \n\n $$x$$\n\n${C}\n\n`, `${A}\r\n\r\n${B}`, 'a\n\n\n\n\n\nb']) {
+      expect(split(text)).toEqual(text.split('\n\n'));
+    }
+    expect(split(`${A}\n\n\n\n${B}`)).toEqual([A, '', B]);
+    expect(split(`${A}\n\n\n${B}`)).toEqual([A, `\n${B}`]);
+  });
+
+  it('gives a display equation its own step, as the reference does', () => {
+    expect(split(`Subtract 3:\n\n$$2x = 8$$\n\n${C}`)).toEqual(['Subtract 3:', '$$2x = 8$$', C]);
+  });
+
+  it('has no steps for empty text only', () => {
+    expect(split('')).toEqual([]);
+    expect(split(' ')).toEqual([' ']);
+  });
+
+  it('stays linear on a degenerate 150k-character input', () => {
+    const text = '\n\n'.repeat(75_000);
+    const started = performance.now();
+    expect(split(text)).toHaveLength(75_001);
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 });

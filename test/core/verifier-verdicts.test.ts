@@ -87,7 +87,9 @@ describe('chainReward and combineChains', () => {
     expect(chainReward({ steps: [true, false], judgement: false, pYes: 0.3 })).toEqual({ reward: 0.3, method: 'p_yes' });
     expect(chainReward({ steps: [true, false, null, true], judgement: false, pYes: null })).toEqual({ reward: 2 / 3, method: 'step_share' });
     expect(chainReward({ steps: [null], judgement: true, pYes: null })).toEqual({ reward: 1, method: 'judgement' });
-    expect(chainReward({ steps: [null, null], judgement: null, pYes: null })).toEqual({ reward: 0, method: 'none' });
+    // The reference's failed chain: softmax of logprobs [0, 1] for (yes, no) = 1/(1+e).
+    expect(chainReward({ steps: [null, null], judgement: null, pYes: null })).toEqual({ reward: 1 / (1 + Math.E), method: 'none' });
+    expect(chainReward({ steps: [null], judgement: null, pYes: null }).reward).toBeCloseTo(0.268941, 6);
   });
 
   it('averages chain rewards and per-step verdicts over the chains that judged each step', () => {

@@ -47,10 +47,10 @@ export const confident = (yes: boolean): TopLogprob[] => [
 
 const defaultDecision = (chain: string) => confident(!chain.includes('\\boxed{incorrect}'));
 
-/** The `Step i:` lines of the solution in a ThinkPRM user prompt. */
+/** The lines of the solution in a ThinkPRM Best-of-N user prompt (steps one a line, unlabelled). */
 export function solutionSteps(prompt: string): string[] {
   const solution = prompt.split('[Solution]\n\n')[1]?.split('\n\nReview and critique')[0] ?? '';
-  return solution.split(/^Step \d+: /m).slice(1).map((s) => s.trim());
+  return solution.split('\n').map((s) => s.trim());
 }
 
 function verification(steps: string[], verdict: (step: string, i: number) => boolean): string {

@@ -1,10 +1,15 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { ChatTemplate, type ChatMessage } from '../../src/core/prm-prompt';
 
 /**
  * A loopback stand-in for `vllm serve <PRM> --runner pooling`: POST /pooling and GET /health, answering
  * with vLLM's PoolingResponse shape ({id, object:'list', created, model, data:[{index, object:'pooling', data}],
  * usage}) and its error shape ({error:{message, type, param, code}}). Records what it received.
+ * Both request forms vLLM's /pooling takes: `input` (text, batched) and `messages` (one conversation,
+ * rendered as vLLM does with the served model's chat template, here the shared Qwen2.5 PRM one).
  */
 export type PoolingData = number | number[] | number[][];
 
@@ -26,6 +31,8 @@ export interface FakeVllm {
   url: string;
   /** Bodies of every POST /pooling received. */
   requests: any[];
+  /** The text each request's inputs became on the server (messages rendered by the template). */
+  rendered: string[][];
   headers: http.IncomingHttpHeaders[];
   /** Requests whose client went away before the answer. */
   aborted: number;
@@ -34,6 +41,12 @@ export interface FakeVllm {
   /** Stops listening: later requests to `url` are refused. */
   down(): Promise<void>;
   close(): Promise<void>;
+}
+
+let template: ChatTemplate | undefined;
+/** The served model's template: what vLLM applies to a `messages` request. */
+export function servedTemplate(): ChatTemplate {
+  return (template ??= new ChatTemplate(fs.readFileSync(path.resolve('../shared/tokenizers/qwen2.5-prm-tag/chat_template.jinja'), 'utf8')));
 }
 
 export const countTags = (input: string, tag = '<extra_0>') => input.split(tag).length - 1;
@@ -49,7 +62,7 @@ const errorBody = (status: number, message: string, type = 'BadRequestError') =>
 
 export async function startFakeVllm(initial: FakeVllmOptions = {}): Promise<FakeVllm> {
   const options: FakeVllmOptions = { ...initial };
-  const state = { requests: [] as any[], headers: [] as http.IncomingHttpHeaders[], aborted: 0 };
+  const state = { requests: [] as any[], rendered: [] as string[][], headers: [] as http.IncomingHttpHeaders[], aborted: 0 };
   let calls = 0;
 
   const server = http.createServer(async (req, res) => {
@@ -81,7 +94,12 @@ export async function startFakeVllm(initial: FakeVllmOptions = {}): Promise<Fake
     const model = options.model ?? 'Qwen/Qwen2.5-Math-PRM-7B';
     if (body.model !== undefined && body.model !== model) return void send(404, errorBody(404, `The model \`${body.model}\` does not exist.`, 'NotFoundError'));
 
-    const inputs: string[] = typeof body.input === 'string' ? [body.input] : body.input;
+    const inputs: string[] = Array.isArray(body.messages)
+      ? [servedTemplate().render(body.messages as ChatMessage[])]
+      : typeof body.input === 'string'
+        ? [body.input]
+        : body.input;
+    state.rendered.push(inputs);
     const respond = options.respond ?? ((input: string) => Array.from({ length: countTags(input, options.stepTag) }, () => [0.1, 0.9]));
     // Four characters a token is close enough for usage figures; only their sum is checked.
     const promptTokens = inputs.reduce((s, x) => s + Math.ceil(x.length / 4), 0);

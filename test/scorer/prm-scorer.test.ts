@@ -116,3 +116,22 @@ describe('createPrmScorer', () => {
     expect(seen).toEqual([signal]);
   });
 });
+
+describe('createPrmScorer with the opt-in merge split', () => {
+  it('re-splits candidate text by the merge rule, but never steps a client gave', async () => {
+    const { scorer, calls } = fakeModel();
+    const prm = createPrmScorer(scorer, { split: 'merge' });
+    const text = 'So:\n\n$$x = 1$$\n\nTherefore the answer is \\boxed{1}.';
+    const sampled: CandidateParts = { thinking: '', thinkingSteps: [], response: text, responseSteps: text.split('\n\n'), answer: '1' };
+    const given: CandidateParts = { ...sampled, response: 'a\n\nb', responseSteps: ['a', 'b'], presplit: true };
+    await prm.score({ problem: 'p', candidates: [sampled, given] });
+    expect(calls[0]!.map((s) => s.steps)).toEqual([['So:\n\n$$x = 1$$\n\nTherefore the answer is \\boxed{1}.'], ['a', 'b']]);
+  });
+
+  it('scores the reference split as given by default', async () => {
+    const { scorer, calls } = fakeModel();
+    const text = 'So:\n\n$$x = 1$$\n\nTherefore the answer is \\boxed{1}.';
+    await createPrmScorer(scorer).score({ problem: 'p', candidates: [{ thinking: '', thinkingSteps: [], response: text, responseSteps: text.split('\n\n'), answer: '1' }] });
+    expect(calls[0]![0]!.steps).toEqual(['So:', '$$x = 1$$', 'Therefore the answer is \\boxed{1}.']);
+  });
+});

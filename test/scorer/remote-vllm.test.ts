@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRemoteVllmSequenceScorer, type RemoteVllmOptions } from '../../src/scorer/remote-vllm';
 import { ScorerError } from '../../src/errors';
-import { DEFAULT_PRM_SYSTEM_PROMPT } from '../../src/core/prm-prompt';
+import { QWEN_PRM_SYSTEM_PROMPT } from '../../src/core/prm-prompt';
 import { createPrmScorer } from '../../src/scorer/prm-scorer';
-import { countTags, startFakeVllm, type FakeVllm } from '../helpers/fake-vllm-pooling';
+import { countTags, servedTemplate, startFakeVllm, type FakeVllm } from '../helpers/fake-vllm-pooling';
 import { rejection } from '../helpers/rejection';
 
 // vLLM's own output for Qwen2.5-Math-PRM-7B on the model card's 4-step flamingo solution (second step wrong).
@@ -32,30 +32,54 @@ const remote = (url: string, extra: Partial<RemoteVllmOptions> = {}) =>
   createRemoteVllmSequenceScorer({ baseUrl: url, model: 'Qwen/Qwen2.5-Math-PRM-7B', timeoutMs: 2000, ...extra });
 
 describe('remote vLLM sequence scorer', () => {
-  it('reads p_pos at each step tag from vLLM golden output and sends the rendered PRM conversation', async () => {
+  it('reads p_pos at each step tag from vLLM golden output and sends the conversation as chat messages', async () => {
     fake = await startFakeVllm({ respond: () => GOLDEN_ROWS });
-    const scorer = remote(fake.url, { apiKey: 'sk-prm-secret' });
+    const scorer = remote(fake.url, { apiKey: 'sk-prm-secret', systemPrompt: QWEN_PRM_SYSTEM_PROMPT });
     const [score] = await scorer.scoreSequences([{ problem: PROBLEM, steps: STEPS }]);
     expect(score!.stepRewards).toEqual([0.9995, 0.1813, 0.9746, 0.9995]);
     expect(score!.windowed).toBe(false);
 
     const body = fake.requests[0];
-    expect(body.task).toBe('token_classify');
-    expect(body.model).toBe('Qwen/Qwen2.5-Math-PRM-7B');
-    expect(body.input).toHaveLength(1);
-    const prompt: string = body.input[0];
+    expect(body).toEqual({
+      model: 'Qwen/Qwen2.5-Math-PRM-7B',
+      task: 'token_classify',
+      messages: [
+        { role: 'system', content: QWEN_PRM_SYSTEM_PROMPT },
+        { role: 'user', content: PROBLEM },
+        { role: 'assistant', content: STEPS.join('<extra_0>') + '<extra_0>' },
+      ],
+      add_generation_prompt: false,
+      continue_final_message: false,
+    });
+    const prompt = fake.rendered[0]![0]!;
     expect(countTags(prompt)).toBe(4);
-    expect(prompt).toContain(`<|im_start|>system\n${DEFAULT_PRM_SYSTEM_PROMPT}<|im_end|>`);
-    expect(prompt).toContain(`<|im_start|>user\n${PROBLEM}<|im_end|>`);
-    expect(prompt).toContain(`${STEPS[1]}<extra_0>${STEPS[2]}<extra_0>`);
     expect(prompt.endsWith('<extra_0><|im_end|>\n')).toBe(true);
     expect(fake.headers[0]!.authorization).toBe('Bearer sk-prm-secret');
     expect(score!.tokens).toBe(Math.ceil(prompt.length / 4));
   });
 
-  it('sends all sequences in one request and maps results back by index', async () => {
+  it('passes no system message by default, so the served template inserts its own (ReasonFlux-PRM-7B)', async () => {
+    fake = await startFakeVllm();
+    await remote(fake.url).scoreSequences([{ problem: PROBLEM, steps: STEPS }]);
+    expect(fake.requests[0].messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant']);
+    expect(fake.rendered[0]![0]).toMatch(/^<\|im_start\|>system\nYou are Qwen, created by Alibaba Cloud/);
+  });
+
+  it('sends one chat request per sequence and maps each answer back to its sequence', async () => {
     fake = await startFakeVllm({ respond: (input) => Array.from({ length: countTags(input) }, (_, i) => [0, input.includes('second') ? 0.2 + i / 10 : 0.7]) });
-    const scorer = remote(fake.url, { systemPrompt: 'Judge each step.' });
+    const scores = await remote(fake.url).scoreSequences([
+      { problem: 'first problem', steps: ['a', 'b'] },
+      { problem: 'empty', steps: [] },
+      { problem: 'second problem', steps: ['c', 'd', 'e'] },
+    ]);
+    expect(fake.requests).toHaveLength(2);
+    expect(scores.map((s) => s.stepRewards)).toEqual([[0.7, 0.7], [], [0.2, 0.30000000000000004, 0.4]]);
+    expect(scores[1]!.tokens).toBe(0);
+  });
+
+  it('text form: sends all sequences in one request, rendered with the given template, and maps results back by index', async () => {
+    fake = await startFakeVllm({ respond: (input) => Array.from({ length: countTags(input) }, (_, i) => [0, input.includes('second') ? 0.2 + i / 10 : 0.7]) });
+    const scorer = remote(fake.url, { systemPrompt: 'Judge each step.', form: 'text', template: servedTemplate() });
     const scores = await scorer.scoreSequences([
       { problem: 'first problem', steps: ['a', 'b'] },
       { problem: 'empty', steps: [] },
@@ -63,11 +87,14 @@ describe('remote vLLM sequence scorer', () => {
     ]);
     expect(fake.requests).toHaveLength(1);
     expect(fake.requests[0].input).toHaveLength(2);
-    expect(fake.requests[0].input[0]).toContain('<|im_start|>system\nJudge each step.<|im_end|>');
+    expect(fake.requests[0].input[0]).toBe('<|im_start|>system\nJudge each step.<|im_end|>\n<|im_start|>user\nfirst problem<|im_end|>\n<|im_start|>assistant\na<extra_0>b<extra_0><|im_end|>\n');
     expect(scores.map((s) => s.stepRewards)).toEqual([[0.7, 0.7], [], [0.2, 0.30000000000000004, 0.4]]);
-    expect(scores[1]!.tokens).toBe(0);
     const total = fake.requests[0].input.reduce((s: number, x: string) => s + Math.ceil(x.length / 4), 0);
     expect(scores[0]!.tokens + scores[2]!.tokens).toBe(total);
+  });
+
+  it('refuses the text form without a template', () => {
+    expect(() => remote('http://127.0.0.1:1', { form: 'text' })).toThrow(/SCORER_CHAT_TEMPLATE/);
   });
 
   it('accepts a bare float, a flat list and one-value rows', async () => {
@@ -185,7 +212,6 @@ describe('PRM scorer over the remote vLLM scorer', () => {
     expect(result.scorer).toBe('remote');
     expect(result.rewards[0]!.thinking).toEqual([0.5, 0.51, 0.52]);
     expect(result.rewards[0]!.response).toEqual([0.9, 0.8]);
-    expect(fake.requests).toHaveLength(1);
-    expect(fake.requests[0].input).toHaveLength(2);
+    expect(fake.requests).toHaveLength(2);
   });
 });

@@ -9,6 +9,8 @@ import type { Upstream } from '../../src/http/upstream-client';
 import { platformHttp } from '../../src/http/http-client';
 import { confident, solutionSteps, startFakeVerifier, type FakeVerifier, type FakeVerifierOptions } from '../helpers/fake-verifier';
 import { rejection } from '../helpers/rejection';
+import { createScoreCache } from '../../src/scorer/score-cache';
+import type { PartVerdict } from '../../src/core/verifier-verdicts';
 
 const PROBLEM = 'What is 40 + 2?';
 const candidate = (answer: string, thinking = ''): CandidateParts => ({
@@ -57,11 +59,13 @@ describe('verifier scorer', () => {
     expect(solutionSteps(chain.messages[0].content)).toEqual(['We add 40 and 2.', 'So 40 + 2 = 42, and the answer is $\\boxed{42}$.']);
     expect(chain.messages[1]).toEqual({ role: 'assistant', content: "<think>\n\nLet's verify step by step:" });
     expect(chain).toMatchObject({ continue_final_message: true, add_generation_prompt: false, temperature: 0, max_tokens: 4096, stream: false });
-    expect(chain.stop).toEqual(['Is the solution correct?', '</think>', 'Step 3:']);
+    // Best-of-N stops only at the question or the end of thinking; `Step n+1:` is the reference's beam search.
+    expect(chain.stop).toEqual(['Is the solution correct?', '</think>']);
+    expect(chain.messages[0].content).toContain('[Solution]\n\nWe add 40 and 2.\nSo 40 + 2 = 42');
 
     const decision = decisionRequests()[0];
     expect(decision).toMatchObject({ max_tokens: 1, temperature: 0, logprobs: true, top_logprobs: 20, continue_final_message: true, add_generation_prompt: false });
-    expect(decision.messages[1].content).toMatch(/^<think>\n\nLet's verify step by step:\nAlright, .*\\boxed\{correct\}\*\*\nIs the solution correct\?$/s);
+    expect(decision.messages[1].content).toMatch(/^<think>\n\nLet's verify step by step:\nAlright, .*\\boxed\{correct\}\*\*\n\nIs the solution correct\? $/s);
     expect(fake!.requests).toHaveLength(4);
   });
 
@@ -87,7 +91,27 @@ describe('verifier scorer', () => {
     expect(result.rewards[0]!.response![0]).toBeCloseTo((1 + 0.5 + 0) / 3, 12);
     expect(result.info!.candidates).toEqual([{ method: 'step_share', chains: 3, verdicts: { response: [2 / 3, 1 / 3] } }]);
     expect(chainRequests().map((b) => b.seed).sort()).toEqual([0, 1, 2]);
-    expect(chainRequests().every((b) => b.temperature === 0.7)).toBe(true);
+    expect(chainRequests().every((b) => b.temperature === 0.4)).toBe(true);
+  });
+
+  it('samples parallel chains at the configured temperature', async () => {
+    const scorer = await setup({ decision: null }, { chains: 2, temperature: 0.9 });
+    await scorer.score({ problem: PROBLEM, candidates: [candidate('42')] });
+    expect(chainRequests().map((b) => b.temperature)).toEqual([0.9, 0.9]);
+  });
+
+  it('keeps verdicts in a score cache: a repeated request costs no verifier call', async () => {
+    const cache = createScoreCache<PartVerdict>({ entries: 100, maxBytes: 1 << 20 }, (v) => 64 + v.steps.length * 8);
+    const scorer = await setup({}, { cache });
+    const first = await scorer.score({ problem: PROBLEM, candidates: [candidate('42'), candidate('41')] });
+    const calls = fake!.requests.length;
+    const again = await scorer.score({ problem: PROBLEM, candidates: [candidate('41'), candidate('42')] });
+    expect(fake!.requests).toHaveLength(calls);
+    expect(again.rewards).toEqual([first.rewards[1], first.rewards[0]]);
+    expect(again.info).toMatchObject({ cache_hits: 2, chains_generated: 0 });
+    // Another problem is another key.
+    await scorer.score({ problem: 'What is 40 + 3?', candidates: [candidate('43')] });
+    expect(fake!.requests.length).toBeGreaterThan(calls);
   });
 
   it('averages P(yes) over chains drawn with n when the server supports it', async () => {

@@ -1,10 +1,9 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import { combineRewards } from '../../core/aggregate';
 import { toCandidateParts } from '../../core/anatomy';
 import { clusterAnswers } from '../../core/clusters';
 import { UpstreamError } from '../../errors';
 import { AbortScope } from '../../util/abort-scope';
-import { rankFan, upstreamBodyOf, type BestOfNDeps, type BestOfNOutcome } from '../best-of-n';
+import { rankFan, rewardOf as candidateRewardOf, upstreamBodyOf, type BestOfNDeps, type BestOfNOutcome } from '../best-of-n';
 import type { FanOutResult } from '../fan-out';
 import type { BestOfNOptions } from '../options';
 import { problemOf } from '../problem';
@@ -67,7 +66,7 @@ export async function runLiveBestOfN(
       if (scope.aborted) return null;
       throw err;
     });
-    return scored && pool.map((c, i) => ({ c, reward: combineRewards(scored.rewards[i]!, options.aggregate, deps.thinkingWeight), answer: parts[i]!.answer }));
+    return scored && pool.map((c, i) => ({ c, reward: candidateRewardOf(deps, scored.rewards[i]!, options.aggregate), answer: parts[i]!.answer }));
   };
 
   try {

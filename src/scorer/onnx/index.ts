@@ -23,14 +23,18 @@ export interface OnnxScorerOptions {
   cacheEntries: number;
   /** SCORER_CACHE_MB; 0 disables the cache. */
   cacheMB: number;
+  /** SCORER_SYSTEM_PROMPT; unset, the manifest's. */
+  systemPrompt?: string;
   log?: (msg: string) => void;
+  info?: (msg: string) => void;
   onBatch?: (rows: number, paddedTokens: number) => void;
 }
 
 /** Loads and checks the model directory (ModelDirError on any problem), then returns a ready Scorer named 'onnx'. */
 export async function createOnnxScorer(opts: OnnxScorerOptions): Promise<Scorer> {
-  const prm = await loadModelDir(opts.modelDir, { device: opts.device, log: opts.log });
+  const prm = await loadModelDir(opts.modelDir, { device: opts.device, log: opts.log, info: opts.info, systemPrompt: opts.systemPrompt });
   const sequences = createOnnxSequenceScorer(prm, { batchTokens: opts.batchTokens, queueLimit: opts.queueLimit, onBatch: opts.onBatch });
   const cache = createScoreCache({ entries: opts.cacheEntries, maxBytes: opts.cacheMB * 1024 * 1024 });
-  return createPrmScorer(sequences, { cache, info: { provider: prm.provider } });
+  const { aggregate, combine, step_split: split } = prm.manifest;
+  return createPrmScorer(sequences, { cache, info: { provider: prm.provider }, split, rewardDefaults: { aggregate, combine } });
 }

@@ -3,7 +3,7 @@
  * how to build its input text and how to read a reward from its output. docs/export-prm.md has one per model.
  */
 import { z } from 'zod';
-import { DEFAULT_PRM_SYSTEM_PROMPT, STEP_TAG_ID } from '../../core/prm-prompt';
+import { STEP_TAG } from '../../core/prm-prompt';
 
 const common = {
   /** Names the model in score-cache keys; defaults to the model directory's absolute path. */
@@ -15,18 +15,34 @@ const common = {
     .default({ input_ids: 'input_ids', attention_mask: 'attention_mask' }),
   /** Right-padding id; defaults to the tokenizer config's pad_token, else 151643 (<|endoftext|>). */
   pad_token_id: z.number().int().min(0).optional(),
+  /**
+   * The step-reward aggregation the model was trained or evaluated with (README, "How a candidate is
+   * chosen"); a request's `aggregate` overrides it. Absent: BESTOFN_AGGREGATE.
+   */
+  aggregate: z.enum(['last', 'min', 'mean', 'prod']).optional(),
+  /** How thinking and response rewards make one: weighted (w·agg + (1−w)·agg) or reasonflux (mean + α·final). */
+  combine: z.enum(['weighted', 'reasonflux']).optional(),
+  /**
+   * "reference" (default): steps are exactly text.split("\n\n"), as the model cards build them.
+   * "merge": bestofn's own paragraph rule (short fragments joined, $$ and code blocks kept whole).
+   */
+  step_split: z.enum(['reference', 'merge']).default('reference'),
 };
 
 /**
  * Qwen2.5-Math-PRM-7B, ReasonFlux-PRM-7B: the output is [batch, seq, 2] logits; a step's reward is
- * softmax(logits at its tag)[positive_label].
+ * softmax(logits at its tag)[positive_label]. The prompt is the model directory's own chat template; the
+ * manifest says only what the template cannot.
  */
 const stepClassifier = z.object({
   kind: z.literal('step-classifier'),
   ...common,
-  /** null renders the conversation without a system turn. */
-  system_prompt: z.string().nullable().default(DEFAULT_PRM_SYSTEM_PROMPT),
-  step_tag_id: z.number().int().min(0).default(STEP_TAG_ID),
+  /** The system message passed to the template; null passes none, so the template's default applies. */
+  system_prompt: z.string().nullable().default(null),
+  /** Must be one token of tokenizer.json; checked at start-up. */
+  step_tag: z.string().min(1).default(STEP_TAG),
+  /** Optional cross-check: the id the tag must have. */
+  step_tag_id: z.number().int().min(0).optional(),
   output: z.string().min(1).default('logits'),
   positive_label: z.number().int().min(0).max(1).default(1),
 });

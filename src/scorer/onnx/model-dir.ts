@@ -1,6 +1,7 @@
 /**
  * Loads and checks a PRM model directory at start-up:
- *   model.onnx (+ external data files next to it), tokenizer.json, tokenizer_config.json, bestofn-prm.json.
+ *   model.onnx (+ external data files next to it), tokenizer.json, tokenizer_config.json (with its
+ *   chat_template, or chat_template.jinja beside it), bestofn-prm.json.
  * Every failure is a ModelDirError naming the file and what was expected, because the likeliest mistakes
  * (wrong export head, int32 ids, a missing file) otherwise surface as opaque runtime errors mid-request.
  */
@@ -10,8 +11,11 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import type { InferenceSession } from 'onnxruntime-node';
 import { MANIFEST_FILE, parseManifest } from './manifest';
 import type { PrmManifest } from './manifest';
+import { ChatTemplate, ChatTemplateError, prmPromptPieces } from '../../core/prm-prompt';
+import { templateFromTokenizerConfig } from '../chat-template-file';
 import { encodeStepClassifier, assemble } from './prm-input';
 import type { Encode } from './prm-input';
+import { checkTemplate } from './template-check';
 import { forward } from './run-batch';
 import { openSession } from './session';
 import type { Device, Provider } from './session';
@@ -28,12 +32,19 @@ export interface LoadedPrm {
   modelId: string;
   encode: Encode;
   padId: number;
+  /** Step classifiers: the directory's chat template and the step tag's id, both checked at load. */
+  template: ChatTemplate | null;
+  tagId: number;
   session: InferenceSession;
   provider: Provider;
 }
 
 export interface LoadModelDirOptions {
   device: Device;
+  /** Start-up facts (the input check); defaults to `log`. */
+  info?: (msg: string) => void;
+  /** SCORER_SYSTEM_PROMPT: replaces the manifest's system_prompt (step classifiers). */
+  systemPrompt?: string;
   log?: (msg: string) => void;
 }
 
@@ -58,6 +69,19 @@ function loadTokenizer(dir: string): { encode: Encode; tokenizer: Tokenizer; con
     throw new ModelDirError(`${path.join(dir, 'tokenizer.json')}: could not build a tokenizer (${(err as Error).message})`);
   }
   return { tokenizer, config, encode: (text) => tokenizer.encode(text, { add_special_tokens: false }).ids };
+}
+
+/** chat_template.jinja wins over tokenizer_config.json's chat_template, as in transformers. */
+function loadTemplate(dir: string, config: Record<string, unknown>): ChatTemplate {
+  const file = path.join(dir, 'chat_template.jinja');
+  const fromConfig = templateFromTokenizerConfig(config);
+  const source = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : fromConfig.source;
+  if (source === undefined) throw new ModelDirError(`${dir}: no chat template (neither chat_template.jinja nor a chat_template in tokenizer_config.json); copy the PRM's own from its checkpoint`);
+  try {
+    return new ChatTemplate(source, fromConfig.specials);
+  } catch (err) {
+    throw new ModelDirError(`${fs.existsSync(file) ? file : path.join(dir, 'tokenizer_config.json')}: ${(err as Error).message}`);
+  }
 }
 
 function padTokenId(manifest: PrmManifest, tokenizer: Tokenizer, config: Record<string, unknown>): number {
@@ -109,8 +133,8 @@ function checkMetadata(modelPath: string, manifest: PrmManifest, session: Infere
 
 /** Runs one short sequence, catching what the declared metadata could leave open (symbolic dims). */
 async function probe(modelPath: string, prm: LoadedPrm): Promise<void> {
-  const tag = prm.manifest.kind === 'step-classifier' ? prm.manifest.step_tag_id : prm.padId;
-  const row = assemble(encodeStepClassifier(prm.encode, '1+1', ['2'], null, tag));
+  const pieces = { prefix: '1+1', steps: ['2'], suffix: '' };
+  const row = assemble(encodeStepClassifier(prm.encode, prm.template ? prmPromptPieces(prm.template, '1+1', ['2'], null) : pieces, prm.tagId));
   let out;
   try {
     out = await forward(prm, [row]);
@@ -126,7 +150,7 @@ export async function loadModelDir(dir: string, opts: LoadModelDirOptions): Prom
   const manifestPath = path.join(dir, MANIFEST_FILE);
   const parsed = parseManifest(readJson(manifestPath, 'the bestofn PRM manifest (see docs/export-prm.md)'));
   if (!parsed.ok) throw new ModelDirError(`${manifestPath}: ${parsed.reason}`);
-  const manifest = parsed.manifest;
+  const manifest = parsed.manifest.kind === 'step-classifier' && opts.systemPrompt !== undefined ? { ...parsed.manifest, system_prompt: opts.systemPrompt } : parsed.manifest;
   const modelPath = path.join(dir, 'model.onnx');
   if (!fs.existsSync(modelPath)) throw new ModelDirError(`${modelPath}: missing; expected the exported ONNX PRM (external-data files beside it)`);
   const { encode, tokenizer, config } = loadTokenizer(dir);
@@ -138,6 +162,26 @@ export async function loadModelDir(dir: string, opts: LoadModelDirOptions): Prom
     throw new ModelDirError(`${modelPath}: onnxruntime could not load it (${(err as Error).message.split('\n')[0]})`);
   }
   checkMetadata(modelPath, manifest, opened.session);
+  let template: ChatTemplate | null = null;
+  let tagId = padTokenId(manifest, tokenizer, config);
+  if (manifest.kind === 'step-classifier') {
+    template = loadTemplate(dir, config);
+    try {
+      const check = checkTemplate({
+        template,
+        encode,
+        tokenId: (t) => tokenizer.token_to_id(t) ?? undefined,
+        stepTag: manifest.step_tag,
+        expectedTagId: manifest.step_tag_id,
+        systemPrompt: manifest.system_prompt,
+      });
+      tagId = check.tagId;
+      (opts.info ?? opts.log)?.(`scorer: PRM input check passed (${manifest.step_tag} = ${tagId}); example starts ${JSON.stringify(check.text.slice(0, 48))} → [${check.ids.slice(0, 12).join(', ')}, …]`);
+    } catch (err) {
+      if (err instanceof ChatTemplateError) throw new ModelDirError(`${dir}: ${err.message}`);
+      throw err;
+    }
+  }
   const prm: LoadedPrm = {
     dir,
     modelPath,
@@ -145,6 +189,8 @@ export async function loadModelDir(dir: string, opts: LoadModelDirOptions): Prom
     modelId: manifest.model_id ?? path.resolve(dir),
     encode,
     padId: padTokenId(manifest, tokenizer, config),
+    template,
+    tagId,
     ...opened,
   };
   await probe(modelPath, prm);

@@ -3,6 +3,7 @@
  * forward passes → one reward per step (step classifier) or one per sequence (value head).
  */
 import { ScorerError } from '../../errors';
+import { prmPromptPieces } from '../../core/prm-prompt';
 import { WindowBudgetError } from '../../core/windows';
 import type { PrmSequence, SequenceScore, SequenceScorer } from '../types';
 import { MicroBatcher } from './micro-batcher';
@@ -32,6 +33,22 @@ function memoize(encode: Encode): Encode {
   };
 }
 
+/**
+ * The model rows for one sequence: the in-process scorer's whole input path (template, tokenizer, tag,
+ * windows). Exported so the reference-vector test runs exactly this.
+ */
+export function planSequence(prm: Pick<LoadedPrm, 'manifest' | 'template' | 'tagId'>, seq: PrmSequence, encode: Encode): PlannedSequence {
+  const { manifest } = prm;
+  try {
+    return manifest.kind === 'step-classifier'
+      ? planStepClassifier(encodeStepClassifier(encode, prmPromptPieces(prm.template!, seq.problem, seq.steps, manifest.system_prompt), prm.tagId), manifest.max_length)
+      : planValueHead(encode, seq.problem, seq.steps, { template: manifest.template, stepSeparator: manifest.step_separator }, manifest.max_length);
+  } catch (err) {
+    if (err instanceof WindowBudgetError) throw new ScorerError(`cannot score: ${err.message} (max_length ${manifest.max_length})`, 'prompt_too_long');
+    throw err;
+  }
+}
+
 export function createOnnxSequenceScorer(prm: LoadedPrm, opts: OnnxSequenceScorerOptions): OnnxSequenceScorer {
   const { manifest } = prm;
   const batcher = new MicroBatcher<PrmRow, number[]>({
@@ -44,16 +61,7 @@ export function createOnnxSequenceScorer(prm: LoadedPrm, opts: OnnxSequenceScore
     queueLimit: opts.queueLimit,
   });
 
-  function plan(seq: PrmSequence, encode: Encode): PlannedSequence {
-    try {
-      return manifest.kind === 'step-classifier'
-        ? planStepClassifier(encodeStepClassifier(encode, seq.problem, seq.steps, manifest.system_prompt, manifest.step_tag_id), manifest.max_length)
-        : planValueHead(encode, seq.problem, seq.steps, { template: manifest.template, stepSeparator: manifest.step_separator }, manifest.max_length);
-    } catch (err) {
-      if (err instanceof WindowBudgetError) throw new ScorerError(`cannot score: ${err.message} (max_length ${manifest.max_length})`, 'prompt_too_long');
-      throw err;
-    }
-  }
+  const plan = (seq: PrmSequence, encode: Encode) => planSequence(prm, seq, encode);
 
   async function scoreSequences(sequences: readonly PrmSequence[], signal?: AbortSignal): Promise<SequenceScore[]> {
     const encode = memoize(prm.encode);

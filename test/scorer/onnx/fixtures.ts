@@ -3,10 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
+import { ChatTemplate, prmPromptPieces } from '../../../src/core/prm-prompt';
+import { encodeStepClassifier } from '../../../src/scorer/onnx/prm-input';
+import type { EncodedPieces } from '../../../src/scorer/onnx/prm-input';
 import { makeTestPrm, testPrmWeights } from '../../../tools/make-test-prm';
 import type { BrokenVariant, TestPrmKind } from '../../../tools/make-test-prm';
 
-export const TOKENIZER_DIR = path.resolve('../shared/tokenizers/qwen2.5');
+export const TOKENIZER_DIR = path.resolve('../shared/tokenizers/qwen2.5-prm-tag');
 
 let tokenizer: Tokenizer | undefined;
 export function qwenEncode(text: string): number[] {
@@ -15,6 +18,19 @@ export function qwenEncode(text: string): number[] {
     JSON.parse(fs.readFileSync(path.join(TOKENIZER_DIR, 'tokenizer_config.json'), 'utf8')),
   );
   return tokenizer.encode(text, { add_special_tokens: false }).ids;
+}
+
+export const STEP_TAG_ID = 151651;
+
+let template: ChatTemplate | undefined;
+/** The tokenizer directory's own chat template, as a model directory ships it. */
+export function qwenTemplate(): ChatTemplate {
+  return (template ??= new ChatTemplate(fs.readFileSync(path.join(TOKENIZER_DIR, 'chat_template.jinja'), 'utf8')));
+}
+
+/** The step-classifier input pieces exactly as the in-process scorer builds them. */
+export function qwenPieces(problem: string, steps: readonly string[], system: string | null): EncodedPieces {
+  return encodeStepClassifier(qwenEncode, prmPromptPieces(qwenTemplate(), problem, steps, system), STEP_TAG_ID);
 }
 
 export function tempModel(kind: TestPrmKind, opts: { maxLength?: number; broken?: BrokenVariant } = {}): string {

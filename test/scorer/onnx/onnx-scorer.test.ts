@@ -1,12 +1,11 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { STEP_TAG_ID } from '../../../src/core/prm-prompt';
 import { createOnnxScorer } from '../../../src/scorer/onnx/index';
 import { loadModelDir } from '../../../src/scorer/onnx/model-dir';
 import type { LoadedPrm } from '../../../src/scorer/onnx/model-dir';
 import { createOnnxSequenceScorer } from '../../../src/scorer/onnx/onnx-sequence-scorer';
-import { assemble, encodeStepClassifier } from '../../../src/scorer/onnx/prm-input';
+import { assemble } from '../../../src/scorer/onnx/prm-input';
 import type { PrmSequence } from '../../../src/scorer/types';
-import { qwenEncode, referenceStepRewards, referenceValue, tempModel } from './fixtures';
+import { STEP_TAG_ID, qwenEncode, qwenPieces, referenceStepRewards, referenceValue, tempModel } from './fixtures';
 
 const SYSTEM = 'Please reason step by step, and put your final answer within \\boxed{}.';
 const PROBLEM = 'Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May. How many clips did Natalia sell altogether?';
@@ -18,7 +17,7 @@ const SEQUENCES: PrmSequence[] = [
 ];
 
 function expectedStepRewards(seq: PrmSequence): number[] {
-  const row = assemble(encodeStepClassifier(qwenEncode, seq.problem, seq.steps, SYSTEM, STEP_TAG_ID));
+  const row = assemble(qwenPieces(seq.problem, seq.steps, SYSTEM));
   return referenceStepRewards(row.ids, row.tagPositions);
 }
 

@@ -1,7 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { STEP_TAG_ID } from '../../../src/core/prm-prompt';
-import { assemble, encodeStepClassifier, planStepClassifier, planValueHead } from '../../../src/scorer/onnx/prm-input';
-import { qwenEncode } from './fixtures';
+import { assemble, planStepClassifier, planValueHead } from '../../../src/scorer/onnx/prm-input';
+import { STEP_TAG_ID, qwenEncode, qwenPieces } from './fixtures';
 
 const SYSTEM = 'Please reason step by step, and put your final answer within \\boxed{}.';
 const PROBLEM = 'What is 2+3?';
@@ -23,24 +22,35 @@ const EXPECTED = [
 
 describe('step-classifier input ids', () => {
   it('match the reference conversation token for token', () => {
-    const row = assemble(encodeStepClassifier(qwenEncode, PROBLEM, STEPS, SYSTEM, STEP_TAG_ID));
+    const row = assemble(qwenPieces(PROBLEM, STEPS, SYSTEM));
     expect(row.ids).toEqual(EXPECTED);
     expect(row.tagPositions).toEqual([42, 51]);
     expect(row.tagPositions.map((p) => row.ids[p])).toEqual([STEP_TAG_ID, STEP_TAG_ID]);
     expect(row.stepIndices).toEqual([0, 1]);
   });
 
-  it('drops the system turn when the prompt is null', () => {
-    const row = assemble(encodeStepClassifier(qwenEncode, PROBLEM, STEPS, null, STEP_TAG_ID));
-    expect(row.ids).toEqual(EXPECTED.slice(20));
+  it('passes no system message when the prompt is null, so the template inserts its default', () => {
+    const row = assemble(qwenPieces(PROBLEM, STEPS, null));
+    expect(row.ids.slice(20 - 17)).not.toEqual(EXPECTED.slice(3));
+    expect(row.ids.slice(0, 3)).toEqual([151644, 8948, 198]);
+    expect(row.ids.slice(-31)).toEqual(EXPECTED.slice(-31));
   });
 
-  it('the textual <extra_0> would not be one token, which is why the id is inserted', () => {
-    expect(qwenEncode('<extra_0>')).toHaveLength(5);
+  it('reads rewards at its own tags even when a step holds the tag text itself', () => {
+    const row = assemble(qwenPieces(PROBLEM, ['Add <extra_0> 2 and 3.', STEPS[1]!], SYSTEM));
+    expect(row.tagPositions).toHaveLength(2);
+    expect(row.ids.filter((id) => id === STEP_TAG_ID)).toHaveLength(3);
+    expect(row.ids[row.tagPositions[1]! + 1]).toBe(151645);
+  });
+
+  it('encodes a first step that starts with a newline as the whole text would be', () => {
+    const row = assemble(qwenPieces(PROBLEM, ['\nAdd 2 and 3.', STEPS[1]!], SYSTEM));
+    // "assistant\n" + "\nAdd" is one "\n\n" token in the whole text, not two "\n".
+    expect(row.ids.slice(32, 36)).toEqual([151644, 77091, 271, 2212]);
   });
 
   it('windows a long trajectory in whole steps, each window re-prefixed with the problem', () => {
-    const pieces = encodeStepClassifier(qwenEncode, PROBLEM, [...STEPS, ...STEPS, ...STEPS], SYSTEM, STEP_TAG_ID);
+    const pieces = qwenPieces(PROBLEM, [...STEPS, ...STEPS, ...STEPS], SYSTEM);
     const planned = planStepClassifier(pieces, 35 + 2 + 17);
     expect(planned.windowed).toBe(true);
     expect(planned.rows.map((r) => r.stepIndices)).toEqual([[0, 1], [2, 3], [4, 5]]);
@@ -52,7 +62,7 @@ describe('step-classifier input ids', () => {
   });
 
   it('keeps the end of a single step that alone exceeds the window', () => {
-    const pieces = encodeStepClassifier(qwenEncode, PROBLEM, STEPS, SYSTEM, STEP_TAG_ID);
+    const pieces = qwenPieces(PROBLEM, STEPS, SYSTEM);
     const planned = planStepClassifier(pieces, 35 + 2 + 5);
     expect(planned.windowed).toBe(true);
     expect(planned.rows.map((r) => r.ids.slice(35, -2))).toEqual([
