@@ -46,6 +46,7 @@ export const OPTIONS = {
   BESTOFN_MAX_BODY_BYTES: { schema: int(1024, 1 << 30).default(1024 * 1024), help: 'Largest accepted request body, in bytes (413 beyond)' },
   REWARDS_MAX_CANDIDATES: { schema: int(1, 65_536).default(64), help: 'Most candidates one POST /v1/rewards request may score; more is a 413' },
   REWARDS_MAX_CHARS: { schema: int(1, 1 << 30).default(2_000_000), help: 'Most characters of text (problem and all candidates) in one /v1/rewards request; more is a 413' },
+  REWARDS_MAX_CANDIDATE_CHARS: { schema: int(1, 1 << 30).default(65_536), help: 'Most characters of text in one /v1/rewards candidate (all parts); more is a 413' },
   REWARDS_MAX_STEPS: { schema: int(1, 1 << 20).default(1024), help: 'Most steps (thinking and response) of one /v1/rewards candidate; more is a 413' },
   SCORER: { schema: z.enum(['vote', 'onnx', 'remote', 'verifier']).default('vote'), help: 'Reward source: vote | onnx | remote | verifier' },
   SCORER_FALLBACK: { schema: z.enum(['vote', 'error']).default('vote'), help: 'When the scorer fails: rank by vote, or answer 503' },

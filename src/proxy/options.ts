@@ -66,14 +66,15 @@ const HEADERS: Record<string, keyof z.infer<typeof controls>> = {
   'x-bestofn-min-candidates': 'min_candidates',
   'x-bestofn-deadline-ms': 'deadline_ms',
 };
-const NUMERIC = new Set(['n', 'temperature', 'min_candidates', 'deadline_ms']);
+/** Header numbers are plain decimals: `1e1`, `0x10`, ` 8 ` or `+8` are refused, not read as 10, 16 or 8. */
+const NUMERIC: Record<string, RegExp> = { n: /^[0-9]{1,9}$/, min_candidates: /^[0-9]{1,9}$/, deadline_ms: /^[0-9]{1,9}$/, temperature: /^[0-9]{1,3}(\.[0-9]{1,9})?$/ };
 
 function fromHeaders(headers: Headers): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [header, key] of Object.entries(HEADERS)) {
     const value = headers.get(header);
     if (value === null) continue;
-    out[key] = NUMERIC.has(key) && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
+    out[key] = NUMERIC[key]?.test(value) ? Number(value) : value;
   }
   return out;
 }
@@ -111,8 +112,9 @@ export function resolveOptions(body: Record<string, unknown>, headers: Headers, 
   const adaptive = c.adaptive ?? parseDefault(config.BESTOFN_ADAPTIVE, adaptiveSchema);
   const explicit = fromBody.n ?? (bestOf as number | undefined) ?? fromHead.n ?? adaptive?.waves.at(-1);
   const n = explicit ?? Math.max(Math.min(config.BESTOFN_N, maxN), k);
-  const param = fromBody.n !== undefined ? 'bestofn.n' : bestOf !== undefined && bestOf !== null ? 'best_of' : fromHead.n !== undefined ? 'x-bestofn-n' : 'n';
-  if (n > maxN) throw new InvalidRequestError(`Best-of-N is limited to ${maxN} candidates; ${n} were asked for`, param);
+  const fromWaves = c.adaptive ? 'bestofn.adaptive.waves' : adaptive ? null : 'n';
+  const param = fromBody.n !== undefined ? 'bestofn.n' : bestOf !== undefined && bestOf !== null ? 'best_of' : fromHead.n !== undefined ? 'x-bestofn-n' : fromWaves;
+  if (n > maxN) throw new InvalidRequestError(`Best-of-N is limited to ${maxN} candidates; ${n} were asked for${param ? ` by '${param}'` : ''}`, param);
   if (k > n) throw new InvalidRequestError(`n (${k}) must not exceed the number of candidates (${n})`, 'n');
 
   const minCandidates = c.min_candidates ?? Math.min(config.BESTOFN_MIN_CANDIDATES, n);
