@@ -6,6 +6,7 @@ import { noopMetrics } from './observability/metrics';
 import { requestContext, type RequestVars } from './observability/request-id';
 import { proxyRoutes, type ProxyDeps } from './proxy/routes';
 import { rewardsRoutes } from './rewards/routes';
+import { clientScrubber } from './secrets';
 
 export type AppDeps = ProxyDeps & {
   /** Prometheus text for GET /metrics; absent where there is no registry (Workers). */
@@ -18,6 +19,7 @@ export type AppDeps = ProxyDeps & {
 export function createApp(deps: AppDeps) {
   const app = new Hono<{ Variables: RequestVars & AccessVars }>();
   const metrics = deps.metrics ?? noopMetrics;
+  const scrub = deps.scrub ?? clientScrubber(deps.config);
 
   app.use('*', requestContext(deps.log, metrics.request));
 
@@ -35,7 +37,7 @@ export function createApp(deps: AppDeps) {
     app.get('/metrics', async (c) => c.text(await text(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }));
   }
 
-  app.route('/v1', proxyRoutes(deps));
+  app.route('/v1', proxyRoutes({ ...deps, scrub }));
   app.route('/v1', rewardsRoutes(deps));
 
   app.notFound((c) => c.json(new GatewayError(404, `No route for ${c.req.method} ${c.req.path}`, 'invalid_request_error', null, 'not_found').toBody(), 404));
@@ -43,7 +45,7 @@ export function createApp(deps: AppDeps) {
   app.onError((err, c) => {
     // The client went away: nobody reads this answer, and it is not the gateway's fault.
     if (c.req.raw.signal.aborted) return c.body(null, 499 as 400);
-    const { status, body, headers } = toErrorResponse(err);
+    const { status, body, headers } = toErrorResponse(err, scrub);
     if (status >= 500 && !(err instanceof GatewayError)) deps.log.error({ err, reqId: c.get('requestId') }, 'unhandled error');
     else if (status >= 500) deps.log.warn({ reqId: c.get('requestId'), status, code: body.error.code, message: body.error.message }, 'request failed');
     return c.json(body, status as 500, headers);

@@ -8,6 +8,8 @@ export interface SseOptions {
   /** Aborts when the client goes away; the work is told through the signal it receives. */
   signal: AbortSignal;
   onError?: (err: unknown) => void;
+  /** Takes secrets and internal addresses out of the error event. */
+  scrub?: (text: string) => string;
 }
 
 /**
@@ -37,7 +39,7 @@ export function sseResponse(work: (signal: AbortSignal) => Promise<Iterable<unkn
         clearInterval(heartbeat);
         if (!signal.aborted) {
           options.onError?.(err);
-          send(`data: ${JSON.stringify(toErrorResponse(err).body)}\n\n`);
+          send(`data: ${JSON.stringify(toErrorResponse(err, options.scrub).body)}\n\n`);
         }
       }
       scope.dispose();
