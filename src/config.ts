@@ -67,6 +67,8 @@ export const OPTIONS = {
   VERIFIER_THINKING: { schema: bool.default(false), help: 'Also verify the thinking trajectory, not only the response' },
   VERIFIER_MAX_TOKENS: { schema: int(16, 131_072).default(8192), help: 'Token budget of one verification chain' },
   RECORD: { schema: z.string().optional(), help: 'Append every request, with its candidates and rewards, to this JSONL file' },
+  RECORD_MAX_MB: { schema: num(0.01, 1 << 20).default(1024), help: 'Rotate the RECORD file when it would grow past this many MiB' },
+  RECORD_KEEP: { schema: int(1, 1000).default(5), help: 'Rotated RECORD files kept (FILE.1 is the newest)' },
   SHUTDOWN_GRACE_MS: { schema: int(0, 600_000).default(30_000), help: 'On SIGTERM/SIGINT, time in-flight requests get to finish before connections are cut' },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), help: 'Log level' },
 } as const;

@@ -27,7 +27,9 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
   const metrics = createPromMetrics();
   const upstreams = upstreamsFromConfig(config, nodeHttpClient(config.UPSTREAM_CONNECT_TIMEOUT_MS), metrics.upstream);
   const activeScorer = scorer ?? (await createNodeScorer(config, { info: (m) => log.info(m), warn: (m) => log.warn(m), onBatch: metrics.scorerBatch }, upstreams.all[0]!));
-  const recorder = config.RECORD ? createJsonlRecorder(config.RECORD, (err) => log.error({ err }, 'cannot write the record file')) : undefined;
+  const recorder = config.RECORD
+    ? createJsonlRecorder(config.RECORD, (err) => log.error({ err }, 'cannot write the record file'), { maxBytes: config.RECORD_MAX_MB * 1024 * 1024, keep: config.RECORD_KEEP, onNotice: (m) => log.warn(m) })
+    : undefined;
   const app = createApp({ config, upstreams, scorer: activeScorer, log, record: recorder?.record, metrics, metricsText: () => metrics.registry.metrics(), access: await buildAccess(config) });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));

@@ -56,8 +56,8 @@ export async function runSelect(o: SelectOptions): Promise<SelectOutcome> {
   fs.mkdirSync(path.dirname(path.resolve(stem)), { recursive: true });
   const scores = `${stem}.scores.jsonl`;
   const header = { bestofn_scores: 1 as const, input: path.resolve(o.input), scorer: o.scorerId, map: { ...o.map } };
-  const resumeAfter = await openScores(scores, header, o.restart === true);
   const stderr = o.stderr ?? null;
+  const resumeAfter = await openScores(scores, header, o.restart === true, (m) => stderr?.write(`bestofn select: ${m}\n`));
   if (resumeAfter > 0) stderr?.write(`bestofn select: resuming after line ${resumeAfter} (scores in ${scores})\n`);
 
   let notices = 0;
