@@ -22,6 +22,7 @@ export interface ScorePassOptions {
   concurrency: number;
   /** Stop after this many rows in this run (working in slices, or testing a resume). */
   maxRows?: number;
+  maxLineBytes?: number;
   signal?: AbortSignal;
   progress: Progress;
   /** Told about each malformed row as it is met. */
@@ -68,7 +69,7 @@ function parseRow(e: LineEvent, map: FieldMap): Pending {
 }
 
 export async function scorePass(o: ScorePassOptions): Promise<ScorePassResult> {
-  const lines = fileLines(o.input);
+  const lines = fileLines(o.input, o.maxLineBytes);
   const out = fs.openSync(o.scoresPath, 'a');
   let bytes = 0; // consumed so far, for the progress bar
   let rows = 0;

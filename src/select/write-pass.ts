@@ -69,12 +69,12 @@ function withRewards(text: string, fields: Record<string, unknown>): string {
 }
 
 /** Writes kept rows to `out` (through a temporary file, so `out` is always whole). Returns rows written. */
-export async function writeKept(input: string, scoresPath: string, keep: Uint8Array, rewards: readonly number[], out: string): Promise<number> {
+export async function writeKept(input: string, scoresPath: string, keep: Uint8Array, rewards: readonly number[], out: string, maxLineBytes?: number): Promise<number> {
   const tmp = `${out}.partial`;
   const sink = fs.createWriteStream(tmp);
   let failure: Error | undefined; // a full disk: reported after the loop rather than crashing on an unheard event
   sink.on('error', (err) => (failure = err));
-  const inputLines = fileLines(input);
+  const inputLines = fileLines(input, maxLineBytes);
   let line = 0;
   let index = 0; // position among scored (non-malformed) entries
   let written = 0;
