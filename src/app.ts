@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { accessControl, type AccessOptions, type AccessVars } from './access/access-control';
+import { accessControl, hasValidKey, type AccessOptions, type AccessVars } from './access/access-control';
 import { GatewayError, toErrorResponse } from './errors';
 import { bodyLimit } from './http/body-limit';
 import { noopMetrics } from './observability/metrics';
@@ -27,14 +27,26 @@ export function createApp(deps: AppDeps) {
   const maxBytes = deps.config.BESTOFN_MAX_BODY_BYTES;
   app.use('/v1/*', bodyLimit(maxBytes, () => new GatewayError(413, `Request body is larger than ${maxBytes} bytes`, 'invalid_request_error', null, 'request_too_large')));
 
+  // Without keys configured the gateway is loopback-only, and everyone who can reach it may read these.
+  const trusted = async (headers: Headers) => !deps.access || (await hasValidKey(deps.access, headers));
+
+  // Anyone may learn ok / not ok; which scorer, device and model only a key holder.
   app.get('/healthz', async (c) => {
-    const scorer = (await deps.scorer.health?.()) ?? {};
-    return c.json({ status: 'ok', scorer: { name: deps.scorer.name, ...scorer } });
+    let scorer: Record<string, unknown>;
+    try {
+      scorer = (await deps.scorer.health?.()) ?? {};
+    } catch {
+      return c.json({ status: 'error' }, 503);
+    }
+    return c.json((await trusted(c.req.raw.headers)) ? { status: 'ok', scorer: { name: deps.scorer.name, ...scorer } } : { status: 'ok' });
   });
 
   if (deps.metricsText) {
     const text = deps.metricsText;
-    app.get('/metrics', async (c) => c.text(await text(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }));
+    app.get('/metrics', async (c) => {
+      if (!(await trusted(c.req.raw.headers))) throw new GatewayError(401, 'GET /metrics needs a gateway key (or set METRICS_PORT to serve it on its own listener)', 'invalid_request_error', null, 'invalid_api_key', { 'www-authenticate': 'Bearer' });
+      return c.text(await text(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+    });
   }
 
   app.route('/v1', proxyRoutes({ ...deps, scrub }));
