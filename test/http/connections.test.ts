@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +107,43 @@ describe('shutdown with keep-alive clients', () => {
     } finally {
       agent.destroy();
       await t.upstream.close();
+    }
+  }, 30_000);
+});
+
+describe('the real CLI on SIGTERM', () => {
+  it('exits as soon as its in-flight answer is sent, though a keep-alive client holds a socket', async () => {
+    const { startFakeUpstream } = await import('../helpers/fake-upstream');
+    const upstream = await startFakeUpstream({ latencyMs: 500 });
+    const child = spawn(process.execPath, ['bin/bestofn.mjs', 'serve', '--port', '0'], {
+      env: { PATH: process.env.PATH!, UPSTREAM_BASE_URL: upstream.url, SHUTDOWN_GRACE_MS: '20000' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const agent = new http.Agent({ keepAlive: true });
+    try {
+      let out = '';
+      const url = await new Promise<string>((resolve) => child.stdout!.on('data', (d) => ((out += d), /"url":"([^"]+)"/.test(out) && resolve(/"url":"([^"]+)"/.exec(out)![1]!))));
+      const post = () =>
+        new Promise<string | undefined>((resolve, reject) => {
+          const req = http.request(`${url}/v1/chat/completions`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.headers.connection));
+          });
+          req.on('error', reject);
+          req.end(JSON.stringify({ model: 'fake-model', messages: MATH }));
+        });
+      expect(await post()).toBe('keep-alive'); // leaves an idle kept-alive socket behind
+      const inFlight = post();
+      await new Promise((r) => setTimeout(r, 150));
+      const started = Date.now();
+      const exited = new Promise<number>((resolve) => child.once('exit', () => resolve(Date.now() - started)));
+      child.kill('SIGTERM');
+      expect(await inFlight).toBe('close');
+      expect(await exited).toBeLessThan(3_000);
+    } finally {
+      agent.destroy();
+      child.kill('SIGKILL');
+      await upstream.close();
     }
   }, 30_000);
 });
