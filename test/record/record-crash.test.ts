@@ -55,16 +55,19 @@ describe('RECORD survives SIGKILL, restarts and rotation', () => {
     const first = await serve(env);
     const statuses: Promise<number>[] = [];
     let i = 0;
-    // Requests keep arriving until the kill; some are cut off mid-flight.
+    let answeredLive = 0;
+    // Requests keep arriving until the kill, which comes once 20 were answered; some are cut off mid-flight.
     const load = setInterval(() => {
-      for (let k = 0; k < 4; k++) statuses.push(ask(first.url, i++));
+      for (let k = 0; k < 4; k++) statuses.push(ask(first.url, i++).then((s) => (s === 200 && answeredLive++, s)));
     }, 2);
-    await new Promise((r) => setTimeout(r, 600));
+    const deadline = Date.now() + 30_000;
+    while (answeredLive < 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     first.child.kill('SIGKILL');
     clearInterval(load);
     await exited(first.child);
     const answered = (await Promise.all(statuses)).filter((s) => s === 200).length;
-    expect(answered).toBeGreaterThan(10);
+    expect(answered).toBeGreaterThanOrEqual(20);
+    expect(i).toBeGreaterThan(answered); // the kill cut requests off mid-flight
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
 
     const afterKill = prompts(file);
