@@ -73,14 +73,13 @@ const responseFormat = z.discriminatedUnion('type', [
 const nullAsAbsent = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
 
 /** The fields the gateway reads; nulls are accepted where the OpenAI API accepts them. */
-export const chatRequest = z.looseObject({
+const fields = z.looseObject({
   model: z.string().min(1),
   messages: z.array(chatMessage).min(1),
   n: z.number().int().min(1).nullish(),
   best_of: z.number().int().nullish(),
   temperature: z.number().min(0).max(2).nullish(),
   seed: z.number().int().nullish(),
-  stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
   tools: nullAsAbsent(z.array(tool)),
   tool_choice: nullAsAbsent(toolChoice),
@@ -88,10 +87,12 @@ export const chatRequest = z.looseObject({
   bestofn: z.looseObject({}).nullish(),
 });
 
+export const chatRequest = fields.extend({ stream: z.boolean().nullish() });
+
 type Parsed = z.output<typeof chatRequest>;
 
 /** A validated request: OpenAI's own request type, with the gateway's fields and any vendor field the client sent. */
-export type ChatBody = ChatCompletionCreateParams & Omit<Parsed, 'stream'>;
+export type ChatBody = ChatCompletionCreateParams & z.output<typeof fields>;
 
 /**
  * OpenAI types a request as streaming (`stream: true`) or not; the schema's `boolean | null` is narrowed

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Config } from '../config';
 import type { Aggregate, SelectMethod } from '../core/types';
 import { InvalidRequestError } from '../errors';
+import type { ChatBody } from './chat-request';
 import type { AdaptivePolicy, RejectPolicy } from './live/policy';
 
 /** What one request asks of Best-of-N, after body, headers and server defaults are merged. */
@@ -94,26 +95,23 @@ function parseDefault<T>(json: string | undefined, schema: z.ZodType<T>): T | un
 }
 
 /** Best-of-N controls: body `bestofn` > body `best_of` > `x-bestofn-*` headers > server config. */
-export function resolveOptions(body: Record<string, unknown>, headers: Headers, config: Config, keyMaxN = config.BESTOFN_MAX_N): BestOfNOptions {
+export function resolveOptions(body: Pick<ChatBody, 'best_of' | 'n' | 'temperature' | 'bestofn'>, headers: Headers, config: Config, keyMaxN = config.BESTOFN_MAX_N): BestOfNOptions {
   const maxN = Math.min(keyMaxN, config.BESTOFN_MAX_N);
   const fromBody = parseControls(body.bestofn, 'bestofn');
   const fromHead = parseControls(fromHeaders(headers), 'headers');
   const c = { ...fromHead, ...fromBody };
 
-  const bestOf = body.best_of;
-  if (bestOf !== undefined && bestOf !== null && (!Number.isInteger(bestOf) || (bestOf as number) < 1 || (bestOf as number) > maxN)) {
-    throw new InvalidRequestError(`best_of must be an integer from 1 to ${maxN}`, 'best_of');
-  }
-  const clientN = body.n ?? 1;
-  if (!Number.isInteger(clientN) || (clientN as number) < 1) throw new InvalidRequestError('n must be a positive integer', 'n');
-  const k = clientN as number;
+  // Types and signs are the request schema's; the ranges depend on this key and server.
+  const bestOf = body.best_of ?? undefined;
+  if (bestOf !== undefined && (bestOf < 1 || bestOf > maxN)) throw new InvalidRequestError(`best_of must be an integer from 1 to ${maxN}`, 'best_of');
+  const k = body.n ?? 1;
 
   const reject = c.reject ?? parseDefault(config.BESTOFN_REJECT, rejectSchema);
   const adaptive = c.adaptive ?? parseDefault(config.BESTOFN_ADAPTIVE, adaptiveSchema);
-  const explicit = fromBody.n ?? (bestOf as number | undefined) ?? fromHead.n ?? adaptive?.waves.at(-1);
+  const explicit = fromBody.n ?? bestOf ?? fromHead.n ?? adaptive?.waves.at(-1);
   const n = explicit ?? Math.max(Math.min(config.BESTOFN_N, maxN), k);
   const fromWaves = c.adaptive ? 'bestofn.adaptive.waves' : adaptive ? null : 'n';
-  const param = fromBody.n !== undefined ? 'bestofn.n' : bestOf !== undefined && bestOf !== null ? 'best_of' : fromHead.n !== undefined ? 'x-bestofn-n' : fromWaves;
+  const param = fromBody.n !== undefined ? 'bestofn.n' : bestOf !== undefined ? 'best_of' : fromHead.n !== undefined ? 'x-bestofn-n' : fromWaves;
   if (n > maxN) throw new InvalidRequestError(`Best-of-N is limited to ${maxN} candidates; ${n} were asked for${param ? ` by '${param}'` : ''}`, param);
   if (k > n) throw new InvalidRequestError(`n (${k}) must not exceed the number of candidates (${n})`, 'n');
 
