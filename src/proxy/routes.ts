@@ -19,7 +19,7 @@ export function proxyRoutes(deps: ProxyDeps) {
     const signal = c.req.raw.signal;
     const upstream = deps.upstreams.route(body.model);
     const options = resolveOptions(body, c.req.raw.headers, deps.config, c.get('maxN'));
-    if (wantsPassthrough(body)) return passthrough(upstream, body, signal, options.deadlineMs);
+    if (wantsPassthrough(body)) return passthrough(upstream, body, signal, options.deadlineMs, deps.scrub);
     return answerChat(deps, { body, options, upstream, signal, requestId: c.get('requestId') });
   });
 

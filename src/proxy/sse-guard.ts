@@ -24,7 +24,8 @@ function validEvent(event: string): boolean {
   return true;
 }
 
-export function guardSse(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+/** `scrub` is applied to error events only (an upstream may quote its request headers there), never to content. */
+export function guardSse(body: ReadableStream<Uint8Array>, scrub: (text: string) => string = (t) => t): ReadableStream<Uint8Array> {
   const reader = body.pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>).getReader();
   let buffer = '';
   let finished = false;
@@ -52,7 +53,7 @@ export function guardSse(body: ReadableStream<Uint8Array>): ReadableStream<Uint8
             await reader.cancel();
             return;
           }
-          controller.enqueue(encoder.encode(`${event}\n\n`));
+          controller.enqueue(encoder.encode(`${event.includes('"error"') ? scrub(event) : event}\n\n`));
         }
       } catch {
         finished = true;

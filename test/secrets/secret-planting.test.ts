@@ -30,6 +30,10 @@ function echoUpstream() {
       if (req.url?.endsWith('/models')) return fail(401);
       const body = raw ? JSON.parse(raw) : {};
       const text = JSON.stringify(body.messages ?? '');
+      if (text.includes('echo-sse')) {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        return res.end(`data: ${JSON.stringify({ error: { message: echo, type: 'server_error' } })}\n\ndata: [DONE]\n\n`);
+      }
       if (text.includes('echo-400')) return fail(400);
       if (text.includes('echo-500')) return fail(500);
       if (text.includes('echo-partial') && call % 2 === 0) return fail(503);
@@ -109,6 +113,9 @@ describe('no planted secret ever reaches a client or a log line', () => {
     expect(partial.text).toContain('[redacted]');
     expect((await chat('echo-400', { tools: [{ type: 'function', function: { name: 'f' } }] })).status).toBe(400);
     expect((await chat('echo-400', { tools: [{ type: 'function', function: { name: 'f' } }], stream: true })).status).toBe(400);
+    // A passthrough stream whose upstream reports an error mid-stream, quoting the request headers.
+    const sse = await chat('echo-sse', { tools: [{ type: 'function', function: { name: 'f' } }], stream: true });
+    expect(sse.text).toContain('invalid auth header: Bearer [redacted]');
     await call('/v1/models');
     await call('/v1/rewards', { method: 'POST', body: JSON.stringify({ problem: 'p', candidates: [{ content: 'x' }] }) });
     await call('/v1/chat/completions', { method: 'POST', body: '{}' }, 'wrong-key');
