@@ -1,11 +1,12 @@
 import { Hono } from 'hono';
-import { accessControl, type AccessOptions, type AccessVars } from './access/access-control';
+import { accessControl, hasValidKey, type AccessOptions, type AccessVars } from './access/access-control';
 import { GatewayError, toErrorResponse } from './errors';
 import { bodyLimit } from './http/body-limit';
 import { noopMetrics } from './observability/metrics';
 import { requestContext, type RequestVars } from './observability/request-id';
 import { proxyRoutes, type ProxyDeps } from './proxy/routes';
 import { rewardsRoutes } from './rewards/routes';
+import { clientScrubber } from './secrets';
 
 export type AppDeps = ProxyDeps & {
   /** Prometheus text for GET /metrics; absent where there is no registry (Workers). */
@@ -18,6 +19,7 @@ export type AppDeps = ProxyDeps & {
 export function createApp(deps: AppDeps) {
   const app = new Hono<{ Variables: RequestVars & AccessVars }>();
   const metrics = deps.metrics ?? noopMetrics;
+  const scrub = deps.scrub ?? clientScrubber(deps.config);
 
   app.use('*', requestContext(deps.log, metrics.request));
 
@@ -25,17 +27,30 @@ export function createApp(deps: AppDeps) {
   const maxBytes = deps.config.BESTOFN_MAX_BODY_BYTES;
   app.use('/v1/*', bodyLimit(maxBytes, () => new GatewayError(413, `Request body is larger than ${maxBytes} bytes`, 'invalid_request_error', null, 'request_too_large')));
 
+  // Without keys configured the gateway is loopback-only, and everyone who can reach it may read these.
+  const trusted = async (headers: Headers) => !deps.access || (await hasValidKey(deps.access, headers));
+
+  // Anyone may learn ok / not ok; which scorer, device and model only a key holder.
   app.get('/healthz', async (c) => {
-    const scorer = (await deps.scorer.health?.()) ?? {};
-    return c.json({ status: 'ok', ...(deps.config.demo ? { demo: true } : {}), scorer: { name: deps.scorer.name, ...scorer } });
+    const demo = deps.config.demo ? { demo: true } : {};
+    let scorer: Record<string, unknown>;
+    try {
+      scorer = (await deps.scorer.health?.()) ?? {};
+    } catch {
+      return c.json({ status: 'error' }, 503);
+    }
+    return c.json((await trusted(c.req.raw.headers)) ? { status: 'ok', ...demo, scorer: { name: deps.scorer.name, ...scorer } } : { status: 'ok', ...demo });
   });
 
   if (deps.metricsText) {
     const text = deps.metricsText;
-    app.get('/metrics', async (c) => c.text(await text(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }));
+    app.get('/metrics', async (c) => {
+      if (!(await trusted(c.req.raw.headers))) throw new GatewayError(401, 'GET /metrics needs a gateway key (or set METRICS_PORT to serve it on its own listener)', 'invalid_request_error', null, 'invalid_api_key', { 'www-authenticate': 'Bearer' });
+      return c.text(await text(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+    });
   }
 
-  app.route('/v1', proxyRoutes(deps));
+  app.route('/v1', proxyRoutes({ ...deps, scrub }));
   app.route('/v1', rewardsRoutes(deps));
 
   app.notFound((c) => c.json(new GatewayError(404, `No route for ${c.req.method} ${c.req.path}`, 'invalid_request_error', null, 'not_found').toBody(), 404));
@@ -43,7 +58,7 @@ export function createApp(deps: AppDeps) {
   app.onError((err, c) => {
     // The client went away: nobody reads this answer, and it is not the gateway's fault.
     if (c.req.raw.signal.aborted) return c.body(null, 499 as 400);
-    const { status, body, headers } = toErrorResponse(err);
+    const { status, body, headers } = toErrorResponse(err, scrub);
     if (status >= 500 && !(err instanceof GatewayError)) deps.log.error({ err, reqId: c.get('requestId') }, 'unhandled error');
     else if (status >= 500) deps.log.warn({ reqId: c.get('requestId'), status, code: body.error.code, message: body.error.message }, 'request failed');
     return c.json(body, status as 500, headers);

@@ -2,6 +2,7 @@ import { ConfigError, configHelp, parseConfig } from './config';
 import { loadConfigFile } from './config-loader';
 import { SELECT_USAGE, selectCommand } from './cli/select';
 import { createLogger } from './log';
+import { secretsOf } from './secrets';
 import { startGateway } from './node';
 import { DEMO_SET_FILE } from './record/demo-upstream';
 
@@ -43,7 +44,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     process.stderr.write(`bestofn: ${err.message}\n`);
     return 2;
   }
-  const log = createLogger(config.LOG_LEVEL);
+  const log = createLogger(config.LOG_LEVEL, secretsOf(config));
   let gateway;
   try {
     gateway = await startGateway(config, log);

@@ -33,6 +33,12 @@ export const OPTIONS = {
   ALLOW_UNAUTHENTICATED: { schema: bool.default(false), help: 'Allow listening beyond loopback without GATEWAY_API_KEYS' },
   HOST: { schema: z.string().min(1).default('127.0.0.1'), help: 'Interface to listen on' },
   PORT: { schema: int(0, 65535).default(8787), help: 'Port to listen on' },
+  MAX_CONNECTIONS: { schema: int(1, 1_000_000).default(4096), help: 'Open client connections in all; more are closed as they arrive' },
+  MAX_CONNECTIONS_PER_ADDRESS: { schema: int(1, 1_000_000).default(256), help: 'Open client connections from one address; more from it are closed as they arrive' },
+  HEADERS_TIMEOUT_MS: { schema: int(1000, 300_000).default(10_000), help: 'Time a client gets to send its request headers' },
+  IDLE_TIMEOUT_MS: { schema: int(100, 600_000).default(5_000), help: 'Time an idle keep-alive client connection stays open' },
+  METRICS_PORT: { schema: int(0, 65535).optional(), help: 'Serve /metrics on this port (of METRICS_HOST) instead of the main one, where it needs a gateway key' },
+  METRICS_HOST: { schema: z.string().min(1).default('127.0.0.1'), help: 'Interface of the METRICS_PORT listener' },
   BESTOFN_N: { schema: int(1, 4096).default(4), help: 'Default number of candidates when the client names none' },
   BESTOFN_MAX_N: { schema: int(1, 4096).default(64), help: 'Largest N a client may ask for; more is a 400' },
   BESTOFN_SELECT: { schema: z.enum(['argmax', 'weighted_vote', 'majority']).default('argmax'), help: 'Default selection: argmax | weighted_vote | majority' },
@@ -49,6 +55,7 @@ export const OPTIONS = {
   BESTOFN_MAX_BODY_BYTES: { schema: int(1024, 1 << 30).default(1024 * 1024), help: 'Largest accepted request body, in bytes (413 beyond)' },
   REWARDS_MAX_CANDIDATES: { schema: int(1, 65_536).default(64), help: 'Most candidates one POST /v1/rewards request may score; more is a 413' },
   REWARDS_MAX_CHARS: { schema: int(1, 1 << 30).default(2_000_000), help: 'Most characters of text (problem and all candidates) in one /v1/rewards request; more is a 413' },
+  REWARDS_MAX_CANDIDATE_CHARS: { schema: int(1, 1 << 30).default(65_536), help: 'Most characters of text in one /v1/rewards candidate (all parts); more is a 413' },
   REWARDS_MAX_STEPS: { schema: int(1, 1 << 20).default(1024), help: 'Most steps (thinking and response) of one /v1/rewards candidate; more is a 413' },
   SCORER: { schema: z.enum(['vote', 'onnx', 'remote', 'verifier', 'confidence']).default('vote'), help: 'Reward source: vote | onnx | remote | verifier | confidence' },
   SCORER_FALLBACK: { schema: z.enum(['vote', 'error']).default('vote'), help: 'When the scorer fails: rank by vote, or answer 503' },
@@ -80,6 +87,8 @@ export const OPTIONS = {
   CONFIDENCE_ETA: { schema: int(1, 100).default(100), help: 'SCORER=confidence: keep the top η% most confident traces (10 or 90 in the paper; 100 keeps all)' },
   VOTE_CLUSTER_BUDGET_MS: { schema: int(0, 60_000).default(250), help: 'Time to merge equivalent answer keys in a vote; past it the exact-key groups stand' },
   RECORD: { schema: z.string().optional(), help: 'Append every request, with its candidates and rewards, to this JSONL file' },
+  RECORD_MAX_MB: { schema: num(0.01, 1 << 20).default(1024), help: 'Rotate the RECORD file when it would grow past this many MiB' },
+  RECORD_KEEP: { schema: int(1, 1000).default(5), help: 'Rotated RECORD files kept (FILE.1 is the newest)' },
   SHUTDOWN_GRACE_MS: { schema: int(0, 600_000).default(30_000), help: 'On SIGTERM/SIGINT, time in-flight requests get to finish before connections are cut' },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), help: 'Log level' },
 } as const;
@@ -216,12 +225,25 @@ export function parseConfig(
   if (c.FALLBACK_UPSTREAM && !names.has(c.FALLBACK_UPSTREAM)) throw new ConfigError(`FALLBACK_UPSTREAM names no upstream: '${c.FALLBACK_UPSTREAM}'`);
   const envKeys = (c.GATEWAY_API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean).map((key) => ({ key }));
   const keys = [...resolved.keys, ...envKeys];
-  const loopback = c.HOST === 'localhost' || c.HOST === '::1' || c.HOST.startsWith('127.');
-  if (!loopback && keys.length === 0 && !c.ALLOW_UNAUTHENTICATED) {
-    throw new ConfigError(`HOST ${c.HOST} is not loopback: set GATEWAY_API_KEYS, or ALLOW_UNAUTHENTICATED=true to serve without keys`);
-  }
+  // An address is judged here; a name (localhost, or 127.evil.example) by what it resolves to, once bound (node.ts).
+  if (isIP(c.HOST) && !isLoopbackAddress(c.HOST) && keys.length === 0 && !c.ALLOW_UNAUTHENTICATED) throw notLoopback(c.HOST);
   return { ...c, upstreams, keys, demo };
 }
+
+/** An IP literal (v4, or v6 without brackets or zone), told apart from a host name without I/O. */
+function isIP(host: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || (host.includes(':') && /^[0-9a-f:.]+$/i.test(host));
+}
+
+/** 127.0.0.0/8, ::1, and IPv4-mapped loopback: the addresses only this machine can reach. */
+export function isLoopbackAddress(address: string): boolean {
+  const v4 = address.replace(/^::ffff:/i, '');
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(v4)) return v4.split('.')[0] === '127';
+  return /^(0{0,4}:){2,7}0{0,3}1$/.test(address) || address === '::1';
+}
+
+export const notLoopback = (host: string, bound?: string) =>
+  new ConfigError(`HOST ${host}${bound ? ` (bound to ${bound})` : ''} is not loopback: set GATEWAY_API_KEYS, or ALLOW_UNAUTHENTICATED=true to serve without keys`);
 
 export function configHelp(): string {
   const width = Math.max(...Object.keys(OPTIONS).map((k) => flagFor(k).length));

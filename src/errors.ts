@@ -60,7 +60,15 @@ export class ScorerError extends GatewayError {
 
 const INTERNAL: OpenAIErrorBody = { error: { message: 'internal error', type: 'server_error', param: null, code: null } };
 
-export function toErrorResponse(err: unknown): { status: number; body: OpenAIErrorBody; headers: Record<string, string> } {
-  if (err instanceof GatewayError) return { status: err.status, body: err.toBody(), headers: err.headers };
+/**
+ * The one place an error becomes what the client reads. `scrub` takes the gateway's secrets and internal
+ * addresses out of the message, which may quote an upstream's answer word for word.
+ */
+export function toErrorResponse(err: unknown, scrub: (text: string) => string = (t) => t): { status: number; body: OpenAIErrorBody; headers: Record<string, string> } {
+  if (err instanceof GatewayError) {
+    const body = err.toBody();
+    body.error.message = scrub(body.error.message);
+    return { status: err.status, body, headers: err.headers };
+  }
   return { status: 500, body: INTERNAL, headers: {} };
 }

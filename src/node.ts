@@ -1,7 +1,10 @@
 import { setMaxListeners } from 'node:events';
+import http from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app';
-import type { Config } from './config';
+import { isLoopbackAddress, notLoopback, type Config } from './config';
+import { limitConnections } from './http/connection-limits';
+import { drainable } from './http/graceful-close';
 import type { Logger } from './log';
 import { upstreamsFromConfig } from './proxy/upstream-router';
 import { createJsonlRecorder } from './record/jsonl-recorder';
@@ -15,6 +18,8 @@ import type { Scorer } from './scorer/types';
 
 export interface RunningGateway {
   url: string;
+  /** Where /metrics is served when METRICS_PORT is set. */
+  metricsUrl?: string;
   server: ServerType;
   scorer: Scorer;
   /** Stops the server; in-flight requests get up to graceMs to finish. */
@@ -30,29 +35,66 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
   const http = config.demo ? demoHttpClient(loadDemoSet()) : nodeHttpClient(config.UPSTREAM_CONNECT_TIMEOUT_MS);
   const upstreams = upstreamsFromConfig(config, http, metrics.upstream);
   const activeScorer = scorer ?? (await createNodeScorer(config, { info: (m) => log.info(m), warn: (m) => log.warn(m), onBatch: metrics.scorerBatch }, upstreams.all[0]!));
-  const recorder = config.RECORD ? createJsonlRecorder(config.RECORD, (err) => log.error({ err }, 'cannot write the record file')) : undefined;
-  const app = createApp({ config: withModelRewardDefaults(config, activeScorer.rewardDefaults), upstreams, scorer: activeScorer, log, record: recorder?.record, metrics, metricsText: () => metrics.registry.metrics(), access: await buildAccess(config) });
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
-    s.once('error', reject);
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.PORT;
-  const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  const recorder = config.RECORD
+    ? createJsonlRecorder(config.RECORD, (err) => log.error({ err }, 'cannot write the record file'), { maxBytes: config.RECORD_MAX_MB * 1024 * 1024, keep: config.RECORD_KEEP, onNotice: (m) => log.warn(m) })
+    : undefined;
+  const metricsText = () => metrics.registry.metrics();
+  const separateMetrics = config.METRICS_PORT !== undefined;
+  const app = createApp({ config: withModelRewardDefaults(config, activeScorer.rewardDefaults), upstreams, scorer: activeScorer, log, record: recorder?.record, metrics, ...(separateMetrics ? {} : { metricsText }), access: await buildAccess(config) });
+  const server = (await listen(
+    serve({
+      fetch: app.fetch,
+      hostname: config.HOST,
+      port: config.PORT,
+      // Node checks the header timeout every connectionsCheckingInterval (30 s by default); check each second.
+      serverOptions: { headersTimeout: config.HEADERS_TIMEOUT_MS, keepAliveTimeout: config.IDLE_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
+    }),
+  )) as http.Server;
+  limitConnections(server, { total: config.MAX_CONNECTIONS, perAddress: config.MAX_CONNECTIONS_PER_ADDRESS });
+  const drain = drainable(server);
+  const bound = server.address();
+  const boundAddress = typeof bound === 'object' && bound ? bound.address : config.HOST;
+  // The spelling of HOST proves nothing (127.evil.example is a name); the address it bound to does.
+  if (!isLoopbackAddress(boundAddress) && config.keys.length === 0 && !config.ALLOW_UNAUTHENTICATED) {
+    await drain.close(0);
+    throw notLoopback(config.HOST, boundAddress);
+  }
+  const metricsServer = separateMetrics ? await serveMetrics(config.METRICS_HOST, config.METRICS_PORT!, metricsText) : undefined;
   return {
-    url: `http://${host}:${port}`,
+    url: urlOf(server, config.HOST),
+    ...(metricsServer ? { metricsUrl: urlOf(metricsServer, config.METRICS_HOST) } : {}),
     server,
     scorer: activeScorer,
     close: (graceMs = 0) =>
-      new Promise<void>((resolve) => {
-        // Stop accepting, let in-flight answers finish for up to graceMs, then cut what is left.
-        server.close(() => resolve());
-        if ('closeIdleConnections' in server) server.closeIdleConnections();
-        const cut = () => 'closeAllConnections' in server && server.closeAllConnections();
-        if (graceMs <= 0) cut();
-        else setTimeout(cut, graceMs).unref();
-      })
+      Promise.all([drain.close(graceMs), metricsServer && new Promise((resolve) => metricsServer.close(resolve))])
         .then(() => recorder?.close())
         .then(() => activeScorer.close?.()),
   };
+}
+
+function listen<T extends ServerType>(server: T): Promise<T> {
+  return new Promise((resolve, reject) => {
+    if (server.listening) return resolve(server);
+    server.once('listening', () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+function urlOf(server: ServerType, configured: string): string {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return `http://${configured.includes(':') ? `[${configured}]` : configured}:${port}`;
+}
+
+/** GET /metrics on its own listener (loopback by default), for a scraper that holds no gateway key. */
+function serveMetrics(host: string, port: number, text: () => Promise<string>): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') return void res.writeHead(404).end();
+    text().then(
+      (body) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(body),
+      () => res.writeHead(500).end(),
+    );
+  });
+  server.listen(port, host);
+  return listen(server);
 }

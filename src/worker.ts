@@ -9,6 +9,7 @@ import { ConfigError, parseConfig } from './config';
 import { GatewayError } from './errors';
 import { upstreamsFromConfig } from './proxy/upstream-router';
 import { createPortableScorer } from './scorer/create-scorer';
+import { secretScrubber, secretsOf, type Scrub } from './secrets';
 
 /** Vars and secrets are strings; KV, R2 and service bindings are objects and are not config. */
 export type WorkerEnv = Record<string, unknown>;
@@ -16,15 +17,15 @@ export type WorkerEnv = Record<string, unknown>;
 const PORTABLE_SCORERS = ['vote', 'remote', 'verifier'];
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 
-/** Workers Logs index console output as JSON; keys never reach it because config is not logged. */
-function consoleLogger(level: string) {
+/** Workers Logs index console output as JSON; every line is scrubbed of the gateway's secrets (an upstream may echo them). */
+function consoleLogger(level: string, scrub: Scrub) {
   const min = level === 'silent' ? Infinity : LEVELS.indexOf(level as (typeof LEVELS)[number]);
   const emit = (at: (typeof LEVELS)[number], obj: object, msg?: string) => {
     if (LEVELS.indexOf(at) < min) return;
     const fields = Object.fromEntries(
       Object.entries(obj).map(([k, v]) => [k, v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v]),
     );
-    const line = JSON.stringify({ level: at, service: 'bestofn', ...fields, msg });
+    const line = scrub(JSON.stringify({ level: at, service: 'bestofn', ...fields, msg }));
     (at === 'error' || at === 'fatal' ? console.error : at === 'warn' ? console.warn : console.log)(line);
   };
   return {
@@ -54,7 +55,7 @@ async function build(vars: Record<string, string>): Promise<Built> {
   if (vars.RECORD) return misconfigured('RECORD is not available on Cloudflare Workers (no local files); unset it');
   try {
     const config = parseConfig(vars);
-    const log = consoleLogger(config.LOG_LEVEL);
+    const log = consoleLogger(config.LOG_LEVEL, secretScrubber(secretsOf(config)));
     const upstreams = upstreamsFromConfig(config);
     const scorer = createPortableScorer(config, { info: (m) => log.info({}, m), warn: (m) => log.warn({}, m) }, upstreams.all[0]!);
     // Workers are public by nature: GATEWAY_API_KEYS (a secret) turns on the same key checks and limits as on Node.

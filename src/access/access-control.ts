@@ -13,6 +13,12 @@ export interface AccessOptions {
   limiter: KeyLimiter;
 }
 
+/** Whether the request carries a valid gateway key; no limits are applied (health and metrics). */
+export async function hasValidKey(opts: AccessOptions, headers: Headers): Promise<boolean> {
+  const presented = presentedKey(headers);
+  return presented !== null && (await opts.keys.find(presented)) >= 0;
+}
+
 /**
  * Authenticates /v1 requests with a gateway key (never the upstream's) and applies its limits. A
  * streamed answer holds its concurrency slot until the stream ends or the client goes away.

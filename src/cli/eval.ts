@@ -108,7 +108,7 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
     let reference: Record<string, number> | undefined;
 
     if (a.replay) {
-      const source = usage(() => loadReplaySource(a.replay!));
+      const source = usage(() => loadReplaySource(a.replay!, (m) => stderr.write(`eval: ${m}\n`)));
       const picked = replayProblems(source, datasetFile ? problems : undefined);
       if (picked.problems.length === 0) throw new UsageError(`${a.replay} has no prompt with a reference answer${datasetFile ? ` from ${a.dataset}` : ' (gateway records carry none: add --dataset)'}`);
       if (picked.unrecorded > 0) stderr.write(`eval: ${picked.unrecorded} problems of ${a.dataset} were not recorded; leaving them out\n`);
@@ -147,11 +147,12 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
       ...(topLogprobs !== undefined ? { topLogprobs } : {}),
       ...(rewards ? { poolRewards: rewards } : {}),
       progress: stderr,
+      onNotice: (m) => stderr.write(`eval: ${m}\n`),
     });
     if (summary.skipped > 0) stderr.write(`eval: ${summary.skipped} problems already finished in ${a.out}; not sent again\n`);
 
     const report = buildReport(
-      [...readResults(a.out).values()],
+      [...readResults(a.out, () => {}).values()],
       problems.map((p) => p.id),
       { dataset, endpoint, model, ns, draws, seed, prompt: 'qwen25-math-cot (system: step by step, \\boxed{}; user: problem)', ...(a.replay ? { replay: a.replay } : {}) },
       reference,

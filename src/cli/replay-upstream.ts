@@ -29,7 +29,7 @@ export async function runReplayUpstream(argv: string[]): Promise<number> {
     if (!values.data) throw new Error('--data FILE is required');
     const port = Number(values.port ?? 8000);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535 (got '${values.port}')`);
-    const source = loadReplaySource(values.data);
+    const source = loadReplaySource(values.data, (m) => process.stderr.write(`bestofn replay-upstream: ${m}\n`));
     running = await startReplayUpstream(source, { port, host: values.host ?? '127.0.0.1' });
     const candidates = [...source.items.values()].reduce((s, it) => s + it.candidates.length, 0);
     process.stderr.write(`bestofn replay-upstream: ${source.items.size} prompts, ${candidates} candidates from ${values.data} on ${running.url}\n`);

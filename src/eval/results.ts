@@ -5,6 +5,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../files/atomic-write';
+import { JsonlAppender } from '../files/jsonl-append';
+import { readJsonlSync } from '../files/jsonl-read';
 
 export interface EvalCandidate {
   index: number;
@@ -50,24 +53,20 @@ export interface RunIdentity {
 export const resultsFile = (dir: string) => path.join(dir, 'results.jsonl');
 
 /** Finished problems by id; a later line for the same id (a retried failure) replaces the earlier one. */
-export function readResults(dir: string): Map<string, ProblemResult> {
+export function readResults(dir: string, onSkip?: (message: string) => void): Map<string, ProblemResult> {
   const out = new Map<string, ProblemResult>();
   const file = resultsFile(dir);
   if (!fs.existsSync(file)) return out;
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      const r = JSON.parse(line) as ProblemResult;
-      out.set(r.id, r);
-    } catch {
-      // A line cut short by a crash mid-write: that problem simply runs again.
-    }
+  // A line cut short by a crash mid-write is skipped (and reported): that problem simply runs again.
+  for (const { row } of readJsonlSync(file, { onSkip })) {
+    if (typeof row.id === 'string') out.set(row.id, row as unknown as ProblemResult);
   }
   return out;
 }
 
-export function appendResult(dir: string, result: ProblemResult): void {
-  fs.appendFileSync(resultsFile(dir), JSON.stringify(result) + '\n');
+/** The results file, opened for appending after its torn tail (if any) is moved aside. */
+export function openResults(dir: string, onNotice?: (message: string) => void): JsonlAppender {
+  return new JsonlAppender(resultsFile(dir), { onNotice });
 }
 
 /** Creates DIR and run.json, or checks that an existing run.json matches; returns a reason to refuse, or null. */
@@ -75,11 +74,16 @@ export function claimRunDir(dir: string, identity: RunIdentity): string | null {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'run.json');
   if (fs.existsSync(file)) {
-    const prior = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<RunIdentity>;
+    let prior: Partial<RunIdentity>;
+    try {
+      prior = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<RunIdentity>;
+    } catch (err) {
+      return `${file} is not readable JSON (${(err as Error).message}); it pins the run's settings: delete it to start the run afresh, or use another --out`;
+    }
     const diff = (Object.keys(identity) as (keyof RunIdentity)[]).filter((k) => prior[k] !== identity[k]);
     if (diff.length > 0) return `${dir} holds a run with other settings (${diff.map((k) => `${k}: ${String(prior[k])} → ${String(identity[k])}`).join(', ')}); use another --out`;
     return null;
   }
-  fs.writeFileSync(file, JSON.stringify(identity, null, 2) + '\n');
+  writeFileAtomic(file, JSON.stringify(identity, null, 2) + '\n');
   return null;
 }

@@ -13,7 +13,7 @@ import { answerKey, mathEqual } from '../core/math';
 import type { EvalProblem } from './dataset';
 import { createProgress, type ProgressSink } from './progress';
 import { cotMessages } from './prompt';
-import { appendResult, readResults, type EvalCandidate, type ProblemResult } from './results';
+import { openResults, readResults, type EvalCandidate, type ProblemResult } from './results';
 
 export interface RunEvalOptions {
   client: OpenAI;
@@ -31,6 +31,8 @@ export interface RunEvalOptions {
   poolRewards?: ReadonlyMap<string, readonly (number | null)[]>;
   progress?: ProgressSink;
   now?: () => number;
+  /** Told about torn results lines skipped or repaired on resume. */
+  onNotice?: (message: string) => void;
 }
 
 /** Only the metadata fields the metrics use; anything else the gateway adds is ignored. */
@@ -134,21 +136,26 @@ export interface RunSummary {
 
 /** Runs every problem not yet finished in outDir (failures of an earlier run are tried again). */
 export async function runEval(opts: RunEvalOptions): Promise<RunSummary> {
-  const done = readResults(opts.outDir);
+  const done = readResults(opts.outDir, opts.onNotice);
   const todo = opts.problems.filter((p) => done.get(p.id)?.status !== 'ok');
   const limit = pLimit(opts.concurrency);
   const progress = opts.progress ? createProgress(todo.length, opts.progress) : undefined;
   let failed = 0;
-  await Promise.all(
+  const out = openResults(opts.outDir, opts.onNotice);
+  try {
+    await Promise.all(
     todo.map((p) =>
       limit(async () => {
         const result = await evaluate(opts, p);
-        appendResult(opts.outDir, result);
+        out.append(result);
         if (result.status === 'error') failed++;
         progress?.tick({ correct: result.correct, failed: result.status === 'error' });
       }),
     ),
-  );
+    );
+  } finally {
+    out.close();
+  }
   progress?.done();
   return { sent: todo.length, skipped: opts.problems.length - todo.length, failed };
 }

@@ -22,6 +22,13 @@ export interface ChatRequest {
   requestId: string;
 }
 
+/** Upstream and scorer messages quoted in the outcome go to the client, the record and the log: scrubbed once, here. */
+function scrubOutcome(outcome: BestOfNOutcome, scrub: ((text: string) => string) | undefined): void {
+  if (!scrub) return;
+  for (const s of outcome.fan.samples) if (s.error) s.error = { ...s.error, message: scrub(s.error.message) };
+  if (outcome.score?.fallback) outcome.score = { ...outcome.score, fallback: { ...outcome.score.fallback, reason: scrub(outcome.score.fallback.reason) } };
+}
+
 /**
  * Runs Best-of-N for one validated request and answers it: a chat completion, or an SSE stream that
  * sends heartbeats while the candidates race and then the winner (live, with early commit).
@@ -39,6 +46,7 @@ export function answerChat(deps: ProxyDeps, req: ChatRequest): Promise<Response>
 
   // Everything that follows a settled race: the record, metrics, one log line, the metadata.
   const settle = (outcome: BestOfNOutcome & { live?: LiveInfo }) => {
+    scrubOutcome(outcome, deps.scrub);
     if (outcome.live) metrics.rejected(outcome.live.rejected);
     deps.record?.(buildRecord(body, problemOf(body.messages), options, outcome, deps.scorer.name));
     metrics.candidates(options.n, outcome.ranked.length);
@@ -71,6 +79,6 @@ export function answerChat(deps: ProxyDeps, req: ChatRequest): Promise<Response>
       if ('done' in first) return completionChunks(first.done.outcome, options, first.done.metadata, includeUsage);
       return committedChunks(first.candidate, settled, body.model, includeUsage);
     },
-    { heartbeatMs: deps.config.BESTOFN_HEARTBEAT_MS, signal: req.signal, onError: (err) => deps.log.warn({ err, reqId: req.requestId }, 'stream failed after headers were sent') },
+    { heartbeatMs: deps.config.BESTOFN_HEARTBEAT_MS, signal: req.signal, scrub: deps.scrub, onError: (err) => deps.log.warn({ err, reqId: req.requestId }, 'stream failed after headers were sent') },
   );
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Config } from '../config';
 import type { Aggregate, SelectMethod } from '../core/types';
 import { InvalidRequestError } from '../errors';
+import type { ChatBody } from './chat-request';
 import type { AdaptivePolicy, RejectPolicy } from './live/policy';
 
 /** What one request asks of Best-of-N, after body, headers and server defaults are merged. */
@@ -66,14 +67,15 @@ const HEADERS: Record<string, keyof z.infer<typeof controls>> = {
   'x-bestofn-min-candidates': 'min_candidates',
   'x-bestofn-deadline-ms': 'deadline_ms',
 };
-const NUMERIC = new Set(['n', 'temperature', 'min_candidates', 'deadline_ms']);
+/** Header numbers are plain decimals: `1e1`, `0x10`, ` 8 ` or `+8` are refused, not read as 10, 16 or 8. */
+const NUMERIC: Record<string, RegExp> = { n: /^[0-9]{1,9}$/, min_candidates: /^[0-9]{1,9}$/, deadline_ms: /^[0-9]{1,9}$/, temperature: /^[0-9]{1,3}(\.[0-9]{1,9})?$/ };
 
 function fromHeaders(headers: Headers): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [header, key] of Object.entries(HEADERS)) {
     const value = headers.get(header);
     if (value === null) continue;
-    out[key] = NUMERIC.has(key) && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
+    out[key] = NUMERIC[key]?.test(value) ? Number(value) : value;
   }
   return out;
 }
@@ -93,26 +95,24 @@ function parseDefault<T>(json: string | undefined, schema: z.ZodType<T>): T | un
 }
 
 /** Best-of-N controls: body `bestofn` > body `best_of` > `x-bestofn-*` headers > server config. */
-export function resolveOptions(body: Record<string, unknown>, headers: Headers, config: Config, keyMaxN = config.BESTOFN_MAX_N): BestOfNOptions {
+export function resolveOptions(body: Pick<ChatBody, 'best_of' | 'n' | 'temperature' | 'bestofn'>, headers: Headers, config: Config, keyMaxN = config.BESTOFN_MAX_N): BestOfNOptions {
   const maxN = Math.min(keyMaxN, config.BESTOFN_MAX_N);
   const fromBody = parseControls(body.bestofn, 'bestofn');
   const fromHead = parseControls(fromHeaders(headers), 'headers');
   const c = { ...fromHead, ...fromBody };
 
-  const bestOf = body.best_of;
-  if (bestOf !== undefined && bestOf !== null && (!Number.isInteger(bestOf) || (bestOf as number) < 1 || (bestOf as number) > maxN)) {
-    throw new InvalidRequestError(`best_of must be an integer from 1 to ${maxN}`, 'best_of');
-  }
-  const clientN = body.n ?? 1;
-  if (!Number.isInteger(clientN) || (clientN as number) < 1) throw new InvalidRequestError('n must be a positive integer', 'n');
-  const k = clientN as number;
+  // Types and signs are the request schema's; the ranges depend on this key and server.
+  const bestOf = body.best_of ?? undefined;
+  if (bestOf !== undefined && (bestOf < 1 || bestOf > maxN)) throw new InvalidRequestError(`best_of must be an integer from 1 to ${maxN}`, 'best_of');
+  const k = body.n ?? 1;
 
   const reject = c.reject ?? parseDefault(config.BESTOFN_REJECT, rejectSchema);
   const adaptive = c.adaptive ?? parseDefault(config.BESTOFN_ADAPTIVE, adaptiveSchema);
-  const explicit = fromBody.n ?? (bestOf as number | undefined) ?? fromHead.n ?? adaptive?.waves.at(-1);
+  const explicit = fromBody.n ?? bestOf ?? fromHead.n ?? adaptive?.waves.at(-1);
   const n = explicit ?? Math.max(Math.min(config.BESTOFN_N, maxN), k);
-  const param = fromBody.n !== undefined ? 'bestofn.n' : bestOf !== undefined && bestOf !== null ? 'best_of' : fromHead.n !== undefined ? 'x-bestofn-n' : 'n';
-  if (n > maxN) throw new InvalidRequestError(`Best-of-N is limited to ${maxN} candidates; ${n} were asked for`, param);
+  const fromWaves = c.adaptive ? 'bestofn.adaptive.waves' : adaptive ? null : 'n';
+  const param = fromBody.n !== undefined ? 'bestofn.n' : bestOf !== undefined ? 'best_of' : fromHead.n !== undefined ? 'x-bestofn-n' : fromWaves;
+  if (n > maxN) throw new InvalidRequestError(`Best-of-N is limited to ${maxN} candidates; ${n} were asked for${param ? ` by '${param}'` : ''}`, param);
   if (k > n) throw new InvalidRequestError(`n (${k}) must not exceed the number of candidates (${n})`, 'n');
 
   const minCandidates = c.min_candidates ?? Math.min(config.BESTOFN_MIN_CANDIDATES, n);

@@ -13,4 +13,6 @@ export interface ProxyDeps {
   metrics?: GatewayMetrics;
   /** Receives every answered Best-of-N request with its candidates (`--record FILE`). */
   record?: Recorder;
+  /** Takes secrets and internal addresses out of text a client reads (createApp builds it from config). */
+  scrub?: (text: string) => string;
 }

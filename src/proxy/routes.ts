@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { AccessVars } from '../access/access-control';
 import type { RequestVars } from '../observability/request-id';
 import { answerChat } from './answer-chat';
@@ -16,12 +15,11 @@ export function proxyRoutes(deps: ProxyDeps) {
   const app = new Hono<{ Variables: RequestVars & AccessVars }>();
 
   app.post('/chat/completions', async (c) => {
-    const raw = await readChatBody(c.req.raw);
-    const body = raw as unknown as ChatCompletionCreateParams;
+    const body = await readChatBody(c.req.raw);
     const signal = c.req.raw.signal;
     const upstream = deps.upstreams.route(body.model);
-    const options = resolveOptions(raw, c.req.raw.headers, deps.config, c.get('maxN'));
-    if (wantsPassthrough(body)) return passthrough(upstream, raw, signal, options.deadlineMs);
+    const options = resolveOptions(body, c.req.raw.headers, deps.config, c.get('maxN'));
+    if (wantsPassthrough(body)) return passthrough(upstream, body, signal, options.deadlineMs, deps.scrub);
     return answerChat(deps, { body, options, upstream, signal, requestId: c.get('requestId') });
   });
 

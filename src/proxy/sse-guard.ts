@@ -24,13 +24,18 @@ function isJson(data: string): boolean {
 }
 
 /** The item as the client gets it, or null when it is not a valid OpenAI stream event. */
-function relayed(item: SseItem): string | null {
+function relayed(item: SseItem, scrub: (text: string) => string): string | null {
   if (item.kind === 'comment') return encodeSseComment(item.text);
   if (item.data !== SSE_DONE && !isJson(item.data)) return null;
-  return encodeSseEvent(item.data, item);
+  // An upstream may quote its request headers in an error event: scrubbed there, never in content.
+  return encodeSseEvent(item.data.includes('"error"') ? scrub(item.data) : item.data, item);
 }
 
-export function guardSse(body: ReadableStream<Uint8Array>, options: SseDecodeOptions = { maxEventChars: MAX_EVENT_CHARS }): ReadableStream<Uint8Array> {
+export function guardSse(
+  body: ReadableStream<Uint8Array>,
+  scrub: (text: string) => string = (t) => t,
+  options: SseDecodeOptions = { maxEventChars: MAX_EVENT_CHARS },
+): ReadableStream<Uint8Array> {
   const reader = body.pipeThrough(new SseDecoderStream(options)).getReader();
   let finished = false;
   const finish = (controller: ReadableStreamDefaultController<Uint8Array>, last?: Uint8Array) => {
@@ -49,7 +54,7 @@ export function guardSse(body: ReadableStream<Uint8Array>, options: SseDecodeOpt
         return finish(controller, errorEvent(err instanceof GatewayError ? err.message : 'upstream connection broke mid-stream'));
       }
       if (next.done) return finish(controller);
-      const out = relayed(next.value);
+      const out = relayed(next.value, scrub);
       if (out === null) {
         reader.cancel().catch(() => {});
         return finish(controller, errorEvent('upstream sent an event that is not JSON'));

@@ -9,6 +9,8 @@ export interface SseOptions {
   /** Aborts when the client goes away; the work is told through the signal it receives. */
   signal: AbortSignal;
   onError?: (err: unknown) => void;
+  /** Takes secrets and internal addresses out of the error event. */
+  scrub?: (text: string) => string;
 }
 
 /**
@@ -38,7 +40,7 @@ export function sseResponse(work: (signal: AbortSignal) => Promise<Iterable<unkn
         clearInterval(heartbeat);
         if (!signal.aborted) {
           options.onError?.(err);
-          send(encodeSseJson(toErrorResponse(err).body));
+          send(encodeSseJson(toErrorResponse(err, options.scrub).body));
         }
       }
       scope.dispose();

@@ -1,14 +1,34 @@
-import fs from 'node:fs';
+import { JsonlAppender } from '../files/jsonl-append';
 import type { Recorder } from './record-entry';
 
-/** Appends records to a JSONL file (Node only). One line per answered request; never throws into a request. */
-export function createJsonlRecorder(file: string, onError: (err: Error) => void): { record: Recorder; close(): Promise<void> } {
-  const out = fs.createWriteStream(file, { flags: 'a' });
-  out.on('error', onError);
+export interface RecorderOptions {
+  /** Rotate the file at this size (RECORD_MAX_MB). */
+  maxBytes?: number;
+  /** Rotated files kept (RECORD_KEEP). */
+  keep?: number;
+  onNotice?: (message: string) => void;
+}
+
+/**
+ * Appends records to a JSONL file (Node only), one whole line per answered request in one write, so a
+ * crash can tear at most the line being written, and the next start repairs that. The file holds prompts
+ * and completions: it is created 0600. Never throws into a request.
+ */
+export function createJsonlRecorder(file: string, onError: (err: Error) => void, o: RecorderOptions = {}): { record: Recorder; close(): Promise<void> } {
+  const out = new JsonlAppender(file, { mode: 0o600, ...o });
+  let open = true;
   return {
     record: (entry) => {
-      out.write(JSON.stringify(entry) + '\n');
+      if (!open) return;
+      try {
+        out.append(entry);
+      } catch (err) {
+        onError(err as Error);
+      }
     },
-    close: () => new Promise<void>((resolve) => out.end(resolve)),
+    close: async () => {
+      if (open) out.close();
+      open = false;
+    },
   };
 }

@@ -8,7 +8,7 @@
  * Lines for a prompt already seen add their candidates after the earlier ones.
  */
 import { jsonlRows } from '../core/jsonl';
-import fs from 'node:fs';
+import { readJsonlSync } from '../files/jsonl-read';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { problemOf } from '../proxy/problem';
 import type { RecordEntry } from './record-entry';
@@ -93,10 +93,10 @@ function merge(into: ReplayItem, more: ReplayItem): void {
   if (into.score && more.score) into.score.push(...more.score);
 }
 
-export function parseReplaySource(text: string, source: string): ReplaySource {
+function collect(rows: Iterable<{ row: Record<string, unknown>; line: number }>, source: string): ReplaySource {
   const items = new Map<string, ReplayItem>();
   const models = new Set<string>();
-  for (const { row, line } of jsonlRows(text, source)) {
+  for (const { row, line } of rows) {
     let item: ReplayItem;
     if (isPool(row)) item = fromPool(row);
     else if (isRecord(row)) {
@@ -111,6 +111,15 @@ export function parseReplaySource(text: string, source: string): ReplaySource {
   return { items, models: [...models] };
 }
 
-export function loadReplaySource(file: string): ReplaySource {
-  return parseReplaySource(fs.readFileSync(file, 'utf8'), file);
+/** Records held in a string (tests, small fixtures); a line that is not JSON is an error here. */
+export function parseReplaySource(text: string, source: string): ReplaySource {
+  return collect(jsonlRows(text, source), source);
+}
+
+/**
+ * Records streamed from a file, line by line: a torn or oversized line (a gateway killed mid-write) is
+ * skipped and reported through onSkip, and the rest of the file is replayed.
+ */
+export function loadReplaySource(file: string, onSkip?: (message: string) => void): ReplaySource {
+  return collect(readJsonlSync(file, { onSkip }), file);
 }

@@ -8,6 +8,9 @@ import { extractAnswer } from '../core/answer';
 import { DEFAULT_ALPHA, type Combine } from '../core/aggregate';
 import type { Aggregate, CandidateParts } from '../core/types';
 import { GatewayError, InvalidRequestError } from '../errors';
+import { chatMessage } from '../proxy/chat-request';
+import { problemOf } from '../proxy/problem';
+import { issueToError } from '../proxy/request-issue';
 
 export interface RewardsLimits {
   /** REWARDS_MAX_CANDIDATES */
@@ -16,6 +19,8 @@ export interface RewardsLimits {
   REWARDS_MAX_CHARS: number;
   /** REWARDS_MAX_STEPS: thinking plus response steps of one candidate. */
   REWARDS_MAX_STEPS: number;
+  /** REWARDS_MAX_CANDIDATE_CHARS: one candidate's text, all parts; bounds the per-candidate answer and step work. */
+  REWARDS_MAX_CANDIDATE_CHARS: number;
 }
 
 const Steps = z.array(z.string().refine((s) => s.trim() !== '', 'a step must not be blank'));
@@ -39,14 +44,11 @@ const Candidate = z
     }
   });
 
-const ContentPart = z.looseObject({ type: z.string(), text: z.string().optional() });
-const Message = z.looseObject({ role: z.string(), content: z.union([z.string(), z.array(ContentPart), z.null()]).optional() });
-
 export const RewardsRequest = z
   .object({
     model: z.string().optional(),
     problem: z.string().optional(),
-    messages: z.array(Message).min(1).optional(),
+    messages: z.array(chatMessage).min(1).optional(),
     candidates: z.array(Candidate).min(1),
     aggregate: z.enum(['last', 'min', 'mean', 'prod']).optional(),
     thinking_weight: z.number().min(0).max(1).optional(),
@@ -56,13 +58,6 @@ export const RewardsRequest = z
   });
 export type RewardsRequest = z.infer<typeof RewardsRequest>;
 
-/** zod's path as the OpenAI `param`: ['candidates', 2, 'content'] → 'candidates[2].content'. */
-export function paramOf(path: readonly PropertyKey[]): string | null {
-  let out = '';
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `${out ? '.' : ''}${String(key)}`;
-  return out || null;
-}
-
 export interface ParsedRewardsRequest {
   model: string | undefined;
   problem: string;
@@ -71,17 +66,6 @@ export interface ParsedRewardsRequest {
   thinkingWeight: number;
   combine: Combine;
   alpha: number;
-}
-
-/** Text of the last user turn, or null when there is none. */
-function lastUserText(messages: NonNullable<RewardsRequest['messages']>): string | null {
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const m = messages[i]!;
-    if (m.role !== 'user') continue;
-    if (typeof m.content === 'string') return m.content;
-    return (m.content ?? []).flatMap((p) => (p.type === 'text' && p.text ? [p.text] : [])).join('\n');
-  }
-  return null;
 }
 
 type RequestCandidate = RewardsRequest['candidates'][number];
@@ -113,18 +97,18 @@ export function parseRewardsRequest(body: unknown, limits: RewardsLimits, defaul
     throw tooLarge(`${count.length} candidates is more than the ${limits.REWARDS_MAX_CANDIDATES} allowed in one request (REWARDS_MAX_CANDIDATES); split them over several requests`, 'candidates');
   }
   const parsed = RewardsRequest.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const param = paramOf(issue.path);
-    const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
-    throw new InvalidRequestError(`'${param ?? 'body'}' ${missing ? 'is required' : issue.message.replace(/^Invalid (input|option): /, '')}`, param, missing ? 'missing_required_parameter' : 'invalid_value');
-  }
+  if (!parsed.success) throw issueToError(parsed.error);
   const r = parsed.data;
 
-  const problem = r.problem ?? lastUserText(r.messages!);
-  if (problem === null) throw new InvalidRequestError("'messages' holds no user message to take the problem from", 'messages');
+  const problem = r.problem ?? problemOf(r.messages!);
+  if (r.messages && !r.messages.some((m) => m.role === 'user')) throw new InvalidRequestError("'messages' holds no user message to take the problem from", 'messages');
   if (problem.trim() === '') throw new InvalidRequestError('the problem is empty: a PRM judges steps against the problem they solve', r.problem === undefined ? 'messages' : 'problem');
 
+  // Per candidate first: answer extraction and step splitting work on one candidate's text at a time.
+  r.candidates.forEach((c, i) => {
+    const chars = textChars(c);
+    if (chars > limits.REWARDS_MAX_CANDIDATE_CHARS) throw tooLarge(`candidate ${i} holds ${chars} characters of text, more than the ${limits.REWARDS_MAX_CANDIDATE_CHARS} allowed per candidate (REWARDS_MAX_CANDIDATE_CHARS)`, `candidates[${i}]`);
+  });
   const chars = problem.length + r.candidates.reduce((n, c) => n + textChars(c), 0);
   if (chars > limits.REWARDS_MAX_CHARS) throw tooLarge(`the request holds ${chars} characters of text, more than the ${limits.REWARDS_MAX_CHARS} allowed (REWARDS_MAX_CHARS)`, null);
 

@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import type { Config } from '../config';
-import { InvalidRequestError } from '../errors';
+import { readJsonObject } from '../http/json-body';
 import type { Scorer } from '../scorer/types';
 import { parseRewardsRequest, type RewardsLimits } from './request';
 import { buildRewardsResponse } from './response';
@@ -19,12 +19,7 @@ export function rewardsRoutes(deps: RewardsDeps): Hono {
   const app = new Hono();
 
   app.post('/rewards', async (c) => {
-    let body: unknown;
-    try {
-      body = await c.req.raw.json();
-    } catch {
-      throw new InvalidRequestError('Request body is not valid JSON', null, 'invalid_json');
-    }
+    const body = await readJsonObject(c.req.raw);
     const request = parseRewardsRequest(body, deps.config, {
       aggregate: deps.config.BESTOFN_AGGREGATE,
       thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT,

@@ -27,6 +27,8 @@ export interface SelectOptions {
   thinkingWeight: number;
   concurrency: number;
   maxRows?: number;
+  /** Longest input line read; a longer one is a malformed row (default MAX_LINE_BYTES, 64 MiB). */
+  maxLineBytes?: number;
   /** Ignore an existing side file and score from scratch. */
   restart?: boolean;
   signal?: AbortSignal;
@@ -56,8 +58,8 @@ export async function runSelect(o: SelectOptions): Promise<SelectOutcome> {
   fs.mkdirSync(path.dirname(path.resolve(stem)), { recursive: true });
   const scores = `${stem}.scores.jsonl`;
   const header = { bestofn_scores: 1 as const, input: path.resolve(o.input), scorer: o.scorerId, map: { ...o.map } };
-  const resumeAfter = await openScores(scores, header, o.restart === true);
   const stderr = o.stderr ?? null;
+  const resumeAfter = await openScores(scores, header, o.restart === true, (m) => stderr?.write(`bestofn select: ${m}\n`));
   if (resumeAfter > 0) stderr?.write(`bestofn select: resuming after line ${resumeAfter} (scores in ${scores})\n`);
 
   let notices = 0;
@@ -69,6 +71,7 @@ export async function runSelect(o: SelectOptions): Promise<SelectOutcome> {
     resumeAfter,
     concurrency: o.concurrency,
     maxRows: o.maxRows,
+    maxLineBytes: o.maxLineBytes,
     signal: o.signal,
     progress: createProgress(stderr, inputBytes, 'scoring'),
     onMalformed: (line, error) => {
@@ -80,7 +83,7 @@ export async function runSelect(o: SelectOptions): Promise<SelectOutcome> {
 
   const loaded = await loadScores(scores, o.aggregate, o.thinkingWeight);
   const keep = decideKeep(loaded, o.keep, o.by);
-  await writeKept(o.input, scores, keep, loaded.rewards, o.out);
+  await writeKept(o.input, scores, keep, loaded.rewards, o.out, o.maxLineBytes);
   const summary = summarize(loaded, keep, {
     input: path.resolve(o.input),
     output: path.resolve(o.out),

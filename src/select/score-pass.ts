@@ -5,12 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import readline from 'node:readline';
+import { fileLines, type LineEvent } from '../files/lines';
 import { toCandidateParts } from '../core/anatomy';
 import type { Scorer } from '../scorer/types';
 import { extractTrace, RowError, type FieldMap, type TraceRow } from './fields';
 import type { Progress } from './progress';
-import { lineHash, type ScoreEntry } from './scores-file';
+import { eventHash, type ScoreEntry } from './scores-file';
 
 export interface ScorePassOptions {
   input: string;
@@ -22,6 +22,7 @@ export interface ScorePassOptions {
   concurrency: number;
   /** Stop after this many rows in this run (working in slices, or testing a resume). */
   maxRows?: number;
+  maxLineBytes?: number;
   signal?: AbortSignal;
   progress: Progress;
   /** Told about each malformed row as it is met. */
@@ -49,11 +50,13 @@ async function scoreRow(scorer: Scorer, p: { line: number; h: string; trace: Tra
   return entry;
 }
 
-function parseRow(text: string, line: number, map: FieldMap): Pending {
-  const h = lineHash(text);
+function parseRow(e: LineEvent, map: FieldMap): Pending {
+  const { line } = e;
+  const h = eventHash(e);
+  if (e.kind === 'oversized') return { line, h, error: `line of ${e.bytes} bytes is over the line size limit` };
   let row: unknown;
   try {
-    row = JSON.parse(text);
+    row = JSON.parse(e.text);
   } catch (err) {
     return { line, h, error: `invalid JSON: ${(err as Error).message}` };
   }
@@ -66,11 +69,9 @@ function parseRow(text: string, line: number, map: FieldMap): Pending {
 }
 
 export async function scorePass(o: ScorePassOptions): Promise<ScorePassResult> {
-  const stream = fs.createReadStream(o.input);
-  const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
+  const lines = fileLines(o.input, o.maxLineBytes);
   const out = fs.openSync(o.scoresPath, 'a');
-  let line = 0;
-  let bytes = 0; // consumed, unlike stream.bytesRead, which runs ahead by readline's buffer
+  let bytes = 0; // consumed so far, for the progress bar
   let rows = 0;
   let lastLine = o.resumeAfter;
   let chunk: Pending[] = [];
@@ -86,15 +87,14 @@ export async function scorePass(o: ScorePassOptions): Promise<ScorePassResult> {
   };
 
   try {
-    for await (const text of lines) {
-      line++;
-      bytes += Buffer.byteLength(text) + 1;
-      if (line <= o.resumeAfter || text.trim() === '') continue;
+    for await (const e of lines) {
+      bytes = e.end;
+      if (e.line <= o.resumeAfter || (e.kind === 'line' && e.text.trim() === '')) continue;
       if (o.signal?.aborted || (o.maxRows !== undefined && rows + chunk.length >= o.maxRows)) {
         await flush();
         return { finished: false, rows, lastLine };
       }
-      chunk.push(parseRow(text, line, o.map));
+      chunk.push(parseRow(e, o.map));
       if (chunk.length >= o.concurrency) await flush();
     }
     await flush();
@@ -104,8 +104,7 @@ export async function scorePass(o: ScorePassOptions): Promise<ScorePassResult> {
     if (o.signal?.aborted) return { finished: false, rows, lastLine };
     throw err;
   } finally {
-    lines.close();
-    stream.destroy();
+    await lines.return(undefined);
     fs.closeSync(out);
     o.progress.done();
   }

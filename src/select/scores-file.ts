@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import readline from 'node:readline';
+import { fileLines, type LineEvent } from '../files/lines';
 
 export interface ScoresHeader {
   bestofn_scores: 1;
@@ -33,6 +33,18 @@ export type ScoreEntry =
 
 export const lineHash = (line: string) => createHash('sha1').update(line).digest('base64url').slice(0, 12);
 
+/** The hash an input line is checked by; a line over the size cap was never read, so its length stands in. */
+export const eventHash = (e: LineEvent) => (e.kind === 'line' ? lineHash(e.text) : `oversized:${e.bytes}`);
+
+const parse = (e: LineEvent): { line?: unknown } | undefined => {
+  if (e.kind !== 'line') return undefined;
+  try {
+    return JSON.parse(e.text);
+  } catch {
+    return undefined;
+  }
+};
+
 function lastByte(path: string, size: number): number {
   const fd = fs.openSync(path, 'r');
   try {
@@ -50,37 +62,29 @@ const sameHeader = (a: unknown, b: ScoresHeader) => JSON.stringify(a) === JSON.s
  * An entry cut short by a kill is truncated away; a header for another input or scorer is an error
  * unless `restart`.
  */
-export async function openScores(path: string, header: ScoresHeader, restart: boolean): Promise<number> {
+export async function openScores(path: string, header: ScoresHeader, restart: boolean, onNotice: (message: string) => void = () => {}): Promise<number> {
   if (restart || !fs.existsSync(path) || fs.statSync(path).size === 0) {
     fs.writeFileSync(path, JSON.stringify(header) + '\n');
     return 0;
   }
-  let offset = 0;
   let good = 0; // bytes up to the end of the last complete, parseable line
   let last = 0;
   let first = true;
   const size = fs.statSync(path).size;
-  const lines = readline.createInterface({ input: fs.createReadStream(path), crlfDelay: Infinity });
-  for await (const text of lines) {
-    offset += Buffer.byteLength(text) + 1;
-    let parsed: { line?: unknown } | undefined;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
+  for await (const e of fileLines(path)) {
+    const parsed = parse(e);
     if (first) {
       if (!sameHeader(parsed, header)) {
-        lines.close();
-        throw new Error(`${path} holds scores for another input, scorer or --map (${text.slice(0, 200)}); pass --restart to score from scratch, or delete it`);
+        const shown = e.kind === 'line' ? e.text.slice(0, 200) : `a line of ${e.bytes} bytes`;
+        throw new Error(`${path} holds scores for another input, scorer or --map (${shown}); pass --restart to score from scratch, or delete it`);
       }
       first = false;
-    } else if (!parsed || typeof parsed.line !== 'number' || offset > size + 1) {
+    } else if (!parsed || typeof parsed.line !== 'number') {
       break; // only the last entry can be incomplete: we append whole lines
     } else last = parsed.line;
-    good = Math.min(offset, size);
+    good = e.end;
   }
-  lines.close();
+  if (good < size) onNotice(`${path}: ${size - good} bytes after the last whole entry (a run killed mid-write) truncated away; resuming after it`);
   fs.truncateSync(path, good);
   // A complete last entry whose newline was lost: put it back before appending.
   if (lastByte(path, good) !== 0x0a) fs.appendFileSync(path, '\n');
@@ -89,13 +93,8 @@ export async function openScores(path: string, header: ScoresHeader, restart: bo
 
 /** Score entries in file order, the header skipped. */
 export async function* readEntries(path: string): AsyncGenerator<ScoreEntry> {
-  const lines = readline.createInterface({ input: fs.createReadStream(path), crlfDelay: Infinity });
-  let first = true;
-  for await (const text of lines) {
-    if (first) {
-      first = false;
-      continue;
-    }
-    if (text !== '') yield JSON.parse(text) as ScoreEntry;
+  for await (const e of fileLines(path)) {
+    if (e.line === 1 || e.kind !== 'line' || e.text === '') continue;
+    yield JSON.parse(e.text) as ScoreEntry;
   }
 }

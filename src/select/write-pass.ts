@@ -5,11 +5,11 @@
  */
 import fs from 'node:fs';
 import { once } from 'node:events';
-import readline from 'node:readline';
+import { fileLines } from '../files/lines';
 import { combineRewards } from '../core/aggregate';
 import type { Aggregate } from '../core/types';
 import { groupMembers, keepGroup, type KeepPolicy } from './keep';
-import { readEntries, lineHash } from './scores-file';
+import { eventHash, readEntries } from './scores-file';
 
 export interface LoadedScores {
   /** Combined reward per scored row, NaN when nothing was scored. */
@@ -69,25 +69,27 @@ function withRewards(text: string, fields: Record<string, unknown>): string {
 }
 
 /** Writes kept rows to `out` (through a temporary file, so `out` is always whole). Returns rows written. */
-export async function writeKept(input: string, scoresPath: string, keep: Uint8Array, rewards: readonly number[], out: string): Promise<number> {
+export async function writeKept(input: string, scoresPath: string, keep: Uint8Array, rewards: readonly number[], out: string, maxLineBytes?: number): Promise<number> {
   const tmp = `${out}.partial`;
   const sink = fs.createWriteStream(tmp);
   let failure: Error | undefined; // a full disk: reported after the loop rather than crashing on an unheard event
   sink.on('error', (err) => (failure = err));
-  const inputLines = readline.createInterface({ input: fs.createReadStream(input), crlfDelay: Infinity })[Symbol.asyncIterator]();
+  const inputLines = fileLines(input, maxLineBytes);
   let line = 0;
   let index = 0; // position among scored (non-malformed) entries
   let written = 0;
   for await (const e of readEntries(scoresPath)) {
     let text: string | undefined;
+    let h: string | undefined;
     while (line < e.line) {
       const next = await inputLines.next();
       if (next.done) throw new Error(`${input} ends before line ${e.line}, which was scored: the input changed since scoring; run again with --restart`);
-      line++;
-      text = next.value;
+      line = next.value.line;
+      h = eventHash(next.value);
+      text = next.value.kind === 'line' ? next.value.text : undefined;
     }
-    if (text === undefined || lineHash(text) !== e.h) throw new Error(`line ${e.line} of ${input} is not the row that was scored: the input changed since scoring; run again with --restart`);
-    if ('error' in e) continue;
+    if (h === undefined || h !== e.h) throw new Error(`line ${e.line} of ${input} is not the row that was scored: the input changed since scoring; run again with --restart`);
+    if ('error' in e || text === undefined) continue;
     const i = index++;
     if (!keep[i]) continue;
     const reward = Number.isNaN(rewards[i]!) ? null : rewards[i];
@@ -95,7 +97,7 @@ export async function writeKept(input: string, scoresPath: string, keep: Uint8Ar
     if (!sink.write(row + '\n') && !failure) await once(sink, 'drain');
     written++;
   }
-  await inputLines.return?.();
+  await inputLines.return(undefined);
   await new Promise<void>((resolve) => sink.end(resolve));
   if (failure) throw failure;
   fs.renameSync(tmp, out);

@@ -1,0 +1,21 @@
+import { InvalidRequestError } from '../errors';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
+
+/**
+ * A request body as a JSON object, or a 400: not JSON, not an object, or nested deeper than
+ * MAX_JSON_DEPTH (checked on the text, before parsing). The size limit is the body-limit middleware's.
+ */
+export async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
+  const text = await request.text();
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    throw new InvalidRequestError(`Request body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`, null, 'too_deeply_nested');
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new InvalidRequestError('Request body is not valid JSON', null, 'invalid_json');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidRequestError('Request body must be a JSON object', null, 'invalid_json');
+  return body as Record<string, unknown>;
+}

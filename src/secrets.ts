@@ -1,0 +1,84 @@
+/**
+ * The gateway's own secrets, and the scrubbers that keep them (and internal addresses) out of anything a
+ * client or a log reads. An upstream that echoes its request headers in an error would otherwise hand
+ * UPSTREAM_API_KEY to every client. Pure: the secrets come from the parsed config.
+ */
+import type { Config } from './config';
+
+export type Scrub = (text: string) => string;
+
+/** Shorter values are not searched for in free text (a 2-letter password would mangle every message). */
+const MIN_SECRET_LENGTH = 6;
+const REDACTED = '[redacted]';
+
+type SecretSource = Pick<Config, 'UPSTREAM_API_KEY' | 'SCORER_API_KEY' | 'VERIFIER_API_KEY' | 'UPSTREAM_BASE_URL' | 'SCORER_URL' | 'VERIFIER_BASE_URL' | 'upstreams' | 'keys'>;
+
+function urlCredentials(url: string | undefined): string[] {
+  if (!url) return [];
+  try {
+    const u = new URL(url);
+    return [u.username, u.password, decodeURIComponent(u.username), decodeURIComponent(u.password)];
+  } catch {
+    return [];
+  }
+}
+
+/** Every secret the gateway holds: upstream, scorer and verifier keys, URL credentials, client keys. */
+export function secretsOf(config: SecretSource): string[] {
+  const all = [
+    config.UPSTREAM_API_KEY,
+    config.SCORER_API_KEY,
+    config.VERIFIER_API_KEY,
+    ...config.upstreams.map((u) => u.apiKey),
+    ...config.keys.map((k) => k.key),
+    ...[config.UPSTREAM_BASE_URL, config.SCORER_URL, config.VERIFIER_BASE_URL, ...config.upstreams.map((u) => u.baseUrl)].flatMap(urlCredentials),
+  ];
+  const found = new Set<string>();
+  for (const s of all) {
+    if (!s || s.length < MIN_SECRET_LENGTH) continue;
+    found.add(s);
+    // As it appears inside a JSON string (a log line, an error body echoed as JSON).
+    found.add(JSON.stringify(s).slice(1, -1));
+  }
+  // Longest first, so a secret that contains another is replaced whole.
+  return [...found].sort((a, b) => b.length - a.length);
+}
+
+/** `scheme://user:pass@host` → `scheme://[redacted]@host`, for URLs in any text. */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@"'<>]+@/gi, `$1${REDACTED}@`);
+}
+
+/** Removes the given secrets, URL credentials and bearer tokens from text; for logs and clients alike. */
+export function secretScrubber(secrets: readonly string[]): Scrub {
+  return (text) => {
+    let out = redactUrlCredentials(text).replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/g, `$1 ${REDACTED}`);
+    for (const s of secrets) if (out.includes(s)) out = out.replaceAll(s, REDACTED);
+    return out;
+  };
+}
+
+/**
+ * For text a client reads: secrets out, and internal addresses replaced, each upstream's host by its
+ * configured name and any other IP address (as a connection error reports it) by a placeholder.
+ */
+export function clientScrubber(config: SecretSource): Scrub {
+  const secrets = secretScrubber(secretsOf(config));
+  const hosts: { host: string; name: string }[] = [];
+  for (const u of config.upstreams) {
+    try {
+      const url = new URL(u.baseUrl);
+      hosts.push({ host: url.host, name: u.name }, { host: url.hostname, name: u.name });
+    } catch {
+      // parseConfig only lets valid URLs through; nothing to hide in an unparsable one.
+    }
+  }
+  hosts.sort((a, b) => b.host.length - a.host.length);
+  return (text) => {
+    let out = secrets(text);
+    for (const { host, name } of hosts) if (out.includes(host)) out = out.replaceAll(host, `upstream '${name}'`);
+    return out
+      .replace(/\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?\b/g, '[address]')
+      .replace(/\[?(?<![\w:])(?:[0-9a-f]{0,4}:){2,8}[0-9a-f]{1,4}\]?(?::\d{1,5})?(?![\w:])/gi, (m) => (m.includes('::') || m.split(':').length >= 6 ? '[address]' : m));
+  };
+}
