@@ -21,7 +21,7 @@ const ToolCall = z.object({ id: z.string(), type: z.literal('function'), functio
 
 const Message = z.object({ content: text, refusal: text, reasoning_content: text, reasoning: text, tool_calls: z.array(ToolCall).nullish() });
 
-export const UpstreamChoice = z.object({ index: z.number().int().nonnegative(), message: Message, finish_reason: text, logprobs: z.unknown() });
+export const UpstreamChoice = z.object({ index: z.number().int().nonnegative(), message: Message, finish_reason: text, logprobs: z.unknown().optional() });
 export type UpstreamChoice = z.infer<typeof UpstreamChoice>;
 
 const Envelope = {
@@ -63,7 +63,7 @@ const Delta = z.object({ content: text, reasoning_content: text, reasoning: text
 
 const Chunk = z.object({
   ...Envelope,
-  choices: z.array(z.object({ index: z.number().int().nonnegative().optional(), delta: Delta.nullish(), finish_reason: text, logprobs: z.unknown() })).optional(),
+  choices: z.array(z.object({ index: z.number().int().nonnegative().optional(), delta: Delta.nullish(), finish_reason: text, logprobs: z.unknown().optional() })).optional(),
 });
 export type UpstreamChunk = z.infer<typeof Chunk>;
 
