@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { untilSettled } from '../util/abort-scope';
 
 export type RequestVars = { requestId: string };
 
@@ -34,9 +35,15 @@ export function requestContext(
     const started = performance.now();
     await next();
     stampRequestId(c, id);
-    const seconds = (performance.now() - started) / 1000;
     const route = c.req.routePath || c.req.path;
-    onDone(route, c.res.status, seconds);
-    log.info({ reqId: id, method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 1000) }, 'request');
+    const done = (status: number) => {
+      const seconds = (performance.now() - started) / 1000;
+      onDone(route, status, seconds);
+      log.info({ reqId: id, method: c.req.method, route, status, ms: Math.round(seconds * 1000) }, 'request');
+    };
+    // A stream is logged when it ends, with the time it took; one the client left is a 499 (nginx's "client closed").
+    const status = c.res.status;
+    if (!(c.res.headers.get('content-type') ?? '').startsWith('text/event-stream') || !c.res.body) return done(status);
+    c.res = new Response(untilSettled(c.res.body, (how) => done(how === 'cancelled' || c.req.raw.signal.aborted ? 499 : status)), c.res);
   };
 }

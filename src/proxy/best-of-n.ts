@@ -34,6 +34,8 @@ export interface BestOfNDeps {
   scorer: Scorer;
   thinkingWeight: number;
   now?: () => number;
+  /** Told when an upstream call for a candidate has answered 2xx: a held stream may send its headers then. */
+  onArrived?: () => void;
 }
 
 /** With response_format json_*, a candidate that does not parse cannot be the answer; its canonical JSON is what votes. */
@@ -45,6 +47,11 @@ function jsonCheck(body: ChatCompletionCreateParams, content: string): { invalid
   } catch {
     return { invalid: 'content is not valid JSON' };
   }
+}
+
+function noValidCandidate(candidates: RankedCandidate[]): GatewayError {
+  const reasons = candidates.map((c) => `candidate ${c.sample.index}: ${c.invalid}`).join('; ');
+  return new GatewayError(502, `No candidate met response_format (${reasons}). Send bestofn.json: "best_effort" to get the best candidate anyway.`, 'server_error', 'response_format', 'no_valid_candidate');
 }
 
 /** The body sent upstream: the client's, at the Best-of-N temperature, without the gateway's own controls. */
@@ -61,8 +68,8 @@ export async function runBestOfN(deps: BestOfNDeps, body: ChatCompletionCreatePa
   const now = deps.now ?? Date.now;
   const started = now();
   const upstreamBody = upstreamBodyOf(body, options);
-  const fan = await fanOut(deps.upstream, upstreamBody, options.n, options.deadlineMs, signal);
-  if (deps.fallback && deps.fallback !== deps.upstream) await refill(fan, deps.fallback, upstreamBody, options.deadlineMs - (now() - started), signal);
+  const fan = await fanOut(deps.upstream, upstreamBody, options.n, options.deadlineMs, signal, deps.onArrived);
+  if (deps.fallback && deps.fallback !== deps.upstream) await refill(fan, deps.fallback, upstreamBody, options.deadlineMs - (now() - started), signal, deps.onArrived);
   return rankFan(deps, body, options, fan, started, signal);
 }
 
@@ -94,6 +101,8 @@ export async function rankFan(deps: BestOfNDeps, body: ChatCompletionCreateParam
   // A candidate already streamed to the client (early commit) is the answer, whatever came after.
   const pinned = pin === undefined ? -1 : order.findIndex((o) => candidates[o.index]!.sample.index === pin);
   if (pinned > 0) order.unshift(...order.splice(pinned, 1));
+  // JSON mode promised JSON: content that is not JSON is no answer, unless the client asked for the best effort.
+  if (options.json === 'strict' && candidates.length > 0 && candidates.every((c) => c.invalid)) throw noValidCandidate(candidates);
   const scored = now();
   return { fan, ranked: order.map((o) => candidates[o.index]!), score, timings: { upstream: sampled - started, scoring: scored - sampled, total: scored - started } };
 }

@@ -18,6 +18,12 @@ export interface LiveCandidate {
   stopped?: string;
   error?: { status: number; message: string; code: string | null };
   usage?: CompletionUsage;
+  /** The name the upstream gave its thinking (vLLM: `reasoning`, DeepSeek and SGLang: `reasoning_content`), kept in the answer. */
+  reasoningField?: 'reasoning' | 'reasoning_content';
+  /** Token logprobs as the upstream sent them, when the client asked for logprobs. */
+  logprobs?: { content: unknown[]; refusal: unknown[] };
+  /** system_fingerprint and service_tier of its stream, for the answer's envelope. */
+  fingerprint?: { system_fingerprint?: string | null; service_tier?: string | null };
   /** Cancels the upstream request; `why` becomes `stopped`. */
   cancel(why: string): void;
   done: Promise<void>;
@@ -27,7 +33,11 @@ export interface LiveCandidate {
   marks: { reasoning: number; content: number }[];
 }
 
-type ChunkChoice = { delta?: { content?: string | null; reasoning_content?: string | null; reasoning?: string | null }; finish_reason?: string | null };
+type ChunkChoice = {
+  delta?: { content?: string | null; reasoning_content?: string | null; reasoning?: string | null };
+  finish_reason?: string | null;
+  logprobs?: { content?: unknown[] | null; refusal?: unknown[] | null } | null;
+};
 
 export function startCandidate(upstream: Upstream, body: ChatCompletionCreateParams, index: number, signal: AbortSignal, onProgress: () => void): LiveCandidate {
   const scope = new AbortScope().follow(signal);
@@ -62,7 +72,18 @@ export function startCandidate(upstream: Upstream, body: ChatCompletionCreatePar
         const choice = (event.choices as ChunkChoice[] | undefined)?.[0];
         const d = choice?.delta;
         const text = (d?.reasoning_content ?? d?.reasoning ?? '') + (d?.content ?? '');
-        if (d?.reasoning_content || d?.reasoning) candidate.reasoning += d.reasoning_content ?? d.reasoning;
+        if (d?.reasoning_content || d?.reasoning) {
+          candidate.reasoning += d.reasoning_content ?? d.reasoning;
+          candidate.reasoningField ??= d.reasoning_content ? 'reasoning_content' : 'reasoning';
+        }
+        if (choice?.logprobs) {
+          candidate.logprobs ??= { content: [], refusal: [] };
+          candidate.logprobs.content.push(...(choice.logprobs.content ?? []));
+          candidate.logprobs.refusal.push(...(choice.logprobs.refusal ?? []));
+        }
+        if (!candidate.fingerprint && (event.system_fingerprint || event.service_tier)) {
+          candidate.fingerprint = { system_fingerprint: event.system_fingerprint as string | null, service_tier: event.service_tier as string | null };
+        }
         if (d?.content) candidate.content += d.content;
         if (text) {
           candidate.tokens++;
@@ -99,5 +120,5 @@ export function messageOf(c: LiveCandidate, atTokens?: number): SampledMessage {
   const mark = atTokens === undefined || atTokens >= c.marks.length ? undefined : c.marks[Math.max(0, atTokens - 1)];
   const reasoning = mark ? c.reasoning.slice(0, mark.reasoning) : c.reasoning;
   const content = mark ? c.content.slice(0, mark.content) : c.content;
-  return { role: 'assistant', content, refusal: null, ...(reasoning ? { reasoning_content: reasoning } : {}) } as SampledMessage;
+  return { role: 'assistant', content, refusal: null, ...(reasoning ? { [c.reasoningField ?? 'reasoning_content']: reasoning } : {}) } as SampledMessage;
 }

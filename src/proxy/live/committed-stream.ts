@@ -1,6 +1,7 @@
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { UpstreamError } from '../../errors';
 import type { BestOfNOutcome } from '../best-of-n';
+import { chunkBuilder, envelopeOf, type Chunk } from '../chunks';
 import type { LiveCandidate } from './candidate-stream';
 
 /**
@@ -12,13 +13,9 @@ export async function* committedChunks(
   settled: Promise<{ outcome: BestOfNOutcome; metadata?: Record<string, unknown> }>,
   model: string,
   includeUsage: boolean,
-): AsyncGenerator<ChatCompletionChunk & { bestofn?: unknown }> {
-  const base = { id: `chatcmpl-bon-${Math.random().toString(36).slice(2, 14)}`, object: 'chat.completion.chunk' as const, created: Math.floor(Date.now() / 1000), model };
-  const chunk = (delta: Record<string, unknown>, finish: ChatCompletionChunk.Choice['finish_reason'] = null) => ({
-    ...base,
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-    ...(includeUsage ? { usage: null } : {}),
-  });
+): AsyncGenerator<Chunk> {
+  const build = chunkBuilder(envelopeOf({ ...candidate.fingerprint, id: undefined }, model), includeUsage);
+  const chunk = (delta: Record<string, unknown>, finish: ChatCompletionChunk.Choice['finish_reason'] = null) => build.chunk(0, delta, finish);
   yield chunk({ role: 'assistant', content: '' });
   let reasoningSent = 0;
   let contentSent = 0;
@@ -31,7 +28,7 @@ export async function* committedChunks(
     if (reasoning.length > reasoningSent) {
       const delta = reasoning.slice(reasoningSent);
       reasoningSent = reasoning.length;
-      yield chunk({ reasoning_content: delta });
+      yield chunk({ [candidate.reasoningField ?? 'reasoning_content']: delta });
     }
     if (content.length > contentSent) {
       const delta = content.slice(contentSent);
@@ -49,5 +46,5 @@ export async function* committedChunks(
   const { outcome, metadata } = await settled;
   const finish = (outcome.ranked[0]?.sample.finishReason ?? candidate.finishReason ?? 'stop') as ChatCompletionChunk.Choice['finish_reason'];
   yield { ...chunk({}, finish), ...(metadata ? { bestofn: metadata } : {}) };
-  if (includeUsage) yield { ...base, choices: [], usage: outcome.fan.usage };
+  if (includeUsage) yield build.usage(outcome.fan.usage);
 }
