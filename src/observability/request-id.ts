@@ -33,10 +33,20 @@ export function requestContext(
     const id = given && ACCEPTABLE.test(given) ? given : crypto.randomUUID();
     c.set('requestId', id);
     const started = performance.now();
-    await next();
+    try {
+      await next();
+    } catch (err) {
+      // The client's abort reason may be a bare string, which Hono's onError never sees (it takes Errors only).
+      if (!c.req.raw.signal.aborted) throw err;
+      c.res = new Response(null, { status: 499 });
+    }
     stampRequestId(c, id);
     const route = c.req.routePath || c.req.path;
+    let logged = false;
     const done = (status: number) => {
+      // A cancelled stream can also see its read fail: one request, one line.
+      if (logged) return;
+      logged = true;
       const seconds = (performance.now() - started) / 1000;
       onDone(route, status, seconds);
       log.info({ reqId: id, method: c.req.method, route, status, ms: Math.round(seconds * 1000) }, 'request');
