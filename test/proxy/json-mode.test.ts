@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MATH, startTestGateway, type TestGateway } from '../helpers/gateway';
 
@@ -13,9 +13,9 @@ describe('JSON mode when no candidate is valid JSON', () => {
   it('answers 502 no_valid_candidate with each candidate’s reason, so parse() never sees non-JSON', async () => {
     const err = await t.client.chat.completions.create(request as never).then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.InternalServerError);
-    expect((err as OpenAI.APIError).status).toBe(502);
-    expect((err as OpenAI.APIError).code).toBe('no_valid_candidate');
-    expect((err as OpenAI.APIError).message).toMatch(/candidate 0: content is not valid JSON; candidate 1: content is not valid JSON/);
+    expect((err as APIError).status).toBe(502);
+    expect((err as APIError).code).toBe('no_valid_candidate');
+    expect((err as APIError).message).toMatch(/candidate 0: content is not valid JSON; candidate 1: content is not valid JSON/);
     await expect(t.client.chat.completions.parse(request as never)).rejects.toBeInstanceOf(OpenAI.InternalServerError);
   });
 
@@ -26,7 +26,7 @@ describe('JSON mode when no candidate is valid JSON', () => {
       for await (const chunk of stream) content.push(chunk.choices[0]?.delta?.content ?? '');
     })().then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.APIError);
-    expect((err as OpenAI.APIError).message).toMatch(/No candidate met response_format/);
+    expect((err as APIError).message).toMatch(/No candidate met response_format/);
     expect(content.join('')).toBe('');
   });
 
@@ -38,7 +38,7 @@ describe('JSON mode when no candidate is valid JSON', () => {
 
   it('rejects an unknown json policy naming the param', async () => {
     const err = await t.client.chat.completions.create({ ...request, bestofn: { json: 'lenient' } } as never).then(() => null, (e: unknown) => e);
-    expect((err as OpenAI.APIError).status).toBe(400);
-    expect((err as OpenAI.APIError).param).toBe('bestofn.json');
+    expect((err as APIError).status).toBe(400);
+    expect((err as APIError).param).toBe('bestofn.json');
   });
 });

@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import OpenAI, { APIError } from 'openai';
 import { describe, expect, it } from 'vitest';
 import { startTestGateway } from '../helpers/gateway';
 
@@ -12,7 +12,7 @@ describe('GET /v1/models/{id}', () => {
       expect((await (await fetch(`${t.url}/models/Qwen/Qwen3-8B`)).json()).id).toBe('Qwen/Qwen3-8B');
       const err = await t.client.models.retrieve('gpt-unknown').then(() => null, (e: unknown) => e);
       expect(err).toBeInstanceOf(OpenAI.NotFoundError);
-      expect((err as OpenAI.APIError).code).toBe('model_not_found');
+      expect((err as APIError).code).toBe('model_not_found');
     } finally {
       await t.close();
     }

@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import OpenAI, { APIError } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MATH, startTestGateway, type TestGateway } from '../helpers/gateway';
 
@@ -19,9 +19,9 @@ describe('a streamed request that fails before its headers', () => {
     t = await startTestGateway({ UPSTREAM_RETRIES: '0' }, { fail: failing(status, message, status === 429 ? { 'retry-after': '7' } : {}) });
     const err = await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 2, stream: true } as never).then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(Type);
-    expect((err as OpenAI.APIError).status).toBe(status);
-    expect((err as OpenAI.APIError).message).toContain(message);
-    if (status === 429) expect((err as OpenAI.APIError).headers?.get('retry-after')).toBe('7');
+    expect((err as APIError).status).toBe(status);
+    expect((err as APIError).message).toContain(message);
+    if (status === 429) expect((err as APIError).headers?.get('retry-after')).toBe('7');
   });
 
   it('answers an unreachable upstream as a 502 with the OpenAI error body', async () => {
@@ -60,7 +60,7 @@ describe('one retry budget', () => {
       const before = t.upstream.requests.length;
       const err = await client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 2, stream } as never).then(() => null, (e: unknown) => e);
       expect(err).toBeInstanceOf(OpenAI.InternalServerError);
-      expect((err as OpenAI.APIError).headers?.get('x-should-retry')).toBe('false');
+      expect((err as APIError).headers?.get('x-should-retry')).toBe('false');
       expect(t.upstream.requests.length - before).toBe(2 * 3);
     }
   });
