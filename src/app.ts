@@ -8,6 +8,7 @@ import { readiness, type ReadyCheck } from './observability/readiness';
 import { requestContext, type RequestVars } from './observability/request-id';
 import { upstreamCheck } from './proxy/upstream-probe';
 import { proxyRoutes, type ProxyDeps } from './proxy/routes';
+import { responsesRoutes } from './responses/routes';
 import { rewardsRoutes } from './rewards/routes';
 
 export type AppDeps = ProxyDeps & {
@@ -56,6 +57,7 @@ export function createApp(deps: AppDeps) {
   }
 
   app.route('/v1', proxyRoutes(deps));
+  app.route('/v1', responsesRoutes(deps));
   app.route('/v1', rewardsRoutes(deps));
 
   app.notFound((c) => c.json(new GatewayError(404, `No route for ${c.req.method} ${c.req.path}`, 'invalid_request_error', null, 'not_found').toBody(), 404));

@@ -66,6 +66,8 @@ export async function heldStream(
   deps: ProxyDeps,
   req: { signal: AbortSignal; requestId: string },
   produce: (signal: AbortSignal, onArrived: () => void) => Promise<Iterable<unknown> | AsyncIterable<unknown>>,
+  /** The in-stream event for a failure after the headers, where the API has its own (Responses); else chat's `{error}`. */
+  errorEvent?: (err: unknown) => unknown,
 ): Promise<Response> {
   const scope = new AbortScope().follow(req.signal);
   let arrived = () => {};
@@ -85,7 +87,14 @@ export async function heldStream(
   return sseResponse(
     async (s) => {
       scope.follow(s);
-      return disposing(await events, scope);
+      try {
+        return disposing(await events, scope);
+      } catch (err) {
+        if (!errorEvent || s.aborted) throw err;
+        deps.log.warn({ err, reqId: req.requestId }, 'stream failed after headers were sent');
+        scope.dispose();
+        return [errorEvent(err)];
+      }
     },
     { heartbeatMs: deps.config.BESTOFN_HEARTBEAT_MS, signal: req.signal, onError: (err) => deps.log.warn({ err, reqId: req.requestId }, 'stream failed after headers were sent') },
   );

@@ -6,7 +6,7 @@ import type { BestOfNOptions } from './options';
 export type Metadata = Record<string, unknown> | undefined;
 
 type Logprobs = NonNullable<ChatCompletion.Choice['logprobs']>;
-type TokenLogprob = NonNullable<Logprobs['content']>[number];
+export type TokenLogprob = NonNullable<Logprobs['content']>[number];
 
 /** The winner (and runners-up when the client asked for n > 1) as an ordinary chat completion. */
 export function buildCompletion(outcome: BestOfNOutcome, options: BestOfNOptions, metadata: Metadata, model: string): ChatCompletion & { bestofn?: unknown } {
@@ -27,7 +27,7 @@ export function buildCompletion(outcome: BestOfNOutcome, options: BestOfNOptions
 /** Chosen so each delta is a few words, like a real token stream, without thousands of tiny events. */
 const CHUNK_CHARS = 48;
 
-function* pieces(text: string): Generator<string> {
+export function* pieces(text: string): Generator<string> {
   for (let i = 0; i < text.length; ) {
     let end = Math.min(text.length, i + CHUNK_CHARS);
     // Never split a UTF-16 surrogate pair across two deltas.
@@ -42,7 +42,7 @@ function* pieces(text: string): Generator<string> {
  * tokens do not spell the content (an upstream that detokenizes differently), the whole content goes
  * in one delta with all of them, which is still true.
  */
-function* piecesWithLogprobs(text: string, tokens: TokenLogprob[]): Generator<[string, TokenLogprob[]]> {
+export function* piecesWithLogprobs(text: string, tokens: TokenLogprob[]): Generator<[string, TokenLogprob[]]> {
   if (tokens.map((t) => t.token).join('') !== text) return yield [text, tokens];
   let group: TokenLogprob[] = [];
   let chars = 0;

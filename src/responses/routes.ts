@@ -1,0 +1,58 @@
+import { Hono } from 'hono';
+import type { AccessVars } from '../access/access-control';
+import type { RequestVars } from '../observability/request-id';
+import { bestOfNRunner, heldStream } from '../proxy/answer-chat';
+import { resolveOptions } from '../proxy/options';
+import { wantsPassthrough } from '../proxy/passthrough';
+import type { ProxyDeps } from '../proxy/proxy-deps';
+import { createChatCompletion } from '../proxy/upstream';
+import { sumUsage } from '../proxy/usage';
+import { GatewayError } from '../errors';
+import { answerEvents, errorEvent, numbered, openingEvents } from './response-events';
+import { completedResponse, newResponseContext, type Answer } from './response-object';
+import { readResponsesBody, toChatBody } from './request';
+
+/**
+ * POST /v1/responses: the Responses API over the same Best-of-N path as chat completions. The input
+ * becomes chat messages for the upstream; the chosen candidate becomes the response's output items.
+ */
+export function responsesRoutes(deps: ProxyDeps) {
+  const app = new Hono<{ Variables: RequestVars & AccessVars }>();
+
+  app.post('/responses', async (c) => {
+    const req = await readResponsesBody(c.req.raw);
+    const chat = toChatBody(req);
+    const upstream = deps.upstreams.route(chat.model);
+    const options = resolveOptions(chat, c.req.raw.headers, deps.config, c.get('maxN'));
+    const requestId = c.get('requestId');
+    const ctx = newResponseContext(req);
+
+    const answer = async (signal: AbortSignal, onArrived?: () => void): Promise<Answer> => {
+      // Tool calls are not judged by a PRM and must not run N times: the upstream answers once, as on the chat path.
+      if (wantsPassthrough(chat)) {
+        const { best_of: _b, bestofn: _n, ...once } = chat;
+        const completion = await createChatCompletion(upstream, { ...once, stream: false }, signal);
+        onArrived?.();
+        const choice = completion.choices[0];
+        if (!choice) throw new GatewayError(502, 'upstream returned a chat completion without choices', 'upstream_error', null, 'bad_upstream_response');
+        return { message: choice.message, finishReason: choice.finish_reason, logprobs: choice.logprobs, usage: sumUsage([completion.usage]), serviceTier: completion.service_tier };
+      }
+      const { outcome, metadata } = await bestOfNRunner(deps, { body: chat, options, upstream, signal, requestId }, onArrived).run(signal);
+      const winner = outcome.ranked[0]!;
+      return { message: winner.sample.message, finishReason: winner.sample.finishReason ?? 'stop', logprobs: winner.sample.logprobs, usage: outcome.fan.usage, serviceTier: outcome.fan.first?.service_tier, bestofn: metadata };
+    };
+
+    if (!req.stream) return Response.json(completedResponse(ctx, await answer(c.req.raw.signal)));
+    return heldStream(
+      deps,
+      { signal: c.req.raw.signal, requestId },
+      async (signal, onArrived) => {
+        const a = await answer(signal, onArrived);
+        return numbered([...openingEvents(ctx), ...answerEvents(ctx, a)]);
+      },
+      errorEvent,
+    );
+  });
+
+  return app;
+}

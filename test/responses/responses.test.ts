@@ -1,0 +1,97 @@
+import OpenAI, { APIError } from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway';
+import { validateAgainst, validateResponseEvent } from '../helpers/openapi';
+
+describe('POST /v1/responses', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway({}, { rich: true, reasoningField: 'reasoning' });
+  });
+  afterAll(() => t.close());
+  const ask = { model: 'fake-model', instructions: 'Answer briefly.', input: 'What is 40 + 2?', best_of: 3, metadata: { team: 'math' } };
+
+  it('plain: a spec-valid response with a reasoning item, the message, usage summed, the bestofn extension', async () => {
+    const res = (await t.client.responses.create(ask as never)) as any;
+    expect(validateAgainst('Response', res)).toEqual([]);
+    expect(res.status).toBe('completed');
+    expect(res.output.map((o: any) => o.type)).toEqual(['reasoning', 'message']);
+    expect(res.output[0].content[0].text).toMatch(/Let me think/);
+    expect(res.output_text).toMatch(/\\boxed\{\d+\}/); // the SDK's own convenience, computed from output
+    expect(res.usage).toMatchObject({ input_tokens: 30, input_tokens_details: { cached_tokens: 12 } });
+    expect(res.usage.output_tokens_details.reasoning_tokens).toBeGreaterThan(0);
+    expect(res.metadata).toEqual({ team: 'math' });
+    expect(res.bestofn.n_received).toBe(3);
+    // What the upstream got: the instructions as a system message, then the input.
+    expect(t.upstream.requests.at(-1).messages).toEqual([{ role: 'system', content: 'Answer briefly.' }, { role: 'user', content: 'What is 40 + 2?' }]);
+  });
+
+  it('streamed: created … output_text.delta … completed, every event spec-valid and numbered, the same text', async () => {
+    const plain = (await t.client.responses.create(ask as never)) as any;
+    const stream = await t.client.responses.create({ ...ask, stream: true } as never);
+    const events: any[] = [];
+    for await (const e of stream as unknown as AsyncIterable<any>) events.push(e);
+    for (const e of events) expect(validateResponseEvent(e), e.type).toEqual([]);
+    expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
+    expect(events[0].type).toBe('response.created');
+    expect(events.at(-1).type).toBe('response.completed');
+    const text = events.filter((e) => e.type === 'response.output_text.delta').map((e) => e.delta).join('');
+    expect(text).toBe(plain.output_text);
+    expect(events.filter((e) => e.type === 'response.reasoning_text.delta').map((e) => e.delta).join('')).toBe(plain.output[0].content[0].text);
+    expect(events.at(-1).response.output_text ?? events.at(-1).response.output[1].content[0].text).toBe(text);
+  });
+
+  it('the stream helper’s finalResponse(), with logprobs for top_logprobs', async () => {
+    const final = await t.client.responses.stream({ ...ask, top_logprobs: 2 } as never).finalResponse();
+    const content = (final.output.find((o) => o.type === 'message') as any).content[0];
+    expect(content.logprobs.map((l: any) => l.token).join('')).toBe(content.text);
+    expect(content.logprobs[0].top_logprobs).toHaveLength(2);
+  });
+
+  it('an input item list: roles, content parts, and a past tool call, as chat messages', async () => {
+    await t.client.responses.create({
+      model: 'fake-model',
+      best_of: 1,
+      input: [
+        { role: 'developer', content: 'Be terse.' },
+        { role: 'user', content: [{ type: 'input_text', text: 'Weather in Paris?' }] },
+        { type: 'function_call', call_id: 'c1', name: 'weather', arguments: '{"city":"Paris"}' },
+        { type: 'function_call_output', call_id: 'c1', output: 'sunny' },
+        { role: 'assistant', content: [{ type: 'output_text', text: 'Sunny.' }] },
+        { role: 'user', content: 'And 40 + 2?' },
+      ],
+    } as never);
+    expect(t.upstream.requests.at(-1).messages).toEqual([
+      { role: 'system', content: 'Be terse.' },
+      { role: 'user', content: [{ type: 'text', text: 'Weather in Paris?' }] },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }] },
+      { role: 'tool', tool_call_id: 'c1', content: 'sunny' },
+      { role: 'assistant', content: 'Sunny.' },
+      { role: 'user', content: 'And 40 + 2?' },
+    ]);
+  });
+
+  it.each([
+    ['previous_response_id', 'resp_1'],
+    ['store', true],
+    ['background', true],
+  ])('refuses %s, which needs server state, with a 400 naming it', async (param, value) => {
+    const err = await t.client.responses.create({ model: 'fake-model', input: 'hi', [param]: value } as never).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((err as APIError).param).toBe(param);
+    expect((err as APIError).message).toContain(param);
+  });
+
+  it('an upstream error before the headers is an HTTP error in both modes; store: false is fine', async () => {
+    const failing = await startTestGateway({ UPSTREAM_RETRIES: '0' }, { fail: () => ({ status: 400, body: { error: { message: 'context too long', type: 'invalid_request_error' } } }) });
+    try {
+      for (const stream of [false, true]) {
+        const err = await failing.client.responses.create({ model: 'fake-model', input: 'hi', store: false, stream } as never).then(() => null, (e: unknown) => e);
+        expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+        expect((err as APIError).message).toContain('context too long');
+      }
+    } finally {
+      await failing.close();
+    }
+  });
+});
