@@ -43,6 +43,26 @@ describe('conformance: Vercel AI SDK', () => {
     });
   }
 
+  // The thinking is a reasoning item with reasoning_text content; this provider reads only reasoning summaries, so it shows none.
+  it('@ai-sdk/openai default provider (Responses API): generateText — text, usage', async () => {
+    const openai = createOpenAI({ baseURL: t.url, apiKey: 'x' });
+    const res = await generateText({ model: openai('fake-model'), prompt: PROMPT, maxRetries: 0 });
+    expect(res.text).toMatch(/\\boxed\{\d+\}/);
+    expect(res.usage.inputTokens).toBe(40);
+    expect(res.usage.inputTokenDetails.cacheReadTokens).toBe(16);
+    expect(res.usage.outputTokenDetails.reasoningTokens).toBeGreaterThan(0);
+    expect(t.upstream.requests.at(-1).messages.at(-1)).toEqual({ role: 'user', content: [{ type: 'text', text: PROMPT }] });
+  });
+
+  it('@ai-sdk/openai default provider (Responses API): streamText — the same text and usage', async () => {
+    const openai = createOpenAI({ baseURL: t.url, apiKey: 'x' });
+    const res = streamText({ model: openai('fake-model'), prompt: PROMPT, maxRetries: 0, onError: () => {} });
+    let text = '';
+    for await (const delta of res.textStream) text += delta;
+    expect(text).toMatch(/\\boxed\{\d+\}/);
+    expect((await res.usage).inputTokens).toBe(40);
+  });
+
   it('errors keep the status, plain and streamed: a 400 is not retryable, an upstream 429 the gateway retried is not retried again', async () => {
     const limited = await startTestGateway({ UPSTREAM_RETRIES: '1' }, { fail: () => ({ status: 429, body: { error: { message: 'busy', type: 'rate_limit_error' } } }) });
     try {

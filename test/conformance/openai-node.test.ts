@@ -82,6 +82,18 @@ describe('conformance: openai (Node)', () => {
     expect(t.upstream.aborted).toBe(before + 2);
   });
 
+  it('responses.create, plain and streamed, and responses.stream().finalResponse()', async () => {
+    const res = await client.responses.create({ model: 'fake-model', input: 'What is 40 + 2?', best_of: 2 } as never);
+    expect(res.output_text).toMatch(/\\boxed\{\d+\}/);
+    let streamed = '';
+    for await (const e of await client.responses.create({ model: 'fake-model', input: 'What is 40 + 2?', best_of: 2, stream: true } as never)) {
+      if (e.type === 'response.output_text.delta') streamed += e.delta;
+    }
+    expect(streamed).toMatch(/\\boxed\{\d+\}/);
+    const final = await client.responses.stream({ model: 'fake-model', input: 'What is 40 + 2?', best_of: 2 } as never).finalResponse();
+    expect(final.output_text).toMatch(/\\boxed\{\d+\}/);
+  });
+
   it('models.retrieve and models.list', async () => {
     expect((await client.models.retrieve('fake-model')).id).toBe('fake-model');
     const ids: string[] = [];

@@ -1,6 +1,7 @@
 import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
+import { startRawUpstream } from '../helpers/raw-upstream';
 import { validateAgainst, validateResponseEvent } from '../helpers/openapi';
 
 describe('POST /v1/responses', () => {
@@ -92,6 +93,30 @@ describe('POST /v1/responses', () => {
       }
     } finally {
       await failing.close();
+    }
+  });
+
+  it('a request with function tools goes upstream once and answers function_call items, plain and streamed', async () => {
+    const call = { id: 'call_7', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } };
+    const raw = await startRawUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'fake-model', usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 }, choices: [{ index: 0, finish_reason: 'tool_calls', logprobs: null, message: { role: 'assistant', content: null, tool_calls: [call] } }] }));
+    });
+    const g = await startTestGateway({ UPSTREAM_BASE_URL: raw.url });
+    try {
+      const tools = [{ type: 'function', name: 'weather', parameters: { type: 'object', properties: { city: { type: 'string' } } }, strict: false }];
+      const res = (await g.client.responses.create({ model: 'fake-model', input: 'Weather in Paris?', tools, best_of: 4 } as never)) as any;
+      expect(validateAgainst('Response', res)).toEqual([]);
+      expect(res.output).toEqual([expect.objectContaining({ type: 'function_call', call_id: 'call_7', name: 'weather', arguments: '{"city":"Paris"}' })]);
+      expect(raw.calls).toBe(1);
+      const events: any[] = [];
+      for await (const e of (await g.client.responses.create({ model: 'fake-model', input: 'Weather in Paris?', tools, stream: true } as never)) as unknown as AsyncIterable<any>) events.push(e);
+      for (const e of events) expect(validateResponseEvent(e), e.type).toEqual([]);
+      expect(events.find((e) => e.type === 'response.function_call_arguments.done')).toMatchObject({ name: 'weather', arguments: '{"city":"Paris"}' });
+      expect(raw.calls).toBe(2);
+    } finally {
+      await g.close();
+      await raw.close();
     }
   });
 });
