@@ -86,7 +86,8 @@ describe('conformance: openai (Node)', () => {
     const res = await client.responses.create({ model: 'fake-model', input: 'What is 40 + 2?', best_of: 2 } as never);
     expect(res.output_text).toMatch(/\\boxed\{\d+\}/);
     let streamed = '';
-    for await (const e of await client.responses.create({ model: 'fake-model', input: 'What is 40 + 2?', best_of: 2, stream: true } as never)) {
+    const events = (await client.responses.create({ model: 'fake-model', input: 'What is 40 + 2?', best_of: 2, stream: true } as never)) as unknown as AsyncIterable<OpenAI.Responses.ResponseStreamEvent>;
+    for await (const e of events) {
       if (e.type === 'response.output_text.delta') streamed += e.delta;
     }
     expect(streamed).toMatch(/\\boxed\{\d+\}/);
