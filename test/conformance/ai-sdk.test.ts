@@ -75,6 +75,8 @@ describe('conformance: Vercel AI SDK', () => {
       const error = parts.find((p) => p.type === 'error')?.error;
       expect(APICallError.isInstance(error)).toBe(true);
       expect((error as APICallError).statusCode).toBe(429);
+      const viaResponses = await generateText({ model: createOpenAI({ baseURL: limited.url, apiKey: 'x' })('fake-model'), prompt: PROMPT, maxRetries: 0 }).then(() => null, (e: unknown) => e);
+      expect((viaResponses as APICallError).statusCode).toBe(429);
       const bad = await generateText({ model: models['@ai-sdk/openai .chat()']!(), prompt: PROMPT, maxRetries: 0, providerOptions: {}, headers: { 'x-bestofn-n': '0' } }).then(() => null, (e: unknown) => e);
       expect((bad as APICallError).statusCode).toBe(400);
       expect((bad as APICallError).isRetryable).toBe(false);
