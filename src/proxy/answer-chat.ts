@@ -1,7 +1,6 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import { noopMetrics } from '../observability/metrics';
 import { buildRecord } from '../record/build-record';
-import { AbortScope } from '../util/abort-scope';
 import { runBestOfN, type BestOfNDeps, type BestOfNOutcome } from './best-of-n';
 import type { LiveCandidate } from './live/candidate-stream';
 import { committedChunks } from './live/committed-stream';
@@ -11,7 +10,7 @@ import type { BestOfNOptions } from './options';
 import { problemOf } from './problem';
 import type { ProxyDeps } from './proxy-deps';
 import { buildCompletion, completionChunks, type Metadata } from './response';
-import { sseResponse } from './sse';
+import { heldStream } from './held-stream';
 import type { Upstream } from './upstream';
 
 export interface ChatRequest {
@@ -54,58 +53,6 @@ export function bestOfNRunner(deps: ProxyDeps, req: ChatRequest, onArrived?: () 
     /** With early commit: resolves the candidate to stream live once the race is decided, and the settled race after. */
     runCommitted: (s: AbortSignal, onCommit: (candidate: LiveCandidate) => void) => race(s, onCommit).then(settle),
   };
-}
-
-/**
- * A streamed answer whose headers wait until the first candidate's upstream answered 2xx, or until the
- * first heartbeat is due, whichever comes first. A failure known before then (the upstream's 400, 404,
- * 429, or no upstream at all) is thrown, so the client gets an ordinary HTTP error with the upstream's
- * status instead of a 200 whose first event is an error. After the headers, errors are in-stream events.
- */
-export async function heldStream(
-  deps: ProxyDeps,
-  req: { signal: AbortSignal; requestId: string },
-  produce: (signal: AbortSignal, onArrived: () => void) => Promise<Iterable<unknown> | AsyncIterable<unknown>>,
-  /** The in-stream event for a failure after the headers, where the API has its own (Responses); else chat's `{error}`. */
-  errorEvent?: (err: unknown) => unknown,
-): Promise<Response> {
-  const scope = new AbortScope().follow(req.signal);
-  let arrived = () => {};
-  const ready = new Promise<void>((resolve) => (arrived = resolve));
-  const events = produce(scope.signal, () => arrived());
-  events.catch(() => {}); // raced below, then handed to the stream: a failure is never lost
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const heartbeatDue = new Promise<void>((resolve) => (timer = setTimeout(resolve, deps.config.BESTOFN_HEARTBEAT_MS)));
-  try {
-    await Promise.race([ready, events, heartbeatDue]);
-  } catch (err) {
-    scope.dispose();
-    throw err;
-  } finally {
-    clearTimeout(timer);
-  }
-  return sseResponse(
-    async (s) => {
-      scope.follow(s);
-      try {
-        return disposing(await events, scope);
-      } catch (err) {
-        if (!errorEvent || s.aborted) throw err;
-        deps.log.warn({ err, reqId: req.requestId }, 'stream failed after headers were sent');
-        scope.dispose();
-        return [errorEvent(err)];
-      }
-    },
-    { heartbeatMs: deps.config.BESTOFN_HEARTBEAT_MS, signal: req.signal, onError: (err) => deps.log.warn({ err, reqId: req.requestId }, 'stream failed after headers were sent') },
-  );
-}
-
-async function* disposing<T>(events: Iterable<T> | AsyncIterable<T>, scope: AbortScope): AsyncGenerator<T> {
-  try {
-    yield* events;
-  } finally {
-    scope.dispose();
-  }
 }
 
 /**

@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import type { AccessVars } from '../access/access-control';
 import type { RequestVars } from '../observability/request-id';
-import { bestOfNRunner, heldStream } from '../proxy/answer-chat';
+import { bestOfNRunner } from '../proxy/answer-chat';
+import { heldStream } from '../proxy/held-stream';
 import { resolveOptions } from '../proxy/options';
 import { wantsPassthrough } from '../proxy/passthrough';
 import type { ProxyDeps } from '../proxy/proxy-deps';
