@@ -43,6 +43,16 @@ describe('conformance: Vercel AI SDK', () => {
     });
   }
 
+  it('@ai-sdk/openai .chat() and Responses: logprobs through providerOptions', async () => {
+    const openai = createOpenAI({ baseURL: t.url, apiKey: 'x' });
+    for (const model of [openai.chat('fake-model'), openai('fake-model')]) {
+      const res = await generateText({ model, prompt: PROMPT, maxRetries: 0, providerOptions: { openai: { logprobs: 2 } } });
+      const logprobs = res.providerMetadata?.openai?.logprobs as unknown as { token: string }[] | { token: string }[][];
+      const tokens = (Array.isArray(logprobs[0]) ? (logprobs as { token: string }[][]).flat() : (logprobs as { token: string }[])).map((l) => l.token);
+      expect(tokens.join('')).toBe(res.text);
+    }
+  });
+
   // The thinking is a reasoning item with reasoning_text content; this provider reads only reasoning summaries, so it shows none.
   it('@ai-sdk/openai default provider (Responses API): generateText — text, usage', async () => {
     const openai = createOpenAI({ baseURL: t.url, apiKey: 'x' });

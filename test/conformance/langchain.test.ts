@@ -32,6 +32,14 @@ describe('conformance: @langchain/openai ChatOpenAI', () => {
     expect(usage).toMatchObject({ input_tokens: 40 });
   });
 
+  it('reasoning_content and logprobs reach the message', async () => {
+    const withLogprobs = new ChatOpenAI({ model: 'fake-model', apiKey: 'x', configuration: { baseURL: t.url }, maxRetries: 0, logprobs: true, topLogprobs: 1 });
+    const msg = await withLogprobs.invoke(PROMPT);
+    expect(msg.additional_kwargs.reasoning_content).toMatch(/Let me think/);
+    const logprobs = msg.response_metadata.logprobs as { content: { token: string }[] };
+    expect(logprobs.content.map((l) => l.token).join('')).toBe(msg.content);
+  });
+
   it('batch: one answer per prompt', async () => {
     const answers = await chat.batch([PROMPT, 'What is 6 × 7?', 'And 84 / 2?']);
     expect(answers).toHaveLength(3);
