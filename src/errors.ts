@@ -71,10 +71,12 @@ const INTERNAL: OpenAIErrorBody = { error: { message: 'internal error', type: 's
  * gateway already retried says `false` (set where it gave up); the gateway's own back-pressure (429
  * key limits, 503 overload) and an upstream failure it did not retry (UPSTREAM_RETRIES=0, a Retry-After
  * too long to wait out, an answer cut off) say `true`; everything else, which would fail the same way
- * again (bad request, auth, deadline), says `false`.
+ * again (bad request, auth, the request's deadline), says `false`.
  */
 function shouldRetry(err: GatewayError): string {
   if (err.headers['x-should-retry']) return err.headers['x-should-retry'];
+  // A request that used its whole deadline would use it again, N candidates' worth of upstream time.
+  if (err.code === 'deadline') return 'false';
   if (err instanceof UpstreamError) return String(err.retryable);
   return String(err.status === 429 || err.status === 503);
 }

@@ -73,7 +73,7 @@ describe('one retry budget', () => {
     expect(t.upstream.requests.length).toBe(4);
   });
 
-  it('says no retry on a client mistake, and yes on the gateway’s own back-pressure', async () => {
+  it('says no retry on a client mistake or a spent deadline, and yes on the gateway’s own back-pressure', async () => {
     t = await startTestGateway({ GATEWAY_API_KEYS: 'k1,k2', KEY_RPM: '1' });
     const post = (key: string) =>
       fetch(`${t!.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ model: 'fake-model', messages: MATH, best_of: 1 }) });
@@ -82,6 +82,14 @@ describe('one retry budget', () => {
     const limited = await post('k1');
     expect(limited.status).toBe(429);
     expect(limited.headers.get('x-should-retry')).toBe('true');
+    const slow = await startTestGateway({}, { latencyMs: 1_000 });
+    try {
+      const late = await fetch(`${slow.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fake-model', messages: MATH, best_of: 2, bestofn: { deadline_ms: 50 } }) });
+      expect(late.status).toBe(504);
+      expect(late.headers.get('x-should-retry')).toBe('false');
+    } finally {
+      await slow.close();
+    }
     const bad = await fetch(`${t.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer k2' }, body: '{' });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('x-should-retry')).toBe('false');

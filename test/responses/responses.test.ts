@@ -96,6 +96,26 @@ describe('POST /v1/responses', () => {
     }
   });
 
+  it('a failure after the headers is a spec-valid error event the SDK raises', async () => {
+    const late = await startTestGateway({ BESTOFN_HEARTBEAT_MS: '20', UPSTREAM_RETRIES: '0' }, { latencyMs: 150, fail: () => ({ status: 500, body: { error: { message: 'model crashed', type: 'server_error' } } }) });
+    try {
+      const res = await fetch(`${late.url}/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fake-model', input: 'hi', stream: true }) });
+      expect(res.status).toBe(200);
+      const events = (await res.text()).split('\n\n').filter((e) => e.startsWith('data: {')).map((e) => JSON.parse(e.slice(6)));
+      expect(events).toHaveLength(1);
+      expect(validateResponseEvent(events[0])).toEqual([]);
+      expect(events[0]).toMatchObject({ type: 'error', message: 'upstream: model crashed', sequence_number: 0 });
+      const stream = (await late.client.responses.create({ model: 'fake-model', input: 'hi', stream: true } as never)) as unknown as AsyncIterable<unknown>;
+      const err = await (async () => {
+        for await (const _ of stream) void _;
+      })().then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(APIError);
+      expect((err as APIError).message).toContain('model crashed');
+    } finally {
+      await late.close();
+    }
+  });
+
   it('a request with function tools goes upstream once and answers function_call items, plain and streamed', async () => {
     const call = { id: 'call_7', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } };
     const raw = await startRawUpstream((_req, res) => {
