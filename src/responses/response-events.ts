@@ -52,6 +52,20 @@ export function* answerEvents(ctx: ResponseContext, answer: Answer): Generator<R
   yield { type: 'response.completed', response: completedResponse(ctx, answer, output) };
 }
 
+/** The whole stream: the opening events at once, the answer's when it is chosen, or the error event if none is. */
+export async function* streamEvents(ctx: ResponseContext, answer: Promise<Answer>): AsyncGenerator<Record<string, unknown>> {
+  yield* openingEvents(ctx);
+  let chosen: Answer;
+  try {
+    chosen = await answer;
+  } catch (err) {
+    const { sequence_number: _, ...event } = errorEvent(err);
+    yield event;
+    return;
+  }
+  yield* answerEvents(ctx, chosen);
+}
+
 /** A failure after the headers, before any event: the Responses `error` event, which also carries chat's `error` body so every SDK raises it. */
 export function errorEvent(err: unknown) {
   const { body } = toErrorResponse(err);

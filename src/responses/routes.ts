@@ -9,7 +9,7 @@ import type { ProxyDeps } from '../proxy/proxy-deps';
 import { createChatCompletion } from '../proxy/upstream';
 import { sumUsage } from '../proxy/usage';
 import { GatewayError } from '../errors';
-import { answerEvents, errorEvent, numbered, openingEvents } from './response-events';
+import { errorEvent, numbered, streamEvents } from './response-events';
 import { completedResponse, newResponseContext, type Answer } from './response-object';
 import { readResponsesBody, toChatBody } from './request';
 
@@ -48,8 +48,13 @@ export function responsesRoutes(deps: ProxyDeps) {
       deps,
       { signal: c.req.raw.signal, requestId },
       async (signal, onArrived) => {
-        const a = await answer(signal, onArrived);
-        return numbered([...openingEvents(ctx), ...answerEvents(ctx, a)]);
+        // The response exists once a candidate has arrived: say so then, and send the rest once the race is decided.
+        let arrived = () => {};
+        const first = new Promise<void>((resolve) => (arrived = resolve));
+        const settled = answer(signal, () => (arrived(), onArrived()));
+        settled.catch(() => {}); // raced here, awaited in the events
+        await Promise.race([first, settled]);
+        return numbered(streamEvents(ctx, settled));
       },
       errorEvent,
     );

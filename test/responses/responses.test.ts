@@ -116,6 +116,25 @@ describe('POST /v1/responses', () => {
     }
   });
 
+  it('JSON mode via text.format: no valid candidate is a 502, or created … error once the stream has begun', async () => {
+    const prose = await startTestGateway({}, { respond: () => ({ content: 'The answer is 42.' }) });
+    try {
+      const body = { model: 'fake-model', input: 'Answer in JSON', best_of: 2, text: { format: { type: 'json_object' } } };
+      const err = await prose.client.responses.create(body as never).then(() => null, (e: unknown) => e);
+      expect((err as APIError).status).toBe(502);
+      expect((err as APIError).code).toBe('no_valid_candidate');
+      expect(prose.upstream.requests.at(-1).response_format).toEqual({ type: 'json_object' });
+      const res = await fetch(`${prose.url}/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, stream: true }) });
+      expect(res.status).toBe(200); // a candidate arrived before the race was decided
+      const events = (await res.text()).split('\n\n').filter((e) => e.startsWith('data: {')).map((e) => JSON.parse(e.slice(6)));
+      expect(events.map((e) => e.type)).toEqual(['response.created', 'response.in_progress', 'error']);
+      for (const e of events) expect(validateResponseEvent(e), e.type).toEqual([]);
+      expect(events[2]).toMatchObject({ code: 'no_valid_candidate', sequence_number: 2 });
+    } finally {
+      await prose.close();
+    }
+  });
+
   it('a request with function tools goes upstream once and answers function_call items, plain and streamed', async () => {
     const call = { id: 'call_7', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } };
     const raw = await startRawUpstream((_req, res) => {
