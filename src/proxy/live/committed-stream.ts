@@ -19,12 +19,16 @@ export async function* committedChunks(
   yield chunk({ role: 'assistant', content: '' });
   let reasoningSent = 0;
   let contentSent = 0;
+  let logprobsSent = 0;
   for (;;) {
     // Read before emitting: a change after this point wakes the wait below.
     const changed = candidate.changed();
     const stopped = candidate.stopped;
     // Take the text before yielding: more arrives while the consumer holds the generator suspended.
     const { reasoning, content } = candidate;
+    // Logprobs arrive in the same upstream events as the content they describe, so these match it.
+    const tokens = candidate.logprobs?.content ?? [];
+    const newTokens = tokens.length;
     if (reasoning.length > reasoningSent) {
       const delta = reasoning.slice(reasoningSent);
       reasoningSent = reasoning.length;
@@ -33,7 +37,9 @@ export async function* committedChunks(
     if (content.length > contentSent) {
       const delta = content.slice(contentSent);
       contentSent = content.length;
-      yield chunk({ content: delta });
+      const logprobs = candidate.logprobs ? { content: tokens.slice(logprobsSent, newTokens), refusal: null } : null;
+      logprobsSent = newTokens;
+      yield build.chunk(0, { content: delta }, null, logprobs as ChatCompletionChunk.Choice['logprobs']);
     }
     if (stopped) break;
     await changed;
