@@ -43,7 +43,8 @@ export function* pieces(text: string): Generator<string> {
  * in one delta with all of them, which is still true.
  */
 export function* piecesWithLogprobs(text: string, tokens: TokenLogprob[]): Generator<[string, TokenLogprob[]]> {
-  if (tokens.map((t) => t.token).join('') !== text) return yield [text, tokens];
+  // Upstream data: a token that is not a string cannot be placed, so nothing is split then.
+  if (!tokens.every((t) => typeof t?.token === 'string') || tokens.map((t) => t.token).join('') !== text) return yield [text, tokens];
   let group: TokenLogprob[] = [];
   let chars = 0;
   for (const t of tokens) {
@@ -64,7 +65,7 @@ export function* candidateDeltas(c: RankedCandidate): Generator<[Record<string, 
   const field = m.reasoning_content ? 'reasoning_content' : 'reasoning';
   const thinking = m.reasoning_content ?? m.reasoning;
   if (thinking) for (const p of pieces(thinking)) yield [{ [field]: p }, null];
-  const tokens = c.sample.logprobs?.content;
+  const tokens = Array.isArray(c.sample.logprobs?.content) ? c.sample.logprobs.content : undefined;
   if (m.content && tokens?.length) for (const [p, lp] of piecesWithLogprobs(m.content, tokens)) yield [{ content: p }, { content: lp, refusal: null }];
   else if (m.content) for (const p of pieces(m.content)) yield [{ content: p }, null];
   if (m.refusal) yield [{ refusal: m.refusal }, null];

@@ -35,7 +35,7 @@ export function* answerEvents(ctx: ResponseContext, answer: Answer): Generator<R
           yield { type: 'response.refusal.done', item_id, output_index, content_index, refusal: part.refusal };
         } else {
           yield { type: 'response.content_part.added', item_id, output_index, content_index, part: { ...part, text: '', logprobs: [] } };
-          const tokens = answer.logprobs?.content;
+          const tokens = Array.isArray(answer.logprobs?.content) ? answer.logprobs.content : undefined;
           const deltas = tokens?.length ? piecesWithLogprobs(part.text, tokens) : ([...pieces(part.text)].map((p) => [p, []]) as Iterable<[string, typeof tokens & object]>);
           for (const [delta, lp] of deltas) yield { type: 'response.output_text.delta', item_id, output_index, content_index, delta, logprobs: lp.map(toResponseLogprob) };
           yield { type: 'response.output_text.done', item_id, output_index, content_index, text: part.text, logprobs: part.logprobs };

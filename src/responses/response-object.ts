@@ -30,7 +30,7 @@ export function toResponseLogprob(l: TokenLogprob) {
     token: l.token,
     logprob: l.logprob,
     bytes: l.bytes ?? [...new TextEncoder().encode(l.token)],
-    top_logprobs: (l.top_logprobs ?? []).map((t) => ({ token: t.token, logprob: t.logprob, bytes: t.bytes ?? [...new TextEncoder().encode(t.token)] })),
+    top_logprobs: (Array.isArray(l.top_logprobs) ? l.top_logprobs : []).map((t) => ({ token: t.token, logprob: t.logprob, bytes: t.bytes ?? [...new TextEncoder().encode(t.token)] })),
   };
 }
 
@@ -75,7 +75,8 @@ export function outputItems(answer: Answer): OutputItem[] {
   if (thinking) items.push({ type: 'reasoning', id: `rs_${suffix()}`, summary: [], content: [{ type: 'reasoning_text', text: thinking }], status: 'completed' });
   if (m.content || m.refusal || !m.tool_calls?.length) {
     const content: Extract<OutputItem, { type: 'message' }>['content'] = [];
-    if (m.content || !m.refusal) content.push({ type: 'output_text', text: m.content ?? '', annotations: [], logprobs: (answer.logprobs?.content ?? []).map(toResponseLogprob) });
+    const logprobs = Array.isArray(answer.logprobs?.content) ? answer.logprobs.content : [];
+    if (m.content || !m.refusal) content.push({ type: 'output_text', text: m.content ?? '', annotations: [], logprobs: logprobs.map(toResponseLogprob) });
     if (m.refusal) content.push({ type: 'refusal', refusal: m.refusal });
     items.push({ type: 'message', id: `msg_${suffix()}`, role: 'assistant', status: answer.finishReason === 'length' ? 'incomplete' : 'completed', content });
   }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MATH, startTestGateway, type TestGateway } from '../helpers/gateway';
 import { validateAgainst } from '../helpers/openapi';
+import { startRawUpstream } from '../helpers/raw-upstream';
 
 /** What a client reassembles from a stream: each field's text per choice, the logprobs, the last usage. */
 async function collect(stream: AsyncIterable<any>) {
@@ -65,6 +66,33 @@ describe('passthrough over n choices', () => {
       expect(res.choices[0].message.reasoning_content).toMatch(/Let me think/);
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe('hostile logprobs from the upstream', () => {
+  it.each([
+    ['content that is not a list', { content: 'garbage', refusal: null }],
+    ['tokens that are not strings', { content: [{ token: 7, logprob: -1 }, { logprob: -2 }], refusal: null }],
+    ['tokens that do not spell the content', { content: [{ token: 'other', logprob: -1, bytes: null, top_logprobs: 3 }], refusal: null }],
+  ])('%s: the answer still comes, plain, streamed and as a response', async (_name, logprobs) => {
+    const raw = await startRawUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: 'c', object: 'chat.completion', created: 1, model: 'm', usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 }, choices: [{ index: 0, finish_reason: 'stop', logprobs, message: { role: 'assistant', content: 'fine \\boxed{1}' } }] }));
+    });
+    const t = await startTestGateway({ UPSTREAM_BASE_URL: raw.url });
+    try {
+      const post = (path: string, body: object) => fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', best_of: 2, logprobs: true, ...body }) });
+      expect((await (await post('/chat/completions', { messages: MATH })).json()).choices[0].message.content).toBe('fine \\boxed{1}');
+      const streamed = await (await post('/chat/completions', { messages: MATH, stream: true })).text();
+      expect(streamed).toContain('boxed{1}');
+      expect(streamed).toContain('data: [DONE]');
+      const response = await post('/responses', { input: 'hi', top_logprobs: 1, logprobs: undefined });
+      expect(response.status).toBe(200);
+      expect(await (await post('/responses', { input: 'hi', top_logprobs: 1, logprobs: undefined, stream: true })).text()).toContain('response.completed');
+    } finally {
+      await t.close();
+      await raw.close();
     }
   });
 });

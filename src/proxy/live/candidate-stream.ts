@@ -78,11 +78,12 @@ export function startCandidate(upstream: Upstream, body: ChatCompletionCreatePar
         }
         if (choice?.logprobs) {
           candidate.logprobs ??= { content: [], refusal: [] };
-          candidate.logprobs.content.push(...(choice.logprobs.content ?? []));
-          candidate.logprobs.refusal.push(...(choice.logprobs.refusal ?? []));
+          if (Array.isArray(choice.logprobs.content)) candidate.logprobs.content.push(...choice.logprobs.content);
+          if (Array.isArray(choice.logprobs.refusal)) candidate.logprobs.refusal.push(...choice.logprobs.refusal);
         }
-        if (!candidate.fingerprint && (event.system_fingerprint || event.service_tier)) {
-          candidate.fingerprint = { system_fingerprint: event.system_fingerprint as string | null, service_tier: event.service_tier as string | null };
+        const { system_fingerprint: fp, service_tier: tier } = event;
+        if (!candidate.fingerprint && (typeof fp === 'string' || typeof tier === 'string')) {
+          candidate.fingerprint = { system_fingerprint: typeof fp === 'string' ? fp : null, service_tier: typeof tier === 'string' ? tier : null };
         }
         if (d?.content) candidate.content += d.content;
         if (text) {
