@@ -47,6 +47,10 @@ describe('POST /v1/responses', () => {
     const content = (final.output.find((o) => o.type === 'message') as any).content[0];
     expect(content.logprobs.map((l: any) => l.token).join('')).toBe(content.text);
     expect(content.logprobs[0].top_logprobs).toHaveLength(2);
+    // Asked for through `include` alone, as the API also allows.
+    const included = (await t.client.responses.create({ ...ask, include: ['message.output_text.logprobs'] } as never)) as any;
+    expect(included.output[1].content[0].logprobs.length).toBeGreaterThan(0);
+    expect(t.upstream.requests.at(-1)).toMatchObject({ logprobs: true });
   });
 
   it('an input item list: roles, content parts, and a past tool call, as chat messages', async () => {
