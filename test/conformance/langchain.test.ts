@@ -46,6 +46,19 @@ describe('conformance: @langchain/openai ChatOpenAI', () => {
     for (const a of answers) expect(a.content).toMatch(/\\boxed\{\d+\}/);
   });
 
+  it('useResponsesApi: invoke and stream through POST /v1/responses', async () => {
+    const viaResponses = new ChatOpenAI({ model: 'fake-model', apiKey: 'x', configuration: { baseURL: t.url }, maxRetries: 0, useResponsesApi: true });
+    const before = t.upstream.requests.length;
+    const msg = await viaResponses.invoke(PROMPT);
+    expect(msg.text).toMatch(/\\boxed\{\d+\}/);
+    expect(msg.usage_metadata).toMatchObject({ input_tokens: 40 });
+    let text = '';
+    for await (const chunk of await viaResponses.stream(PROMPT)) text += chunk.text;
+    expect(text).toMatch(/\\boxed\{\d+\}/);
+    expect(t.upstream.requests.length - before).toBe(8);
+    expect(await (await fetch(`${t.gateway.url}/metrics`)).text()).toMatch(/bestofn_requests_total\{route="\/v1\/responses",status="200"\} 2/);
+  });
+
   it('an upstream error keeps its status', async () => {
     const failing = await startTestGateway({ UPSTREAM_RETRIES: '0' }, { fail: () => ({ status: 400, body: { error: { message: 'context too long', type: 'invalid_request_error' } } }) });
     try {
