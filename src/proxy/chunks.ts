@@ -23,6 +23,7 @@ export function envelopeOf(first: First | undefined, model: string): ChunkEnvelo
     created: first?.created ?? Math.floor(Date.now() / 1000),
     model: first?.model ?? model,
     ...(first?.system_fingerprint ? { system_fingerprint: first.system_fingerprint } : {}),
+    // Passed through as the upstream named it; the SDK's type lists OpenAI's tiers only.
     ...(first?.service_tier ? { service_tier: first.service_tier as ChunkEnvelope['service_tier'] } : {}),
   };
 }

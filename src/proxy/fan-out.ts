@@ -27,7 +27,7 @@ export interface FanOutResult {
   /** Summed over every upstream call, every numeric field included. */
   usage: Usage;
   /** id, model, created, system_fingerprint and service_tier of the first upstream answer, reused in the response. */
-  first?: Pick<ChatCompletion, 'id' | 'model' | 'created' | 'system_fingerprint' | 'service_tier'>;
+  first?: Pick<ChatCompletion, 'id' | 'model' | 'created' | 'system_fingerprint'> & { service_tier?: string | null };
   /** The first upstream error, returned to the client when too few candidates arrived. */
   firstError?: GatewayError;
   deadlineHit: boolean;

@@ -23,7 +23,7 @@ export interface LiveCandidate {
   /** Token logprobs as the upstream sent them, when the client asked for logprobs. */
   logprobs?: { content: unknown[]; refusal: unknown[] };
   /** system_fingerprint and service_tier of its stream, for the answer's envelope. */
-  fingerprint?: { system_fingerprint?: string | null; service_tier?: string | null };
+  fingerprint?: { system_fingerprint?: string; service_tier?: string };
   /** Cancels the upstream request; `why` becomes `stopped`. */
   cancel(why: string): void;
   done: Promise<void>;
@@ -83,7 +83,7 @@ export function startCandidate(upstream: Upstream, body: ChatCompletionCreatePar
         }
         const { system_fingerprint: fp, service_tier: tier } = event;
         if (!candidate.fingerprint && (typeof fp === 'string' || typeof tier === 'string')) {
-          candidate.fingerprint = { system_fingerprint: typeof fp === 'string' ? fp : null, service_tier: typeof tier === 'string' ? tier : null };
+          candidate.fingerprint = { ...(typeof fp === 'string' ? { system_fingerprint: fp } : {}), ...(typeof tier === 'string' ? { service_tier: tier } : {}) };
         }
         if (d?.content) candidate.content += d.content;
         if (text) {

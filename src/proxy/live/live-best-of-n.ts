@@ -126,7 +126,7 @@ export async function runLiveBestOfN(
     // A cancelled stream sends no usage; its delta count stands in for its completion tokens.
     addUsage(fan.usage, c.usage ?? { completion_tokens: c.tokens });
     info.upstream_tokens += c.usage?.completion_tokens ?? c.tokens;
-    if (c.fingerprint && !fan.first) fan.first = { id: bonId(), model: body.model, created: Math.floor(Date.now() / 1000), ...c.fingerprint } as FanOutResult['first'];
+    if (c.fingerprint && !fan.first) fan.first = { id: bonId(), model: body.model, created: Math.floor(Date.now() / 1000), ...c.fingerprint };
     if (c.stopped === 'deadline') fan.deadlineHit = true;
     if (c.stopped === 'finished') {
       const logprobs = c.logprobs ? { logprobs: c.logprobs as Sample['logprobs'] } : {};
