@@ -1,10 +1,14 @@
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
 import { accessControl, hasValidKey, type AccessOptions, type AccessVars } from './access/access-control';
 import { GatewayError, toErrorResponse } from './errors';
 import { bodyLimit } from './http/body-limit';
 import { noopMetrics } from './observability/metrics';
+import { readiness, type ReadyCheck } from './observability/readiness';
 import { requestContext, type RequestVars } from './observability/request-id';
+import { upstreamCheck } from './proxy/upstream-probe';
 import { proxyRoutes, type ProxyDeps } from './proxy/routes';
+import { responsesRoutes } from './responses/routes';
 import { rewardsRoutes } from './rewards/routes';
 import { clientScrubber } from './secrets';
 
@@ -13,7 +17,15 @@ export type AppDeps = ProxyDeps & {
   metricsText?: () => Promise<string>;
   /** Gateway keys and their limits; absent means no authentication (config allows that on loopback only). */
   access?: AccessOptions;
+  /** More named checks for /readyz beside the upstream probe (shared state, …). */
+  readyChecks?: ReadyCheck[];
 };
+
+/** How long /readyz trusts an upstream probe: a few seconds, so frequent health checks cost the upstream little. */
+const READY_PROBE_TTL_MS = 5_000;
+
+/** Headers a browser app may read from an answer. */
+const EXPOSED = ['x-request-id', 'retry-after', 'x-should-retry', 'x-bestofn-bypass'];
 
 /** The whole gateway as a runtime-agnostic Hono app; entries (Node, Workers) build the deps and serve it. */
 export function createApp(deps: AppDeps) {
@@ -22,6 +34,9 @@ export function createApp(deps: AppDeps) {
   const scrub = deps.scrub ?? clientScrubber(deps.config);
 
   app.use('*', requestContext(deps.log, metrics.request));
+  // Before auth: a browser's preflight carries no Authorization header.
+  const origins = deps.config.CORS_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean);
+  if (origins?.length) app.use('*', cors({ origin: origins.includes('*') ? '*' : origins, exposeHeaders: EXPOSED, maxAge: 600 }));
 
   if (deps.access) app.use('/v1/*', accessControl(deps.access));
   const maxBytes = deps.config.BESTOFN_MAX_BODY_BYTES;
@@ -42,6 +57,12 @@ export function createApp(deps: AppDeps) {
     return c.json((await trusted(c.req.raw.headers)) ? { status: 'ok', ...demo, scorer: { name: deps.scorer.name, ...scorer } } : { status: 'ok', ...demo });
   });
 
+  const checks = [upstreamCheck(deps.upstreams, READY_PROBE_TTL_MS), ...(deps.readyChecks ?? [])];
+  app.get('/readyz', async (c) => {
+    const ready = await readiness(checks, c.req.raw.signal);
+    return c.json({ status: ready.ok ? 'ready' : 'not ready', checks: ready.checks }, ready.ok ? 200 : 503);
+  });
+
   if (deps.metricsText) {
     const text = deps.metricsText;
     app.get('/metrics', async (c) => {
@@ -51,6 +72,7 @@ export function createApp(deps: AppDeps) {
   }
 
   app.route('/v1', proxyRoutes({ ...deps, scrub }));
+  app.route('/v1', responsesRoutes({ ...deps, scrub }));
   app.route('/v1', rewardsRoutes(deps));
 
   app.notFound((c) => c.json(new GatewayError(404, `No route for ${c.req.method} ${c.req.path}`, 'invalid_request_error', null, 'not_found').toBody(), 404));

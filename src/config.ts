@@ -31,6 +31,7 @@ export const OPTIONS = {
   KEY_CONCURRENCY: { schema: int(1, 100_000).default(64), help: 'Concurrent requests allowed to each gateway key' },
   KEY_MAX_N: { schema: int(1, 4096).optional(), help: 'Largest N each gateway key may ask for [default: BESTOFN_MAX_N]' },
   ALLOW_UNAUTHENTICATED: { schema: bool.default(false), help: 'Allow listening beyond loopback without GATEWAY_API_KEYS' },
+  CORS_ORIGINS: { schema: z.string().optional(), help: 'Browser origins allowed to call the gateway (CORS): a comma list, or * for any; unset means no CORS headers' },
   HOST: { schema: z.string().min(1).default('127.0.0.1'), help: 'Interface to listen on' },
   PORT: { schema: int(0, 65535).default(8787), help: 'Port to listen on' },
   MAX_CONNECTIONS: { schema: int(1, 1_000_000).default(4096), help: 'Open client connections in all; more are closed as they arrive' },

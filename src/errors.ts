@@ -17,6 +17,12 @@ export class GatewayError extends Error {
     super(message);
   }
 
+  /** Says whether a client retry can help (`x-should-retry`, which the OpenAI SDKs obey over their own rule). */
+  adviseRetry(retry: boolean): this {
+    this.headers['x-should-retry'] = String(retry);
+    return this;
+  }
+
   toBody(): OpenAIErrorBody {
     return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
   }
@@ -61,6 +67,21 @@ export class ScorerError extends GatewayError {
 const INTERNAL: OpenAIErrorBody = { error: { message: 'internal error', type: 'server_error', param: null, code: null } };
 
 /**
+ * One retry budget: the gateway's own retries are the only ones by default. An upstream failure the
+ * gateway already retried says `false` (set where it gave up); the gateway's own back-pressure (429
+ * key limits, 503 overload) and an upstream failure it did not retry (UPSTREAM_RETRIES=0, a Retry-After
+ * too long to wait out, an answer cut off) say `true`; everything else, which would fail the same way
+ * again (bad request, auth, the request's deadline), says `false`.
+ */
+function shouldRetry(err: GatewayError): string {
+  if (err.headers['x-should-retry']) return err.headers['x-should-retry'];
+  // A request that used its whole deadline would use it again, N candidates' worth of upstream time.
+  if (err.code === 'deadline') return 'false';
+  if (err instanceof UpstreamError) return String(err.retryable);
+  return String(err.status === 429 || err.status === 503);
+}
+
+/**
  * The one place an error becomes what the client reads. `scrub` takes the gateway's secrets and internal
  * addresses out of the message, which may quote an upstream's answer word for word.
  */
@@ -68,7 +89,7 @@ export function toErrorResponse(err: unknown, scrub: (text: string) => string = 
   if (err instanceof GatewayError) {
     const body = err.toBody();
     body.error.message = scrub(body.error.message);
-    return { status: err.status, body, headers: err.headers };
+    return { status: err.status, body, headers: { ...err.headers, 'x-should-retry': shouldRetry(err) } };
   }
-  return { status: 500, body: INTERNAL, headers: {} };
+  return { status: 500, body: INTERNAL, headers: { 'x-should-retry': 'false' } };
 }

@@ -9,7 +9,7 @@ import { UpstreamError } from '../errors';
 const text = z.string().nullish();
 
 const count = z.number().nonnegative().optional();
-const Usage = z.object({ prompt_tokens: count, completion_tokens: count, total_tokens: count });
+const Usage = z.looseObject({ prompt_tokens: count, completion_tokens: count, total_tokens: count });
 export type UpstreamUsage = z.infer<typeof Usage>;
 
 
@@ -29,6 +29,7 @@ const Envelope = {
   model: z.string().optional(),
   created: z.number().optional(),
   system_fingerprint: text,
+  service_tier: text,
   usage: Usage.nullish(),
 };
 
@@ -110,4 +111,20 @@ export function parseChunk(json: unknown): UpstreamChunk {
   const chunk = Chunk.safeParse(json);
   if (!chunk.success) throw badUpstream(`malformed stream chunk (${describeIssue(chunk.error)})`);
   return chunk.data;
+}
+
+const TokenLogprob = z.object({
+  token: z.string(),
+  logprob: z.number(),
+  bytes: z.array(z.number()).nullable().default(null),
+  top_logprobs: z.array(z.object({ token: z.string(), logprob: z.number(), bytes: z.array(z.number()).nullable().default(null) })).default([]),
+});
+const ChoiceLogprobs = z.object({ content: z.array(TokenLogprob).nullable().default(null), refusal: z.array(TokenLogprob).nullable().default(null) });
+export type ChoiceLogprobs = z.infer<typeof ChoiceLogprobs>;
+
+/** A choice's logprobs as the client may receive them, or undefined when absent or not in OpenAI's shape. */
+export function choiceLogprobs(raw: unknown): ChoiceLogprobs | undefined {
+  if (raw == null) return undefined;
+  const parsed = ChoiceLogprobs.safeParse(raw);
+  return parsed.success ? parsed.data : undefined;
 }

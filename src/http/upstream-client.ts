@@ -88,9 +88,11 @@ export async function postUpstream(upstream: Upstream, path: string, body: unkno
     try {
       return await attemptPost(upstream, path, body, signal);
     } catch (err) {
-      if (!(err instanceof UpstreamError) || !err.retryable || attempt >= upstream.retries || signal.aborted) throw err;
+      if (!(err instanceof UpstreamError) || !err.retryable || signal.aborted) throw err;
+      // The client should not retry what the gateway already retried: that would multiply the calls.
+      if (attempt >= upstream.retries) throw upstream.retries > 0 ? err.adviseRetry(false) : err;
       const delay = retryDelayMs(upstream, attempt, err.headers['retry-after'], random);
-      if (delay === null) throw err;
+      if (delay === null) throw err.adviseRetry(true);
       await sleep(delay, signal);
     }
   }

@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { untilSettled } from '../util/abort-scope';
 
 export type RequestVars = { requestId: string };
 
@@ -32,11 +33,27 @@ export function requestContext(
     const id = given && ACCEPTABLE.test(given) ? given : crypto.randomUUID();
     c.set('requestId', id);
     const started = performance.now();
-    await next();
+    try {
+      await next();
+    } catch (err) {
+      // The client's abort reason may be a bare string, which Hono's onError never sees (it takes Errors only).
+      if (!c.req.raw.signal.aborted) throw err;
+      c.res = new Response(null, { status: 499 });
+    }
     stampRequestId(c, id);
-    const seconds = (performance.now() - started) / 1000;
     const route = c.req.routePath || c.req.path;
-    onDone(route, c.res.status, seconds);
-    log.info({ reqId: id, method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 1000) }, 'request');
+    let logged = false;
+    const done = (status: number) => {
+      // A cancelled stream can also see its read fail: one request, one line.
+      if (logged) return;
+      logged = true;
+      const seconds = (performance.now() - started) / 1000;
+      onDone(route, status, seconds);
+      log.info({ reqId: id, method: c.req.method, route, status, ms: Math.round(seconds * 1000) }, 'request');
+    };
+    // A stream is logged when it ends, with the time it took; one the client left is a 499 (nginx's "client closed").
+    const status = c.res.status;
+    if (!(c.res.headers.get('content-type') ?? '').startsWith('text/event-stream') || !c.res.body) return done(status);
+    c.res = new Response(untilSettled(c.res.body, (how) => done(how === 'cancelled' || c.req.raw.signal.aborted ? 499 : status)), c.res);
   };
 }

@@ -1,7 +1,7 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import { noopMetrics } from '../observability/metrics';
 import { buildRecord } from '../record/build-record';
-import { runBestOfN, type BestOfNOutcome } from './best-of-n';
+import { runBestOfN, type BestOfNDeps, type BestOfNOutcome } from './best-of-n';
 import type { LiveCandidate } from './live/candidate-stream';
 import { committedChunks } from './live/committed-stream';
 import { runLiveBestOfN, type LiveInfo } from './live/live-best-of-n';
@@ -9,8 +9,8 @@ import { buildMetadata } from './metadata';
 import type { BestOfNOptions } from './options';
 import { problemOf } from './problem';
 import type { ProxyDeps } from './proxy-deps';
-import { buildCompletion, completionChunks } from './response';
-import { sseResponse } from './sse';
+import { buildCompletion, completionChunks, type Metadata } from './response';
+import { heldStream } from './held-stream';
 import type { Upstream } from '../http/upstream-client';
 
 export interface ChatRequest {
@@ -29,23 +29,25 @@ function scrubOutcome(outcome: BestOfNOutcome, scrub: ((text: string) => string)
   if (outcome.score?.fallback) outcome.score = { ...outcome.score, fallback: { ...outcome.score.fallback, reason: scrub(outcome.score.fallback.reason) } };
 }
 
+export type Settled = { outcome: BestOfNOutcome & { live?: LiveInfo }; metadata: Metadata };
+
 /**
- * Runs Best-of-N for one validated request and answers it: a chat completion, or an SSE stream that
- * sends heartbeats while the candidates race and then the winner (live, with early commit).
+ * Runs Best-of-N for one validated request, the plain or the live way, and does everything that follows
+ * a settled race: the record, metrics, one log line, the metadata. Shared by chat completions and responses.
  */
-export function answerChat(deps: ProxyDeps, req: ChatRequest): Promise<Response> | Response {
+export function bestOfNRunner(deps: ProxyDeps, req: ChatRequest, onArrived?: () => void) {
   const { body, options } = req;
   const metrics = deps.metrics ?? noopMetrics;
-  const bon = { upstream: req.upstream, fallback: deps.upstreams.fallback, scorer: deps.scorer, thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT, combine: deps.config.BESTOFN_COMBINE, alpha: deps.config.BESTOFN_ALPHA,
+  const bon: BestOfNDeps = { upstream: req.upstream, fallback: deps.upstreams.fallback, scorer: deps.scorer, thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT, combine: deps.config.BESTOFN_COMBINE, alpha: deps.config.BESTOFN_ALPHA,
     clusterBudgetMs: deps.config.VOTE_CLUSTER_BUDGET_MS, ...(deps.config.SCORER === 'confidence'
       ? { topLogprobs: deps.config.CONFIDENCE_TOP_LOGPROBS, confidenceStop: { window: deps.config.CONFIDENCE_WINDOW, eta: deps.config.CONFIDENCE_ETA } }
-      : {}) };
+      : {}), onArrived };
   const isLive = options.reject !== undefined || options.adaptive !== undefined;
   const race = (s: AbortSignal, onCommit?: (candidate: LiveCandidate) => void) =>
     isLive ? runLiveBestOfN(bon, body, options, s, onCommit) : runBestOfN(bon, body, options, s);
 
   // Everything that follows a settled race: the record, metrics, one log line, the metadata.
-  const settle = (outcome: BestOfNOutcome & { live?: LiveInfo }) => {
+  const settle = (outcome: BestOfNOutcome & { live?: LiveInfo }): Settled => {
     scrubOutcome(outcome, deps.scrub);
     if (outcome.live) metrics.rejected(outcome.live.rejected);
     deps.record?.(buildRecord(body, problemOf(body.messages), options, outcome, deps.scorer.name));
@@ -60,25 +62,38 @@ export function answerChat(deps: ProxyDeps, req: ChatRequest): Promise<Response>
     const metadata = options.metadata ? { ...buildMetadata(outcome, options, deps.scorer.name), ...(deps.config.demo ? { demo: true } : {}) } : undefined;
     return { outcome, metadata };
   };
+  return {
+    run: (s: AbortSignal) => race(s).then(settle),
+    /** With early commit: resolves the candidate to stream live once the race is decided, and the settled race after. */
+    runCommitted: (s: AbortSignal, onCommit: (candidate: LiveCandidate) => void) => race(s, onCommit).then(settle),
+  };
+}
 
-  if (!body.stream) return race(req.signal).then(settle).then(({ outcome, metadata }) => Response.json(buildCompletion(outcome, options, metadata)));
-
+/**
+ * Runs Best-of-N for one validated request and answers it: a chat completion, or an SSE stream that
+ * sends heartbeats while the candidates race and then the winner (live, with early commit).
+ */
+export function answerChat(deps: ProxyDeps, req: ChatRequest): Promise<Response> {
+  const { body, options } = req;
+  if (!body.stream) {
+    return bestOfNRunner(deps, req)
+      .run(req.signal)
+      .then(({ outcome, metadata }) => Response.json(buildCompletion(outcome, options, metadata, body.model)));
+  }
   const includeUsage = body.stream_options?.include_usage === true;
-  return sseResponse(
-    async (s) => {
-      if (!options.commit || options.k !== 1) {
-        const { outcome, metadata } = settle(await race(s));
-        return completionChunks(outcome, options, metadata, includeUsage);
-      }
-      // Early commit: stream the leader live as soon as the race is decided, and settle the rest after.
-      let committed = (_c: LiveCandidate) => {};
-      const commit = new Promise<LiveCandidate>((resolve) => (committed = resolve));
-      const settled = race(s, (candidate) => committed(candidate)).then(settle);
-      settled.catch(() => {}); // awaited below or by the stream; a failure must not go unhandled meanwhile
-      const first = await Promise.race([commit.then((candidate) => ({ candidate })), settled.then((done) => ({ done }))]);
-      if ('done' in first) return completionChunks(first.done.outcome, options, first.done.metadata, includeUsage);
-      return committedChunks(first.candidate, settled, body.model, includeUsage);
-    },
-    { heartbeatMs: deps.config.BESTOFN_HEARTBEAT_MS, signal: req.signal, scrub: deps.scrub, onError: (err) => deps.log.warn({ err, reqId: req.requestId }, 'stream failed after headers were sent') },
-  );
+  return heldStream(deps, req, async (s, onArrived) => {
+    const runner = bestOfNRunner(deps, req, onArrived);
+    if (!options.commit || options.k !== 1) {
+      const { outcome, metadata } = await runner.run(s);
+      return completionChunks(outcome, options, metadata, includeUsage, body.model);
+    }
+    // Early commit: stream the leader live as soon as the race is decided, and settle the rest after.
+    let committed = (_c: LiveCandidate) => {};
+    const commit = new Promise<LiveCandidate>((resolve) => (committed = resolve));
+    const settled = runner.runCommitted(s, (candidate) => committed(candidate));
+    settled.catch(() => {}); // awaited below or by the stream; a failure must not go unhandled meanwhile
+    const first = await Promise.race([commit.then((candidate) => ({ candidate })), settled.then((done) => ({ done }))]);
+    if ('done' in first) return completionChunks(first.done.outcome, options, first.done.metadata, includeUsage, body.model);
+    return committedChunks(first.candidate, settled, body.model, includeUsage);
+  });
 }

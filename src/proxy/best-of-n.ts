@@ -46,6 +46,8 @@ export interface BestOfNDeps {
   /** α of the reasonflux combination (BESTOFN_ALPHA). */
   alpha?: number;
   now?: () => number;
+  /** Told when an upstream call for a candidate has answered 2xx: a held stream may send its headers then. */
+  onArrived?: () => void;
 }
 
 /** One candidate's reward under the deps' combination and the request's aggregate. */
@@ -64,6 +66,11 @@ function jsonCheck(body: ChatCompletionCreateParams, content: string): { invalid
   }
 }
 
+function noValidCandidate(candidates: RankedCandidate[]): GatewayError {
+  const reasons = candidates.map((c) => `candidate ${c.sample.index}: ${c.invalid}`).join('; ');
+  return new GatewayError(502, `No candidate met response_format (${reasons}). Send bestofn.json: "best_effort" to get the best candidate anyway.`, 'server_error', 'response_format', 'no_valid_candidate');
+}
+
 /** The body sent upstream: the client's, at the Best-of-N temperature, without the gateway's own controls. */
 export function upstreamBodyOf(body: ChatCompletionCreateParams, options: BestOfNOptions, topLogprobs?: number): ChatCompletionCreateParams & Record<string, unknown> {
   const upstreamBody = { ...body, temperature: options.temperature, stream: false } as ChatCompletionCreateParams & Record<string, unknown>;
@@ -79,8 +86,8 @@ export async function runBestOfN(deps: BestOfNDeps, body: ChatCompletionCreatePa
   const now = deps.now ?? Date.now;
   const started = now();
   const upstreamBody = upstreamBodyOf(body, options, deps.topLogprobs);
-  const fan = await fanOut(deps.upstream, upstreamBody, options.n, options.deadlineMs, signal);
-  if (deps.fallback && deps.fallback !== deps.upstream) await refill(fan, deps.fallback, upstreamBody, options.deadlineMs - (now() - started), signal);
+  const fan = await fanOut(deps.upstream, upstreamBody, options.n, options.deadlineMs, signal, deps.onArrived);
+  if (deps.fallback && deps.fallback !== deps.upstream) await refill(fan, deps.fallback, upstreamBody, options.deadlineMs - (now() - started), signal, deps.onArrived);
   return rankFan(deps, body, options, fan, started, signal);
 }
 
@@ -94,7 +101,7 @@ export async function rankFan(deps: BestOfNDeps, body: ChatCompletionCreateParam
   }
 
   const parts = arrived.map((s) => {
-    const p = { ...toCandidateParts(s.message, { complete: true }), ...(s.logprobs ? { topLogprobs: s.logprobs } : {}) };
+    const p = { ...toCandidateParts(s.message, { complete: true }), ...(s.topLogprobs ? { topLogprobs: s.topLogprobs } : {}) };
     const json = jsonCheck(body, p.response);
     return { parts: json.answer ? { ...p, answer: json.answer } : p, invalid: json.invalid };
   });
@@ -113,6 +120,8 @@ export async function rankFan(deps: BestOfNDeps, body: ChatCompletionCreateParam
   // A candidate already streamed to the client (early commit) is the answer, whatever came after.
   const pinned = pin === undefined ? -1 : order.findIndex((o) => candidates[o.index]!.sample.index === pin);
   if (pinned > 0) order.unshift(...order.splice(pinned, 1));
+  // JSON mode promised JSON: content that is not JSON is no answer, unless the client asked for the best effort.
+  if (options.json === 'strict' && candidates.length > 0 && candidates.every((c) => c.invalid)) throw noValidCandidate(candidates);
   const scored = now();
   // The vote reports groups by sample index, as the metadata lists candidates.
   const byCandidate = vote && { ...vote, groups: Object.fromEntries(arrived.map((s, i) => [s.index, vote.groups[i] ?? null])) };

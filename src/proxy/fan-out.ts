@@ -1,10 +1,10 @@
-import type { ChatCompletionCreateParams, ChatCompletionMessage } from 'openai/resources/chat/completions';
-import type { CompletionUsage } from 'openai/resources/completions';
+import type { ChatCompletion, ChatCompletionCreateParams, ChatCompletionMessage } from 'openai/resources/chat/completions';
 import { GatewayError, UpstreamError } from '../errors';
-import type { CheckedChoice, UpstreamChoice, UpstreamUsage } from '../http/openai-schemas';
+import { choiceLogprobs, type CheckedChoice, type UpstreamChoice } from '../http/openai-schemas';
 import { topLogprobsOf } from '../core/logprobs';
 import { AbortScope } from '../util/abort-scope';
 import { createChatCompletion, type Upstream } from '../http/upstream-client';
+import { addUsage, emptyUsage, type Usage } from './usage';
 
 /** A reasoning model's message: vLLM, SGLang and DeepSeek add the thinking beside the content. */
 export type SampledMessage = ChatCompletionMessage & { reasoning_content?: string | null; reasoning?: string | null };
@@ -18,27 +18,23 @@ export interface Sample {
   stopped?: string;
   message?: SampledMessage;
   finishReason?: string;
-  /** Each generated token's top-k logprobs, when the upstream returned them. */
-  logprobs?: number[][];
+  /** Each generated token's top-k logprobs, when the upstream returned them (SCORER=confidence reads them). */
+  topLogprobs?: number[][];
+  /** The upstream's logprobs for this choice, passed to a client that asked for them. */
+  logprobs?: ChatCompletion.Choice['logprobs'];
   /** Why this candidate is missing: an upstream error, or the deadline. */
   error?: { status: number; message: string; code: string | null };
 }
 
 export interface FanOutResult {
   samples: Sample[];
-  usage: CompletionUsage;
-  /** id, model and created of the first upstream answer, reused in the response. */
-  first?: { id?: string; model?: string; created?: number; system_fingerprint?: string | null };
+  /** Summed over every upstream call, every numeric field included. */
+  usage: Usage;
+  /** id, model, created, system_fingerprint and service_tier of the first upstream answer, reused in the response. */
+  first?: { id?: string; model?: string; created?: number; system_fingerprint?: string | null; service_tier?: string | null };
   /** The first upstream error, returned to the client when too few candidates arrived. */
   firstError?: GatewayError;
   deadlineHit: boolean;
-}
-
-function addUsage(total: CompletionUsage, u: UpstreamUsage | null | undefined): void {
-  if (!u) return;
-  total.prompt_tokens += u.prompt_tokens ?? 0;
-  total.completion_tokens += u.completion_tokens ?? 0;
-  total.total_tokens += u.total_tokens ?? 0;
 }
 
 function messageOf(choice: UpstreamChoice): SampledMessage {
@@ -58,8 +54,9 @@ function messageOf(choice: UpstreamChoice): SampledMessage {
  * fails alone, with its reason) in the first free slot, and a missing one as missing_choice.
  */
 function choiceSample(choice: UpstreamChoice, index: number): Sample {
-  const logprobs = topLogprobsOf(choice.logprobs);
-  return { index, message: messageOf(choice), finishReason: choice.finish_reason ?? 'stop', ...(logprobs ? { logprobs } : {}) };
+  const top = topLogprobsOf(choice.logprobs);
+  const logprobs = choiceLogprobs(choice.logprobs);
+  return { index, message: messageOf(choice), finishReason: choice.finish_reason ?? 'stop', ...(top ? { topLogprobs: top } : {}), ...(logprobs ? { logprobs } : {}) };
 }
 
 function slotChoices(choices: CheckedChoice[], first: number, count: number): Sample[] {
@@ -89,14 +86,22 @@ const describe = (err: unknown) =>
  * pending requests are aborted and whatever has arrived is returned. The caller's abort (client gone)
  * aborts every request and rejects.
  */
-export async function fanOut(upstream: Upstream, body: ChatCompletionCreateParams, n: number, deadlineMs: number, signal: AbortSignal): Promise<FanOutResult> {
+export async function fanOut(
+  upstream: Upstream,
+  body: ChatCompletionCreateParams,
+  n: number,
+  deadlineMs: number,
+  signal: AbortSignal,
+  /** Told each time an upstream call succeeds (a streamed answer may then send its headers). */
+  onArrived?: () => void,
+): Promise<FanOutResult> {
   signal.throwIfAborted();
   // Built only when needed: an Error captures a stack trace, which the hot path should not pay for.
   const deadlineError = () => new UpstreamError(504, `deadline of ${deadlineMs} ms passed before this candidate arrived`, 'upstream_error', 'deadline');
   const scope = new AbortScope().follow(signal);
   scope.timeout(deadlineMs, deadlineError);
   const combined = scope.signal;
-  const result: FanOutResult = { samples: [], usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }, deadlineHit: false };
+  const result: FanOutResult = { samples: [], usage: emptyUsage(), deadlineHit: false };
   const slots: (Sample | undefined)[] = new Array(n).fill(undefined);
 
   const requests = upstream.supportsN ? [{ first: 0, count: n }] : Array.from({ length: n }, (_, i) => ({ first: i, count: 1 }));
@@ -106,8 +111,9 @@ export async function fanOut(upstream: Upstream, body: ChatCompletionCreateParam
       const seed = typeof body.seed === 'number' && count === 1 ? { seed: body.seed + first } : {};
       const completion = await createChatCompletion(upstream, { ...body, n: count, ...seed } as ChatCompletionCreateParams, combined);
       if (combined.aborted) return;
-      result.first ??= { id: completion.id, model: completion.model, created: completion.created, system_fingerprint: completion.system_fingerprint };
+      result.first ??= { id: completion.id, model: completion.model, created: completion.created, system_fingerprint: completion.system_fingerprint, service_tier: completion.service_tier };
       addUsage(result.usage, completion.usage);
+      onArrived?.();
       const placed = slotChoices(completion.choices, first, count);
       for (const sample of placed) {
         slots[sample.index] = sample;
@@ -141,10 +147,10 @@ export async function fanOut(upstream: Upstream, body: ChatCompletionCreateParam
  * Asks the fallback upstream for the candidates that failed with an error (not the deadline), within
  * the time left, and puts them in the failed slots. Their own failures are recorded as usual.
  */
-export async function refill(fan: FanOutResult, fallback: Upstream, body: ChatCompletionCreateParams, timeLeftMs: number, signal: AbortSignal): Promise<void> {
+export async function refill(fan: FanOutResult, fallback: Upstream, body: ChatCompletionCreateParams, timeLeftMs: number, signal: AbortSignal, onArrived?: () => void): Promise<void> {
   const failed = fan.samples.filter((s) => s.error && s.error.code !== 'deadline');
   if (failed.length === 0 || timeLeftMs <= 0) return;
-  const extra = await fanOut(fallback, body, failed.length, timeLeftMs, signal);
+  const extra = await fanOut(fallback, body, failed.length, timeLeftMs, signal, onArrived);
   failed.forEach((slot, i) => {
     const got = extra.samples[i]!;
     fan.samples[slot.index] = { ...got, index: slot.index, upstream: fallback.name ?? 'fallback' };

@@ -1,17 +1,36 @@
-import { getUpstream } from '../http/upstream-client';
+import { GatewayError } from '../errors';
+import { getUpstream, type Upstream } from '../http/upstream-client';
 import type { UpstreamRouter } from './upstream-router';
 
-/** GET /v1/models: the upstream's list, or with several upstreams one merged list (first wins a duplicate id). */
+type Model = { id: string } & Record<string, unknown>;
+
+async function modelsOf(upstream: Upstream, signal: AbortSignal): Promise<Model[]> {
+  const parsed: unknown = JSON.parse((await getUpstream(upstream, '/models', signal)).text);
+  const data = typeof parsed === 'object' && parsed !== null && 'data' in parsed && Array.isArray(parsed.data) ? (parsed.data as unknown[]) : [];
+  return data.filter((m): m is Model => typeof m === 'object' && m !== null && typeof (m as { id?: unknown }).id === 'string');
+}
+
+/** Every upstream's models, one merged list (first wins a duplicate id); an upstream that is down is left out. */
+async function mergedModels(upstreams: UpstreamRouter, signal: AbortSignal): Promise<Model[]> {
+  const lists = await Promise.allSettled(upstreams.all.map((u) => modelsOf(u, signal)));
+  const ok = lists.filter((l): l is PromiseFulfilledResult<Model[]> => l.status === 'fulfilled');
+  if (ok.length === 0) throw (lists[0] as PromiseRejectedResult).reason;
+  const seen = new Set<string>();
+  return ok.flatMap((l) => l.value).filter((m) => !seen.has(m.id) && seen.add(m.id));
+}
+
+/** GET /v1/models: the upstream's list as it sent it, or with several upstreams one merged list. */
 export async function listModels(upstreams: UpstreamRouter, signal: AbortSignal): Promise<Response> {
   if (upstreams.all.length === 1) {
     const { status, contentType, text } = await getUpstream(upstreams.all[0]!, '/models', signal);
     return new Response(text, { status, headers: { 'content-type': contentType } });
   }
-  // An upstream that is down is left out; only when all are down is it an error.
-  const lists = await Promise.allSettled(upstreams.all.map(async (u) => (JSON.parse((await getUpstream(u, '/models', signal)).text) as { data?: { id: string }[] }).data ?? []));
-  const ok = lists.filter((l): l is PromiseFulfilledResult<{ id: string }[]> => l.status === 'fulfilled');
-  if (ok.length === 0) throw (lists[0] as PromiseRejectedResult).reason;
-  const seen = new Set<string>();
-  const data = ok.flatMap((l) => l.value).filter((m) => !seen.has(m.id) && seen.add(m.id));
-  return Response.json({ object: 'list', data });
+  return Response.json({ object: 'list', data: await mergedModels(upstreams, signal) });
+}
+
+/** GET /v1/models/{id}: the model as the upstreams list it (`client.models.retrieve`), or OpenAI's 404. */
+export async function retrieveModel(upstreams: UpstreamRouter, id: string, signal: AbortSignal): Promise<Response> {
+  const model = (await mergedModels(upstreams, signal)).find((m) => m.id === id);
+  if (!model) throw new GatewayError(404, `The model '${id}' does not exist`, 'invalid_request_error', 'model', 'model_not_found');
+  return Response.json({ object: 'model', created: 0, owned_by: 'bestofn', ...model });
 }

@@ -23,6 +23,8 @@ export interface BestOfNOptions {
   reject?: RejectPolicy;
   /** Draw candidates in waves and stop once the rule holds (live path). */
   adaptive?: AdaptivePolicy;
+  /** JSON mode when no candidate is valid JSON: 'strict' answers 502 no_valid_candidate, 'best_effort' the best one anyway. */
+  json: 'strict' | 'best_effort';
   /** Stream the leader to a streaming client before it finishes, once it is alone or leads by `margin`. */
   commit?: { margin?: number };
 }
@@ -57,6 +59,7 @@ const controls = z.strictObject({
   reject: rejectSchema.optional(),
   adaptive: adaptiveSchema.optional(),
   commit: z.strictObject({ margin: z.number().min(0).optional() }).optional(),
+  json: z.enum(['strict', 'best_effort']).optional(),
 });
 
 const HEADERS: Record<string, keyof z.infer<typeof controls>> = {
@@ -132,6 +135,7 @@ export function resolveOptions(body: Pick<ChatBody, 'best_of' | 'n' | 'temperatu
     minCandidates,
     deadlineMs: Math.min(c.deadline_ms ?? config.BESTOFN_DEADLINE_MS, config.BESTOFN_DEADLINE_MS),
     metadata: headers.get('x-bestofn-metadata')?.toLowerCase() !== 'off',
+    json: c.json ?? 'strict',
     ...(reject ? { reject } : {}),
     ...(c.commit ? { commit: c.commit } : {}),
     ...(adaptive ? { adaptive: { ...adaptive, waves: adaptive.waves.filter((w) => w < n).concat(n) } } : {}),

@@ -1,28 +1,22 @@
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
-import type { BestOfNOutcome } from './best-of-n';
+import type { BestOfNOutcome, RankedCandidate } from './best-of-n';
+import { chunkBuilder, envelopeOf, type Chunk } from './chunks';
 import type { BestOfNOptions } from './options';
 
 export type Metadata = Record<string, unknown> | undefined;
 
-function envelope(outcome: BestOfNOutcome) {
-  const first = outcome.fan.first;
-  return {
-    id: first?.id ? `${first.id}-bon` : `chatcmpl-bon-${Math.random().toString(36).slice(2, 14)}`,
-    created: first?.created ?? Math.floor(Date.now() / 1000),
-    model: first?.model ?? 'unknown',
-    ...(first?.system_fingerprint ? { system_fingerprint: first.system_fingerprint } : {}),
-  };
-}
+type Logprobs = NonNullable<ChatCompletion.Choice['logprobs']>;
+export type TokenLogprob = NonNullable<Logprobs['content']>[number];
 
 /** The winner (and runners-up when the client asked for n > 1) as an ordinary chat completion. */
-export function buildCompletion(outcome: BestOfNOutcome, options: BestOfNOptions, metadata: Metadata): ChatCompletion & { bestofn?: unknown } {
+export function buildCompletion(outcome: BestOfNOutcome, options: BestOfNOptions, metadata: Metadata, model: string): ChatCompletion & { bestofn?: unknown } {
   return {
-    ...envelope(outcome),
+    ...envelopeOf(outcome.fan.first, model),
     object: 'chat.completion',
     choices: outcome.ranked.slice(0, options.k).map((c, index) => ({
       index,
       message: { ...c.sample.message, role: 'assistant', content: c.sample.message.content ?? null, refusal: c.sample.message.refusal ?? null },
-      logprobs: null,
+      logprobs: c.sample.logprobs ?? null,
       finish_reason: (c.sample.finishReason ?? 'stop') as ChatCompletion.Choice['finish_reason'],
     })),
     usage: outcome.fan.usage,
@@ -33,7 +27,7 @@ export function buildCompletion(outcome: BestOfNOutcome, options: BestOfNOptions
 /** Chosen so each delta is a few words, like a real token stream, without thousands of tiny events. */
 const CHUNK_CHARS = 48;
 
-function* pieces(text: string): Generator<string> {
+export function* pieces(text: string): Generator<string> {
   for (let i = 0; i < text.length; ) {
     let end = Math.min(text.length, i + CHUNK_CHARS);
     // Never split a UTF-16 surrogate pair across two deltas.
@@ -44,28 +38,54 @@ function* pieces(text: string): Generator<string> {
 }
 
 /**
- * The winner as stream chunks in the order clients expect: role, reasoning_content deltas, content
- * deltas, finish_reason (carrying the metadata), then usage when asked for.
+ * Content deltas with the logprobs of exactly their tokens: tokens grouped up to CHUNK_CHARS. When the
+ * tokens do not spell the content (an upstream that detokenizes differently), the whole content goes
+ * in one delta with all of them, which is still true.
  */
-export function* completionChunks(outcome: BestOfNOutcome, options: BestOfNOptions, metadata: Metadata, includeUsage: boolean): Generator<ChatCompletionChunk & { bestofn?: unknown }> {
-  const base = { ...envelope(outcome), object: 'chat.completion.chunk' as const };
-  const chunk = (index: number, delta: Record<string, unknown>, finish: ChatCompletionChunk.Choice['finish_reason'] = null) => ({
-    ...base,
-    choices: [{ index, delta, logprobs: null, finish_reason: finish }],
-    ...(includeUsage ? { usage: null } : {}),
-  });
+export function* piecesWithLogprobs(text: string, tokens: TokenLogprob[]): Generator<[string, TokenLogprob[]]> {
+  // Upstream data: a token that is not a string cannot be placed, so nothing is split then.
+  if (!tokens.every((t) => typeof t?.token === 'string') || tokens.map((t) => t.token).join('') !== text) return yield [text, tokens];
+  let group: TokenLogprob[] = [];
+  let chars = 0;
+  for (const t of tokens) {
+    group.push(t);
+    chars += t.token.length;
+    if (chars >= CHUNK_CHARS) {
+      yield [group.map((g) => g.token).join(''), group];
+      (group = []), (chars = 0);
+    }
+  }
+  if (group.length > 0) yield [group.map((g) => g.token).join(''), group];
+}
+
+/** The deltas of one chosen candidate, after its role delta and before its finish. */
+export function* candidateDeltas(c: RankedCandidate): Generator<[Record<string, unknown>, ChatCompletionChunk.Choice['logprobs']]> {
+  const m = c.sample.message;
+  // The thinking keeps the name the upstream gave it, as in a plain answer.
+  const field = m.reasoning_content ? 'reasoning_content' : 'reasoning';
+  const thinking = m.reasoning_content ?? m.reasoning;
+  if (thinking) for (const p of pieces(thinking)) yield [{ [field]: p }, null];
+  const tokens = Array.isArray(c.sample.logprobs?.content) ? c.sample.logprobs.content : undefined;
+  if (m.content && tokens?.length) for (const [p, lp] of piecesWithLogprobs(m.content, tokens)) yield [{ content: p }, { content: lp, refusal: null }];
+  else if (m.content) for (const p of pieces(m.content)) yield [{ content: p }, null];
+  if (m.refusal) yield [{ refusal: m.refusal }, null];
+  if (m.tool_calls?.length) yield [{ tool_calls: m.tool_calls.map((t, i) => ({ index: i, ...t })) }, null];
+}
+
+/**
+ * The winner as stream chunks in the order clients expect: role, thinking deltas, content deltas,
+ * finish_reason (carrying the metadata), then usage when asked for.
+ */
+export function* completionChunks(outcome: BestOfNOutcome, options: BestOfNOptions, metadata: Metadata, includeUsage: boolean, model: string): Generator<Chunk> {
+  const { chunk, usage } = chunkBuilder(envelopeOf(outcome.fan.first, model), includeUsage);
   const winners = outcome.ranked.slice(0, options.k);
   for (const [index, c] of winners.entries()) {
-    const m = c.sample.message;
     yield chunk(index, { role: 'assistant', content: '' });
-    const thinking = m.reasoning_content ?? m.reasoning;
-    if (thinking) for (const p of pieces(thinking)) yield chunk(index, { reasoning_content: p });
-    if (m.content) for (const p of pieces(m.content)) yield chunk(index, { content: p });
-    if (m.tool_calls?.length) yield chunk(index, { tool_calls: m.tool_calls.map((t, i) => ({ index: i, ...t })) });
+    for (const [delta, logprobs] of candidateDeltas(c)) yield chunk(index, delta, null, logprobs);
   }
   for (const [index, c] of winners.entries()) {
     const last = index === winners.length - 1;
     yield { ...chunk(index, {}, (c.sample.finishReason ?? 'stop') as ChatCompletionChunk.Choice['finish_reason']), ...(last && metadata ? { bestofn: metadata } : {}) };
   }
-  if (includeUsage) yield { ...base, choices: [], usage: outcome.fan.usage };
+  if (includeUsage) yield usage(outcome.fan.usage);
 }

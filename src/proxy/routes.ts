@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { AccessVars } from '../access/access-control';
 import type { RequestVars } from '../observability/request-id';
 import { answerChat } from './answer-chat';
-import { listModels } from './list-models';
+import { listModels, retrieveModel } from './list-models';
 import { resolveOptions } from './options';
 import { passthrough, wantsPassthrough } from './passthrough';
 import type { ProxyDeps } from './proxy-deps';
@@ -24,6 +24,8 @@ export function proxyRoutes(deps: ProxyDeps) {
   });
 
   app.get('/models', (c) => listModels(deps.upstreams, c.req.raw.signal));
+  // Model ids may hold slashes (Qwen/Qwen3-8B); clients send them encoded or not.
+  app.get('/models/:id{.+}', (c) => retrieveModel(deps.upstreams, c.req.param('id'), c.req.raw.signal));
 
   return app;
 }

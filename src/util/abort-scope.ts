@@ -49,24 +49,24 @@ export class AbortScope {
   }
 }
 
-/** The same body, calling `done` once it has been read to the end, has failed, or was cancelled. */
-export function untilSettled(body: ReadableStream<Uint8Array>, done: () => void): ReadableStream<Uint8Array> {
+/** The same body, calling `done` once it has been read to the end, has failed, or was cancelled (the reader went away). */
+export function untilSettled(body: ReadableStream<Uint8Array>, done: (how: 'end' | 'error' | 'cancelled') => void): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         const chunk = await reader.read();
         if (chunk.done) {
-          done();
+          done('end');
           controller.close();
         } else controller.enqueue(chunk.value);
       } catch (err) {
-        done();
+        done('error');
         controller.error(err);
       }
     },
     cancel(reason) {
-      done();
+      done('cancelled');
       return reader.cancel(reason);
     },
   });

@@ -44,7 +44,8 @@ describe('gateway API keys', () => {
   });
 
   it('holds a concurrency slot until a streamed answer ends', async () => {
-    const t = await startTestGateway({ GATEWAY_API_KEYS: 'k1', KEY_CONCURRENCY: '1' }, { latencyMs: 300 });
+    // Headers at the first heartbeat, well before the candidate: the stream is still running when the second request comes.
+    const t = await startTestGateway({ GATEWAY_API_KEYS: 'k1', KEY_CONCURRENCY: '1', BESTOFN_HEARTBEAT_MS: '20' }, { latencyMs: 300 });
     try {
       const post = () =>
         fetch(`${t.url}/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer k1', 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fake-model', messages: MATH, best_of: 1, stream: true }) });

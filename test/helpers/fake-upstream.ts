@@ -38,6 +38,13 @@ export interface FakeUpstreamOptions {
    */
   steadyRate?: boolean;
   model?: string;
+  /**
+   * Answer with everything a full server sends: logprobs when asked (one per word, top_logprobs
+   * alternatives), usage details (cached and reasoning tokens), system_fingerprint and service_tier.
+   */
+  rich?: boolean;
+  /** The name of the thinking field: vLLM says `reasoning`, DeepSeek and SGLang `reasoning_content`. */
+  reasoningField?: 'reasoning' | 'reasoning_content';
 }
 
 export interface FakeUpstream {
@@ -75,8 +82,17 @@ const sleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', stop, { once: true });
   });
 
+/** A word's logprob as a server reports it; the numbers depend only on the word and its place. */
+function tokenLogprob(word: string, i: number, top: number) {
+  const logprob = -((word.length * 7 + i * 3) % 23) / 10;
+  const bytes = [...Buffer.from(word)];
+  return { token: word, logprob, bytes, top_logprobs: Array.from({ length: top }, (_, k) => (k === 0 ? { token: word, logprob, bytes } : { token: `alt${k}`, logprob: logprob - k, bytes: [...Buffer.from(`alt${k}`)] })) };
+}
+
 export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Promise<FakeUpstream> {
   const respond = options.respond ?? defaultRespond;
+  const thinking = options.reasoningField ?? 'reasoning_content';
+  const rich = options.rich === true;
   const model = options.model ?? 'fake-model';
   const state = { requests: [] as any[], headers: [] as http.IncomingHttpHeaders[], aborted: 0, tokensSent: 0, tokensByRequest: [] as number[] };
   let calls = 0;
@@ -121,9 +137,16 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     const n = body.n ?? 1;
     const choices = Array.from({ length: n }, (_, i) => respond(body, i, call));
     const completionTokens = choices.reduce((s, c) => s + words(c.content).length + words(c.reasoning_content ?? '').length, 0);
-    const usage = { prompt_tokens: 10, completion_tokens: completionTokens, total_tokens: 10 + completionTokens };
+    const reasoningTokens = choices.reduce((s, c) => s + words(c.reasoning_content ?? '').length, 0);
+    const usage = {
+      prompt_tokens: 10, completion_tokens: completionTokens, total_tokens: 10 + completionTokens,
+      ...(rich ? { prompt_tokens_details: { cached_tokens: 4, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: reasoningTokens, accepted_prediction_tokens: 0 } } : {}),
+    };
     const id = `chatcmpl-fake-${call}`;
     const created = 1_700_000_000 + call;
+    const top = typeof body.top_logprobs === 'number' ? body.top_logprobs : 0;
+    const withLogprobs = rich && body.logprobs === true;
+    const fingerprint = rich ? { system_fingerprint: 'fp_fake_7', service_tier: 'default' } : {};
 
     if (!body.stream) {
       // With a token rate, a plain answer takes as long as its longest choice would take to stream.
@@ -137,10 +160,11 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
         JSON.stringify({
-          id, object: 'chat.completion', created, model, usage,
+          id, object: 'chat.completion', created, model, usage, ...fingerprint,
           choices: choices.map((c, index) => ({
-            index, logprobs: null, finish_reason: c.finish_reason ?? 'stop',
-            message: { role: 'assistant', content: c.content, refusal: null, ...(c.reasoning_content ? { reasoning_content: c.reasoning_content } : {}) },
+            index, finish_reason: c.finish_reason ?? 'stop',
+            logprobs: withLogprobs ? { content: words(c.content).map((w, i) => tokenLogprob(w, i + index, top)), refusal: null } : null,
+            message: { role: 'assistant', content: c.content, refusal: null, ...(c.reasoning_content ? { [thinking]: c.reasoning_content } : {}) },
           })),
         }),
       );
@@ -148,14 +172,14 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     }
 
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    const event = (delta: object, index: number, finish: string | null = null) =>
-      encodeSseJson({ id, object: 'chat.completion.chunk', created, model, choices: [{ index, delta, logprobs: null, finish_reason: finish }] });
+    const event = (delta: object, index: number, finish: string | null = null, logprobs: object | null = null) =>
+      encodeSseJson({ id, object: 'chat.completion.chunk', created, model, ...fingerprint, choices: [{ index, delta, logprobs, finish_reason: finish }] });
     const send = (delta: object, index: number, finish: string | null = null) => res.write(event(delta, index, finish));
     for (const [index, c] of choices.entries()) send({ role: 'assistant', content: '' }, index);
     // Interleave choices word by word, as a real server interleaves its n sequences.
-    const streams = choices.map((c) => [
-      ...words(c.reasoning_content ?? '').map((w) => ({ reasoning_content: w })),
-      ...words(c.content).map((w) => ({ content: w })),
+    const streams = choices.map((c, index) => [
+      ...words(c.reasoning_content ?? '').map((w) => ({ delta: { [thinking]: w }, logprobs: null })),
+      ...words(c.content).map((w, i) => ({ delta: { content: w }, logprobs: withLogprobs ? { content: [tokenLogprob(w, i + index, top)], refusal: null } : null })),
     ]);
     const longest = Math.max(...streams.map((s) => s.length));
     const started = performance.now();
@@ -167,7 +191,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       for (; t < until; t++) {
         for (const [index, s] of streams.entries()) {
           const d = s[t];
-          if (d) (batch += event(d, index), state.tokensSent++, state.tokensByRequest[call]!++);
+          if (d) (batch += event(d.delta, index, null, d.logprobs), state.tokensSent++, state.tokensByRequest[call]!++);
         }
       }
       res.write(batch);

@@ -36,3 +36,19 @@ export function validateAgainst(schemaName: string, value: unknown): string[] {
   if (validate(value)) return [];
   return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
 }
+
+let eventSchemas: Map<string, string> | undefined;
+
+/** A Responses stream event checked against the one schema its `type` names (the union's errors would list every member). */
+export function validateResponseEvent(event: { type: string }): string[] {
+  if (!eventSchemas) {
+    const schemas = JSON.parse(fs.readFileSync(SPEC, 'utf8')).components.schemas;
+    eventSchemas = new Map();
+    for (const { $ref } of schemas.ResponseStreamEvent.anyOf as { $ref: string }[]) {
+      const name = $ref.split('/').at(-1)!;
+      for (const type of schemas[name]?.properties?.type?.enum ?? []) eventSchemas.set(type, name);
+    }
+  }
+  const name = eventSchemas.get(event.type);
+  return name ? validateAgainst(name, event) : [`no stream event type ${event.type} in the spec`];
+}

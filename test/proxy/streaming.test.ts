@@ -65,7 +65,8 @@ describe('streaming through the real Node server', () => {
 
 describe('streaming failures', () => {
   it('turns an upstream failure after the headers into an error event the client raises', async () => {
-    const t = await startTestGateway({}, { fail: () => ({ status: 500, body: { error: { message: 'model crashed', type: 'server_error' } } }) });
+    // The failure comes after the first heartbeat, when the headers have gone out.
+    const t = await startTestGateway({ BESTOFN_HEARTBEAT_MS: '20' }, { latencyMs: 150, fail: () => ({ status: 500, body: { error: { message: 'model crashed', type: 'server_error' } } }) });
     try {
       const stream = await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 2, stream: true } as never);
       await expect(async () => {

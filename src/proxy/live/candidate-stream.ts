@@ -1,6 +1,6 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import { GatewayError } from '../../errors';
-import { badUpstream, type UpstreamUsage } from '../../http/openai-schemas';
+import { badUpstream, choiceLogprobs, type UpstreamUsage } from '../../http/openai-schemas';
 import { postUpstream, type Upstream } from '../../http/upstream-client';
 import { AbortScope } from '../../util/abort-scope';
 import type { SampledMessage } from '../fan-out';
@@ -20,6 +20,12 @@ export interface LiveCandidate {
   /** The error itself, so one the client sees keeps the upstream's type as well. */
   failure?: GatewayError;
   usage?: UpstreamUsage;
+  /** The name the upstream gave its thinking (vLLM: `reasoning`, DeepSeek and SGLang: `reasoning_content`), kept in the answer. */
+  reasoningField?: 'reasoning' | 'reasoning_content';
+  /** Token logprobs as the upstream sent them, when the client asked for logprobs. */
+  logprobs?: { content: unknown[]; refusal: unknown[] };
+  /** system_fingerprint and service_tier of its stream, for the answer's envelope. */
+  fingerprint?: { system_fingerprint?: string; service_tier?: string };
   /** id, model and created of the upstream's first chunk, reused in the response. */
   envelope?: { id: string; model: string; created: number };
   /** Cancels the upstream request; `why` becomes `stopped`. */
@@ -81,7 +87,20 @@ export function startCandidate(
         const choice = event.choices?.[0];
         const d = choice?.delta;
         const text = (d?.reasoning_content ?? d?.reasoning ?? '') + (d?.content ?? '');
-        if (d?.reasoning_content || d?.reasoning) candidate.reasoning += d.reasoning_content ?? d.reasoning;
+        if (d?.reasoning_content || d?.reasoning) {
+          candidate.reasoning += d.reasoning_content ?? d.reasoning;
+          candidate.reasoningField ??= d.reasoning_content ? 'reasoning_content' : 'reasoning';
+        }
+        const lp = choiceLogprobs(choice?.logprobs);
+        if (lp) {
+          candidate.logprobs ??= { content: [], refusal: [] };
+          if (lp.content) candidate.logprobs.content.push(...lp.content);
+          if (lp.refusal) candidate.logprobs.refusal.push(...lp.refusal);
+        }
+        const { system_fingerprint: fp, service_tier: tier } = event;
+        if (!candidate.fingerprint && (typeof fp === 'string' || typeof tier === 'string')) {
+          candidate.fingerprint = { ...(typeof fp === 'string' ? { system_fingerprint: fp } : {}), ...(typeof tier === 'string' ? { service_tier: tier } : {}) };
+        }
         if (d?.content) candidate.content += d.content;
         if (text) {
           candidate.tokens++;
@@ -120,6 +139,6 @@ export function messageOf(c: LiveCandidate, atTokens?: number): SampledMessage {
   const mark = atTokens === undefined || atTokens >= c.marks.length ? undefined : c.marks[Math.max(0, atTokens - 1)];
   const reasoning = mark ? c.reasoning.slice(0, mark.reasoning) : c.reasoning;
   const content = mark ? c.content.slice(0, mark.content) : c.content;
-  const message: SampledMessage = { role: 'assistant', content, refusal: null, ...(reasoning ? { reasoning_content: reasoning } : {}) };
+  const message: SampledMessage = { role: 'assistant', content, refusal: null, ...(reasoning ? { [c.reasoningField ?? 'reasoning_content']: reasoning } : {}) };
   return message;
 }

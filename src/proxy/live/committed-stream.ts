@@ -1,6 +1,7 @@
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { UpstreamError } from '../../errors';
 import type { BestOfNOutcome } from '../best-of-n';
+import { chunkBuilder, envelopeOf, type Chunk } from '../chunks';
 import type { LiveCandidate } from './candidate-stream';
 
 /**
@@ -12,38 +13,35 @@ export async function* committedChunks(
   settled: Promise<{ outcome: BestOfNOutcome; metadata?: Record<string, unknown> }>,
   model: string,
   includeUsage: boolean,
-): AsyncGenerator<ChatCompletionChunk & { bestofn?: unknown }> {
+): AsyncGenerator<Chunk> {
   // The upstream's id and model, as on the plain path; a stream that sent no chunk yet has none to give.
   const envelope = candidate.envelope;
-  const base = {
-    id: envelope ? `${envelope.id}-bon` : `chatcmpl-bon-${Math.random().toString(36).slice(2, 14)}`,
-    object: 'chat.completion.chunk' as const,
-    created: envelope?.created ?? Math.floor(Date.now() / 1000),
-    model: envelope?.model ?? model,
-  };
-  const chunk = (delta: Record<string, unknown>, finish: ChatCompletionChunk.Choice['finish_reason'] = null) => ({
-    ...base,
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-    ...(includeUsage ? { usage: null } : {}),
-  });
+  const build = chunkBuilder(envelopeOf({ ...candidate.fingerprint, id: envelope?.id, ...(envelope ? { model: envelope.model, created: envelope.created } : {}) }, model), includeUsage);
+  const chunk = (delta: Record<string, unknown>, finish: ChatCompletionChunk.Choice['finish_reason'] = null) => build.chunk(0, delta, finish);
   yield chunk({ role: 'assistant', content: '' });
   let reasoningSent = 0;
   let contentSent = 0;
+  let logprobsSent = 0;
   for (;;) {
     // Read before emitting: a change after this point wakes the wait below.
     const changed = candidate.changed();
     const stopped = candidate.stopped;
     // Take the text before yielding: more arrives while the consumer holds the generator suspended.
     const { reasoning, content } = candidate;
+    // Logprobs arrive in the same upstream events as the content they describe, so these match it.
+    const tokens = candidate.logprobs?.content ?? [];
+    const newTokens = tokens.length;
     if (reasoning.length > reasoningSent) {
       const delta = reasoning.slice(reasoningSent);
       reasoningSent = reasoning.length;
-      yield chunk({ reasoning_content: delta });
+      yield chunk({ [candidate.reasoningField ?? 'reasoning_content']: delta });
     }
     if (content.length > contentSent) {
       const delta = content.slice(contentSent);
       contentSent = content.length;
-      yield chunk({ content: delta });
+      const logprobs = candidate.logprobs ? { content: tokens.slice(logprobsSent, newTokens), refusal: null } : null;
+      logprobsSent = newTokens;
+      yield build.chunk(0, { content: delta }, null, logprobs as ChatCompletionChunk.Choice['logprobs']);
     }
     if (stopped) break;
     await changed;
@@ -56,5 +54,5 @@ export async function* committedChunks(
   const { outcome, metadata } = await settled;
   const finish = (outcome.ranked[0]?.sample.finishReason ?? candidate.finishReason ?? 'stop') as ChatCompletionChunk.Choice['finish_reason'];
   yield { ...chunk({}, finish), ...(metadata ? { bestofn: metadata } : {}) };
-  if (includeUsage) yield { ...base, choices: [], usage: outcome.fan.usage };
+  if (includeUsage) yield build.usage(outcome.fan.usage);
 }

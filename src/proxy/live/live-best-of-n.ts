@@ -4,7 +4,9 @@ import { clusterAnswers } from '../../core/clusters';
 import { UpstreamError } from '../../errors';
 import { AbortScope } from '../../util/abort-scope';
 import { rankFan, rewardOf as candidateRewardOf, upstreamBodyOf, type BestOfNDeps, type BestOfNOutcome } from '../best-of-n';
-import type { FanOutResult } from '../fan-out';
+import type { FanOutResult, Sample } from '../fan-out';
+import { addUsage, emptyUsage } from '../usage';
+import { bonId } from '../chunks';
 import type { BestOfNOptions } from '../options';
 import { problemOf } from '../problem';
 import { messageOf, startCandidate, type LiveCandidate } from './candidate-stream';
@@ -54,7 +56,12 @@ export async function runLiveBestOfN(
   const info: LiveInfo = { drawn: 0, waves, stopped_because: 'all waves drawn', checkpoints: 0, rejected: 0, upstream_tokens: 0 };
 
   let wake = () => {};
-  const progress = () => wake();
+  let arrived = false;
+  const progress = () => {
+    // The first delta from any candidate means its upstream answered 2xx.
+    if (!arrived && candidates.some((c) => c.tokens > 0)) (arrived = true), deps.onArrived?.();
+    wake();
+  };
   /** Null when the deadline (or the client) ends the race during scoring: what finished is still ranked. */
   const rewardOf = async (pool: LiveCandidate[], atTokens?: number) => {
     const parts = pool.map((c) => {
@@ -124,24 +131,28 @@ export async function runLiveBestOfN(
   signal.throwIfAborted();
 
   info.drawn = candidates.length;
-  const fan: FanOutResult = { samples: [], usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }, deadlineHit: false };
+  const fan: FanOutResult = { samples: [], usage: emptyUsage(), deadlineHit: false };
   // The response carries the upstream's id and model, as the plain path does: the committed one's, else the first.
   const envelope = info.committed ? candidates[info.committed.index]?.envelope : undefined;
   fan.first = envelope ?? candidates.find((c) => c.envelope)?.envelope;
   for (const c of candidates) {
     // A cancelled stream sends no usage; its delta count stands in for its completion tokens.
-    fan.usage.prompt_tokens += c.usage?.prompt_tokens ?? 0;
-    fan.usage.completion_tokens += c.usage?.completion_tokens ?? c.tokens;
+    addUsage(fan.usage, c.usage ?? { completion_tokens: c.tokens });
     info.upstream_tokens += c.usage?.completion_tokens ?? c.tokens;
+    if (c.fingerprint && !fan.first) fan.first = { id: bonId(), model: body.model, created: Math.floor(Date.now() / 1000), ...c.fingerprint };
     if (c.stopped === 'deadline') fan.deadlineHit = true;
-    const logprobs = stopper?.logprobsOf(c.index);
-    if (c.stopped === 'finished') fan.samples.push({ index: c.index, message: messageOf(c), finishReason: c.finishReason ?? 'stop', tokens: c.tokens, stopped: 'finished', ...(logprobs ? { logprobs } : {}) });
+    const top = stopper?.logprobsOf(c.index);
+    if (c.stopped === 'finished') {
+      const logprobs = c.logprobs ? { logprobs: c.logprobs as Sample['logprobs'] } : {};
+      fan.samples.push({ index: c.index, message: messageOf(c), finishReason: c.finishReason ?? 'stop', tokens: c.tokens, stopped: 'finished', ...(top ? { topLogprobs: top } : {}), ...logprobs });
+    }
     else {
       const error = c.error ?? { status: c.stopped === 'deadline' ? 504 : 499, message: `candidate stopped: ${c.stopped}`, code: c.stopped?.startsWith('rejected') ? 'rejected' : (c.stopped ?? null) };
       fan.samples.push({ index: c.index, error, tokens: c.tokens, stopped: c.stopped });
       if (c.stopped === 'error') fan.firstError ??= c.failure ?? new UpstreamError(error.status, error.message, 'upstream_error', error.code);
     }
   }
+  // Cancelled candidates counted only their completion tokens above; the total is rebuilt from the sums.
   fan.usage.total_tokens = fan.usage.prompt_tokens + fan.usage.completion_tokens;
   if (stopper) info.confidence_stop = stopper.info();
   const outcome = await rankFan(deps, body, { ...options, n: candidates.length, minCandidates: Math.min(options.minCandidates, candidates.length) }, fan, started, signal, info.committed?.index);

@@ -1,0 +1,43 @@
+/** One thing /readyz waits for: the upstreams today, shared state (Redis) or a model tomorrow. */
+export interface ReadyCheck {
+  name: string;
+  /** Resolves ready or not, with a short reason; may reject, which counts as not ready. */
+  check(signal: AbortSignal): Promise<{ ok: boolean; detail?: string }>;
+}
+
+export interface Readiness {
+  ok: boolean;
+  checks: Record<string, { ok: boolean; detail?: string }>;
+}
+
+/** Runs every check at once; ready only when all are. */
+export async function readiness(checks: ReadyCheck[], signal: AbortSignal): Promise<Readiness> {
+  const results = await Promise.all(
+    checks.map(async (c) => {
+      try {
+        return [c.name, await c.check(signal)] as const;
+      } catch (err) {
+        return [c.name, { ok: false, detail: err instanceof Error ? err.message : String(err) }] as const;
+      }
+    }),
+  );
+  return { ok: results.every(([, r]) => r.ok), checks: Object.fromEntries(results) };
+}
+
+/**
+ * A check whose answer is kept for `ttlMs`, so a probe every second from each of several load balancers
+ * costs the upstream one request per ttl. Concurrent callers share one probe in flight.
+ */
+export function cachedCheck(name: string, ttlMs: number, probe: () => Promise<{ ok: boolean; detail?: string }>, now: () => number = Date.now): ReadyCheck {
+  let last: { at: number; result: Promise<{ ok: boolean; detail?: string }> } | undefined;
+  return {
+    name,
+    check() {
+      if (!last || now() - last.at >= ttlMs) {
+        const result = probe().catch((err: unknown) => ({ ok: false, detail: err instanceof Error ? err.message : String(err) }));
+        last = { at: now(), result };
+      }
+      return last.result;
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { Hono } from 'hono';
+import type { AccessVars } from '../access/access-control';
+import type { RequestVars } from '../observability/request-id';
+import { bestOfNRunner } from '../proxy/answer-chat';
+import { heldStream } from '../proxy/held-stream';
+import { resolveOptions } from '../proxy/options';
+import { wantsPassthrough } from '../proxy/passthrough';
+import type { ProxyDeps } from '../proxy/proxy-deps';
+import { createChatCompletion } from '../http/upstream-client';
+import { sumUsage } from '../proxy/usage';
+import { choiceLogprobs } from '../http/openai-schemas';
+import { GatewayError } from '../errors';
+import { errorEvent, numbered, streamEvents } from './response-events';
+import { completedResponse, newResponseContext, type Answer } from './response-object';
+import { readResponsesBody, toChatBody } from './request';
+
+/**
+ * POST /v1/responses: the Responses API over the same Best-of-N path as chat completions. The input
+ * becomes chat messages for the upstream; the chosen candidate becomes the response's output items.
+ */
+export function responsesRoutes(deps: ProxyDeps) {
+  const app = new Hono<{ Variables: RequestVars & AccessVars }>();
+
+  app.post('/responses', async (c) => {
+    const req = await readResponsesBody(c.req.raw);
+    const chat = toChatBody(req);
+    const upstream = deps.upstreams.route(chat.model);
+    const options = resolveOptions(chat, c.req.raw.headers, deps.config, c.get('maxN'));
+    const requestId = c.get('requestId');
+    const ctx = newResponseContext(req);
+
+    const answer = async (signal: AbortSignal, onArrived?: () => void): Promise<Answer> => {
+      // Tool calls are not judged by a PRM and must not run N times: the upstream answers once, as on the chat path.
+      if (wantsPassthrough(chat)) {
+        const { best_of: _b, bestofn: _n, ...once } = chat;
+        const completion = await createChatCompletion(upstream, { ...once, stream: false }, signal);
+        onArrived?.();
+        const checked = completion.choices[0];
+        if (!checked) throw new GatewayError(502, 'upstream returned a chat completion without choices', 'upstream_error', null, 'bad_upstream_response');
+        if (!checked.ok) throw new GatewayError(502, `upstream: malformed choice (${checked.reason})`, 'upstream_error', null, 'bad_upstream_response');
+        const choice = checked.choice;
+        return { message: { role: 'assistant', content: choice.message.content ?? null, refusal: choice.message.refusal ?? null, ...(choice.message.tool_calls?.length ? { tool_calls: choice.message.tool_calls } : {}) }, finishReason: choice.finish_reason ?? 'stop', logprobs: choiceLogprobs(choice.logprobs), usage: sumUsage([completion.usage]), serviceTier: completion.service_tier };
+      }
+      const { outcome, metadata } = await bestOfNRunner(deps, { body: chat, options, upstream, signal, requestId }, onArrived).run(signal);
+      const winner = outcome.ranked[0]!;
+      return { message: winner.sample.message, finishReason: winner.sample.finishReason ?? 'stop', logprobs: winner.sample.logprobs, usage: outcome.fan.usage, serviceTier: outcome.fan.first?.service_tier, bestofn: metadata };
+    };
+
+    if (!req.stream) return Response.json(completedResponse(ctx, await answer(c.req.raw.signal)));
+    return heldStream(
+      deps,
+      { signal: c.req.raw.signal, requestId },
+      async (signal, onArrived) => {
+        // The response exists once a candidate has arrived: say so then, and send the rest once the race is decided.
+        let arrived = () => {};
+        const first = new Promise<void>((resolve) => (arrived = resolve));
+        const settled = answer(signal, () => (arrived(), onArrived()));
+        settled.catch(() => {}); // raced here, awaited in the events
+        await Promise.race([first, settled]);
+        return numbered(streamEvents(ctx, settled));
+      },
+      errorEvent,
+    );
+  });
+
+  return app;
+}
