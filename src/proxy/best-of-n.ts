@@ -88,6 +88,8 @@ export async function runBestOfN(deps: BestOfNDeps, body: ChatCompletionCreatePa
   const upstreamBody = upstreamBodyOf(body, options, deps.topLogprobs);
   const fan = await fanOut(deps.upstream, upstreamBody, options.n, options.deadlineMs, signal, deps.onArrived);
   if (deps.fallback && deps.fallback !== deps.upstream) await refill(fan, deps.fallback, upstreamBody, options.deadlineMs - (now() - started), signal, deps.onArrived);
+  // Logprobs the gateway asked for itself (SCORER=confidence) are for scoring, not for a client that did not ask.
+  if (body.logprobs !== true) for (const s of fan.samples) delete s.logprobs;
   return rankFan(deps, body, options, fan, started, signal);
 }
 

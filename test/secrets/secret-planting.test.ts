@@ -105,8 +105,9 @@ describe('no planted secret ever reaches a client or a log line', () => {
     expect(e400.status).toBe(400);
     expect(e400.text).toContain('invalid auth header: Bearer [redacted]');
     expect((await chat('echo-500', { best_of: 2 })).status).toBe(500);
-    expect((await chat('echo-400', { stream: true })).status).toBe(200);
-    expect((await chat('echo-500', { stream: true, bestofn: { n: 2, reject: { after_tokens: 1, every_tokens: 1, keep_fraction: 0.5 } } })).status).toBe(200);
+    // A failure known before the stream's headers is an ordinary HTTP error (the upstream's status).
+    expect((await chat('echo-400', { stream: true })).status).toBe(400);
+    expect((await chat('echo-500', { stream: true, bestofn: { n: 2, reject: { after_tokens: 1, every_tokens: 1, keep_fraction: 0.5 } } })).status).toBe(500);
     const partial = await chat('echo-partial', { best_of: 4 });
     expect(partial.status).toBe(200);
     // The failed candidates are reported in the metadata, with the upstream's message, scrubbed.

@@ -139,7 +139,7 @@ export async function runLiveBestOfN(
     // A cancelled stream sends no usage; its delta count stands in for its completion tokens.
     addUsage(fan.usage, c.usage ?? { completion_tokens: c.tokens });
     info.upstream_tokens += c.usage?.completion_tokens ?? c.tokens;
-    if (c.fingerprint && !fan.first) fan.first = { id: bonId(), model: body.model, created: Math.floor(Date.now() / 1000), ...c.fingerprint };
+    if (c.fingerprint && !fan.first?.system_fingerprint && !fan.first?.service_tier) fan.first = { ...(fan.first ?? { id: bonId(), model: body.model, created: Math.floor(Date.now() / 1000) }), ...c.fingerprint };
     if (c.stopped === 'deadline') fan.deadlineHit = true;
     const top = stopper?.logprobsOf(c.index);
     if (c.stopped === 'finished') {
