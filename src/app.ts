@@ -3,6 +3,7 @@ import { accessControl, type AccessOptions, type AccessVars } from './access/acc
 import { GatewayError, toErrorResponse } from './errors';
 import { bodyLimit } from './http/body-limit';
 import { noopMetrics } from './observability/metrics';
+import type { ReadyCheck } from './observability/ready-check';
 import { requestContext, type RequestVars } from './observability/request-id';
 import { proxyRoutes, type ProxyDeps } from './proxy/routes';
 import { rewardsRoutes } from './rewards/routes';
@@ -12,6 +13,8 @@ export type AppDeps = ProxyDeps & {
   metricsText?: () => Promise<string>;
   /** Gateway keys and their limits; absent means no authentication (config allows that on loopback only). */
   access?: AccessOptions;
+  /** Dependencies GET /readyz reports on (Redis on Node with REDIS_URL). */
+  readiness?: ReadyCheck[];
 };
 
 /** The whole gateway as a runtime-agnostic Hono app; entries (Node, Workers) build the deps and serve it. */
@@ -28,6 +31,12 @@ export function createApp(deps: AppDeps) {
   app.get('/healthz', async (c) => {
     const scorer = (await deps.scorer.health?.()) ?? {};
     return c.json({ status: 'ok', scorer: { name: deps.scorer.name, ...scorer } });
+  });
+
+  app.get('/readyz', async (c) => {
+    const checks = Object.fromEntries(await Promise.all((deps.readiness ?? []).map(async (r) => [r.name, await r.check()] as const)));
+    const ready = Object.values(checks).every((s) => s.ok);
+    return c.json({ status: ready ? 'ready' : 'not_ready', checks }, ready ? 200 : 503);
   });
 
   if (deps.metricsText) {

@@ -25,10 +25,22 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
   // cry leak at every N > 10. (Listeners are removed when each request ends; bench/soak.ts checks.)
   setMaxListeners(Math.max(10, config.BESTOFN_MAX_N * 2 + 8));
   const metrics = createPromMetrics();
+  const redisUrl = config.REDIS_URL;
+  // Loaded only with REDIS_URL, so a gateway without Redis never loads the client.
+  const shared = redisUrl ? (await import('./redis/redis-shared')).createRedisShared({ ...config, REDIS_URL: redisUrl }, log, metrics.registry) : undefined;
   const upstreams = upstreamsFromConfig(config, nodeHttpClient(config.UPSTREAM_CONNECT_TIMEOUT_MS), metrics.upstream);
-  const activeScorer = scorer ?? (await createNodeScorer(config, { info: (m) => log.info(m), warn: (m) => log.warn(m), onBatch: metrics.scorerBatch }, upstreams.all[0]!));
+  const activeScorer = scorer ?? (await createNodeScorer(config, { info: (m) => log.info(m), warn: (m) => log.warn(m), onBatch: metrics.scorerBatch }, upstreams.all[0]!, shared?.scoreTier));
   const recorder = config.RECORD ? createJsonlRecorder(config.RECORD, (err) => log.error({ err }, 'cannot write the record file')) : undefined;
-  const app = createApp({ config, upstreams, scorer: activeScorer, log, record: recorder?.record, metrics, metricsText: () => metrics.registry.metrics(), access: await buildAccess(config) });
+  const app = createApp({
+    config,
+    upstreams,
+    scorer: activeScorer,
+    log,
+    record: recorder?.record,
+    metrics, metricsText: () => metrics.registry.metrics(),
+    access: await buildAccess(config, shared?.limiter),
+    readiness: shared ? [shared.ready] : [],
+  });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
     s.once('error', reject);
@@ -50,6 +62,7 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
         else setTimeout(cut, graceMs).unref();
       })
         .then(() => recorder?.close())
-        .then(() => activeScorer.close?.()),
+        .then(() => activeScorer.close?.())
+        .then(() => shared?.close()),
   };
 }

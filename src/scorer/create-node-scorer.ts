@@ -1,13 +1,17 @@
 import type { Upstream } from '../proxy/upstream';
 import type { Config } from '../config';
 import { createPortableScorer, type ScorerLog } from './create-scorer';
+import type { SharedScoreTier } from './shared-score-tier';
 import type { Scorer } from './types';
 import { createVoteScorer } from './vote';
 import { withFallback } from './with-fallback';
 
-/** The Node entry's scorer: everything portable, plus the in-process ONNX PRM (loaded only when used). */
-export async function createNodeScorer(config: Config, log: ScorerLog, upstream: Pick<Upstream, 'limit' | 'http'>): Promise<Scorer> {
-  if (config.SCORER !== 'onnx') return createPortableScorer(config, log, upstream);
+/**
+ * The Node entry's scorer: everything portable, plus the in-process ONNX PRM (loaded only when used).
+ * `shared` is the Redis score tier when REDIS_URL is set.
+ */
+export async function createNodeScorer(config: Config, log: ScorerLog, upstream: Pick<Upstream, 'limit' | 'http'>, shared?: SharedScoreTier): Promise<Scorer> {
+  if (config.SCORER !== 'onnx') return createPortableScorer(config, log, upstream, shared);
   const { createOnnxScorer } = await import('./onnx/index');
   const onnx = await createOnnxScorer({
     modelDir: config.PRM_MODEL_DIR!,
@@ -18,6 +22,7 @@ export async function createNodeScorer(config: Config, log: ScorerLog, upstream:
     cacheMB: config.SCORER_CACHE_MB,
     log: (m: string) => log.warn(m),
     onBatch: log.onBatch,
+    shared,
   });
   return withFallback(onnx, createVoteScorer(), config.SCORER_FALLBACK, (m) => log.warn(m));
 }

@@ -3,6 +3,7 @@ import type { Upstream } from '../proxy/upstream';
 import { createPrmScorer } from './prm-scorer';
 import { createRemoteVllmSequenceScorer } from './remote-vllm';
 import { createScoreCache } from './score-cache';
+import type { SharedScoreTier } from './shared-score-tier';
 import type { Scorer } from './types';
 import { createVerifierScorer } from './verifier';
 import { createVoteScorer } from './vote';
@@ -19,7 +20,7 @@ export interface ScorerLog {
  * Builds the scorers that need no native code (vote, remote PRM, verifier), so the Workers entry can use this
  * file; the Node entry adds the in-process ONNX scorer in create-node-scorer.ts.
  */
-export function createPortableScorer(config: Config, log: ScorerLog, upstream: Pick<Upstream, 'limit' | 'http'>): Scorer {
+export function createPortableScorer(config: Config, log: ScorerLog, upstream: Pick<Upstream, 'limit' | 'http'>, shared?: SharedScoreTier): Scorer {
   const vote = createVoteScorer();
   switch (config.SCORER) {
     case 'vote':
@@ -27,7 +28,7 @@ export function createPortableScorer(config: Config, log: ScorerLog, upstream: P
     case 'remote': {
       const remote = createRemoteVllmSequenceScorer({ baseUrl: config.SCORER_URL!, model: config.SCORER_MODEL, apiKey: config.SCORER_API_KEY, timeoutMs: config.SCORER_TIMEOUT_MS });
       const cache = createScoreCache({ entries: config.SCORER_CACHE_ENTRIES, maxBytes: config.SCORER_CACHE_MB * 1024 * 1024 });
-      return withFallback(createPrmScorer(remote, { cache }), vote, config.SCORER_FALLBACK, (m) => log.warn(m));
+      return withFallback(createPrmScorer(remote, { cache, shared }), vote, config.SCORER_FALLBACK, (m) => log.warn(m));
     }
     case 'verifier': {
       // The verifier is a generator like the upstream, so it shares the upstream's concurrency cap, timeouts and HTTP client.

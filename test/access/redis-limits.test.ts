@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream';
+import { MATH } from '../helpers/gateway';
+import { redisInstalled, startRedis, type TestRedis } from '../helpers/redis-server';
+import { startReplica, type Replica } from '../helpers/replica';
+
+/**
+ * Per-key limits shared by replicas through a real redis-server. Each replica is its own `bestofn serve`
+ * process, as behind a load balancer.
+ */
+const body = { model: 'fake-model', messages: MATH, best_of: 1 };
+
+describe.skipIf(!redisInstalled)('per-key limits in Redis, shared by replicas', () => {
+  let redis: TestRedis;
+  let upstream: FakeUpstream;
+  const replicas: Replica[] = [];
+  const replica = async (env: Record<string, string>) => {
+    const r = await startReplica({ UPSTREAM_BASE_URL: upstream.url, REDIS_URL: redis.url, ...env });
+    replicas.push(r);
+    return r;
+  };
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    // Requests with max_tokens 999 are held for 30 s, so they keep a concurrency slot; the rest answer at once.
+    upstream = await startFakeUpstream({ latencyMs: (b) => (b.max_tokens === 999 ? 30_000 : 0) });
+  });
+  afterAll(async () => {
+    await Promise.all(replicas.map((r) => r.kill()));
+    await upstream?.close();
+    await redis?.stop();
+  });
+
+  it('rpm + 1 requests spread over two replicas get exactly one 429, with the same Retry-After as one replica gives', async () => {
+    const env = { GATEWAY_API_KEYS: 'shared-key,other-key', KEY_RPM: '6', REDIS_PREFIX: 'rpm-test' };
+    const [a, b] = await Promise.all([replica(env), replica(env)]);
+    const statuses: number[] = [];
+    let limited: Response | undefined;
+    for (let i = 0; i < 7; i++) {
+      const res = await (i % 2 ? b : a).post('shared-key', body);
+      statuses.push(res.status);
+      if (res.status === 429) limited = res;
+      else await res.text();
+    }
+    expect(statuses.filter((s) => s === 429)).toHaveLength(1);
+    expect(statuses[6]).toBe(429);
+    // 6 rpm refills one token in 10 s: the answer is the local limiter's, word for word.
+    expect(limited!.headers.get('retry-after')).toMatch(/^(9|10)$/);
+    expect((await limited!.json()).error).toMatchObject({ code: 'rate_limit_exceeded', type: 'rate_limit_error', message: 'Rate limit: rate limit of 6 requests per minute reached for this key' });
+    // Another key has its own bucket.
+    expect((await b.post('other-key', body)).status).toBe(200);
+  });
+
+  it("a killed replica's concurrency slots come back after the lease expires, and a live replica's do not", async () => {
+    const env = { GATEWAY_API_KEYS: 'lease-key', KEY_CONCURRENCY: '1', REDIS_LEASE_MS: '1000', REDIS_PREFIX: 'lease-test' };
+    const [a, b] = await Promise.all([replica(env), replica(env)]);
+    const held = a.post('lease-key', { ...body, max_tokens: 999 }).catch(() => 'cut off with its replica');
+    await expect.poll(() => upstream.requests.filter((r) => r.max_tokens === 999).length, { timeout: 5000 }).toBe(1);
+    const leaseSet = `lease-test:{${createHash('sha256').update('lease-key').digest('hex').slice(0, 32)}}:leases`;
+    expect(await redis.command('ZCARD', leaseSet)).toBe(':1');
+    expect((await b.post('lease-key', body)).status).toBe(429);
+    // Two lease lifetimes later the slot is still held: replica A renews it while its request runs.
+    await new Promise((r) => setTimeout(r, 2200));
+    const stillHeld = await b.post('lease-key', body);
+    expect(stillHeld.status).toBe(429);
+    expect((await stillHeld.json()).error.message).toBe('Rate limit: limit of 1 concurrent requests reached for this key');
+
+    await a.kill('SIGKILL');
+    expect(await held).toBe('cut off with its replica');
+    const killedAt = Date.now();
+    await expect.poll(async () => (await b.post('lease-key', body)).status, { timeout: 5000, interval: 100 }).toBe(200);
+    // Not before the lease ran out (renewed at most a third of a lease before the kill).
+    expect(Date.now() - killedAt).toBeGreaterThan(400);
+  });
+});
