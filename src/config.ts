@@ -70,7 +70,7 @@ export const OPTIONS = {
   REDIS_TIMEOUT_MS: { schema: int(1, 10_000).default(100), help: 'Time allowed for one Redis call; past it the call counts as a Redis failure' },
   REDIS_LEASE_MS: { schema: int(1000, 3_600_000).default(30_000), help: 'Expiry of a concurrency slot in Redis, renewed while its request runs: a dead replica\'s slots return after this' },
   REDIS_CACHE_TTL_S: { schema: int(0, 31_536_000).default(86_400), help: 'Lifetime of a score in the Redis cache tier, in seconds (0 disables the tier)' },
-  REDIS_CACHE_MAX_BYTES: { schema: int(64, 1 << 24).default(65_536), help: 'Largest score entry written to Redis, in bytes; larger ones stay in the in-process cache only' },
+  REDIS_CACHE_MAX_BYTES: { schema: int(1, 1 << 24).default(65_536), help: 'Largest score entry written to Redis, in bytes; larger ones stay in the in-process cache only' },
   REDIS_PREFIX: { schema: z.string().regex(/^[\w.:-]{1,64}$/).default('bestofn'), help: 'Prefix of every Redis key, so several gateways can share one Redis' },
   RECORD: { schema: z.string().optional(), help: 'Append every request, with its candidates and rewards, to this JSONL file' },
   SHUTDOWN_GRACE_MS: { schema: int(0, 600_000).default(30_000), help: 'On SIGTERM/SIGINT, time in-flight requests get to finish before connections are cut' },

@@ -74,3 +74,88 @@ describe.skipIf(!redisInstalled)('per-key limits in Redis, shared by replicas', 
     expect(Date.now() - killedAt).toBeGreaterThan(400);
   });
 });
+
+describe.skipIf(!redisInstalled)('when Redis fails', () => {
+  let redis: TestRedis;
+  let upstream: FakeUpstream;
+  const replicas: Replica[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    upstream = await startFakeUpstream();
+  });
+  afterAll(async () => {
+    await Promise.all(replicas.map((r) => r.kill()));
+    await upstream?.close();
+    await redis?.stop();
+  });
+
+  const timed = async (r: Replica, key: string) => {
+    const t0 = performance.now();
+    const res = await r.post(key, body);
+    await res.text();
+    return { status: res.status, ms: performance.now() - t0 };
+  };
+  const metric = async (r: Replica, line: RegExp) => Number(line.exec(await (await fetch(`${r.url}/metrics`)).text())?.[1] ?? NaN);
+
+  it('falls back to each replica’s own limits without hanging, logs the outage once, and shares again when Redis is back', async () => {
+    // Three keys with 3 rpm each, one per phase, so no phase sees another's tokens.
+    const env = { UPSTREAM_BASE_URL: upstream.url, REDIS_URL: redis.url, GATEWAY_API_KEYS: 'frozen,dead,back', KEY_RPM: '3', REDIS_TIMEOUT_MS: '100' };
+    const [a, b] = await Promise.all([startReplica(env), startReplica(env)]);
+    replicas.push(a, b);
+    expect((await (await fetch(`${a.url}/readyz`)).json()).checks.redis).toMatchObject({ ok: true, connection: 'ready', limits: { up: true } });
+
+    // A hung Redis (SIGSTOP: connected, silent). Every request waits one command timeout, then uses local
+    // limits: 3 per replica, so 6 pass over two replicas where the shared limit would let 3 through.
+    redis.freeze();
+    const frozen = [];
+    for (let i = 0; i < 8; i++) frozen.push(await timed(i % 2 ? b : a, 'frozen'));
+    redis.thaw();
+    expect(frozen.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
+    expect(Math.max(...frozen.map((r) => r.ms))).toBeLessThan(1000);
+    for (const r of [a, b]) {
+      expect(r.logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('redis unavailable for limits'))).toHaveLength(1);
+      expect(await metric(r, /^bestofn_redis_errors_total\{use="limits"\} (\d+)/m)).toBeGreaterThanOrEqual(4);
+      expect(await metric(r, /^bestofn_redis_outages_total\{use="limits"\} (\d+)/m)).toBe(1);
+    }
+
+    // Killed: connection refused, so the fallback is immediate; /readyz says so and stays 200 (local mode).
+    await redis.stop();
+    const dead = [];
+    for (let i = 0; i < 8; i++) dead.push(await timed(i % 2 ? b : a, 'dead'));
+    expect(dead.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
+    expect(Math.max(...dead.map((r) => r.ms))).toBeLessThan(1000);
+    const readyz = await fetch(`${a.url}/readyz`);
+    expect(readyz.status).toBe(200);
+    expect((await readyz.json()).checks.redis).toMatchObject({ ok: true, failure_mode: 'local', limits: { up: false } });
+
+    // Back (empty): both replicas reconnect on their own and share one bucket again — 3 pass, not 6.
+    await redis.start();
+    for (const r of [a, b]) await expect.poll(async () => (await (await fetch(`${r.url}/readyz`)).json()).checks.redis.connection, { timeout: 5000 }).toBe('ready');
+    const back = [];
+    for (let i = 0; i < 4; i++) back.push((await timed(i % 2 ? b : a, 'back')).status);
+    expect(back).toEqual([200, 200, 200, 429]);
+    for (const r of [a, b]) {
+      expect(r.logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('redis answers again for limits')).length).toBeGreaterThanOrEqual(1);
+      expect(await metric(r, /^bestofn_redis_up\{use="limits"\} (\d+)/m)).toBe(1);
+    }
+  });
+
+  it('REDIS_FAILURE=refuse answers 503 at once while Redis is down, and /readyz is 503', async () => {
+    const env = { UPSTREAM_BASE_URL: upstream.url, REDIS_URL: redis.url, REDIS_FAILURE: 'refuse', REDIS_PREFIX: 'refuse-test', GATEWAY_API_KEYS: 'k' };
+    const r = await startReplica(env);
+    replicas.push(r);
+    expect((await timed(r, 'k')).status).toBe(200);
+    await redis.stop();
+    const t0 = performance.now();
+    const res = await r.post('k', body);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect((await res.json()).error.code).toBe('limits_unavailable');
+    expect((await fetch(`${r.url}/readyz`)).status).toBe(503);
+    await redis.start();
+    await expect.poll(async () => (await timed(r, 'k')).status, { timeout: 5000 }).toBe(200);
+    expect((await fetch(`${r.url}/readyz`)).status).toBe(200);
+  });
+});
