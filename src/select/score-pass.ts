@@ -19,6 +19,8 @@ export interface ScorePassOptions {
   map: FieldMap;
   /** Input lines up to this one were scored by an earlier run. */
   resumeAfter: number;
+  /** Rows of other shards are left out (`--shard i/k`); every line is this run's without it. */
+  includes?: (line: number) => boolean;
   concurrency: number;
   /** Stop after this many rows in this run (working in slices, or testing a resume). */
   maxRows?: number;
@@ -89,7 +91,7 @@ export async function scorePass(o: ScorePassOptions): Promise<ScorePassResult> {
     for await (const text of lines) {
       line++;
       bytes += Buffer.byteLength(text) + 1;
-      if (line <= o.resumeAfter || text.trim() === '') continue;
+      if (line <= o.resumeAfter || text.trim() === '' || (o.includes && !o.includes(line))) continue;
       if (o.signal?.aborted || (o.maxRows !== undefined && rows + chunk.length >= o.maxRows)) {
         await flush();
         return { finished: false, rows, lastLine };
