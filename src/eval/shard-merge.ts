@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { completeShards, shardLabel, type Shard } from '../util/shard';
+import { completeShards, inShard, shardLabel, type Shard } from '../util/shard';
 import { buildReport, writeReport, type EvalReport, type ReportConfig } from './report';
 import { appendResult, readResults, resultsFile, type ProblemResult } from './results';
 
@@ -69,7 +69,14 @@ export function mergeEvalShards(dirs: readonly string[], out: string): EvalRepor
     if (JSON.stringify(s.config) !== JSON.stringify(first.config)) throw new Error(`${s.dir} and ${first.dir} ran with different settings`);
   }
   const results = new Map<string, ProblemResult>();
-  for (const s of shards) for (const [id, r] of readResults(s.dir)) results.set(id, r);
+  for (const s of shards) {
+    const own = readResults(s.dir);
+    const mine = first.problems.filter((_, i) => inShard(i, s.shard));
+    const pending = mine.filter((id) => !own.has(id));
+    // A shard still running (or killed) would make a report of part of the run: finish it first.
+    if (pending.length) throw new Error(`shard ${shardLabel(s.shard)} (${s.dir}) has ${pending.length} of its ${mine.length} problems without a result; run it again to finish`);
+    for (const id of mine) results.set(id, own.get(id)!);
+  }
 
   fs.mkdirSync(out, { recursive: true });
   if (shards.some((s) => path.resolve(s.dir) === path.resolve(out))) throw new Error('--out must not be one of the shard directories');

@@ -58,5 +58,12 @@ describe('bestofn eval --shard i/k and --merge', () => {
     expect(await runEvalCommand(['--replay', file, '--shard', '1/3', '--out', path.join(dir, 'k3-0')], {}, err, quiet)).toBe(2);
     expect(err.text).toContain('holds shard 0/3, not 1/3');
     expect(await runEvalCommand(['--replay', file, '--shard', '3/3', '--out', path.join(dir, 'x')], {}, err, quiet)).toBe(2);
+    // A shard that has not finished (here: its results cut to one line, as if killed) is refused.
+    fs.mkdirSync(path.join(dir, 'partial'));
+    for (const i of [0, 1, 2]) fs.cpSync(path.join(dir, `k3-${i}`), path.join(dir, `partial/${i}`), { recursive: true });
+    const results = path.join(dir, 'partial/1/results.jsonl');
+    fs.writeFileSync(results, fs.readFileSync(results, 'utf8').split('\n')[0] + '\n');
+    expect(await runEvalCommand(['--merge', [0, 1, 2].map((i) => path.join(dir, `partial/${i}`)).join(','), '--out', path.join(dir, 'bad')], {}, err, quiet)).toBe(2);
+    expect(err.text).toMatch(/shard 1\/3 .* has 3 of its 4 problems without a result/);
   });
 });
