@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream';
 import { MATH } from '../helpers/gateway';
-import { redisInstalled, startRedis, type TestRedis } from '../helpers/redis-server';
+import { redisInstalled, sharedRedis, startRedis, type TestRedis } from '../helpers/redis-server';
 import { startReplica, type Replica } from '../helpers/replica';
 
 /**
@@ -10,9 +10,11 @@ import { startReplica, type Replica } from '../helpers/replica';
  * process, as behind a load balancer.
  */
 const body = { model: 'fake-model', messages: MATH, best_of: 1 };
+// Unique per run, so a long-lived Redis (BESTOFN_TEST_REDIS_URL) never carries one run's tokens into the next.
+const RUN = `${process.pid}-${Date.now()}`;
 
 describe.skipIf(!redisInstalled)('per-key limits in Redis, shared by replicas', () => {
-  let redis: TestRedis;
+  let redis: Awaited<ReturnType<typeof sharedRedis>>;
   let upstream: FakeUpstream;
   const replicas: Replica[] = [];
   const replica = async (env: Record<string, string>) => {
@@ -22,7 +24,7 @@ describe.skipIf(!redisInstalled)('per-key limits in Redis, shared by replicas', 
   };
 
   beforeAll(async () => {
-    redis = await startRedis();
+    redis = await sharedRedis();
     // Requests with max_tokens 999 are held for 30 s, so they keep a concurrency slot; the rest answer at once.
     upstream = await startFakeUpstream({ latencyMs: (b) => (b.max_tokens === 999 ? 30_000 : 0) });
   });
@@ -33,7 +35,7 @@ describe.skipIf(!redisInstalled)('per-key limits in Redis, shared by replicas', 
   });
 
   it('rpm + 1 requests spread over two replicas get exactly one 429, with the same Retry-After as one replica gives', async () => {
-    const env = { GATEWAY_API_KEYS: 'shared-key,other-key', KEY_RPM: '6', REDIS_PREFIX: 'rpm-test' };
+    const env = { GATEWAY_API_KEYS: 'shared-key,other-key', KEY_RPM: '6', REDIS_PREFIX: `rpm-${RUN}` };
     const [a, b] = await Promise.all([replica(env), replica(env)]);
     const statuses: number[] = [];
     let limited: Response | undefined;
@@ -53,11 +55,11 @@ describe.skipIf(!redisInstalled)('per-key limits in Redis, shared by replicas', 
   });
 
   it("a killed replica's concurrency slots come back after the lease expires, and a live replica's do not", async () => {
-    const env = { GATEWAY_API_KEYS: 'lease-key', KEY_CONCURRENCY: '1', REDIS_LEASE_MS: '1000', REDIS_PREFIX: 'lease-test' };
+    const env = { GATEWAY_API_KEYS: 'lease-key', KEY_CONCURRENCY: '1', REDIS_LEASE_MS: '1000', REDIS_PREFIX: `lease-${RUN}` };
     const [a, b] = await Promise.all([replica(env), replica(env)]);
     const held = a.post('lease-key', { ...body, max_tokens: 999 }).catch(() => 'cut off with its replica');
     await expect.poll(() => upstream.requests.filter((r) => r.max_tokens === 999).length, { timeout: 5000 }).toBe(1);
-    const leaseSet = `lease-test:{${createHash('sha256').update('lease-key').digest('hex').slice(0, 32)}}:leases`;
+    const leaseSet = `lease-${RUN}:{${createHash('sha256').update('lease-key').digest('hex').slice(0, 32)}}:leases`;
     expect(await redis.command('ZCARD', leaseSet)).toBe(':1');
     expect((await b.post('lease-key', body)).status).toBe(429);
     // Two lease lifetimes later the slot is still held: replica A renews it while its request runs.

@@ -53,6 +53,30 @@ function waitForPort(port: number, timeoutMs = 5000): Promise<void> {
   });
 }
 
+function command(port: number, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1');
+    let out = '';
+    sock.on('data', (d) => {
+      out += d.toString();
+      if (out.endsWith('\r\n')) (sock.end(), resolve(out.trim()));
+    });
+    sock.once('error', reject);
+    sock.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`);
+  });
+}
+
+/**
+ * A Redis the test only uses, never stops: the one CI started (BESTOFN_TEST_REDIS_URL, a loopback URL)
+ * when there is one, else a fresh one. Tests on it keep to their own REDIS_PREFIX.
+ */
+export async function sharedRedis(): Promise<Pick<TestRedis, 'url' | 'command' | 'stop'>> {
+  const given = process.env.BESTOFN_TEST_REDIS_URL;
+  if (!given) return startRedis();
+  const port = Number(new URL(given).port || 6379);
+  return { url: given, command: (...args) => command(port, args), stop: async () => {} };
+}
+
 export async function startRedis(): Promise<TestRedis> {
   const port = await freePort();
   let proc: ChildProcess | undefined;
@@ -75,16 +99,6 @@ export async function startRedis(): Promise<TestRedis> {
         p.kill('SIGKILL');
       }),
     start,
-    command: (...args) =>
-      new Promise((resolve, reject) => {
-        const sock = net.connect(port, '127.0.0.1');
-        let out = '';
-        sock.on('data', (d) => {
-          out += d.toString();
-          if (out.endsWith('\r\n')) (sock.end(), resolve(out.trim()));
-        });
-        sock.once('error', reject);
-        sock.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`);
-      }),
+    command: (...args) => command(port, args),
   };
 }
