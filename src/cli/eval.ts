@@ -40,7 +40,7 @@ Options:
                       --dataset then supplies reference answers for prompts that carry none
   --shard i/k         evaluate only problems p with p mod k = i (k processes, or a Kubernetes Indexed Job),
                       each with its own --out; then --merge joins them into the report of the whole run
-  --merge DIRS        comma-separated shard directories to join into --out (docs/eval.md#sharding)
+  --merge DIRS        comma-separated shard directories to join into --out (docs/scale-out.md)
 Results go to DIR/results.jsonl (a rerun skips finished problems), DIR/report.json, report.md, accuracy.svg.
 `;
 
