@@ -18,6 +18,11 @@ import net from 'node:net';
 import { Agent, request } from 'undici';
 import { startFakeUpstream } from '../test/helpers/fake-upstream';
 import { startFakeVllm } from '../test/helpers/fake-vllm-pooling';
+import { KeyLimiter } from '../src/access/key-limits';
+import { RedisKeyLimiter } from '../src/access/redis-limiter';
+import { connected, createRedisClient } from '../src/redis/redis-client';
+import { RedisHealth } from '../src/redis/redis-health';
+import { createRedisScoreTier } from '../src/scorer/redis-score-tier';
 import { killProcesses, startProcess, firstLine } from './child-processes';
 import { printTable, quantile } from './stats';
 
@@ -94,6 +99,39 @@ async function round(urls: string[], c: number, ms: number, problem: () => strin
   return { samples, seconds: (performance.now() - t0) / 1000 };
 }
 
+/**
+ * The Redis path alone, one call at a time from this process: what one request adds to its own latency
+ * on an idle connection, without the end-to-end runs' queueing noise.
+ */
+async function redisPath(url: string): Promise<(string | number)[][]> {
+  const client = createRedisClient({ url, timeoutMs: 1000 });
+  await connected(client, 5000);
+  const health = new RedisHealth({ warn: (m) => console.error(m), info: () => {} }, { limits: 'local', cache: 'skipped' });
+  const limiter = new RedisKeyLimiter({ client, keyIds: ['bench'], prefix: 'path', leaseMs: 30_000, failure: 'local', local: new KeyLimiter(), health });
+  const tier = createRedisScoreTier({ client, prefix: 'path', ttlSeconds: 60, maxEntryBytes: 65_536, health });
+  const limit = { rpm: 1e9, concurrency: 1e6, maxN: 64 };
+  const seq = (i: number) => ({ problem: `path problem ${i}`, steps: ['First step of the work.', 'Second step.', 'The answer is 4.'] });
+  const time = async (n: number, f: (i: number) => Promise<unknown>) => {
+    const ms: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      await f(i);
+      ms.push(performance.now() - t0);
+    }
+    return ms.sort((a, b) => a - b);
+  };
+  const n = Math.round(2000 * scale);
+  await time(200, async () => (await limiter.admit(0, limit)).ok);
+  const rows = [
+    ['limits: admit (Lua) + release', await time(n, async () => { const a = await limiter.admit(0, limit); if (a.ok) a.release(); })],
+    ['cache: read 2 sequences (miss)', await time(n, (i) => tier.getMany('remote', 'm', [seq(i), seq(-i - 1)]))],
+    ['cache: write 1, read it twice (hit)', await time(n, (i) => (tier.setMany('remote', 'm', [{ seq: seq(1e6 + i), score: { stepRewards: [0.9, 0.8, 0.7], windowed: false, tokens: 40 } }]), tier.getMany('remote', 'm', [seq(1e6 + i), seq(1e6 + i)])))],
+  ] as const;
+  limiter.close();
+  await client.quit();
+  return rows.map(([name, ms]) => [name, (quantile(ms, 0.5) * 1000).toFixed(0), (quantile(ms, 0.99) * 1000).toFixed(0)]);
+}
+
 async function main() {
   const redisPort = await freePort();
   const redis = spawn(process.env.REDIS_SERVER_BIN ?? 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
@@ -124,6 +162,10 @@ async function main() {
     { name: '2 replicas, no Redis', urls: await Promise.all([replica({}), replica({})]) },
   ];
   for (const c of configs) for (const u of c.urls) await waitFor(u);
+
+  const path = await redisPath(`redis://127.0.0.1:${redisPort}`);
+  console.log('\nThe Redis path alone, sequential calls from one process (µs):\n');
+  printTable(['call', 'p50 µs', 'p99 µs'], path);
 
   type Config = (typeof configs)[number];
   const measure = async (cfgs: Config[], c: number, problem: () => string) => {

@@ -27,9 +27,14 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
   const metrics = createPromMetrics();
   const redisUrl = config.REDIS_URL;
   // Loaded only with REDIS_URL, so a gateway without Redis never loads the client.
-  const shared = redisUrl ? (await import('./redis/redis-shared')).createRedisShared({ ...config, REDIS_URL: redisUrl }, log, metrics.registry) : undefined;
+  const shared = redisUrl ? await (await import('./redis/redis-shared')).createRedisShared({ ...config, REDIS_URL: redisUrl }, log, metrics.registry) : undefined;
   const upstreams = upstreamsFromConfig(config, nodeHttpClient(config.UPSTREAM_CONNECT_TIMEOUT_MS), metrics.upstream);
-  const activeScorer = scorer ?? (await createNodeScorer(config, { info: (m) => log.info(m), warn: (m) => log.warn(m), onBatch: metrics.scorerBatch }, upstreams.all[0]!, shared?.scoreTier));
+  const activeScorer =
+    scorer ??
+    (await createNodeScorer(config, { info: (m) => log.info(m), warn: (m) => log.warn(m), onBatch: metrics.scorerBatch }, upstreams.all[0]!, shared?.scoreTier).catch(async (err: unknown) => {
+      await shared?.close();
+      throw err;
+    }));
   const recorder = config.RECORD ? createJsonlRecorder(config.RECORD, (err) => log.error({ err }, 'cannot write the record file')) : undefined;
   const app = createApp({
     config,
@@ -37,13 +42,18 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
     scorer: activeScorer,
     log,
     record: recorder?.record,
-    metrics, metricsText: () => metrics.registry.metrics(),
+    metrics,
+    metricsText: () => metrics.registry.metrics(),
     access: await buildAccess(config, shared?.limiter),
     readiness: shared ? [shared.ready] : [],
   });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
     s.once('error', reject);
+  }).catch(async (err: unknown) => {
+    // An open Redis connection would keep a process that failed to start alive.
+    await shared?.close();
+    throw err;
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;

@@ -27,3 +27,22 @@ export function createRedisClient(opts: RedisClientOptions): Redis {
   client.on('error', (err: Error) => opts.onError?.(err));
   return client;
 }
+
+/**
+ * Resolves once the client is connected, or after `ms` whatever its state: with no offline queue, calls
+ * made before the first connection fail, so an entry waits briefly for it rather than starting with
+ * every early request counted as an outage. A Redis that is down at start delays start-up by `ms` only.
+ */
+export function connected(client: Redis, ms: number): Promise<boolean> {
+  if (client.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      resolve(ok);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), ms);
+    client.once('ready', onReady);
+  });
+}

@@ -12,7 +12,7 @@ import { KeyLimiter } from '../access/key-limits';
 import { RedisKeyLimiter } from '../access/redis-limiter';
 import { createRedisScoreTier } from '../scorer/redis-score-tier';
 import type { SharedScoreTier } from '../scorer/shared-score-tier';
-import { createRedisClient } from './redis-client';
+import { connected, createRedisClient } from './redis-client';
 import { RedisHealth, type RedisUse } from './redis-health';
 
 export interface RedisShared {
@@ -27,7 +27,7 @@ export interface RedisShared {
 /** The same key gets the same id on every replica; the key itself never reaches Redis. */
 const keyId = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 32);
 
-export function createRedisShared(config: Config & { REDIS_URL: string }, log: Logger, registry: Registry): RedisShared {
+export async function createRedisShared(config: Config & { REDIS_URL: string }, log: Logger, registry: Registry): Promise<RedisShared> {
   const errors = new Counter({ name: 'bestofn_redis_errors_total', help: 'Redis calls that failed or timed out, by use', labelNames: ['use'], registers: [registry] });
   const outages = new Counter({ name: 'bestofn_redis_outages_total', help: 'Times Redis stopped answering, by use', labelNames: ['use'], registers: [registry] });
   const up = new Gauge({ name: 'bestofn_redis_up', help: '1 while Redis answers, by use', labelNames: ['use'], registers: [registry] });
@@ -50,6 +50,7 @@ export function createRedisShared(config: Config & { REDIS_URL: string }, log: L
   );
   // Connection errors repeat on every reconnect attempt; the uses' own failures are what get logged.
   const client = createRedisClient({ url: config.REDIS_URL, timeoutMs: config.REDIS_TIMEOUT_MS });
+  if (!(await connected(client, 2000))) log.warn({ status: client.status }, `redis does not answer at start-up; limits: ${fallback.limits}, cache: ${fallback.cache} until it does`);
   const limiter = new RedisKeyLimiter({
     client,
     keyIds: config.keys.map((k) => keyId(k.key)),

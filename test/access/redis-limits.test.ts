@@ -130,6 +130,11 @@ describe.skipIf(!redisInstalled)('when Redis fails', () => {
     const readyz = await fetch(`${a.url}/readyz`);
     expect(readyz.status).toBe(200);
     expect((await readyz.json()).checks.redis).toMatchObject({ ok: true, failure_mode: 'local', limits: { up: false } });
+    // A replica that starts while Redis is down starts anyway, and serves on its own limits.
+    const late = await startReplica(env);
+    replicas.push(late);
+    expect(late.logs.some((l) => typeof l.msg === 'string' && l.msg.startsWith('redis does not answer at start-up'))).toBe(true);
+    expect((await timed(late, 'dead')).status).toBe(200);
 
     // Back (empty): both replicas reconnect on their own and share one bucket again — 3 pass, not 6.
     await redis.start();
