@@ -132,9 +132,11 @@ async function redisPath(url: string): Promise<(string | number)[][]> {
   return rows.map(([name, ms]) => [name, (quantile(ms, 0.5) * 1000).toFixed(0), (quantile(ms, 0.99) * 1000).toFixed(0)]);
 }
 
+let redis: ReturnType<typeof spawn> | undefined;
+
 async function main() {
   const redisPort = await freePort();
-  const redis = spawn(process.env.REDIS_SERVER_BIN ?? 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  redis = spawn(process.env.REDIS_SERVER_BIN ?? 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const upstream = await firstLine(startProcess(['--import', 'tsx', 'bench/replicas.ts'], { BENCH_ROLE: 'upstream' }, 'pipe'));
   const prm = await firstLine(startProcess(['--import', 'tsx', 'bench/replicas.ts'], { BENCH_ROLE: 'prm' }, 'pipe'));
   const base = {
@@ -209,12 +211,13 @@ async function main() {
   stats.forEach((s, i) => sharing.push([pair[i]!.name, 16, s.p50.toFixed(2), s.p99.toFixed(2), s.rps.toFixed(0), pct(s.memory), pct(s.redis), s.scored.toFixed(2)]));
   console.log(`\nSharing — the same, with requests drawn from ${PROBLEMS} problems (repeats hit the score cache); ${note}.\n`);
   printTable(['configuration', 'c', 'p50 ms', 'p99 ms', 'req/s', 'hits: memory', 'hits: redis', 'PRM seqs/req'], sharing);
-  redis.kill('SIGKILL');
 }
 
 try {
   await main();
 } finally {
+  // Also when a run fails: a redis-server left behind would outlive the benchmark.
+  redis?.kill('SIGKILL');
   killProcesses();
   await agent.close();
 }
