@@ -32,15 +32,23 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
   // cry leak at every N > 10. (Listeners are removed when each request ends; bench/soak.ts checks.)
   setMaxListeners(Math.max(10, config.BESTOFN_MAX_N * 2 + 8));
   const metrics = createPromMetrics();
+  const redisUrl = config.REDIS_URL;
+  // Loaded only with REDIS_URL, so a gateway without Redis never loads the client.
+  const shared = redisUrl ? await (await import('./redis/redis-shared')).createRedisShared({ ...config, REDIS_URL: redisUrl }, log, metrics.registry) : undefined;
   const http = config.demo ? demoHttpClient(loadDemoSet()) : nodeHttpClient(config.UPSTREAM_CONNECT_TIMEOUT_MS);
   const upstreams = upstreamsFromConfig(config, http, metrics.upstream);
-  const activeScorer = scorer ?? (await createNodeScorer(config, { info: (m) => log.info(m), warn: (m) => log.warn(m), onBatch: metrics.scorerBatch }, upstreams.all[0]!));
+  const activeScorer =
+    scorer ??
+    (await createNodeScorer(config, { info: (m) => log.info(m), warn: (m) => log.warn(m), onBatch: metrics.scorerBatch }, upstreams.all[0]!, shared?.scoreTier).catch(async (err: unknown) => {
+      await shared?.close();
+      throw err;
+    }));
   const recorder = config.RECORD
     ? createJsonlRecorder(config.RECORD, (err) => log.error({ err }, 'cannot write the record file'), { maxBytes: config.RECORD_MAX_MB * 1024 * 1024, keep: config.RECORD_KEEP, onNotice: (m) => log.warn(m) })
     : undefined;
   const metricsText = () => metrics.registry.metrics();
   const separateMetrics = config.METRICS_PORT !== undefined;
-  const app = createApp({ config: withModelRewardDefaults(config, activeScorer.rewardDefaults), upstreams, scorer: activeScorer, log, record: recorder?.record, metrics, ...(separateMetrics ? {} : { metricsText }), access: await buildAccess(config) });
+  const app = createApp({ config: withModelRewardDefaults(config, activeScorer.rewardDefaults), upstreams, scorer: activeScorer, log, record: recorder?.record, metrics, ...(separateMetrics ? {} : { metricsText }), access: await buildAccess(config, shared?.limiter), readyChecks: shared ? [shared.ready] : [] });
   const server = (await listen(
     serve({
       fetch: app.fetch,
@@ -68,7 +76,8 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
     close: (graceMs = 0) =>
       Promise.all([drain.close(graceMs), metricsServer && new Promise((resolve) => metricsServer.close(resolve))])
         .then(() => recorder?.close())
-        .then(() => activeScorer.close?.()),
+        .then(() => activeScorer.close?.())
+        .then(() => shared?.close()),
   };
 }
 

@@ -16,6 +16,7 @@ const FORBIDDEN = [
   ['onnxruntime', /onnxruntime/],
   ['prom-client', /prom-client/],
   ['pino', /\bpino\b/],
+  ['ioredis', /\bioredis\b|redis-parser|denque/],
   ['node: builtins', /\b(?:from|import|require)\s*\(?\s*["']node:/],
 ];
 
@@ -50,4 +51,4 @@ for (const file of files) {
 }
 
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
-console.log(`worker bundle ok: ${files.map((f) => relative(root, join(outdir, f))).join(', ')}: ${kib(bytes)} (${kib(gzipBytes)} gzip); no onnxruntime, prom-client, pino or node: imports`);
+console.log(`worker bundle ok: ${files.map((f) => relative(root, join(outdir, f))).join(', ')}: ${kib(bytes)} (${kib(gzipBytes)} gzip); no onnxruntime, prom-client, pino, ioredis or node: imports`);

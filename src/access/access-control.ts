@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { GatewayError } from '../errors';
 import { presentedKey, type KeyRing } from './api-keys';
-import type { KeyLimit, KeyLimiter } from './key-limits';
+import type { KeyLimit, Limiter } from './key-limits';
 import { untilSettled } from '../util/abort-scope';
 
 export type AccessVars = { maxN?: number };
@@ -10,7 +10,7 @@ export interface AccessOptions {
   keys: KeyRing;
   /** Limits of key i; keys without their own use the defaults. */
   limitOf: (keyIndex: number) => KeyLimit;
-  limiter: KeyLimiter;
+  limiter: Limiter;
 }
 
 /** Whether the request carries a valid gateway key; no limits are applied (health and metrics). */
@@ -33,7 +33,7 @@ export function accessControl(opts: AccessOptions): MiddlewareHandler<{ Variable
       });
     }
     const limit = opts.limitOf(index);
-    const admission = opts.limiter.admit(index, limit);
+    const admission = await opts.limiter.admit(index, limit);
     if (!admission.ok) throw new GatewayError(429, `Rate limit: ${admission.reason} for this key`, 'rate_limit_error', null, 'rate_limit_exceeded', { 'retry-after': String(admission.retryAfterSeconds) });
     c.set('maxN', limit.maxN);
     try {

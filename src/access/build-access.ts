@@ -1,10 +1,13 @@
 import type { Config } from '../config';
 import type { AccessOptions } from './access-control';
 import { createKeyRing } from './api-keys';
-import { KeyLimiter, type KeyLimit } from './key-limits';
+import { KeyLimiter, type KeyLimit, type Limiter } from './key-limits';
 
-/** Access control from config, or undefined when no gateway keys are set (loopback-only serving). */
-export async function buildAccess(config: Config): Promise<AccessOptions | undefined> {
+/**
+ * Access control from config, or undefined when no gateway keys are set (loopback-only serving). The
+ * limiter is this replica's own unless the entry passes a shared one (Redis, on Node).
+ */
+export async function buildAccess(config: Config, limiter: Limiter = new KeyLimiter()): Promise<AccessOptions | undefined> {
   if (config.keys.length === 0) return undefined;
   const defaults: KeyLimit = { rpm: config.KEY_RPM, concurrency: config.KEY_CONCURRENCY, maxN: config.KEY_MAX_N ?? config.BESTOFN_MAX_N };
   const limits = config.keys.map((k) => ({
@@ -13,5 +16,5 @@ export async function buildAccess(config: Config): Promise<AccessOptions | undef
     // A key never gets more than the server allows anyone.
     maxN: Math.min(k.maxN ?? defaults.maxN, config.BESTOFN_MAX_N),
   }));
-  return { keys: await createKeyRing(config.keys.map((k) => k.key)), limitOf: (i) => limits[i]!, limiter: new KeyLimiter() };
+  return { keys: await createKeyRing(config.keys.map((k) => k.key)), limitOf: (i) => limits[i]!, limiter };
 }

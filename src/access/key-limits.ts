@@ -1,7 +1,7 @@
 /**
- * Per-key request-rate and concurrency limits, kept in this replica's memory (see deploy/README.md for
- * what that means behind a load balancer). Rate is a token bucket refilled continuously, so a key may
- * burst up to its per-minute allowance and then proceeds at the steady rate.
+ * Per-key request-rate and concurrency limits. Rate is a token bucket refilled continuously, so a key may
+ * burst up to its per-minute allowance and then proceeds at the steady rate. KeyLimiter keeps them in
+ * this replica's memory; with REDIS_URL, redis-limiter.ts keeps the same rules in Redis for all replicas.
  */
 export interface KeyLimit {
   rpm: number;
@@ -11,7 +11,19 @@ export interface KeyLimit {
 
 export type Admission = { ok: true; release: () => void } | { ok: false; reason: string; retryAfterSeconds: number };
 
-export class KeyLimiter {
+/** What the access middleware calls; the refusal is the same 429 whichever implementation answers. */
+export interface Limiter {
+  admit(key: number, limit: KeyLimit): Admission | Promise<Admission>;
+}
+
+export const rateRefusal = (rpm: number, tokens: number): Admission => ({
+  ok: false,
+  reason: `rate limit of ${rpm} requests per minute reached`,
+  retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / (rpm / 60_000) / 1000)),
+});
+export const concurrencyRefusal = (concurrency: number): Admission => ({ ok: false, reason: `limit of ${concurrency} concurrent requests reached`, retryAfterSeconds: 1 });
+
+export class KeyLimiter implements Limiter {
   private readonly buckets = new Map<number, { tokens: number; at: number }>();
   private readonly active = new Map<number, number>();
 
@@ -24,9 +36,9 @@ export class KeyLimiter {
     b.tokens = Math.min(limit.rpm, b.tokens + (t - b.at) * perMs);
     b.at = t;
     this.buckets.set(key, b);
-    if (b.tokens < 1) return { ok: false, reason: `rate limit of ${limit.rpm} requests per minute reached`, retryAfterSeconds: Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000)) };
+    if (b.tokens < 1) return rateRefusal(limit.rpm, b.tokens);
     const running = this.active.get(key) ?? 0;
-    if (running >= limit.concurrency) return { ok: false, reason: `limit of ${limit.concurrency} concurrent requests reached`, retryAfterSeconds: 1 };
+    if (running >= limit.concurrency) return concurrencyRefusal(limit.concurrency);
     b.tokens -= 1;
     this.active.set(key, running + 1);
     let released = false;

@@ -13,11 +13,14 @@ import { poolProblems, poolRewards, replayProblems, startReplayTarget, type Repl
 import type { ProgressSink } from '../eval/progress';
 import { claimRunDir, readResults } from '../eval/results';
 import { runEval } from '../eval/run-eval';
+import { claimShard, mergeEvalShards } from '../eval/shard-merge';
+import { inShard, parseShard, WHOLE } from '../util/shard';
 import { loadReplaySource } from '../record/replay-source';
 
 export const EVAL_USAGE = `Usage:
   bestofn eval --dataset math500|aime24|FILE.jsonl --base-url URL --model M --out DIR [options]
   bestofn eval --replay FILE --out DIR [--dataset D] [options]
+  bestofn eval --merge DIR0,DIR1,… --out DIR
 
 Options:
   --n 1,4,8,16        Ns to report; one request per problem asks for the largest (best_of)
@@ -39,6 +42,9 @@ Options:
   --replay FILE       serve a gateway --record file or a Best-of-N pool (question + response[]) as the
                       upstream of an in-process gateway (gateway settings from the environment, e.g. SCORER);
                       --dataset then supplies reference answers for prompts that carry none
+  --shard i/k         evaluate only problems p with p mod k = i (k processes, or a Kubernetes Indexed Job),
+                      each with its own --out; then --merge joins them into the report of the whole run
+  --merge DIRS        comma-separated shard directories to join into --out (docs/scale-out.md)
 Results go to DIR/results.jsonl (a rerun skips finished problems), DIR/report.json, report.md, accuracy.svg.
 `;
 
@@ -73,7 +79,7 @@ function parse(argv: string[]) {
     strict: true,
     allowPositionals: false,
     options: Object.fromEntries(
-      ['dataset', 'base-url', 'model', 'n', 'concurrency', 'limit', 'seed', 'draws', 'timeout-ms', 'retries', 'temperature', 'max-tokens', 'logprobs', 'also', 'api-key', 'data-dir', 'replay', 'out'].map((k) => [k, { type: 'string' as const }]),
+      ['dataset', 'base-url', 'model', 'n', 'concurrency', 'limit', 'seed', 'draws', 'timeout-ms', 'retries', 'temperature', 'max-tokens', 'logprobs', 'also', 'api-key', 'data-dir', 'replay', 'out', 'shard', 'merge'].map((k) => [k, { type: 'string' as const }]),
     ),
   });
   return values as Record<string, string | undefined>;
@@ -88,6 +94,12 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
   try {
     const a = parse(argv);
     if (!a.out) throw new UsageError('--out DIR is required');
+    if (a.merge) {
+      const report = usage(() => mergeEvalShards(a.merge!.split(',').map((d) => d.trim()).filter(Boolean), a.out!));
+      stdout.write(reportMarkdown(report));
+      return 0;
+    }
+    const shard = a.shard === undefined ? WHOLE : usage(() => parseShard(a.shard!));
     if (!a.replay && (!a.dataset || !a['base-url'] || !a.model)) throw new UsageError('--dataset, --base-url and --model are required (or --replay FILE)');
     const limit = a.limit === undefined ? undefined : int(a.limit, 'limit', 0, 1);
     const draws = int(a.draws, 'draws', 8, 1);
@@ -127,11 +139,18 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
     } else if (limit !== undefined) problems = problems.slice(0, limit);
 
     ns ??= [1, 2, 4, 8, 16];
+    const allProblems = problems.map((p) => p.id);
+    problems = problems.filter((_, i) => inShard(i, shard));
     const maxN = Math.max(...ns);
     const model = a.model ?? 'replay';
     const dataset = a.dataset ?? path.basename(a.replay!);
     const refused = claimRunDir(a.out, { dataset: datasetFile ?? path.resolve(a.replay!), endpoint, model, max_n: maxN });
     if (refused) throw new UsageError(refused);
+    const reportConfig = { dataset, endpoint, model, ns, draws, seed, prompt: 'qwen25-math-cot (system: step by step, \\boxed{}; user: problem)', ...(a.replay ? { replay: a.replay } : {}) };
+    if (a.shard !== undefined) {
+      const other = claimShard(a.out, { shard, problems: allProblems, config: reportConfig, ...(reference ? { reference } : {}) });
+      if (other) throw new UsageError(other);
+    }
 
     const client = new OpenAI({ baseURL: target?.url ?? endpoint, apiKey: a['api-key'] ?? env.OPENAI_API_KEY ?? 'none', maxRetries: retries });
     const summary = await runEval({
@@ -154,7 +173,7 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
     const report = buildReport(
       [...readResults(a.out, () => {}).values()],
       problems.map((p) => p.id),
-      { dataset, endpoint, model, ns, draws, seed, prompt: 'qwen25-math-cot (system: step by step, \\boxed{}; user: problem)', ...(a.replay ? { replay: a.replay } : {}) },
+      reportConfig,
       reference,
       (a.also ? a.also.split(',') : []).map((dir) => [...readResults(dir.trim()).values()]),
     );

@@ -11,10 +11,13 @@ import { createRemoteVllmSequenceScorer } from '../scorer/remote-vllm';
 import type { Scorer } from '../scorer/types';
 import { parseFieldMap } from '../select/fields';
 import { parseKeep } from '../select/keep';
-import { runSelect } from '../select/run-select';
+import { runSelect, selectScored, stemOf } from '../select/run-select';
+import { mergeShardScores } from '../select/shard-merge';
+import { parseShard, shardLabel } from '../util/shard';
 
 export const SELECT_USAGE = `Usage:
   bestofn select --input traces.jsonl --out kept.jsonl [options]
+  bestofn select --input traces.jsonl --out kept.jsonl --merge OUT0,OUT1,… [--keep …] [--by …]
 
 Scores each row's reasoning and response with a process reward model and keeps the best rows.
 Writes kept.jsonl (kept rows, original fields plus bestofn_reward, bestofn_step_rewards,
@@ -35,6 +38,9 @@ Options:
   --concurrency N                      rows scored at once [default: 16]
   --max-rows N                         score at most N rows in this run, then stop (run again to go on)
   --restart                            ignore existing scores and start over
+  --shard i/k                          score only rows on lines l with (l−1) mod k = i, into this shard's own
+                                       --out; nothing is selected until --merge (k processes, an Indexed Job)
+  --merge OUT0,OUT1,…                  the shards' --out paths: join their scores and select from all rows
   --quiet                              no progress or notices on stderr
 `;
 
@@ -98,6 +104,8 @@ export async function selectCommand(argv: string[], env: Record<string, string |
         concurrency: { type: 'string' },
         'max-rows': { type: 'string' },
         restart: { type: 'boolean' },
+        shard: { type: 'string' },
+        merge: { type: 'string' },
         quiet: { type: 'boolean' },
       },
     });
@@ -112,6 +120,28 @@ export async function selectCommand(argv: string[], env: Record<string, string |
     try {
       keep = parseKeep(v.keep ?? 'top-k=1');
       map = parseFieldMap(v.map ?? '');
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    if (v.merge) {
+      if (v.shard) throw new UsageError('give --shard or --merge, not both');
+      const scores = `${stemOf(v.out)}.scores.jsonl`;
+      const stems = v.merge.split(',').map((s) => s.trim()).filter(Boolean).map(stemOf);
+      if (stems.includes(stemOf(v.out))) throw new UsageError('--out must not be one of the shards merged');
+      let scorerId;
+      try {
+        scorerId = await mergeShardScores(stems, v.input, scores);
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+      const merged = await selectScored({ input: v.input, out: v.out, keep, by, scorerId, aggregate: aggregate as Aggregate, thinkingWeight }, scores);
+      const c = merged.summary!.counts;
+      io.stdout.write(`kept ${c.kept} of ${c.read} rows from ${stems.length} shards (${c.malformed} malformed, skipped) → ${v.out}\nreport: ${merged.paths.report}\n`);
+      return 0;
+    }
+    let shard;
+    try {
+      shard = v.shard === undefined ? undefined : parseShard(v.shard);
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
@@ -137,12 +167,17 @@ export async function selectCommand(argv: string[], env: Record<string, string |
       concurrency,
       maxRows,
       restart: v.restart === true,
+      ...(shard ? { shard } : {}),
       signal: abort.signal,
       stderr: v.quiet ? null : io.stderr,
     });
     if (!result.finished) {
       io.stderr.write(`bestofn select: stopped after ${result.rowsScoredNow} rows, at input line ${result.lastLine}; scores so far are in ${result.paths.scores}. Run the same command again to continue.\n`);
       return abort.signal.aborted ? 130 : 0;
+    }
+    if (shard) {
+      io.stdout.write(`shard ${shardLabel(shard)}: scored → ${result.paths.scores}; select with --merge once every shard is done\n`);
+      return 0;
     }
     const c = result.summary!.counts;
     io.stdout.write(`kept ${c.kept} of ${c.read} rows (${c.malformed} malformed, skipped) → ${result.paths.out}\nreport: ${result.paths.report}\n`);

@@ -2,7 +2,7 @@
 export interface ReadyCheck {
   name: string;
   /** Resolves ready or not, with a short reason; may reject, which counts as not ready. */
-  check(signal: AbortSignal): Promise<{ ok: boolean; detail?: string }>;
+  check(signal: AbortSignal): Promise<{ ok: boolean; detail?: string } & Record<string, unknown>> | ({ ok: boolean } & Record<string, unknown>);
 }
 
 export interface Readiness {

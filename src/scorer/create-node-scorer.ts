@@ -1,17 +1,18 @@
 import type { Upstream } from '../http/upstream-client';
 import type { Config } from '../config';
 import { createPortableScorer, type ScorerLog } from './create-scorer';
+import type { SharedScoreTier } from './shared-score-tier';
 import type { Scorer } from './types';
 import { createVoteScorer } from './vote';
 import { withFallback } from './with-fallback';
 
 /** The Node entry's scorer: everything portable, plus the in-process ONNX PRM (loaded only when used). */
-export async function createNodeScorer(config: Config, log: ScorerLog, upstream: Pick<Upstream, 'http'>): Promise<Scorer> {
+export async function createNodeScorer(config: Config, log: ScorerLog, upstream: Pick<Upstream, 'http'>, shared?: SharedScoreTier): Promise<Scorer> {
   if (config.SCORER === 'remote' && config.SCORER_REQUEST_FORM === 'text') {
     const { readChatTemplate } = await import('./chat-template-file');
-    return createPortableScorer(config, log, upstream, readChatTemplate(config.SCORER_CHAT_TEMPLATE!));
+    return createPortableScorer(config, log, upstream, readChatTemplate(config.SCORER_CHAT_TEMPLATE!), shared);
   }
-  if (config.SCORER !== 'onnx') return createPortableScorer(config, log, upstream);
+  if (config.SCORER !== 'onnx') return createPortableScorer(config, log, upstream, undefined, shared);
   const { createOnnxScorer } = await import('./onnx/index');
   const onnx = await createOnnxScorer({
     modelDir: config.PRM_MODEL_DIR!,
@@ -24,6 +25,7 @@ export async function createNodeScorer(config: Config, log: ScorerLog, upstream:
     log: (m: string) => log.warn(m),
     info: (m: string) => log.info(m),
     onBatch: log.onBatch,
+    shared,
   });
   return withFallback(onnx, createVoteScorer(), config.SCORER_FALLBACK, (m) => log.warn(m));
 }

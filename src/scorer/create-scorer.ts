@@ -7,6 +7,7 @@ import { createPrmScorer } from './prm-scorer';
 import { createRemoteVllmSequenceScorer } from './remote-vllm';
 import { createScoreCache } from './score-cache';
 import { createConfidenceScorer } from './confidence';
+import type { SharedScoreTier } from './shared-score-tier';
 import type { Scorer } from './types';
 import { createVerifierScorer } from './verifier';
 import { createVoteScorer } from './vote';
@@ -23,7 +24,7 @@ export interface ScorerLog {
  * Builds the scorers that need no native code (vote, remote PRM, verifier), so the Workers entry can use this
  * file; the Node entry adds the in-process ONNX scorer in create-node-scorer.ts.
  */
-export function createPortableScorer(config: Config, log: ScorerLog, upstream: Pick<Upstream, 'http'>, chatTemplate?: ChatTemplate): Scorer {
+export function createPortableScorer(config: Config, log: ScorerLog, upstream: Pick<Upstream, 'http'>, chatTemplate?: ChatTemplate, shared?: SharedScoreTier): Scorer {
   const vote = createVoteScorer();
   switch (config.SCORER) {
     case 'vote':
@@ -47,7 +48,7 @@ export function createPortableScorer(config: Config, log: ScorerLog, upstream: P
         template: chatTemplate,
       });
       const cache = createScoreCache({ entries: config.SCORER_CACHE_ENTRIES, maxBytes: config.SCORER_CACHE_MB * 1024 * 1024 });
-      return withFallback(createPrmScorer(remote, { cache }), vote, config.SCORER_FALLBACK, (m) => log.warn(m));
+      return withFallback(createPrmScorer(remote, { cache, shared }), vote, config.SCORER_FALLBACK, (m) => log.warn(m));
     }
     case 'verifier': {
       // The verifier is a generator like the upstream: it shares its timeouts and HTTP client, but has its own

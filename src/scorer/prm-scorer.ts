@@ -9,10 +9,13 @@ import type { Aggregate, CandidateParts, StepRewards } from '../core/types';
 import type { Combine } from '../core/aggregate';
 import type { ScoreCache } from './score-cache';
 import { scoreCacheKey } from './score-cache';
+import type { SharedScoreTier } from './shared-score-tier';
 import type { PrmSequence, Scorer, ScoreRequest, ScoreResult, SequenceScore, SequenceScorer } from './types';
 
 export interface PrmScorerOptions {
   cache?: ScoreCache | null;
+  /** A second cache tier shared by replicas (Redis), asked for what the in-process cache misses. */
+  shared?: SharedScoreTier | null;
   /** Static facts merged into every ScoreResult.info, e.g. { provider: 'cpu' }. */
   info?: Record<string, unknown>;
   /**
@@ -35,6 +38,7 @@ function partSteps(steps: readonly string[], text: string): readonly string[] | 
 export function createPrmScorer(sequenceScorer: SequenceScorer, opts: PrmScorerOptions = {}): Scorer {
   const cache = opts.cache ?? null;
   const modelId = sequenceScorer.modelId;
+  const shared = opts.shared ?? null;
 
   async function score(request: ScoreRequest): Promise<ScoreResult> {
     // Distinct sequences in first-seen order, and for each candidate part the index of its sequence.
@@ -56,13 +60,25 @@ export function createPrmScorer(sequenceScorer: SequenceScorer, opts: PrmScorerO
     }));
 
     let cacheHits = 0;
-    const misses: { seq: PrmSequence; key: string }[] = [];
+    let misses: { seq: PrmSequence; key: string }[] = [];
     for (const [key, entry] of distinct) {
       const hit = cache?.get(modelId, entry.seq);
       if (hit) {
         entry.score = hit;
         cacheHits++;
       } else misses.push({ seq: entry.seq, key });
+    }
+    const memoryHits = cacheHits;
+    if (shared && misses.length) {
+      const found = await shared.getMany(sequenceScorer.name, modelId, misses.map((m) => m.seq));
+      misses = misses.filter((m, i) => {
+        const hit = found[i];
+        if (!hit) return true;
+        distinct.get(m.key)!.score = hit;
+        cache?.set(modelId, m.seq, hit);
+        cacheHits++;
+        return false;
+      });
     }
 
     const fresh = misses.length ? await sequenceScorer.scoreSequences(misses.map((m) => m.seq), request.signal) : [];
@@ -73,6 +89,7 @@ export function createPrmScorer(sequenceScorer: SequenceScorer, opts: PrmScorerO
       tokens += s.tokens;
       cache?.set(modelId, m.seq, s);
     });
+    if (shared && misses.length) shared.setMany(sequenceScorer.name, modelId, misses.map((m, i) => ({ seq: m.seq, score: fresh[i]! })));
 
     const lookup = (key: string | null) => (key === null ? null : distinct.get(key)!.score!);
     const rewards: StepRewards[] = parts.map((p) => {
@@ -86,7 +103,14 @@ export function createPrmScorer(sequenceScorer: SequenceScorer, opts: PrmScorerO
     return {
       rewards,
       scorer: sequenceScorer.name,
-      info: { ...opts.info, cache_hits: cacheHits, duplicates: references - distinct.size, sequences_scored: misses.length, tokens },
+      info: {
+        ...opts.info,
+        cache_hits: cacheHits,
+        ...(shared ? { cache_hits_by_tier: { memory: memoryHits, [shared.name]: cacheHits - memoryHits } } : {}),
+        duplicates: references - distinct.size,
+        sequences_scored: misses.length,
+        tokens,
+      },
     };
   }
 

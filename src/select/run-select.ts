@@ -13,6 +13,8 @@ import { scorePass } from './score-pass';
 import { openScores } from './scores-file';
 import { summarize, writeReports, type SelectSummary } from './summary';
 import { decideKeep, loadScores, writeKept } from './write-pass';
+import { inShard, shardLabel, type Shard } from '../util/shard';
+import { writeShardMarker } from './shard-merge';
 
 export interface SelectOptions {
   input: string;
@@ -34,6 +36,8 @@ export interface SelectOptions {
   signal?: AbortSignal;
   /** Progress and malformed-row notices; null for silence. */
   stderr?: ProgressSink | null;
+  /** Score only this shard's rows and select nothing: `--merge` selects once every shard is scored. */
+  shard?: Shard;
 }
 
 export interface SelectOutcome {
@@ -43,7 +47,7 @@ export interface SelectOutcome {
   resumedAfterLine: number;
   /** Last input line with an entry in the side file. */
   lastLine: number;
-  paths: { out: string; scores: string; summary?: string; report?: string; svg?: string };
+  paths: { out: string; scores: string; summary?: string; report?: string; svg?: string; shard?: string };
   summary?: SelectSummary;
 }
 
@@ -57,7 +61,7 @@ export async function runSelect(o: SelectOptions): Promise<SelectOutcome> {
   const stem = stemOf(o.out);
   fs.mkdirSync(path.dirname(path.resolve(stem)), { recursive: true });
   const scores = `${stem}.scores.jsonl`;
-  const header = { bestofn_scores: 1 as const, input: path.resolve(o.input), scorer: o.scorerId, map: { ...o.map } };
+  const header = { bestofn_scores: 1 as const, input: path.resolve(o.input), scorer: o.scorerId, map: { ...o.map }, ...(o.shard ? { shard: shardLabel(o.shard) } : {}) };
   const stderr = o.stderr ?? null;
   const resumeAfter = await openScores(scores, header, o.restart === true, (m) => stderr?.write(`bestofn select: ${m}\n`));
   if (resumeAfter > 0) stderr?.write(`bestofn select: resuming after line ${resumeAfter} (scores in ${scores})\n`);
@@ -69,6 +73,7 @@ export async function runSelect(o: SelectOptions): Promise<SelectOutcome> {
     scorer: o.scorer,
     map: o.map,
     resumeAfter,
+    ...(o.shard ? { includes: (line: number) => inShard(line - 1, o.shard!) } : {}),
     concurrency: o.concurrency,
     maxRows: o.maxRows,
     maxLineBytes: o.maxLineBytes,
@@ -80,7 +85,12 @@ export async function runSelect(o: SelectOptions): Promise<SelectOutcome> {
   });
   const outcome: SelectOutcome = { finished: pass.finished, rowsScoredNow: pass.rows, resumedAfterLine: resumeAfter, lastLine: pass.lastLine, paths: { out: o.out, scores } };
   if (!pass.finished) return outcome;
+  if (o.shard) return { ...outcome, paths: { ...outcome.paths, shard: writeShardMarker(stem, { ...header, shard: o.shard }) } };
+  return { ...outcome, ...(await selectScored(o, scores)) };
+}
 
+/** Pass 2 on a complete side file: decide what to keep, write the kept rows and the reports. */
+export async function selectScored(o: Pick<SelectOptions, 'input' | 'out' | 'keep' | 'by' | 'scorerId' | 'aggregate' | 'thinkingWeight' | 'maxLineBytes'>, scores: string): Promise<Pick<SelectOutcome, 'summary' | 'paths'>> {
   const loaded = await loadScores(scores, o.aggregate, o.thinkingWeight);
   const keep = decideKeep(loaded, o.keep, o.by);
   await writeKept(o.input, scores, keep, loaded.rewards, o.out, o.maxLineBytes);
@@ -93,5 +103,5 @@ export async function runSelect(o: SelectOptions): Promise<SelectOutcome> {
     aggregate: o.aggregate,
     thinking_weight: o.thinkingWeight,
   });
-  return { ...outcome, summary, paths: { ...outcome.paths, ...writeReports(stem, summary) } };
+  return { summary, paths: { out: o.out, scores, ...writeReports(stemOf(o.out), summary) } };
 }

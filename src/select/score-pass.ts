@@ -19,6 +19,8 @@ export interface ScorePassOptions {
   map: FieldMap;
   /** Input lines up to this one were scored by an earlier run. */
   resumeAfter: number;
+  /** Rows of other shards are left out (`--shard i/k`); every line is this run's without it. */
+  includes?: (line: number) => boolean;
   concurrency: number;
   /** Stop after this many rows in this run (working in slices, or testing a resume). */
   maxRows?: number;
@@ -89,7 +91,7 @@ export async function scorePass(o: ScorePassOptions): Promise<ScorePassResult> {
   try {
     for await (const e of lines) {
       bytes = e.end;
-      if (e.line <= o.resumeAfter || (e.kind === 'line' && e.text.trim() === '')) continue;
+      if (e.line <= o.resumeAfter || (e.kind === 'line' && e.text.trim() === '') || (o.includes && !o.includes(e.line))) continue;
       if (o.signal?.aborted || (o.maxRows !== undefined && rows + chunk.length >= o.maxRows)) {
         await flush();
         return { finished: false, rows, lastLine };

@@ -14,6 +14,8 @@ export interface ScoresHeader {
   /** Identifies the reward model; another one must not resume these scores. */
   scorer: string;
   map: Record<string, string>;
+  /** `i/k` in a shard's side file (`--shard`); absent in a whole run's and a merged one's. */
+  shard?: string;
 }
 
 export type ScoreEntry =

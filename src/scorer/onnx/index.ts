@@ -4,6 +4,7 @@
  */
 import { createPrmScorer } from '../prm-scorer';
 import { createScoreCache } from '../score-cache';
+import type { SharedScoreTier } from '../shared-score-tier';
 import type { Scorer } from '../types';
 import { loadModelDir } from './model-dir';
 import { createOnnxSequenceScorer } from './onnx-sequence-scorer';
@@ -28,6 +29,8 @@ export interface OnnxScorerOptions {
   log?: (msg: string) => void;
   info?: (msg: string) => void;
   onBatch?: (rows: number, paddedTokens: number) => void;
+  /** The Redis score tier, behind the in-process cache. */
+  shared?: SharedScoreTier;
 }
 
 /** Loads and checks the model directory (ModelDirError on any problem), then returns a ready Scorer named 'onnx'. */
@@ -36,5 +39,5 @@ export async function createOnnxScorer(opts: OnnxScorerOptions): Promise<Scorer>
   const sequences = createOnnxSequenceScorer(prm, { batchTokens: opts.batchTokens, queueLimit: opts.queueLimit, onBatch: opts.onBatch });
   const cache = createScoreCache({ entries: opts.cacheEntries, maxBytes: opts.cacheMB * 1024 * 1024 });
   const { aggregate, combine, step_split: split } = prm.manifest;
-  return createPrmScorer(sequences, { cache, info: { provider: prm.provider }, split, rewardDefaults: { aggregate, combine } });
+  return createPrmScorer(sequences, { cache, shared: opts.shared, info: { provider: prm.provider }, split, rewardDefaults: { aggregate, combine } });
 }

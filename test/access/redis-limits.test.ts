@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream';
+import { MATH } from '../helpers/gateway';
+import { redisInstalled, sharedRedis, startRedis, type TestRedis } from '../helpers/redis-server';
+import { startReplica, type Replica } from '../helpers/replica';
+
+/**
+ * Per-key limits shared by replicas through a real redis-server. Each replica is its own `bestofn serve`
+ * process, as behind a load balancer.
+ */
+const body = { model: 'fake-model', messages: MATH, best_of: 1 };
+// Unique per run, so a long-lived Redis (BESTOFN_TEST_REDIS_URL) never carries one run's tokens into the next.
+const RUN = `${process.pid}-${Date.now()}`;
+
+describe.skipIf(!redisInstalled)('per-key limits in Redis, shared by replicas', () => {
+  let redis: Awaited<ReturnType<typeof sharedRedis>>;
+  let upstream: FakeUpstream;
+  const replicas: Replica[] = [];
+  const replica = async (env: Record<string, string>) => {
+    const r = await startReplica({ UPSTREAM_BASE_URL: upstream.url, REDIS_URL: redis.url, ...env });
+    replicas.push(r);
+    return r;
+  };
+
+  beforeAll(async () => {
+    redis = await sharedRedis();
+    // Requests with max_tokens 999 are held for 30 s, so they keep a concurrency slot; the rest answer at once.
+    upstream = await startFakeUpstream({ latencyMs: (b) => (b.max_tokens === 999 ? 30_000 : 0) });
+  });
+  afterAll(async () => {
+    await Promise.all(replicas.map((r) => r.kill()));
+    await upstream?.close();
+    await redis?.stop();
+  });
+
+  it('rpm + 1 requests spread over two replicas get exactly one 429, with the same Retry-After as one replica gives', async () => {
+    const env = { GATEWAY_API_KEYS: 'shared-key,other-key', KEY_RPM: '6', REDIS_PREFIX: `rpm-${RUN}` };
+    const [a, b] = await Promise.all([replica(env), replica(env)]);
+    const statuses: number[] = [];
+    let limited: Response | undefined;
+    for (let i = 0; i < 7; i++) {
+      const res = await (i % 2 ? b : a).post('shared-key', body);
+      statuses.push(res.status);
+      if (res.status === 429) limited = res;
+      else await res.text();
+    }
+    expect(statuses.filter((s) => s === 429)).toHaveLength(1);
+    expect(statuses[6]).toBe(429);
+    // 6 rpm refills one token in 10 s: the answer is the local limiter's, word for word.
+    expect(limited!.headers.get('retry-after')).toMatch(/^(9|10)$/);
+    expect((await limited!.json()).error).toMatchObject({ code: 'rate_limit_exceeded', type: 'rate_limit_error', message: 'Rate limit: rate limit of 6 requests per minute reached for this key' });
+    // Another key has its own bucket.
+    expect((await b.post('other-key', body)).status).toBe(200);
+  });
+
+  it("a killed replica's concurrency slots come back after the lease expires, and a live replica's do not", async () => {
+    const env = { GATEWAY_API_KEYS: 'lease-key', KEY_CONCURRENCY: '1', REDIS_LEASE_MS: '1000', REDIS_PREFIX: `lease-${RUN}` };
+    const [a, b] = await Promise.all([replica(env), replica(env)]);
+    const held = a.post('lease-key', { ...body, max_tokens: 999 }).catch(() => 'cut off with its replica');
+    await expect.poll(() => upstream.requests.filter((r) => r.max_tokens === 999).length, { timeout: 5000 }).toBe(1);
+    const leaseSet = `lease-${RUN}:{${createHash('sha256').update('lease-key').digest('hex').slice(0, 32)}}:leases`;
+    expect(await redis.command('ZCARD', leaseSet)).toBe(':1');
+    expect((await b.post('lease-key', body)).status).toBe(429);
+    // Two lease lifetimes later the slot is still held: replica A renews it while its request runs.
+    await new Promise((r) => setTimeout(r, 2200));
+    const stillHeld = await b.post('lease-key', body);
+    expect(stillHeld.status).toBe(429);
+    expect((await stillHeld.json()).error.message).toBe('Rate limit: limit of 1 concurrent requests reached for this key');
+
+    await a.kill('SIGKILL');
+    expect(await held).toBe('cut off with its replica');
+    const killedAt = Date.now();
+    await expect.poll(async () => (await b.post('lease-key', body)).status, { timeout: 5000, interval: 100 }).toBe(200);
+    // Not before the lease ran out (renewed at most a third of a lease before the kill).
+    expect(Date.now() - killedAt).toBeGreaterThan(400);
+  });
+});
+
+describe.skipIf(!redisInstalled)('when Redis fails', () => {
+  let redis: TestRedis;
+  let upstream: FakeUpstream;
+  const replicas: Replica[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    upstream = await startFakeUpstream();
+  });
+  afterAll(async () => {
+    await Promise.all(replicas.map((r) => r.kill()));
+    await upstream?.close();
+    await redis?.stop();
+  });
+
+  const timed = async (r: Replica, key: string) => {
+    const t0 = performance.now();
+    const res = await r.post(key, body);
+    await res.text();
+    return { status: res.status, ms: performance.now() - t0 };
+  };
+  const metric = async (r: Replica, line: RegExp) => Number(line.exec(await (await fetch(`${r.url}/metrics`)).text())?.[1] ?? NaN);
+
+  it('falls back to each replica’s own limits without hanging, logs the outage once, and shares again when Redis is back', async () => {
+    // Three keys with 3 rpm each, one per phase, so no phase sees another's tokens.
+    const env = { UPSTREAM_BASE_URL: upstream.url, REDIS_URL: redis.url, GATEWAY_API_KEYS: 'frozen,dead,back', KEY_RPM: '3', REDIS_TIMEOUT_MS: '100' };
+    const [a, b] = await Promise.all([startReplica(env), startReplica(env)]);
+    replicas.push(a, b);
+    expect((await (await fetch(`${a.url}/readyz`)).json()).checks.redis).toMatchObject({ ok: true, connection: 'ready', limits: { up: true } });
+
+    // A hung Redis (SIGSTOP: connected, silent). Every request waits one command timeout, then uses local
+    // limits: 3 per replica, so 6 pass over two replicas where the shared limit would let 3 through.
+    redis.freeze();
+    const frozen = [];
+    for (let i = 0; i < 8; i++) frozen.push(await timed(i % 2 ? b : a, 'frozen'));
+    redis.thaw();
+    expect(frozen.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
+    expect(Math.max(...frozen.map((r) => r.ms))).toBeLessThan(1000);
+    for (const r of [a, b]) {
+      expect(r.logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('redis unavailable for limits'))).toHaveLength(1);
+      expect(await metric(r, /^bestofn_redis_errors_total\{use="limits"\} (\d+)/m)).toBeGreaterThanOrEqual(4);
+      expect(await metric(r, /^bestofn_redis_outages_total\{use="limits"\} (\d+)/m)).toBe(1);
+    }
+
+    // Killed: connection refused, so the fallback is immediate; /readyz says so and stays 200 (local mode).
+    await redis.stop();
+    const dead = [];
+    for (let i = 0; i < 8; i++) dead.push(await timed(i % 2 ? b : a, 'dead'));
+    expect(dead.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
+    expect(Math.max(...dead.map((r) => r.ms))).toBeLessThan(1000);
+    const readyz = await fetch(`${a.url}/readyz`);
+    expect(readyz.status).toBe(200);
+    expect((await readyz.json()).checks.redis).toMatchObject({ ok: true, failure_mode: 'local', limits: { up: false } });
+    // A replica that starts while Redis is down starts anyway, and serves on its own limits.
+    const late = await startReplica(env);
+    replicas.push(late);
+    expect(late.logs.some((l) => typeof l.msg === 'string' && l.msg.startsWith('redis does not answer at start-up'))).toBe(true);
+    expect((await timed(late, 'dead')).status).toBe(200);
+
+    // Back (empty): both replicas reconnect on their own and share one bucket again — 3 pass, not 6.
+    await redis.start();
+    for (const r of [a, b]) await expect.poll(async () => (await (await fetch(`${r.url}/readyz`)).json()).checks.redis.connection, { timeout: 5000 }).toBe('ready');
+    const back = [];
+    for (let i = 0; i < 4; i++) back.push((await timed(i % 2 ? b : a, 'back')).status);
+    expect(back).toEqual([200, 200, 200, 429]);
+    for (const r of [a, b]) {
+      expect(r.logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('redis answers again for limits')).length).toBeGreaterThanOrEqual(1);
+      expect(await metric(r, /^bestofn_redis_up\{use="limits"\} (\d+)/m)).toBe(1);
+    }
+  });
+
+  it('REDIS_FAILURE=refuse answers 503 at once while Redis is down, and /readyz is 503', async () => {
+    const env = { UPSTREAM_BASE_URL: upstream.url, REDIS_URL: redis.url, REDIS_FAILURE: 'refuse', REDIS_PREFIX: 'refuse-test', GATEWAY_API_KEYS: 'k' };
+    const r = await startReplica(env);
+    replicas.push(r);
+    expect((await timed(r, 'k')).status).toBe(200);
+    await redis.stop();
+    const t0 = performance.now();
+    const res = await r.post('k', body);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect((await res.json()).error.code).toBe('limits_unavailable');
+    expect((await fetch(`${r.url}/readyz`)).status).toBe(503);
+    await redis.start();
+    await expect.poll(async () => (await timed(r, 'k')).status, { timeout: 5000 }).toBe(200);
+    expect((await fetch(`${r.url}/readyz`)).status).toBe(200);
+  });
+});

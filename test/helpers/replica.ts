@@ -1,0 +1,50 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../bin/bestofn.mjs', import.meta.url));
+
+/** A gateway replica in its own process (`bestofn serve`), as behind a load balancer; its JSON log lines are kept. */
+export interface Replica {
+  url: string;
+  logs: Array<Record<string, unknown>>;
+  process: ChildProcess;
+  post(key: string, body: object): Promise<Response>;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function startReplica(env: Record<string, string>): Promise<Replica> {
+  const child = spawn(process.execPath, [BIN, 'serve'], {
+    env: { PATH: process.env.PATH!, PORT: '0', LOG_LEVEL: 'info', UPSTREAM_RETRY_BASE_MS: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Array<Record<string, unknown>> = [];
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      let entry: Record<string, unknown>;
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        return;
+      }
+      logs.push(entry);
+      if (entry.msg === 'bestofn listening' && typeof entry.url === 'string') resolve(entry.url);
+    });
+    child.once('exit', (code) => reject(new Error(`replica exited with ${code}: ${stderr}`)));
+  });
+  return {
+    url,
+    logs,
+    process: child,
+    post: (key, body) =>
+      fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    kill: (signal = 'SIGKILL') =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill(signal);
+      }),
+  };
+}
