@@ -98,7 +98,8 @@ describe.skipIf(!redisInstalled)('when Redis fails', () => {
     await res.text();
     return { status: res.status, ms: performance.now() - t0 };
   };
-  const metric = async (r: Replica, line: RegExp) => Number(line.exec(await (await fetch(`${r.url}/metrics`)).text())?.[1] ?? NaN);
+  // With gateway keys configured, /metrics needs one.
+  const metric = async (r: Replica, line: RegExp) => Number(line.exec(await (await fetch(`${r.url}/metrics`, { headers: { authorization: 'Bearer back' } })).text())?.[1] ?? NaN);
 
   it('falls back to each replica’s own limits without hanging, logs the outage once, and shares again when Redis is back', async () => {
     // Three keys with 3 rpm each, one per phase, so no phase sees another's tokens.

@@ -148,7 +148,7 @@ describe('deploy/k8s', () => {
 
     beforeAll(async () => {
       // The ConfigMap's own settings, served on loopback; its Services do not resolve here, as in a pod
-      // whose Redis is down (REDIS_FAILURE=local keeps /readyz at 200 then).
+      // whose Redis and upstream are down: /readyz is served, and says not ready (503) until the upstream answers.
       gateway = await startGateway(parseConfig({ ...env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent' }), createLogger('silent'));
     });
     afterAll(async () => gateway?.close());
@@ -160,10 +160,10 @@ describe('deploy/k8s', () => {
     it('probes use paths the gateway serves: liveness /healthz, readiness /readyz', async () => {
       expect(container.livenessProbe.httpGet.path).toBe('/healthz');
       expect(container.readinessProbe.httpGet.path).toBe('/readyz');
-      for (const probe of [container.livenessProbe, container.readinessProbe]) {
-        const res = await fetch(`${gateway.url}${probe.httpGet.path}`);
-        expect(res.status, probe.httpGet.path).toBe(200);
-      }
+      expect((await fetch(`${gateway.url}${container.livenessProbe.httpGet.path}`)).status).toBe(200);
+      const ready = await fetch(`${gateway.url}${container.readinessProbe.httpGet.path}`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ status: 'not ready', checks: { redis: { ok: true, failure_mode: 'local' } } });
     }, 20_000);
 
     it('the termination grace covers the preStop pause plus SHUTDOWN_GRACE_MS, without idling long past it', () => {
