@@ -17,6 +17,7 @@ import path from 'node:path';
 import { aggregate } from '../src/core/aggregate';
 import type { Aggregate } from '../src/core/types';
 import { printTable } from './stats';
+import { seededRandom } from '../src/eval/subsample';
 
 const DIR = path.resolve('../shared/data/rewardmath');
 const AGGREGATES: Aggregate[] = ['last', 'min', 'mean', 'prod'];
@@ -32,17 +33,6 @@ interface Problem {
   score: (number | number[])[];
 }
 
-/** mulberry32: a small seeded PRNG, so intervals repeat run to run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Per problem: credit for ranking solution 0 first (ties split), whether the top was tied, and the lowest-index credit. */
 function outcome(rewards: (number | null)[]): { split: number; tied: boolean; lowest: number } {
@@ -57,7 +47,7 @@ const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.lengt
 
 /** 95% percentile interval of the mean of `xs` (or of xs − ys, paired) over B resamples of problems. */
 function bootstrap(xs: readonly number[], ys?: readonly number[]): [number, number] {
-  const next = rng(SEED);
+  const next = seededRandom(SEED); // seeded, so intervals repeat run to run
   const n = xs.length;
   const means: number[] = [];
   for (let b = 0; b < B; b++) {

@@ -1,3 +1,4 @@
+import { seededRandom } from '../../src/eval/subsample';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,17 +28,8 @@ export function sseVariants(lf: string): Record<string, string> {
   };
 }
 
-/** A small seeded generator (mulberry32): the same seed gives the same cuts on every run and machine. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same seed gives the same cuts on every run and machine (the project's one seeded generator). */
+export const seeded = seededRandom;
 
 /** Cut positions in `bytes`: `count` random ones, plus one inside every multi-byte UTF-8 character. */
 export function randomCuts(bytes: Uint8Array, seed: number, count: number): number[] {

@@ -2,6 +2,7 @@ import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { startRawUpstream } from '../helpers/raw-upstream';
+import { sseJson } from '../helpers/sse';
 import { validateAgainst, validateResponseEvent } from '../helpers/openapi';
 
 describe('POST /v1/responses', () => {
@@ -105,7 +106,7 @@ describe('POST /v1/responses', () => {
     try {
       const res = await fetch(`${late.url}/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fake-model', input: 'hi', stream: true }) });
       expect(res.status).toBe(200);
-      const events = (await res.text()).split('\n\n').filter((e) => e.startsWith('data: {')).map((e) => JSON.parse(e.slice(6)));
+      const events = await sseJson(res);
       expect(events).toHaveLength(1);
       expect(validateResponseEvent(events[0])).toEqual([]);
       expect(events[0]).toMatchObject({ type: 'error', message: 'upstream: model crashed', sequence_number: 0 });
@@ -130,7 +131,7 @@ describe('POST /v1/responses', () => {
       expect(prose.upstream.requests.at(-1).response_format).toEqual({ type: 'json_object' });
       const res = await fetch(`${prose.url}/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, stream: true }) });
       expect(res.status).toBe(200); // a candidate arrived before the race was decided
-      const events = (await res.text()).split('\n\n').filter((e) => e.startsWith('data: {')).map((e) => JSON.parse(e.slice(6)));
+      const events = await sseJson(res);
       expect(events.map((e) => e.type)).toEqual(['response.created', 'response.in_progress', 'error']);
       for (const e of events) expect(validateResponseEvent(e), e.type).toEqual([]);
       expect(events[2]).toMatchObject({ code: 'no_valid_candidate', sequence_number: 2 });
