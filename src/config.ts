@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { resolveSecrets, validateConfigFile, type KeySpec, type UpstreamSpec } from './config-file';
-import { adaptiveSchema, rejectSchema } from './proxy/options';
+import { adaptivePolicySchema, rejectPolicySchema, type AdaptivePolicy, type RejectPolicy } from './core/live-policy';
 
 /**
  * Every setting the gateway reads, declared once. Each entry is an env variable, a `--flag` of the same
@@ -114,7 +114,11 @@ const schema = z
     if (c.SCORER === 'remote' && c.SCORER_REQUEST_FORM === 'text' && !c.SCORER_CHAT_TEMPLATE) ctx.addIssue({ code: 'custom', path: ['SCORER_CHAT_TEMPLATE'], message: 'is required when SCORER_REQUEST_FORM=text' });
   });
 
-export type Config = z.output<typeof schema> & {
+export type Config = Omit<z.output<typeof schema>, 'BESTOFN_REJECT' | 'BESTOFN_ADAPTIVE'> & {
+  /** BESTOFN_REJECT, parsed and validated once at start-up. */
+  BESTOFN_REJECT?: RejectPolicy;
+  /** BESTOFN_ADAPTIVE, parsed and validated once at start-up. */
+  BESTOFN_ADAPTIVE?: AdaptivePolicy;
   /** Upstreams in routing order: the file's, then UPSTREAM_BASE_URL as 'default' for any model. */
   upstreams: UpstreamSpec[];
   /** Keys from GATEWAY_API_KEYS and the file, with their own limits where the file gives them. */
@@ -147,6 +151,20 @@ export function parseFlags(argv: readonly string[]): Record<string, string> {
     out[name] = value;
   }
   return out;
+}
+
+/** A policy option is JSON text in env, flags and the file; the gateway only ever sees the parsed object. */
+function policyOption<T>(key: 'BESTOFN_REJECT' | 'BESTOFN_ADAPTIVE', text: string | undefined, policy: z.ZodType<T>): T | undefined {
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`${key} is not JSON (got '${text}')`);
+  }
+  const checked = policy.safeParse(value);
+  if (!checked.success) throw new ConfigError(`${key}: ${checked.error.issues[0]!.path.join('.') || '(top level)'}: ${checked.error.issues[0]!.message}`);
+  return checked.data;
 }
 
 /** Reads and parses a config file (Node: fs + YAML); injected so this module stays free of I/O. */
@@ -196,18 +214,10 @@ export function parseConfig(
     throw new ConfigError(got === undefined && issue.code === 'invalid_type' ? `${key} is required` : `${key} ${issue.message}${shown}`);
   }
   const c = parsed.data;
-  for (const [key, live] of [['BESTOFN_REJECT', rejectSchema], ['BESTOFN_ADAPTIVE', adaptiveSchema]] as const) {
-    const text = c[key];
-    if (!text) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      throw new ConfigError(`${key} is not JSON (got '${text}')`);
-    }
-    const checked = live.safeParse(value);
-    if (!checked.success) throw new ConfigError(`${key}: ${checked.error.issues[0]!.path.join('.') || '(top level)'}: ${checked.error.issues[0]!.message}`);
-  }
+  const policies = {
+    BESTOFN_REJECT: policyOption('BESTOFN_REJECT', c.BESTOFN_REJECT, rejectPolicySchema),
+    BESTOFN_ADAPTIVE: policyOption('BESTOFN_ADAPTIVE', c.BESTOFN_ADAPTIVE, adaptivePolicySchema),
+  };
   let resolved;
   try {
     resolved = resolveSecrets(file, env, fileName ?? 'config');
@@ -235,7 +245,7 @@ export function parseConfig(
   const keys = [...resolved.keys, ...envKeys];
   // An address is judged here; a name (localhost, or 127.evil.example) by what it resolves to, once bound (node.ts).
   if (isIP(c.HOST) && !isLoopbackAddress(c.HOST) && keys.length === 0 && !c.ALLOW_UNAUTHENTICATED) throw notLoopback(c.HOST);
-  return { ...c, upstreams, keys, demo };
+  return { ...c, ...policies, upstreams, keys, demo };
 }
 
 /** An IP literal (v4, or v6 without brackets or zone), told apart from a host name without I/O. */

@@ -34,7 +34,7 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
   const metrics = createPromMetrics();
   const redisUrl = config.REDIS_URL;
   // Loaded only with REDIS_URL, so a gateway without Redis never loads the client.
-  const shared = redisUrl ? await (await import('./redis/redis-shared')).createRedisShared({ ...config, REDIS_URL: redisUrl }, log, metrics.registry) : undefined;
+  const shared = redisUrl ? await (await import('./redis-shared')).createRedisShared({ ...config, REDIS_URL: redisUrl }, log, metrics.registry) : undefined;
   const http = config.demo ? demoHttpClient(loadDemoSet()) : nodeHttpClient(config.UPSTREAM_CONNECT_TIMEOUT_MS);
   const upstreams = upstreamsFromConfig(config, http, metrics.upstream);
   const activeScorer =

@@ -14,6 +14,13 @@ describe('parseConfig', () => {
     expect(c.UPSTREAM_SUPPORTS_N).toBe(true);
   });
 
+  it('parses the live policies once, into objects with their defaults filled in', () => {
+    const c = parseConfig({ ...BASE, BESTOFN_REJECT: '{"after_tokens":64,"every_tokens":32,"keep_fraction":0.5}' }, ['--bestofn-adaptive', '{"waves":[2,4],"stop_when":{"margin":0.1}}']);
+    expect(c.BESTOFN_REJECT).toEqual({ after_tokens: 64, every_tokens: 32, keep_fraction: 0.5, min_keep: 1 });
+    expect(c.BESTOFN_ADAPTIVE).toEqual({ waves: [2, 4], stop_when: { margin: 0.1 } });
+    expect(parseConfig(BASE).BESTOFN_REJECT).toBeUndefined();
+  });
+
   it.each([
     [{}, [], 'UPSTREAM_BASE_URL is required'],
     [{ UPSTREAM_BASE_URL: 'not a url' }, [], /UPSTREAM_BASE_URL.*not a url/],

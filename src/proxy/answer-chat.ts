@@ -1,13 +1,13 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import { noopMetrics } from '../observability/metrics';
-import { buildRecord } from '../record/build-record';
+import { buildRecord } from './build-record';
 import { runBestOfN, type BestOfNDeps, type BestOfNOutcome } from './best-of-n';
 import type { LiveCandidate } from './live/candidate-stream';
 import { committedChunks } from './live/committed-stream';
 import { runLiveBestOfN, type LiveInfo } from './live/live-best-of-n';
 import { buildMetadata } from './metadata';
 import type { BestOfNOptions } from './options';
-import { problemOf } from './problem';
+import { problemOf } from '../core/problem';
 import type { ProxyDeps } from './proxy-deps';
 import { buildCompletion, completionChunks, type Metadata } from './response';
 import { heldStream } from './held-stream';

@@ -7,7 +7,7 @@ import { GatewayError, UpstreamError } from '../errors';
 import type { Scorer, ScoreResult } from '../scorer/types';
 import { fanOut, refill, type FanOutResult, type Sample } from './fan-out';
 import type { BestOfNOptions } from './options';
-import { problemOf } from './problem';
+import { problemOf } from '../core/problem';
 import type { Upstream } from '../http/upstream-client';
 
 export interface RankedCandidate {

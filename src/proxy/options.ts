@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import type { Aggregate, SelectMethod } from '../core/types';
 import { InvalidRequestError } from '../errors';
 import type { ChatBody } from './chat-request';
-import type { AdaptivePolicy, RejectPolicy } from './live/policy';
+import { adaptivePolicySchema, rejectPolicySchema, type AdaptivePolicy, type RejectPolicy } from '../core/live-policy';
 
 /** What one request asks of Best-of-N, after body, headers and server defaults are merged. */
 export interface BestOfNOptions {
@@ -32,23 +32,6 @@ export interface BestOfNOptions {
 const SELECT = ['argmax', 'weighted_vote', 'majority'] as const;
 const AGGREGATE = ['last', 'min', 'mean', 'prod'] as const;
 
-export const rejectSchema = z.strictObject({
-  after_tokens: z.number().int().min(1),
-  every_tokens: z.number().int().min(1),
-  keep_fraction: z.number().gt(0).max(1),
-  min_keep: z.number().int().min(1).default(1),
-});
-
-export const adaptiveSchema = z.strictObject({
-  waves: z
-    .array(z.number().int().min(1))
-    .min(1)
-    .refine((w) => w.every((x, i) => i === 0 || x > w[i - 1]!), 'waves must increase'),
-  stop_when: z
-    .strictObject({ agreement: z.number().gt(0).max(1).optional(), top_reward: z.number().optional(), margin: z.number().min(0).optional() })
-    .refine((r) => r.agreement !== undefined || r.top_reward !== undefined || r.margin !== undefined, 'name at least one rule'),
-});
-
 const controls = z.strictObject({
   n: z.number().int().min(1).optional(),
   select: z.enum(SELECT).optional(),
@@ -56,8 +39,8 @@ const controls = z.strictObject({
   temperature: z.number().min(0).max(2).optional(),
   min_candidates: z.number().int().min(1).optional(),
   deadline_ms: z.number().int().min(1).optional(),
-  reject: rejectSchema.optional(),
-  adaptive: adaptiveSchema.optional(),
+  reject: rejectPolicySchema.optional(),
+  adaptive: adaptivePolicySchema.optional(),
   commit: z.strictObject({ margin: z.number().min(0).optional() }).optional(),
   json: z.enum(['strict', 'best_effort']).optional(),
 });
@@ -92,11 +75,6 @@ function parseControls(value: unknown, where: string): z.infer<typeof controls> 
   throw new InvalidRequestError(`Invalid ${param}: ${issue.message}`, param);
 }
 
-/** Server defaults for the live controls are JSON in config, validated at start-up by parseConfig. */
-function parseDefault<T>(json: string | undefined, schema: z.ZodType<T>): T | undefined {
-  return json ? schema.parse(JSON.parse(json)) : undefined;
-}
-
 /** Best-of-N controls: body `bestofn` > body `best_of` > `x-bestofn-*` headers > server config. */
 export function resolveOptions(body: Pick<ChatBody, 'best_of' | 'n' | 'temperature' | 'bestofn'>, headers: Headers, config: Config, keyMaxN = config.BESTOFN_MAX_N): BestOfNOptions {
   const maxN = Math.min(keyMaxN, config.BESTOFN_MAX_N);
@@ -109,8 +87,8 @@ export function resolveOptions(body: Pick<ChatBody, 'best_of' | 'n' | 'temperatu
   if (bestOf !== undefined && (bestOf < 1 || bestOf > maxN)) throw new InvalidRequestError(`best_of must be an integer from 1 to ${maxN}`, 'best_of');
   const k = body.n ?? 1;
 
-  const reject = c.reject ?? parseDefault(config.BESTOFN_REJECT, rejectSchema);
-  const adaptive = c.adaptive ?? parseDefault(config.BESTOFN_ADAPTIVE, adaptiveSchema);
+  const reject = c.reject ?? config.BESTOFN_REJECT;
+  const adaptive = c.adaptive ?? config.BESTOFN_ADAPTIVE;
   const explicit = fromBody.n ?? bestOf ?? fromHead.n ?? adaptive?.waves.at(-1);
   const n = explicit ?? Math.max(Math.min(config.BESTOFN_N, maxN), k);
   const fromWaves = c.adaptive ? 'bestofn.adaptive.waves' : adaptive ? null : 'n';

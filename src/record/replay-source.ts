@@ -10,7 +10,7 @@
 import { jsonlRows } from '../core/jsonl';
 import { readJsonlSync } from '../files/jsonl-read';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { problemOf } from '../proxy/problem';
+import { problemOf } from '../core/problem';
 import type { RecordEntry } from './record-entry';
 
 export interface ReplayCandidate {

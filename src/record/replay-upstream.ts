@@ -11,7 +11,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { problemOf } from '../proxy/problem';
+import { problemOf } from '../core/problem';
 import { promptKey, type ReplayCandidate, type ReplaySource } from './replay-source';
 import { encodeSseEvent, encodeSseJson, SSE_DONE } from '../http/sse';
 

@@ -9,7 +9,7 @@ import { DEFAULT_ALPHA, type Combine } from '../core/aggregate';
 import type { Aggregate, CandidateParts } from '../core/types';
 import { GatewayError, InvalidRequestError } from '../errors';
 import { chatMessage } from '../proxy/chat-request';
-import { problemOf } from '../proxy/problem';
+import { problemOf } from '../core/problem';
 import { issueToError } from '../proxy/request-issue';
 
 export interface RewardsLimits {

@@ -8,7 +8,7 @@ import type { FanOutResult, Sample } from '../fan-out';
 import { addUsage, emptyUsage } from '../usage';
 import { bonId } from '../chunks';
 import type { BestOfNOptions } from '../options';
-import { problemOf } from '../problem';
+import { problemOf } from '../../core/problem';
 import { messageOf, startCandidate, type LiveCandidate } from './candidate-stream';
 import { ConfidenceStop, type ConfidenceStopInfo } from './confidence-stop';
 import { checkpointAt, chooseRejected, stopReason } from './policy';

@@ -2,31 +2,7 @@
  * Pure rules of the live path: when to check, whom to reject, when to stop drawing. Deterministic: the
  * same inputs give the same decision, ties broken by the lower candidate index.
  */
-export interface RejectPolicy {
-  /** First checkpoint once every running candidate has generated this many tokens. */
-  after_tokens: number;
-  /** Then again every this many tokens. */
-  every_tokens: number;
-  /** Share of the candidates still in the race that survive a checkpoint. */
-  keep_fraction: number;
-  /** Never fewer than this many survive. */
-  min_keep: number;
-}
-
-export interface StopRule {
-  /** Share of finished candidates that agree on the most common answer. */
-  agreement?: number;
-  /** The best finished candidate's reward. */
-  top_reward?: number;
-  /** Lead of the best finished reward over the second. */
-  margin?: number;
-}
-
-export interface AdaptivePolicy {
-  /** Cumulative candidate counts, e.g. [4, 8, 16]: draw 4, then 4 more, then 8 more. */
-  waves: number[];
-  stop_when: StopRule;
-}
+import type { RejectPolicy, StopRule } from '../../core/live-policy';
 
 /** Token count at which checkpoint k (0-based) falls. */
 export const checkpointAt = (policy: RejectPolicy, k: number) => policy.after_tokens + k * policy.every_tokens;

@@ -5,15 +5,15 @@
  */
 import { createHash } from 'node:crypto';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { Config } from '../config';
-import type { Logger } from '../log';
-import type { ReadyCheck } from '../observability/ready-check';
-import { KeyLimiter } from '../access/key-limits';
-import { RedisKeyLimiter } from '../access/redis-limiter';
-import { createRedisScoreTier } from '../scorer/redis-score-tier';
-import type { SharedScoreTier } from '../scorer/shared-score-tier';
-import { connected, createRedisClient } from './redis-client';
-import { RedisHealth, type RedisUse } from './redis-health';
+import type { Config } from './config';
+import type { Logger } from './log';
+import type { ReadyCheck } from './observability/ready-check';
+import { KeyLimiter } from './access/key-limits';
+import { RedisKeyLimiter } from './access/redis-limiter';
+import { createRedisScoreTier } from './scorer/redis-score-tier';
+import type { SharedScoreTier } from './scorer/shared-score-tier';
+import { connected, createRedisClient } from './redis/redis-client';
+import { RedisHealth, type RedisUse } from './redis/redis-health';
 
 export interface RedisShared {
   limiter: RedisKeyLimiter;

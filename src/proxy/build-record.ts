@@ -1,7 +1,7 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { BestOfNOutcome } from '../proxy/best-of-n';
-import type { BestOfNOptions } from '../proxy/options';
-import type { RecordEntry } from './record-entry';
+import type { BestOfNOutcome } from './best-of-n';
+import type { BestOfNOptions } from './options';
+import type { RecordEntry } from '../record/record-entry';
 
 export function buildRecord(request: ChatCompletionCreateParams, problem: string, options: BestOfNOptions, outcome: BestOfNOutcome, configuredScorer: string): RecordEntry {
   const byIndex = new Map(outcome.ranked.map((c) => [c.sample.index, c]));
