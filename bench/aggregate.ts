@@ -15,12 +15,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { aggregate } from '../src/core/aggregate';
-import type { Aggregate } from '../src/core/types';
+import { AGGREGATES, type Aggregate } from '../src/core/types';
 import { printTable } from './stats';
 import { seededRandom } from '../src/eval/subsample';
 
 const DIR = path.resolve('../shared/data/rewardmath');
-const AGGREGATES: Aggregate[] = ['last', 'min', 'mean', 'prod'];
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -74,7 +73,7 @@ for (const file of files) {
   const problems = JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8')) as Problem[];
   const name = file.replace(/_reward\.json$/, '');
   const isPrm = problems.some((p) => p.score.some((s) => Array.isArray(s)));
-  const hows: (Aggregate | null)[] = isPrm ? AGGREGATES : [null];
+  const hows: readonly (Aggregate | null)[] = isPrm ? AGGREGATES : [null];
   const credit = new Map<Aggregate | null, ReturnType<typeof outcome>[]>();
   for (const how of hows) {
     credit.set(

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { resolveSecrets, validateConfigFile, type KeySpec, type UpstreamSpec } from './config-file';
 import { adaptivePolicySchema, rejectPolicySchema, type AdaptivePolicy, type RejectPolicy } from './core/live-policy';
+import { AGGREGATES, DEVICES, SELECT_METHODS } from './core/types';
 
 /**
  * Every setting the gateway reads, declared once. Each entry is an env variable, a `--flag` of the same
@@ -42,8 +43,8 @@ export const OPTIONS = {
   METRICS_HOST: { schema: z.string().min(1).default('127.0.0.1'), help: 'Interface of the METRICS_PORT listener' },
   BESTOFN_N: { schema: int(1, 4096).default(4), help: 'Default number of candidates when the client names none' },
   BESTOFN_MAX_N: { schema: int(1, 4096).default(64), help: 'Largest N a client may ask for; more is a 400' },
-  BESTOFN_SELECT: { schema: z.enum(['argmax', 'weighted_vote', 'majority']).default('argmax'), help: 'Default selection: argmax | weighted_vote | majority' },
-  BESTOFN_AGGREGATE: { schema: z.enum(['last', 'min', 'mean', 'prod']).default('min'), help: "Default step-reward aggregation: last | min | mean | prod (a PRM manifest's own aggregate wins; a request's wins over both)" },
+  BESTOFN_SELECT: { schema: z.enum(SELECT_METHODS).default('argmax'), help: `Default selection: ${SELECT_METHODS.join(' | ')}` },
+  BESTOFN_AGGREGATE: { schema: z.enum(AGGREGATES).default('min'), help: `Default step-reward aggregation: ${AGGREGATES.join(' | ')} (a PRM manifest's own aggregate wins; a request's wins over both)` },
   BESTOFN_COMBINE: { schema: z.enum(['weighted', 'reasonflux']).default('weighted'), help: "Thinking + response → reward: weighted (w·agg + (1−w)·agg) | reasonflux (mean(thinking) + α·agg(response)); a PRM manifest's own wins" },
   BESTOFN_ALPHA: { schema: num(0, 10).default(1), help: 'α in the reasonflux combination, weight of the final response (the paper studies 0.1–1.5)' },
   BESTOFN_TEMPERATURE: { schema: num(0, 2).default(0.7), help: 'Sampling temperature used when the client sends 0 or none' },
@@ -61,7 +62,7 @@ export const OPTIONS = {
   SCORER: { schema: z.enum(['vote', 'onnx', 'remote', 'verifier', 'confidence']).default('vote'), help: 'Reward source: vote | onnx | remote | verifier | confidence' },
   SCORER_FALLBACK: { schema: z.enum(['vote', 'error']).default('vote'), help: 'When the scorer fails: rank by vote, or answer 503' },
   PRM_MODEL_DIR: { schema: z.string().optional(), help: 'Model directory for SCORER=onnx (model.onnx, tokenizer.json, bestofn-prm.json)' },
-  SCORER_DEVICE: { schema: z.enum(['auto', 'cuda', 'cpu']).default('auto'), help: 'Execution provider for SCORER=onnx: auto | cuda | cpu' },
+  SCORER_DEVICE: { schema: z.enum(DEVICES).default('auto'), help: `Execution provider for SCORER=onnx: ${DEVICES.join(' | ')}` },
   SCORER_BATCH_TOKENS: { schema: int(1, 1 << 24).default(16_384), help: 'Token budget of one scorer batch (padded length × rows)' },
   SCORER_QUEUE_LIMIT: { schema: int(1, 1 << 20).default(4096), help: 'Sequences waiting for the scorer before new work is refused (503)' },
   SCORER_CACHE_ENTRIES: { schema: int(0, 1 << 24).default(10_000), help: 'Score cache entries (0 disables)' },

@@ -5,7 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Aggregate } from '../core/types';
+import { AGGREGATES, type Aggregate } from '../core/types';
 import { createPrmScorer } from '../scorer/prm-scorer';
 import { createRemoteVllmSequenceScorer } from '../scorer/remote-vllm';
 import type { Scorer } from '../scorer/types';
@@ -113,7 +113,7 @@ export async function selectCommand(argv: string[], env: Record<string, string |
     const by = v.by ?? 'problem';
     if (by !== 'problem' && by !== 'global') throw new UsageError(`--by must be problem or global, got '${by}'`);
     const aggregate = v.aggregate ?? env.BESTOFN_AGGREGATE ?? 'min';
-    if (!['last', 'min', 'mean', 'prod'].includes(aggregate)) throw new UsageError(`--aggregate must be last, min, mean or prod, got '${aggregate}'`);
+    if (!AGGREGATES.some((a) => a === aggregate)) throw new UsageError(`--aggregate must be one of ${AGGREGATES.join(', ')}, got '${aggregate}'`);
     const thinkingWeight = Number(v['thinking-weight'] ?? env.BESTOFN_THINKING_WEIGHT ?? 0.5);
     if (!(thinkingWeight >= 0 && thinkingWeight <= 1)) throw new UsageError('--thinking-weight must be in [0, 1]');
     let keep, map;

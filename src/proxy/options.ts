@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Config } from '../config';
-import type { Aggregate, SelectMethod } from '../core/types';
+import { AGGREGATES, SELECT_METHODS, type Aggregate, type SelectMethod } from '../core/types';
 import { InvalidRequestError } from '../errors';
 import type { ChatBody } from './chat-request';
 import { adaptivePolicySchema, rejectPolicySchema, type AdaptivePolicy, type RejectPolicy } from '../core/live-policy';
@@ -29,13 +29,10 @@ export interface BestOfNOptions {
   commit?: { margin?: number };
 }
 
-const SELECT = ['argmax', 'weighted_vote', 'majority'] as const;
-const AGGREGATE = ['last', 'min', 'mean', 'prod'] as const;
-
 const controls = z.strictObject({
   n: z.number().int().min(1).optional(),
-  select: z.enum(SELECT).optional(),
-  aggregate: z.enum(AGGREGATE).optional(),
+  select: z.enum(SELECT_METHODS).optional(),
+  aggregate: z.enum(AGGREGATES).optional(),
   temperature: z.number().min(0).max(2).optional(),
   min_candidates: z.number().int().min(1).optional(),
   deadline_ms: z.number().int().min(1).optional(),

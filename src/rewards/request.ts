@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { toCandidateParts } from '../core/anatomy';
 import { extractAnswer } from '../core/answer';
 import { DEFAULT_ALPHA, type Combine } from '../core/aggregate';
-import type { Aggregate, CandidateParts } from '../core/types';
+import { AGGREGATES, type Aggregate, type CandidateParts } from '../core/types';
 import { GatewayError, InvalidRequestError } from '../errors';
 import { chatMessage } from '../proxy/chat-request';
 import { problemOf } from '../core/problem';
@@ -50,7 +50,7 @@ export const RewardsRequest = z
     problem: z.string().optional(),
     messages: z.array(chatMessage).min(1).optional(),
     candidates: z.array(Candidate).min(1),
-    aggregate: z.enum(['last', 'min', 'mean', 'prod']).optional(),
+    aggregate: z.enum(AGGREGATES).optional(),
     thinking_weight: z.number().min(0).max(1).optional(),
   })
   .superRefine((r, ctx) => {

@@ -8,10 +8,10 @@ import type { SharedScoreTier } from '../shared-score-tier';
 import type { Scorer } from '../types';
 import { loadModelDir } from './model-dir';
 import { createOnnxSequenceScorer } from './onnx-sequence-scorer';
-import type { Device } from './session';
+import type { Device } from '../../core/types';
 
 export { ModelDirError } from './model-dir';
-export type { Device, Provider } from './session';
+export type { Provider } from './session';
 
 export interface OnnxScorerOptions {
   modelDir: string;

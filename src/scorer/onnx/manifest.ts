@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { STEP_TAG } from '../../core/prm-prompt';
+import { AGGREGATES } from '../../core/types';
 
 const common = {
   /** Names the model in score-cache keys; defaults to the model directory's absolute path. */
@@ -19,7 +20,7 @@ const common = {
    * The step-reward aggregation the model was trained or evaluated with (README, "How a candidate is
    * chosen"); a request's `aggregate` overrides it. Absent: BESTOFN_AGGREGATE.
    */
-  aggregate: z.enum(['last', 'min', 'mean', 'prod']).optional(),
+  aggregate: z.enum(AGGREGATES).optional(),
   /** How thinking and response rewards make one: weighted (w·agg + (1−w)·agg) or reasonflux (mean + α·final). */
   combine: z.enum(['weighted', 'reasonflux']).optional(),
   /**

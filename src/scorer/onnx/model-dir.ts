@@ -18,7 +18,8 @@ import type { Encode } from './prm-input';
 import { checkTemplate } from './template-check';
 import { forward } from './run-batch';
 import { openSession } from './session';
-import type { Device, Provider } from './session';
+import type { Device } from '../../core/types';
+import type { Provider } from './session';
 
 /** A model directory that cannot be served. The CLI prints the message and exits with status 2. */
 export class ModelDirError extends Error {

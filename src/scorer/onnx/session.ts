@@ -11,7 +11,7 @@
 import ort from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-node';
 
-export type Device = 'auto' | 'cuda' | 'cpu';
+import type { Device } from '../../core/types';
 export type Provider = 'cuda' | 'cpu';
 
 export interface OpenedSession {
