@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeIssue } from './core/zod-issue';
 
 /**
  * The optional config file (JSON or YAML, `CONFIG_FILE`): everything env can set, plus what env cannot
@@ -53,16 +54,10 @@ export interface KeySpec {
   maxN?: number;
 }
 
-/** `upstreams[1].base_url` — where in the file a problem is. */
-export const issuePath = (path: readonly PropertyKey[]) =>
-  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
-
 export function validateConfigFile(data: unknown, file: string): ConfigFile {
   const parsed = configFileSchema.safeParse(data ?? {});
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const where = issue.code === 'unrecognized_keys' ? issuePath([...issue.path, issue.keys[0]!]) : issuePath(issue.path);
-  throw new Error(`${file}: ${where || '(top level)'}: ${issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message}`);
+  throw new Error(`${file}: ${describeIssue(parsed.error)}`);
 }
 
 /** Resolves `*_env` references against the process env, so the parsed config holds plain values. */

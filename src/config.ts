@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { resolveSecrets, validateConfigFile, type KeySpec, type UpstreamSpec } from './config-file';
 import { adaptivePolicySchema, rejectPolicySchema, type AdaptivePolicy, type RejectPolicy } from './core/live-policy';
 import { AGGREGATES, DEVICES, SELECT_METHODS } from './core/types';
+import { describeIssue } from './core/zod-issue';
 
 /**
  * Every setting the gateway reads, declared once. Each entry is an env variable, a `--flag` of the same
@@ -164,7 +165,7 @@ function policyOption<T>(key: 'BESTOFN_REJECT' | 'BESTOFN_ADAPTIVE', text: strin
     throw new ConfigError(`${key} is not JSON (got '${text}')`);
   }
   const checked = policy.safeParse(value);
-  if (!checked.success) throw new ConfigError(`${key}: ${checked.error.issues[0]!.path.join('.') || '(top level)'}: ${checked.error.issues[0]!.message}`);
+  if (!checked.success) throw new ConfigError(`${key}: ${describeIssue(checked.error)}`);
   return checked.data;
 }
 

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { completeShards, inShard, shardLabel, type Shard } from '../util/shard';
+import { describeIssue } from '../core/zod-issue';
 import { buildReport, writeReport, type EvalReport, type ReportConfig } from './report';
 import { openResults, readResults, resultsFile, type ProblemResult } from './results';
 
@@ -41,7 +42,7 @@ function readInfo(dir: string): EvalShardInfo {
   const file = infoFile(dir);
   if (!fs.existsSync(file)) throw new Error(`${dir} is not a shard of a run: it has no shard.json (run bestofn eval --shard i/k --out ${dir})`);
   const parsed = infoSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
+  if (!parsed.success) throw new Error(`${file}: ${describeIssue(parsed.error)}`);
   return parsed.data;
 }
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { UpstreamError } from '../errors';
+import { describeIssue } from '../core/zod-issue';
 
 const text = z.string().nullish();
 
@@ -40,13 +41,6 @@ export type CheckedChoice = { ok: true; choice: UpstreamChoice } | { ok: false; 
 
 export type UpstreamCompletion = Omit<z.infer<typeof CompletionShape>, 'choices'> & { choices: CheckedChoice[] };
 
-/** "choices.0.message.content: expected string" — short enough for a client-visible reason. */
-export function describeIssue(error: z.ZodError, prefix = ''): string {
-  const issue = error.issues[0];
-  const path = [prefix, ...(issue?.path ?? []).map(String)].filter(Boolean).join('.');
-  return `${path || '(root)'}: ${issue?.message ?? 'invalid'}`.slice(0, 200);
-}
-
 export const badUpstream = (reason: string) => new UpstreamError(502, `upstream: ${reason}`, 'upstream_error', 'bad_upstream_response', {}, false);
 
 /** A non-streamed chat completion; a wrong envelope throws, a wrong choice is kept as its reason. */
@@ -55,7 +49,7 @@ export function parseCompletion(json: unknown): UpstreamCompletion {
   if (!shape.success) throw badUpstream(`malformed chat completion (${describeIssue(shape.error)})`);
   const choices = shape.data.choices.map((raw, position): CheckedChoice => {
     const choice = UpstreamChoice.safeParse(raw);
-    return choice.success ? { ok: true, choice: choice.data } : { ok: false, position, reason: describeIssue(choice.error, `choices.${position}`) };
+    return choice.success ? { ok: true, choice: choice.data } : { ok: false, position, reason: describeIssue(choice.error, ['choices', position]).slice(0, 200) };
   });
   return { ...shape.data, choices };
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { Config } from '../config';
 import { AGGREGATES, SELECT_METHODS, type Aggregate, type SelectMethod } from '../core/types';
+import { firstIssue } from '../core/zod-issue';
 import { InvalidRequestError } from '../errors';
+import { issueToError } from './request-issue';
 import type { ChatBody } from './chat-request';
 import { adaptivePolicySchema, rejectPolicySchema, type AdaptivePolicy, type RejectPolicy } from '../core/live-policy';
 
@@ -66,10 +68,10 @@ function fromHeaders(headers: Headers): Record<string, unknown> {
 function parseControls(value: unknown, where: string): z.infer<typeof controls> {
   const parsed = controls.safeParse(value ?? {});
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : issue.path.join('.');
-  const param = where === 'headers' ? Object.keys(HEADERS).find((h) => HEADERS[h] === key) ?? 'headers' : `${where}.${key}`;
-  throw new InvalidRequestError(`Invalid ${param}: ${issue.message}`, param);
+  if (where !== 'headers') throw issueToError(parsed.error, [where]);
+  const { issue, path } = firstIssue(parsed.error);
+  const header = Object.keys(HEADERS).find((h) => HEADERS[h] === path[0]) ?? 'headers';
+  throw new InvalidRequestError(`Invalid ${header}: ${issue.message}`, header);
 }
 
 /** Best-of-N controls: body `bestofn` > body `best_of` > `x-bestofn-*` headers > server config. */

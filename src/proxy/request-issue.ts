@@ -4,28 +4,8 @@
  * `content: [null]` names `messages[0].content[0]`, not just `messages[0].content`.
  */
 import type { z } from 'zod';
+import { firstIssue, paramOf, type Issue } from '../core/zod-issue';
 import { InvalidRequestError } from '../errors';
-
-/** zod's path as the OpenAI `param`: ['candidates', 2, 'content'] → 'candidates[2].content'. */
-export function paramOf(path: readonly PropertyKey[]): string | null {
-  let out = '';
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `${out ? '.' : ''}${String(key)}`;
-  return out || null;
-}
-
-type Issue = z.core.$ZodIssue;
-
-/** The issue to report and its full path: inside a union, the first issue of the branch that matched deepest. */
-function innermost(issue: Issue, prefix: readonly PropertyKey[]): { issue: Issue; path: PropertyKey[] } {
-  const path = [...prefix, ...issue.path];
-  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return { issue, path };
-  let best: Issue | undefined;
-  for (const branch of issue.errors) {
-    const first = branch[0];
-    if (first && first.path.length > 0 && (!best || first.path.length > best.path.length)) best = first;
-  }
-  return best ? innermost(best, path) : { issue, path };
-}
 
 const received = (message: string) => /received (\w+)/.exec(message)?.[1];
 
@@ -41,7 +21,7 @@ function describe(issue: Issue): string {
 
 /** The first issue of a failed parse as a 400; `root` names where the value came from (e.g. 'bestofn'). */
 export function issueToError(error: z.ZodError, root: readonly PropertyKey[] = []): InvalidRequestError {
-  const { issue, path } = innermost(error.issues[0]!, root);
+  const { issue, path } = firstIssue(error, root);
   const param = paramOf(path);
   const missing = issue.code === 'invalid_type' && received(issue.message) === 'undefined';
   if (missing) return new InvalidRequestError(`'${param}' is required`, param, 'missing_required_parameter');

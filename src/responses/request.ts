@@ -1,6 +1,7 @@
 import type { ChatCompletionContentPart, ChatCompletionCreateParams, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { z } from 'zod';
 import { InvalidRequestError } from '../errors';
+import { issueToError } from '../proxy/request-issue';
 
 /**
  * The Responses API request, as far as a stateless Best-of-N gateway can serve it: the input becomes
@@ -64,9 +65,7 @@ export async function readResponsesBody(request: Request): Promise<ResponsesRequ
   }
   const parsed = responsesRequest.safeParse(body);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const param = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
-  throw new InvalidRequestError(`Invalid '${param}': ${issue.message}`, param, 'invalid_type');
+  throw issueToError(parsed.error);
 }
 
 function partsOf(content: string | z.infer<typeof text>[], param: string): string | ChatCompletionContentPart[] {

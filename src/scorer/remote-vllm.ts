@@ -5,6 +5,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { z } from 'zod';
 import type { ChatTemplate } from '../core/prm-prompt';
+import { describeIssue } from '../core/zod-issue';
 import { ScorerError, UpstreamError } from '../errors';
 import { fetchClient, platformHttp, type HttpClient } from '../http/http-client';
 import { postUpstream, type Upstream } from '../http/upstream-client';
@@ -149,8 +150,7 @@ export function createRemoteVllmSequenceScorer(opts: RemoteVllmOptions): Sequenc
     }
     const parsed = PoolingResponse.safeParse(json);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ScorerError(`remote scorer ${shownUrl} answered with an unexpected body: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? ''}`.trim(), 'scorer_bad_response');
+      throw new ScorerError(`remote scorer ${shownUrl} answered with an unexpected body: ${describeIssue(parsed.error)}`, 'scorer_bad_response');
     }
     return parsed.data;
   }

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { describeIssue } from '../core/zod-issue';
 import { completeShards, inShard, shardLabel, type Shard } from '../util/shard';
 import { readEntries, type ScoreEntry, type ScoresHeader } from './scores-file';
 
@@ -33,7 +34,7 @@ function readMarker(stem: string): ShardMarker {
   const file = markerPath(stem);
   if (!fs.existsSync(file)) throw new Error(`${file} is missing: that shard has not finished scoring (run its bestofn select --shard again)`);
   const parsed = markerSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
+  if (!parsed.success) throw new Error(`${file}: ${describeIssue(parsed.error)}`);
   return parsed.data;
 }
 

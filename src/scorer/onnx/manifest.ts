@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { STEP_TAG } from '../../core/prm-prompt';
 import { AGGREGATES } from '../../core/types';
+import { describeIssue } from '../../core/zod-issue';
 
 const common = {
   /** Names the model in score-cache keys; defaults to the model directory's absolute path. */
@@ -78,7 +79,5 @@ export const MANIFEST_FILE = 'bestofn-prm.json';
 export function parseManifest(json: unknown): { ok: true; manifest: PrmManifest } | { ok: false; reason: string } {
   const parsed = prmManifestSchema.safeParse(json);
   if (parsed.success) return { ok: true, manifest: parsed.data };
-  const issue = parsed.error.issues[0]!;
-  const where = issue.path.length ? `'${issue.path.join('.')}' ` : '';
-  return { ok: false, reason: `${where}${issue.message}` };
+  return { ok: false, reason: describeIssue(parsed.error) };
 }
