@@ -10,6 +10,7 @@ import { unstable_startWorker } from 'wrangler';
 import { startFakeUpstream, type FakeUpstream } from './helpers/fake-upstream';
 import { countTags, startFakeVllm, type FakeVllm } from './helpers/fake-vllm-pooling';
 import { readSse } from './helpers/sse';
+import { metadataOf } from './helpers/metadata';
 
 const WRANGLER_TOML = fileURLToPath(new URL('../wrangler.toml', import.meta.url));
 const MATH = [{ role: 'user' as const, content: 'What is 40 + 2?' }];
@@ -40,7 +41,6 @@ async function startWorker(vars: Record<string, string>): Promise<RunningWorker>
   }
 }
 
-const metaOf = (x: unknown) => (x as { bestofn: any }).bestofn;
 
 describe('Workers entry in workerd, vote scorer, upstream without n', () => {
   let upstream: FakeUpstream;
@@ -65,9 +65,9 @@ describe('Workers entry in workerd, vote scorer, upstream without n', () => {
     const res = await w.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 6 } as never);
     expect(res.choices).toHaveLength(1);
     expect(res.choices[0]!.message.content).toContain('\\boxed{42}');
-    const meta = metaOf(res);
+    const meta = metadataOf(res);
     expect(meta).toMatchObject({ n_requested: 6, n_received: 6, scorer: 'vote', select: 'argmax' });
-    expect(meta.candidates[meta.selected[0]].answer).toBe('42');
+    expect(meta.candidates[meta.selected[0]!]!.answer).toBe('42');
     const sent = upstream.requests.slice(before);
     expect(sent).toHaveLength(6);
     expect(sent.every((b) => b.n === 1 && b.best_of === undefined)).toBe(true);
@@ -119,7 +119,7 @@ describe('Workers entry in workerd, shared upstream cap across requests', () => 
 
   it('completes concurrent client requests that queue behind each other', async () => {
     const results = await Promise.all([1, 2, 3].map(() => w.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 2 } as never)));
-    for (const res of results) expect(metaOf(res)).toMatchObject({ n_requested: 2, n_received: 2 });
+    for (const res of results) expect(metadataOf(res)).toMatchObject({ n_requested: 2, n_received: 2 });
     expect(upstream.requests).toHaveLength(6);
   });
 });
@@ -152,10 +152,10 @@ describe('Workers entry in workerd, remote vLLM PRM scorer, upstream with n', ()
     // With seed 2 the fake's four choices answer 41, 42, 7, 42.
     const res = await w.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 4, seed: 2 } as never);
     expect(res.choices[0]!.message.content).toContain('\\boxed{7}');
-    const meta = metaOf(res);
+    const meta = metadataOf(res);
     expect(meta).toMatchObject({ n_requested: 4, n_received: 4, scorer: 'remote', selected: [2] });
     expect(meta.fallback).toBeUndefined();
-    expect(meta.candidates[2].reward).toBeCloseTo(0.95);
+    expect(meta.candidates[2]!.reward).toBeCloseTo(0.95);
     const sent = upstream.requests.slice(before);
     expect(sent).toHaveLength(1);
     expect(sent[0].n).toBe(4);

@@ -21,7 +21,9 @@ export interface RankOptions extends Omit<ClusterOptions, 'groupKey'> {
   seed?: number;
 }
 
-export type TieBreak = 'reward' | 'confidence' | 'best_reward' | 'draw';
+/** What decided between vote groups tied on their count, in the order they are tried. */
+export const TIE_BREAKS = ['reward', 'confidence', 'best_reward', 'draw'] as const;
+export type TieBreak = (typeof TIE_BREAKS)[number];
 
 /** What a vote did, for the metadata. */
 export interface VoteReport {

@@ -5,42 +5,57 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { writeFileAtomic } from '../files/atomic-write';
 import { JsonlAppender } from '../files/jsonl-append';
 import { readJsonlSync } from '../files/jsonl-read';
+import { describeIssue } from '../core/zod-issue';
 
-export interface EvalCandidate {
-  index: number;
-  answer: string | null;
+const evalCandidateSchema = z.object({
+  index: z.number().int(),
+  answer: z.string().nullable(),
   /** answerKey(answer): what votes group on. */
-  key: string | null;
-  correct: boolean;
+  key: z.string().nullable(),
+  correct: z.boolean(),
   /** The gateway's reward. */
-  reward: number | null;
+  reward: z.number().nullable(),
   /** Trace confidence, when the gateway measured one (SCORER=confidence). */
-  confidence?: number | null;
+  confidence: z.number().nullable().optional(),
   /** The recorded pool's own reward (replay of a pool with pred_score), as a probability. */
-  pool_reward?: number | null;
-  finish_reason?: string | null;
-  error?: string;
-}
+  pool_reward: z.number().nullable().optional(),
+  finish_reason: z.string().nullable().optional(),
+  error: z.string().optional(),
+});
 
-export interface ProblemResult {
-  id: string;
-  gt: string;
-  status: 'ok' | 'error';
-  error?: string;
+/** One line of results.jsonl; a line that does not match (hand-edited, another version) is skipped and reported. */
+const problemResultSchema = z.object({
+  id: z.string(),
+  gt: z.string(),
+  status: z.enum(['ok', 'error']),
+  error: z.string().optional(),
   /** Answer extracted from the returned choice. */
-  answer: string | null;
-  correct: boolean;
+  answer: z.string().nullable(),
+  correct: z.boolean(),
   /** Present when the endpoint is bestofn (its response carried `bestofn` metadata). */
-  bestofn?: { scorer: string; select: string; n_requested: number; selected: number[]; candidates: EvalCandidate[]; scorer_tokens?: number };
+  bestofn: z
+    .object({
+      scorer: z.string(),
+      select: z.string(),
+      n_requested: z.number().int(),
+      selected: z.array(z.number().int()),
+      candidates: z.array(evalCandidateSchema),
+      scorer_tokens: z.number().optional(),
+    })
+    .optional(),
   /** The returned choice's top logprobs per token, when the run asked for them (`--logprobs K`). */
-  logprobs?: number[][];
-  latency_ms: number;
-  usage?: { prompt_tokens: number; completion_tokens: number };
-  time: string;
-}
+  logprobs: z.array(z.array(z.number())).optional(),
+  latency_ms: z.number(),
+  usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number() }).optional(),
+  time: z.string(),
+});
+
+export type EvalCandidate = z.output<typeof evalCandidateSchema>;
+export type ProblemResult = z.output<typeof problemResultSchema>;
 
 /** The settings a run's results depend on; a rerun with different ones is refused. */
 export interface RunIdentity {
@@ -58,8 +73,10 @@ export function readResults(dir: string, onSkip?: (message: string) => void): Ma
   const file = resultsFile(dir);
   if (!fs.existsSync(file)) return out;
   // A line cut short by a crash mid-write is skipped (and reported): that problem simply runs again.
-  for (const { row } of readJsonlSync(file, { onSkip })) {
-    if (typeof row.id === 'string') out.set(row.id, row as unknown as ProblemResult);
+  for (const { row, line } of readJsonlSync(file, { onSkip })) {
+    const parsed = problemResultSchema.safeParse(row);
+    if (parsed.success) out.set(parsed.data.id, parsed.data);
+    else onSkip?.(`${file}:${line}: not a result (${describeIssue(parsed.error)}); skipped`);
   }
   return out;
 }

@@ -4,10 +4,11 @@
  * per-N metrics are computed from; against a plain upstream only the returned answer is graded.
  */
 import type OpenAI from 'openai';
-import type { ChatCompletion } from 'openai/resources/chat/completions';
+import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import { toCandidateParts } from '../core/anatomy';
+import { bestOfNMetadataSchema, type BestOfNMetadata } from '../core/bestofn-metadata';
 import { topLogprobsOf } from '../core/logprobs';
 import { answerKey, mathEqual } from '../core/math';
 import type { EvalProblem } from './dataset';
@@ -35,25 +36,6 @@ export interface RunEvalOptions {
   onNotice?: (message: string) => void;
 }
 
-/** Only the metadata fields the metrics use; anything else the gateway adds is ignored. */
-const metadataSchema = z.object({
-  n_requested: z.number(),
-  scorer: z.string(),
-  select: z.string(),
-  selected: z.array(z.number()),
-  scorer_info: z.looseObject({ tokens: z.number().optional() }).optional(),
-  candidates: z.array(
-    z.object({
-      index: z.number(),
-      reward: z.number().nullable().optional(),
-      confidence: z.number().nullable().optional(),
-      answer: z.string().nullable().optional(),
-      finish_reason: z.string().nullable().optional(),
-      error: z.object({ message: z.string() }).partial().optional(),
-    }),
-  ),
-});
-
 /**
  * mathEqual's default budget (2000 ms of wall clock) suits the gateway's hot path, but a grade must not
  * depend on machine load: its first call alone (mathjs warming up) can take 100 ms or more, and under a
@@ -62,7 +44,7 @@ const metadataSchema = z.object({
 const GRADE_BUDGET_MS = 5000;
 const grade = (pred: string | null, gt: string) => pred !== null && mathEqual(pred, gt, { budgetMs: GRADE_BUDGET_MS });
 
-function gradeCandidates(meta: z.infer<typeof metadataSchema>, gt: string, pool: readonly (number | null)[] | undefined): EvalCandidate[] {
+function gradeCandidates(meta: BestOfNMetadata, gt: string, pool: readonly (number | null)[] | undefined): EvalCandidate[] {
   return meta.candidates.map((c) => {
     const answer = c.error ? null : (c.answer ?? null);
     return {
@@ -84,7 +66,8 @@ async function evaluate(opts: RunEvalOptions, p: EvalProblem): Promise<ProblemRe
   const started = now();
   const base = { id: p.id, gt: p.answer, time: new Date().toISOString() };
   try {
-    const body = {
+    // best_of is the gateway's field; the SDK sends whatever the body holds.
+    const body: ChatCompletionCreateParamsNonStreaming & { best_of?: number } = {
       model: opts.model,
       messages: cotMessages(p.problem),
       ...(opts.maxN > 1 ? { best_of: opts.maxN } : {}),
@@ -92,13 +75,13 @@ async function evaluate(opts: RunEvalOptions, p: EvalProblem): Promise<ProblemRe
       ...(opts.maxTokens !== undefined ? { max_tokens: opts.maxTokens } : {}),
       ...(opts.topLogprobs !== undefined ? { logprobs: true, top_logprobs: opts.topLogprobs } : {}),
     };
-    const completion = (await opts.client.chat.completions.create(body as Parameters<OpenAI['chat']['completions']['create']>[0], { timeout: opts.timeoutMs })) as ChatCompletion & { bestofn?: unknown };
+    const completion = await opts.client.chat.completions.create(body, { timeout: opts.timeoutMs });
     // The gateway's own reading of a message: the answer is taken from the response part, never from
     // a box inside the <think> block, and from the thinking only when the response states none.
     const message = completion.choices[0]?.message;
     const answer = message ? toCandidateParts(message, { complete: true }).answer : null;
     const logprobs = opts.topLogprobs !== undefined ? topLogprobsOf(completion.choices[0]?.logprobs) : null;
-    const meta = metadataSchema.safeParse(completion.bestofn);
+    const meta = bestOfNMetadataSchema.safeParse('bestofn' in completion ? completion.bestofn : undefined);
     return {
       ...base,
       status: 'ok',
@@ -112,7 +95,7 @@ async function evaluate(opts: RunEvalOptions, p: EvalProblem): Promise<ProblemRe
               n_requested: meta.data.n_requested,
               selected: meta.data.selected,
               candidates: gradeCandidates(meta.data, p.answer, opts.poolRewards?.get(p.id)),
-              ...(meta.data.scorer_info?.tokens !== undefined ? { scorer_tokens: meta.data.scorer_info.tokens } : {}),
+              ...(typeof meta.data.scorer_info?.tokens === 'number' ? { scorer_tokens: meta.data.scorer_info.tokens } : {}),
             },
           }
         : {}),

@@ -4,7 +4,7 @@ import { buildRecord } from './build-record';
 import { runBestOfN, type BestOfNDeps, type BestOfNOutcome } from './best-of-n';
 import type { LiveCandidate } from './live/candidate-stream';
 import { committedChunks } from './live/committed-stream';
-import { runLiveBestOfN, type LiveInfo } from './live/live-best-of-n';
+import { runLiveBestOfN } from './live/live-best-of-n';
 import { buildMetadata } from './metadata';
 import type { BestOfNOptions } from './options';
 import { problemOf } from '../core/problem';
@@ -29,7 +29,7 @@ function scrubOutcome(outcome: BestOfNOutcome, scrub: ((text: string) => string)
   if (outcome.score?.fallback) outcome.score = { ...outcome.score, fallback: { ...outcome.score.fallback, reason: scrub(outcome.score.fallback.reason) } };
 }
 
-export type Settled = { outcome: BestOfNOutcome & { live?: LiveInfo }; metadata: Metadata };
+export type Settled = { outcome: BestOfNOutcome; metadata: Metadata };
 
 /**
  * Runs Best-of-N for one validated request, the plain or the live way, and does everything that follows
@@ -47,7 +47,7 @@ export function bestOfNRunner(deps: ProxyDeps, req: ChatRequest, onArrived?: () 
     isLive ? runLiveBestOfN(bon, body, options, s, onCommit) : runBestOfN(bon, body, options, s);
 
   // Everything that follows a settled race: the record, metrics, one log line, the metadata.
-  const settle = (outcome: BestOfNOutcome & { live?: LiveInfo }): Settled => {
+  const settle = (outcome: BestOfNOutcome): Settled => {
     scrubOutcome(outcome, deps.scrub);
     if (outcome.live) metrics.rejected(outcome.live.rejected);
     deps.record?.(buildRecord(body, problemOf(body.messages), options, outcome, deps.scorer.name));
@@ -59,7 +59,7 @@ export function bestOfNRunner(deps: ProxyDeps, req: ChatRequest, onArrived?: () 
       'best-of-n',
     );
     // A demo answer says so in every response: it comes from recordings, not from a live model.
-    const metadata = options.metadata ? { ...buildMetadata(outcome, options, deps.scorer.name), ...(deps.config.demo ? { demo: true } : {}) } : undefined;
+    const metadata = options.metadata ? { ...buildMetadata(outcome, options, deps.scorer.name), ...(deps.config.demo ? { demo: true as const } : {}) } : undefined;
     return { outcome, metadata };
   };
   return {

@@ -1,4 +1,5 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { LiveMetadata } from '../core/bestofn-metadata';
 import { candidateReward, DEFAULT_ALPHA, recipeFor, type Combine } from '../core/aggregate';
 import { toCandidateParts } from '../core/anatomy';
 import { rankCandidates, rankWithVotes, type VoteReport } from '../core/select';
@@ -27,6 +28,8 @@ export interface BestOfNOutcome {
   /** What a vote did (clusters, each candidate's group by sample index, ties); null for argmax. */
   vote?: VoteReport | null;
   timings: { upstream: number; scoring: number; total: number };
+  /** What the live path did (rejections, waves, an early commit); absent on the plain path. */
+  live?: LiveMetadata;
 }
 
 export interface BestOfNDeps {

@@ -1,9 +1,10 @@
+import type { BestOfNMetadata } from '../core/bestofn-metadata';
 import { topTies } from '../core/ties';
 import type { BestOfNOutcome } from './best-of-n';
 import type { BestOfNOptions } from './options';
 
 /** The `bestofn` extension object: what was sampled, how each candidate scored, and why the winner won. */
-export function buildMetadata(outcome: BestOfNOutcome, options: BestOfNOptions, configuredScorer: string) {
+export function buildMetadata(outcome: BestOfNOutcome, options: BestOfNOptions, configuredScorer: string): BestOfNMetadata {
   const { fan, ranked, score } = outcome;
   const byIndex = new Map(ranked.map((c) => [c.sample.index, c]));
   // Scorer outputs (confidences) follow the order the candidates arrived in, as rankFan scored them.
@@ -43,7 +44,7 @@ export function buildMetadata(outcome: BestOfNOutcome, options: BestOfNOptions, 
     }),
     ...(outcome.vote ? { vote: { clusters: outcome.vote.clusters, merged: outcome.vote.merged, ...(outcome.vote.timed_out ? { timed_out: true } : {}), ...(outcome.vote.tie ? { tie: outcome.vote.tie } : {}) } } : {}),
     timings_ms: outcome.timings,
-    ...('live' in outcome ? { live: outcome.live } : {}),
+    ...(outcome.live ? { live: outcome.live } : {}),
   };
 }
 

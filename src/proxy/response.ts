@@ -1,15 +1,16 @@
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type { BestOfNMetadata } from '../core/bestofn-metadata';
 import type { BestOfNOutcome, RankedCandidate } from './best-of-n';
 import { chunkBuilder, envelopeOf, type Chunk } from './chunks';
 import type { BestOfNOptions } from './options';
 
-export type Metadata = Record<string, unknown> | undefined;
+export type Metadata = BestOfNMetadata | undefined;
 
 type Logprobs = NonNullable<ChatCompletion.Choice['logprobs']>;
 export type TokenLogprob = NonNullable<Logprobs['content']>[number];
 
 /** The winner (and runners-up when the client asked for n > 1) as an ordinary chat completion. */
-export function buildCompletion(outcome: BestOfNOutcome, options: BestOfNOptions, metadata: Metadata, model: string): ChatCompletion & { bestofn?: unknown } {
+export function buildCompletion(outcome: BestOfNOutcome, options: BestOfNOptions, metadata: Metadata, model: string): ChatCompletion & { bestofn?: BestOfNMetadata } {
   return {
     ...envelopeOf(outcome.fan.first, model),
     object: 'chat.completion',

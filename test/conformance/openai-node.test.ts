@@ -1,6 +1,7 @@
 import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MATH, startTestGateway, type TestGateway } from '../helpers/gateway';
+import { metadataOf } from '../helpers/metadata';
 
 /** The official Node client (`openai`), as an application uses it, against the real server on loopback. */
 describe('conformance: openai (Node)', () => {
@@ -18,7 +19,7 @@ describe('conformance: openai (Node)', () => {
     const res = await client.chat.completions.create({ ...ask, best_of: 3 } as never);
     expect(res.choices[0]!.message.content).toMatch(/\\boxed\{\d+\}/);
     expect(res.usage!.prompt_tokens).toBe(30);
-    expect((res as any).bestofn.n_received).toBe(3);
+    expect(metadataOf(res).n_received).toBe(3);
   });
 
   it('stream: the same text as create, usage last', async () => {

@@ -1,6 +1,7 @@
 /** argmax among equal rewards picks the lowest index; the metadata says so instead of hiding it. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, MATH, type TestGateway } from '../helpers/gateway';
+import { metadataOf } from '../helpers/metadata';
 
 describe('argmax ties in metadata', () => {
   let t: TestGateway;
@@ -11,7 +12,7 @@ describe('argmax ties in metadata', () => {
 
   it('names the tied candidates and the rule that broke the tie', async () => {
     const res = await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, bestofn: { n: 8, select: 'argmax' } } as never);
-    const meta = (res as unknown as { bestofn: any }).bestofn;
+    const meta = metadataOf(res);
     const rewards = meta.candidates.map((c: { reward: number | null }) => c.reward);
     const best = Math.max(...rewards.filter((r: number | null) => r !== null));
     const tied = meta.candidates.filter((c: { reward: number | null }) => c.reward === best).map((c: { index: number }) => c.index);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, MATH, type TestGateway } from '../helpers/gateway';
 import { validateAgainst } from '../helpers/openapi';
+import { metadataOf } from '../helpers/metadata';
 
 describe('POST /v1/chat/completions (non-streaming)', () => {
   let t: TestGateway;
@@ -15,12 +16,12 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
     expect(res.choices).toHaveLength(1);
     expect(res.choices[0]!.message.content).toContain('\\boxed{42}');
     expect((res.choices[0]!.message as { reasoning_content?: string }).reasoning_content).toMatch(/Let me think/);
-    const meta = (res as unknown as { bestofn: any }).bestofn;
+    const meta = metadataOf(res);
     expect(meta).toMatchObject({ n_requested: 8, n_received: 8, scorer: 'vote', select: 'argmax', temperature: 0.7, temperature_source: 'bestofn' });
     expect(meta.candidates).toHaveLength(8);
-    const winner = meta.candidates[meta.selected[0]];
+    const winner = meta.candidates[meta.selected[0]!]!;
     expect(winner.answer).toBe('42');
-    expect(winner.reward).toBe(Math.max(...meta.candidates.map((c: any) => c.reward)));
+    expect(winner.reward).toBe(Math.max(...meta.candidates.map((c) => c.reward ?? -Infinity)));
     expect(meta.timings_ms.total).toBeGreaterThanOrEqual(0);
   });
 
@@ -52,19 +53,19 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
     let before = t.upstream.requests.length;
     const hot = await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 2, temperature: 1.1 } as never);
     expect(t.upstream.requests.slice(before).map((b) => b.temperature)).toEqual([1.1, 1.1]);
-    expect((hot as any).bestofn).toMatchObject({ temperature: 1.1, temperature_source: 'client' });
+    expect(metadataOf(hot)).toMatchObject({ temperature: 1.1, temperature_source: 'client' });
     before = t.upstream.requests.length;
     const greedy = await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 2, temperature: 0 } as never);
     expect(t.upstream.requests.slice(before).map((b) => b.temperature)).toEqual([0.7, 0.7]);
-    expect((greedy as any).bestofn.temperature).toBe(0.7);
+    expect(metadataOf(greedy).temperature).toBe(0.7);
   });
 
   it('returns the top-k candidates, ranked, as k choices when the client sends n', async () => {
     const res = await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, n: 3, best_of: 8, seed: 3 } as never);
     expect(res.choices.map((c) => c.index)).toEqual([0, 1, 2]);
-    const meta = (res as any).bestofn;
+    const meta = metadataOf(res);
     expect(meta.selected).toHaveLength(3);
-    const rewards = meta.selected.map((i: number) => meta.candidates[i].reward);
+    const rewards = meta.selected.map((i) => meta.candidates[i]!.reward!);
     expect([...rewards].sort((a, b) => b - a)).toEqual(rewards);
     expect(validateAgainst('CreateChatCompletionResponse', res)).toEqual([]);
   });
@@ -73,7 +74,7 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
     const before = t.upstream.requests.length;
     const res = await t.client.chat.completions.create({ model: 'fake-model', messages: MATH }, { headers: { 'x-bestofn-n': '3', 'x-bestofn-select': 'majority', 'x-bestofn-aggregate': 'mean' } });
     expect(t.upstream.requests.length - before).toBe(3);
-    expect((res as any).bestofn).toMatchObject({ n_requested: 3, select: 'majority', aggregate: 'mean' });
+    expect(metadataOf(res)).toMatchObject({ n_requested: 3, select: 'majority', aggregate: 'mean' });
   });
 
   it('lets the body bestofn object win over best_of and headers', async () => {
@@ -81,7 +82,7 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
       { model: 'fake-model', messages: MATH, best_of: 5, bestofn: { n: 2, select: 'weighted_vote' } } as never,
       { headers: { 'x-bestofn-n': '6' } },
     );
-    expect((res as any).bestofn).toMatchObject({ n_requested: 2, select: 'weighted_vote' });
+    expect(metadataOf(res)).toMatchObject({ n_requested: 2, select: 'weighted_vote' });
   });
 
   it('drops the metadata with x-bestofn-metadata: off', async () => {
@@ -109,7 +110,7 @@ describe('upstreams that support n', () => {
       const res = await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 6 } as never);
       expect(t.upstream.requests).toHaveLength(1);
       expect(t.upstream.requests[0].n).toBe(6);
-      expect((res as any).bestofn.n_received).toBe(6);
+      expect(metadataOf(res).n_received).toBe(6);
     } finally {
       await t.close();
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startTestGateway, MATH } from '../helpers/gateway';
+import { metadataOf } from '../helpers/metadata';
 
 const post = (url: string, body: object, init: RequestInit = {}) =>
   fetch(`${url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), ...init });
@@ -10,12 +11,12 @@ describe('fan-out', () => {
     try {
       const res = await post(t.url, { model: 'fake-model', messages: MATH, best_of: 4, bestofn: { min_candidates: 2 } });
       expect(res.status).toBe(200);
-      const meta = (await res.json()).bestofn;
+      const meta = metadataOf(await res.json());
       expect(meta.n_received).toBe(2);
       const failed = meta.candidates.filter((c: any) => c.error);
       expect(failed).toHaveLength(2);
-      expect(failed[0].error).toMatchObject({ status: 500, message: expect.stringContaining('flaky') });
-      expect(meta.selected.every((i: number) => !meta.candidates[i].error)).toBe(true);
+      expect(failed[0]!.error).toMatchObject({ status: 500, message: expect.stringContaining('flaky') });
+      expect(meta.selected.every((i: number) => !meta.candidates[i]!.error)).toBe(true);
     } finally {
       await t.close();
     }
@@ -39,7 +40,7 @@ describe('fan-out', () => {
       const res = await post(t.url, { model: 'fake-model', messages: MATH, best_of: 4, bestofn: { deadline_ms: 300 } });
       expect(Date.now() - started).toBeLessThan(2_000);
       expect(res.status).toBe(200);
-      const meta = (await res.json()).bestofn;
+      const meta = metadataOf(await res.json());
       expect(meta.n_received).toBe(2);
       expect(meta.deadline_hit).toBe(true);
       expect(meta.candidates.filter((c: any) => c.error?.code === 'deadline')).toHaveLength(2);

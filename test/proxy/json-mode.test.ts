@@ -1,6 +1,7 @@
 import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MATH, startTestGateway, type TestGateway } from '../helpers/gateway';
+import { metadataOf } from '../helpers/metadata';
 
 describe('JSON mode when no candidate is valid JSON', () => {
   let t: TestGateway;
@@ -33,7 +34,7 @@ describe('JSON mode when no candidate is valid JSON', () => {
   it('with bestofn.json "best_effort" answers the best candidate anyway, as before', async () => {
     const res = await t.client.chat.completions.create({ ...request, bestofn: { json: 'best_effort' } } as never);
     expect(res.choices[0]!.message.content).toMatch(/42/);
-    expect((res as any).bestofn.candidates.every((c: any) => c.invalid === 'content is not valid JSON')).toBe(true);
+    expect(metadataOf(res).candidates.every((c: any) => c.invalid === 'content is not valid JSON')).toBe(true);
   });
 
   it('rejects an unknown json policy naming the param', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { startTestGateway, MATH } from '../helpers/gateway';
 import { validateAgainst } from '../helpers/openapi';
 import { readSse } from '../helpers/sse';
+import { metadataOf } from '../helpers/metadata';
 
 const TOOLS = [{ type: 'function' as const, function: { name: 'add', parameters: { type: 'object', properties: {} } } }];
 
@@ -42,10 +43,10 @@ describe('structured output', () => {
     try {
       const res = await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 4, response_format: { type: 'json_object' } } as never);
       expect(JSON.parse(res.choices[0]!.message.content!)).toEqual({ answer: 42 });
-      const meta = (res as any).bestofn;
+      const meta = metadataOf(res);
       expect(meta.candidates[1]).toMatchObject({ reward: null, invalid: 'content is not valid JSON' });
-      expect(meta.candidates[0].answer).toBe('{"answer":42}');
-      expect(meta.candidates[2].answer).toBe('{"answer":42}');
+      expect(meta.candidates[0]!.answer).toBe('{"answer":42}');
+      expect(meta.candidates[2]!.answer).toBe('{"answer":42}');
     } finally {
       await t.close();
     }

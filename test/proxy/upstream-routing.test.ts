@@ -9,6 +9,7 @@ import { createLogger } from '../../src/log';
 import { startGateway } from '../../src/node';
 import { startFakeUpstream, type FakeUpstreamOptions } from '../helpers/fake-upstream';
 import { MATH } from '../helpers/gateway';
+import { metadataOf } from '../helpers/metadata';
 
 async function setup(math: FakeUpstreamOptions, general: FakeUpstreamOptions, extra = '') {
   const a = await startFakeUpstream({ ...math, model: 'qwen-math' });
@@ -40,7 +41,7 @@ describe('several upstreams', () => {
     const t = await setup({ fail: (_b, call) => (call % 2 === 0 ? { status: 503 } : null) }, {}, 'fallback_upstream: general\n');
     try {
       const res = await t.client.chat.completions.create({ model: 'qwen-math', messages: MATH, best_of: 4 } as never);
-      const meta = (res as any).bestofn;
+      const meta = metadataOf(res);
       expect(meta.n_received).toBe(4);
       expect(meta.candidates.filter((c: any) => c.upstream === 'general')).toHaveLength(2);
       expect(t.b.requests).toHaveLength(2);

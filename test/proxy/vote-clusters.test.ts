@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MATH, startTestGateway, type TestGateway } from '../helpers/gateway';
+import { metadataOf } from '../helpers/metadata';
 
 let t: TestGateway | undefined;
 afterEach(async () => {
@@ -30,21 +31,21 @@ describe('votes through the gateway', () => {
 
   it('the vote scorer counts a cluster as one answer', async () => {
     const g = await gatewayAnswering(['\\left( 70 \\right)', '71', '70', '71']);
-    const meta: any = ((await g.client.chat.completions.create({ model: 'm', messages: MATH, best_of: 4 } as any)) as any).bestofn;
+    const meta = metadataOf(await g.client.chat.completions.create({ model: 'm', messages: MATH, best_of: 4 } as any));
     expect(meta.candidates.map((c: any) => c.reward)).toEqual([0.5, 0.5, 0.5, 0.5]);
   });
 
   it('reports a tie and what broke it', async () => {
     const g = await gatewayAnswering(['5', '6']);
-    const meta: any = ((await g.client.chat.completions.create({ model: 'm', messages: MATH, best_of: 2, seed: 3, bestofn: { select: 'majority' } } as any)) as any).bestofn;
-    expect(meta.vote.tie).toEqual({ groups: 2, broken_by: expect.stringMatching(/^(reward|draw)$/) });
+    const meta = metadataOf(await g.client.chat.completions.create({ model: 'm', messages: MATH, best_of: 2, seed: 3, bestofn: { select: 'majority' } } as any));
+    expect(meta.vote?.tie).toEqual({ groups: 2, broken_by: expect.stringMatching(/^(reward|draw)$/) });
   });
 });
 
 describe('the clustering budget', () => {
   it('past VOTE_CLUSTER_BUDGET_MS the key groups stand, and the metadata says so', async () => {
     t = await startTestGateway({ UPSTREAM_SUPPORTS_N: 'true', VOTE_CLUSTER_BUDGET_MS: '0' }, { respond: (_b, i) => ({ content: `So $\\boxed{${['\\left( 70 \\right)', '70', '71'][i % 3]}}$.` }) });
-    const meta: any = ((await t.client.chat.completions.create({ model: 'm', messages: MATH, best_of: 3, bestofn: { select: 'majority' } } as any)) as any).bestofn;
+    const meta = metadataOf(await t.client.chat.completions.create({ model: 'm', messages: MATH, best_of: 3, bestofn: { select: 'majority' } } as any));
     expect(meta.vote).toMatchObject({ clusters: 3, merged: 0, timed_out: true });
   });
 });

@@ -8,6 +8,7 @@ import { parseConfig } from '../../src/config';
 import { loadConfigFile } from '../../src/config-loader';
 import { createLogger } from '../../src/log';
 import { startGateway, type RunningGateway } from '../../src/node';
+import { metadataOf } from '../helpers/metadata';
 
 const plain = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../fixtures/logprobs/chat-completion-n2.json'), 'utf8'));
 
@@ -56,8 +57,8 @@ describe('SCORER=confidence on recorded logprobs', () => {
     expect(upstream.bodies[0]).toMatchObject({ logprobs: true, top_logprobs: 20, n: 2 });
     const meta = res.bestofn;
     expect(meta.scorer).toBe('confidence');
-    expect(meta.candidates[0].reward).toBeCloseTo(6.873333 / 3, 5);
-    expect(meta.candidates[1].reward).toBeCloseTo(3.433333 / 3, 5);
+    expect(meta.candidates[0]!.reward).toBeCloseTo(6.873333 / 3, 5);
+    expect(meta.candidates[1]!.reward).toBeCloseTo(3.433333 / 3, 5);
     expect(meta.candidates[0].confidence).toBeCloseTo(6.873333 / 3, 5);
     expect(meta.candidates.map((c: any) => c.group)).toEqual([0, 1]);
     expect(res.choices[0].message.content).toBe('2 + 3 = \\boxed{5}');
@@ -67,22 +68,22 @@ describe('SCORER=confidence on recorded logprobs', () => {
 
   it('uses the configured measure', async () => {
     const { client } = await gatewayOver(true, { CONFIDENCE_MEASURE: 'tail' });
-    const meta: any = (await ask(client, 'argmax') as any).bestofn;
-    expect(meta.candidates[0].reward).toBeCloseTo(11.84 / 3, 5);
-    expect(meta.candidates[1].reward).toBeCloseTo(7.433333 / 3, 5);
+    const meta = metadataOf(await ask(client, 'argmax'));
+    expect(meta.candidates[0]!.reward).toBeCloseTo(11.84 / 3, 5);
+    expect(meta.candidates[1]!.reward).toBeCloseTo(7.433333 / 3, 5);
     expect(meta.scorer_info).toMatchObject({ measure: 'tail', window: 3, eta: 100 });
   });
 
   it('with η filtering only the most confident traces vote', async () => {
     const { client } = await gatewayOver(true, { CONFIDENCE_ETA: '50' });
-    const meta: any = (await ask(client, 'weighted_vote') as any).bestofn;
-    expect(meta.candidates[1].reward).toBe(0);
-    expect(meta.scorer_info.filtered).toBe(1);
+    const meta = metadataOf(await ask(client, 'weighted_vote'));
+    expect(meta.candidates[1]!.reward).toBe(0);
+    expect(meta.scorer_info?.filtered).toBe(1);
   });
 
   it('without logprobs from the upstream falls back to vote, and says so', async () => {
     const { client } = await gatewayOver(false);
-    const meta: any = (await ask(client, 'majority') as any).bestofn;
+    const meta = metadataOf(await ask(client, 'majority'));
     expect(meta.scorer).toBe('vote');
     expect(meta.fallback).toEqual({ from: 'confidence', reason: 'the upstream returned no logprobs' });
     expect(meta.candidates.map((c: any) => c.reward)).toEqual([0.5, 0.5]);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { startTestGateway, MATH } from '../helpers/gateway';
 import { confident, startFakeVerifier } from '../helpers/fake-verifier';
 import { startFakeVllm } from '../helpers/fake-vllm-pooling';
+import { metadataOf } from '../helpers/metadata';
 
 /** The gateway, configured only through env, selects with each portable scorer. */
 describe('scorers chosen by config', () => {
@@ -11,9 +12,9 @@ describe('scorers chosen by config', () => {
     const t = await startTestGateway({ SCORER: 'verifier', VERIFIER_BASE_URL: verifier.url, VERIFIER_MODEL: 'thinkprm' });
     try {
       const res = await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 8 } as never);
-      const meta = (res as any).bestofn;
+      const meta = metadataOf(res);
       expect(meta.scorer).toBe('verifier');
-      expect(meta.candidates[meta.selected[0]].answer).toBe('41');
+      expect(meta.candidates[meta.selected[0]!]!.answer).toBe('41');
       expect(verifier.requests.length).toBeGreaterThan(0);
     } finally {
       await t.close();
@@ -27,7 +28,7 @@ describe('scorers chosen by config', () => {
     const t = await startTestGateway({ SCORER: 'remote', SCORER_URL: prm.url, SCORER_MODEL: 'Qwen/Qwen2.5-Math-PRM-7B' });
     try {
       const res = await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 4 } as never);
-      const meta = (res as any).bestofn;
+      const meta = metadataOf(res);
       expect(meta.scorer).toBe('vote');
       expect(meta.fallback).toMatchObject({ from: 'remote', reason: expect.any(String) });
     } finally {
@@ -57,9 +58,9 @@ describe('scorers chosen by config', () => {
       const started = Date.now();
       const res = await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 3 } as never);
       expect(Date.now() - started).toBeLessThan(4_000);
-      const meta = (res as any).bestofn;
+      const meta = metadataOf(res);
       expect(meta.scorer).toBe('vote');
-      expect(meta.fallback.reason).toMatch(/no answer within 200 ms/);
+      expect(meta.fallback?.reason).toMatch(/no answer within 200 ms/);
     } finally {
       await t.close();
       await prm.close();

@@ -4,6 +4,7 @@ import { startFakeVllm, type FakeVllm } from '../helpers/fake-vllm-pooling';
 import { MATH } from '../helpers/gateway';
 import { redisInstalled, startRedis, type TestRedis } from '../helpers/redis-server';
 import { startReplica, type Replica } from '../helpers/replica';
+import { metadataOf } from '../helpers/metadata';
 
 /** The score cache's Redis tier, between two replica processes and a real redis-server. */
 describe.skipIf(!redisInstalled)('score cache shared through Redis', () => {
@@ -19,7 +20,7 @@ describe.skipIf(!redisInstalled)('score cache shared through Redis', () => {
   const ask = async (r: Replica, seed: number) => {
     const res = await r.post('unused', { model: 'fake-model', messages: MATH, best_of: 4, seed });
     expect(res.status).toBe(200);
-    return (await res.json()).bestofn;
+    return metadataOf(await res.json());
   };
 
   beforeAll(async () => {
@@ -38,7 +39,7 @@ describe.skipIf(!redisInstalled)('score cache shared through Redis', () => {
     expect(first.fallback).toBeUndefined();
     expect(first.scorer).toBe('remote');
     expect(first.scorer_info).toMatchObject({ cache_hits: 0, cache_hits_by_tier: { memory: 0, redis: 0 } });
-    const scored = first.scorer_info.sequences_scored;
+    const scored = first.scorer_info?.sequences_scored;
     expect(scored).toBeGreaterThan(0);
     const calls = prm.requests.length;
     // The write is in the background; B asks once A's entries are there.
@@ -49,7 +50,7 @@ describe.skipIf(!redisInstalled)('score cache shared through Redis', () => {
     expect(second.scorer_info).toMatchObject({ cache_hits: scored, cache_hits_by_tier: { memory: 0, redis: scored }, sequences_scored: 0 });
     expect(second.candidates.map((c: any) => c.reward)).toEqual(first.candidates.map((c: any) => c.reward));
     // Now in B's own memory too.
-    expect((await ask(b, 11)).scorer_info.cache_hits_by_tier).toEqual({ memory: scored, redis: 0 });
+    expect((await ask(b, 11)).scorer_info?.cache_hits_by_tier).toEqual({ memory: scored, redis: 0 });
   });
 
   it('skips the tier while Redis is down (scoring goes on, one log line), and entries over the byte cap stay local', async () => {
@@ -58,7 +59,7 @@ describe.skipIf(!redisInstalled)('score cache shared through Redis', () => {
     const calls = prm.requests.length;
     const meta = await ask(r, 23);
     expect(meta.scorer).toBe('remote');
-    expect(meta.scorer_info.cache_hits).toBe(0);
+    expect(meta.scorer_info?.cache_hits).toBe(0);
     expect(prm.requests.length).toBeGreaterThan(calls);
     await ask(r, 29);
     expect(r.logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('redis unavailable for cache'))).toHaveLength(1);
@@ -67,7 +68,7 @@ describe.skipIf(!redisInstalled)('score cache shared through Redis', () => {
 
     const tiny = await replica({ REDIS_PREFIX: 'cap-test', REDIS_CACHE_MAX_BYTES: '16' });
     await expect.poll(async () => (await (await fetch(`${tiny.url}/readyz`)).json()).checks.redis.connection).toBe('ready');
-    expect((await ask(tiny, 31)).scorer_info.sequences_scored).toBeGreaterThan(0);
+    expect((await ask(tiny, 31)).scorer_info?.sequences_scored).toBeGreaterThan(0);
     await new Promise((res) => setTimeout(res, 200));
     expect(await redis.command('DBSIZE')).toBe(':0');
   });

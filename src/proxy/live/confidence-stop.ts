@@ -6,15 +6,8 @@
  */
 import { SlidingGroup, stopThreshold, tokenConfidence } from '../../core/confidence';
 import { appendTopLogprobs } from '../../core/logprobs';
+import type { ConfidenceStopInfo } from '../../core/bestofn-metadata';
 import type { LiveCandidate } from './candidate-stream';
-
-export interface ConfidenceStopInfo {
-  threshold: number | null;
-  warmup: number;
-  stopped: number;
-  /** Why no threshold was set, when none was. */
-  note?: string;
-}
 
 export class ConfidenceStop {
   private readonly groups = new Map<number, SlidingGroup>();

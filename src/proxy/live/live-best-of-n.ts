@@ -10,21 +10,9 @@ import { bonId } from '../chunks';
 import type { BestOfNOptions } from '../options';
 import { problemOf } from '../../core/problem';
 import { messageOf, startCandidate, type LiveCandidate } from './candidate-stream';
-import { ConfidenceStop, type ConfidenceStopInfo } from './confidence-stop';
+import { ConfidenceStop } from './confidence-stop';
+import type { LiveMetadata } from '../../core/bestofn-metadata';
 import { checkpointAt, chooseRejected, stopReason } from './policy';
-
-export interface LiveInfo {
-  /** The candidate streamed to the client before it finished, and at how many tokens. */
-  committed?: { index: number; at_tokens: number; because: string };
-  drawn: number;
-  waves: number[];
-  stopped_because: string;
-  checkpoints: number;
-  rejected: number;
-  upstream_tokens: number;
-  /** SCORER=confidence: the stop threshold the warm-up wave set, and how many traces fell below it. */
-  confidence_stop?: ConfidenceStopInfo;
-}
 
 /**
  * Best-of-N with each candidate streamed on its own request, so that weak candidates can be cancelled
@@ -38,7 +26,7 @@ export async function runLiveBestOfN(
   signal: AbortSignal,
   /** Told once the race is decided early (options.commit): the caller may stream this candidate live. */
   onCommit?: (candidate: LiveCandidate) => void,
-): Promise<BestOfNOutcome & { live: LiveInfo }> {
+): Promise<BestOfNOutcome & { live: LiveMetadata }> {
   const now = deps.now ?? Date.now;
   const started = now();
   const candidates: LiveCandidate[] = [];
@@ -53,7 +41,7 @@ export async function runLiveBestOfN(
   const problem = problemOf(body.messages);
   const waves = options.adaptive?.waves ?? [options.n];
   const reject = options.reject;
-  const info: LiveInfo = { drawn: 0, waves, stopped_because: 'all waves drawn', checkpoints: 0, rejected: 0, upstream_tokens: 0 };
+  const info: LiveMetadata = { drawn: 0, waves, stopped_because: 'all waves drawn', checkpoints: 0, rejected: 0, upstream_tokens: 0 };
 
   let wake = () => {};
   let arrived = false;

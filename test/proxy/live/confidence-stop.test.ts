@@ -6,6 +6,7 @@ import { parseConfig } from '../../../src/config';
 import { loadConfigFile } from '../../../src/config-loader';
 import { createLogger } from '../../../src/log';
 import { startGateway } from '../../../src/node';
+import { metadataOf } from '../../helpers/metadata';
 
 /**
  * A streaming upstream that sends OpenAI-format chunks with `logprobs.content[].top_logprobs`, one token
@@ -107,7 +108,7 @@ describe('early rejection with SCORER=confidence', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'qwen', seed: 100, best_of: 4, messages: [{ role: 'user', content: 'What is 40 + 2?' }], bestofn: { reject: { after_tokens: 6, every_tokens: 1000, keep_fraction: 0.5, min_keep: 1 } } }),
     });
-    const meta = (await res.json()).bestofn;
+    const meta = metadataOf(await res.json());
     const stops = Object.fromEntries(meta.candidates.map((c: any) => [c.index, c.stopped]));
     expect(meta.live).toMatchObject({ checkpoints: 1, rejected: 2 });
     expect(stops[0]).toMatch(/^rejected@\d+$/);
@@ -127,7 +128,7 @@ describe('adaptive N counts agreement over clusters of equivalent answers', () =
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'fake-model', messages: MATH, bestofn: { adaptive: { waves: [2, 6], stop_when: { agreement: 1 } } } }),
     });
-    const meta = (await res.json()).bestofn;
+    const meta = metadataOf(await res.json());
     expect(meta.live).toMatchObject({ drawn: 2, stopped_because: expect.stringMatching(/agreement 1\.00/) });
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Scorer } from '../../../src/scorer/types';
 import { MATH, startTestGateway } from '../../helpers/gateway';
+import type { BestOfNMetadata } from '../../../src/core/bestofn-metadata';
+import { chunkMetadata, metadataOf } from '../../helpers/metadata';
 
 /** Candidate k writes "cand-k" in every step; this scorer prefers higher k, so the ranking is known. */
 const byIndex: Scorer = {
@@ -44,7 +46,7 @@ describe('adaptive N', () => {
     const t = await startTestGateway({}, { respond: () => ({ content: 'It is \\boxed{42}' }) });
     try {
       const res = await post(t.url, { model: 'fake-model', messages: MATH, bestofn: { adaptive: { waves: [2, 6], stop_when: { agreement: 1 } } } });
-      const meta = (await res.json()).bestofn;
+      const meta = metadataOf(await res.json());
       expect(meta.live).toMatchObject({ drawn: 2, waves: [2, 6], stopped_because: expect.stringMatching(/agreement/) });
       expect(t.upstream.requests).toHaveLength(2);
       expect(meta.n_received).toBe(2);
@@ -57,7 +59,7 @@ describe('adaptive N', () => {
     const t = await startTestGateway({}, { respond: (_b, _i, call) => ({ content: `It is \\boxed{${call}}` }) });
     try {
       const res = await post(t.url, { model: 'fake-model', messages: MATH, bestofn: { adaptive: { waves: [2, 4], stop_when: { agreement: 0.9 } } } });
-      const meta = (await res.json()).bestofn;
+      const meta = metadataOf(await res.json());
       expect(meta.live).toMatchObject({ drawn: 4, stopped_because: 'all waves drawn' });
       expect(t.upstream.requests).toHaveLength(4);
       expect(t.upstream.requests.every((b) => b.stream === true && b.n === 1)).toBe(true);
@@ -72,14 +74,14 @@ describe('adaptive N', () => {
     try {
       const stream = await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, stream: true });
       let content = '';
-      let meta: any;
+      let meta: BestOfNMetadata | undefined;
       for await (const chunk of stream) {
         expect(validateAgainst('CreateChatCompletionStreamResponse', chunk)).toEqual([]);
         content += chunk.choices[0]?.delta.content ?? '';
-        meta ??= (chunk as any).bestofn;
+        meta ??= chunkMetadata(chunk);
       }
       expect(content).toBe('Adding gives \\boxed{42}');
-      expect(meta.live).toMatchObject({ drawn: 2, stopped_because: expect.stringMatching(/agreement/) });
+      expect(meta?.live).toMatchObject({ drawn: 2, stopped_because: expect.stringMatching(/agreement/) });
     } finally {
       await t.close();
     }

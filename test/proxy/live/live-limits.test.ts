@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Scorer } from '../../../src/scorer/types';
 import { MATH, startTestGateway } from '../../helpers/gateway';
+import { metadataOf } from '../../helpers/metadata';
 
 /** Prefers the candidate whose text names the higher request number, so the ranking is known. */
 const byCall: Scorer = {
@@ -55,7 +56,7 @@ describe('live path limits', () => {
     try {
       const res = await post(t.url, { model: 'fake-model', messages: MATH, best_of: 4, bestofn: { deadline_ms: 300, min_candidates: 2, reject: { ...REJECT, after_tokens: 5000 } } });
       expect(res.status).toBe(200);
-      const meta = (await res.json()).bestofn;
+      const meta = metadataOf(await res.json());
       expect(meta.deadline_hit).toBe(true);
       const byStop = Object.fromEntries(meta.candidates.map((c: any) => [c.index, c.stopped]));
       expect(Object.values(byStop).sort()).toEqual(['deadline', 'deadline', 'finished', 'finished']);
@@ -80,7 +81,7 @@ describe('live path limits', () => {
     try {
       const res = await post(t.url, { model: 'fake-model', messages: MATH, best_of: 4, bestofn: { deadline_ms: 300, min_candidates: 2, reject: { ...REJECT, after_tokens: 3 } } });
       expect(res.status).toBe(200);
-      const meta = (await res.json()).bestofn;
+      const meta = metadataOf(await res.json());
       expect(meta.candidates.map((c: any) => c.stopped).sort()).toEqual(['deadline', 'deadline', 'finished', 'finished']);
     } finally {
       await t.close();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, MATH, type TestGateway } from '../../helpers/gateway';
 import { tempModel } from './fixtures';
+import { metadataOf } from '../../helpers/metadata';
 
 /** The gateway started with a generated test PRM directory, configured only through env, as a user would. */
 describe('SCORER=onnx end to end', () => {
@@ -12,19 +13,21 @@ describe('SCORER=onnx end to end', () => {
 
   it('returns PRM step rewards for thinking and response, and picks the highest combined reward', async () => {
     const res = await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 6 } as never);
-    const meta = (res as any).bestofn;
+    const meta = metadataOf(res);
     expect(meta.scorer).toBe('onnx');
-    expect(meta.scorer_info.provider).toBe('cpu');
+    expect(meta.scorer_info?.provider).toBe('cpu');
     for (const c of meta.candidates) {
-      expect(c.step_rewards.thinking).toHaveLength(c.steps.thinking);
-      expect(c.step_rewards.response).toHaveLength(c.steps.response);
-      for (const r of [...c.step_rewards.thinking, ...c.step_rewards.response]) expect(r).toBeGreaterThanOrEqual(0), expect(r).toBeLessThanOrEqual(1);
+      const thinking = c.step_rewards?.thinking?.map(Number) ?? [];
+      const response = c.step_rewards?.response?.map(Number) ?? [];
+      expect(thinking).toHaveLength(c.steps!.thinking);
+      expect(response).toHaveLength(c.steps!.response);
+      for (const r of [...thinking, ...response]) expect(r).toBeGreaterThanOrEqual(0), expect(r).toBeLessThanOrEqual(1);
       // Default aggregate min and w = 0.5: the reward is the mean of the two parts' weakest steps.
-      const expected = 0.5 * Math.min(...c.step_rewards.thinking) + 0.5 * Math.min(...c.step_rewards.response);
+      const expected = 0.5 * Math.min(...thinking) + 0.5 * Math.min(...response);
       expect(c.reward).toBeCloseTo(expected, 5);
     }
-    const best = Math.max(...meta.candidates.map((c: any) => c.reward));
-    expect(meta.candidates[meta.selected[0]].reward).toBe(best);
+    const best = Math.max(...meta.candidates.map((c) => c.reward ?? -Infinity));
+    expect(meta.candidates[meta.selected[0]!]!.reward).toBe(best);
   });
 
   it('reports the execution provider in /healthz', async () => {
