@@ -4,17 +4,57 @@
  */
 export type OpenAIErrorBody = { error: { message: string; type: string; param: string | null; code: string | null } };
 
+/**
+ * Every `code` the gateway itself puts in an error body, or in a failed candidate's `error` in the
+ * `bestofn` metadata: one list, typed, and kept in the README's table by test/readme.test.ts.
+ * An upstream's own code (an UpstreamError that maps the upstream's answer) is forwarded as it came.
+ */
+export const ERROR_CODES = {
+  invalid_json: 'the body is not JSON, or not a JSON object (400)',
+  too_deeply_nested: 'the body nests objects and arrays too deeply (400)',
+  missing_required_parameter: 'a required field (`param`) is missing (400)',
+  invalid_type: 'a field (`param`) has the wrong type (400)',
+  invalid_value: 'a field (`param`) has a value out of range or not allowed (400)',
+  unsupported_parameter: 'a field (`param`) bestofn does not support, e.g. stateful Responses fields (400)',
+  request_too_large: 'the body, or a /v1/rewards candidate, is over its limit (413)',
+  not_found: 'no such route (404)',
+  model_not_found: 'no configured upstream serves this model (404)',
+  invalid_api_key: 'a gateway key is missing or wrong (401)',
+  rate_limit_exceeded: "over a gateway key's rate or concurrency (429, with Retry-After)",
+  limits_unavailable: 'REDIS_FAILURE=closed and the shared limits store does not answer (503, with Retry-After)',
+  overloaded: 'the scorer queue is full (503, with Retry-After)',
+  invalid_config: 'the server is misconfigured (500; Workers)',
+  deadline: 'the request deadline passed before enough candidates arrived (504)',
+  upstream_timeout: 'the upstream sent no headers, or no answer, in time (504)',
+  upstream_unreachable: 'the upstream could not be reached (502)',
+  bad_upstream_response: 'the upstream answer was cut off, too large, or not a chat completion (502)',
+  missing_choice: 'the upstream returned fewer choices than the `n` it was asked for (502; metadata)',
+  no_valid_candidate: 'JSON mode, and no candidate is valid JSON (502)',
+  rejected: 'a candidate cancelled by early rejection or a confidence stop (metadata only)',
+  scorer_unavailable: 'the reward model is down (503 with SCORER_FALLBACK=error)',
+  scorer_timeout: 'the reward model did not answer in time (503 with SCORER_FALLBACK=error)',
+  scorer_bad_response: 'the reward model answered something unusable (503 with SCORER_FALLBACK=error)',
+  prompt_too_long: 'the problem alone is longer than the PRM context (503 with SCORER_FALLBACK=error)',
+  prompt_not_recorded: '`bestofn replay-upstream` or the demo set has no candidates for this prompt (404 / 400)',
+  too_many_candidates: '`best_of` asks the demo set or `bestofn replay-upstream` for more candidates than are recorded (400)',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
 export class GatewayError extends Error {
+  readonly code: string | null;
+
   constructor(
     readonly status: number,
     message: string,
     readonly type: string = status >= 500 ? 'server_error' : 'invalid_request_error',
     readonly param: string | null = null,
-    readonly code: string | null = null,
+    code: ErrorCode | null = null,
     /** Extra response headers, e.g. Retry-After on 429/503. */
     readonly headers: Record<string, string> = {},
   ) {
     super(message);
+    this.code = code;
   }
 
   /** Says whether a client retry can help (`x-should-retry`, which the OpenAI SDKs obey over their own rule). */
@@ -30,23 +70,27 @@ export class GatewayError extends Error {
 
 /** A client mistake: 400 naming the offending param. */
 export class InvalidRequestError extends GatewayError {
-  constructor(message: string, param: string | null = null, code: string | null = 'invalid_value') {
+  constructor(message: string, param: string | null = null, code: ErrorCode = 'invalid_value') {
     super(400, message, 'invalid_request_error', param, code);
   }
 }
 
 /** The upstream model server answered with an error, or could not be reached. */
 export class UpstreamError extends GatewayError {
+  /** The gateway's own code, or the one the upstream's error body carried. */
+  override readonly code: string | null;
+
   constructor(
     status: number,
     message: string,
     type = 'upstream_error',
-    code: string | null = null,
+    code: ErrorCode | (string & {}) | null = null,
     headers: Record<string, string> = {},
     readonly retryable = status === 408 || status === 409 || status === 429 || status >= 500,
     param: string | null = null,
   ) {
-    super(status, message, type, param, code, headers);
+    super(status, message, type, param, null, headers);
+    this.code = code;
   }
 }
 
@@ -59,7 +103,7 @@ export class OverloadedError extends GatewayError {
 
 /** The reward model could not score (down, timed out, bad answer). Scorers throw it; the fallback decides. */
 export class ScorerError extends GatewayError {
-  constructor(message: string, code = 'scorer_unavailable') {
+  constructor(message: string, code: ErrorCode = 'scorer_unavailable') {
     super(503, message, 'server_error', null, code);
   }
 }

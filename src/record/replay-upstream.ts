@@ -12,13 +12,15 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { problemOf } from '../core/problem';
+import { GatewayError, type ErrorCode } from '../errors';
 import { promptKey, type ReplayCandidate, type ReplaySource } from './replay-source';
 import { encodeSseEvent, encodeSseJson, SSE_DONE } from '../http/sse';
 
 const MODEL = 'replay';
 
-function openaiError(c: Context, status: 400 | 404, message: string, param: string | null, code: string) {
-  return c.json({ error: { message, type: 'invalid_request_error', param, code } }, status);
+/** The same OpenAI error body the gateway answers with, so a client sees one shape from either. */
+function openaiError(c: Context, status: 400 | 404, message: string, param: string | null, code: ErrorCode) {
+  return c.json(new GatewayError(status, message, 'invalid_request_error', param, code).toBody(), status);
 }
 
 /** Whitespace-separated words: a stand-in for tokens, enough for usage figures to add up. */

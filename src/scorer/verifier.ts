@@ -79,9 +79,9 @@ export function createVerifierScorer(opts: VerifierScorerOptions): Scorer {
 
   async function complete(body: VerifierBody, signal: AbortSignal): Promise<{ choices: UpstreamChoice[] }> {
     const answer = await createChatCompletion(upstream, body, signal);
-    if (answer.choices.length === 0) throw new ScorerError('verifier: answer has no choices', 'bad_scorer_response');
+    if (answer.choices.length === 0) throw new ScorerError('verifier: answer has no choices', 'scorer_bad_response');
     const choices = answer.choices.map((c) => {
-      if (!c.ok) throw new ScorerError(`verifier: malformed answer (${c.reason})`, 'bad_scorer_response');
+      if (!c.ok) throw new ScorerError(`verifier: malformed answer (${c.reason})`, 'scorer_bad_response');
       return c.choice;
     });
     return { choices };
