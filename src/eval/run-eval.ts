@@ -6,7 +6,6 @@
 import type OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import pLimit from 'p-limit';
-import { z } from 'zod';
 import { toCandidateParts } from '../core/anatomy';
 import { bestOfNMetadataSchema, type BestOfNMetadata } from '../core/bestofn-metadata';
 import { topLogprobsOf } from '../core/logprobs';

@@ -1,15 +1,16 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { LiveMetadata } from '../core/bestofn-metadata';
-import { candidateReward, DEFAULT_ALPHA, recipeFor, type Combine } from '../core/aggregate';
+import type { Combine } from '../core/aggregate';
 import { toCandidateParts } from '../core/anatomy';
-import { rankCandidates, rankWithVotes, type VoteReport } from '../core/select';
-import type { Aggregate, CandidateParts, StepRewards } from '../core/types';
+import { rankWithVotes, type VoteReport } from '../core/select';
+import type { CandidateParts, StepRewards } from '../core/types';
 import { GatewayError, UpstreamError } from '../errors';
 import type { Scorer, ScoreResult } from '../scorer/types';
 import { fanOut, refill, type FanOutResult, type Sample } from './fan-out';
 import type { BestOfNOptions } from './options';
 import { problemOf } from '../core/problem';
 import type { Upstream } from '../http/upstream-client';
+import { scoreCandidates } from './score-candidates';
 
 export interface RankedCandidate {
   sample: Sample & { message: NonNullable<Sample['message']> };
@@ -51,11 +52,6 @@ export interface BestOfNDeps {
   now?: () => number;
   /** Told when an upstream call for a candidate has answered 2xx: a held stream may send its headers then. */
   onArrived?: () => void;
-}
-
-/** One candidate's reward under the deps' combination and the request's aggregate. */
-export function rewardOf(deps: Pick<BestOfNDeps, 'thinkingWeight' | 'combine' | 'alpha'>, rewards: StepRewards, aggregate: Aggregate): number | null {
-  return candidateReward(rewards, recipeFor(deps.combine ?? 'weighted', aggregate, { thinkingWeight: deps.thinkingWeight, alpha: deps.alpha ?? DEFAULT_ALPHA }));
 }
 
 /** With response_format json_*, a candidate that does not parse cannot be the answer; its canonical JSON is what votes. */
@@ -102,7 +98,7 @@ export async function rankFan(deps: BestOfNDeps, body: ChatCompletionCreateParam
   const sampled = now();
   const arrived = fan.samples.filter((s): s is RankedCandidate['sample'] => s.message !== undefined);
   if (arrived.length < options.minCandidates) {
-    throw fan.firstError ?? new UpstreamError(504, `only ${arrived.length} of ${options.n} candidates arrived before the deadline (need ${options.minCandidates})`, 'upstream_error', 'deadline');
+    throw fan.firstError ?? new UpstreamError(504, `only ${arrived.length} of ${options.n} candidates arrived before the deadline of ${options.deadlineMs} ms (need ${options.minCandidates})`, 'upstream_error', 'deadline');
   }
 
   const parts = arrived.map((s) => {
@@ -110,12 +106,10 @@ export async function rankFan(deps: BestOfNDeps, body: ChatCompletionCreateParam
     const json = jsonCheck(body, p.response);
     return { parts: json.answer ? { ...p, answer: json.answer } : p, invalid: json.invalid };
   });
-  const score = await deps.scorer.score({ problem: problemOf(body.messages), candidates: parts.map((p) => p.parts), model: body.model, signal });
-  if (score.rewards.length !== arrived.length) throw new GatewayError(500, `scorer ${score.scorer} returned ${score.rewards.length} rewards for ${arrived.length} candidates`);
+  const { score, rewards } = await scoreCandidates(deps.scorer, { ...deps, aggregate: options.aggregate }, { problem: problemOf(body.messages), candidates: parts.map((p) => p.parts), model: body.model, signal });
   const candidates: RankedCandidate[] = arrived.map((sample, i) => {
-    const rewards = score.rewards[i]!;
     const invalid = parts[i]!.invalid;
-    return { sample, parts: parts[i]!.parts, rewards, reward: invalid ? null : rewardOf(deps, rewards, options.aggregate), ...(invalid ? { invalid } : {}) };
+    return { sample, parts: parts[i]!.parts, rewards: score.rewards[i]!, reward: invalid ? null : rewards[i]!, ...(invalid ? { invalid } : {}) };
   });
   const { ranked: order, vote } = rankWithVotes(
     candidates.map((c, i) => ({ index: i, answer: c.invalid ? null : c.parts.answer, reward: c.reward, confidence: score.confidences?.[i] ?? null })),

@@ -5,6 +5,8 @@ import { topLogprobsOf } from '../core/logprobs';
 import { AbortScope } from '../util/abort-scope';
 import { createChatCompletion, type Upstream } from '../http/upstream-client';
 import { addUsage, emptyUsage, type Usage } from './usage';
+import { deadlineError, failureOf, type CandidateFailure } from './candidate-failure';
+import { candidateSeed } from './candidate-seed';
 
 /** A reasoning model's message: vLLM, SGLang and DeepSeek add the thinking beside the content. */
 export type SampledMessage = ChatCompletionMessage & { reasoning_content?: string | null; reasoning?: string | null };
@@ -22,8 +24,8 @@ export interface Sample {
   topLogprobs?: number[][];
   /** The upstream's logprobs for this choice, passed to a client that asked for them. */
   logprobs?: ChatCompletion.Choice['logprobs'];
-  /** Why this candidate is missing: an upstream error, or the deadline. */
-  error?: { status: number; message: string; code: string | null };
+  /** Why this candidate is missing: an upstream error, the deadline, or (live path) the gateway stopped it. */
+  error?: CandidateFailure;
 }
 
 export interface FanOutResult {
@@ -77,9 +79,6 @@ function slotChoices(choices: CheckedChoice[], first: number, count: number): Sa
   return out.map((s, j) => s ?? { index: first + j, error: { status: 502, message: 'upstream returned no choice', code: 'missing_choice' } });
 }
 
-const describe = (err: unknown) =>
-  err instanceof GatewayError ? { status: err.status, message: err.message, code: err.code } : { status: 502, message: 'upstream request failed', code: null };
-
 /**
  * Samples N candidates: one request with `n` where the upstream supports it, else N requests capped by
  * the upstream's shared limiter. Individual failures are recorded, not thrown. When the deadline passes,
@@ -96,10 +95,9 @@ export async function fanOut(
   onArrived?: () => void,
 ): Promise<FanOutResult> {
   signal.throwIfAborted();
-  // Built only when needed: an Error captures a stack trace, which the hot path should not pay for.
-  const deadlineError = () => new UpstreamError(504, `deadline of ${deadlineMs} ms passed before this candidate arrived`, 'upstream_error', 'deadline');
+  const deadline = () => deadlineError(deadlineMs);
   const scope = new AbortScope().follow(signal);
-  scope.timeout(deadlineMs, deadlineError);
+  scope.timeout(deadlineMs, deadline);
   const combined = scope.signal;
   const result: FanOutResult = { samples: [], usage: emptyUsage(), deadlineHit: false };
   const slots: (Sample | undefined)[] = new Array(n).fill(undefined);
@@ -107,8 +105,8 @@ export async function fanOut(
   const requests = upstream.supportsN ? [{ first: 0, count: n }] : Array.from({ length: n }, (_, i) => ({ first: i, count: 1 }));
   const settle = async ({ first, count }: { first: number; count: number }) => {
     try {
-      // N requests with one client seed would return N identical samples: candidate i gets seed + i.
-      const seed = typeof body.seed === 'number' && count === 1 ? { seed: body.seed + first } : {};
+      // One request with n choices varies them itself; one-choice requests need a seed each.
+      const seed = count === 1 ? candidateSeed(body, first) : {};
       const completion = await createChatCompletion(upstream, { ...body, n: count, ...seed } as ChatCompletionCreateParams, combined);
       if (combined.aborted) return;
       result.first ??= { id: completion.id, model: completion.model, created: completion.created, system_fingerprint: completion.system_fingerprint, service_tier: completion.service_tier };
@@ -122,7 +120,7 @@ export async function fanOut(
     } catch (err) {
       if (combined.aborted) return;
       result.firstError ??= err instanceof GatewayError ? err : new UpstreamError(502, 'upstream request failed');
-      for (let j = 0; j < count; j++) slots[first + j] = { index: first + j, error: describe(err) };
+      for (let j = 0; j < count; j++) slots[first + j] = { index: first + j, error: failureOf(err) };
     }
   };
 
@@ -135,11 +133,11 @@ export async function fanOut(
   } finally {
     combined.removeEventListener('abort', onStop);
     // Cancels stragglers still in flight or queued for the limiter.
-    if (slots.includes(undefined)) scope.abort(deadlineError());
+    if (slots.includes(undefined)) scope.abort(deadline());
     scope.dispose();
   }
   signal.throwIfAborted();
-  result.samples = slots.map((s, index) => s ?? ((result.deadlineHit = true), { index, error: describe(deadlineError()) }));
+  result.samples = slots.map((s, index) => s ?? ((result.deadlineHit = true), { index, error: failureOf(deadline()) }));
   return result;
 }
 

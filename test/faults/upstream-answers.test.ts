@@ -53,7 +53,7 @@ describe('malformed candidates fail alone', () => {
       const failed = body.bestofn.candidates.filter((c: any) => c.error);
       expect(failed).toHaveLength(1);
       expect(failed[0].error).toMatchObject({ status: 502, code: 'bad_upstream_response' });
-      expect(failed[0].error.message).toMatch(/choices\.1/);
+      expect(failed[0].error.message).toMatch(/choices\[1\]/);
     });
   });
 

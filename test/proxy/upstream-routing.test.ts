@@ -43,8 +43,23 @@ describe('several upstreams', () => {
       const res = await t.client.chat.completions.create({ model: 'qwen-math', messages: MATH, best_of: 4 } as never);
       const meta = metadataOf(res);
       expect(meta.n_received).toBe(4);
-      expect(meta.candidates.filter((c: any) => c.upstream === 'general')).toHaveLength(2);
+      expect(meta.candidates.filter((c) => c.upstream === 'general')).toHaveLength(2);
       expect(t.b.requests).toHaveLength(2);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('on the live path too: a streamed candidate the routed upstream fails is sampled from the fallback', async () => {
+    const t = await setup({ fail: (_b, call) => (call % 2 === 0 ? { status: 503 } : null) }, {}, 'fallback_upstream: general\n');
+    try {
+      const res = await t.client.chat.completions.create({ model: 'qwen-math', messages: MATH, best_of: 4, bestofn: { adaptive: { waves: [4], stop_when: { agreement: 1 } } } } as never);
+      const meta = metadataOf(res);
+      expect(meta.live).toBeDefined();
+      expect(meta.n_received).toBe(4);
+      expect(meta.candidates.filter((c) => c.upstream === 'general').map((c) => c.index).sort()).toEqual([0, 2]);
+      expect(t.b.requests).toHaveLength(2);
+      expect(t.b.requests.every((r) => r.stream === true)).toBe(true);
     } finally {
       await t.close();
     }

@@ -1,11 +1,15 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import { GatewayError } from '../../errors';
-import { badUpstream, choiceLogprobs, type UpstreamUsage } from '../../http/openai-schemas';
+import { badUpstream, choiceLogprobs, type ChoiceLogprobs, type UpstreamUsage } from '../../http/openai-schemas';
 import { postUpstream, type Upstream } from '../../http/upstream-client';
 import { AbortScope } from '../../util/abort-scope';
 import type { SampledMessage } from '../fan-out';
+import { failureOf, type CandidateFailure } from '../candidate-failure';
+import { candidateSeed } from '../candidate-seed';
 import { upstreamChunks } from './upstream-chunks';
 
+
+type TokenLogprob = NonNullable<ChoiceLogprobs['content']>[number];
 /** One candidate generated as its own upstream stream, so it can be cancelled alone. */
 export interface LiveCandidate {
   index: number;
@@ -16,14 +20,14 @@ export interface LiveCandidate {
   finishReason?: string;
   /** Set once it ends: 'finished', 'rejected@<tokens>', 'not-committed', 'deadline', 'cancelled' (client gone) or 'error'. */
   stopped?: string;
-  error?: { status: number; message: string; code: string | null };
+  error?: CandidateFailure;
   /** The error itself, so one the client sees keeps the upstream's type as well. */
   failure?: GatewayError;
   usage?: UpstreamUsage;
   /** The name the upstream gave its thinking (vLLM: `reasoning`, DeepSeek and SGLang: `reasoning_content`), kept in the answer. */
   reasoningField?: 'reasoning' | 'reasoning_content';
   /** Token logprobs as the upstream sent them, when the client asked for logprobs. */
-  logprobs?: { content: unknown[]; refusal: unknown[] };
+  logprobs?: { content: TokenLogprob[]; refusal: TokenLogprob[] };
   /** system_fingerprint and service_tier of its stream, for the answer's envelope. */
   fingerprint?: { system_fingerprint?: string; service_tier?: string };
   /** id, model and created of the upstream's first chunk, reused in the response. */
@@ -67,9 +71,7 @@ export function startCandidate(
     changed: () => next,
     marks: [],
   };
-  // One client seed on N requests would give N identical samples: candidate i gets seed + i, as on the plain path.
-  const seed = typeof body.seed === 'number' ? { seed: body.seed + index } : {};
-  const streamBody = { ...body, n: 1, ...seed, stream: true, stream_options: { include_usage: true } };
+  const streamBody = { ...body, n: 1, ...candidateSeed(body, index), stream: true, stream_options: { include_usage: true } };
   candidate.done = upstream
     .limit(async () => {
       if (scope.aborted) return;
@@ -120,7 +122,7 @@ export function startCandidate(
       if (candidate.stopped) return;
       if (signal.aborted) return void (candidate.stopped = 'cancelled');
       candidate.stopped = 'error';
-      candidate.error = err instanceof GatewayError ? { status: err.status, message: err.message, code: err.code } : { status: 502, message: 'upstream stream failed', code: null };
+      candidate.error = failureOf(err);
       if (err instanceof GatewayError) candidate.failure = err;
     })
     .finally(() => {

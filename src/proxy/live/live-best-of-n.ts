@@ -2,11 +2,13 @@ import type { ChatCompletionCreateParams } from 'openai/resources/chat/completio
 import { toCandidateParts } from '../../core/anatomy';
 import { clusterAnswers } from '../../core/clusters';
 import { UpstreamError } from '../../errors';
+import type { Upstream } from '../../http/upstream-client';
 import { AbortScope } from '../../util/abort-scope';
-import { rankFan, rewardOf as candidateRewardOf, upstreamBodyOf, type BestOfNDeps, type BestOfNOutcome } from '../best-of-n';
-import type { FanOutResult, Sample } from '../fan-out';
+import { rankFan, upstreamBodyOf, type BestOfNDeps, type BestOfNOutcome } from '../best-of-n';
+import { deadlineError, stoppedFailure } from '../candidate-failure';
+import { scoreCandidates } from '../score-candidates';
+import type { FanOutResult } from '../fan-out';
 import { addUsage, emptyUsage } from '../usage';
-import { bonId } from '../chunks';
 import type { BestOfNOptions } from '../options';
 import { problemOf } from '../../core/problem';
 import { messageOf, startCandidate, type LiveCandidate } from './candidate-stream';
@@ -34,7 +36,7 @@ export async function runLiveBestOfN(
   scope.timeout(options.deadlineMs, () => {
     // Named before the abort reaches them, which they would otherwise report as 'cancelled'.
     for (const c of candidates) if (!c.stopped) c.cancel('deadline');
-    return new UpstreamError(504, 'deadline passed', 'upstream_error', 'deadline');
+    return deadlineError(options.deadlineMs);
   });
   const upstreamBody = upstreamBodyOf(body, options, deps.topLogprobs);
   const stopper = deps.confidenceStop ? new ConfidenceStop(deps.confidenceStop.window, deps.confidenceStop.eta) : null;
@@ -57,18 +59,33 @@ export async function runLiveBestOfN(
       const tops = stopper?.logprobsOf(c.index)?.slice(0, atTokens);
       return { ...toCandidateParts(messageOf(c, atTokens)), ...(tops ? { topLogprobs: tops } : {}) };
     });
-    const scored = await deps.scorer.score({ problem, candidates: parts, model: body.model, signal: scope.signal }).catch((err: unknown) => {
+    const scored = await scoreCandidates(deps.scorer, { ...deps, aggregate: options.aggregate }, { problem, candidates: parts, model: body.model, signal: scope.signal }).catch((err: unknown) => {
       if (scope.aborted) return null;
       throw err;
     });
-    return scored && pool.map((c, i) => ({ c, reward: candidateRewardOf(deps, scored.rewards[i]!, options.aggregate), answer: parts[i]!.answer }));
+    return scored && pool.map((c, i) => ({ c, reward: scored.rewards[i]!, answer: parts[i]!.answer }));
+  };
+
+  const start = (upstream: Upstream, index: number) =>
+    startCandidate(upstream, upstreamBody, index, scope.signal, progress, stopper ? (c, lp) => stopper.observe(c, lp) : undefined);
+  // As on the plain path, a candidate the routed upstream failed to give (an error, not a stop) is asked of the fallback, once.
+  const fallback = deps.fallback !== deps.upstream ? deps.fallback : undefined;
+  const refilled = new Set<number>();
+  const refill = () => {
+    if (!fallback || scope.aborted) return;
+    for (const c of candidates) {
+      if (c.stopped !== 'error' || refilled.has(c.index)) continue;
+      refilled.add(c.index);
+      candidates[c.index] = start(fallback, c.index);
+    }
   };
 
   try {
     for (const target of waves) {
-      while (candidates.length < target) candidates.push(startCandidate(deps.upstream, upstreamBody, candidates.length, scope.signal, progress, stopper ? (c, lp) => stopper.observe(c, lp) : undefined));
+      while (candidates.length < target) candidates.push(start(deps.upstream, candidates.length));
       let checkpoint = 0;
       for (;;) {
+        refill();
         const running = candidates.filter((c) => !c.stopped);
         if (running.length === 0 || scope.aborted) break;
         await new Promise<void>((resolve) => (wake = resolve));
@@ -127,16 +144,16 @@ export async function runLiveBestOfN(
     // A cancelled stream sends no usage; its delta count stands in for its completion tokens.
     addUsage(fan.usage, c.usage ?? { completion_tokens: c.tokens });
     info.upstream_tokens += c.usage?.completion_tokens ?? c.tokens;
-    if (c.fingerprint && !fan.first?.system_fingerprint && !fan.first?.service_tier) fan.first = { ...(fan.first ?? { id: bonId(), model: body.model, created: Math.floor(Date.now() / 1000) }), ...c.fingerprint };
+    if (c.fingerprint && !fan.first?.system_fingerprint && !fan.first?.service_tier) fan.first = { ...fan.first, ...c.fingerprint };
     if (c.stopped === 'deadline') fan.deadlineHit = true;
     const top = stopper?.logprobsOf(c.index);
+    const from = refilled.has(c.index) ? { upstream: fallback?.name ?? 'fallback' } : {};
     if (c.stopped === 'finished') {
-      const logprobs = c.logprobs ? { logprobs: c.logprobs as Sample['logprobs'] } : {};
-      fan.samples.push({ index: c.index, message: messageOf(c), finishReason: c.finishReason ?? 'stop', tokens: c.tokens, stopped: 'finished', ...(top ? { topLogprobs: top } : {}), ...logprobs });
-    }
-    else {
-      const error = c.error ?? { status: c.stopped === 'deadline' ? 504 : 499, message: `candidate stopped: ${c.stopped}`, code: c.stopped?.startsWith('rejected') ? 'rejected' : (c.stopped ?? null) };
-      fan.samples.push({ index: c.index, error, tokens: c.tokens, stopped: c.stopped });
+      const logprobs = c.logprobs ? { logprobs: c.logprobs } : {};
+      fan.samples.push({ index: c.index, ...from, message: messageOf(c), finishReason: c.finishReason ?? 'stop', tokens: c.tokens, stopped: 'finished', ...(top ? { topLogprobs: top } : {}), ...logprobs });
+    } else {
+      const error = c.error ?? stoppedFailure(c.stopped ?? 'cancelled', options.deadlineMs);
+      fan.samples.push({ index: c.index, ...from, error, tokens: c.tokens, stopped: c.stopped });
       if (c.stopped === 'error') fan.firstError ??= c.failure ?? new UpstreamError(error.status, error.message, 'upstream_error', error.code);
     }
   }

@@ -1,0 +1,32 @@
+import { candidateReward, DEFAULT_ALPHA, recipeFor, type Combine } from '../core/aggregate';
+import type { Aggregate, CandidateParts } from '../core/types';
+import { GatewayError } from '../errors';
+import type { Scorer, ScoreResult } from '../scorer/types';
+
+/** How step rewards become one reward: the server's combination, the request's aggregate. */
+export interface RewardRecipe {
+  thinkingWeight: number;
+  /** How thinking and response make one reward (BESTOFN_COMBINE, or the model's manifest); weighted when absent. */
+  combine?: Combine;
+  /** α of the reasonflux combination (BESTOFN_ALPHA). */
+  alpha?: number;
+  aggregate: Aggregate;
+}
+
+export interface ScoreCandidatesInput {
+  problem: string;
+  candidates: CandidateParts[];
+  model?: string;
+  signal: AbortSignal;
+}
+
+/**
+ * Scores candidates in one scorer call and combines each one's step rewards into its reward. The plain
+ * path ranks by it; the live path's checkpoints and wave stops compare by it, so both judge alike.
+ */
+export async function scoreCandidates(scorer: Scorer, recipe: RewardRecipe, input: ScoreCandidatesInput): Promise<{ score: ScoreResult; rewards: (number | null)[] }> {
+  const score = await scorer.score(input);
+  if (score.rewards.length !== input.candidates.length) throw new GatewayError(500, `scorer ${score.scorer} returned ${score.rewards.length} rewards for ${input.candidates.length} candidates`);
+  const how = recipeFor(recipe.combine ?? 'weighted', recipe.aggregate, { thinkingWeight: recipe.thinkingWeight, alpha: recipe.alpha ?? DEFAULT_ALPHA });
+  return { score, rewards: score.rewards.map((r) => candidateReward(r, how)) };
+}
