@@ -10,7 +10,7 @@ import { loadProblems, resolveDataset, type EvalProblem } from '../eval/dataset'
 import { poolReference } from '../eval/pool-reference';
 import { buildReport, reportMarkdown, writeReport } from '../eval/report';
 import { poolProblems, poolRewards, replayProblems, startReplayTarget, type ReplayTarget } from '../eval/replay-target';
-import type { ProgressSink } from '../eval/progress';
+import type { ProgressSink } from '../report/progress';
 import { claimRunDir, readResults } from '../eval/results';
 import { runEval } from '../eval/run-eval';
 import { claimShard, mergeEvalShards } from '../eval/shard-merge';

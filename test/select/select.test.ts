@@ -266,7 +266,7 @@ describe('bestofn select', () => {
       const io = { stdout: { write: () => true }, stderr: { write: (s: string) => err.push(s) } };
       const code = await selectCommand(['--input', input, '--out', path.join(dir, 'remote-out.jsonl'), '--scorer-url', fake.url, '--scorer-model', 'prm', '--thinking-weight', '1'], { SCORER_API_KEY: 'k' }, io);
       // Not a terminal: the progress is a plain line, no carriage returns.
-      expect(err.join('')).toBe(err.join('').match(/^scoring \[#{24}\] 100\.0% 9 rows [\d.]+\/s\n$/)?.[0]);
+      expect(err.join('')).toBe(err.join('').match(/^scoring: 100\.0% 9 rows [\d.]+\/s\n$/)?.[0]);
       expect(code).toBe(0);
       expect(read(path.join(dir, 'remote-out.jsonl')).map((r) => [r.id, r.bestofn_reward])).toEqual(PROBLEMS.map((_, p) => [`${p}-2`, 0.9]));
       expect(fake.requests[0].model).toBe('prm');
