@@ -17,7 +17,7 @@ import path from 'node:path';
 import { aggregate } from '../src/core/aggregate';
 import { AGGREGATES, type Aggregate } from '../src/core/types';
 import { printTable } from './stats';
-import { seededRandom } from '../src/eval/subsample';
+import { seededRandom } from '../src/core/random';
 
 const DIR = path.resolve('../shared/data/rewardmath');
 

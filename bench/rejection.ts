@@ -18,6 +18,8 @@ import { extractAnswer } from '../src/core/answer';
 import { gradeAnswer } from '../src/core/math';
 import { parseConfig } from '../src/config';
 import { createLogger } from '../src/log';
+import { problemOf } from '../src/core/problem';
+import { loadReplaySource, promptKey } from '../src/record/replay-source';
 import { startGateway } from '../src/node';
 import { createOnnxScorer } from '../src/scorer/onnx/index';
 import type { Scorer } from '../src/scorer/types';
@@ -31,26 +33,29 @@ import { sseDataOf } from '../src/http/sse';
 const LIMIT = Number(process.env.BENCH_PROBLEMS ?? 100);
 const TOKEN_MS = Number(process.env.BENCH_TOKEN_MS ?? 2);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+// The pool is read, and a request matched to its prompt, as `bestofn replay-upstream` reads and matches them.
+const source = loadReplaySource(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/data/bon-pool-qwen25-math-cot-100-n8.jsonl'));
 type Problem = { question: string; gt: string; response: string[]; score: boolean[] };
-const pool = fs
-  .readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/data/bon-pool-qwen25-math-cot-100-n8.jsonl'), 'utf8')
-  .trim()
-  .split('\n')
+const pool: Problem[] = [...source.items.values()]
   .slice(0, LIMIT)
-  .map((l) => JSON.parse(l) as Problem);
+  .map((item) => ({ question: item.prompt, gt: item.gt ?? '', response: item.candidates.map((c) => c.content), score: item.score ?? [] }));
 
-/** The child: a fake upstream that answers the k-th request for a question with its k-th pool response. */
+/**
+ * The child: the recorded candidates as token-timed streams, the k-th request for a prompt answered with its
+ * k-th candidate. replay-upstream answers at once and gives every one-choice request candidate 0, so the live
+ * path (one streamed request per candidate) needs this timed upstream.
+ */
 async function serveUpstream(): Promise<void> {
-  const byQuestion = new Map(pool.map((p) => [p.question, p]));
   let served = new Map<string, number>();
   const upstream = await startFakeUpstream({
     chunkDelayMs: TOKEN_MS,
     steadyRate: true,
     respond: (body) => {
-      const question = body.messages.at(-1).content as string;
-      const k = served.get(question) ?? 0;
-      served.set(question, k + 1);
-      return { content: byQuestion.get(question)!.response[k % 8]! };
+      const key = promptKey(problemOf(body.messages));
+      const k = served.get(key) ?? 0;
+      served.set(key, k + 1);
+      const candidates = source.items.get(key)!.candidates;
+      return { content: candidates[k % candidates.length]!.content };
     },
   });
   process.on('message', (m: string) => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { resolveSecrets, validateConfigFile, type KeySpec, type UpstreamSpec } from './config-file';
 import { adaptivePolicySchema, rejectPolicySchema, type AdaptivePolicy, type RejectPolicy } from './core/live-policy';
 import { AGGREGATES, DEVICES, SELECT_METHODS } from './core/types';
-import { describeIssue } from './core/zod-issue';
+import { describeIssue, firstIssue } from './core/zod-issue';
 
 /**
  * Every setting the gateway reads, declared once. Each entry is an env variable, a `--flag` of the same
@@ -207,15 +207,7 @@ export function parseConfig(
     const value = pick(key);
     if (value !== undefined) input[key] = value;
   }
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const key = String(issue.path[0] ?? '');
-    const got = input[key];
-    const shown = got === undefined || /KEY/.test(key) ? '' : ` (got '${got}')`;
-    throw new ConfigError(got === undefined && issue.code === 'invalid_type' ? `${key} is required` : `${key} ${issue.message}${shown}`);
-  }
-  const c = parsed.data;
+  const c = parseOptions(input);
   const policies = {
     BESTOFN_REJECT: policyOption('BESTOFN_REJECT', c.BESTOFN_REJECT, rejectPolicySchema),
     BESTOFN_ADAPTIVE: policyOption('BESTOFN_ADAPTIVE', c.BESTOFN_ADAPTIVE, adaptivePolicySchema),
@@ -264,6 +256,44 @@ export function isLoopbackAddress(address: string): boolean {
 
 export const notLoopback = (host: string, bound?: string) =>
   new ConfigError(`HOST ${host}${bound ? ` (bound to ${bound})` : ''} is not loopback: set GATEWAY_API_KEYS, or ALLOW_UNAUTHENTICATED=true to serve without keys`);
+
+/** The options, validated; the first problem becomes a ConfigError that names the option and the value (never a key's). */
+function parseOptions(input: Record<string, string>): z.output<typeof schema> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  // Options are flat: the issue's first path key is the env name, which is how the user wrote it.
+  const { issue, path } = firstIssue(parsed.error);
+  const key = String(path[0] ?? '');
+  const got = input[key];
+  const shown = got === undefined || /KEY/.test(key) ? '' : ` (got '${got}')`;
+  throw new ConfigError(got === undefined && issue.code === 'invalid_type' ? `${key} is required` : `${key} ${issue.message}${shown}`);
+}
+
+/** What the scorer factories read (scorer/create-scorer.ts, create-node-scorer.ts): the verifier shares the upstream's timeouts and retries. */
+export const SCORER_OPTIONS = [
+  'SCORER', 'SCORER_FALLBACK', 'PRM_MODEL_DIR', 'SCORER_DEVICE', 'SCORER_BATCH_TOKENS', 'SCORER_QUEUE_LIMIT', 'SCORER_CACHE_ENTRIES', 'SCORER_CACHE_MB',
+  'SCORER_URL', 'SCORER_MODEL', 'SCORER_API_KEY', 'SCORER_SYSTEM_PROMPT', 'SCORER_REQUEST_FORM', 'SCORER_CHAT_TEMPLATE', 'SCORER_TIMEOUT_MS', 'SCORER_CONCURRENCY',
+  'VERIFIER_BASE_URL', 'VERIFIER_MODEL', 'VERIFIER_API_KEY', 'VERIFIER_CHAINS', 'VERIFIER_THINKING', 'VERIFIER_CONCURRENCY', 'VERIFIER_TEMPERATURE', 'VERIFIER_MAX_TOKENS',
+  'CONFIDENCE_MEASURE', 'CONFIDENCE_WINDOW', 'CONFIDENCE_ETA',
+  'UPSTREAM_TIMEOUT_MS', 'UPSTREAM_FIRST_BYTE_TIMEOUT_MS', 'UPSTREAM_RETRIES', 'UPSTREAM_RETRY_BASE_MS', 'UPSTREAM_MAX_ANSWER_MB',
+] as const satisfies readonly (keyof Options)[];
+
+export type ScorerOptions = Pick<z.output<typeof schema>, (typeof SCORER_OPTIONS)[number]>;
+
+/**
+ * The scorer's options (and `also`, other options a command reads) for a command that scores without
+ * serving (`bestofn select`): the same schemas, defaults, bounds and rules (SCORER=onnx needs PRM_MODEL_DIR…)
+ * as parseConfig, without the server's own requirements (an upstream). Every other key in `input` is
+ * ignored, so an unrelated variable in the environment cannot fail the command. Empty strings count as unset.
+ */
+export function parseScorerOptions<K extends keyof Options = never>(input: Record<string, string | undefined>, also: readonly K[] = []): ScorerOptions & Pick<z.output<typeof schema>, K> {
+  const picked: Record<string, string> = {};
+  for (const key of [...SCORER_OPTIONS, ...also]) {
+    const value = input[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  return parseOptions(picked);
+}
 
 export function configHelp(): string {
   const width = Math.max(...Object.keys(OPTIONS).map((k) => flagFor(k).length));

@@ -10,12 +10,13 @@ import { loadProblems, resolveDataset, type EvalProblem } from '../eval/dataset'
 import { poolReference } from '../eval/pool-reference';
 import { buildReport, reportMarkdown, writeReport } from '../eval/report';
 import { poolProblems, poolRewards, replayProblems, startReplayTarget, type ReplayTarget } from '../eval/replay-target';
-import type { ProgressSink } from '../eval/progress';
+import type { ProgressSink } from '../report/progress';
 import { claimRunDir, readResults } from '../eval/results';
 import { runEval } from '../eval/run-eval';
 import { claimShard, mergeEvalShards } from '../eval/shard-merge';
 import { inShard, parseShard, WHOLE } from '../util/shard';
 import { loadReplaySource } from '../record/replay-source';
+import { asUsage, intFlag, isUsageError, numberFlag, optionalIntFlag, UsageError } from './usage';
 
 export const EVAL_USAGE = `Usage:
   bestofn eval --dataset math500|aime24|FILE.jsonl --base-url URL --model M --out DIR [options]
@@ -48,24 +49,6 @@ Options:
 Results go to DIR/results.jsonl (a rerun skips finished problems), DIR/report.json, report.md, accuracy.svg.
 `;
 
-class UsageError extends Error {}
-
-/** A missing or malformed input file is the caller's to fix: exit 2 like any other usage error. */
-function usage<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-}
-
-const int = (v: string | undefined, name: string, dflt: number, min = 0): number => {
-  if (v === undefined) return dflt;
-  const x = Number(v);
-  if (!Number.isInteger(x) || x < min) throw new UsageError(`--${name} must be an integer ≥ ${min} (got '${v}')`);
-  return x;
-};
-
 function parseNs(v: string | undefined): number[] | undefined {
   if (v === undefined) return undefined;
   const ns = v.split(',').map((s) => Number(s.trim()));
@@ -95,32 +78,30 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
     const a = parse(argv);
     if (!a.out) throw new UsageError('--out DIR is required');
     if (a.merge) {
-      const report = usage(() => mergeEvalShards(a.merge!.split(',').map((d) => d.trim()).filter(Boolean), a.out!));
+      const report = asUsage(() => mergeEvalShards(a.merge!.split(',').map((d) => d.trim()).filter(Boolean), a.out!));
       stdout.write(reportMarkdown(report));
       return 0;
     }
-    const shard = a.shard === undefined ? WHOLE : usage(() => parseShard(a.shard!));
+    const shard = a.shard === undefined ? WHOLE : asUsage(() => parseShard(a.shard!));
     if (!a.replay && (!a.dataset || !a['base-url'] || !a.model)) throw new UsageError('--dataset, --base-url and --model are required (or --replay FILE)');
-    const limit = a.limit === undefined ? undefined : int(a.limit, 'limit', 0, 1);
-    const draws = int(a.draws, 'draws', 8, 1);
-    const seed = int(a.seed, 'seed', 0);
-    const concurrency = int(a.concurrency, 'concurrency', 8, 1);
-    const timeoutMs = int(a['timeout-ms'], 'timeout-ms', 600_000, 1);
-    const retries = int(a.retries, 'retries', a.replay ? 0 : 2);
-    const maxTokens = a['max-tokens'] === undefined ? undefined : int(a['max-tokens'], 'max-tokens', 0, 1);
-    const topLogprobs = a.logprobs === undefined ? undefined : int(a.logprobs, 'logprobs', 0, 1);
-    if (topLogprobs !== undefined && topLogprobs > 20) throw new UsageError(`--logprobs must be at most 20 (got '${a.logprobs}')`);
-    const temperature = a.temperature === undefined ? undefined : Number(a.temperature);
-    if (temperature !== undefined && !(temperature >= 0 && temperature <= 2)) throw new UsageError(`--temperature must be in [0, 2] (got '${a.temperature}')`);
-    const datasetFile = a.dataset ? usage(() => resolveDataset(a.dataset!, a['data-dir'], env)) : undefined;
-    let problems: EvalProblem[] = datasetFile ? usage(() => loadProblems(datasetFile)) : [];
+    const limit = optionalIntFlag('limit', a.limit, 1);
+    const draws = intFlag('draws', a.draws, 8, 1);
+    const seed = intFlag('seed', a.seed, 0);
+    const concurrency = intFlag('concurrency', a.concurrency, 8, 1);
+    const timeoutMs = intFlag('timeout-ms', a['timeout-ms'], 600_000, 1);
+    const retries = intFlag('retries', a.retries, a.replay ? 0 : 2);
+    const maxTokens = optionalIntFlag('max-tokens', a['max-tokens'], 1);
+    const topLogprobs = optionalIntFlag('logprobs', a.logprobs, 1, 20);
+    const temperature = a.temperature === undefined ? undefined : numberFlag('temperature', a.temperature, 0, 0, 2);
+    const datasetFile = a.dataset ? asUsage(() => resolveDataset(a.dataset!, a['data-dir'], env)) : undefined;
+    let problems: EvalProblem[] = datasetFile ? asUsage(() => loadProblems(datasetFile)) : [];
     let ns = parseNs(a.n);
     let endpoint = a['base-url'] ?? '';
     let rewards: Map<string, (number | null)[]> | undefined;
     let reference: Record<string, number> | undefined;
 
     if (a.replay) {
-      const source = usage(() => loadReplaySource(a.replay!, (m) => stderr.write(`eval: ${m}\n`)));
+      const source = asUsage(() => loadReplaySource(a.replay!, (m) => stderr.write(`eval: ${m}\n`)));
       const picked = replayProblems(source, datasetFile ? problems : undefined);
       if (picked.problems.length === 0) throw new UsageError(`${a.replay} has no prompt with a reference answer${datasetFile ? ` from ${a.dataset}` : ' (gateway records carry none: add --dataset)'}`);
       if (picked.unrecorded > 0) stderr.write(`eval: ${picked.unrecorded} problems of ${a.dataset} were not recorded; leaving them out\n`);
@@ -181,9 +162,8 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
     stdout.write(reportMarkdown(report));
     return summary.sent > 0 && summary.failed === summary.sent ? 1 : 0;
   } catch (err) {
-    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     stderr.write(`bestofn eval: ${(err as Error).message}\n`);
-    return usage ? 2 : 1;
+    return isUsageError(err) ? 2 : 1;
   } finally {
     await target?.close();
   }

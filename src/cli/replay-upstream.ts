@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { loadReplaySource } from '../record/replay-source';
 import { startReplayUpstream } from '../record/replay-upstream';
+import { intFlag, UsageError } from './usage';
 
 export const REPLAY_USAGE = `Usage:
   bestofn replay-upstream --data FILE [--port P] [--host H]
@@ -26,9 +27,8 @@ export async function runReplayUpstream(argv: string[]): Promise<number> {
   let running;
   try {
     const { values } = parseArgs({ args: argv, strict: true, options: { data: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } } });
-    if (!values.data) throw new Error('--data FILE is required');
-    const port = Number(values.port ?? 8000);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535 (got '${values.port}')`);
+    if (!values.data) throw new UsageError('--data FILE is required');
+    const port = intFlag('port', values.port, 8000, 0, 65535);
     const source = loadReplaySource(values.data, (m) => process.stderr.write(`bestofn replay-upstream: ${m}\n`));
     running = await startReplayUpstream(source, { port, host: values.host ?? '127.0.0.1' });
     const candidates = [...source.items.values()].reduce((s, it) => s + it.candidates.length, 0);

@@ -5,15 +5,17 @@
 import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { AGGREGATES, type Aggregate } from '../core/types';
-import { createPrmScorer } from '../scorer/prm-scorer';
-import { createRemoteVllmSequenceScorer } from '../scorer/remote-vllm';
+import { parseScorerOptions } from '../config';
+import { AGGREGATES, DEVICES } from '../core/types';
+import { nodeHttpClient } from '../http/node-http-client';
+import { createNodeScorer } from '../scorer/create-node-scorer';
 import type { Scorer } from '../scorer/types';
 import { parseFieldMap } from '../select/fields';
 import { parseKeep } from '../select/keep';
 import { runSelect, selectScored, stemOf } from '../select/run-select';
 import { mergeShardScores } from '../select/shard-merge';
 import { parseShard, shardLabel } from '../util/shard';
+import { asUsage, asUsageAsync, choiceFlag, intFlag, isUsageError, numberFlag, optionalIntFlag, UsageError } from './usage';
 
 export const SELECT_USAGE = `Usage:
   bestofn select --input traces.jsonl --out kept.jsonl [options]
@@ -49,34 +51,41 @@ export interface SelectIo {
   stderr: { write(s: string): unknown; isTTY?: boolean };
 }
 
-class UsageError extends Error {}
+/** The options select reads from the environment besides the scorer's, and the HTTP client's connect timeout. */
+const ALSO = ['BESTOFN_AGGREGATE', 'BESTOFN_THINKING_WEIGHT', 'UPSTREAM_CONNECT_TIMEOUT_MS'] as const;
 
-function int(name: string, value: string | undefined, fallback: number, min: number): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got '${value}'`);
-  return n;
-}
-
-async function buildScorer(v: Record<string, string | boolean | undefined>, env: Record<string, string | undefined>): Promise<{ scorer: Scorer; id: string }> {
-  const modelDir = (v['model-dir'] as string | undefined) ?? env.PRM_MODEL_DIR;
-  const url = (v['scorer-url'] as string | undefined) ?? env.SCORER_URL;
-  if (v['model-dir'] && v['scorer-url']) throw new UsageError('give --model-dir or --scorer-url, not both');
-  if (modelDir) {
-    const device = ((v.device as string | undefined) ?? env.SCORER_DEVICE ?? 'auto') as 'auto' | 'cpu' | 'cuda';
-    if (!['auto', 'cpu', 'cuda'].includes(device)) throw new UsageError(`--device must be auto, cpu or cuda, got '${device}'`);
-    const { createOnnxScorer } = await import('../scorer/onnx/index');
-    const batchTokens = int('batch-tokens', (v['batch-tokens'] as string | undefined) ?? env.SCORER_BATCH_TOKENS, 16_384, 1);
-    const scorer = await createOnnxScorer({ modelDir, device, batchTokens, queueLimit: 1 << 16, cacheEntries: 10_000, cacheMB: 64 });
-    return { scorer, id: `onnx:${path.resolve(modelDir)}` };
-  }
-  if (url) {
-    const model = (v['scorer-model'] as string | undefined) ?? env.SCORER_MODEL;
-    const timeoutMs = Number(env.SCORER_TIMEOUT_MS) > 0 ? Number(env.SCORER_TIMEOUT_MS) : 120_000; // offline batches can wait longer than a live request
-    const remote = createRemoteVllmSequenceScorer({ baseUrl: url, model, apiKey: env.SCORER_API_KEY, timeoutMs });
-    return { scorer: createPrmScorer(remote), id: `remote:${url}${model ? `#${model}` : ''}` };
-  }
-  throw new UsageError('no reward model: give --model-dir DIR or --scorer-url URL');
+/** Flags written over the environment, then read by config.ts as the gateway reads them (bounds, defaults, rules). */
+function selectOptions(v: Record<string, string | boolean | undefined>, env: Record<string, string | undefined>, scoring: boolean) {
+  const flag = (name: string) => (typeof v[name] === 'string' ? v[name] : undefined);
+  const modelDir = flag('model-dir') ?? env.PRM_MODEL_DIR;
+  const url = flag('scorer-url') ?? env.SCORER_URL;
+  if (scoring && flag('model-dir') && flag('scorer-url')) throw new UsageError('give --model-dir or --scorer-url, not both');
+  if (scoring && !modelDir && !url) throw new UsageError('no reward model: give --model-dir DIR or --scorer-url URL');
+  const device = flag('device');
+  const aggregate = flag('aggregate');
+  const options = asUsage(() =>
+    parseScorerOptions(
+      {
+        // Offline batches can wait longer for a remote PRM than a live request; SCORER_TIMEOUT_MS still wins.
+        SCORER_TIMEOUT_MS: '120000',
+        ...env,
+        // --merge scores nothing: the scorer settings are read, but no model is asked for.
+        SCORER: !scoring ? 'vote' : modelDir ? 'onnx' : 'remote',
+        // No vote fallback: an offline reward comes from the reward model or the run fails.
+        SCORER_FALLBACK: 'error',
+        PRM_MODEL_DIR: modelDir,
+        SCORER_URL: modelDir ? undefined : url,
+        SCORER_MODEL: flag('scorer-model') ?? env.SCORER_MODEL,
+        SCORER_DEVICE: device === undefined ? env.SCORER_DEVICE : choiceFlag('device', device, DEVICES),
+        SCORER_BATCH_TOKENS: flag('batch-tokens') === undefined ? env.SCORER_BATCH_TOKENS : String(intFlag('batch-tokens', flag('batch-tokens'), 0, 1)),
+        BESTOFN_AGGREGATE: aggregate === undefined ? env.BESTOFN_AGGREGATE : choiceFlag('aggregate', aggregate, AGGREGATES),
+        BESTOFN_THINKING_WEIGHT: flag('thinking-weight') === undefined ? env.BESTOFN_THINKING_WEIGHT : String(numberFlag('thinking-weight', flag('thinking-weight'), 0, 0, 1)),
+      },
+      ALSO,
+    ),
+  );
+  const id = modelDir ? `onnx:${path.resolve(modelDir)}` : `remote:${url}${options.SCORER_MODEL ? `#${options.SCORER_MODEL}` : ''}`;
+  return { options, id };
 }
 
 /** Exit codes: 0 done (or a --max-rows slice done), 1 scoring or I/O failure, 2 usage, 130 interrupted. */
@@ -110,45 +119,28 @@ export async function selectCommand(argv: string[], env: Record<string, string |
       },
     });
     if (!v.input || !v.out) throw new UsageError('--input and --out are required');
-    const by = v.by ?? 'problem';
-    if (by !== 'problem' && by !== 'global') throw new UsageError(`--by must be problem or global, got '${by}'`);
-    const aggregate = v.aggregate ?? env.BESTOFN_AGGREGATE ?? 'min';
-    if (!AGGREGATES.some((a) => a === aggregate)) throw new UsageError(`--aggregate must be one of ${AGGREGATES.join(', ')}, got '${aggregate}'`);
-    const thinkingWeight = Number(v['thinking-weight'] ?? env.BESTOFN_THINKING_WEIGHT ?? 0.5);
-    if (!(thinkingWeight >= 0 && thinkingWeight <= 1)) throw new UsageError('--thinking-weight must be in [0, 1]');
-    let keep, map;
-    try {
-      keep = parseKeep(v.keep ?? 'top-k=1');
-      map = parseFieldMap(v.map ?? '');
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const by = choiceFlag('by', v.by ?? 'problem', ['problem', 'global'] as const);
+    const { options, id } = selectOptions(v, env, !v.merge);
+    const aggregate = options.BESTOFN_AGGREGATE;
+    const thinkingWeight = options.BESTOFN_THINKING_WEIGHT;
+    const keep = asUsage(() => parseKeep(v.keep ?? 'top-k=1'));
+    const map = asUsage(() => parseFieldMap(v.map ?? ''));
     if (v.merge) {
       if (v.shard) throw new UsageError('give --shard or --merge, not both');
       const scores = `${stemOf(v.out)}.scores.jsonl`;
       const stems = v.merge.split(',').map((s) => s.trim()).filter(Boolean).map(stemOf);
       if (stems.includes(stemOf(v.out))) throw new UsageError('--out must not be one of the shards merged');
-      let scorerId;
-      try {
-        scorerId = await mergeShardScores(stems, v.input, scores);
-      } catch (err) {
-        throw new UsageError((err as Error).message);
-      }
-      const merged = await selectScored({ input: v.input, out: v.out, keep, by, scorerId, aggregate: aggregate as Aggregate, thinkingWeight }, scores);
+      const scorerId = await asUsageAsync(() => mergeShardScores(stems, v.input!, scores));
+      const merged = await selectScored({ input: v.input, out: v.out, keep, by, scorerId, aggregate, thinkingWeight }, scores);
       const c = merged.summary!.counts;
       io.stdout.write(`kept ${c.kept} of ${c.read} rows from ${stems.length} shards (${c.malformed} malformed, skipped) → ${v.out}\nreport: ${merged.paths.report}\n`);
       return 0;
     }
-    let shard;
-    try {
-      shard = v.shard === undefined ? undefined : parseShard(v.shard);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    const concurrency = int('concurrency', v.concurrency, 16, 1);
-    const maxRows = v['max-rows'] === undefined ? undefined : int('max-rows', v['max-rows'], 0, 1);
-    const built = await buildScorer(v, env);
-    scorer = built.scorer;
+    const shard = v.shard === undefined ? undefined : asUsage(() => parseShard(v.shard!));
+    const concurrency = intFlag('concurrency', v.concurrency, 16, 1);
+    const maxRows = optionalIntFlag('max-rows', v['max-rows'], 1);
+    const log = { info() {}, warn: (m: string) => void (v.quiet ? undefined : io.stderr.write(`bestofn select: ${m}\n`)) };
+    scorer = await createNodeScorer(options, log, { http: nodeHttpClient(options.UPSTREAM_CONNECT_TIMEOUT_MS) });
 
     // Every row in flight listens to the signal; that many listeners is by design, not a leak.
     setMaxListeners(concurrency * 4 + 16, abort.signal);
@@ -161,8 +153,8 @@ export async function selectCommand(argv: string[], env: Record<string, string |
       by,
       map,
       scorer,
-      scorerId: built.id,
-      aggregate: aggregate as Aggregate,
+      scorerId: id,
+      aggregate,
       thinkingWeight,
       concurrency,
       maxRows,
@@ -187,7 +179,7 @@ export async function selectCommand(argv: string[], env: Record<string, string |
       io.stderr.write('bestofn select: interrupted; run the same command again to resume.\n');
       return 130;
     }
-    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const usage = isUsageError(err);
     io.stderr.write(`bestofn select: ${(err as Error).message}\n${usage ? 'Try bestofn select --help.\n' : ''}`);
     return usage ? 2 : 1;
   } finally {

@@ -5,6 +5,7 @@
  * same winner, and no group wins for coming first.
  */
 import { clusterAnswers, type ClusterOptions, type Clusters, type GroupKey } from './clusters';
+import { seededRandom } from './random';
 import type { RankedInput, SelectMethod } from './types';
 
 export type { GroupKey } from './clusters';
@@ -61,13 +62,9 @@ interface Group<T> {
   draw: number;
 }
 
-/** A uniform draw in [0, 1) from (seed, group id): mulberry32's mix, so a seed replays the same draw. */
+/** A uniform draw in [0, 1) from (seed, group id): the seeded generator's first value, so a seed replays the same draw. */
 function draw(seed: number, id: number): number {
-  let t = (Math.imul(seed | 0, 0x9e3779b1) + Math.imul(id + 1, 0x85ebca6b)) | 0;
-  t = (t + 0x6d2b79f5) | 0;
-  let r = Math.imul(t ^ (t >>> 15), 1 | t);
-  r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-  return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
+  return seededRandom(Math.imul(seed | 0, 0x9e3779b1) + Math.imul(id + 1, 0x85ebca6b))();
 }
 
 function groupsOf<T extends Rankable>(items: readonly T[], clusters: Clusters, weighted: boolean, seed: number): Map<number, Group<T>> {

@@ -4,20 +4,11 @@
  * resample also draws one run per problem, so the interval covers sampling noise as well as which
  * problems happened to be in the set. Seeded, so a report is reproducible.
  */
+import { seededRandom } from '../core/random';
+
 export interface BootstrapOptions {
   resamples: number;
   seed: number;
-}
-
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let t = seed | 0;
-  return () => {
-    t = (t + 0x6d2b79f5) | 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function percentile(sorted: readonly number[], q: number): number {
@@ -34,7 +25,7 @@ function percentile(sorted: readonly number[], q: number): number {
 export function bootstrapInterval(runs: readonly (readonly number[])[], opts: BootstrapOptions): [number, number] | null {
   const problems = runs[0]?.length ?? 0;
   if (problems === 0) return null;
-  const rand = rng(opts.seed);
+  const rand = seededRandom(opts.seed);
   const means: number[] = [];
   for (let b = 0; b < opts.resamples; b++) {
     let sum = 0;

@@ -11,7 +11,8 @@ import { bestOfNMetadataSchema, type BestOfNMetadata } from '../core/bestofn-met
 import { topLogprobsOf } from '../core/logprobs';
 import { answerKey, mathEqual } from '../core/math';
 import type { EvalProblem } from './dataset';
-import { createProgress, type ProgressSink } from './progress';
+import type { ProgressSink } from '../report/progress';
+import { createEvalProgress } from './progress';
 import { cotMessages } from './prompt';
 import { openResults, readResults, type EvalCandidate, type ProblemResult } from './results';
 
@@ -121,7 +122,7 @@ export async function runEval(opts: RunEvalOptions): Promise<RunSummary> {
   const done = readResults(opts.outDir, opts.onNotice);
   const todo = opts.problems.filter((p) => done.get(p.id)?.status !== 'ok');
   const limit = pLimit(opts.concurrency);
-  const progress = opts.progress ? createProgress(todo.length, opts.progress) : undefined;
+  const progress = opts.progress ? createEvalProgress(todo.length, opts.progress) : undefined;
   let failed = 0;
   const out = openResults(opts.outDir, opts.onNotice);
   try {

@@ -3,6 +3,7 @@
  * (seed, problem id, k, draw number) alone, so a figure does not depend on the order problems finished
  * in, on concurrency, or on which problems a resumed run had already done.
  */
+import { seededRandom } from '../core/random';
 
 /** FNV-1a, 32 bits: a stable hash of the draw's identity. */
 function hash(text: string): number {
@@ -12,18 +13,6 @@ function hash(text: string): number {
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
-}
-
-/** mulberry32: small, fast and good enough to pick subsets; returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

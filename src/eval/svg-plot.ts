@@ -2,17 +2,17 @@
  * Accuracy against N as a small standalone SVG: N on a log₂ axis, accuracy on a linear one, one polyline
  * per strategy, points for single figures (the gateway's pick at the largest N), and a legend.
  */
+import { colorAt, esc, svgStart } from '../report/svg';
+
 export interface Series {
   label: string;
   points: { n: number; value: number }[];
 }
 
-const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2'];
 const W = 800;
 const H = 400;
 const M = { left: 60, right: 270, top: 30, bottom: 50 };
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const fmt = (x: number) => (Math.round(x * 100) / 100).toString();
 
 /** A y range that shows differences of a few points: from a tenth below the lowest value, at most 0..1. */
@@ -41,9 +41,7 @@ export function accuracySvg(series: readonly Series[], title: string, axis: Axis
   const X = (n: number) => r2(M.left + ((Math.log2(n) - x0) / (x1 - x0)) * pw);
   const Y = (v: number) => r2(M.top + (1 - (v - y0) / (y1 - y0)) * ph);
 
-  const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
-  out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
+  const out = svgStart(W, H, 12, title);
   out.push(`<text x="${M.left + pw / 2}" y="18" text-anchor="middle" font-size="14">${esc(title)}</text>`);
   // Grid and y ticks every 0.1 (0.05 when the range is narrow).
   const step = y1 - y0 <= 0.3 ? 0.05 : 0.1;
@@ -62,7 +60,7 @@ export function accuracySvg(series: readonly Series[], title: string, axis: Axis
   out.push(`<text transform="translate(16 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">accuracy</text>`);
 
   series.forEach((s, i) => {
-    const color = COLORS[i % COLORS.length]!;
+    const color = colorAt(i);
     const pts = [...s.points].sort((a, b) => a.n - b.n);
     if (pts.length > 1) out.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.map((p) => `${X(p.n)},${Y(p.value)}`).join(' ')}"/>`);
     for (const p of pts) out.push(`<circle cx="${X(p.n)}" cy="${Y(p.value)}" r="3.5" fill="${color}"><title>${esc(s.label)} ${axis.xLabel ? 'x' : 'N'}=${p.n}: ${p.value.toFixed(3)}</title></circle>`);

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import type { Config } from '../config';
+import type { ScorerOptions } from '../config';
 import type { ChatTemplate } from '../core/prm-prompt';
 import type { PartVerdict } from '../core/verifier-verdicts';
 import type { Upstream } from '../http/upstream-client';
@@ -24,7 +24,7 @@ export interface ScorerLog {
  * Builds the scorers that need no native code (vote, remote PRM, verifier), so the Workers entry can use this
  * file; the Node entry adds the in-process ONNX scorer in create-node-scorer.ts.
  */
-export function createPortableScorer(config: Config, log: ScorerLog, upstream: Pick<Upstream, 'http'>, chatTemplate?: ChatTemplate, shared?: SharedScoreTier): Scorer {
+export function createPortableScorer(config: ScorerOptions, log: ScorerLog, upstream: Pick<Upstream, 'http'>, chatTemplate?: ChatTemplate, shared?: SharedScoreTier): Scorer {
   const vote = createVoteScorer();
   switch (config.SCORER) {
     case 'vote':

@@ -3,18 +3,18 @@
  * each normalised to its source's share of rows, so a source with ten times the rows does not flatten the
  * others (the way ReasonFlux sets DeepSeek-R1 traces beside Gemini ones).
  */
+import { colorAt, esc, svgStart } from '../report/svg';
+
 export interface HistogramSeries {
   label: string;
   /** Rows per bin. */
   counts: readonly number[];
 }
 
-const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 const W = 640;
 const H = 360;
 const M = { left: 56, right: 16, top: 24, bottom: 44 };
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const fmt = (n: number) => Number(n.toFixed(3)).toString();
 
 /** `edges` has one more entry than each series has counts. */
@@ -29,12 +29,7 @@ export function histogramSvg(edges: readonly number[], series: readonly Histogra
   const top = Math.max(0.01, ...shares.flat());
   const x = (v: number) => M.left + ((v - lo) / (hi - lo || 1)) * (W - M.left - M.right);
   const y = (v: number) => H - M.bottom - (v / top) * (H - M.top - M.bottom);
-  const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`,
-    `<title>${esc(title)}</title>`,
-    `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${W / 2}" y="14" text-anchor="middle" font-size="12">${esc(title)}</text>`,
-  ];
+  const out = [...svgStart(W, H, 11, title), `<text x="${W / 2}" y="14" text-anchor="middle" font-size="12">${esc(title)}</text>`];
   for (let t = 0; t <= 4; t++) {
     const v = (top * t) / 4;
     out.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${fmt(y(v))}" y2="${fmt(y(v))}" stroke="#eee"/>`);
@@ -49,7 +44,7 @@ export function histogramSvg(edges: readonly number[], series: readonly Histogra
   out.push(`<text x="${(M.left + W - M.right) / 2}" y="${H - 8}" text-anchor="middle">reward</text>`);
   out.push(`<text transform="translate(14 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle">share of rows</text>`);
   shares.forEach((share, k) => {
-    const color = COLORS[k % COLORS.length]!;
+    const color = colorAt(k);
     let d = `M${fmt(x(lo))} ${fmt(y(0))}`;
     share.forEach((v, b) => (d += ` L${fmt(x(edges[b]!))} ${fmt(y(v))} L${fmt(x(edges[b + 1]!))} ${fmt(y(v))}`));
     d += ` L${fmt(x(hi))} ${fmt(y(0))} Z`;

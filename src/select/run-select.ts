@@ -8,7 +8,8 @@ import type { Aggregate } from '../core/types';
 import type { Scorer } from '../scorer/types';
 import type { FieldMap } from './fields';
 import { describeKeep, type KeepPolicy } from './keep';
-import { createProgress, type ProgressSink } from './progress';
+import type { ProgressSink } from '../report/progress';
+import { createRowProgress } from './progress';
 import { scorePass } from './score-pass';
 import { openScores } from './scores-file';
 import { summarize, writeReports, type SelectSummary } from './summary';
@@ -78,7 +79,7 @@ export async function runSelect(o: SelectOptions): Promise<SelectOutcome> {
     maxRows: o.maxRows,
     maxLineBytes: o.maxLineBytes,
     signal: o.signal,
-    progress: createProgress(stderr, inputBytes, 'scoring'),
+    progress: createRowProgress(stderr, inputBytes),
     onMalformed: (line, error) => {
       if (notices++ < NOTICES) stderr?.write(`bestofn select: skipping line ${line}: ${error}\n`);
     },

@@ -9,7 +9,7 @@ import { fileLines, type LineEvent } from '../files/lines';
 import { toCandidateParts } from '../core/anatomy';
 import type { Scorer } from '../scorer/types';
 import { extractTrace, RowError, type FieldMap, type TraceRow } from './fields';
-import type { Progress } from './progress';
+import type { RowProgress } from './progress';
 import { eventHash, type ScoreEntry } from './scores-file';
 
 export interface ScorePassOptions {
@@ -26,7 +26,7 @@ export interface ScorePassOptions {
   maxRows?: number;
   maxLineBytes?: number;
   signal?: AbortSignal;
-  progress: Progress;
+  progress: RowProgress;
   /** Told about each malformed row as it is met. */
   onMalformed?: (line: number, error: string) => void;
 }

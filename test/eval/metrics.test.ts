@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { argmaxReward, computeMetrics, majority, passAtK, problemValue, weightedVote, type ScoredCandidate } from '../../src/eval/metrics';
-import { drawIndices, seededRandom, subsets } from '../../src/eval/subsample';
+import { seededRandom } from '../../src/core/random';
+import { drawIndices, subsets } from '../../src/eval/subsample';
 
 const c = (key: string | null, correct: boolean, reward: number | null = null): ScoredCandidate => ({ key, correct, reward });
 

@@ -1,4 +1,4 @@
-import { seededRandom } from '../../src/eval/subsample';
+import { seededRandom } from '../../src/core/random';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

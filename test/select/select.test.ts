@@ -229,6 +229,34 @@ describe('bestofn select', () => {
     expect(await selectCommand(['--input', path.join(dir, 'missing.jsonl'), '--out', path.join(dir, 'm.jsonl'), '--model-dir', modelDir, '--device', 'cpu', '--quiet'], {}, io)).toBe(1);
   });
 
+  it('reads the scorer options as the server does: a bad SCORER_TIMEOUT_MS, --device or --aggregate is a usage error naming it', async () => {
+    const input = write('options.jsonl', traces());
+    const err: string[] = [];
+    const io = { stdout: { write: () => true }, stderr: { write: (s: string) => err.push(s) } };
+    const out = path.join(dir, 'options-out.jsonl');
+    expect(await selectCommand(['--input', input, '--out', out, '--scorer-url', 'http://127.0.0.1:9/v1', '--quiet'], { SCORER_TIMEOUT_MS: 'soon' }, io)).toBe(2);
+    expect(await selectCommand(['--input', input, '--out', out, '--model-dir', modelDir, '--device', 'tpu', '--quiet'], {}, io)).toBe(2);
+    expect(await selectCommand(['--input', input, '--out', out, '--model-dir', modelDir, '--aggregate', 'max', '--quiet'], {}, io)).toBe(2);
+    expect(await selectCommand(['--input', input, '--out', out, '--model-dir', modelDir, '--quiet'], { BESTOFN_THINKING_WEIGHT: '2' }, io)).toBe(2);
+    expect(err.join('')).toMatch(
+      /SCORER_TIMEOUT_MS[^\n]*'soon'[\s\S]*--device must be one of auto, cuda, cpu \(got 'tpu'\)[\s\S]*--aggregate must be one of last, min, mean, prod \(got 'max'\)[\s\S]*BESTOFN_THINKING_WEIGHT[^\n]*'2'/,
+    );
+  });
+
+  it('times out a slow remote PRM after SCORER_TIMEOUT_MS, and ignores settings the scorer does not read', async () => {
+    const fake = await startFakeVllm({ model: 'prm', latencyMs: 2000 });
+    try {
+      const input = write('slow.jsonl', traces());
+      const err: string[] = [];
+      const io = { stdout: { write: () => true }, stderr: { write: (s: string) => err.push(s) } };
+      const env = { SCORER_TIMEOUT_MS: '100', UPSTREAM_RETRIES: '0', PORT: 'not a port' };
+      expect(await selectCommand(['--input', input, '--out', path.join(dir, 'slow-out.jsonl'), '--scorer-url', fake.url, '--quiet'], env, io)).toBe(1);
+      expect(err.join('')).toMatch(/^bestofn select: remote scorer http:\/\/127\.0\.0\.1:\d+\/pooling gave no answer within 100 ms\n$/);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('scores through a remote PRM server with --scorer-url', async () => {
     // The fake server rewards a step by whether its sequence mentions "attempt 2".
     const fake = await startFakeVllm({ model: 'prm', respond: (input) => Array.from({ length: countTags(input) }, () => [0, input.includes('attempt 2') ? 0.9 : 0.3]) });
@@ -238,7 +266,7 @@ describe('bestofn select', () => {
       const io = { stdout: { write: () => true }, stderr: { write: (s: string) => err.push(s) } };
       const code = await selectCommand(['--input', input, '--out', path.join(dir, 'remote-out.jsonl'), '--scorer-url', fake.url, '--scorer-model', 'prm', '--thinking-weight', '1'], { SCORER_API_KEY: 'k' }, io);
       // Not a terminal: the progress is a plain line, no carriage returns.
-      expect(err.join('')).toBe(err.join('').match(/^scoring \[#{24}\] 100\.0% 9 rows [\d.]+\/s\n$/)?.[0]);
+      expect(err.join('')).toBe(err.join('').match(/^scoring: 100\.0% 9 rows [\d.]+\/s\n$/)?.[0]);
       expect(code).toBe(0);
       expect(read(path.join(dir, 'remote-out.jsonl')).map((r) => [r.id, r.bestofn_reward])).toEqual(PROBLEMS.map((_, p) => [`${p}-2`, 0.9]));
       expect(fake.requests[0].model).toBe('prm');

@@ -15,6 +15,7 @@ import {
 } from 'mathjs';
 import type { FactoryFunctionMap } from 'mathjs';
 import { latexToMathjs } from './latex-to-mathjs';
+import { seededRandom } from '../random';
 
 // Only what the translator emits: a smaller bundle for the Worker, and no way to reach units or matrices.
 // (The typings declare each dependency map as possibly undefined; every one named here exists.)
@@ -98,17 +99,6 @@ export function close(a: Complex, b: Complex, relTol: number): boolean {
   return d <= Math.max(relTol * Math.max(size(a), size(b)), ABS_TOL);
 }
 
-/** mulberry32: a fixed seed makes every comparison reproducible. */
-function random(seed: number): () => number {
-  let t = seed;
-  return () => {
-    t = (t + 0x6d2b79f5) | 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Values of every expression at the sample points where all of them are defined (a pole or an overflow
  * at one point just drops that point), or null when too few points survive or time runs out.
@@ -116,7 +106,8 @@ function random(seed: number): () => number {
 function sample(exprs: Compiled[], deadline: Deadline): Complex[][] | null {
   const names = [...new Set(exprs.flatMap((e) => e.variables))];
   const points = names.length === 0 ? 1 : SAMPLES;
-  const rand = random(0x5eed);
+  // A fixed seed: every comparison samples the same points.
+  const rand = seededRandom(0x5eed);
   const rows: Complex[][] = [];
   for (let k = 0; k < points; k++) {
     if (deadline.expired()) return null;
