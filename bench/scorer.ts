@@ -18,7 +18,7 @@ import type { PrmRow } from '../src/scorer/onnx/prm-input';
 import { forward, readRewards } from '../src/scorer/onnx/run-batch';
 import { MicroBatcher } from '../src/scorer/onnx/micro-batcher';
 import { createPrmScorer } from '../src/scorer/prm-scorer';
-import { createScoreCache } from '../src/scorer/score-cache';
+import { createScoreCache, sequenceScoreBytes } from '../src/scorer/score-cache';
 import type { PrmSequence } from '../src/scorer/types';
 import type { CandidateParts } from '../src/core/types';
 
@@ -126,7 +126,7 @@ const all16Tokens = (await seqScorer.scoreSequences(all16Seqs)).reduce((n, s) =>
 const plain = createPrmScorer(seqScorer);
 const dedup = await timed(() => plain.score(request));
 const dedupTokens = (await plain.score(request)).info!.tokens;
-const cached = createPrmScorer(seqScorer, { cache: createScoreCache({ entries: 10_000, maxBytes: 64 << 20 }) });
+const cached = createPrmScorer(seqScorer, { cache: createScoreCache({ entries: 10_000, maxBytes: 64 << 20 }, sequenceScoreBytes) });
 await cached.score(request);
 const hit = await timed(() => cached.score(request));
 const hitTokens = (await cached.score(request)).info!.tokens;

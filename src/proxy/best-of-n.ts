@@ -71,13 +71,10 @@ function noValidCandidate(candidates: RankedCandidate[]): GatewayError {
 }
 
 /** The body sent upstream: the client's, at the Best-of-N temperature, without the gateway's own controls. */
-export function upstreamBodyOf(body: ChatCompletionCreateParams, options: BestOfNOptions, topLogprobs?: number): ChatCompletionCreateParams & Record<string, unknown> {
-  const upstreamBody = { ...body, temperature: options.temperature, stream: false } as ChatCompletionCreateParams & Record<string, unknown>;
-  if (topLogprobs !== undefined) Object.assign(upstreamBody, { logprobs: true, top_logprobs: Math.max(topLogprobs, body.top_logprobs ?? 0) });
-  delete upstreamBody.best_of;
-  delete upstreamBody.bestofn;
-  delete upstreamBody.stream_options;
-  return upstreamBody;
+export function upstreamBodyOf(body: ChatCompletionCreateParams & { best_of?: unknown; bestofn?: unknown }, options: BestOfNOptions, topLogprobs?: number): ChatCompletionCreateParams {
+  const { best_of: _bestOf, bestofn: _controls, stream_options: _streamOptions, ...rest } = body;
+  const logprobs = topLogprobs === undefined ? {} : { logprobs: true, top_logprobs: Math.max(topLogprobs, body.top_logprobs ?? 0) };
+  return { ...rest, ...logprobs, temperature: options.temperature, stream: false };
 }
 
 /** The request path after validation: sample N, score them all, rank. Throws when too few candidates arrived. */

@@ -18,7 +18,7 @@ export function buildRecord(request: ChatCompletionCreateParams, problem: string
       if (!c) return { index: s.index, ...(s.error ? { error: s.error } : {}) };
       return {
         index: s.index,
-        message: c.sample.message as unknown as Record<string, unknown>,
+        message: { ...c.sample.message },
         finish_reason: s.finishReason,
         answer: c.parts.answer,
         reward: c.reward,

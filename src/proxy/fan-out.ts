@@ -107,7 +107,7 @@ export async function fanOut(
     try {
       // One request with n choices varies them itself; one-choice requests need a seed each.
       const seed = count === 1 ? candidateSeed(body, first) : {};
-      const completion = await createChatCompletion(upstream, { ...body, n: count, ...seed } as ChatCompletionCreateParams, combined);
+      const completion = await createChatCompletion(upstream, { ...body, n: count, ...seed }, combined);
       if (combined.aborted) return;
       result.first ??= { id: completion.id, model: completion.model, created: completion.created, system_fingerprint: completion.system_fingerprint, service_tier: completion.service_tier };
       addUsage(result.usage, completion.usage);

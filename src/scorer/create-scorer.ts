@@ -5,7 +5,7 @@ import type { PartVerdict } from '../core/verifier-verdicts';
 import type { Upstream } from '../http/upstream-client';
 import { createPrmScorer } from './prm-scorer';
 import { createRemoteVllmSequenceScorer } from './remote-vllm';
-import { createScoreCache } from './score-cache';
+import { createScoreCache, sequenceScoreBytes } from './score-cache';
 import { createConfidenceScorer } from './confidence';
 import type { SharedScoreTier } from './shared-score-tier';
 import type { Scorer } from './types';
@@ -47,7 +47,7 @@ export function createPortableScorer(config: ScorerOptions, log: ScorerLog, upst
         form: config.SCORER_REQUEST_FORM,
         template: chatTemplate,
       });
-      const cache = createScoreCache({ entries: config.SCORER_CACHE_ENTRIES, maxBytes: config.SCORER_CACHE_MB * 1024 * 1024 });
+      const cache = createScoreCache({ entries: config.SCORER_CACHE_ENTRIES, maxBytes: config.SCORER_CACHE_MB * 1024 * 1024 }, sequenceScoreBytes);
       return withFallback(createPrmScorer(remote, { cache, shared }), vote, config.SCORER_FALLBACK, (m) => log.warn(m));
     }
     case 'verifier': {

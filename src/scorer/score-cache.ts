@@ -23,7 +23,8 @@ export interface ScoreCacheStats {
 
 // JS strings are UTF-16; numbers are 8 bytes; the constant covers the entry object and LRU bookkeeping.
 const ENTRY_OVERHEAD = 96;
-const sequenceScoreBytes = (value: SequenceScore) => value.stepRewards.length * 8;
+/** What a PRM's cached step rewards weigh (8 bytes a step), for `createScoreCache`. */
+export const sequenceScoreBytes: ValueBytes<SequenceScore> = (value) => value.stepRewards.length * 8;
 
 /** A key no two distinct sequences share: JSON keeps step boundaries apart ("a","b" ≠ "a\nb"). */
 export const scoreCacheKey = (modelId: string, seq: PrmSequence): string => JSON.stringify([modelId, seq.problem, seq.steps]);
@@ -35,9 +36,8 @@ export class ScoreCache<V extends object = SequenceScore> {
   private hits = 0;
   private misses = 0;
 
-  constructor(opts: ScoreCacheOptions, valueBytes?: ValueBytes<V>) {
-    const bytes = valueBytes ?? (sequenceScoreBytes as unknown as ValueBytes<V>);
-    this.sizeOf = (key, value) => key.length * 2 + bytes(value) + ENTRY_OVERHEAD;
+  constructor(opts: ScoreCacheOptions, valueBytes: ValueBytes<V>) {
+    this.sizeOf = (key, value) => key.length * 2 + valueBytes(value) + ENTRY_OVERHEAD;
     this.lru = new LRUCache<string, V>({
       max: Math.max(1, opts.entries),
       maxSize: Math.max(1, opts.maxBytes),
@@ -65,6 +65,6 @@ export class ScoreCache<V extends object = SequenceScore> {
 }
 
 /** null when either bound is 0: the cache is disabled (SCORER_CACHE_ENTRIES=0 or SCORER_CACHE_MB=0). */
-export function createScoreCache<V extends object = SequenceScore>(opts: ScoreCacheOptions, valueBytes?: ValueBytes<V>): ScoreCache<V> | null {
+export function createScoreCache<V extends object>(opts: ScoreCacheOptions, valueBytes: ValueBytes<V>): ScoreCache<V> | null {
   return opts.entries > 0 && opts.maxBytes > 0 ? new ScoreCache<V>(opts, valueBytes) : null;
 }

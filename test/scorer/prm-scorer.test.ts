@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import type { CandidateParts } from '../../src/core/types';
 import { createPrmScorer } from '../../src/scorer/prm-scorer';
-import { createScoreCache } from '../../src/scorer/score-cache';
+import { createScoreCache, sequenceScoreBytes } from '../../src/scorer/score-cache';
 import type { PrmSequence, SequenceScore, SequenceScorer } from '../../src/scorer/types';
 
 /** A model whose step reward is the step's length / 100, so each reward traces back to its text. */
@@ -58,7 +58,7 @@ describe('createPrmScorer', () => {
 
   it('serves repeated sequences from the cache across calls, scoring only misses', async () => {
     const { scorer, calls } = fakeModel();
-    const cache = createScoreCache({ entries: 100, maxBytes: 1 << 20 });
+    const cache = createScoreCache({ entries: 100, maxBytes: 1 << 20 }, sequenceScoreBytes);
     const prm = createPrmScorer(scorer, { cache, info: { provider: 'cpu' } });
     await prm.score({ problem: 'p', candidates: [candidate(['a', 'b'])] });
     const second = await prm.score({ problem: 'p', candidates: [candidate(['a', 'b']), candidate(['c'])] });
@@ -73,7 +73,7 @@ describe('createPrmScorer', () => {
 
   it('calls the model not at all when everything is cached', async () => {
     const { scorer, calls } = fakeModel();
-    const prm = createPrmScorer(scorer, { cache: createScoreCache({ entries: 100, maxBytes: 1 << 20 }) });
+    const prm = createPrmScorer(scorer, { cache: createScoreCache({ entries: 100, maxBytes: 1 << 20 }, sequenceScoreBytes) });
     const request = { problem: 'p', candidates: [candidate(['a'])] };
     await prm.score(request);
     const again = await prm.score(request);

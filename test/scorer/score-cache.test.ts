@@ -1,11 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import { createScoreCache, scoreCacheKey } from '../../src/scorer/score-cache';
+import { createScoreCache, scoreCacheKey, sequenceScoreBytes } from '../../src/scorer/score-cache';
 
 const score = (r: number) => ({ stepRewards: [r], windowed: false, tokens: 10 });
 
 describe('ScoreCache', () => {
   it('keys by model, problem and step boundaries', () => {
-    const cache = createScoreCache({ entries: 10, maxBytes: 1 << 20 })!;
+    const cache = createScoreCache({ entries: 10, maxBytes: 1 << 20 }, sequenceScoreBytes)!;
     cache.set('m1', { problem: 'p', steps: ['a', 'b'] }, score(0.1));
     expect(cache.get('m1', { problem: 'p', steps: ['a', 'b'] })).toEqual(score(0.1));
     expect(cache.get('m2', { problem: 'p', steps: ['a', 'b'] })).toBeUndefined();
@@ -17,7 +17,7 @@ describe('ScoreCache', () => {
   });
 
   it('is bounded by entries, evicting the least recently used', () => {
-    const cache = createScoreCache({ entries: 2, maxBytes: 1 << 20 })!;
+    const cache = createScoreCache({ entries: 2, maxBytes: 1 << 20 }, sequenceScoreBytes)!;
     cache.set('m', { problem: 'p', steps: ['1'] }, score(1));
     cache.set('m', { problem: 'p', steps: ['2'] }, score(2));
     cache.get('m', { problem: 'p', steps: ['1'] });
@@ -28,7 +28,7 @@ describe('ScoreCache', () => {
   });
 
   it('is bounded by bytes, counting the trajectory text in the key', () => {
-    const cache = createScoreCache({ entries: 1000, maxBytes: 50_000 })!;
+    const cache = createScoreCache({ entries: 1000, maxBytes: 50_000 }, sequenceScoreBytes)!;
     const long = 'x'.repeat(10_000); // ≈ 20 kB as a UTF-16 key
     for (let i = 0; i < 10; i++) cache.set('m', { problem: 'p', steps: [long, String(i)] }, score(i));
     const { entries, bytes } = cache.stats();
@@ -40,7 +40,7 @@ describe('ScoreCache', () => {
   });
 
   it('is disabled by a zero bound', () => {
-    expect(createScoreCache({ entries: 0, maxBytes: 1 << 20 })).toBeNull();
-    expect(createScoreCache({ entries: 10, maxBytes: 0 })).toBeNull();
+    expect(createScoreCache({ entries: 0, maxBytes: 1 << 20 }, sequenceScoreBytes)).toBeNull();
+    expect(createScoreCache({ entries: 10, maxBytes: 0 }, sequenceScoreBytes)).toBeNull();
   });
 });

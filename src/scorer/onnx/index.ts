@@ -3,7 +3,7 @@
  * only the Node entry may import it; the Worker bundle uses the remote scorer.
  */
 import { createPrmScorer } from '../prm-scorer';
-import { createScoreCache } from '../score-cache';
+import { createScoreCache, sequenceScoreBytes } from '../score-cache';
 import type { SharedScoreTier } from '../shared-score-tier';
 import type { Scorer } from '../types';
 import { loadModelDir } from './model-dir';
@@ -37,7 +37,7 @@ export interface OnnxScorerOptions {
 export async function createOnnxScorer(opts: OnnxScorerOptions): Promise<Scorer> {
   const prm = await loadModelDir(opts.modelDir, { device: opts.device, log: opts.log, info: opts.info, systemPrompt: opts.systemPrompt });
   const sequences = createOnnxSequenceScorer(prm, { batchTokens: opts.batchTokens, queueLimit: opts.queueLimit, onBatch: opts.onBatch });
-  const cache = createScoreCache({ entries: opts.cacheEntries, maxBytes: opts.cacheMB * 1024 * 1024 });
+  const cache = createScoreCache({ entries: opts.cacheEntries, maxBytes: opts.cacheMB * 1024 * 1024 }, sequenceScoreBytes);
   const { aggregate, combine, step_split: split } = prm.manifest;
   return createPrmScorer(sequences, { cache, shared: opts.shared, info: { provider: prm.provider }, split, rewardDefaults: { aggregate, combine } });
 }
