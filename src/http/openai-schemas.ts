@@ -43,6 +43,15 @@ export type UpstreamCompletion = Omit<z.infer<typeof CompletionShape>, 'choices'
 
 export const badUpstream = (reason: string) => new UpstreamError(502, `upstream: ${reason}`, 'upstream_error', 'bad_upstream_response', {}, false);
 
+/** An upstream body or event as JSON; `what` names it in the bad_upstream_response when it is not JSON. */
+export function upstreamJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badUpstream(`${what} that is not JSON`);
+  }
+}
+
 /** A non-streamed chat completion; a wrong envelope throws, a wrong choice is kept as its reason. */
 export function parseCompletion(json: unknown): UpstreamCompletion {
   const shape = CompletionShape.safeParse(json);

@@ -3,7 +3,7 @@ import type { LimitFunction } from 'p-limit';
 import { UpstreamError } from '../errors';
 import { AbortScope, untilSettled } from '../util/abort-scope';
 import type { HttpClient, HttpReply } from './http-client';
-import { badUpstream, errorFromBody, parseCompletion, type UpstreamCompletion } from './openai-schemas';
+import { badUpstream, errorFromBody, parseCompletion, upstreamJson, type UpstreamCompletion } from './openai-schemas';
 
 /**
  * The one OpenAI-compatible HTTP client of the gateway: upstream model servers, the verifier and the
@@ -203,13 +203,7 @@ export function createChatCompletion(upstream: Upstream, body: ChatCompletionCre
   return upstream.limit(async () => {
     signal.throwIfAborted();
     const text = await (await postUpstream(upstream, '/chat/completions', { ...body, stream: false }, signal)).text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw badUpstream('returned a body that is not JSON');
-    }
-    return parseCompletion(json);
+    return parseCompletion(upstreamJson(text, 'returned a body'));
   });
 }
 

@@ -1,13 +1,21 @@
+import { z } from 'zod';
 import { GatewayError } from '../errors';
+import { upstreamJson } from '../http/openai-schemas';
 import { getUpstream, type Upstream } from '../http/upstream-client';
 import type { UpstreamRouter } from './upstream-router';
 
-type Model = { id: string } & Record<string, unknown>;
+const ModelList = z.object({ data: z.array(z.unknown()) });
+const ModelEntry = z.looseObject({ id: z.string() });
+type Model = z.output<typeof ModelEntry>;
 
+/** An upstream's models; an entry without a string id is left out, a list that is not one is empty. */
 async function modelsOf(upstream: Upstream, signal: AbortSignal): Promise<Model[]> {
-  const parsed: unknown = JSON.parse((await getUpstream(upstream, '/models', signal)).text);
-  const data = typeof parsed === 'object' && parsed !== null && 'data' in parsed && Array.isArray(parsed.data) ? (parsed.data as unknown[]) : [];
-  return data.filter((m): m is Model => typeof m === 'object' && m !== null && typeof (m as { id?: unknown }).id === 'string');
+  const list = ModelList.safeParse(upstreamJson((await getUpstream(upstream, '/models', signal)).text, 'returned a model list'));
+  if (!list.success) return [];
+  return list.data.data.flatMap((m) => {
+    const entry = ModelEntry.safeParse(m);
+    return entry.success ? [entry.data] : [];
+  });
 }
 
 /** Every upstream's models, one merged list (first wins a duplicate id); an upstream that is down is left out. */

@@ -1,4 +1,4 @@
-import { badUpstream, parseChunk, type UpstreamChunk } from '../../http/openai-schemas';
+import { parseChunk, upstreamJson, type UpstreamChunk } from '../../http/openai-schemas';
 import { MAX_EVENT_CHARS, SSE_DONE, sseData, type SseDecodeOptions } from '../../http/sse';
 
 /**
@@ -9,12 +9,6 @@ import { MAX_EVENT_CHARS, SSE_DONE, sseData, type SseDecodeOptions } from '../..
 export async function* upstreamChunks(body: ReadableStream<Uint8Array>, options: SseDecodeOptions = { maxEventChars: MAX_EVENT_CHARS }): AsyncGenerator<UpstreamChunk> {
   for await (const data of sseData(body, options)) {
     if (data === SSE_DONE) return;
-    let json: unknown;
-    try {
-      json = JSON.parse(data);
-    } catch {
-      throw badUpstream('stream sent an event that is not JSON');
-    }
-    yield parseChunk(json);
+    yield parseChunk(upstreamJson(data, 'stream sent an event'));
   }
 }
