@@ -5,8 +5,6 @@
  * template, to exactly the reference text — and so encode to the reference ids, tag positions included.
  * The 5 hand-made cases (the `system: null` one too) go through the sequence scorer directly. Both forms.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toCandidateParts } from '../../src/core/anatomy';
 import { QWEN_PRM_SYSTEM_PROMPT } from '../../src/core/prm-prompt';
@@ -15,23 +13,9 @@ import { createRemoteVllmSequenceScorer } from '../../src/scorer/remote-vllm';
 import type { PoolingRequestForm } from '../../src/scorer/remote-request';
 import { servedTemplate, startFakeVllm, type FakeVllm } from '../helpers/fake-vllm-pooling';
 import { qwenEncode } from './onnx/fixtures';
+import { REFERENCE_CASES, type ReferenceCase } from '../helpers/prm-reference-cases';
 
-interface ReferenceCase {
-  name: string;
-  system: string | null;
-  problem: string;
-  steps: string[];
-  text: string;
-  ids: number[];
-  tag_positions: number[];
-  response?: string;
-}
-
-const CASES: ReferenceCase[] = fs
-  .readFileSync(path.resolve('../shared/test-vectors/prm-inputs/qwen2.5-math-prm.jsonl'), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as ReferenceCase);
+const CASES = REFERENCE_CASES;
 const POOL = CASES.filter((c) => c.response !== undefined);
 const HAND_MADE = CASES.filter((c) => c.response === undefined);
 

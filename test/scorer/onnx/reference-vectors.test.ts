@@ -14,23 +14,9 @@ import type { LoadedPrm } from '../../../src/scorer/onnx/model-dir';
 import { planSequence } from '../../../src/scorer/onnx/onnx-sequence-scorer';
 import { makeTestPrm } from '../../../tools/make-test-prm';
 import { TOKENIZER_DIR } from './fixtures';
+import { REFERENCE_CASES, type ReferenceCase } from '../../helpers/prm-reference-cases';
 
-interface ReferenceCase {
-  name: string;
-  system: string | null;
-  problem: string;
-  steps: string[];
-  text: string;
-  ids: number[];
-  tag_positions: number[];
-  response?: string;
-}
-
-const CASES: ReferenceCase[] = fs
-  .readFileSync(path.resolve('../shared/test-vectors/prm-inputs/qwen2.5-math-prm.jsonl'), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as ReferenceCase);
+const CASES = REFERENCE_CASES;
 
 let prm: LoadedPrm;
 let dir: string;
