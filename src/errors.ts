@@ -21,7 +21,7 @@ export const ERROR_CODES = {
   model_not_found: 'no configured upstream serves this model (404)',
   invalid_api_key: 'a gateway key is missing or wrong (401)',
   rate_limit_exceeded: "over a gateway key's rate or concurrency (429, with Retry-After)",
-  limits_unavailable: 'REDIS_FAILURE=closed and the shared limits store does not answer (503, with Retry-After)',
+  limits_unavailable: 'REDIS_FAILURE=refuse and the shared limits store does not answer (503, with Retry-After)',
   overloaded: 'the scorer queue is full (503, with Retry-After)',
   invalid_config: 'the server is misconfigured (500; Workers)',
   deadline: 'the request deadline passed before enough candidates arrived (504)',

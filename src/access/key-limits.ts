@@ -23,6 +23,19 @@ export const rateRefusal = (rpm: number, tokens: number): Admission => ({
 });
 export const concurrencyRefusal = (concurrency: number): Admission => ({ ok: false, reason: `limit of ${concurrency} concurrent requests reached`, retryAfterSeconds: 1 });
 
+/** An admitted request: its slot is given back once, however often the caller releases it (stream end, abort, error). */
+export function admitted(giveBack: () => void): Admission {
+  let released = false;
+  return {
+    ok: true,
+    release: () => {
+      if (released) return;
+      released = true;
+      giveBack();
+    },
+  };
+}
+
 export class KeyLimiter implements Limiter {
   private readonly buckets = new Map<number, { tokens: number; at: number }>();
   private readonly active = new Map<number, number>();
@@ -41,16 +54,10 @@ export class KeyLimiter implements Limiter {
     if (running >= limit.concurrency) return concurrencyRefusal(limit.concurrency);
     b.tokens -= 1;
     this.active.set(key, running + 1);
-    let released = false;
-    return {
-      ok: true,
-      release: () => {
-        if (released) return;
-        released = true;
-        const left = (this.active.get(key) ?? 1) - 1;
-        if (left > 0) this.active.set(key, left);
-        else this.active.delete(key);
-      },
-    };
+    return admitted(() => {
+      const left = (this.active.get(key) ?? 1) - 1;
+      if (left > 0) this.active.set(key, left);
+      else this.active.delete(key);
+    });
   }
 }

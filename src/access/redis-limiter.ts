@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { GatewayError } from '../errors';
 import { LuaScript } from '../redis/lua-script';
 import type { RedisHealth } from '../redis/redis-health';
-import { concurrencyRefusal, rateRefusal, type Admission, type KeyLimit, type KeyLimiter, type Limiter } from './key-limits';
+import { admitted, concurrencyRefusal, rateRefusal, type Admission, type KeyLimit, type KeyLimiter, type Limiter } from './key-limits';
 
 // KEYS: bucket hash, lease set. ARGV: rpm, concurrency, lease id, lease ms.
 // Returns {2, ''} admitted, {1, ''} over the concurrency limit, {0, tokens} over the rate.
@@ -97,18 +97,12 @@ export class RedisKeyLimiter implements Limiter {
     if (answer[0] === 1) return concurrencyRefusal(limit.concurrency);
     const mine = this.held.get(leases) ?? new Set<string>();
     this.held.set(leases, mine.add(id));
-    let released = false;
-    return {
-      ok: true,
-      release: () => {
-        if (released) return;
-        released = true;
-        mine.delete(id);
-        if (mine.size === 0) this.held.delete(leases);
-        // A release that does not reach Redis is not retried: the lease expires on its own.
-        this.opts.client.zrem(leases, id).catch((err: unknown) => this.opts.health.fail('limits', err));
-      },
-    };
+    return admitted(() => {
+      mine.delete(id);
+      if (mine.size === 0) this.held.delete(leases);
+      // A release that does not reach Redis is not retried: the lease expires on its own.
+      this.opts.client.zrem(leases, id).catch((err: unknown) => this.opts.health.fail('limits', err));
+    });
   }
 
   private async renew(): Promise<void> {
