@@ -3,6 +3,7 @@ import { resolveSecrets, validateConfigFile, type KeySpec, type UpstreamSpec } f
 import { adaptivePolicySchema, rejectPolicySchema, type AdaptivePolicy, type RejectPolicy } from './core/live-policy';
 import { AGGREGATES, DEVICES, SELECT_METHODS } from './core/types';
 import { describeIssue, firstIssue } from './core/zod-issue';
+import { isIP, isLoopbackAddress } from './http/loopback';
 
 /**
  * Every setting the gateway reads, declared once. Each entry is an env variable, a `--flag` of the same
@@ -240,18 +241,6 @@ export function parseConfig(
   // An address is judged here; a name (localhost, or 127.evil.example) by what it resolves to, once bound (node.ts).
   if (isIP(c.HOST) && !isLoopbackAddress(c.HOST) && keys.length === 0 && !c.ALLOW_UNAUTHENTICATED) throw notLoopback(c.HOST);
   return { ...c, ...policies, upstreams, keys, demo };
-}
-
-/** An IP literal (v4, or v6 without brackets or zone), told apart from a host name without I/O. */
-function isIP(host: string): boolean {
-  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || (host.includes(':') && /^[0-9a-f:.]+$/i.test(host));
-}
-
-/** 127.0.0.0/8, ::1, and IPv4-mapped loopback: the addresses only this machine can reach. */
-export function isLoopbackAddress(address: string): boolean {
-  const v4 = address.replace(/^::ffff:/i, '');
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(v4)) return v4.split('.')[0] === '127';
-  return /^(0{0,4}:){2,7}0{0,3}1$/.test(address) || address === '::1';
 }
 
 export const notLoopback = (host: string, bound?: string) =>

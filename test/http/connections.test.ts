@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isLoopbackAddress } from '../../src/config';
+import { isLoopbackAddress } from '../../src/http/loopback';
 import { MATH, startTestGateway, type TestGateway } from '../helpers/gateway';
 
 const ATTACKER = '127.0.0.2';
