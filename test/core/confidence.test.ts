@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { groupConfidences, SlidingGroup, stopThreshold, tokenConfidence, topEtaFilter, traceConfidence } from '../../src/core/confidence';
 import { appendTopLogprobs, topLogprobsOf } from '../../src/core/logprobs';
+import { SSE_DONE, sseDataOf } from '../../src/http/sse';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/logprobs');
 const plain = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'chat-completion-n2.json'), 'utf8'));
@@ -38,11 +39,10 @@ describe('DeepConf confidence measures', () => {
     for (const [k, v] of Object.entries(hand[i]!)) expect(t[k as keyof typeof t]).toBeCloseTo(v, 5);
   });
 
-  it('reads the same tokens from the streamed chunks as from the plain answer', () => {
+  it('reads the same tokens from the streamed chunks as from the plain answer', async () => {
     const acc: number[][] = [];
-    for (const event of streamed.split('\n\n')) {
-      const data = event.replace(/^data: /, '').trim();
-      if (data === '' || data === '[DONE]') continue;
+    for (const data of await sseDataOf(streamed)) {
+      if (data === SSE_DONE) continue;
       appendTopLogprobs(acc, JSON.parse(data).choices[0]?.logprobs);
     }
     expect(acc).toEqual(topLogprobsOf(plain.choices[1].logprobs));
