@@ -22,7 +22,8 @@ async function modelsOf(upstream: Upstream, signal: AbortSignal): Promise<Model[
 async function mergedModels(upstreams: UpstreamRouter, signal: AbortSignal): Promise<Model[]> {
   const lists = await Promise.allSettled(upstreams.all.map((u) => modelsOf(u, signal)));
   const ok = lists.filter((l): l is PromiseFulfilledResult<Model[]> => l.status === 'fulfilled');
-  if (ok.length === 0) throw (lists[0] as PromiseRejectedResult).reason;
+  const failed = lists.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+  if (ok.length === 0 && failed) throw failed.reason;
   const seen = new Set<string>();
   return ok.flatMap((l) => l.value).filter((m) => !seen.has(m.id) && seen.add(m.id));
 }

@@ -41,7 +41,7 @@ export async function* committedChunks(
       contentSent = content.length;
       const logprobs = candidate.logprobs ? { content: tokens.slice(logprobsSent, newTokens), refusal: null } : null;
       logprobsSent = newTokens;
-      yield build.chunk(0, { content: delta }, null, logprobs as ChatCompletionChunk.Choice['logprobs']);
+      yield build.chunk(0, { content: delta }, null, logprobs);
     }
     if (stopped) break;
     await changed;
