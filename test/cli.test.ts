@@ -1,22 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli';
+import { describe, expect, it } from 'vitest';
+import { runMain } from './helpers/cli';
 
 const run = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, ['bin/bestofn.mjs', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH!, ...env }, timeout: 20_000 });
-
-/** main() in this process, its stdout and stderr captured: a process per usage check spends two CPU seconds starting. */
-async function runMain(args: string[], env: Record<string, string> = {}) {
-  const out = { stdout: '', stderr: '' };
-  const spies = (['stdout', 'stderr'] as const).map((name) =>
-    vi.spyOn(process[name], 'write').mockImplementation((chunk: string | Uint8Array) => ((out[name] += String(chunk)), true)),
-  );
-  try {
-    return { status: await main(args, { PATH: process.env.PATH!, ...env }), ...out };
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-  }
-}
 
 describe('bestofn CLI', () => {
   it('documents every option in serve --help', async () => {
