@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -11,5 +12,8 @@ export default defineConfig({
     // through factories (gateways, scorers, registries) and restores what it spies on. A file that mocks
     // modules (vi.mock) or changes globals for good would leak into the files after it: don't.
     isolate: false,
+    // One file more than cores (vitest's default is one fewer: a single worker on 2 cores). Much of the suite
+    // waits on loopback sockets, child processes, Redis leases and timers, so a spare worker fills that time.
+    maxWorkers: availableParallelism() + 1,
   },
 });
