@@ -1,31 +1,32 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { runMain } from './helpers/cli';
 
 const run = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, ['bin/bestofn.mjs', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH!, ...env }, timeout: 20_000 });
 
 describe('bestofn CLI', () => {
-  it('documents every option in serve --help', () => {
-    const r = run(['serve', '--help']);
+  it('documents every option in serve --help', async () => {
+    const r = await runMain(['serve', '--help']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('--upstream-base-url');
     expect(r.stdout).toContain('[default: 8787]');
   });
 
-  it('exits 2 with one clear line when config is missing in production', () => {
+  it('exits 2 with one clear line when config is missing in production (through bin/bestofn.mjs: its exit code and stderr)', () => {
     const r = run(['serve'], { NODE_ENV: 'production' });
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('bestofn: UPSTREAM_BASE_URL is required\n');
   });
 
-  it('exits 2 when an upstream setting is given without its base URL, instead of serving the demo set', () => {
-    const r = run(['serve'], { UPSTREAM_API_KEY: 'sk-test' });
+  it('exits 2 when an upstream setting is given without its base URL, instead of serving the demo set', async () => {
+    const r = await runMain(['serve'], { UPSTREAM_API_KEY: 'sk-test' });
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('bestofn: UPSTREAM_BASE_URL is required\n');
   });
 
-  it('exits 2 on an unknown command', () => {
-    const r = run(['frobnicate']);
+  it('exits 2 on an unknown command', async () => {
+    const r = await runMain(['frobnicate']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/unknown command 'frobnicate'/);
   });

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { unstable_startWorker } from 'wrangler';
 import { startFakeUpstream, type FakeUpstream } from './helpers/fake-upstream';
 import { countTags, startFakeVllm, type FakeVllm } from './helpers/fake-vllm-pooling';
@@ -16,8 +16,10 @@ const WRANGLER_TOML = fileURLToPath(new URL('../wrangler.toml', import.meta.url)
 const MATH = [{ role: 'user' as const, content: 'What is 40 + 2?' }];
 
 // Offline: use miniflare's placeholder `request.cf` instead of fetching it from workers.cloudflare.com.
-process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
-process.env.WRANGLER_SEND_METRICS = 'false';
+// Stubbed, and restored after this file: test files share their worker's process (vitest's isolate: false).
+vi.stubEnv('CLOUDFLARE_CF_FETCH_ENABLED', 'false');
+vi.stubEnv('WRANGLER_SEND_METRICS', 'false');
+afterAll(() => vi.unstubAllEnvs());
 
 interface RunningWorker {
   url: string;

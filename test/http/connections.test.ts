@@ -1,8 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLoopbackAddress } from '../../src/http/loopback';
+import { runMain } from '../helpers/cli';
 import { MATH, startTestGateway, type TestGateway } from '../helpers/gateway';
 
 const ATTACKER = '127.0.0.2';
@@ -160,17 +161,17 @@ describe('loopback is decided by the address, not its spelling', () => {
     ['127.evil.example', false],
   ])('%s → %s', (address, loopback) => expect(isLoopbackAddress(address)).toBe(loopback));
 
-  const serve = (host: string) =>
-    spawnSync(process.execPath, ['bin/bestofn.mjs', 'serve', '--port', '0', '--host', host], { encoding: 'utf8', env: { PATH: process.env.PATH!, UPSTREAM_BASE_URL: 'http://127.0.0.1:1/v1' }, timeout: 20_000 });
+  // `bestofn serve` in this process: a refusal returns before it would wait for signals.
+  const serve = (host: string) => runMain(['serve', '--port', '0', '--host', host], { UPSTREAM_BASE_URL: 'http://127.0.0.1:1/v1' });
 
-  it('HOST=0 (a spelling of 0.0.0.0) without keys is refused once it binds beyond loopback', () => {
-    const r = serve('0');
+  it('HOST=0 (a spelling of 0.0.0.0) without keys is refused once it binds beyond loopback', async () => {
+    const r = await serve('0');
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/HOST 0 \(bound to 0\.0\.0\.0\) is not loopback/);
   });
 
-  it('HOST=127.evil.example is a name: it must resolve to loopback, and here it does not resolve at all', () => {
-    const r = serve('127.evil.example');
+  it('HOST=127.evil.example is a name: it must resolve to loopback, and here it does not resolve at all', async () => {
+    const r = await serve('127.evil.example');
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/ENOTFOUND|EAI_AGAIN|not loopback/);
   });

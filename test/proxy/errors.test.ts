@@ -1,15 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../helpers/app';
 import { startTestGateway, MATH, type TestGateway } from '../helpers/gateway';
 
 const post = (t: TestGateway, body: string, headers: Record<string, string> = {}) =>
   fetch(`${t.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
 describe('client errors are OpenAI-shaped 400s that name the param, and never reach the upstream', () => {
-  let t: TestGateway;
+  let app: TestApp;
   beforeAll(async () => {
-    t = await startTestGateway({ BESTOFN_MAX_N: '16', BESTOFN_MAX_BODY_BYTES: '2048' });
+    app = await startTestApp({ BESTOFN_MAX_N: '16', BESTOFN_MAX_BODY_BYTES: '2048' });
   });
-  afterAll(() => t.close());
+  const postApp = (body: string, headers: Record<string, string> = {}) =>
+    app.request('/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
   it.each([
     ['malformed JSON', '{"model": "m", "messages": [', 400, null],
@@ -41,25 +43,24 @@ describe('client errors are OpenAI-shaped 400s that name the param, and never re
     ['N = 10^6', JSON.stringify({ model: 'm', messages: MATH, best_of: 1_000_000 }), 400, 'best_of'],
     ['a body over the size limit', JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x'.repeat(4096) }] }), 413, null],
   ])('%s', async (_name, body, status, param) => {
-    const before = t.upstream.requests.length;
-    const res = await post(t, body);
+    const res = await postApp(body);
     expect(res.status).toBe(status);
     const json = await res.json();
     expect(Object.keys(json)).toEqual(['error']);
     expect(Object.keys(json.error).sort()).toEqual(['code', 'message', 'param', 'type']);
     expect(json.error.param).toBe(param);
     expect(json.error.type).toBe('invalid_request_error');
-    expect(t.upstream.requests.length).toBe(before);
+    expect(app.upstreamCalls).toEqual([]);
   });
 
   it('names the header when a header control is wrong', async () => {
-    const res = await post(t, JSON.stringify({ model: 'm', messages: MATH }), { 'x-bestofn-select': 'nope' });
+    const res = await postApp(JSON.stringify({ model: 'm', messages: MATH }), { 'x-bestofn-select': 'nope' });
     expect(res.status).toBe(400);
     expect((await res.json()).error.param).toBe('x-bestofn-select');
   });
 
   it('answers unknown routes with a 404 in the same shape', async () => {
-    const res = await fetch(`${t.url}/embeddings`, { method: 'POST', body: '{}' });
+    const res = await app.request('/v1/embeddings', { method: 'POST', body: '{}' });
     expect(res.status).toBe(404);
     expect((await res.json()).error.code).toBe('not_found');
   });
@@ -73,7 +74,8 @@ describe('upstream errors are mapped faithfully when too few candidates arrive',
     [503, 'overloaded', {}],
     [429, 'Rate limit reached', { 'retry-after': '7' }],
   ])('upstream %i', async (status, message, headers) => {
-    const t = await startTestGateway({}, { fail: () => ({ status, headers, body: { error: { message, type: 'upstream_type', code: 'upstream_code' } } }) });
+    // Mapping, not retrying, is tested here (retries.test.ts waits out Retry-After): without retries the 429's 7 s are not waited out.
+    const t = await startTestGateway({ UPSTREAM_RETRIES: '0' }, { fail: () => ({ status, headers, body: { error: { message, type: 'upstream_type', code: 'upstream_code' } } }) });
     try {
       const res = await post(t, JSON.stringify({ model: 'fake-model', messages: MATH, best_of: 3 }));
       expect(res.status).toBe(status);

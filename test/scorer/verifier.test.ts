@@ -63,7 +63,8 @@ describe('verifier scorer', () => {
     expect(chain.stop).toEqual(['Is the solution correct?', '</think>']);
     expect(chain.messages[0].content).toContain('[Solution]\n\nWe add 40 and 2.\nSo 40 + 2 = 42');
 
-    const decision = decisionRequests()[0];
+    // The two candidates' decisions are sent concurrently: take candidate 0's (40 + 2 = 42) by its text, not by arrival order.
+    const decision = decisionRequests().find((d) => d.messages[0].content.includes('= 42,'));
     expect(decision).toMatchObject({ max_tokens: 1, temperature: 0, logprobs: true, top_logprobs: 20, continue_final_message: true, add_generation_prompt: false });
     expect(decision.messages[1].content).toMatch(/^<think>\n\nLet's verify step by step:\nAlright, .*\\boxed\{correct\}\*\*\n\nIs the solution correct\? $/s);
     expect(fake!.requests).toHaveLength(4);

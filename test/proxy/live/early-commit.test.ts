@@ -3,6 +3,7 @@ import type { Scorer } from '../../../src/scorer/types';
 import { MATH, startTestGateway } from '../../helpers/gateway';
 import { validateAgainst } from '../../helpers/openapi';
 import { readSse } from '../../helpers/sse';
+import { startTestApp } from '../../helpers/app';
 
 const byIndex: Scorer = {
   name: 'by-index',
@@ -86,13 +87,10 @@ describe('early commit', () => {
   });
 
   it('needs a rejection schedule to decide on', async () => {
-    const t = await startTestGateway();
-    try {
-      const res = await fetch(`${t.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fake-model', messages: MATH, bestofn: { commit: {} } }) });
-      expect(res.status).toBe(400);
-      expect((await res.json()).error.param).toBe('bestofn.commit');
-    } finally {
-      await t.close();
-    }
+    const app = await startTestApp();
+    const res = await app.request('/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fake-model', messages: MATH, bestofn: { commit: {} } }) });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.param).toBe('bestofn.commit');
+    expect(app.upstreamCalls).toHaveLength(0);
   });
 });

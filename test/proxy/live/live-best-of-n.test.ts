@@ -3,6 +3,7 @@ import type { Scorer } from '../../../src/scorer/types';
 import { MATH, startTestGateway } from '../../helpers/gateway';
 import type { BestOfNMetadata } from '../../../src/core/bestofn-metadata';
 import { chunkMetadata, metadataOf } from '../../helpers/metadata';
+import { startTestApp } from '../../helpers/app';
 
 /** Candidate k writes "cand-k" in every step; this scorer prefers higher k, so the ranking is known. */
 const byIndex: Scorer = {
@@ -88,14 +89,11 @@ describe('adaptive N', () => {
   });
 
   it('rejects a malformed policy with a 400 naming it', async () => {
-    const t = await startTestGateway();
-    try {
-      const res = await post(t.url, { model: 'fake-model', messages: MATH, bestofn: { adaptive: { waves: [4, 2], stop_when: { agreement: 1 } } } });
-      expect(res.status).toBe(400);
-      expect((await res.json()).error.param).toBe('bestofn.adaptive.waves');
-      expect(t.upstream.requests).toHaveLength(0);
-    } finally {
-      await t.close();
-    }
+    const app = await startTestApp();
+    const body = { model: 'fake-model', messages: MATH, bestofn: { adaptive: { waves: [4, 2], stop_when: { agreement: 1 } } } };
+    const res = await app.request('/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.param).toBe('bestofn.adaptive.waves');
+    expect(app.upstreamCalls).toHaveLength(0);
   });
 });
