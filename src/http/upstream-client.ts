@@ -31,6 +31,8 @@ export interface Upstream {
   observe?: (status: number | 'error', seconds: number) => void;
   /** Largest answer body read, in bytes (decoded); past it the answer fails as bad_upstream_response. */
   maxAnswerBytes?: number;
+  /** Waits between attempts; a timer by default (tests inject one that records and returns at once). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 const isAbort = (err: unknown) => err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');
@@ -69,7 +71,7 @@ function retryDelayMs(upstream: Upstream, attempt: number, retryAfter: string | 
   return upstream.retryBaseMs * 2 ** attempt * (0.5 + random() / 2);
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function timerSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const timer = setTimeout(() => (signal.removeEventListener('abort', stop), resolve()), ms);
@@ -93,7 +95,7 @@ export async function postUpstream(upstream: Upstream, path: string, body: unkno
       if (attempt >= upstream.retries) throw upstream.retries > 0 ? err.adviseRetry(false) : err;
       const delay = retryDelayMs(upstream, attempt, err.headers['retry-after'], random);
       if (delay === null) throw err.adviseRetry(true);
-      await sleep(delay, signal);
+      await (upstream.sleep ?? timerSleep)(delay, signal);
     }
   }
 }

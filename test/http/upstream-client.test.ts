@@ -1,0 +1,76 @@
+/**
+ * The retry rules of the one upstream client, against a real loopback upstream, with the waits injected:
+ * what is asked to wait, and for how long, is recorded instead of waited out.
+ */
+import pLimit from 'p-limit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { UpstreamError } from '../../src/errors';
+import { platformHttp } from '../../src/http/http-client';
+import { postUpstream, type Upstream } from '../../src/http/upstream-client';
+import { startFakeUpstream, type FakeUpstream, type FakeUpstreamOptions } from '../helpers/fake-upstream';
+
+let fake: FakeUpstream | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+async function upstreamFailing(fail: FakeUpstreamOptions['fail'], retries: number) {
+  fake = await startFakeUpstream({ fail });
+  const waits: number[] = [];
+  const upstream: Upstream = {
+    baseUrl: fake.url,
+    supportsN: false,
+    timeoutMs: 5_000,
+    firstByteTimeoutMs: 5_000,
+    limit: pLimit(4),
+    http: platformHttp,
+    retries,
+    retryBaseMs: 100,
+    sleep: async (ms) => void waits.push(ms),
+  };
+  const post = () => postUpstream(upstream, '/chat/completions', { model: 'm', messages: [{ role: 'user', content: 'hi' }] }, new AbortController().signal, () => 0.5);
+  return { waits, post, calls: () => fake!.requests.length };
+}
+
+describe('postUpstream retries', () => {
+  it('waits out Retry-After in seconds, then succeeds', async () => {
+    const u = await upstreamFailing((_b, call) => (call === 0 ? { status: 429, headers: { 'retry-after': '7' } } : null), 1);
+    expect((await u.post()).status).toBe(200);
+    expect(u.waits).toEqual([7000]);
+    expect(u.calls()).toBe(2);
+  });
+
+  it('reads Retry-After as an HTTP date too', async () => {
+    const at = new Date(Date.now() + 3_000).toUTCString();
+    const u = await upstreamFailing((_b, call) => (call === 0 ? { status: 503, headers: { 'retry-after': at } } : null), 1);
+    await u.post();
+    expect(u.waits).toHaveLength(1);
+    // An HTTP date has whole seconds: up to one second is lost to rounding.
+    expect(u.waits[0]).toBeGreaterThan(1_000);
+    expect(u.waits[0]).toBeLessThanOrEqual(3_000);
+  });
+
+  it('backs off exponentially without Retry-After (base × 2^attempt × jitter)', async () => {
+    const u = await upstreamFailing((_b, call) => (call < 3 ? { status: 502 } : null), 3);
+    await u.post();
+    expect(u.waits).toEqual([75, 150, 300]);
+  });
+
+  it('does not wait out a Retry-After over 30 s: the error goes back, saying a retry may help', async () => {
+    const u = await upstreamFailing(() => ({ status: 429, headers: { 'retry-after': '31' } }), 2);
+    const err = await u.post().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UpstreamError);
+    expect((err as UpstreamError).headers).toMatchObject({ 'retry-after': '31', 'x-should-retry': 'true' });
+    expect(u.waits).toEqual([]);
+    expect(u.calls()).toBe(1);
+  });
+
+  it('gives up after the configured retries and tells the client not to retry again', async () => {
+    const u = await upstreamFailing(() => ({ status: 503 }), 2);
+    const err = await u.post().catch((e: unknown) => e);
+    expect((err as UpstreamError).headers['x-should-retry']).toBe('false');
+    expect(u.waits).toHaveLength(2);
+    expect(u.calls()).toBe(3);
+  });
+});
