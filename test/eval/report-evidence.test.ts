@@ -1,6 +1,4 @@
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
@@ -11,6 +9,7 @@ import { buildReport, reportMarkdown, writeReport } from '../../src/eval/report'
 import { readResults, type ProblemResult } from '../../src/eval/results';
 import { runEval } from '../../src/eval/run-eval';
 import { tokensPerProblem } from '../../src/eval/tokens';
+import { startRawUpstream } from '../helpers/raw-upstream';
 
 const plainFixture = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../fixtures/logprobs/chat-completion-n2.json'), 'utf8'));
 
@@ -109,19 +108,14 @@ describe('eval against an endpoint', () => {
 
   it('takes the answer from the response, not from a box inside <think>, and records logprobs when asked', async () => {
     const bodies: any[] = [];
-    const server = http.createServer((req, res) => {
-      let raw = '';
-      req.on('data', (c) => (raw += c));
-      req.on('end', () => {
-        bodies.push(JSON.parse(raw));
-        const choice = { ...plainFixture.choices[0], message: { role: 'assistant', content: '<think>Maybe \\boxed{1}? No.</think>The answer is 2.' } };
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...plainFixture, choices: [choice] }));
-      });
+    const upstream = await startRawUpstream((_req, res, body) => {
+      bodies.push(JSON.parse(body));
+      const choice = { ...plainFixture.choices[0], message: { role: 'assistant', content: '<think>Maybe \\boxed{1}? No.</think>The answer is 2.' } };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...plainFixture, choices: [choice] }));
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    close = () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r())));
+    close = upstream.close;
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-eval-lp-'));
-    const client = new OpenAI({ baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, apiKey: 'x', maxRetries: 0 });
+    const client = new OpenAI({ baseURL: upstream.url, apiKey: 'x', maxRetries: 0 });
     await runEval({ client, model: 'm', problems: [{ id: 'p', problem: 'What is 1 + 1?', answer: '2' }], maxN: 1, outDir: dir, concurrency: 1, timeoutMs: 5_000, topLogprobs: 3 });
     expect(bodies[0]).toMatchObject({ logprobs: true, top_logprobs: 3 });
     const r = readResults(dir).get('p')!;

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MATH, startTestGateway, type TestGateway } from '../helpers/gateway';
-import { lastSseJson } from '../helpers/sse';
 
 const post = (t: TestGateway, body: string | ReadableStream<Uint8Array>, headers: Record<string, string> = {}) =>
   fetch(`${t.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, ...(typeof body === 'string' ? {} : { duplex: 'half' }) } as RequestInit);

@@ -175,7 +175,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     const event = (delta: object, index: number, finish: string | null = null, logprobs: object | null = null) =>
       encodeSseJson({ id, object: 'chat.completion.chunk', created, model, ...fingerprint, choices: [{ index, delta, logprobs, finish_reason: finish }] });
     const send = (delta: object, index: number, finish: string | null = null) => res.write(event(delta, index, finish));
-    for (const [index, c] of choices.entries()) send({ role: 'assistant', content: '' }, index);
+    for (const index of choices.keys()) send({ role: 'assistant', content: '' }, index);
     // Interleave choices word by word, as a real server interleaves its n sequences.
     const streams = choices.map((c, index) => [
       ...words(c.reasoning_content ?? '').map((w) => ({ delta: { [thinking]: w }, logprobs: null })),

@@ -1,6 +1,4 @@
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,24 +7,19 @@ import { loadConfigFile } from '../../src/config-loader';
 import { createLogger } from '../../src/log';
 import { startGateway, type RunningGateway } from '../../src/node';
 import { metadataOf } from '../helpers/metadata';
+import { startRawUpstream } from '../helpers/raw-upstream';
 
 const plain = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../fixtures/logprobs/chat-completion-n2.json'), 'utf8'));
 
 /** An upstream that answers every request with the recorded two-choice completion, with or without its logprobs. */
 async function recordedUpstream(withLogprobs: boolean) {
   const bodies: any[] = [];
-  const server = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c) => (raw += c));
-    req.on('end', () => {
-      bodies.push(JSON.parse(raw));
-      const answer = withLogprobs ? plain : { ...plain, choices: plain.choices.map((c: any) => ({ ...c, logprobs: null })) };
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
-    });
+  const answer = withLogprobs ? plain : { ...plain, choices: plain.choices.map((c: any) => ({ ...c, logprobs: null })) };
+  const upstream = await startRawUpstream((_req, res, body) => {
+    bodies.push(JSON.parse(body));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-  return { url, bodies, close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) };
+  return { url: upstream.url, bodies, close: upstream.close };
 }
 
 let cleanup: (() => Promise<void>)[] = [];
