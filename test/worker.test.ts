@@ -10,7 +10,8 @@ import { unstable_startWorker } from 'wrangler';
 import { startFakeUpstream, type FakeUpstream } from './helpers/fake-upstream';
 import { countTags, startFakeVllm, type FakeVllm } from './helpers/fake-vllm-pooling';
 import { readSse } from './helpers/sse';
-import { metadataOf } from './helpers/metadata';
+import { chunkMetadata, metadataOf } from './helpers/metadata';
+import type { BestOfNMetadata } from '../src/core/bestofn-metadata';
 
 const WRANGLER_TOML = fileURLToPath(new URL('../wrangler.toml', import.meta.url));
 const MATH = [{ role: 'user' as const, content: 'What is 40 + 2?' }];
@@ -79,11 +80,11 @@ describe('Workers entry in workerd, vote scorer, upstream without n', () => {
     const before = upstream.requests.length;
     const stream = await w.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 4, stream: true, stream_options: { include_usage: true } } as never);
     let content = '';
-    let meta: any;
+    let meta: BestOfNMetadata | undefined;
     let usage: any;
     for await (const chunk of stream as unknown as AsyncIterable<any>) {
       content += chunk.choices[0]?.delta?.content ?? '';
-      if (chunk.bestofn) meta = chunk.bestofn;
+      meta = chunkMetadata(chunk) ?? meta;
       if (chunk.usage) usage = chunk.usage;
     }
     expect(content).toContain('\\boxed{42}');

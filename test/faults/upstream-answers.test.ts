@@ -8,6 +8,7 @@ import { MATH } from '../helpers/gateway';
 import { startRawUpstream } from '../helpers/raw-upstream';
 import { lastSseJson, sseJson } from '../helpers/sse';
 import { encodeSseEvent, encodeSseJson } from '../../src/http/sse';
+import { metadataOf } from '../helpers/metadata';
 
 /** Every finding of the hostile review of upstream answers, each against a raw upstream that commits it. */
 const TOOLS = [{ type: 'function', function: { name: 'f' } }];
@@ -50,10 +51,10 @@ describe('malformed candidates fail alone', () => {
       expect(res.status).toBe(200);
       const body = await res.json();
       expect(body.choices[0].message.content).toBe('So \\boxed{42}');
-      const failed = body.bestofn.candidates.filter((c: any) => c.error);
+      const failed = metadataOf(body).candidates.filter((c) => c.error);
       expect(failed).toHaveLength(1);
-      expect(failed[0].error).toMatchObject({ status: 502, code: 'bad_upstream_response' });
-      expect(failed[0].error.message).toMatch(/choices\[1\]/);
+      expect(failed[0]!.error).toMatchObject({ status: 502, code: 'bad_upstream_response' });
+      expect(failed[0]!.error!.message).toMatch(/choices\[1\]/);
     });
   });
 
@@ -84,7 +85,7 @@ describe('bounded memory per upstream answer', () => {
         const res = await post(base, { best_of: 3 });
         expect(res.status).toBe(200);
         const body = await res.json();
-        const errors = body.bestofn.candidates.filter((c: any) => c.error).map((c: any) => c.error);
+        const errors = metadataOf(body).candidates.filter((c) => c.error).map((c) => c.error);
         expect(errors).toHaveLength(2);
         for (const e of errors) expect(e).toMatchObject({ code: 'bad_upstream_response', message: expect.stringMatching(/larger than 1048576 bytes/) });
       },
@@ -115,8 +116,8 @@ describe('bounded memory per upstream answer', () => {
         const body = await res.json();
         expect(res.status).toBe(200);
         expect(body.choices[0].message.content).toBe('So \\boxed{42}');
-        const failed = body.bestofn.candidates.find((c: any) => c.error);
-        expect(failed.error).toMatchObject({ code: 'bad_upstream_response', message: expect.stringMatching(/SSE event is longer than/) });
+        const failed = metadataOf(body).candidates.find((c) => c.error);
+        expect(failed?.error).toMatchObject({ code: 'bad_upstream_response', message: expect.stringMatching(/SSE event is longer than/) });
         expect(performance.now() - started).toBeLessThan(3000);
       },
     );

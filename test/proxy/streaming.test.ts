@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, MATH, type TestGateway } from '../helpers/gateway';
 import { validateAgainst } from '../helpers/openapi';
 import { readSse } from '../helpers/sse';
+import { metadataOf } from '../helpers/metadata';
 
 
 describe('streaming through the real Node server', () => {
@@ -38,7 +39,7 @@ describe('streaming through the real Node server', () => {
     const content = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
     expect(content).toContain('\\boxed{42}');
     const finish = chunks.find((c) => c.choices[0]?.finish_reason);
-    expect(finish.bestofn).toMatchObject({ n_requested: 4, scorer: 'vote' });
+    expect(metadataOf(finish)).toMatchObject({ n_requested: 4, scorer: 'vote' });
     expect(chunks.at(-1).usage.total_tokens).toBeGreaterThan(0);
   });
 

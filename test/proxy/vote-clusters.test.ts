@@ -17,7 +17,7 @@ describe('votes through the gateway', () => {
     // By answer key "71" (3 votes) beats "(70)" (2), "70" (2) and "2\cdot35" (1); as one cluster, 70 has 5.
     const g = await gatewayAnswering(['\\left( 70 \\right)', '71', '70', '71', '70', '71', '\\left(70\\right)', '2\\cdot 35']);
     const res: any = await g.client.chat.completions.create({ model: 'm', messages: MATH, best_of: 8, bestofn: { select: 'majority' } } as any);
-    const meta = res.bestofn;
+    const meta = metadataOf(res);
     expect(meta.vote).toMatchObject({ clusters: 2, merged: 2 });
     const groups = meta.candidates.map((c: any) => c.group);
     expect(groups[1]).toBe(groups[3]);

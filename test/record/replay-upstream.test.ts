@@ -11,6 +11,7 @@ import { startGateway, type RunningGateway } from '../../src/node';
 import { parseReplaySource, type ReplaySource } from '../../src/record/replay-source';
 import { startReplayUpstream, type RunningReplay } from '../../src/record/replay-upstream';
 import { startTestGateway } from '../helpers/gateway';
+import { metadataOf } from '../helpers/metadata';
 
 const POOL = path.resolve(process.cwd(), '../shared/data/bon-pool-qwen25-math-cot-100-n8.jsonl');
 const all = fs.readFileSync(POOL, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { idx: number; question: string; response: string[] });
@@ -45,7 +46,7 @@ describe('replay upstream', () => {
   it('gives a gateway with UPSTREAM_SUPPORTS_N the 8 recorded candidates of one request, in order', async () => {
     const row = rows[1]!;
     const completion = (await viaGateway.chat.completions.create({ model: 'replay', messages: cotMessages(row.question), best_of: 8 } as never)) as OpenAI.ChatCompletion & { bestofn: Meta };
-    const meta = completion.bestofn;
+    const meta = metadataOf(completion);
     expect(new Set(meta.candidates.map((c) => c.answer)).size).toBe(2);
     expect(meta.candidates.map((c) => c.answer)).toEqual(row.response.map((r) => extractAnswer(r)));
     expect(completion.choices[0]!.message.content).toBe(row.response[meta.selected[0]!]!.trim());
@@ -104,14 +105,14 @@ describe('record, then replay', () => {
     const ask = (client: OpenAI) => client.chat.completions.create({ model: 'fake-model', messages: cotMessages('What is 40 + 2?'), best_of: 6, seed: 3 } as never) as unknown as Promise<OpenAI.ChatCompletion & { bestofn: Meta }>;
     let first: Meta;
     try {
-      first = (await ask(live.client)).bestofn;
+      first = metadataOf(await ask(live.client));
     } finally {
       await live.close();
     }
     const replay = await startReplayUpstream(parseReplaySource(fs.readFileSync(file, 'utf8'), file));
     const gateway = await gatewayOn(replay.url);
     try {
-      const second = (await ask(new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'x', maxRetries: 0 }))).bestofn;
+      const second = metadataOf(await ask(new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'x', maxRetries: 0 })));
       expect(new Set(first.candidates.map((c) => c.answer)).size).toBeGreaterThan(1);
       expect(second.candidates.map((c) => c.answer)).toEqual(first.candidates.map((c) => c.answer));
       expect(second.selected).toEqual(first.selected);

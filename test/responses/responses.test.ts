@@ -4,6 +4,7 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { startRawUpstream } from '../helpers/raw-upstream';
 import { sseJson } from '../helpers/sse';
 import { validateAgainst, validateResponseEvent } from '../helpers/openapi';
+import { metadataOf } from '../helpers/metadata';
 
 describe('POST /v1/responses', () => {
   let t: TestGateway;
@@ -23,7 +24,7 @@ describe('POST /v1/responses', () => {
     expect(res.usage).toMatchObject({ input_tokens: 30, input_tokens_details: { cached_tokens: 12 } });
     expect(res.usage.output_tokens_details.reasoning_tokens).toBeGreaterThan(0);
     expect(res.metadata).toEqual({ team: 'math' });
-    expect(res.bestofn.n_received).toBe(3);
+    expect(metadataOf(res).n_received).toBe(3);
     // What the upstream got: the instructions as a system message, then the input.
     expect(t.upstream.requests.at(-1).messages).toEqual([{ role: 'system', content: 'Answer briefly.' }, { role: 'user', content: 'What is 40 + 2?' }]);
   });

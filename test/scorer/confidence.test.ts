@@ -48,12 +48,12 @@ describe('SCORER=confidence on recorded logprobs', () => {
     const { upstream, client } = await gatewayOver(true);
     const res: any = await ask(client, 'weighted_vote');
     expect(upstream.bodies[0]).toMatchObject({ logprobs: true, top_logprobs: 20, n: 2 });
-    const meta = res.bestofn;
+    const meta = metadataOf(res);
     expect(meta.scorer).toBe('confidence');
     expect(meta.candidates[0]!.reward).toBeCloseTo(6.873333 / 3, 5);
     expect(meta.candidates[1]!.reward).toBeCloseTo(3.433333 / 3, 5);
-    expect(meta.candidates[0].confidence).toBeCloseTo(6.873333 / 3, 5);
-    expect(meta.candidates.map((c: any) => c.group)).toEqual([0, 1]);
+    expect(meta.candidates[0]!.confidence).toBeCloseTo(6.873333 / 3, 5);
+    expect(meta.candidates.map((c) => c.group)).toEqual([0, 1]);
     expect(res.choices[0].message.content).toBe('2 + 3 = \\boxed{5}');
     expect(res.choices[0].logprobs ?? null).toBeNull();
     expect(meta.vote).toMatchObject({ clusters: 2, merged: 0 });
@@ -79,6 +79,6 @@ describe('SCORER=confidence on recorded logprobs', () => {
     const meta = metadataOf(await ask(client, 'majority'));
     expect(meta.scorer).toBe('vote');
     expect(meta.fallback).toEqual({ from: 'confidence', reason: 'the upstream returned no logprobs' });
-    expect(meta.candidates.map((c: any) => c.reward)).toEqual([0.5, 0.5]);
+    expect(meta.candidates.map((c) => c.reward)).toEqual([0.5, 0.5]);
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Scorer } from '../../../src/scorer/types';
 import { MATH, startTestGateway } from '../../helpers/gateway';
 import { validateAgainst } from '../../helpers/openapi';
+import { metadataOf } from '../../helpers/metadata';
 
 const byIndex: Scorer = {
   name: 'by-index',
@@ -24,7 +25,7 @@ describe('a committed live stream passes the upstream’s fields through', () =>
       const chunks: any[] = [];
       for await (const chunk of stream as unknown as AsyncIterable<any>) chunks.push(chunk);
       for (const chunk of chunks) expect(validateAgainst('CreateChatCompletionStreamResponse', chunk)).toEqual([]);
-      expect(chunks.find((c) => c.bestofn)?.bestofn.live.committed).toBeDefined();
+      expect(metadataOf(chunks.find((c) => 'bestofn' in c)!).live?.committed).toBeDefined();
       const content = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
       const tokens = chunks.flatMap((c) => c.choices[0]?.logprobs?.content ?? []).map((l: any) => l.token);
       expect(tokens.join('')).toBe(content);

@@ -75,9 +75,9 @@ describe('SCORER=confidence on the live path (DeepConf online)', () => {
       bestofn: { select: 'weighted_vote', adaptive: { waves: [2, 4], stop_when: { top_reward: 1e9 } } },
     } as any);
 
-    const meta = res.bestofn;
+    const meta = metadataOf(res);
     expect(upstream.bodies.every((b) => b.logprobs === true && b.top_logprobs === 20 && b.stream === true)).toBe(true);
-    expect(meta.live.confidence_stop).toEqual({ threshold: expect.closeTo((3 * 13.01) / 3 / 4 + 3 / 4, 5), warmup: 2, stopped: 1 });
+    expect(meta.live?.confidence_stop).toEqual({ threshold: expect.closeTo((3 * 13.01) / 3 / 4 + 3 / 4, 5), warmup: 2, stopped: 1 });
     const byIndex = Object.fromEntries(meta.candidates.map((c: any) => [c.index, c]));
     expect(byIndex[3].stopped).toBe('low-confidence@5'); // (3·4.33667 + 1.1) / 4 = 3.5275 < 4.0025 at the fifth token
     expect(byIndex[2].stopped).toBe('finished');

@@ -4,6 +4,7 @@ import { MATH, startTestGateway } from '../../helpers/gateway';
 import { validateAgainst } from '../../helpers/openapi';
 import { readSse } from '../../helpers/sse';
 import { startTestApp } from '../../helpers/app';
+import { metadataOf } from '../../helpers/metadata';
 
 const byIndex: Scorer = {
   name: 'by-index',
@@ -44,8 +45,8 @@ describe('early commit', () => {
       // The client had the leader's first words while the upstream had sent well under its 402 tokens.
       expect(sentAtFirstContent).toBeLessThan(200);
       expect(t.upstream.tokensSent).toBeGreaterThan(sentAtFirstContent);
-      const meta = chunks.find((c) => c.bestofn)!.bestofn;
-      expect(meta.live.committed).toMatchObject({ index: 3, because: 'last candidate standing' });
+      const meta = metadataOf(chunks.find((c) => 'bestofn' in c)!);
+      expect(meta.live?.committed).toMatchObject({ index: 3, because: 'last candidate standing' });
       expect(meta.selected).toEqual([3]);
       expect(chunks.at(-1).usage.completion_tokens).toBeGreaterThan(400);
       await expect.poll(() => t.upstream.aborted).toBe(3);
@@ -58,8 +59,8 @@ describe('early commit', () => {
     const t = await startTestGateway({}, { respond: (_b, _i, call) => ({ content: words(call, 300) }), chunkDelayMs: 2 }, byIndex);
     try {
       const { chunks } = await readCommitted(t.url, { reject: { after_tokens: 20, every_tokens: 1000, keep_fraction: 1, min_keep: 1 }, commit: { margin: 0.05 } }, () => t.upstream.tokensSent);
-      const meta = chunks.find((c) => c.bestofn)!.bestofn;
-      expect(meta.live.committed).toMatchObject({ index: 3, because: expect.stringMatching(/^lead 0\.100/) });
+      const meta = metadataOf(chunks.find((c) => 'bestofn' in c)!);
+      expect(meta.live?.committed).toMatchObject({ index: 3, because: expect.stringMatching(/^lead 0\.100/) });
       expect(meta.candidates.slice(0, 3).map((c: any) => c.stopped)).toEqual(['not-committed', 'not-committed', 'not-committed']);
       expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe(words(3, 300));
     } finally {
@@ -77,9 +78,9 @@ describe('early commit', () => {
       });
       const json = await res.json();
       expect(json.choices[0].message.content).toBe(words(3, 100));
-      expect(json.bestofn.live.committed).toMatchObject({ because: expect.stringMatching(/^lead/) });
+      expect(metadataOf(json).live?.committed).toMatchObject({ because: expect.stringMatching(/^lead/) });
       // The three 400-word candidates stopped near the checkpoint, not at the end.
-      expect(json.bestofn.candidates.map((c: any) => c.stopped).sort()).toEqual(['finished', 'not-committed', 'not-committed', 'not-committed']);
+      expect(metadataOf(json).candidates.map((c) => c.stopped).sort()).toEqual(['finished', 'not-committed', 'not-committed', 'not-committed']);
       expect(json.usage.completion_tokens).toBeLessThan(102 + 3 * 200);
     } finally {
       await t.close();

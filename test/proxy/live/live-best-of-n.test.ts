@@ -23,7 +23,7 @@ describe('early rejection', () => {
       const res = await post(t.url, { model: 'fake-model', messages: MATH, best_of: 4, bestofn: { reject: { after_tokens: 20, every_tokens: 1000, keep_fraction: 0.5, min_keep: 1 } } });
       expect(res.status).toBe(200);
       const json = await res.json();
-      const meta = json.bestofn;
+      const meta = metadataOf(json);
       expect(meta.live).toMatchObject({ drawn: 4, checkpoints: 1, rejected: 2 });
       const stops = meta.candidates.map((c: any) => c.stopped);
       expect(stops.slice(0, 2).every((s: string) => /^rejected@\d+$/.test(s))).toBe(true);
@@ -35,7 +35,7 @@ describe('early rejection', () => {
       expect(sentAtEnd).toBeLessThan(2 * 302 + 2 * 150);
       await new Promise((r) => setTimeout(r, 100));
       expect(t.upstream.tokensSent).toBe(sentAtEnd);
-      expect(meta.candidates[0].tokens).toBeLessThan(150);
+      expect(meta.candidates[0]!.tokens).toBeLessThan(150);
     } finally {
       await t.close();
     }
