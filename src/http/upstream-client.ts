@@ -216,7 +216,8 @@ export async function getUpstream(upstream: Upstream, path: string, signal: Abor
   try {
     const reply = await upstream.http({ method: 'GET', url: `${upstream.baseUrl}${path}`, headers: headersFor(upstream), signal: scope.signal });
     if (reply.status < 200 || reply.status >= 300) throw await upstreamErrorFrom(reply);
-    return { status: reply.status, contentType: reply.header('content-type') ?? 'application/json', text: await reply.text() };
+    // Bounded like a completion: a model list is small, and a broken or hostile upstream's is not read whole.
+    return { status: reply.status, contentType: reply.header('content-type') ?? 'application/json', text: await readText(capBytes(reply.stream(), upstream.maxAnswerBytes)) };
   } catch (err) {
     if (err instanceof UpstreamError || signal.aborted) throw err;
     if (scope.signal.reason instanceof UpstreamError) throw scope.signal.reason;

@@ -6,7 +6,8 @@ import pLimit from 'p-limit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../src/errors';
 import { platformHttp } from '../../src/http/http-client';
-import { postUpstream, type Upstream } from '../../src/http/upstream-client';
+import { getUpstream, postUpstream, type Upstream } from '../../src/http/upstream-client';
+import { startRawUpstream } from '../helpers/raw-upstream';
 import { startFakeUpstream, type FakeUpstream, type FakeUpstreamOptions } from '../helpers/fake-upstream';
 
 let fake: FakeUpstream | undefined;
@@ -72,5 +73,27 @@ describe('postUpstream retries', () => {
     expect((err as UpstreamError).headers['x-should-retry']).toBe('false');
     expect(u.waits).toHaveLength(2);
     expect(u.calls()).toBe(3);
+  });
+});
+
+describe('getUpstream', () => {
+  it('reads an answer only up to the upstream cap (a model list that never ends is a 502, not a full heap)', async () => {
+    const raw = await startRawUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      // No content-length: the cap has to hold while reading, not only against a declared size.
+      res.write('{"object":"list","data":[');
+      const entry = JSON.stringify({ id: 'm'.repeat(1000), object: 'model' });
+      for (let i = 0; i < 2000; i++) res.write(`${entry},`);
+      res.end(`${entry}]}`);
+    });
+    const upstream: Upstream = { baseUrl: raw.url, supportsN: false, timeoutMs: 5_000, firstByteTimeoutMs: 5_000, limit: pLimit(1), http: platformHttp, retries: 0, retryBaseMs: 1, maxAnswerBytes: 64 * 1024 };
+    try {
+      const err = await getUpstream(upstream, '/models', new AbortController().signal).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UpstreamError);
+      expect(err).toMatchObject({ status: 502, code: 'bad_upstream_response' });
+      expect(await getUpstream({ ...upstream, maxAnswerBytes: 8 * 1024 * 1024 }, '/models', new AbortController().signal)).toMatchObject({ status: 200 });
+    } finally {
+      await raw.close();
+    }
   });
 });
