@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { ChatTemplate } from '../core/prm-prompt';
 import { describeIssue } from '../core/zod-issue';
 import { ScorerError, UpstreamError } from '../errors';
-import { fetchClient, platformHttp, type HttpClient } from '../http/http-client';
+import { platformHttp, type HttpClient } from '../http/http-client';
 import { postUpstream, type Upstream } from '../http/upstream-client';
 import { AbortScope } from '../util/abort-scope';
 import { poolingRequests, type PoolingBody, type PoolingRequestForm } from './remote-request';
@@ -22,8 +22,6 @@ export interface RemoteVllmOptions {
   timeoutMs: number;
   /** The HTTP client (default: the platform's fetch); the Node entry passes undici's. */
   http?: HttpClient;
-  /** A fetch function instead of `http` (tests). */
-  fetch?: typeof globalThis.fetch;
   /** Caps concurrent scoring calls (default 8), apart from the upstream's cap. */
   limit?: LimitFunction;
   /** Retries after 408, 429, 5xx or a connection failure (default 0), and the first backoff. */
@@ -102,7 +100,7 @@ const causeOf = (err: unknown): string => {
 };
 
 export function createRemoteVllmSequenceScorer(opts: RemoteVllmOptions): SequenceScorer {
-  const http = opts.http ?? (opts.fetch ? fetchClient(opts.fetch) : platformHttp);
+  const http = opts.http ?? platformHttp;
   const root = opts.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
   const poolingUrl = `${root}/pooling`;
   const shownUrl = displayUrl(poolingUrl);
