@@ -49,6 +49,12 @@ export class ConfidenceStop {
     if (this.threshold === null) this.note = 'no warm-up trace carried logprobs';
   }
 
+  /** A candidate started again (on the fallback upstream) is judged on its own tokens, not the failed stream's. */
+  forget(index: number): void {
+    this.groups.delete(index);
+    this.tops.delete(index);
+  }
+
   /** The top logprobs streamed for a candidate, for the final confidence scoring. */
   logprobsOf(index: number): number[][] | undefined {
     return this.tops.get(index);

@@ -76,6 +76,7 @@ export async function runLiveBestOfN(
     for (const c of candidates) {
       if (c.stopped !== 'error' || refilled.has(c.index)) continue;
       refilled.add(c.index);
+      stopper?.forget(c.index);
       candidates[c.index] = start(fallback, c.index);
     }
   };

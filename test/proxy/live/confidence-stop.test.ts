@@ -6,6 +6,7 @@ import { parseConfig } from '../../../src/config';
 import { loadConfigFile } from '../../../src/config-loader';
 import { createLogger } from '../../../src/log';
 import { startGateway } from '../../../src/node';
+import { ConfidenceStop } from '../../../src/proxy/live/confidence-stop';
 import { metadataOf } from '../../helpers/metadata';
 
 /**
@@ -130,5 +131,19 @@ describe('adaptive N counts agreement over clusters of equivalent answers', () =
     });
     const meta = metadataOf(await res.json());
     expect(meta.live).toMatchObject({ drawn: 2, stopped_because: expect.stringMatching(/agreement 1\.00/) });
+  });
+});
+
+describe('a candidate started again on the fallback upstream', () => {
+  it('is judged on its own tokens, not on the failed stream it replaces', () => {
+    const token = (tops: number[]) => ({ content: [{ token: 'x', logprob: tops[0], bytes: null, top_logprobs: tops.map((logprob) => ({ token: 'x', logprob, bytes: null })) }] });
+    const stop = new ConfidenceStop(2, 100);
+    const candidate = { index: 0, stopped: undefined as string | undefined, cancel() {} };
+    // The failed stream got two unsure tokens out before it broke.
+    stop.observe(candidate as never, token(UNSURE));
+    stop.observe(candidate as never, token(UNSURE));
+    stop.forget(0);
+    stop.observe(candidate as never, token(SURE));
+    expect(stop.logprobsOf(0)).toEqual([SURE]);
   });
 });
