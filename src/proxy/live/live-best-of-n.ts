@@ -71,11 +71,14 @@ export async function runLiveBestOfN(
   // As on the plain path, a candidate the routed upstream failed to give (an error, not a stop) is asked of the fallback, once.
   const fallback = deps.fallback !== deps.upstream ? deps.fallback : undefined;
   const refilled = new Set<number>();
+  /** Failed streams a fallback stream replaced: what they generated before failing is still paid for. */
+  const replaced: LiveCandidate[] = [];
   const refill = () => {
     if (!fallback || scope.aborted) return;
     for (const c of candidates) {
       if (c.stopped !== 'error' || refilled.has(c.index)) continue;
       refilled.add(c.index);
+      replaced.push(c);
       stopper?.forget(c.index);
       candidates[c.index] = start(fallback, c.index);
     }
@@ -141,10 +144,12 @@ export async function runLiveBestOfN(
   // The response carries the upstream's id and model, as the plain path does: the committed one's, else the first.
   const envelope = info.committed ? candidates[info.committed.index]?.envelope : undefined;
   fan.first = envelope ?? candidates.find((c) => c.envelope)?.envelope;
-  for (const c of candidates) {
+  for (const c of [...replaced, ...candidates]) {
     // A cancelled stream sends no usage; its delta count stands in for its completion tokens.
     addUsage(fan.usage, c.usage ?? { completion_tokens: c.tokens });
     info.upstream_tokens += c.usage?.completion_tokens ?? c.tokens;
+  }
+  for (const c of candidates) {
     if (c.fingerprint && !fan.first?.system_fingerprint && !fan.first?.service_tier) fan.first = { ...fan.first, ...c.fingerprint };
     if (c.stopped === 'deadline') fan.deadlineHit = true;
     const top = stopper?.logprobsOf(c.index);
