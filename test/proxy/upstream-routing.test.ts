@@ -10,6 +10,7 @@ import { startGateway } from '../../src/node';
 import { startFakeUpstream, type FakeUpstreamOptions } from '../helpers/fake-upstream';
 import { MATH } from '../helpers/gateway';
 import { metadataOf } from '../helpers/metadata';
+import { startRawUpstream } from '../helpers/raw-upstream';
 
 async function setup(math: FakeUpstreamOptions, general: FakeUpstreamOptions, extra = '') {
   const a = await startFakeUpstream({ ...math, model: 'qwen-math' });
@@ -62,6 +63,35 @@ describe('several upstreams', () => {
       expect(t.b.requests.every((r) => r.stream === true)).toBe(true);
     } finally {
       await t.close();
+    }
+  });
+
+  it('on the live path, what a stream generated before it broke still counts once the fallback replaced it', async () => {
+    // The routed upstream streams three tokens, then its connection drops; the fallback answers in full.
+    const broken = await startRawUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      for (const word of ['We', ' add', ' them']) {
+        res.write(`data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 1, model: 'qwen-math', choices: [{ index: 0, delta: { content: word }, finish_reason: null }] })}\n\n`);
+      }
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const general = await startFakeUpstream({ model: 'general' });
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-routing-')), 'bestofn.yaml');
+    fs.writeFileSync(file, `upstreams:\n  - { name: math, base_url: "${broken.url}", models: [qwen-math] }\n  - { name: general, base_url: "${general.url}", models: ["*"] }\nfallback_upstream: general\n`);
+    const gateway = await startGateway(parseConfig({ CONFIG_FILE: file, PORT: '0', LOG_LEVEL: 'silent', UPSTREAM_RETRIES: '0' }, [], loadConfigFile), createLogger('silent'));
+    try {
+      const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'x', maxRetries: 0 });
+      const res = await client.chat.completions.create({ model: 'qwen-math', messages: MATH, best_of: 2, bestofn: { adaptive: { waves: [2], stop_when: { agreement: 1 } } } } as never);
+      const meta = metadataOf(res);
+      expect(meta.candidates.map((c) => c.upstream)).toEqual(['general', 'general']);
+      const fallbackTokens = meta.candidates.reduce((sum, c) => sum + (c.tokens ?? 0), 0);
+      // Each broken stream's three tokens, on top of what the fallback's streams generated.
+      expect(meta.live?.upstream_tokens).toBe(fallbackTokens + 2 * 3);
+      expect(res.usage?.completion_tokens).toBe(fallbackTokens + 2 * 3);
+    } finally {
+      await gateway.close();
+      await general.close();
+      await broken.close();
     }
   });
 
