@@ -30,7 +30,7 @@ export const ERROR_CODES = {
   bad_upstream_response: 'the upstream answer was cut off, too large, or not a chat completion (502)',
   missing_choice: 'the upstream returned fewer choices than the `n` it was asked for (502; metadata)',
   no_valid_candidate: 'JSON mode, and no candidate is valid JSON (502)',
-  rejected: 'a candidate cancelled by early rejection or a confidence stop (metadata only)',
+  rejected: 'a candidate the gateway stopped: early rejection, a confidence stop, or a rival committed to (metadata only)',
   scorer_unavailable: 'the reward model is down (503 with SCORER_FALLBACK=error)',
   scorer_timeout: 'the reward model did not answer in time (503 with SCORER_FALLBACK=error)',
   scorer_bad_response: 'the reward model answered something unusable (503 with SCORER_FALLBACK=error)',

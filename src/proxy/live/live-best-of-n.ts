@@ -74,7 +74,9 @@ export async function runLiveBestOfN(
   /** Failed streams a fallback stream replaced: what they generated before failing is still paid for. */
   const replaced: LiveCandidate[] = [];
   const refill = () => {
-    if (!fallback || scope.aborted) return;
+    // Once committed, the race is decided: a failed rival is no longer worth a new stream, and a failed
+    // leader has already failed its client's stream.
+    if (!fallback || scope.aborted || info.committed) return;
     for (const c of candidates) {
       if (c.stopped !== 'error' || refilled.has(c.index)) continue;
       refilled.add(c.index);
