@@ -38,9 +38,12 @@ export function intFlag(name: string, value: string | undefined, fallback: numbe
   return n;
 }
 
-/** An optional `--name` as an integer in [min, max]: undefined when absent. */
-export const optionalIntFlag = (name: string, value: string | undefined, min = 0, max?: number): number | undefined =>
-  value === undefined ? undefined : intFlag(name, value, 0, min, max);
+/** An optional `--name` as an integer in [min, max]: undefined when absent; given empty (`--limit=`), a usage error. */
+export function optionalIntFlag(name: string, value: string | undefined, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (value === undefined) return undefined;
+  if (value === '') throw new UsageError(`--${name} needs a value`);
+  return intFlag(name, value, 0, min, max);
+}
 
 /** `--name` as a number in [min, max]; `fallback` when absent. */
 export function numberFlag(name: string, value: string | undefined, fallback: number, min: number, max: number): number {

@@ -8,6 +8,7 @@ import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/ch
 import pLimit from 'p-limit';
 import { toCandidateParts } from '../core/anatomy';
 import { bestOfNMetadataSchema, type BestOfNMetadata } from '../core/bestofn-metadata';
+import { describeIssue } from '../core/zod-issue';
 import { topLogprobsOf } from '../core/logprobs';
 import { answerKey, mathEqual } from '../core/math';
 import type { EvalProblem } from './dataset';
@@ -81,7 +82,12 @@ async function evaluate(opts: RunEvalOptions, p: EvalProblem): Promise<ProblemRe
     const message = completion.choices[0]?.message;
     const answer = message ? toCandidateParts(message, { complete: true }).answer : null;
     const logprobs = opts.topLogprobs !== undefined ? topLogprobsOf(completion.choices[0]?.logprobs) : null;
-    const meta = bestOfNMetadataSchema.safeParse('bestofn' in completion ? completion.bestofn : undefined);
+    const sent = 'bestofn' in completion ? completion.bestofn : undefined;
+    const meta = bestOfNMetadataSchema.safeParse(sent);
+    // Metadata that does not parse (another gateway version) costs the per-N metrics: said, not silent.
+    if (sent !== undefined && !meta.success) opts.onNotice?.(`${p.id}: the answer's bestofn metadata is not readable (${describeIssue(meta.error)}); only the returned answer is graded`);
+    // An upstream may leave usage out, or part of it: a results line holds both counts or none.
+    const { prompt_tokens: promptTokens, completion_tokens: completionTokens } = completion.usage ?? {};
     return {
       ...base,
       status: 'ok',
@@ -101,7 +107,7 @@ async function evaluate(opts: RunEvalOptions, p: EvalProblem): Promise<ProblemRe
         : {}),
       ...(logprobs ? { logprobs } : {}),
       latency_ms: now() - started,
-      ...(completion.usage ? { usage: { prompt_tokens: completion.usage.prompt_tokens, completion_tokens: completion.usage.completion_tokens } } : {}),
+      ...(typeof promptTokens === 'number' && typeof completionTokens === 'number' ? { usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens } } : {}),
     };
   } catch (err) {
     const e = err as Error & { status?: number };

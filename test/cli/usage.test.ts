@@ -20,6 +20,8 @@ describe('command-line flags', () => {
     expect(intFlag('port', '65535', 8000, 0, 65535)).toBe(65535);
     expect(optionalIntFlag('limit', undefined, 1)).toBeUndefined();
     expect(optionalIntFlag('limit', '3', 1)).toBe(3);
+    // Given but empty (`--limit=`, `--max-tokens=`) is a mistake, not 0 below the flag's minimum.
+    for (const name of ['limit', 'max-tokens', 'logprobs']) expect(thrown(() => optionalIntFlag(name, '', 1))).toMatchObject({ name: 'UsageError', message: `--${name} needs a value` });
     for (const [value, min, max, message] of [
       ['1.5', 0, undefined, "--n must be an integer ≥ 0 (got '1.5')"],
       ['-1', 0, undefined, "--n must be an integer ≥ 0 (got '-1')"],
