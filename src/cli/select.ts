@@ -66,8 +66,11 @@ function selectOptions(v: Record<string, string | boolean | undefined>, env: Rec
   const options = asUsage(() =>
     parseScorerOptions(
       {
-        // Offline batches can wait longer for a remote PRM than a live request; SCORER_TIMEOUT_MS still wins.
+        // Offline batches wait rather than be refused: a longer remote-PRM timeout, and a deep queue for
+        // rows of hundreds of candidates times --concurrency (as before select used the server's factory).
+        // SCORER_TIMEOUT_MS and SCORER_QUEUE_LIMIT in the environment still win.
         SCORER_TIMEOUT_MS: '120000',
+        SCORER_QUEUE_LIMIT: '65536',
         ...env,
         // --merge scores nothing: the scorer settings are read, but no model is asked for.
         SCORER: !scoring ? 'vote' : modelDir ? 'onnx' : 'remote',
