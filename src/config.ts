@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { resolveSecrets, validateConfigFile, type KeySpec, type UpstreamSpec } from './config-file';
 import { adaptivePolicySchema, rejectPolicySchema, type AdaptivePolicy, type RejectPolicy } from './core/live-policy';
+import { COMBINES } from './core/aggregate';
 import { AGGREGATES, DEVICES, SELECT_METHODS } from './core/types';
 import { describeIssue, firstIssue } from './core/zod-issue';
 import { isIP, isLoopbackAddress } from './http/loopback';
@@ -47,7 +48,7 @@ export const OPTIONS = {
   BESTOFN_MAX_N: { schema: int(1, 4096).default(64), help: 'Largest N a client may ask for; more is a 400' },
   BESTOFN_SELECT: { schema: z.enum(SELECT_METHODS).default('argmax'), help: `Default selection: ${SELECT_METHODS.join(' | ')}` },
   BESTOFN_AGGREGATE: { schema: z.enum(AGGREGATES).default('min'), help: `Default step-reward aggregation: ${AGGREGATES.join(' | ')} (a PRM manifest's own aggregate wins; a request's wins over both)` },
-  BESTOFN_COMBINE: { schema: z.enum(['weighted', 'reasonflux']).default('weighted'), help: "Thinking + response → reward: weighted (w·agg + (1−w)·agg) | reasonflux (mean(thinking) + α·agg(response)); a PRM manifest's own wins" },
+  BESTOFN_COMBINE: { schema: z.enum(COMBINES).default('weighted'), help: "Thinking + response → reward: weighted (w·agg + (1−w)·agg) | reasonflux (mean(thinking) + α·agg(response)); a PRM manifest's own wins" },
   BESTOFN_ALPHA: { schema: num(0, 10).default(1), help: 'α in the reasonflux combination, weight of the final response (the paper studies 0.1–1.5)' },
   BESTOFN_TEMPERATURE: { schema: num(0, 2).default(0.7), help: 'Sampling temperature used when the client sends 0 or none' },
   BESTOFN_MIN_CANDIDATES: { schema: int(1, 4096).default(1), help: 'Fewest successful candidates needed to answer' },

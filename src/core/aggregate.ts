@@ -28,7 +28,8 @@ export function aggregate(rewards: readonly number[], how: Aggregate): number | 
  *    aggT the mean as in the paper. The released code does not show how to read a trajectory-level score,
  *    so r_final is approximated by the response steps' aggregate (docs/remote-scorer.md says so).
  */
-export type Combine = 'weighted' | 'reasonflux';
+export const COMBINES = ['weighted', 'reasonflux'] as const;
+export type Combine = (typeof COMBINES)[number];
 
 export interface RewardRecipe {
   combine: Combine;

@@ -1,6 +1,5 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { LiveMetadata } from '../core/bestofn-metadata';
-import type { Combine } from '../core/aggregate';
 import { toCandidateParts } from '../core/anatomy';
 import { rankWithVotes, type VoteReport } from '../core/select';
 import type { CandidateParts, StepRewards } from '../core/types';
@@ -10,7 +9,7 @@ import { fanOut, refill, type FanOutResult, type Sample } from './fan-out';
 import type { BestOfNOptions } from './options';
 import { problemOf } from '../core/problem';
 import type { Upstream } from '../http/upstream-client';
-import { scoreCandidates } from './score-candidates';
+import { recipeOf, scoreCandidates, type RewardSettings } from './score-candidates';
 
 export interface RankedCandidate {
   sample: Sample & { message: NonNullable<Sample['message']> };
@@ -33,22 +32,18 @@ export interface BestOfNOutcome {
   live?: LiveMetadata;
 }
 
-export interface BestOfNDeps {
+/** What a Best-of-N run needs; how step rewards combine (RewardSettings) is the server's. */
+export interface BestOfNDeps extends RewardSettings {
   upstream: Upstream;
   /** Samples the candidates `upstream` failed to give (errors, not the deadline). */
   fallback?: Upstream;
   scorer: Scorer;
-  thinkingWeight: number;
   /** Ask the upstream for this many top logprobs per token (SCORER=confidence); the client's response never carries them. */
   topLogprobs?: number;
   /** Live path, SCORER=confidence: stop traces whose group confidence falls below the warm-up threshold. */
   confidenceStop?: { window: number; eta: number };
   /** Time to merge equivalent answers in a vote (VOTE_CLUSTER_BUDGET_MS). */
   clusterBudgetMs?: number;
-  /** How thinking and response make one reward (BESTOFN_COMBINE, or the model's manifest); weighted when absent. */
-  combine?: Combine;
-  /** α of the reasonflux combination (BESTOFN_ALPHA). */
-  alpha?: number;
   now?: () => number;
   /** Told when an upstream call for a candidate has answered 2xx: a held stream may send its headers then. */
   onArrived?: () => void;
@@ -103,7 +98,7 @@ export async function rankFan(deps: BestOfNDeps, body: ChatCompletionCreateParam
     const json = jsonCheck(body, p.response);
     return { parts: json.answer ? { ...p, answer: json.answer } : p, invalid: json.invalid };
   });
-  const { score, rewards } = await scoreCandidates(deps.scorer, { ...deps, aggregate: options.aggregate }, { problem: problemOf(body.messages), candidates: parts.map((p) => p.parts), model: body.model, signal });
+  const { score, rewards } = await scoreCandidates(deps.scorer, recipeOf(deps, options.aggregate), { problem: problemOf(body.messages), candidates: parts.map((p) => p.parts), model: body.model, signal });
   const candidates: RankedCandidate[] = arrived.map((sample, i) => {
     const invalid = parts[i]!.invalid;
     return { sample, parts: parts[i]!.parts, rewards: score.rewards[i]!, reward: invalid ? null : rewards[i]!, ...(invalid ? { invalid } : {}) };

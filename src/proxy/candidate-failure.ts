@@ -15,8 +15,12 @@ export interface CandidateFailure {
  * its raw message (which may name an internal detail) is not the client's to read.
  */
 export function failureOf(err: unknown): CandidateFailure {
-  return err instanceof GatewayError ? { status: err.status, message: err.message, code: err.code } : { status: 502, message: 'upstream request failed', code: null };
+  const e = asGatewayError(err);
+  return { status: e.status, message: e.message, code: e.code };
 }
+
+/** The error a failed candidate stands for when the request as a whole fails: a gateway error as it is, anything else as a bare 502. */
+export const asGatewayError = (err: unknown): GatewayError => (err instanceof GatewayError ? err : new UpstreamError(502, 'upstream request failed'));
 
 /**
  * The request's deadline passed before this candidate was complete: the plain path's pending requests and

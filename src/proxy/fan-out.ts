@@ -5,7 +5,7 @@ import { topLogprobsOf } from '../core/logprobs';
 import { AbortScope } from '../util/abort-scope';
 import { createChatCompletion, type Upstream } from '../http/upstream-client';
 import { addUsage, emptyUsage, type Usage } from './usage';
-import { deadlineError, failureOf, type CandidateFailure } from './candidate-failure';
+import { asGatewayError, deadlineError, failureOf, type CandidateFailure } from './candidate-failure';
 import { candidateSeed } from './candidate-seed';
 
 /** A reasoning model's message: vLLM, SGLang and DeepSeek add the thinking beside the content. */
@@ -119,7 +119,7 @@ export async function fanOut(
       }
     } catch (err) {
       if (combined.aborted) return;
-      result.firstError ??= err instanceof GatewayError ? err : new UpstreamError(502, 'upstream request failed');
+      result.firstError ??= asGatewayError(err);
       for (let j = 0; j < count; j++) slots[first + j] = { index: first + j, error: failureOf(err) };
     }
   };

@@ -1,17 +1,20 @@
-import { candidateReward, DEFAULT_ALPHA, recipeFor, type Combine } from '../core/aggregate';
+import { candidateReward, DEFAULT_ALPHA, recipeFor, type Combine, type RewardRecipe } from '../core/aggregate';
 import type { Aggregate, CandidateParts } from '../core/types';
 import { GatewayError } from '../errors';
 import type { Scorer, ScoreResult } from '../scorer/types';
 
-/** How step rewards become one reward: the server's combination, the request's aggregate. */
-export interface RewardRecipe {
+/** The server's side of how step rewards become one reward. */
+export interface RewardSettings {
   thinkingWeight: number;
   /** How thinking and response make one reward (BESTOFN_COMBINE, or the model's manifest); weighted when absent. */
   combine?: Combine;
   /** α of the reasonflux combination (BESTOFN_ALPHA). */
   alpha?: number;
-  aggregate: Aggregate;
 }
+
+/** The recipe a request is scored by: the server's settings with the request's aggregate. */
+export const recipeOf = (settings: RewardSettings, aggregate: Aggregate): RewardRecipe =>
+  recipeFor(settings.combine ?? 'weighted', aggregate, { thinkingWeight: settings.thinkingWeight, alpha: settings.alpha ?? DEFAULT_ALPHA });
 
 export interface ScoreCandidatesInput {
   problem: string;
@@ -27,6 +30,5 @@ export interface ScoreCandidatesInput {
 export async function scoreCandidates(scorer: Scorer, recipe: RewardRecipe, input: ScoreCandidatesInput): Promise<{ score: ScoreResult; rewards: (number | null)[] }> {
   const score = await scorer.score(input);
   if (score.rewards.length !== input.candidates.length) throw new GatewayError(500, `scorer ${score.scorer} returned ${score.rewards.length} rewards for ${input.candidates.length} candidates`);
-  const how = recipeFor(recipe.combine ?? 'weighted', recipe.aggregate, { thinkingWeight: recipe.thinkingWeight, alpha: recipe.alpha ?? DEFAULT_ALPHA });
-  return { score, rewards: score.rewards.map((r) => candidateReward(r, how)) };
+  return { score, rewards: score.rewards.map((r) => candidateReward(r, recipe)) };
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { STEP_TAG } from '../../core/prm-prompt';
+import { COMBINES } from '../../core/aggregate';
 import { AGGREGATES } from '../../core/types';
 import { describeIssue } from '../../core/zod-issue';
 
@@ -23,7 +24,7 @@ const common = {
    */
   aggregate: z.enum(AGGREGATES).optional(),
   /** How thinking and response rewards make one: weighted (w·agg + (1−w)·agg) or reasonflux (mean + α·final). */
-  combine: z.enum(['weighted', 'reasonflux']).optional(),
+  combine: z.enum(COMBINES).optional(),
   /**
    * "reference" (default): steps are exactly text.split("\n\n"), as the model cards build them.
    * "merge": bestofn's own paragraph rule (short fragments joined, $$ and code blocks kept whole).
