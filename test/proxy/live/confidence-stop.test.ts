@@ -1,13 +1,16 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config';
 import { loadConfigFile } from '../../../src/config-loader';
 import { createLogger } from '../../../src/log';
 import { startGateway } from '../../../src/node';
-import { ConfidenceStop } from '../../../src/proxy/live/confidence-stop';
 import { metadataOf } from '../../helpers/metadata';
+import { startRawUpstream } from '../../helpers/raw-upstream';
 
 /**
  * A streaming upstream that sends OpenAI-format chunks with `logprobs.content[].top_logprobs`, one token
@@ -135,15 +138,27 @@ describe('adaptive N counts agreement over clusters of equivalent answers', () =
 });
 
 describe('a candidate started again on the fallback upstream', () => {
-  it('is judged on its own tokens, not on the failed stream it replaces', () => {
-    const token = (tops: number[]) => ({ content: [{ token: 'x', logprob: tops[0], bytes: null, top_logprobs: tops.map((logprob) => ({ token: 'x', logprob, bytes: null })) }] });
-    const stop = new ConfidenceStop(2, 100);
-    const candidate = { index: 0, stopped: undefined as string | undefined, cancel() {} };
-    // The failed stream got two unsure tokens out before it broke.
-    stop.observe(candidate as never, token(UNSURE));
-    stop.observe(candidate as never, token(UNSURE));
-    stop.forget(0);
-    stop.observe(candidate as never, token(SURE));
-    expect(stop.logprobsOf(0)).toEqual([SURE]);
+  it('is scored on the fallback stream\'s logprobs alone, end to end', async () => {
+    // The routed upstream streams three unsure tokens, then its connection drops; the fallback streams a sure trace.
+    const broken = await startRawUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      for (const token of ['We', ' add', ' the']) {
+        const tops = UNSURE.map((logprob, j) => ({ token: j === 0 ? token : `alt${j}`, logprob, bytes: null }));
+        res.write(`data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 1, model: 'qwen', choices: [{ index: 0, delta: { content: token }, logprobs: { content: [{ token, logprob: tops[0]!.logprob, bytes: null, top_logprobs: tops }] }, finish_reason: null }] })}\n\n`);
+      }
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const fallback = await streamingUpstream({ 0: { tokens: words('42'), tops: words('42').map(() => SURE) } });
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-conf-fallback-')), 'bestofn.yaml');
+    fs.writeFileSync(file, `upstreams:\n  - { name: math, base_url: "${broken.url}", models: [qwen] }\n  - { name: general, base_url: "${fallback.url}", models: ["*"] }\nfallback_upstream: general\n`);
+    const config = parseConfig({ CONFIG_FILE: file, PORT: '0', LOG_LEVEL: 'silent', SCORER: 'confidence', CONFIDENCE_WINDOW: '4', UPSTREAM_RETRIES: '0' }, [], loadConfigFile);
+    const gateway = await startGateway(config, createLogger(config.LOG_LEVEL));
+    cleanup.push(() => broken.close(), () => fallback.close(), () => gateway.close());
+    const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'test', maxRetries: 0 });
+    const res = await client.chat.completions.create({ model: 'qwen', seed: 100, messages: [{ role: 'user', content: 'What is 40 + 2?' }], bestofn: { adaptive: { waves: [1], stop_when: { top_reward: 1e9 } } } } as never);
+    const [only] = metadataOf(res).candidates;
+    expect(only).toMatchObject({ upstream: 'general', stopped: 'finished' });
+    // All sure: 13.01 / 3 per token. The broken stream's unsure tokens (1.1 each) would pull it down.
+    expect(only!.reward).toBeCloseTo(13.01 / 3, 5);
   });
 });
