@@ -25,7 +25,10 @@ class SlowFirst extends BaseSequencer {
       const at = SLOW_FIRST.findIndex((name) => f.moduleId.endsWith(name));
       return at === -1 ? SLOW_FIRST.length : at;
     };
-    return sorted.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map(({ f }) => f);
+    return sorted
+      .map((f, i) => ({ f, i }))
+      .sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i)
+      .map(({ f }) => f);
   }
 }
 

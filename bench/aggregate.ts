@@ -32,7 +32,6 @@ interface Problem {
   score: (number | number[])[];
 }
 
-
 /** Per problem: credit for ranking solution 0 first (ties split), whether the top was tied, and the lowest-index credit. */
 function outcome(rewards: (number | null)[]): { split: number; tied: boolean; lowest: number } {
   let best = -Infinity;
@@ -86,16 +85,37 @@ for (const file of files) {
     const o = credit.get(how)!;
     const split = o.map((x) => x.split);
     const [lo, hi] = bootstrap(split);
-    const vsMin = isPrm && how !== 'min' ? (() => {
-      const [dlo, dhi] = bootstrap(split, base);
-      return `${signed(mean(split) - mean(base))} [${signed(dlo)}, ${signed(dhi)}]`;
-    })() : '';
+    const vsMin =
+      isPrm && how !== 'min'
+        ? (() => {
+            const [dlo, dhi] = bootstrap(split, base);
+            return `${signed(mean(split) - mean(base))} [${signed(dlo)}, ${signed(dhi)}]`;
+          })()
+        : '';
     const tied = o.filter((x) => x.tied).length;
-    rows.push([name, how ?? '(one score)', problems.length, pct(mean(split)), `[${pct(lo)}, ${pct(hi)}]`, vsMin, tied, pct(mean(o.map((x) => x.lowest)))]);
+    rows.push([
+      name,
+      how ?? '(one score)',
+      problems.length,
+      pct(mean(split)),
+      `[${pct(lo)}, ${pct(hi)}]`,
+      vsMin,
+      tied,
+      pct(mean(o.map((x) => x.lowest))),
+    ]);
   }
 }
 
-console.log(`RewardMATH (${DIR}): share of problems whose top-ranked of 10 solutions is the right one (solution 0), in %.`);
-console.log(`Ties at the top are split 1/k; 95% percentile bootstrap over problems, ${B} resamples, seed ${SEED}. Chance is 10.0.\n`);
-printTable(['scores', 'aggregate', 'problems', 'top-1 %', '95% CI', 'Δ vs min [95% CI]', 'tied tops', 'lowest-index %'], rows);
-console.log('\n`lowest-index %` is what giving ties to the lowest index would report: solution 0 is always lowest here, so it flatters tie-heavy scorers.');
+console.log(
+  `RewardMATH (${DIR}): share of problems whose top-ranked of 10 solutions is the right one (solution 0), in %.`,
+);
+console.log(
+  `Ties at the top are split 1/k; 95% percentile bootstrap over problems, ${B} resamples, seed ${SEED}. Chance is 10.0.\n`,
+);
+printTable(
+  ['scores', 'aggregate', 'problems', 'top-1 %', '95% CI', 'Δ vs min [95% CI]', 'tied tops', 'lowest-index %'],
+  rows,
+);
+console.log(
+  '\n`lowest-index %` is what giving ties to the lowest index would report: solution 0 is always lowest here, so it flatters tie-heavy scorers.',
+);

@@ -22,7 +22,8 @@ if (process.env.BENCH_ROLE === 'upstream') {
   // Arrival times (epoch ms) since the last GET /arrivals.
   let arrivals: number[] = [];
   const server = http.createServer(async (req, res) => {
-    if (req.method === 'GET' && req.url === '/arrivals') return void (res.end(JSON.stringify(arrivals)), (arrivals = []));
+    if (req.method === 'GET' && req.url === '/arrivals')
+      return void (res.end(JSON.stringify(arrivals)), (arrivals = []));
     let raw = '';
     for await (const chunk of req) raw += chunk;
     arrivals.push(now());
@@ -30,7 +31,16 @@ if (process.env.BENCH_ROLE === 'upstream') {
     setTimeout(() => {
       res.writeHead(200, { 'content-type': 'application/json' });
       const message = { role: 'assistant', content: 'The answer is \\boxed{42}', refusal: null };
-      res.end(JSON.stringify({ id: 'chatcmpl-burst', object: 'chat.completion', created: 1_700_000_000, model, usage: { prompt_tokens: 10, completion_tokens: 6, total_tokens: 16 }, choices: [{ index: 0, logprobs: null, finish_reason: 'stop', message }] }));
+      res.end(
+        JSON.stringify({
+          id: 'chatcmpl-burst',
+          object: 'chat.completion',
+          created: 1_700_000_000,
+          model,
+          usage: { prompt_tokens: 10, completion_tokens: 6, total_tokens: 16 },
+          choices: [{ index: 0, logprobs: null, finish_reason: 'stop', message }],
+        }),
+      );
     }, UPSTREAM_MS);
   });
   server.listen(0, '127.0.0.1', () => console.log(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
@@ -44,8 +54,17 @@ if (process.env.BENCH_ROLE === 'floor') {
   const dispatcher = new Agent({ keepAliveTimeout: 30_000 });
   const app = new Hono().post('/v1/chat/completions', async (c) => {
     const body = await c.req.json();
-    const reply = await request(`${process.env.UPSTREAM}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), dispatcher, signal: c.req.raw.signal });
-    return new Response(await reply.body.text(), { status: reply.statusCode, headers: { 'content-type': 'application/json' } });
+    const reply = await request(`${process.env.UPSTREAM}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      dispatcher,
+      signal: c.req.raw.signal,
+    });
+    return new Response(await reply.body.text(), {
+      status: reply.statusCode,
+      headers: { 'content-type': 'application/json' },
+    });
   });
   serve({ fetch: app.fetch, hostname: '127.0.0.1', port: Number(process.env.PORT) });
   await new Promise(() => {});
@@ -54,7 +73,12 @@ if (process.env.BENCH_ROLE === 'floor') {
 const agent = new Agent({ connections: 1024, keepAliveTimeout: 60_000 });
 
 async function post(url: string, headers: Record<string, string>, body: string): Promise<void> {
-  const res = await request(url, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json', ...headers }, body });
+  const res = await request(url, {
+    method: 'POST',
+    dispatcher: agent,
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
   const text = await res.body.text();
   if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${text.slice(0, 200)}`);
 }
@@ -75,23 +99,53 @@ type Burst = { reachedMedian: number; reachedLast: number; answeredMedian: numbe
 
 async function burst(t: Target, upstream: string): Promise<Burst> {
   const t0 = now();
-  const answered = (await Promise.all(Array.from({ length: WIDTH }, () => post(t.url, t.headers, t.body).then(() => now() - t0)))).sort((a, b) => a - b);
+  const answered = (
+    await Promise.all(Array.from({ length: WIDTH }, () => post(t.url, t.headers, t.body).then(() => now() - t0)))
+  ).sort((a, b) => a - b);
   const res = await request(`${upstream}/arrivals`, { dispatcher: agent });
   const reached = ((await res.body.json()) as number[]).map((a) => a - t0).sort((a, b) => a - b);
-  return { reachedMedian: reached[WIDTH / 2]!, reachedLast: reached[WIDTH - 1]!, answeredMedian: answered[WIDTH / 2]!, answeredLast: answered[WIDTH - 1]! };
+  return {
+    reachedMedian: reached[WIDTH / 2]!,
+    reachedLast: reached[WIDTH - 1]!,
+    answeredMedian: answered[WIDTH / 2]!,
+    answeredLast: answered[WIDTH - 1]!,
+  };
 }
 
 try {
-  const upstream = await firstLine(startProcess(['--import', 'tsx', 'bench/burst.ts'], { BENCH_ROLE: 'upstream' }, 'pipe'));
-  startProcess(['bin/bestofn.mjs', 'serve'], { UPSTREAM_BASE_URL: `${upstream}/v1`, PORT: '18797', LOG_LEVEL: 'warn', UPSTREAM_CONCURRENCY: '4096', KEY_CONCURRENCY: '100000', KEY_RPM: '1000000' });
+  const upstream = await firstLine(
+    startProcess(['--import', 'tsx', 'bench/burst.ts'], { BENCH_ROLE: 'upstream' }, 'pipe'),
+  );
+  startProcess(['bin/bestofn.mjs', 'serve'], {
+    UPSTREAM_BASE_URL: `${upstream}/v1`,
+    PORT: '18797',
+    LOG_LEVEL: 'warn',
+    UPSTREAM_CONCURRENCY: '4096',
+    KEY_CONCURRENCY: '100000',
+    KEY_RPM: '1000000',
+  });
   startProcess(['node_modules/@portkey-ai/gateway/build/start-server.js', '--port=18798', '--headless'], {});
   startProcess(['--import', 'tsx', 'bench/burst.ts'], { BENCH_ROLE: 'floor', UPSTREAM: upstream, PORT: '18799' });
 
   const plain = JSON.stringify({ model: 'fake-model', messages: [{ role: 'user', content: 'What is 40 + 2?' }] });
   const targets: Target[] = [
     { name: 'direct', url: `${upstream}/v1/chat/completions`, headers: {}, body: plain },
-    { name: 'bestofn N=1', url: 'http://127.0.0.1:18797/v1/chat/completions', headers: {}, body: JSON.stringify({ ...JSON.parse(plain), best_of: 1 }) },
-    { name: 'portkey', url: 'http://127.0.0.1:18798/v1/chat/completions', headers: { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstream}/v1`, authorization: 'Bearer unused' }, body: plain },
+    {
+      name: 'bestofn N=1',
+      url: 'http://127.0.0.1:18797/v1/chat/completions',
+      headers: {},
+      body: JSON.stringify({ ...JSON.parse(plain), best_of: 1 }),
+    },
+    {
+      name: 'portkey',
+      url: 'http://127.0.0.1:18798/v1/chat/completions',
+      headers: {
+        'x-portkey-provider': 'openai',
+        'x-portkey-custom-host': `${upstream}/v1`,
+        authorization: 'Bearer unused',
+      },
+      body: plain,
+    },
     { name: 'hono + undici floor', url: 'http://127.0.0.1:18799/v1/chat/completions', headers: {}, body: plain },
   ];
   for (const t of targets) await waitFor(t.url, t.headers, t.body);
@@ -106,11 +160,19 @@ try {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
-  console.log(`Bursts of ${WIDTH} requests at once, fake upstream answering after ${UPSTREAM_MS} ms; median over ${BURSTS} bursts, ms from the burst's start (${new Date().toISOString()})`);
+  console.log(
+    `Bursts of ${WIDTH} requests at once, fake upstream answering after ${UPSTREAM_MS} ms; median over ${BURSTS} bursts, ms from the burst's start (${new Date().toISOString()})`,
+  );
   const m = (rs: Burst[], key: keyof Burst) => median(rs.map((r) => r[key])).toFixed(1);
   printTable(
     ['target', 'median request upstream', 'last request upstream', 'median answer', 'last answer'],
-    targets.map((t, i) => [t.name, m(results[i]!, 'reachedMedian'), m(results[i]!, 'reachedLast'), m(results[i]!, 'answeredMedian'), m(results[i]!, 'answeredLast')]),
+    targets.map((t, i) => [
+      t.name,
+      m(results[i]!, 'reachedMedian'),
+      m(results[i]!, 'reachedLast'),
+      m(results[i]!, 'answeredMedian'),
+      m(results[i]!, 'answeredLast'),
+    ]),
   );
 } finally {
   killProcesses();

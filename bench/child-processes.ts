@@ -7,8 +7,15 @@ import { createInterface } from 'node:readline';
  */
 const children: ChildProcess[] = [];
 
-export function startProcess(args: string[], env: Record<string, string>, stdout: 'pipe' | 'ignore' = 'ignore'): ChildProcess {
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH!, NODE_ENV: 'production', ...env }, stdio: ['ignore', stdout, 'inherit'] });
+export function startProcess(
+  args: string[],
+  env: Record<string, string>,
+  stdout: 'pipe' | 'ignore' = 'ignore',
+): ChildProcess {
+  const child = spawn(process.execPath, args, {
+    env: { PATH: process.env.PATH!, NODE_ENV: 'production', ...env },
+    stdio: ['ignore', stdout, 'inherit'],
+  });
   children.push(child);
   return child;
 }

@@ -47,22 +47,35 @@ function matchUnorderedBefore(a: string[], b: string[], eq: (x: string, y: strin
   return place(0);
 }
 
-const rows = fs.readFileSync(POOL, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { gt: string; pred: string[] });
+const rows = fs
+  .readFileSync(POOL, 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l) as { gt: string; pred: string[] });
 mathEqual('\\sqrt{2}+x', 'x+\\sqrt{2}'); // mathjs warm-up (the first symbolic check compiles its parser: ~250 ms), outside the figures
 const grades = rows.flatMap((r) => r.pred.map((p): [string, string] => [p, r.gt]));
 const votes = rows.flatMap((r) => {
   const distinct = [...new Set(r.pred)];
   return distinct.flatMap((a, i) => distinct.slice(i + 1).map((b): [string, string] => [a, b]));
 });
-const tables = [...Object.values(holes).flat().map(([a, b]): [string, string] => [a, b]), ...equivalentForms, ...nearMisses];
+const tables = [
+  ...Object.values(holes)
+    .flat()
+    .map(([a, b]): [string, string] => [a, b]),
+  ...equivalentForms,
+  ...nearMisses,
+];
 
 console.log('mathEqual, ms per comparison');
-printTable(['pairs', 'n', 'median', 'p99', 'max'], [
-  row('pool: grade vs reference', timed(grades, false)),
-  row('pool: strict, between distinct answers', timed(votes, true)),
-  row('tables: grade', timed(tables, false)),
-  row('tables: strict', timed(tables, true)),
-]);
+printTable(
+  ['pairs', 'n', 'median', 'p99', 'max'],
+  [
+    row('pool: grade vs reference', timed(grades, false)),
+    row('pool: strict, between distinct answers', timed(votes, true)),
+    row('tables: grade', timed(tables, false)),
+    row('tables: strict', timed(tables, true)),
+  ],
+);
 
 // Clustering each problem's 8 answers, as a vote does: time per vote, and what merging changed.
 const perVote: number[] = [];
@@ -78,7 +91,9 @@ for (const r of rows) {
   clusters += c.count;
   if (c.count !== keys) changedProblems++;
 }
-console.log(`\nclusterAnswers on the pool's ${rows.length} votes of 8: ${keyGroups} key groups → ${clusters} clusters; merging changed ${changedProblems} votes`);
+console.log(
+  `\nclusterAnswers on the pool's ${rows.length} votes of 8: ${keyGroups} key groups → ${clusters} clusters; merging changed ${changedProblems} votes`,
+);
 printTable(['per vote', 'n', 'median', 'p99', 'max'], [row('clusterAnswers, 8 answers', perVote)]);
 
 // Eight symbolic items, the second list reversed; every pair that is not the same item differs.
@@ -96,12 +111,15 @@ const bench = (name: string, match: typeof matchUnordered, b: string[]) => {
   return [name, ok ? 'equal' : 'different', calls, (performance.now() - t0).toFixed(1)];
 };
 console.log('\n8-item list of symbolic items against the same list reversed');
-printTable(['matcher', 'result', 'comparisons', 'ms'], [
-  bench('before (backtracking)', matchUnorderedBefore, reversed),
-  bench('after (free pairs, memo)', matchUnordered, reversed),
-  bench('before, respelled items', matchUnorderedBefore, respelled),
-  bench('after, respelled items', matchUnordered, respelled),
-]);
+printTable(
+  ['matcher', 'result', 'comparisons', 'ms'],
+  [
+    bench('before (backtracking)', matchUnorderedBefore, reversed),
+    bench('after (free pairs, memo)', matchUnordered, reversed),
+    bench('before, respelled items', matchUnorderedBefore, respelled),
+    bench('after, respelled items', matchUnordered, respelled),
+  ],
+);
 const benchOff = (name: string, match: typeof matchUnordered) => {
   let calls = 0;
   const eq = (x: string, y: string) => (calls++, mathEqual(x, y, { strict: true, budgetMs: 5_000 }));
@@ -110,4 +128,7 @@ const benchOff = (name: string, match: typeof matchUnordered) => {
   return [name, ok ? 'equal' : 'different', calls, (performance.now() - t0).toFixed(1)];
 };
 console.log('\n8 equal symbolic items against 7 of them respelled and one different (no match exists)');
-printTable(['matcher', 'result', 'comparisons', 'ms'], [benchOff('before (backtracking)', matchUnorderedBefore), benchOff('after (free pairs, memo)', matchUnordered)]);
+printTable(
+  ['matcher', 'result', 'comparisons', 'ms'],
+  [benchOff('before (backtracking)', matchUnorderedBefore), benchOff('after (free pairs, memo)', matchUnordered)],
+);

@@ -20,7 +20,23 @@ interface Row {
 const repeat = (unit: string, chars: number) => unit.repeat(Math.ceil(chars / unit.length));
 const randomText = (chars: number) => {
   let seed = 12345;
-  const words = ['so', 'the', 'sum', 'is', '\\frac{1}{2}', '$x$', 'then', 'we', 'check', '\n\n', 'answer', '{', '}', '\\boxed{', '42.'];
+  const words = [
+    'so',
+    'the',
+    'sum',
+    'is',
+    '\\frac{1}{2}',
+    '$x$',
+    'then',
+    'we',
+    'check',
+    '\n\n',
+    'answer',
+    '{',
+    '}',
+    '\\boxed{',
+    '42.',
+  ];
   let out = '';
   while (out.length < chars) {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
@@ -34,7 +50,10 @@ const ROWS: Row[] = [
   { name: '20,000 unclosed `\\boxed{`', make: (s) => '\\boxed{'.repeat(20000 * s) },
   { name: '"answer" + 100k spaces', make: (s) => 'answer' + ' '.repeat(100_000 * s) },
   { name: '1 MB of `\\boxed{\\frac{1}{2}`', make: (s) => repeat('\\boxed{\\frac{1}{2}', 1_000_000 * s) },
-  { name: '1 MB of "answer is $" + spaces', make: (s) => repeat('The answer is $' + ' '.repeat(40) + '\n', 1_000_000 * s) },
+  {
+    name: '1 MB of "answer is $" + spaces',
+    make: (s) => repeat('The answer is $' + ' '.repeat(40) + '\n', 1_000_000 * s),
+  },
   { name: '1 MB of blank-line whitespace', make: (s) => repeat('\n' + ' '.repeat(200) + '\t', 1_000_000 * s) },
   { name: '1 MB of mixed tokens', make: (s) => randomText(1_000_000 * s) },
 ];
@@ -62,6 +81,14 @@ for (const [i, row] of ROWS.entries()) {
   const answer2 = time(() => extractAnswer(doubled));
   const steps = time(() => splitSteps(text));
   const anatomy = time(() => toCandidateParts({ content: text, reasoning_content: text }));
-  rows.push([row.name, `${(text.length / 1000).toFixed(0)}k`, fmt(answer), fmt(answer2), (answer2 / answer).toFixed(1), fmt(steps), fmt(anatomy)]);
+  rows.push([
+    row.name,
+    `${(text.length / 1000).toFixed(0)}k`,
+    fmt(answer),
+    fmt(answer2),
+    (answer2 / answer).toFixed(1),
+    fmt(steps),
+    fmt(anatomy),
+  ]);
 }
 printTable(['input', 'chars', 'answer ms', 'answer ms at 2×', '2× ratio', 'steps ms', 'whole candidate ms'], rows);

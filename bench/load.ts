@@ -22,17 +22,26 @@ const CONTENT = Array.from({ length: TOKENS - 1 }, (_, t) => `w${t}`).join(' ') 
 
 // Run as the fake upstream's own process: print the URL, then serve until killed.
 if (process.env.BENCH_ROLE === 'upstream') {
-  const upstream = await startFakeUpstream({ latencyMs: FIRST_TOKEN_MS, chunkDelayMs: TOKEN_MS, respond: () => ({ content: CONTENT }) });
+  const upstream = await startFakeUpstream({
+    latencyMs: FIRST_TOKEN_MS,
+    chunkDelayMs: TOKEN_MS,
+    respond: () => ({ content: CONTENT }),
+  });
   console.log(upstream.url);
   // The fake records every request body; a load run must not grow it without bound.
-  setInterval(() => (upstream.requests.length = 0, upstream.headers.length = 0), 1000).unref();
+  setInterval(() => ((upstream.requests.length = 0), (upstream.headers.length = 0)), 1000).unref();
   await new Promise(() => {});
 }
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const SWEEP = [1, 16, 64, 256, 1024];
 /** Rounds per cell and seconds per round: light load needs longer rounds to collect enough samples. */
-const plan = (c: number) => (c === 1 ? { rounds: 3, ms: 6000 * scale } : c <= 64 ? { rounds: 4, ms: 4000 * scale } : { rounds: 2, ms: 3000 * scale });
+const plan = (c: number) =>
+  c === 1
+    ? { rounds: 3, ms: 6000 * scale }
+    : c <= 64
+      ? { rounds: 4, ms: 4000 * scale }
+      : { rounds: 2, ms: 3000 * scale };
 /** Each client of a round starts at a random moment within the first answer's time. */
 const STAGGER_MS = FIRST_TOKEN_MS + TOKENS * TOKEN_MS;
 const agent = new Agent({ connections: 2048, keepAliveTimeout: 60_000, pipelining: 1 });
@@ -59,7 +68,12 @@ function cpuSeconds(pid: number): number {
 }
 
 async function call(t: Target): Promise<string> {
-  const res = await request(t.url, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json', ...t.headers }, body: JSON.stringify(t.body) });
+  const res = await request(t.url, {
+    method: 'POST',
+    dispatcher: agent,
+    headers: { 'content-type': 'application/json', ...t.headers },
+    body: JSON.stringify(t.body),
+  });
   const text = await res.body.text();
   if (res.statusCode !== 200) throw new Error(`${t.name}: ${res.statusCode} ${text.slice(0, 300)}`);
   return text;
@@ -125,14 +139,29 @@ try {
     KEY_CONCURRENCY: '100000',
     KEY_RPM: '1000000',
   });
-  const portkey = startProcess(['node_modules/@portkey-ai/gateway/build/start-server.js', `--port=${PORTKEY_PORT}`, '--headless'], {});
+  const portkey = startProcess(
+    ['node_modules/@portkey-ai/gateway/build/start-server.js', `--port=${PORTKEY_PORT}`, '--headless'],
+    {},
+  );
   await waitFor(`http://127.0.0.1:${BESTOFN_PORT}/healthz`);
   await waitFor(`http://127.0.0.1:${PORTKEY_PORT}/`);
 
   const messages = [{ role: 'user', content: 'What is 40 + 2?' }];
   const targets: Target[] = [
-    { name: 'direct', url: `${upstreamUrl}/chat/completions`, headers: {}, body: { model: 'fake-model', messages }, pid: upstreamProcess.pid },
-    { name: 'bestofn N=1', url: `http://127.0.0.1:${BESTOFN_PORT}/v1/chat/completions`, headers: {}, body: { model: 'fake-model', messages, best_of: 1 }, pid: bestofn.pid },
+    {
+      name: 'direct',
+      url: `${upstreamUrl}/chat/completions`,
+      headers: {},
+      body: { model: 'fake-model', messages },
+      pid: upstreamProcess.pid,
+    },
+    {
+      name: 'bestofn N=1',
+      url: `http://127.0.0.1:${BESTOFN_PORT}/v1/chat/completions`,
+      headers: {},
+      body: { model: 'fake-model', messages, best_of: 1 },
+      pid: bestofn.pid,
+    },
     {
       name: 'portkey',
       url: `http://127.0.0.1:${PORTKEY_PORT}/v1/chat/completions`,
@@ -151,8 +180,12 @@ try {
   const results = new Map<number, Cell[]>();
   for (const c of SWEEP) results.set(c, await measure(targets, c));
 
-  console.log(`Pass-through at N=1 against a fake upstream (${FIRST_TOKEN_MS} ms + ${TOKENS} tokens at ${1000 / TOKEN_MS}/s ≈ ${FIRST_TOKEN_MS + TOKENS * TOKEN_MS} ms), ${new Date().toISOString()}`);
-  console.log('Added latency over direct, ms (p50 / p99), by concurrency c; best requests/s of the sweep (median of rounds).');
+  console.log(
+    `Pass-through at N=1 against a fake upstream (${FIRST_TOKEN_MS} ms + ${TOKENS} tokens at ${1000 / TOKEN_MS}/s ≈ ${FIRST_TOKEN_MS + TOKENS * TOKEN_MS} ms), ${new Date().toISOString()}`,
+  );
+  console.log(
+    'Added latency over direct, ms (p50 / p99), by concurrency c; best requests/s of the sweep (median of rounds).',
+  );
   const cols = SWEEP.flatMap((c) => [`c=${c} +p50`, `+p99`]);
   printTable(
     ['target', ...cols, 'max rps', 'at c'],
@@ -160,24 +193,38 @@ try {
       const added = SWEEP.flatMap((c) => {
         const [direct, own] = [results.get(c)![0]!, results.get(c)![i]!];
         if (i === 0) return [quantile(own.latencies, 0.5).toFixed(0), quantile(own.latencies, 0.99).toFixed(0)];
-        return [(quantile(own.latencies, 0.5) - quantile(direct.latencies, 0.5)).toFixed(1), (quantile(own.latencies, 0.99) - quantile(direct.latencies, 0.99)).toFixed(1)];
+        return [
+          (quantile(own.latencies, 0.5) - quantile(direct.latencies, 0.5)).toFixed(1),
+          (quantile(own.latencies, 0.99) - quantile(direct.latencies, 0.99)).toFixed(1),
+        ];
       });
-      const best = SWEEP.map((c) => ({ c, rps: median(results.get(c)![i]!.rps) })).reduce((a, b) => (b.rps > a.rps ? b : a));
+      const best = SWEEP.map((c) => ({ c, rps: median(results.get(c)![i]!.rps) })).reduce((a, b) =>
+        b.rps > a.rps ? b : a,
+      );
       return [t.name, ...added, best.rps.toFixed(0), best.c];
     }),
   );
-  console.log(`(direct row: its own p50 / p99 in ms. Samples per target at c=1: ${results.get(1)![0]!.latencies.length}; at c=1024: ${results.get(1024)![0]!.latencies.length}.)`);
+  console.log(
+    `(direct row: its own p50 / p99 in ms. Samples per target at c=1: ${results.get(1)![0]!.latencies.length}; at c=1024: ${results.get(1024)![0]!.latencies.length}.)`,
+  );
   // CPU per request is what a busy machine turns into queueing, and it is far less noisy than latency here.
-  console.log('\nCPU ms per request of each process (the fake upstream for direct, the gateway otherwise), by concurrency:');
+  console.log(
+    '\nCPU ms per request of each process (the fake upstream for direct, the gateway otherwise), by concurrency:',
+  );
   printTable(
     ['process', ...SWEEP.map((c) => `c=${c}`)],
-    targets.map((t, i) => [t.name === 'direct' ? 'fake upstream' : t.name, ...SWEEP.map((c) => ((results.get(c)![i]!.cpu / results.get(c)![i]!.requests) * 1000).toFixed(2))]),
+    targets.map((t, i) => [
+      t.name === 'direct' ? 'fake upstream' : t.name,
+      ...SWEEP.map((c) => ((results.get(c)![i]!.cpu / results.get(c)![i]!.requests) * 1000).toFixed(2)),
+    ]),
   );
 
   // The worst case for a gateway: every client starts in the same millisecond, so with a fixed-latency upstream
   // each wave of 64 requests lands at once and queues behind the CPU each request needs before it goes upstream.
   const burst = await measure(targets, 64, 0);
-  console.log('\nBurst: all 64 clients start at once, so requests arrive in waves of 64 (added ms over direct, except the direct row):');
+  console.log(
+    '\nBurst: all 64 clients start at once, so requests arrive in waves of 64 (added ms over direct, except the direct row):',
+  );
   printTable(
     ['target', '+p50', '+p90', '+p99', '+mean', 'requests/s'],
     targets.map((t, i) => {
@@ -185,7 +232,14 @@ try {
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
       const added = (a: number, b: number) => (i === 0 ? a : a - b).toFixed(i === 0 ? 0 : 1);
       const at = (p: number) => added(quantile(own.latencies, p), quantile(direct.latencies, p));
-      return [t.name, at(0.5), at(0.9), at(0.99), added(mean(own.latencies), mean(direct.latencies)), median(own.rps).toFixed(0)];
+      return [
+        t.name,
+        at(0.5),
+        at(0.9),
+        at(0.99),
+        added(mean(own.latencies), mean(direct.latencies)),
+        median(own.rps).toFixed(0),
+      ];
     }),
   );
 
@@ -195,8 +249,26 @@ try {
   const directP50 = quantile(results.get(64)![0]!.latencies, 0.5);
   console.log('');
   printTable(
-    ['bestofn N=16, c=64', 'p50 ms', 'p99 ms', '+p50 over one direct call', 'requests/s', 'upstream calls/s', 'gateway CPU ms/request'],
-    [['', quantile(cell!.latencies, 0.5).toFixed(0), quantile(cell!.latencies, 0.99).toFixed(0), (quantile(cell!.latencies, 0.5) - directP50).toFixed(1), median(cell!.rps).toFixed(1), (median(cell!.rps) * 16).toFixed(0), cpu16]],
+    [
+      'bestofn N=16, c=64',
+      'p50 ms',
+      'p99 ms',
+      '+p50 over one direct call',
+      'requests/s',
+      'upstream calls/s',
+      'gateway CPU ms/request',
+    ],
+    [
+      [
+        '',
+        quantile(cell!.latencies, 0.5).toFixed(0),
+        quantile(cell!.latencies, 0.99).toFixed(0),
+        (quantile(cell!.latencies, 0.5) - directP50).toFixed(1),
+        median(cell!.rps).toFixed(1),
+        (median(cell!.rps) * 16).toFixed(0),
+        cpu16,
+      ],
+    ],
   );
   console.log(`\n${((performance.now() - started) / 1000).toFixed(0)} s of load.`);
 } finally {

@@ -34,11 +34,18 @@ const LIMIT = Number(process.env.BENCH_PROBLEMS ?? 100);
 const TOKEN_MS = Number(process.env.BENCH_TOKEN_MS ?? 2);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 // The pool is read, and a request matched to its prompt, as `bestofn replay-upstream` reads and matches them.
-const source = loadReplaySource(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/data/bon-pool-qwen25-math-cot-100-n8.jsonl'));
+const source = loadReplaySource(
+  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/data/bon-pool-qwen25-math-cot-100-n8.jsonl'),
+);
 type Problem = { question: string; gt: string; response: string[]; score: boolean[] };
 const pool: Problem[] = [...source.items.values()]
   .slice(0, LIMIT)
-  .map((item) => ({ question: item.prompt, gt: item.gt ?? '', response: item.candidates.map((c) => c.content), score: item.score ?? [] }));
+  .map((item) => ({
+    question: item.prompt,
+    gt: item.gt ?? '',
+    response: item.candidates.map((c) => c.content),
+    score: item.score ?? [],
+  }));
 
 /**
  * The child: the recorded candidates as token-timed streams, the k-th request for a prompt answered with its
@@ -72,7 +79,10 @@ if (process.argv.includes('--upstream')) {
 }
 
 async function main(): Promise<void> {
-  const child = fork(fileURLToPath(import.meta.url), ['--upstream'], { env: process.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), ['--upstream'], {
+    env: process.env,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   await new Promise((resolve) => child.once('message', resolve));
   const ask = (m: 'stats' | 'reset') =>
     new Promise<{ url: string; tokensSent: number }>((resolve) => {
@@ -85,12 +95,28 @@ async function main(): Promise<void> {
     ['plain best-of-8', 8, undefined],
     ['plain best-of-4 (reference)', 4, undefined],
     ['plain best-of-2 (reference)', 2, undefined],
-    ['reject 64/64 keep ½ min 2', 8, { reject: { after_tokens: 64, every_tokens: 64, keep_fraction: 0.5, min_keep: 2 } }],
+    [
+      'reject 64/64 keep ½ min 2',
+      8,
+      { reject: { after_tokens: 64, every_tokens: 64, keep_fraction: 0.5, min_keep: 2 } },
+    ],
     ['adaptive [2,4,8] agree 1.0', 8, { adaptive: { waves: [2, 4, 8], stop_when: { agreement: 1 } } }],
     ['adaptive [3,8] agree 1.0', 8, { adaptive: { waves: [3, 8], stop_when: { agreement: 1 } } }],
     ['adaptive [4,8] agree 0.75', 8, { adaptive: { waves: [4, 8], stop_when: { agreement: 0.75 } } }],
-    ['reject keep ¼ + commit', 8, { reject: { after_tokens: 64, every_tokens: 64, keep_fraction: 0.25, min_keep: 1 }, commit: {} }],
-    ['adaptive [2,4,8] + reject ½ + commit', 8, { adaptive: { waves: [2, 4, 8], stop_when: { agreement: 1 } }, reject: { after_tokens: 64, every_tokens: 64, keep_fraction: 0.5, min_keep: 1 }, commit: {} }],
+    [
+      'reject keep ¼ + commit',
+      8,
+      { reject: { after_tokens: 64, every_tokens: 64, keep_fraction: 0.25, min_keep: 1 }, commit: {} },
+    ],
+    [
+      'adaptive [2,4,8] + reject ½ + commit',
+      8,
+      {
+        adaptive: { waves: [2, 4, 8], stop_when: { agreement: 1 } },
+        reject: { after_tokens: 64, every_tokens: 64, keep_fraction: 0.5, min_keep: 1 },
+        commit: {},
+      },
+    ],
   ];
 
   /** Correct by the pool's label for the returned candidate; by grading only if the text is not a pool response. */
@@ -101,7 +127,13 @@ async function main(): Promise<void> {
 
   async function run(scorer: Scorer, bestOf: number, controls: object | undefined, problems = pool) {
     const before = (await ask('reset')).tokensSent;
-    const config = parseConfig({ UPSTREAM_BASE_URL: url, PORT: '0', LOG_LEVEL: 'silent', UPSTREAM_CONCURRENCY: '256', BESTOFN_SELECT: 'argmax' });
+    const config = parseConfig({
+      UPSTREAM_BASE_URL: url,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      UPSTREAM_CONCURRENCY: '256',
+      BESTOFN_SELECT: 'argmax',
+    });
     const gateway = await startGateway(config, createLogger('silent'), scorer);
     const walls: number[] = [];
     const ttfts: number[] = [];
@@ -115,7 +147,13 @@ async function main(): Promise<void> {
             const res = await fetch(`${gateway.url}/v1/chat/completions`, {
               method: 'POST',
               headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({ model: 'pool', messages: [{ role: 'user', content: p.question }], best_of: bestOf, stream: true, ...(controls ? { bestofn: controls } : {}) }),
+              body: JSON.stringify({
+                model: 'pool',
+                messages: [{ role: 'user', content: p.question }],
+                best_of: bestOf,
+                stream: true,
+                ...(controls ? { bestofn: controls } : {}),
+              }),
             });
             const reader = res.body!.getReader();
             const decoder = new TextDecoder();
@@ -142,36 +180,91 @@ async function main(): Promise<void> {
     const tokens = (await ask('stats')).tokensSent - before;
     const sorted = [...walls].sort((a, b) => a - b);
     const accuracy = right.reduce((s, x) => s + x, 0) / problems.length;
-    return { tokens, wall: median(walls), wall90: quantile(sorted, 0.9), ttft: median(ttfts), accuracy, ci: bootstrapInterval([right], { resamples: 2000, seed: 0 })! };
+    return {
+      tokens,
+      wall: median(walls),
+      wall90: quantile(sorted, 0.9),
+      ttft: median(ttfts),
+      accuracy,
+      ci: bootstrapInterval([right], { resamples: 2000, seed: 0 })!,
+    };
   }
 
-  const modelDir = makeTestPrm({ kind: 'step-classifier', out: fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-bench-prm-')), tokenizerDir: path.resolve('../shared/tokenizers/qwen2.5-prm-tag') });
+  const modelDir = makeTestPrm({
+    kind: 'step-classifier',
+    out: fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-bench-prm-')),
+    tokenizerDir: path.resolve('../shared/tokenizers/qwen2.5-prm-tag'),
+  });
   const scorers: [string, () => Promise<Scorer>][] = [
     ['vote', async () => createVoteScorer()],
-    ['test PRM (arbitrary weights: cost only, not quality)', () => createOnnxScorer({ modelDir, device: 'cpu', batchTokens: 16384, queueLimit: 100_000, cacheEntries: 10_000, cacheMB: 64 })],
+    [
+      'test PRM (arbitrary weights: cost only, not quality)',
+      () =>
+        createOnnxScorer({
+          modelDir,
+          device: 'cpu',
+          batchTokens: 16384,
+          queueLimit: 100_000,
+          cacheEntries: 10_000,
+          cacheMB: 64,
+        }),
+    ],
   ];
 
   const oracle = pool.filter((p) => p.score.some(Boolean)).length / pool.length;
   // The eval report's baselines, from the pool's own labels: one random candidate, and the oracle.
-  const pctCi = (x: number, ci: [number, number]) => `${(x * 100).toFixed(1)} [${(ci[0] * 100).toFixed(1)}, ${(ci[1] * 100).toFixed(1)}]`;
+  const pctCi = (x: number, ci: [number, number]) =>
+    `${(x * 100).toFixed(1)} [${(ci[0] * 100).toFixed(1)}, ${(ci[1] * 100).toFixed(1)}]`;
   const randomEach = pool.map((p) => p.score.filter(Boolean).length / p.score.length);
   const oracleEach = pool.map((p) => (p.score.some(Boolean) ? 1 : 0));
   const randomAt8 = randomEach.reduce((s, x) => s + x, 0) / pool.length;
-  console.log(`Best-of-8 pool replayed as streams: ${pool.length} problems, ${TOKEN_MS} ms per token, ${CONCURRENCY} problems at a time; ${new Date().toISOString()}`);
-  console.log(`random@8 ${pctCi(randomAt8, bootstrapInterval([randomEach], { resamples: 2000, seed: 0 })!)}%, pass@8 ${pctCi(oracle, bootstrapInterval([oracleEach], { resamples: 2000, seed: 0 })!)}% (95% bootstrap intervals over problems)`);
+  console.log(
+    `Best-of-8 pool replayed as streams: ${pool.length} problems, ${TOKEN_MS} ms per token, ${CONCURRENCY} problems at a time; ${new Date().toISOString()}`,
+  );
+  console.log(
+    `random@8 ${pctCi(randomAt8, bootstrapInterval([randomEach], { resamples: 2000, seed: 0 })!)}%, pass@8 ${pctCi(oracle, bootstrapInterval([oracleEach], { resamples: 2000, seed: 0 })!)}% (95% bootstrap intervals over problems)`,
+  );
   try {
     // Warm-up, not reported: the first streamed requests pay for JIT compilation of the live path.
-    await run(createVoteScorer(), 8, { adaptive: { waves: [8], stop_when: { agreement: 1 } } }, pool.slice(0, CONCURRENCY));
+    await run(
+      createVoteScorer(),
+      8,
+      { adaptive: { waves: [8], stop_when: { agreement: 1 } } },
+      pool.slice(0, CONCURRENCY),
+    );
     for (const [scorerName, make] of scorers) {
       const rows: (string | number)[][] = [];
       let plain = { tokens: 0, accuracy: 0 };
       for (const [name, bestOf, controls] of POLICIES) {
         const r = await run(await make(), bestOf, controls);
         if (rows.length === 0) plain = r;
-        rows.push([name, r.tokens, Math.round(r.tokens / pool.length), (plain.tokens / r.tokens).toFixed(2), r.wall.toFixed(0), r.wall90.toFixed(0), r.ttft.toFixed(0), pctCi(r.accuracy, r.ci), ((r.accuracy - plain.accuracy) * 100).toFixed(1)]);
+        rows.push([
+          name,
+          r.tokens,
+          Math.round(r.tokens / pool.length),
+          (plain.tokens / r.tokens).toFixed(2),
+          r.wall.toFixed(0),
+          r.wall90.toFixed(0),
+          r.ttft.toFixed(0),
+          pctCi(r.accuracy, r.ci),
+          ((r.accuracy - plain.accuracy) * 100).toFixed(1),
+        ]);
       }
       console.log(`\nscorer: ${scorerName}`);
-      printTable(['policy', 'upstream tokens', 'per problem', '× fewer', 'wall p50 ms', 'wall p90 ms', 'TTFT p50 ms', 'accuracy % [95% CI]', 'Δ points'], rows);
+      printTable(
+        [
+          'policy',
+          'upstream tokens',
+          'per problem',
+          '× fewer',
+          'wall p50 ms',
+          'wall p90 ms',
+          'TTFT p50 ms',
+          'accuracy % [95% CI]',
+          'Δ points',
+        ],
+        rows,
+      );
     }
   } finally {
     child.kill();

@@ -63,9 +63,19 @@ const newProblem = () => `${process.pid}.${fresh++}`;
 const repeatedProblem = () => String(Math.floor(Math.random() * PROBLEMS));
 
 async function ask(url: string, p: string): Promise<Sample> {
-  const body = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: `Problem ${p}: what is ${p} + ${p}?` }], best_of: 4, seed: Number(p.split('.').pop()) });
+  const body = JSON.stringify({
+    model: 'bench',
+    messages: [{ role: 'user', content: `Problem ${p}: what is ${p} + ${p}?` }],
+    best_of: 4,
+    seed: Number(p.split('.').pop()),
+  });
   const t0 = performance.now();
-  const res = await request(`${url}/v1/chat/completions`, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body });
+  const res = await request(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    dispatcher: agent,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+    body,
+  });
   const text = await res.body.text();
   const ms = performance.now() - t0;
   if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${text.slice(0, 200)}`);
@@ -87,7 +97,12 @@ async function waitFor(url: string): Promise<void> {
 }
 
 /** c clients for ms milliseconds, each asking the replicas in turn. */
-async function round(urls: string[], c: number, ms: number, problem: () => string): Promise<{ samples: Sample[]; seconds: number }> {
+async function round(
+  urls: string[],
+  c: number,
+  ms: number,
+  problem: () => string,
+): Promise<{ samples: Sample[]; seconds: number }> {
   const samples: Sample[] = [];
   const t0 = performance.now();
   let next = 0;
@@ -106,11 +121,25 @@ async function round(urls: string[], c: number, ms: number, problem: () => strin
 async function redisPath(url: string): Promise<(string | number)[][]> {
   const client = createRedisClient({ url, timeoutMs: 1000 });
   await connected(client, 5000);
-  const health = new RedisHealth({ warn: (m) => console.error(m), info: () => {} }, { limits: 'local', cache: 'skipped' });
-  const limiter = new RedisKeyLimiter({ client, keyIds: ['bench'], prefix: 'path', leaseMs: 30_000, failure: 'local', local: new KeyLimiter(), health });
+  const health = new RedisHealth(
+    { warn: (m) => console.error(m), info: () => {} },
+    { limits: 'local', cache: 'skipped' },
+  );
+  const limiter = new RedisKeyLimiter({
+    client,
+    keyIds: ['bench'],
+    prefix: 'path',
+    leaseMs: 30_000,
+    failure: 'local',
+    local: new KeyLimiter(),
+    health,
+  });
   const tier = createRedisScoreTier({ client, prefix: 'path', ttlSeconds: 60, maxEntryBytes: 65_536, health });
   const limit = { rpm: 1e9, concurrency: 1e6, maxN: 64 };
-  const seq = (i: number) => ({ problem: `path problem ${i}`, steps: ['First step of the work.', 'Second step.', 'The answer is 4.'] });
+  const seq = (i: number) => ({
+    problem: `path problem ${i}`,
+    steps: ['First step of the work.', 'Second step.', 'The answer is 4.'],
+  });
   const time = async (n: number, f: (i: number) => Promise<unknown>) => {
     const ms: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -123,21 +152,48 @@ async function redisPath(url: string): Promise<(string | number)[][]> {
   const n = Math.round(2000 * scale);
   await time(200, async () => (await limiter.admit(0, limit)).ok);
   const rows = [
-    ['limits: admit (Lua) + release', await time(n, async () => { const a = await limiter.admit(0, limit); if (a.ok) a.release(); })],
+    [
+      'limits: admit (Lua) + release',
+      await time(n, async () => {
+        const a = await limiter.admit(0, limit);
+        if (a.ok) a.release();
+      }),
+    ],
     ['cache: read 2 sequences (miss)', await time(n, (i) => tier.getMany('remote', 'm', [seq(i), seq(-i - 1)]))],
-    ['cache: write 1, read it twice (hit)', await time(n, (i) => (tier.setMany('remote', 'm', [{ seq: seq(1e6 + i), score: { stepRewards: [0.9, 0.8, 0.7], windowed: false, tokens: 40 } }]), tier.getMany('remote', 'm', [seq(1e6 + i), seq(1e6 + i)])))],
+    [
+      'cache: write 1, read it twice (hit)',
+      await time(
+        n,
+        (i) => (
+          tier.setMany('remote', 'm', [
+            { seq: seq(1e6 + i), score: { stepRewards: [0.9, 0.8, 0.7], windowed: false, tokens: 40 } },
+          ]),
+          tier.getMany('remote', 'm', [seq(1e6 + i), seq(1e6 + i)])
+        ),
+      ),
+    ],
   ] as const;
   limiter.close();
   await client.quit();
-  return rows.map(([name, ms]) => [name, (quantile(ms, 0.5) * 1000).toFixed(0), (quantile(ms, 0.99) * 1000).toFixed(0)]);
+  return rows.map(([name, ms]) => [
+    name,
+    (quantile(ms, 0.5) * 1000).toFixed(0),
+    (quantile(ms, 0.99) * 1000).toFixed(0),
+  ]);
 }
 
 let redis: ReturnType<typeof spawn> | undefined;
 
 async function main() {
   const redisPort = await freePort();
-  redis = spawn(process.env.REDIS_SERVER_BIN ?? 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const upstream = await firstLine(startProcess(['--import', 'tsx', 'bench/replicas.ts'], { BENCH_ROLE: 'upstream' }, 'pipe'));
+  redis = spawn(
+    process.env.REDIS_SERVER_BIN ?? 'redis-server',
+    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
+  const upstream = await firstLine(
+    startProcess(['--import', 'tsx', 'bench/replicas.ts'], { BENCH_ROLE: 'upstream' }, 'pipe'),
+  );
   const prm = await firstLine(startProcess(['--import', 'tsx', 'bench/replicas.ts'], { BENCH_ROLE: 'prm' }, 'pipe'));
   const base = {
     UPSTREAM_BASE_URL: upstream,
@@ -176,7 +232,7 @@ async function main() {
       for (const [i, cfg] of cfgs.entries()) {
         const out = await round(cfg.urls, c, ROUND_MS, problem);
         // The first round warms connections (and, with repeats, the caches); it is not counted.
-        if (r > 0) results[i]!.samples.push(...out.samples), (results[i]!.seconds += out.seconds);
+        if (r > 0) (results[i]!.samples.push(...out.samples), (results[i]!.seconds += out.seconds));
       }
     }
     return results.map((res) => {
@@ -198,7 +254,17 @@ async function main() {
   const cost: (string | number)[][] = [];
   for (const c of CONCURRENCY) {
     const stats = await measure(configs, c, newProblem);
-    stats.forEach((s, i) => cost.push([configs[i]!.name, c, s.p50.toFixed(2), s.p99.toFixed(2), i ? signed(s.p50 - stats[0]!.p50) : '', i ? signed(s.p99 - stats[0]!.p99) : '', s.rps.toFixed(0)]));
+    stats.forEach((s, i) =>
+      cost.push([
+        configs[i]!.name,
+        c,
+        s.p50.toFixed(2),
+        s.p99.toFixed(2),
+        i ? signed(s.p50 - stats[0]!.p50) : '',
+        i ? signed(s.p99 - stats[0]!.p99) : '',
+        s.rps.toFixed(0),
+      ]),
+    );
   }
   const note = `${ROUNDS - 1} rounds × ${ROUND_MS / 1000} s per cell after a warm-up round`;
   console.log(`\nCost — Best-of-4 (upstream 50 ms, PRM 5 ms), every request a new problem (no cache hits); ${note}.`);
@@ -208,9 +274,25 @@ async function main() {
   const sharing: (string | number)[][] = [];
   const pair = [configs[2]!, configs[3]!];
   const stats = await measure(pair, 16, repeatedProblem);
-  stats.forEach((s, i) => sharing.push([pair[i]!.name, 16, s.p50.toFixed(2), s.p99.toFixed(2), s.rps.toFixed(0), pct(s.memory), pct(s.redis), s.scored.toFixed(2)]));
-  console.log(`\nSharing — the same, with requests drawn from ${PROBLEMS} problems (repeats hit the score cache); ${note}.\n`);
-  printTable(['configuration', 'c', 'p50 ms', 'p99 ms', 'req/s', 'hits: memory', 'hits: redis', 'PRM seqs/req'], sharing);
+  stats.forEach((s, i) =>
+    sharing.push([
+      pair[i]!.name,
+      16,
+      s.p50.toFixed(2),
+      s.p99.toFixed(2),
+      s.rps.toFixed(0),
+      pct(s.memory),
+      pct(s.redis),
+      s.scored.toFixed(2),
+    ]),
+  );
+  console.log(
+    `\nSharing — the same, with requests drawn from ${PROBLEMS} problems (repeats hit the score cache); ${note}.\n`,
+  );
+  printTable(
+    ['configuration', 'c', 'p50 ms', 'p99 ms', 'req/s', 'hits: memory', 'hits: redis', 'PRM seqs/req'],
+    sharing,
+  );
 }
 
 try {

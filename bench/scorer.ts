@@ -48,7 +48,10 @@ function table(headers: string[], rows: (string | number)[][]): void {
 
 // Real answers: one sequence per sampled response, steps split on blank lines, capped to keep the run short.
 function loadSequences(limit: number): PrmSequence[] {
-  const lines = fs.readFileSync(path.resolve('../shared/data/bon-pool-qwen25-math-cot-100-n8.jsonl'), 'utf8').trim().split('\n');
+  const lines = fs
+    .readFileSync(path.resolve('../shared/data/bon-pool-qwen25-math-cot-100-n8.jsonl'), 'utf8')
+    .trim()
+    .split('\n');
   const out: PrmSequence[] = [];
   for (const line of lines) {
     const row = JSON.parse(line) as { question: string; response: string[] };
@@ -61,14 +64,20 @@ function loadSequences(limit: number): PrmSequence[] {
   return out;
 }
 
-const dir = makeTestPrm({ kind: 'step-classifier', out: fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-bench-')), maxLength: 4096 });
+const dir = makeTestPrm({
+  kind: 'step-classifier',
+  out: fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-bench-')),
+  maxLength: 4096,
+});
 const prm = await loadModelDir(dir, { device: 'cpu' });
 const sequences = loadSequences(256);
 const rows: PrmRow[] = sequences.map((s) => planSequence(prm, s, prm.encode).rows[0]!);
 const lengths = rows.map((r) => r.ids.length).sort((a, b) => a - b);
 const realTokens = lengths.reduce((a, b) => a + b, 0);
 console.log(`test PRM: ${dir}\nprovider: ${prm.provider}, cores: ${os.cpus().length}`);
-console.log(`${rows.length} sequences, tokens per sequence: median ${median(lengths)}, min ${lengths[0]}, max ${lengths.at(-1)}\n`);
+console.log(
+  `${rows.length} sequences, tokens per sequence: median ${median(lengths)}, min ${lengths[0]}, max ${lengths.at(-1)}\n`,
+);
 
 // 1. Raw forward passes at fixed batch sizes, rows in arrival order (padding to the longest of each batch).
 console.log('1. forward passes at fixed batch size (arrival order, right-padded)');
@@ -83,7 +92,12 @@ for (const size of [1, 2, 4, 8, 16, 32]) {
       readRewards(prm.manifest, await forward(prm, batch), batch);
     }
   });
-  batchRows.push([size, (rows.length / s).toFixed(0), (realTokens / s).toFixed(0), `${((padded / realTokens - 1) * 100).toFixed(0)}%`]);
+  batchRows.push([
+    size,
+    (rows.length / s).toFixed(0),
+    (realTokens / s).toFixed(0),
+    `${((padded / realTokens - 1) * 100).toFixed(0)}%`,
+  ]);
 }
 table(['batch', 'seq/s', 'real tok/s', 'padding'], batchRows);
 
@@ -91,7 +105,12 @@ table(['batch', 'seq/s', 'real tok/s', 'padding'], batchRows);
 console.log('2. 32 concurrent requests × 8 sequences (pre-tokenized): micro-batcher vs one at a time');
 const requests = Array.from({ length: rows.length / 8 }, (_, i) => rows.slice(i * 8, i * 8 + 8));
 const concurrentRows: (string | number)[][] = [];
-for (const [label, batchTokens] of [['one at a time', 1], ['micro-batcher 4k', 4096], ['micro-batcher 16k (default)', 16_384], ['micro-batcher 64k', 65_536]] as const) {
+for (const [label, batchTokens] of [
+  ['one at a time', 1],
+  ['micro-batcher 4k', 4096],
+  ['micro-batcher 16k (default)', 16_384],
+  ['micro-batcher 64k', 65_536],
+] as const) {
   const batcher = new MicroBatcher<PrmRow, number[]>({
     run: async (batch) => readRewards(prm.manifest, await forward(prm, batch), batch),
     lengthOf: (r) => r.ids.length,
@@ -100,7 +119,13 @@ for (const [label, batchTokens] of [['one at a time', 1], ['micro-batcher 4k', 4
   });
   const s = await timed(() => Promise.all(requests.map((r) => batcher.submit(r))));
   const st = batcher.stats;
-  concurrentRows.push([label, (rows.length / s).toFixed(0), (realTokens / s).toFixed(0), (st.rows / st.batches).toFixed(1), `${((st.paddedTokens / st.realTokens - 1) * 100).toFixed(1)}%`]);
+  concurrentRows.push([
+    label,
+    (rows.length / s).toFixed(0),
+    (realTokens / s).toFixed(0),
+    (st.rows / st.batches).toFixed(1),
+    `${((st.paddedTokens / st.realTokens - 1) * 100).toFixed(1)}%`,
+  ]);
 }
 table(['mode', 'seq/s', 'real tok/s', 'rows/batch', 'padding'], concurrentRows);
 
@@ -108,7 +133,9 @@ table(['mode', 'seq/s', 'real tok/s', 'rows/batch', 'padding'], concurrentRows);
 const tokenize = await timed(async () => {
   for (const s of sequences) planSequence(prm, s, prm.encode);
 });
-console.log(`tokenization (@huggingface/tokenizers): ${(rows.length / tokenize).toFixed(0)} seq/s, ${(realTokens / tokenize).toFixed(0)} tok/s\n`);
+console.log(
+  `tokenization (@huggingface/tokenizers): ${(rows.length / tokenize).toFixed(0)} seq/s, ${(realTokens / tokenize).toFixed(0)} tok/s\n`,
+);
 
 // 3. N=16 with 4 distinct answers: scoring all 16, deduplicated, and a repeated request from the cache.
 console.log('3. one request, N=16 candidates with 4 distinct answers (tokenization included)');
@@ -126,7 +153,9 @@ const all16Tokens = (await seqScorer.scoreSequences(all16Seqs)).reduce((n, s) =>
 const plain = createPrmScorer(seqScorer);
 const dedup = await timed(() => plain.score(request));
 const dedupTokens = (await plain.score(request)).info!.tokens;
-const cached = createPrmScorer(seqScorer, { cache: createScoreCache({ entries: 10_000, maxBytes: 64 << 20 }, sequenceScoreBytes) });
+const cached = createPrmScorer(seqScorer, {
+  cache: createScoreCache({ entries: 10_000, maxBytes: 64 << 20 }, sequenceScoreBytes),
+});
 await cached.score(request);
 const hit = await timed(() => cached.score(request));
 const hitTokens = (await cached.score(request)).info!.tokens;

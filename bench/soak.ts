@@ -18,13 +18,22 @@ const PORT = 18789;
 const base = `http://127.0.0.1:${PORT}`;
 const TOOLS = [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: {} } } }];
 
-const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+const rssMiB = (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
 const upstream = await startFakeUpstream({ latencyMs: 2 });
 // The fake keeps every request body for tests; here that would only grow this process.
 const trim = setInterval(() => ((upstream.requests.length = 0), (upstream.headers.length = 0)), 1000);
 const child = spawn(process.execPath, ['bin/bestofn.mjs', 'serve'], {
-  env: { PATH: process.env.PATH!, UPSTREAM_BASE_URL: upstream.url, PORT: String(PORT), LOG_LEVEL: 'warn', UPSTREAM_CONCURRENCY: '256', KEY_RPM: '1000000', ...JSON.parse(process.env.SOAK_ENV ?? '{}') },
+  env: {
+    PATH: process.env.PATH!,
+    UPSTREAM_BASE_URL: upstream.url,
+    PORT: String(PORT),
+    LOG_LEVEL: 'warn',
+    UPSTREAM_CONCURRENCY: '256',
+    KEY_RPM: '1000000',
+    ...JSON.parse(process.env.SOAK_ENV ?? '{}'),
+  },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 const agent = new Agent({ connections: CONCURRENCY * 2 });
@@ -40,7 +49,8 @@ for (let i = 0; i < 200; i++) {
 /** Live handles and resources (sockets, timers, …) as the gateway's own metrics count them. */
 async function handles(): Promise<number> {
   const text = await (await fetch(`${base}/metrics`)).text();
-  const value = (name: string) => Number(new RegExp(`^bestofn_process_nodejs_${name} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+  const value = (name: string) =>
+    Number(new RegExp(`^bestofn_process_nodejs_${name} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
   return value('active_handles_total') + value('active_resources_total');
 }
 
@@ -57,9 +67,21 @@ async function one(i: number): Promise<void> {
   const stream = i % 3 === 0;
   const tools = i % 10 === 1;
   const abort = i % 50 === 7 ? AbortSignal.timeout(1 + (i % 7)) : undefined;
-  const body = { model: 'fake-model', messages: [{ role: 'user', content: `What is ${i % 97} + 2?` }], best_of: 1 + (i % 8), stream, ...(tools ? { tools: TOOLS } : {}) };
+  const body = {
+    model: 'fake-model',
+    messages: [{ role: 'user', content: `What is ${i % 97} + 2?` }],
+    best_of: 1 + (i % 8),
+    stream,
+    ...(tools ? { tools: TOOLS } : {}),
+  };
   try {
-    const res = await request(`${base}/v1/chat/completions`, { method: 'POST', dispatcher: agent, signal: abort, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await request(`${base}/v1/chat/completions`, {
+      method: 'POST',
+      dispatcher: agent,
+      signal: abort,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     const text = await res.body.text();
     // A 200 stream can still end in an error event; an answer counts only if it is whole.
     const whole = stream ? await streamWhole(text) : JSON.parse(text).choices?.length === 1;
@@ -98,11 +120,40 @@ const end = samples.at(-1)!.rss;
 // Least-squares slope of RSS over requests after warm-up, per 10,000 requests.
 const mx = afterWarmup.reduce((s, p) => s + p.done, 0) / afterWarmup.length;
 const my = afterWarmup.reduce((s, p) => s + p.rss, 0) / afterWarmup.length;
-const slope = (afterWarmup.reduce((s, p) => s + (p.done - mx) * (p.rss - my), 0) / afterWarmup.reduce((s, p) => s + (p.done - mx) ** 2, 0)) * 10_000;
+const slope =
+  (afterWarmup.reduce((s, p) => s + (p.done - mx) * (p.rss - my), 0) /
+    afterWarmup.reduce((s, p) => s + (p.done - mx) ** 2, 0)) *
+  10_000;
 
-console.log(`Soak: ${TOTAL} requests (1/3 streamed, 1/10 tools passthrough, N=1..8, 2% aborted by the client), concurrency ${CONCURRENCY}, ${seconds.toFixed(0)} s, ${new Date().toISOString()}`);
+console.log(
+  `Soak: ${TOTAL} requests (1/3 streamed, 1/10 tools passthrough, N=1..8, 2% aborted by the client), concurrency ${CONCURRENCY}, ${seconds.toFixed(0)} s, ${new Date().toISOString()}`,
+);
 printTable(
-  ['requests', 'failed', 'req/s', 'RSS after warm-up MiB', 'peak MiB', 'end MiB', 'end / warm-up', 'MiB per 10k after warm-up', 'handles before → idle after', 'within 20%'],
-  [[TOTAL, failed, (TOTAL / seconds).toFixed(0), warm.toFixed(1), peak.toFixed(1), end.toFixed(1), (end / warm).toFixed(2), slope.toFixed(1), `${handlesBefore} → ${handlesAfter}`, peak <= warm * 1.2 && end <= warm * 1.2 ? 'yes' : 'NO']],
+  [
+    'requests',
+    'failed',
+    'req/s',
+    'RSS after warm-up MiB',
+    'peak MiB',
+    'end MiB',
+    'end / warm-up',
+    'MiB per 10k after warm-up',
+    'handles before → idle after',
+    'within 20%',
+  ],
+  [
+    [
+      TOTAL,
+      failed,
+      (TOTAL / seconds).toFixed(0),
+      warm.toFixed(1),
+      peak.toFixed(1),
+      end.toFixed(1),
+      (end / warm).toFixed(2),
+      slope.toFixed(1),
+      `${handlesBefore} → ${handlesAfter}`,
+      peak <= warm * 1.2 && end <= warm * 1.2 ? 'yes' : 'NO',
+    ],
+  ],
 );
 console.log('\nRSS MiB by requests done: ' + samples.map((s) => `${s.done}:${s.rss.toFixed(0)}`).join(' '));

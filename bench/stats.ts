@@ -5,7 +5,11 @@ export function quantile(sorted: readonly number[], q: number): number {
   return sorted[i]!;
 }
 
-export const median = (xs: readonly number[]) => quantile([...xs].sort((a, b) => a - b), 0.5);
+export const median = (xs: readonly number[]) =>
+  quantile(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );
 
 /** Prints rows as an aligned text table. */
 export function printTable(headers: string[], rows: (string | number)[][]): void {

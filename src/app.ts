@@ -35,12 +35,28 @@ export function createApp(deps: AppDeps) {
 
   app.use('*', requestContext(deps.log, metrics.request));
   // Before auth: a browser's preflight carries no Authorization header.
-  const origins = deps.config.CORS_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean);
-  if (origins?.length) app.use('*', cors({ origin: origins.includes('*') ? '*' : origins, exposeHeaders: EXPOSED, maxAge: 600 }));
+  const origins = deps.config.CORS_ORIGINS?.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  if (origins?.length)
+    app.use('*', cors({ origin: origins.includes('*') ? '*' : origins, exposeHeaders: EXPOSED, maxAge: 600 }));
 
   if (deps.access) app.use('/v1/*', accessControl(deps.access));
   const maxBytes = deps.config.BESTOFN_MAX_BODY_BYTES;
-  app.use('/v1/*', bodyLimit(maxBytes, () => new GatewayError(413, `Request body is larger than ${maxBytes} bytes`, 'invalid_request_error', null, 'request_too_large')));
+  app.use(
+    '/v1/*',
+    bodyLimit(
+      maxBytes,
+      () =>
+        new GatewayError(
+          413,
+          `Request body is larger than ${maxBytes} bytes`,
+          'invalid_request_error',
+          null,
+          'request_too_large',
+        ),
+    ),
+  );
 
   // Without keys configured the gateway is loopback-only, and everyone who can reach it may read these.
   const trusted = async (headers: Headers) => !deps.access || (await hasValidKey(deps.access, headers));
@@ -54,7 +70,11 @@ export function createApp(deps: AppDeps) {
     } catch {
       return c.json({ status: 'error' }, 503);
     }
-    return c.json((await trusted(c.req.raw.headers)) ? { status: 'ok', ...demo, scorer: { name: deps.scorer.name, ...scorer } } : { status: 'ok', ...demo });
+    return c.json(
+      (await trusted(c.req.raw.headers))
+        ? { status: 'ok', ...demo, scorer: { name: deps.scorer.name, ...scorer } }
+        : { status: 'ok', ...demo },
+    );
   });
 
   const checks = [upstreamCheck(deps.upstreams, READY_PROBE_TTL_MS), ...(deps.readyChecks ?? [])];
@@ -66,7 +86,15 @@ export function createApp(deps: AppDeps) {
   if (deps.metricsText) {
     const text = deps.metricsText;
     app.get('/metrics', async (c) => {
-      if (!(await trusted(c.req.raw.headers))) throw new GatewayError(401, 'GET /metrics needs a gateway key (or set METRICS_PORT to serve it on its own listener)', 'invalid_request_error', null, 'invalid_api_key', { 'www-authenticate': 'Bearer' });
+      if (!(await trusted(c.req.raw.headers)))
+        throw new GatewayError(
+          401,
+          'GET /metrics needs a gateway key (or set METRICS_PORT to serve it on its own listener)',
+          'invalid_request_error',
+          null,
+          'invalid_api_key',
+          { 'www-authenticate': 'Bearer' },
+        );
       return c.text(await text(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
     });
   }
@@ -75,14 +103,30 @@ export function createApp(deps: AppDeps) {
   app.route('/v1', responsesRoutes({ ...deps, scrub }));
   app.route('/v1', rewardsRoutes(deps));
 
-  app.notFound((c) => c.json(new GatewayError(404, `No route for ${c.req.method} ${c.req.path}`, 'invalid_request_error', null, 'not_found').toBody(), 404));
+  app.notFound((c) =>
+    c.json(
+      new GatewayError(
+        404,
+        `No route for ${c.req.method} ${c.req.path}`,
+        'invalid_request_error',
+        null,
+        'not_found',
+      ).toBody(),
+      404,
+    ),
+  );
 
   app.onError((err, c) => {
     // The client went away: nobody reads this answer, and it is not the gateway's fault.
     if (c.req.raw.signal.aborted) return c.body(null, 499 as 400);
     const { status, body, headers } = toErrorResponse(err, scrub);
-    if (status >= 500 && !(err instanceof GatewayError)) deps.log.error({ err, reqId: c.get('requestId') }, 'unhandled error');
-    else if (status >= 500) deps.log.warn({ reqId: c.get('requestId'), status, code: body.error.code, message: body.error.message }, 'request failed');
+    if (status >= 500 && !(err instanceof GatewayError))
+      deps.log.error({ err, reqId: c.get('requestId') }, 'unhandled error');
+    else if (status >= 500)
+      deps.log.warn(
+        { reqId: c.get('requestId'), status, code: body.error.code, message: body.error.message },
+        'request failed',
+      );
     return c.json(body, status as 500, headers);
   });
 

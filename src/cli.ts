@@ -23,12 +23,19 @@ Options for serve (flag, env variable, meaning):
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'select') {
-    if (rest.includes('--help') || rest.includes('-h')) return process.stdout.write(SELECT_USAGE), 0;
+    if (rest.includes('--help') || rest.includes('-h')) return (process.stdout.write(SELECT_USAGE), 0);
     return selectCommand(rest, env);
   }
   if (command === 'eval') return (await import('./cli/eval')).runEvalCommand(rest, env);
   if (command === 'replay-upstream') return (await import('./cli/replay-upstream')).runReplayUpstream(rest);
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help' || rest.includes('--help') || rest.includes('-h')) {
+  if (
+    command === undefined ||
+    command === '--help' ||
+    command === '-h' ||
+    command === 'help' ||
+    rest.includes('--help') ||
+    rest.includes('-h')
+  ) {
     process.stdout.write(USAGE + configHelp() + '\n');
     return command === undefined ? 2 : 0;
   }
@@ -60,7 +67,14 @@ export async function main(argv: string[], env: Record<string, string | undefine
         'Point the gateway at a model server with UPSTREAM_BASE_URL=http://127.0.0.1:8000/v1 (see README).',
     );
   }
-  log.info({ url: gateway.url, upstreams: config.demo ? ['demo=in-process recorded set'] : config.upstreams.map((u) => `${u.name}=${u.baseUrl}`), scorer: gateway.scorer.name }, 'bestofn listening');
+  log.info(
+    {
+      url: gateway.url,
+      upstreams: config.demo ? ['demo=in-process recorded set'] : config.upstreams.map((u) => `${u.name}=${u.baseUrl}`),
+      scorer: gateway.scorer.name,
+    },
+    'bestofn listening',
+  );
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, 'shutting down');

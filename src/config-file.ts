@@ -61,7 +61,11 @@ export function validateConfigFile(data: unknown, file: string): ConfigFile {
 }
 
 /** Resolves `*_env` references against the process env, so the parsed config holds plain values. */
-export function resolveSecrets(file: ConfigFile, env: Record<string, string | undefined>, name: string): { upstreams: UpstreamSpec[]; keys: KeySpec[] } {
+export function resolveSecrets(
+  file: ConfigFile,
+  env: Record<string, string | undefined>,
+  name: string,
+): { upstreams: UpstreamSpec[]; keys: KeySpec[] } {
   const fromEnv = (variable: string, where: string) => {
     const value = env[variable];
     if (!value) throw new Error(`${name}: ${where}: env variable ${variable} is not set`);

@@ -30,13 +30,15 @@ export const ERROR_CODES = {
   bad_upstream_response: 'the upstream answer was cut off, too large, or not a chat completion (502)',
   missing_choice: 'the upstream returned fewer choices than the `n` it was asked for (502; metadata)',
   no_valid_candidate: 'JSON mode, and no candidate is valid JSON (502)',
-  rejected: 'a candidate the gateway stopped: early rejection, a confidence stop, or a rival committed to (metadata only)',
+  rejected:
+    'a candidate the gateway stopped: early rejection, a confidence stop, or a rival committed to (metadata only)',
   scorer_unavailable: 'the reward model is down (503 with SCORER_FALLBACK=error)',
   scorer_timeout: 'the reward model did not answer in time (503 with SCORER_FALLBACK=error)',
   scorer_bad_response: 'the reward model answered something unusable (503 with SCORER_FALLBACK=error)',
   prompt_too_long: 'the problem alone is longer than the PRM context (503 with SCORER_FALLBACK=error)',
   prompt_not_recorded: '`bestofn replay-upstream` or the demo set has no candidates for this prompt (404 / 400)',
-  too_many_candidates: '`best_of` asks the demo set or `bestofn replay-upstream` for more candidates than are recorded (400)',
+  too_many_candidates:
+    '`best_of` asks the demo set or `bestofn replay-upstream` for more candidates than are recorded (400)',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -108,7 +110,9 @@ export class ScorerError extends GatewayError {
   }
 }
 
-const INTERNAL: OpenAIErrorBody = { error: { message: 'internal error', type: 'server_error', param: null, code: null } };
+const INTERNAL: OpenAIErrorBody = {
+  error: { message: 'internal error', type: 'server_error', param: null, code: null },
+};
 
 /**
  * One retry budget: the gateway's own retries are the only ones by default. An upstream failure the
@@ -129,7 +133,10 @@ function shouldRetry(err: GatewayError): string {
  * The one place an error becomes what the client reads. `scrub` takes the gateway's secrets and internal
  * addresses out of the message, which may quote an upstream's answer word for word.
  */
-export function toErrorResponse(err: unknown, scrub: (text: string) => string = (t) => t): { status: number; body: OpenAIErrorBody; headers: Record<string, string> } {
+export function toErrorResponse(
+  err: unknown,
+  scrub: (text: string) => string = (t) => t,
+): { status: number; body: OpenAIErrorBody; headers: Record<string, string> } {
   if (err instanceof GatewayError) {
     const body = err.toBody();
     body.error.message = scrub(body.error.message);

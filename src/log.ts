@@ -12,7 +12,10 @@ export function createLogger(level: string, secrets: readonly string[] = []) {
     level,
     hooks: { streamWrite: scrub },
     base: { service: 'bestofn' },
-    redact: { paths: ['*.authorization', '*.headers.authorization', '*.apiKey', '*.UPSTREAM_API_KEY', '*.SCORER_API_KEY'], censor: '[redacted]' },
+    redact: {
+      paths: ['*.authorization', '*.headers.authorization', '*.apiKey', '*.UPSTREAM_API_KEY', '*.SCORER_API_KEY'],
+      censor: '[redacted]',
+    },
   });
 }
 

@@ -35,7 +35,11 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
   const metrics = createPromMetrics();
   const redisUrl = config.REDIS_URL;
   // Loaded only with REDIS_URL, so a gateway without Redis never loads the client.
-  const shared = redisUrl ? await (await import('./redis-shared')).createRedisShared({ ...config, REDIS_URL: redisUrl }, log, metrics.registry) : undefined;
+  const shared = redisUrl
+    ? await (
+        await import('./redis-shared')
+      ).createRedisShared({ ...config, REDIS_URL: redisUrl }, log, metrics.registry)
+    : undefined;
   // What start-up opened is closed again when a later step fails (a port in use, a refused HOST, a scorer
   // that cannot load): a failed start must not leave a Redis connection or a record file holding the process.
   const opened: (() => unknown)[] = shared ? [() => shared.close()] : [];
@@ -48,22 +52,45 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
     const upstreams = upstreamsFromConfig(config, http, metrics.upstream);
     const activeScorer =
       scorer ??
-      (await createNodeScorer(config, { info: (m) => log.info(m), warn: (m) => log.warn(m), onBatch: metrics.scorerBatch }, upstreams.all[0]!, shared?.scoreTier));
+      (await createNodeScorer(
+        config,
+        { info: (m) => log.info(m), warn: (m) => log.warn(m), onBatch: metrics.scorerBatch },
+        upstreams.all[0]!,
+        shared?.scoreTier,
+      ));
     if (!scorer) opened.push(() => activeScorer.close?.());
     const recorder = config.RECORD
-      ? createJsonlRecorder(config.RECORD, (err) => log.error({ err }, 'cannot write the record file'), { maxBytes: config.RECORD_MAX_MB * 1024 * 1024, keep: config.RECORD_KEEP, onNotice: (m) => log.warn(m) })
+      ? createJsonlRecorder(config.RECORD, (err) => log.error({ err }, 'cannot write the record file'), {
+          maxBytes: config.RECORD_MAX_MB * 1024 * 1024,
+          keep: config.RECORD_KEEP,
+          onNotice: (m) => log.warn(m),
+        })
       : undefined;
     if (recorder) opened.push(() => recorder.close());
     const metricsText = () => metrics.registry.metrics();
     const separateMetrics = config.METRICS_PORT !== undefined;
-    const app = createApp({ config: withModelRewardDefaults(config, activeScorer.rewardDefaults), upstreams, scorer: activeScorer, log, record: recorder?.record, metrics, ...(separateMetrics ? {} : { metricsText }), access: await buildAccess(config, shared?.limiter), readyChecks: shared ? [shared.ready] : [] });
+    const app = createApp({
+      config: withModelRewardDefaults(config, activeScorer.rewardDefaults),
+      upstreams,
+      scorer: activeScorer,
+      log,
+      record: recorder?.record,
+      metrics,
+      ...(separateMetrics ? {} : { metricsText }),
+      access: await buildAccess(config, shared?.limiter),
+      readyChecks: shared ? [shared.ready] : [],
+    });
     const server = (await listen(
       serve({
         fetch: app.fetch,
         hostname: config.HOST,
         port: config.PORT,
         // Node checks the header timeout every connectionsCheckingInterval (30 s by default); check each second.
-        serverOptions: { headersTimeout: config.HEADERS_TIMEOUT_MS, keepAliveTimeout: config.IDLE_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
+        serverOptions: {
+          headersTimeout: config.HEADERS_TIMEOUT_MS,
+          keepAliveTimeout: config.IDLE_TIMEOUT_MS,
+          connectionsCheckingInterval: 1000,
+        },
       }),
     )) as http.Server;
     limitConnections(server, { total: config.MAX_CONNECTIONS, perAddress: config.MAX_CONNECTIONS_PER_ADDRESS });
@@ -72,8 +99,11 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
     const bound = server.address();
     const boundAddress = typeof bound === 'object' && bound ? bound.address : config.HOST;
     // The spelling of HOST proves nothing (127.evil.example is a name); the address it bound to does.
-    if (!isLoopbackAddress(boundAddress) && config.keys.length === 0 && !config.ALLOW_UNAUTHENTICATED) throw notLoopback(config.HOST, boundAddress);
-    const metricsServer = separateMetrics ? await serveMetrics(config.METRICS_HOST, config.METRICS_PORT!, metricsText) : undefined;
+    if (!isLoopbackAddress(boundAddress) && config.keys.length === 0 && !config.ALLOW_UNAUTHENTICATED)
+      throw notLoopback(config.HOST, boundAddress);
+    const metricsServer = separateMetrics
+      ? await serveMetrics(config.METRICS_HOST, config.METRICS_PORT!, metricsText)
+      : undefined;
     return {
       url: urlOf(server, config.HOST),
       ...(metricsServer ? { metricsUrl: urlOf(metricsServer, config.METRICS_HOST) } : {}),

@@ -27,13 +27,35 @@ export interface RedisShared {
 /** The same key gets the same id on every replica; the key itself never reaches Redis. */
 const keyId = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 32);
 
-export async function createRedisShared(config: Config & { REDIS_URL: string }, log: Logger, registry: Registry): Promise<RedisShared> {
-  const errors = new Counter({ name: 'bestofn_redis_errors_total', help: 'Redis calls that failed or timed out, by use', labelNames: ['use'], registers: [registry] });
-  const outages = new Counter({ name: 'bestofn_redis_outages_total', help: 'Times Redis stopped answering, by use', labelNames: ['use'], registers: [registry] });
-  const up = new Gauge({ name: 'bestofn_redis_up', help: '1 while Redis answers, by use', labelNames: ['use'], registers: [registry] });
+export async function createRedisShared(
+  config: Config & { REDIS_URL: string },
+  log: Logger,
+  registry: Registry,
+): Promise<RedisShared> {
+  const errors = new Counter({
+    name: 'bestofn_redis_errors_total',
+    help: 'Redis calls that failed or timed out, by use',
+    labelNames: ['use'],
+    registers: [registry],
+  });
+  const outages = new Counter({
+    name: 'bestofn_redis_outages_total',
+    help: 'Times Redis stopped answering, by use',
+    labelNames: ['use'],
+    registers: [registry],
+  });
+  const up = new Gauge({
+    name: 'bestofn_redis_up',
+    help: '1 while Redis answers, by use',
+    labelNames: ['use'],
+    registers: [registry],
+  });
   for (const use of ['limits', 'cache'] as const) up.set({ use }, 1);
   const fallback: Record<RedisUse, string> = {
-    limits: config.REDIS_FAILURE === 'local' ? "each replica applies its own limits" : 'requests with a gateway key are refused (503)',
+    limits:
+      config.REDIS_FAILURE === 'local'
+        ? 'each replica applies its own limits'
+        : 'requests with a gateway key are refused (503)',
     cache: 'the shared score cache is skipped',
   };
   const health = new RedisHealth(
@@ -50,7 +72,11 @@ export async function createRedisShared(config: Config & { REDIS_URL: string }, 
   );
   // Connection errors repeat on every reconnect attempt; the uses' own failures are what get logged.
   const client = createRedisClient({ url: config.REDIS_URL, timeoutMs: config.REDIS_TIMEOUT_MS });
-  if (!(await connected(client, 2000))) log.warn({ status: client.status }, `redis does not answer at start-up; limits: ${fallback.limits}, cache: ${fallback.cache} until it does`);
+  if (!(await connected(client, 2000)))
+    log.warn(
+      { status: client.status },
+      `redis does not answer at start-up; limits: ${fallback.limits}, cache: ${fallback.cache} until it does`,
+    );
   const limiter = new RedisKeyLimiter({
     client,
     keyIds: config.keys.map((k) => keyId(k.key)),
@@ -62,7 +88,13 @@ export async function createRedisShared(config: Config & { REDIS_URL: string }, 
   });
   const scoreTier =
     config.REDIS_CACHE_TTL_S > 0
-      ? createRedisScoreTier({ client, prefix: config.REDIS_PREFIX, ttlSeconds: config.REDIS_CACHE_TTL_S, maxEntryBytes: config.REDIS_CACHE_MAX_BYTES, health })
+      ? createRedisScoreTier({
+          client,
+          prefix: config.REDIS_PREFIX,
+          ttlSeconds: config.REDIS_CACHE_TTL_S,
+          maxEntryBytes: config.REDIS_CACHE_MAX_BYTES,
+          health,
+        })
       : undefined;
   return {
     limiter,

@@ -11,7 +11,17 @@ export type Scrub = (text: string) => string;
 const MIN_SECRET_LENGTH = 6;
 const REDACTED = '[redacted]';
 
-type SecretSource = Pick<Config, 'UPSTREAM_API_KEY' | 'SCORER_API_KEY' | 'VERIFIER_API_KEY' | 'UPSTREAM_BASE_URL' | 'SCORER_URL' | 'VERIFIER_BASE_URL' | 'upstreams' | 'keys'>;
+type SecretSource = Pick<
+  Config,
+  | 'UPSTREAM_API_KEY'
+  | 'SCORER_API_KEY'
+  | 'VERIFIER_API_KEY'
+  | 'UPSTREAM_BASE_URL'
+  | 'SCORER_URL'
+  | 'VERIFIER_BASE_URL'
+  | 'upstreams'
+  | 'keys'
+>;
 
 function urlCredentials(url: string | undefined): string[] {
   if (!url) return [];
@@ -31,7 +41,12 @@ export function secretsOf(config: SecretSource): string[] {
     config.VERIFIER_API_KEY,
     ...config.upstreams.map((u) => u.apiKey),
     ...config.keys.map((k) => k.key),
-    ...[config.UPSTREAM_BASE_URL, config.SCORER_URL, config.VERIFIER_BASE_URL, ...config.upstreams.map((u) => u.baseUrl)].flatMap(urlCredentials),
+    ...[
+      config.UPSTREAM_BASE_URL,
+      config.SCORER_URL,
+      config.VERIFIER_BASE_URL,
+      ...config.upstreams.map((u) => u.baseUrl),
+    ].flatMap(urlCredentials),
   ];
   const found = new Set<string>();
   for (const s of all) {
@@ -79,6 +94,8 @@ export function clientScrubber(config: SecretSource): Scrub {
     for (const { host, name } of hosts) if (out.includes(host)) out = out.replaceAll(host, `upstream '${name}'`);
     return out
       .replace(/\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?\b/g, '[address]')
-      .replace(/\[?(?<![\w:])(?:[0-9a-f]{0,4}:){2,8}[0-9a-f]{1,4}\]?(?::\d{1,5})?(?![\w:])/gi, (m) => (m.includes('::') || m.split(':').length >= 6 ? '[address]' : m));
+      .replace(/\[?(?<![\w:])(?:[0-9a-f]{0,4}:){2,8}[0-9a-f]{1,4}\]?(?::\d{1,5})?(?![\w:])/gi, (m) =>
+        m.includes('::') || m.split(':').length >= 6 ? '[address]' : m,
+      );
   };
 }

@@ -23,7 +23,10 @@ function consoleLogger(level: string, scrub: Scrub) {
   const emit = (at: (typeof LEVELS)[number], obj: object, msg?: string) => {
     if (LEVELS.indexOf(at) < min) return;
     const fields = Object.fromEntries(
-      Object.entries(obj).map(([k, v]) => [k, v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v]),
+      Object.entries(obj).map(([k, v]) => [
+        k,
+        v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v,
+      ]),
     );
     const line = scrub(JSON.stringify({ level: at, service: 'bestofn', ...fields, msg }));
     (at === 'error' || at === 'fatal' ? console.error : at === 'warn' ? console.warn : console.log)(line);
@@ -41,7 +44,9 @@ function stringVars(env: WorkerEnv): Record<string, string> {
 
 type Built = { app: ReturnType<typeof createApp> } | { error: GatewayError };
 
-const misconfigured = (message: string): Built => ({ error: new GatewayError(500, message, 'server_error', null, 'invalid_config') });
+const misconfigured = (message: string): Built => ({
+  error: new GatewayError(500, message, 'server_error', null, 'invalid_config'),
+});
 
 async function build(vars: Record<string, string>): Promise<Built> {
   const scorer = vars.SCORER || 'vote';
@@ -57,7 +62,11 @@ async function build(vars: Record<string, string>): Promise<Built> {
     const config = parseConfig(vars);
     const log = consoleLogger(config.LOG_LEVEL, secretScrubber(secretsOf(config)));
     const upstreams = upstreamsFromConfig(config);
-    const scorer = createPortableScorer(config, { info: (m) => log.info({}, m), warn: (m) => log.warn({}, m) }, upstreams.all[0]!);
+    const scorer = createPortableScorer(
+      config,
+      { info: (m) => log.info({}, m), warn: (m) => log.warn({}, m) },
+      upstreams.all[0]!,
+    );
     // Workers are public by nature: GATEWAY_API_KEYS (a secret) turns on the same key checks and limits as on Node.
     return { app: createApp({ config, upstreams, scorer, log, access: await buildAccess(config) }) };
   } catch (err) {

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { runMain } from './helpers/cli';
 
 const run = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, ['bin/bestofn.mjs', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH!, ...env }, timeout: 20_000 });
+  spawnSync(process.execPath, ['bin/bestofn.mjs', ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH!, ...env },
+    timeout: 20_000,
+  });
 
 describe('bestofn CLI', () => {
   it('documents every option in serve --help', async () => {
@@ -51,7 +55,11 @@ describe('bestofn serve', () => {
         });
         child.once('exit', (code) => reject(new Error(`exited ${code}`)));
       });
-      const pending = fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fake-model', messages: [{ role: 'user', content: 'hi' }] }) });
+      const pending = fetch(`${url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'fake-model', messages: [{ role: 'user', content: 'hi' }] }),
+      });
       await new Promise((r) => setTimeout(r, 200));
       child.kill('SIGTERM');
       const res = await pending;

@@ -5,7 +5,14 @@ const BASE = { UPSTREAM_BASE_URL: 'http://127.0.0.1:8000/v1' };
 
 describe('parseConfig', () => {
   it('applies the documented defaults', () => {
-    expect(parseConfig(BASE)).toMatchObject({ HOST: '127.0.0.1', PORT: 8787, BESTOFN_MAX_N: 64, BESTOFN_TEMPERATURE: 0.7, SCORER: 'vote', UPSTREAM_SUPPORTS_N: false });
+    expect(parseConfig(BASE)).toMatchObject({
+      HOST: '127.0.0.1',
+      PORT: 8787,
+      BESTOFN_MAX_N: 64,
+      BESTOFN_TEMPERATURE: 0.7,
+      SCORER: 'vote',
+      UPSTREAM_SUPPORTS_N: false,
+    });
   });
 
   it('lets flags win over env, in both --flag value and --flag=value forms', () => {
@@ -15,7 +22,10 @@ describe('parseConfig', () => {
   });
 
   it('parses the live policies once, into objects with their defaults filled in', () => {
-    const c = parseConfig({ ...BASE, BESTOFN_REJECT: '{"after_tokens":64,"every_tokens":32,"keep_fraction":0.5}' }, ['--bestofn-adaptive', '{"waves":[2,4],"stop_when":{"margin":0.1}}']);
+    const c = parseConfig({ ...BASE, BESTOFN_REJECT: '{"after_tokens":64,"every_tokens":32,"keep_fraction":0.5}' }, [
+      '--bestofn-adaptive',
+      '{"waves":[2,4],"stop_when":{"margin":0.1}}',
+    ]);
     expect(c.BESTOFN_REJECT).toEqual({ after_tokens: 64, every_tokens: 32, keep_fraction: 0.5, min_keep: 1 });
     expect(c.BESTOFN_ADAPTIVE).toEqual({ waves: [2, 4], stop_when: { margin: 0.1 } });
     expect(parseConfig(BASE).BESTOFN_REJECT).toBeUndefined();
@@ -30,7 +40,11 @@ describe('parseConfig', () => {
     [{ ...BASE, SCORER: 'onnx' }, [], 'PRM_MODEL_DIR is required when SCORER=onnx'],
     [{ ...BASE, BESTOFN_N: '100' }, [], /BESTOFN_N must be ≤ BESTOFN_MAX_N/],
     [{ ...BASE, BESTOFN_REJECT: 'half' }, [], "BESTOFN_REJECT is not JSON (got 'half')"],
-    [{ ...BASE, BESTOFN_ADAPTIVE: '{"waves":[8,4],"stop_when":{"agreement":1}}' }, [], /BESTOFN_ADAPTIVE: waves: waves must increase/],
+    [
+      { ...BASE, BESTOFN_ADAPTIVE: '{"waves":[8,4],"stop_when":{"agreement":1}}' },
+      [],
+      /BESTOFN_ADAPTIVE: waves: waves must increase/,
+    ],
   ])('rejects %j %j with one clear line', (env, argv, message) => {
     expect(() => parseConfig(env, argv as string[])).toThrow(ConfigError);
     expect(() => parseConfig(env, argv as string[])).toThrow(message);

@@ -2,11 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { MATH, startTestGateway } from './helpers/gateway';
 
 const preflight = (url: string, origin: string) =>
-  fetch(`${url}/chat/completions`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
+  fetch(`${url}/chat/completions`, {
+    method: 'OPTIONS',
+    headers: {
+      origin,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization, content-type',
+    },
+  });
 
 describe('CORS', () => {
   it('answers a preflight before auth and lets a listed origin read the answer and its headers', async () => {
-    const t = await startTestGateway({ CORS_ORIGINS: 'https://app.example, https://other.example', GATEWAY_API_KEYS: 'k1' });
+    const t = await startTestGateway({
+      CORS_ORIGINS: 'https://app.example, https://other.example',
+      GATEWAY_API_KEYS: 'k1',
+    });
     try {
       const pre = await preflight(t.url, 'https://app.example');
       expect(pre.status).toBe(204);

@@ -7,7 +7,8 @@ import { parseConfig } from '../src/config';
 /** The environment of a fresh shell: no upstream settings, no NODE_ENV (vitest sets it to 'test'). */
 function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(UPSTREAM_|FALLBACK_UPSTREAM|CONFIG_FILE|NODE_ENV|BESTOFN_|SCORER)/.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !/^(UPSTREAM_|FALLBACK_UPSTREAM|CONFIG_FILE|NODE_ENV|BESTOFN_|SCORER)/.test(k)) env[k] = v;
   return { ...env, ...extra };
 }
 
@@ -29,7 +30,11 @@ function listeningUrl(child: ChildProcessWithoutNullStreams): Promise<{ url: str
   });
 }
 
-const demoRows = fs.readFileSync('data/demo-set.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { question: string; response: string[]; pred: string[] });
+const demoRows = fs
+  .readFileSync('data/demo-set.jsonl', 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l) as { question: string; response: string[]; pred: string[] });
 // A recorded problem whose candidates disagree, so the vote has something to decide.
 const problem = demoRows.find((r) => new Set(r.pred).size > 1)!;
 
@@ -52,8 +57,16 @@ describe('npm start with nothing configured', () => {
   });
 
   it('answers a recorded problem with a Best-of-8 over its recorded candidates, marked as a demo', async () => {
-    const res = await client.chat.completions.create({ model: 'bestofn-demo', messages: [{ role: 'user', content: problem.question }], best_of: 8 } as OpenAI.ChatCompletionCreateParamsNonStreaming);
-    const meta = (res as unknown as { bestofn: { demo: boolean; n_received: number; candidates: { answer: string | null; reward: number }[] } }).bestofn;
+    const res = await client.chat.completions.create({
+      model: 'bestofn-demo',
+      messages: [{ role: 'user', content: problem.question }],
+      best_of: 8,
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    const meta = (
+      res as unknown as {
+        bestofn: { demo: boolean; n_received: number; candidates: { answer: string | null; reward: number }[] };
+      }
+    ).bestofn;
     expect(meta.demo).toBe(true);
     expect(meta.n_received).toBe(8);
     expect(problem.response).toContain(res.choices[0]!.message.content);
@@ -62,7 +75,9 @@ describe('npm start with nothing configured', () => {
   });
 
   it('refuses any other prompt with a 400 that lists recorded problems, and never invents an answer', async () => {
-    const err = await client.chat.completions.create({ model: 'bestofn-demo', messages: [{ role: 'user', content: 'Write me a poem.' }] }).catch((e: unknown) => e);
+    const err = await client.chat.completions
+      .create({ model: 'bestofn-demo', messages: [{ role: 'user', content: 'Write me a poem.' }] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     const e = err as InstanceType<typeof OpenAI.BadRequestError>;
     expect(e.message).toMatch(/recorded demo problems/);
@@ -89,8 +104,14 @@ describe('the demo set never stands in for a real configuration', () => {
   it('only `serve` allows it: other callers of parseConfig still require an upstream', () => {
     expect(() => parseConfig({})).toThrow('UPSTREAM_BASE_URL is required');
     expect(parseConfig({}, [], undefined, { allowDemo: true }).demo).toBe(true);
-    expect(() => parseConfig({ UPSTREAM_SUPPORTS_N: 'true' }, [], undefined, { allowDemo: true })).toThrow('UPSTREAM_BASE_URL is required');
-    expect(() => parseConfig({ NODE_ENV: 'production' }, [], undefined, { allowDemo: true })).toThrow('UPSTREAM_BASE_URL is required');
-    expect(parseConfig({ UPSTREAM_BASE_URL: 'http://127.0.0.1:9/v1' }, [], undefined, { allowDemo: true }).demo).toBe(false);
+    expect(() => parseConfig({ UPSTREAM_SUPPORTS_N: 'true' }, [], undefined, { allowDemo: true })).toThrow(
+      'UPSTREAM_BASE_URL is required',
+    );
+    expect(() => parseConfig({ NODE_ENV: 'production' }, [], undefined, { allowDemo: true })).toThrow(
+      'UPSTREAM_BASE_URL is required',
+    );
+    expect(parseConfig({ UPSTREAM_BASE_URL: 'http://127.0.0.1:9/v1' }, [], undefined, { allowDemo: true }).demo).toBe(
+      false,
+    );
   });
 });

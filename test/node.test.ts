@@ -10,7 +10,10 @@ import { createLogger } from '../src/log';
 import { startGateway } from '../src/node';
 import { redisInstalled, startRedis, type TestRedis } from './helpers/redis-server';
 
-const clients = async (probe: Redis) => String(await probe.client('LIST')).trim().split('\n').length;
+const clients = async (probe: Redis) =>
+  String(await probe.client('LIST'))
+    .trim()
+    .split('\n').length;
 
 describe.skipIf(!redisInstalled)('a start-up that fails part-way', () => {
   const cleanup: (() => unknown)[] = [];
@@ -30,7 +33,13 @@ describe.skipIf(!redisInstalled)('a start-up that fails part-way', () => {
     cleanup.push(() => probe.quit());
     const before = await clients(probe);
 
-    const config = parseConfig({ UPSTREAM_BASE_URL: 'http://127.0.0.1:9/v1', HOST: '127.0.0.1', PORT: String(port), REDIS_URL: redis.url, LOG_LEVEL: 'silent' });
+    const config = parseConfig({
+      UPSTREAM_BASE_URL: 'http://127.0.0.1:9/v1',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      REDIS_URL: redis.url,
+      LOG_LEVEL: 'silent',
+    });
     await expect(startGateway(config, createLogger('silent'))).rejects.toThrow(/EADDRINUSE/);
     // The gateway's own connection came and went: only the probe is left.
     await expect.poll(() => clients(probe), { timeout: 3_000 }).toBe(before);

@@ -7,13 +7,20 @@ describe('observability', () => {
     const t = await startTestGateway();
     try {
       const post = (body: object, headers: Record<string, string> = {}) =>
-        fetch(`${t.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+        fetch(`${t.url}/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify(body),
+        });
       const given = await post({ model: 'fake-model', messages: MATH, best_of: 2 }, { 'x-request-id': 'trace-123' });
       expect(given.headers.get('x-request-id')).toBe('trace-123');
       const made = await post({ model: 'fake-model', messages: MATH, best_of: 2, stream: true });
       expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
       await made.text();
-      const tools = await post({ model: 'fake-model', messages: MATH, tools: [{ type: 'function', function: { name: 'f' } }] }, { 'x-request-id': 'trace-456' });
+      const tools = await post(
+        { model: 'fake-model', messages: MATH, tools: [{ type: 'function', function: { name: 'f' } }] },
+        { 'x-request-id': 'trace-456' },
+      );
       expect(tools.headers.get('x-request-id')).toBe('trace-456');
       const hostile = await post({ model: 'fake-model', messages: [] }, { 'x-request-id': 'bad id\twith spaces' });
       expect(hostile.headers.get('x-request-id')).not.toContain(' ');
@@ -23,7 +30,11 @@ describe('observability', () => {
   });
 
   it('exposes Prometheus metrics for requests, candidates, upstream, scorer batches and cache', async () => {
-    const t = await startTestGateway({ SCORER: 'onnx', PRM_MODEL_DIR: tempModel('step-classifier'), SCORER_DEVICE: 'cpu' });
+    const t = await startTestGateway({
+      SCORER: 'onnx',
+      PRM_MODEL_DIR: tempModel('step-classifier'),
+      SCORER_DEVICE: 'cpu',
+    });
     try {
       await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 4 } as never);
       await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 4 } as never);
@@ -49,7 +60,10 @@ describe('request ids on a Response straight from fetch (Portkey #1389)', () => 
     const { startFakeUpstream } = await import('./helpers/fake-upstream');
     const upstream = await startFakeUpstream();
     const app = new Hono();
-    app.use('*', requestContext({ info() {} }, () => {}));
+    app.use(
+      '*',
+      requestContext({ info() {} }, () => {}),
+    );
     app.get('/models', () => fetch(`${upstream.url}/models`));
     const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
       const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
@@ -75,15 +89,30 @@ describe('logs', () => {
     const { startFakeUpstream } = await import('./helpers/fake-upstream');
     const { Writable } = await import('node:stream');
     const lines: string[] = [];
-    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(...String(chunk).trim().split('\n')), done()) });
-    const upstream = await startFakeUpstream({ respond: () => ({ content: 'SECRET-COMPLETION \\boxed{1}' }), fail: (_b, call) => (call === 1 ? { status: 500, body: { error: { message: 'boom' } } } : null) });
-    const config = parseConfig({ UPSTREAM_BASE_URL: upstream.url, UPSTREAM_API_KEY: 'sk-upstream-secret', PORT: '0', LOG_LEVEL: 'info', UPSTREAM_RETRIES: '0' });
+    const sink = new Writable({
+      write: (chunk, _enc, done) => (lines.push(...String(chunk).trim().split('\n')), done()),
+    });
+    const upstream = await startFakeUpstream({
+      respond: () => ({ content: 'SECRET-COMPLETION \\boxed{1}' }),
+      fail: (_b, call) => (call === 1 ? { status: 500, body: { error: { message: 'boom' } } } : null),
+    });
+    const config = parseConfig({
+      UPSTREAM_BASE_URL: upstream.url,
+      UPSTREAM_API_KEY: 'sk-upstream-secret',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      UPSTREAM_RETRIES: '0',
+    });
     const gateway = await startGateway(config, pino({ level: 'info' }, sink));
     try {
       const res = await fetch(`${gateway.url}/v1/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-request-id': 'req-42' },
-        body: JSON.stringify({ model: 'fake-model', messages: [{ role: 'user', content: 'SECRET-PROMPT' }], best_of: 2 }),
+        body: JSON.stringify({
+          model: 'fake-model',
+          messages: [{ role: 'user', content: 'SECRET-PROMPT' }],
+          best_of: 2,
+        }),
       });
       expect(res.status).toBe(200);
       await res.text();

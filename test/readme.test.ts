@@ -13,7 +13,8 @@ describe('README', () => {
   });
 
   it('names every runtime dependency and says why', () => {
-    for (const dep of Object.keys(pkg.dependencies)) expect(readme, dep).toMatch(new RegExp(`\\|[^|\\n]*${dep.replace(/[/@.]/g, '\\$&')}[^|\\n]*\\|`));
+    for (const dep of Object.keys(pkg.dependencies))
+      expect(readme, dep).toMatch(new RegExp(`\\|[^|\\n]*${dep.replace(/[/@.]/g, '\\$&')}[^|\\n]*\\|`));
   });
 
   it('lists every error code the gateway sets, and no other', () => {
@@ -23,6 +24,7 @@ describe('README', () => {
   });
 
   it('lists every benchmark script', () => {
-    for (const script of Object.keys(pkg.scripts).filter((s) => s.startsWith('bench:'))) expect(readme, script).toContain(`npm run ${script}`);
+    for (const script of Object.keys(pkg.scripts).filter((s) => s.startsWith('bench:')))
+      expect(readme, script).toContain(`npm run ${script}`);
   });
 });

@@ -32,7 +32,13 @@ async function startWorker(vars: Record<string, string>): Promise<RunningWorker>
   const worker = await unstable_startWorker({
     config: WRANGLER_TOML,
     bindings: Object.fromEntries(Object.entries(vars).map(([k, value]) => [k, { type: 'plain_text' as const, value }])),
-    dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, watch: false, persist: false, logLevel: 'warn' },
+    dev: {
+      server: { hostname: '127.0.0.1', port: 0 },
+      inspector: false,
+      watch: false,
+      persist: false,
+      logLevel: 'warn',
+    },
   });
   try {
     await worker.ready;
@@ -44,13 +50,18 @@ async function startWorker(vars: Record<string, string>): Promise<RunningWorker>
   }
 }
 
-
 describe('Workers entry in workerd, vote scorer, upstream without n', () => {
   let upstream: FakeUpstream;
   let w: RunningWorker;
   beforeAll(async () => {
     upstream = await startFakeUpstream({ latencyMs: 50 });
-    w = await startWorker({ UPSTREAM_BASE_URL: upstream.url, UPSTREAM_SUPPORTS_N: 'false', SCORER: 'vote', BESTOFN_HEARTBEAT_MS: '20', UPSTREAM_CONCURRENCY: '8' });
+    w = await startWorker({
+      UPSTREAM_BASE_URL: upstream.url,
+      UPSTREAM_SUPPORTS_N: 'false',
+      SCORER: 'vote',
+      BESTOFN_HEARTBEAT_MS: '20',
+      UPSTREAM_CONCURRENCY: '8',
+    });
   });
   afterAll(async () => {
     await w?.close();
@@ -78,7 +89,13 @@ describe('Workers entry in workerd, vote scorer, upstream without n', () => {
 
   it('streams the winner with heartbeats, metadata on the finish chunk, and usage', async () => {
     const before = upstream.requests.length;
-    const stream = await w.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 4, stream: true, stream_options: { include_usage: true } } as never);
+    const stream = await w.client.chat.completions.create({
+      model: 'fake-model',
+      messages: MATH,
+      best_of: 4,
+      stream: true,
+      stream_options: { include_usage: true },
+    } as never);
     let content = '';
     let meta: BestOfNMetadata | undefined;
     let usage: any;
@@ -113,7 +130,12 @@ describe('Workers entry in workerd, shared upstream cap across requests', () => 
   beforeAll(async () => {
     upstream = await startFakeUpstream({ latencyMs: 40 });
     // One slot for the whole isolate: the second client request waits on a promise the first one resolves.
-    w = await startWorker({ UPSTREAM_BASE_URL: upstream.url, UPSTREAM_SUPPORTS_N: 'false', SCORER: 'vote', UPSTREAM_CONCURRENCY: '1' });
+    w = await startWorker({
+      UPSTREAM_BASE_URL: upstream.url,
+      UPSTREAM_SUPPORTS_N: 'false',
+      SCORER: 'vote',
+      UPSTREAM_CONCURRENCY: '1',
+    });
   });
   afterAll(async () => {
     await w?.close();
@@ -121,7 +143,11 @@ describe('Workers entry in workerd, shared upstream cap across requests', () => 
   });
 
   it('completes concurrent client requests that queue behind each other', async () => {
-    const results = await Promise.all([1, 2, 3].map(() => w.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 2 } as never)));
+    const results = await Promise.all(
+      [1, 2, 3].map(() =>
+        w.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 2 } as never),
+      ),
+    );
     for (const res of results) expect(metadataOf(res)).toMatchObject({ n_requested: 2, n_received: 2 });
     expect(upstream.requests).toHaveLength(6);
   });
@@ -134,7 +160,12 @@ describe('Workers entry in workerd, remote vLLM PRM scorer, upstream with n', ()
   beforeAll(async () => {
     upstream = await startFakeUpstream();
     // The PRM favours the lone '7' candidate, so the winner differs from the majority answer.
-    prm = await startFakeVllm({ respond: (input) => Array.from({ length: countTags(input) }, () => (input.includes('be 7.') || input.includes('{7}') ? [0.05, 0.95] : [0.8, 0.2])) });
+    prm = await startFakeVllm({
+      respond: (input) =>
+        Array.from({ length: countTags(input) }, () =>
+          input.includes('be 7.') || input.includes('{7}') ? [0.05, 0.95] : [0.8, 0.2],
+        ),
+    });
     w = await startWorker({
       UPSTREAM_BASE_URL: upstream.url,
       UPSTREAM_SUPPORTS_N: 'true',
@@ -153,7 +184,12 @@ describe('Workers entry in workerd, remote vLLM PRM scorer, upstream with n', ()
   it('picks the candidate the PRM rewards, from one upstream request with n', async () => {
     const before = upstream.requests.length;
     // With seed 2 the fake's four choices answer 41, 42, 7, 42.
-    const res = await w.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 4, seed: 2 } as never);
+    const res = await w.client.chat.completions.create({
+      model: 'fake-model',
+      messages: MATH,
+      best_of: 4,
+      seed: 2,
+    } as never);
     expect(res.choices[0]!.message.content).toContain('\\boxed{7}');
     const meta = metadataOf(res);
     expect(meta).toMatchObject({ n_requested: 4, n_received: 4, scorer: 'remote', selected: [2] });
@@ -172,7 +208,11 @@ describe('Workers entry in workerd, with gateway keys', () => {
     const upstream = await startFakeUpstream();
     const w = await startWorker({ UPSTREAM_BASE_URL: upstream.url, SCORER: 'vote', GATEWAY_API_KEYS: 'edge-key' });
     try {
-      const anonymous = await fetch(`${w.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fake-model', messages: MATH }) });
+      const anonymous = await fetch(`${w.url}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'fake-model', messages: MATH }),
+      });
       expect(anonymous.status).toBe(401);
       expect(upstream.requests).toHaveLength(0);
       const keyed = new OpenAI({ baseURL: w.url, apiKey: 'edge-key', maxRetries: 0 });
@@ -205,6 +245,13 @@ describe('Workers entry in workerd, configuration errors', () => {
     started.push(w);
     const res = await fetch(`${w.url.replace(/\/v1$/, '')}/healthz`);
     expect(res.status).toBe(500);
-    expect(await res.json()).toEqual({ error: { message: 'gateway misconfigured: UPSTREAM_BASE_URL is required', type: 'server_error', param: null, code: 'invalid_config' } });
+    expect(await res.json()).toEqual({
+      error: {
+        message: 'gateway misconfigured: UPSTREAM_BASE_URL is required',
+        type: 'server_error',
+        param: null,
+        code: 'invalid_config',
+      },
+    });
   });
 });

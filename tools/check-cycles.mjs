@@ -99,12 +99,17 @@ const partCycles = cycles(partEdges.keys(), (p) => partEdges.get(p)?.keys() ?? [
 
 for (const c of fileCycles) {
   console.error(`file cycle: ${c.map(name).join(' ↔ ')}`);
-  for (const f of c) for (const [dep, line] of graph.get(f)) if (c.includes(dep)) console.error(`  ${name(f)}:${line} → ${name(dep)}`);
+  for (const f of c)
+    for (const [dep, line] of graph.get(f)) if (c.includes(dep)) console.error(`  ${name(f)}:${line} → ${name(dep)}`);
 }
 for (const c of partCycles) {
   console.error(`part cycle: ${c.join(' ↔ ')}`);
-  for (const a of c) for (const [b, imports] of partEdges.get(a) ?? []) if (c.includes(b)) for (const i of imports) console.error(`  ${i}`);
+  for (const a of c)
+    for (const [b, imports] of partEdges.get(a) ?? [])
+      if (c.includes(b)) for (const i of imports) console.error(`  ${i}`);
 }
 const total = fileCycles.length + partCycles.length;
-console.log(`check-cycles: ${graph.size} files, ${partEdges.size} parts: ${fileCycles.length} file cycles, ${partCycles.length} part cycles`);
+console.log(
+  `check-cycles: ${graph.size} files, ${partEdges.size} parts: ${fileCycles.length} file cycles, ${partCycles.length} part cycles`,
+);
 process.exit(total ? 1 : 0);

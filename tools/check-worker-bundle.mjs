@@ -32,7 +32,8 @@ const build = spawnSync(process.execPath, [wrangler, 'deploy', '--dry-run', '--o
   encoding: 'utf8',
   env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' },
 });
-if (build.status !== 0) fail(`wrangler deploy --dry-run exited with ${build.status ?? build.signal}\n${build.stdout}\n${build.stderr}`);
+if (build.status !== 0)
+  fail(`wrangler deploy --dry-run exited with ${build.status ?? build.signal}\n${build.stdout}\n${build.stderr}`);
 
 const files = existsSync(outdir) ? readdirSync(outdir).filter((f) => /\.m?js$/.test(f)) : [];
 if (files.length === 0) fail(`no JavaScript in ${relative(root, outdir)}; wrangler said:\n${build.stdout}`);
@@ -44,11 +45,16 @@ for (const file of files) {
   const text = readFileSync(path, 'utf8');
   for (const [name, pattern] of FORBIDDEN) {
     const at = text.search(pattern);
-    if (at !== -1) fail(`${relative(root, path)} contains ${name}: …${text.slice(Math.max(0, at - 80), at + 80).replace(/\s+/g, ' ')}…`);
+    if (at !== -1)
+      fail(
+        `${relative(root, path)} contains ${name}: …${text.slice(Math.max(0, at - 80), at + 80).replace(/\s+/g, ' ')}…`,
+      );
   }
   bytes += statSync(path).size;
   gzipBytes += gzipSync(text).length;
 }
 
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
-console.log(`worker bundle ok: ${files.map((f) => relative(root, join(outdir, f))).join(', ')}: ${kib(bytes)} (${kib(gzipBytes)} gzip); no onnxruntime, prom-client, pino, ioredis or node: imports`);
+console.log(
+  `worker bundle ok: ${files.map((f) => relative(root, join(outdir, f))).join(', ')}: ${kib(bytes)} (${kib(gzipBytes)} gzip); no onnxruntime, prom-client, pino, ioredis or node: imports`,
+);

@@ -14,10 +14,16 @@ const KEEP = ['idx', 'question', 'gt', 'level', 'response', 'pred', 'score', 'pr
 
 type Row = Record<(typeof KEEP)[number], unknown> & { question: string; pred: string[] };
 
-const rows: Row[] = fs.readFileSync(POOL, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const rows: Row[] = fs
+  .readFileSync(POOL, 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l));
 const disagree = rows.filter((r) => new Set(r.pred).size > 1);
 const rest = rows.filter((r) => new Set(r.pred).size === 1).sort((a, b) => a.question.length - b.question.length);
 const chosen = [...disagree, ...rest.slice(0, SIZE - disagree.length)];
 const lines = chosen.map((r) => JSON.stringify(Object.fromEntries(KEEP.map((k) => [k, r[k]]))));
 fs.writeFileSync('data/demo-set.jsonl', lines.join('\n') + '\n');
-console.log(`data/demo-set.jsonl: ${chosen.length} problems (${disagree.length} with disagreeing candidates) from ${POOL}`);
+console.log(
+  `data/demo-set.jsonl: ${chosen.length} problems (${disagree.length} with disagreeing candidates) from ${POOL}`,
+);

@@ -34,7 +34,10 @@ export interface MakeTestPrmOptions {
   tokenizerDir?: string;
 }
 
-const DEFAULT_TOKENIZER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/tokenizers/qwen2.5-prm-tag');
+const DEFAULT_TOKENIZER_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../shared/tokenizers/qwen2.5-prm-tag',
+);
 
 /** Deterministic weight in [-scale, scale] for (row, column, salt): an integer hash, no PRNG state. */
 function weight(row: number, col: number, salt: number, scale: number): number {
@@ -106,7 +109,10 @@ function buildGraph(kind: TestPrmKind, broken: BrokenVariant | undefined): Graph
   let outType: number = DType.FLOAT;
   if (broken === 'vocab-logits') {
     // What an export through AutoModelForCausalLM would give: one logit per vocabulary entry.
-    nodes.push({ op: 'Unsqueeze', inputs: ['m', 'axis2'], outputs: ['mv'] }, { op: 'Add', inputs: ['mv', 'vocab_zeros'], outputs: [output] });
+    nodes.push(
+      { op: 'Unsqueeze', inputs: ['m', 'axis2'], outputs: ['mv'] },
+      { op: 'Add', inputs: ['mv', 'vocab_zeros'], outputs: [output] },
+    );
     initializers.push(floatTensor('vocab_zeros', [1, 1, TEST_VOCAB], new Float32Array(TEST_VOCAB)));
     outShape = ['batch', 'seq', TEST_VOCAB];
   } else if (broken === 'vocab-logits-undeclared') {
@@ -119,10 +125,17 @@ function buildGraph(kind: TestPrmKind, broken: BrokenVariant | undefined): Graph
       { op: 'Concat', inputs: ['ones2', 'width'], outputs: ['reps'], attrs: [{ name: 'axis', int: 0 }] },
       { op: 'Tile', inputs: ['mv', 'reps'], outputs: [output] },
     );
-    initializers.push(int64Tensor('shape1', [1], [1]), int64Tensor('vocab', [1], [TEST_VOCAB]), int64Tensor('ones2', [2], [1, 1]));
+    initializers.push(
+      int64Tensor('shape1', [1], [1]),
+      int64Tensor('vocab', [1], [TEST_VOCAB]),
+      int64Tensor('ones2', [2], [1, 1]),
+    );
     outShape = ['batch', 'seq', 'labels'];
   } else if (broken === 'float64-output') {
-    nodes.push({ op: 'Add', inputs: ['d', 'avg'], outputs: ['sum'] }, { op: 'Cast', inputs: ['sum'], outputs: [output], attrs: [{ name: 'to', int: DType.DOUBLE }] });
+    nodes.push(
+      { op: 'Add', inputs: ['d', 'avg'], outputs: ['sum'] },
+      { op: 'Cast', inputs: ['sum'], outputs: [output], attrs: [{ name: 'to', int: DType.DOUBLE }] },
+    );
     outType = DType.DOUBLE;
   } else {
     nodes.push({ op: 'Add', inputs: ['d', 'avg'], outputs: [output] });
@@ -133,14 +146,38 @@ function buildGraph(kind: TestPrmKind, broken: BrokenVariant | undefined): Graph
     { name: 'attention_mask', elemType: DType.INT64, shape: ['batch', 'seq'] },
   ];
   const used = new Set(nodes.flatMap((n) => n.inputs));
-  return { nodes, initializers: initializers.filter((t) => used.has(t.name)), inputs, outputs: [{ name: output, elemType: outType, shape: outShape }] };
+  return {
+    nodes,
+    initializers: initializers.filter((t) => used.has(t.name)),
+    inputs,
+    outputs: [{ name: output, elemType: outType, shape: outShape }],
+  };
 }
 
 export function testPrmManifest(kind: TestPrmKind, maxLength: number): Record<string, unknown> {
-  const common = { model_id: `bestofn-test-${kind}`, max_length: maxLength, inputs: { input_ids: 'input_ids', attention_mask: 'attention_mask' } };
+  const common = {
+    model_id: `bestofn-test-${kind}`,
+    max_length: maxLength,
+    inputs: { input_ids: 'input_ids', attention_mask: 'attention_mask' },
+  };
   return kind === 'step-classifier'
-    ? { kind, ...common, system_prompt: 'Please reason step by step, and put your final answer within \\boxed{}.', step_tag: '<extra_0>', step_tag_id: 151651, output: 'logits' }
-    : { kind, ...common, system_prompt: null, template: '{problem}{completion}', step_separator: '\n\n', output: 'values', activation: 'sigmoid' };
+    ? {
+        kind,
+        ...common,
+        system_prompt: 'Please reason step by step, and put your final answer within \\boxed{}.',
+        step_tag: '<extra_0>',
+        step_tag_id: 151651,
+        output: 'logits',
+      }
+    : {
+        kind,
+        ...common,
+        system_prompt: null,
+        template: '{problem}{completion}',
+        step_separator: '\n\n',
+        output: 'values',
+        activation: 'sigmoid',
+      };
 }
 
 // Tests build many directories; the graph bytes only depend on kind and variant.
@@ -171,11 +208,18 @@ function main(argv: string[]): void {
   const kind = arg('kind');
   const out = arg('out');
   if ((kind !== 'step-classifier' && kind !== 'value-head') || !out) {
-    console.error('usage: npx tsx tools/make-test-prm.ts --kind step-classifier|value-head --out DIR [--max-length N] [--broken VARIANT]');
+    console.error(
+      'usage: npx tsx tools/make-test-prm.ts --kind step-classifier|value-head --out DIR [--max-length N] [--broken VARIANT]',
+    );
     process.exit(2);
   }
   const maxLength = arg('max-length');
-  const dir = makeTestPrm({ kind, out, maxLength: maxLength ? Number(maxLength) : undefined, broken: arg('broken') as BrokenVariant | undefined });
+  const dir = makeTestPrm({
+    kind,
+    out,
+    maxLength: maxLength ? Number(maxLength) : undefined,
+    broken: arg('broken') as BrokenVariant | undefined,
+  });
   console.log(`wrote ${kind} test PRM to ${dir}`);
 }
 

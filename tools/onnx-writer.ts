@@ -30,7 +30,8 @@ const concat = (parts: readonly Field[]): Field => {
 
 const tag = (field: number, wire: number) => varint((field << 3) | wire);
 const int = (field: number, value: number | bigint): Field => new Uint8Array([...tag(field, 0), ...varint(value)]);
-const bytes = (field: number, payload: Field): Field => concat([new Uint8Array([...tag(field, 2), ...varint(payload.length)]), payload]);
+const bytes = (field: number, payload: Field): Field =>
+  concat([new Uint8Array([...tag(field, 2), ...varint(payload.length)]), payload]);
 const str = (field: number, s: string): Field => bytes(field, utf8.encode(s));
 const msg = (field: number, parts: readonly Field[]): Field => bytes(field, concat(parts));
 
@@ -79,16 +80,32 @@ const tensorProto = (field: number, t: Tensor) =>
 
 // AttributeProto: name=1, i=3, ints=8, type=20 (INT=2, INTS=7).
 const attrProto = (a: Attr) =>
-  'int' in a ? msg(5, [str(1, a.name), int(3, a.int), int(20, 2)]) : msg(5, [str(1, a.name), ...a.ints.map((i) => int(8, i)), int(20, 7)]);
+  'int' in a
+    ? msg(5, [str(1, a.name), int(3, a.int), int(20, 2)])
+    : msg(5, [str(1, a.name), ...a.ints.map((i) => int(8, i)), int(20, 7)]);
 
 const nodeProto = (n: Node, i: number) =>
-  msg(1, [...n.inputs.map((s) => str(1, s)), ...n.outputs.map((s) => str(2, s)), str(3, `${n.op}_${i}`), str(4, n.op), ...(n.attrs ?? []).map(attrProto)]);
+  msg(1, [
+    ...n.inputs.map((s) => str(1, s)),
+    ...n.outputs.map((s) => str(2, s)),
+    str(3, `${n.op}_${i}`),
+    str(4, n.op),
+    ...(n.attrs ?? []).map(attrProto),
+  ]);
 
 // ValueInfoProto{name=1, type=2} → TypeProto{tensor_type=1} → Tensor{elem_type=1, shape=2} → TensorShapeProto{dim=1} → Dimension{dim_value=1 | dim_param=2}.
 const valueInfo = (field: number, v: ValueInfo) =>
   msg(field, [
     str(1, v.name),
-    msg(2, [msg(1, [int(1, v.elemType), msg(2, v.shape.map((d) => msg(1, [typeof d === 'number' ? int(1, d) : str(2, d)])))])]),
+    msg(2, [
+      msg(1, [
+        int(1, v.elemType),
+        msg(
+          2,
+          v.shape.map((d) => msg(1, [typeof d === 'number' ? int(1, d) : str(2, d)])),
+        ),
+      ]),
+    ]),
   ]);
 
 export interface Graph {

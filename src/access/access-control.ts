@@ -28,13 +28,28 @@ export function accessControl(opts: AccessOptions): MiddlewareHandler<{ Variable
     const presented = presentedKey(c.req.raw.headers);
     const index = presented ? await opts.keys.find(presented) : -1;
     if (index < 0) {
-      throw new GatewayError(401, presented ? 'Incorrect API key provided' : 'Missing API key: send Authorization: Bearer <key>', 'invalid_request_error', null, 'invalid_api_key', {
-        'www-authenticate': 'Bearer',
-      });
+      throw new GatewayError(
+        401,
+        presented ? 'Incorrect API key provided' : 'Missing API key: send Authorization: Bearer <key>',
+        'invalid_request_error',
+        null,
+        'invalid_api_key',
+        {
+          'www-authenticate': 'Bearer',
+        },
+      );
     }
     const limit = opts.limitOf(index);
     const admission = await opts.limiter.admit(index, limit);
-    if (!admission.ok) throw new GatewayError(429, `Rate limit: ${admission.reason} for this key`, 'rate_limit_error', null, 'rate_limit_exceeded', { 'retry-after': String(admission.retryAfterSeconds) });
+    if (!admission.ok)
+      throw new GatewayError(
+        429,
+        `Rate limit: ${admission.reason} for this key`,
+        'rate_limit_error',
+        null,
+        'rate_limit_exceeded',
+        { 'retry-after': String(admission.retryAfterSeconds) },
+      );
     c.set('maxN', limit.maxN);
     try {
       await next();
@@ -44,7 +59,8 @@ export function accessControl(opts: AccessOptions): MiddlewareHandler<{ Variable
     }
     // Only an event stream is still being written after the handler returns; every other answer is
     // complete, and wrapping its body in a stream would cost every request a web-stream round trip.
-    if (!(c.res.headers.get('content-type') ?? '').startsWith('text/event-stream') || !c.res.body) return admission.release();
+    if (!(c.res.headers.get('content-type') ?? '').startsWith('text/event-stream') || !c.res.body)
+      return admission.release();
     c.res = new Response(untilSettled(c.res.body, admission.release), c.res);
   };
 }

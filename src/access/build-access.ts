@@ -7,9 +7,16 @@ import { KeyLimiter, type KeyLimit, type Limiter } from './key-limits';
  * Access control from config, or undefined when no gateway keys are set (loopback-only serving). The
  * limiter is this replica's own unless the entry passes a shared one (Redis, on Node).
  */
-export async function buildAccess(config: Config, limiter: Limiter = new KeyLimiter()): Promise<AccessOptions | undefined> {
+export async function buildAccess(
+  config: Config,
+  limiter: Limiter = new KeyLimiter(),
+): Promise<AccessOptions | undefined> {
   if (config.keys.length === 0) return undefined;
-  const defaults: KeyLimit = { rpm: config.KEY_RPM, concurrency: config.KEY_CONCURRENCY, maxN: config.KEY_MAX_N ?? config.BESTOFN_MAX_N };
+  const defaults: KeyLimit = {
+    rpm: config.KEY_RPM,
+    concurrency: config.KEY_CONCURRENCY,
+    maxN: config.KEY_MAX_N ?? config.BESTOFN_MAX_N,
+  };
   const limits = config.keys.map((k) => ({
     rpm: k.rpm ?? defaults.rpm,
     concurrency: k.concurrency ?? defaults.concurrency,

@@ -21,7 +21,11 @@ export const rateRefusal = (rpm: number, tokens: number): Admission => ({
   reason: `rate limit of ${rpm} requests per minute reached`,
   retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / (rpm / 60_000) / 1000)),
 });
-export const concurrencyRefusal = (concurrency: number): Admission => ({ ok: false, reason: `limit of ${concurrency} concurrent requests reached`, retryAfterSeconds: 1 });
+export const concurrencyRefusal = (concurrency: number): Admission => ({
+  ok: false,
+  reason: `limit of ${concurrency} concurrent requests reached`,
+  retryAfterSeconds: 1,
+});
 
 /** An admitted request: its slot is given back once, however often the caller releases it (stream end, abort, error). */
 export function admitted(giveBack: () => void): Admission {

@@ -17,7 +17,15 @@ import { z } from 'zod';
 import { GatewayError } from '../errors';
 import { LuaScript } from '../redis/lua-script';
 import type { RedisHealth } from '../redis/redis-health';
-import { admitted, concurrencyRefusal, rateRefusal, type Admission, type KeyLimit, type KeyLimiter, type Limiter } from './key-limits';
+import {
+  admitted,
+  concurrencyRefusal,
+  rateRefusal,
+  type Admission,
+  type KeyLimit,
+  type KeyLimiter,
+  type Limiter,
+} from './key-limits';
 
 // KEYS: bucket hash, lease set. ARGV: rpm, concurrency, lease id, lease ms.
 // Returns {2, ''} admitted, {1, ''} over the concurrency limit, {0, tokens} over the rate.
@@ -84,11 +92,20 @@ export class RedisKeyLimiter implements Limiter {
     const id = randomUUID();
     let answer: z.output<typeof reply>;
     try {
-      answer = reply.parse(await ADMIT.run(this.opts.client, [bucket, leases], [limit.rpm, limit.concurrency, id, this.opts.leaseMs]));
+      answer = reply.parse(
+        await ADMIT.run(this.opts.client, [bucket, leases], [limit.rpm, limit.concurrency, id, this.opts.leaseMs]),
+      );
     } catch (err) {
       this.opts.health.fail('limits', err);
       if (this.opts.failure === 'refuse') {
-        throw new GatewayError(503, 'Rate limits are unavailable (the shared store does not answer); try again shortly', 'server_error', null, 'limits_unavailable', { 'retry-after': '1' });
+        throw new GatewayError(
+          503,
+          'Rate limits are unavailable (the shared store does not answer); try again shortly',
+          'server_error',
+          null,
+          'limits_unavailable',
+          { 'retry-after': '1' },
+        );
       }
       return this.opts.local.admit(key, limit);
     }

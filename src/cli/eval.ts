@@ -52,7 +52,8 @@ Results go to DIR/results.jsonl (a rerun skips finished problems), DIR/report.js
 function parseNs(v: string | undefined): number[] | undefined {
   if (v === undefined) return undefined;
   const ns = v.split(',').map((s) => Number(s.trim()));
-  if (ns.length === 0 || ns.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--n must list positive integers, e.g. 1,4,8 (got '${v}')`);
+  if (ns.length === 0 || ns.some((n) => !Number.isInteger(n) || n < 1))
+    throw new UsageError(`--n must list positive integers, e.g. 1,4,8 (got '${v}')`);
   return [...new Set(ns)].sort((a, b) => a - b);
 }
 
@@ -62,13 +63,39 @@ function parse(argv: string[]) {
     strict: true,
     allowPositionals: false,
     options: Object.fromEntries(
-      ['dataset', 'base-url', 'model', 'n', 'concurrency', 'limit', 'seed', 'draws', 'timeout-ms', 'retries', 'temperature', 'max-tokens', 'logprobs', 'also', 'api-key', 'data-dir', 'replay', 'out', 'shard', 'merge'].map((k) => [k, { type: 'string' as const }]),
+      [
+        'dataset',
+        'base-url',
+        'model',
+        'n',
+        'concurrency',
+        'limit',
+        'seed',
+        'draws',
+        'timeout-ms',
+        'retries',
+        'temperature',
+        'max-tokens',
+        'logprobs',
+        'also',
+        'api-key',
+        'data-dir',
+        'replay',
+        'out',
+        'shard',
+        'merge',
+      ].map((k) => [k, { type: 'string' as const }]),
     ),
   });
   return values as Record<string, string | undefined>;
 }
 
-export async function runEvalCommand(argv: string[], env: Record<string, string | undefined> = process.env, stderr: ProgressSink = process.stderr, stdout: { write(text: string): unknown } = process.stdout): Promise<number> {
+export async function runEvalCommand(
+  argv: string[],
+  env: Record<string, string | undefined> = process.env,
+  stderr: ProgressSink = process.stderr,
+  stdout: { write(text: string): unknown } = process.stdout,
+): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     stdout.write(EVAL_USAGE);
     return 0;
@@ -78,12 +105,21 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
     const a = parse(argv);
     if (!a.out) throw new UsageError('--out DIR is required');
     if (a.merge) {
-      const report = asUsage(() => mergeEvalShards(a.merge!.split(',').map((d) => d.trim()).filter(Boolean), a.out!));
+      const report = asUsage(() =>
+        mergeEvalShards(
+          a
+            .merge!.split(',')
+            .map((d) => d.trim())
+            .filter(Boolean),
+          a.out!,
+        ),
+      );
       stdout.write(reportMarkdown(report));
       return 0;
     }
     const shard = a.shard === undefined ? WHOLE : asUsage(() => parseShard(a.shard!));
-    if (!a.replay && (!a.dataset || !a['base-url'] || !a.model)) throw new UsageError('--dataset, --base-url and --model are required (or --replay FILE)');
+    if (!a.replay && (!a.dataset || !a['base-url'] || !a.model))
+      throw new UsageError('--dataset, --base-url and --model are required (or --replay FILE)');
     const limit = optionalIntFlag('limit', a.limit, 1);
     const draws = intFlag('draws', a.draws, 8, 1);
     const seed = intFlag('seed', a.seed, 0);
@@ -103,15 +139,20 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
     if (a.replay) {
       const source = asUsage(() => loadReplaySource(a.replay!, (m) => stderr.write(`eval: ${m}\n`)));
       const picked = replayProblems(source, datasetFile ? problems : undefined);
-      if (picked.problems.length === 0) throw new UsageError(`${a.replay} has no prompt with a reference answer${datasetFile ? ` from ${a.dataset}` : ' (gateway records carry none: add --dataset)'}`);
-      if (picked.unrecorded > 0) stderr.write(`eval: ${picked.unrecorded} problems of ${a.dataset} were not recorded; leaving them out\n`);
+      if (picked.problems.length === 0)
+        throw new UsageError(
+          `${a.replay} has no prompt with a reference answer${datasetFile ? ` from ${a.dataset}` : ' (gateway records carry none: add --dataset)'}`,
+        );
+      if (picked.unrecorded > 0)
+        stderr.write(`eval: ${picked.unrecorded} problems of ${a.dataset} were not recorded; leaving them out\n`);
       const items = limit === undefined ? picked.items : picked.items.slice(0, limit);
       problems = limit === undefined ? picked.problems : picked.problems.slice(0, limit);
       const recorded = Math.min(...items.map((it) => it.candidates.length));
       const powers = [1, 2, 4, 8, 16, 32, 64, 128].filter((n) => n <= recorded);
       ns ??= powers[powers.length - 1] === recorded ? powers : [...powers, recorded];
       const over = ns.filter((n) => n > recorded);
-      if (over.length > 0) throw new UsageError(`--n ${over.join(',')} exceeds the ${recorded} candidates recorded per prompt`);
+      if (over.length > 0)
+        throw new UsageError(`--n ${over.join(',')} exceeds the ${recorded} candidates recorded per prompt`);
       rewards = poolRewards(problems, items);
       const pool = poolProblems(items);
       if (pool) reference = poolReference(pool, Math.max(...ns));
@@ -125,15 +166,38 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
     const maxN = Math.max(...ns);
     const model = a.model ?? 'replay';
     const dataset = a.dataset ?? path.basename(a.replay!);
-    const refused = claimRunDir(a.out, { dataset: datasetFile ?? path.resolve(a.replay!), endpoint, model, max_n: maxN });
+    const refused = claimRunDir(a.out, {
+      dataset: datasetFile ?? path.resolve(a.replay!),
+      endpoint,
+      model,
+      max_n: maxN,
+    });
     if (refused) throw new UsageError(refused);
-    const reportConfig = { dataset, endpoint, model, ns, draws, seed, prompt: 'qwen25-math-cot (system: step by step, \\boxed{}; user: problem)', ...(a.replay ? { replay: a.replay } : {}) };
+    const reportConfig = {
+      dataset,
+      endpoint,
+      model,
+      ns,
+      draws,
+      seed,
+      prompt: 'qwen25-math-cot (system: step by step, \\boxed{}; user: problem)',
+      ...(a.replay ? { replay: a.replay } : {}),
+    };
     if (a.shard !== undefined) {
-      const other = claimShard(a.out, { shard, problems: allProblems, config: reportConfig, ...(reference ? { reference } : {}) });
+      const other = claimShard(a.out, {
+        shard,
+        problems: allProblems,
+        config: reportConfig,
+        ...(reference ? { reference } : {}),
+      });
       if (other) throw new UsageError(other);
     }
 
-    const client = new OpenAI({ baseURL: target?.url ?? endpoint, apiKey: a['api-key'] ?? env.OPENAI_API_KEY ?? 'none', maxRetries: retries });
+    const client = new OpenAI({
+      baseURL: target?.url ?? endpoint,
+      apiKey: a['api-key'] ?? env.OPENAI_API_KEY ?? 'none',
+      maxRetries: retries,
+    });
     const summary = await runEval({
       client,
       model,
@@ -149,7 +213,8 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
       progress: stderr,
       onNotice: (m) => stderr.write(`eval: ${m}\n`),
     });
-    if (summary.skipped > 0) stderr.write(`eval: ${summary.skipped} problems already finished in ${a.out}; not sent again\n`);
+    if (summary.skipped > 0)
+      stderr.write(`eval: ${summary.skipped} problems already finished in ${a.out}; not sent again\n`);
 
     const report = buildReport(
       [...readResults(a.out, () => {}).values()],

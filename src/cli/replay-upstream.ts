@@ -26,13 +26,19 @@ export async function runReplayUpstream(argv: string[]): Promise<number> {
   }
   let running;
   try {
-    const { values } = parseArgs({ args: argv, strict: true, options: { data: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } } });
+    const { values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: { data: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
+    });
     if (!values.data) throw new UsageError('--data FILE is required');
     const port = intFlag('port', values.port, 8000, 0, 65535);
     const source = loadReplaySource(values.data, (m) => process.stderr.write(`bestofn replay-upstream: ${m}\n`));
     running = await startReplayUpstream(source, { port, host: values.host ?? '127.0.0.1' });
     const candidates = [...source.items.values()].reduce((s, it) => s + it.candidates.length, 0);
-    process.stderr.write(`bestofn replay-upstream: ${source.items.size} prompts, ${candidates} candidates from ${values.data} on ${running.url}\n`);
+    process.stderr.write(
+      `bestofn replay-upstream: ${source.items.size} prompts, ${candidates} candidates from ${values.data} on ${running.url}\n`,
+    );
   } catch (err) {
     process.stderr.write(`bestofn replay-upstream: ${(err as Error).message}\n`);
     return 2;

@@ -15,7 +15,16 @@ import { parseKeep } from '../select/keep';
 import { runSelect, selectScored, stemOf } from '../select/run-select';
 import { mergeShardScores } from '../select/shard-merge';
 import { parseShard, shardLabel } from '../util/shard';
-import { asUsage, asUsageAsync, choiceFlag, intFlag, isUsageError, numberFlag, optionalIntFlag, UsageError } from './usage';
+import {
+  asUsage,
+  asUsageAsync,
+  choiceFlag,
+  intFlag,
+  isUsageError,
+  numberFlag,
+  optionalIntFlag,
+  UsageError,
+} from './usage';
 
 export const SELECT_USAGE = `Usage:
   bestofn select --input traces.jsonl --out kept.jsonl [options]
@@ -55,11 +64,16 @@ export interface SelectIo {
 const ALSO = ['BESTOFN_AGGREGATE', 'BESTOFN_THINKING_WEIGHT', 'UPSTREAM_CONNECT_TIMEOUT_MS'] as const;
 
 /** Flags written over the environment, then read by config.ts as the gateway reads them (bounds, defaults, rules). */
-function selectOptions(v: Record<string, string | boolean | undefined>, env: Record<string, string | undefined>, scoring: boolean) {
+function selectOptions(
+  v: Record<string, string | boolean | undefined>,
+  env: Record<string, string | undefined>,
+  scoring: boolean,
+) {
   const flag = (name: string) => (typeof v[name] === 'string' ? v[name] : undefined);
   const modelDir = flag('model-dir') ?? env.PRM_MODEL_DIR;
   const url = flag('scorer-url') ?? env.SCORER_URL;
-  if (scoring && flag('model-dir') && flag('scorer-url')) throw new UsageError('give --model-dir or --scorer-url, not both');
+  if (scoring && flag('model-dir') && flag('scorer-url'))
+    throw new UsageError('give --model-dir or --scorer-url, not both');
   if (scoring && !modelDir && !url) throw new UsageError('no reward model: give --model-dir DIR or --scorer-url URL');
   const device = flag('device');
   const aggregate = flag('aggregate');
@@ -80,19 +94,32 @@ function selectOptions(v: Record<string, string | boolean | undefined>, env: Rec
         SCORER_URL: modelDir ? undefined : url,
         SCORER_MODEL: flag('scorer-model') ?? env.SCORER_MODEL,
         SCORER_DEVICE: device === undefined ? env.SCORER_DEVICE : choiceFlag('device', device, DEVICES),
-        SCORER_BATCH_TOKENS: flag('batch-tokens') === undefined ? env.SCORER_BATCH_TOKENS : String(intFlag('batch-tokens', flag('batch-tokens'), 0, 1)),
-        BESTOFN_AGGREGATE: aggregate === undefined ? env.BESTOFN_AGGREGATE : choiceFlag('aggregate', aggregate, AGGREGATES),
-        BESTOFN_THINKING_WEIGHT: flag('thinking-weight') === undefined ? env.BESTOFN_THINKING_WEIGHT : String(numberFlag('thinking-weight', flag('thinking-weight'), 0, 0, 1)),
+        SCORER_BATCH_TOKENS:
+          flag('batch-tokens') === undefined
+            ? env.SCORER_BATCH_TOKENS
+            : String(intFlag('batch-tokens', flag('batch-tokens'), 0, 1)),
+        BESTOFN_AGGREGATE:
+          aggregate === undefined ? env.BESTOFN_AGGREGATE : choiceFlag('aggregate', aggregate, AGGREGATES),
+        BESTOFN_THINKING_WEIGHT:
+          flag('thinking-weight') === undefined
+            ? env.BESTOFN_THINKING_WEIGHT
+            : String(numberFlag('thinking-weight', flag('thinking-weight'), 0, 0, 1)),
       },
       ALSO,
     ),
   );
-  const id = modelDir ? `onnx:${path.resolve(modelDir)}` : `remote:${url}${options.SCORER_MODEL ? `#${options.SCORER_MODEL}` : ''}`;
+  const id = modelDir
+    ? `onnx:${path.resolve(modelDir)}`
+    : `remote:${url}${options.SCORER_MODEL ? `#${options.SCORER_MODEL}` : ''}`;
   return { options, id };
 }
 
 /** Exit codes: 0 done (or a --max-rows slice done), 1 scoring or I/O failure, 2 usage, 130 interrupted. */
-export async function selectCommand(argv: string[], env: Record<string, string | undefined>, io: SelectIo = process): Promise<number> {
+export async function selectCommand(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  io: SelectIo = process,
+): Promise<number> {
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   let scorer: Scorer | undefined;
@@ -131,18 +158,30 @@ export async function selectCommand(argv: string[], env: Record<string, string |
     if (v.merge) {
       if (v.shard) throw new UsageError('give --shard or --merge, not both');
       const scores = `${stemOf(v.out)}.scores.jsonl`;
-      const stems = v.merge.split(',').map((s) => s.trim()).filter(Boolean).map(stemOf);
+      const stems = v.merge
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .map(stemOf);
       if (stems.includes(stemOf(v.out))) throw new UsageError('--out must not be one of the shards merged');
       const scorerId = await asUsageAsync(() => mergeShardScores(stems, v.input!, scores));
-      const merged = await selectScored({ input: v.input, out: v.out, keep, by, scorerId, aggregate, thinkingWeight }, scores);
+      const merged = await selectScored(
+        { input: v.input, out: v.out, keep, by, scorerId, aggregate, thinkingWeight },
+        scores,
+      );
       const c = merged.summary!.counts;
-      io.stdout.write(`kept ${c.kept} of ${c.read} rows from ${stems.length} shards (${c.malformed} malformed, skipped) → ${v.out}\nreport: ${merged.paths.report}\n`);
+      io.stdout.write(
+        `kept ${c.kept} of ${c.read} rows from ${stems.length} shards (${c.malformed} malformed, skipped) → ${v.out}\nreport: ${merged.paths.report}\n`,
+      );
       return 0;
     }
     const shard = v.shard === undefined ? undefined : asUsage(() => parseShard(v.shard!));
     const concurrency = intFlag('concurrency', v.concurrency, 16, 1);
     const maxRows = optionalIntFlag('max-rows', v['max-rows'], 1);
-    const log = { info() {}, warn: (m: string) => void (v.quiet ? undefined : io.stderr.write(`bestofn select: ${m}\n`)) };
+    const log = {
+      info() {},
+      warn: (m: string) => void (v.quiet ? undefined : io.stderr.write(`bestofn select: ${m}\n`)),
+    };
     scorer = await createNodeScorer(options, log, { http: nodeHttpClient(options.UPSTREAM_CONNECT_TIMEOUT_MS) });
 
     // Every row in flight listens to the signal; that many listeners is by design, not a leak.
@@ -167,15 +206,21 @@ export async function selectCommand(argv: string[], env: Record<string, string |
       stderr: v.quiet ? null : io.stderr,
     });
     if (!result.finished) {
-      io.stderr.write(`bestofn select: stopped after ${result.rowsScoredNow} rows, at input line ${result.lastLine}; scores so far are in ${result.paths.scores}. Run the same command again to continue.\n`);
+      io.stderr.write(
+        `bestofn select: stopped after ${result.rowsScoredNow} rows, at input line ${result.lastLine}; scores so far are in ${result.paths.scores}. Run the same command again to continue.\n`,
+      );
       return abort.signal.aborted ? 130 : 0;
     }
     if (shard) {
-      io.stdout.write(`shard ${shardLabel(shard)}: scored → ${result.paths.scores}; select with --merge once every shard is done\n`);
+      io.stdout.write(
+        `shard ${shardLabel(shard)}: scored → ${result.paths.scores}; select with --merge once every shard is done\n`,
+      );
       return 0;
     }
     const c = result.summary!.counts;
-    io.stdout.write(`kept ${c.kept} of ${c.read} rows (${c.malformed} malformed, skipped) → ${result.paths.out}\nreport: ${result.paths.report}\n`);
+    io.stdout.write(
+      `kept ${c.kept} of ${c.read} rows (${c.malformed} malformed, skipped) → ${result.paths.out}\nreport: ${result.paths.report}\n`,
+    );
     return 0;
   } catch (err) {
     if (abort.signal.aborted) {

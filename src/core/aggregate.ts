@@ -50,7 +50,11 @@ export interface RewardRecipe {
 export const DEFAULT_ALPHA = 1;
 
 /** The recipe for a request: the request's or model's aggregate for the response, ReasonFlux's mean for its thinking. */
-export function recipeFor(combine: Combine, aggregate: Aggregate, opts: { thinkingWeight: number; alpha: number }): RewardRecipe {
+export function recipeFor(
+  combine: Combine,
+  aggregate: Aggregate,
+  opts: { thinkingWeight: number; alpha: number },
+): RewardRecipe {
   return { combine, thinking: combine === 'reasonflux' ? 'mean' : aggregate, response: aggregate, ...opts };
 }
 
@@ -60,7 +64,8 @@ export function recipeFor(combine: Combine, aggregate: Aggregate, opts: { thinki
  */
 export function candidateReward(r: StepRewards, recipe: RewardRecipe): number | null {
   const w = recipe.thinkingWeight;
-  if (recipe.combine === 'weighted' && !(w >= 0 && w <= 1)) throw new RangeError(`thinkingWeight must be in [0, 1], got ${w}`);
+  if (recipe.combine === 'weighted' && !(w >= 0 && w <= 1))
+    throw new RangeError(`thinkingWeight must be in [0, 1], got ${w}`);
   const thinking = r.thinking ? aggregate(r.thinking, recipe.thinking) : null;
   const response = r.response ? aggregate(r.response, recipe.response) : null;
   if (recipe.combine === 'weighted') {

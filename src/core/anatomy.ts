@@ -39,7 +39,8 @@ export function splitCandidate(message: CandidateMessage): { thinking: string; r
     return { thinking: body.slice(OPEN.length, close).trim(), response: body.slice(close + CLOSE.length).trim() };
   }
   const close = content.indexOf(CLOSE);
-  if (close !== -1) return { thinking: content.slice(0, close).trim(), response: content.slice(close + CLOSE.length).trim() };
+  if (close !== -1)
+    return { thinking: content.slice(0, close).trim(), response: content.slice(close + CLOSE.length).trim() };
   return { thinking: '', response: content.trim() };
 }
 
@@ -61,7 +62,10 @@ export interface CandidatePartsOptions {
  */
 export function toCandidateParts(message: CandidateMessage, opts: CandidatePartsOptions = {}): CandidateParts {
   const { thinking, response } = splitCandidate(message);
-  const stepOpts = { split: opts.split ?? 'reference', ...(opts.minStepChars === undefined ? {} : { minChars: opts.minStepChars }) };
+  const stepOpts = {
+    split: opts.split ?? 'reference',
+    ...(opts.minStepChars === undefined ? {} : { minChars: opts.minStepChars }),
+  };
   return {
     thinking,
     response,

@@ -32,7 +32,10 @@ export function jsonAnswer(text: string): string | null {
 /** GSM8K's final `#### 18` line. */
 export function hashesAnswer(text: string): string | null {
   const all = [...text.matchAll(/^[ \t]*####[ \t]*([^\n]*?)[ \t]*$/gm)];
-  const last = all.at(-1)?.[1]?.replace(/^\$+|\$+$/g, '').trim();
+  const last = all
+    .at(-1)?.[1]
+    ?.replace(/^\$+|\$+$/g, '')
+    .trim();
   return last ? last : null;
 }
 

@@ -106,7 +106,10 @@ function phraseAnswer(text: string): string | null {
 }
 
 // A math span first, which may run over lines: "$\frac{1}{2}$. I hope it is correct." → \frac{1}{2}.
-const MATH = new RegExp(String.raw`(\$\$?)([\s\S]{1,${MAX_MATH_SPAN}}?)\1|\\\(([\s\S]{1,${MAX_MATH_SPAN}}?)\\\)|\\\[([\s\S]{1,${MAX_MATH_SPAN}}?)\\\]`, 'y');
+const MATH = new RegExp(
+  String.raw`(\$\$?)([\s\S]{1,${MAX_MATH_SPAN}}?)\1|\\\(([\s\S]{1,${MAX_MATH_SPAN}}?)\\\)|\\\[([\s\S]{1,${MAX_MATH_SPAN}}?)\\\]`,
+  'y',
+);
 
 function sentenceAnswer(text: string, from: number): string | null {
   let at = from;

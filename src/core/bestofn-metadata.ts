@@ -8,7 +8,10 @@ import { AGGREGATES, SELECT_METHODS } from './types';
  * arrives over the wire with the same declaration instead of re-declaring or casting it. Objects are not
  * strict, so an older reader keeps working when a newer gateway adds a field.
  */
-const stepRewards = z.object({ thinking: z.array(z.number().nullable()).nullable(), response: z.array(z.number().nullable()).nullable() });
+const stepRewards = z.object({
+  thinking: z.array(z.number().nullable()).nullable(),
+  response: z.array(z.number().nullable()).nullable(),
+});
 
 export const candidateMetadataSchema = z.object({
   index: z.number().int(),

@@ -55,7 +55,10 @@ export interface ConfidenceWindows {
 const mean = (xs: readonly number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
 
 /** Every measure of one trace, from its per-token top-k logprobs; null for a trace with no tokens. */
-export function traceConfidence(topLogprobs: readonly (readonly number[])[], w: ConfidenceWindows): TraceConfidence | null {
+export function traceConfidence(
+  topLogprobs: readonly (readonly number[])[],
+  w: ConfidenceWindows,
+): TraceConfidence | null {
   if (topLogprobs.length === 0) return null;
   const tokens = topLogprobs.map(tokenConfidence);
   const groups = groupConfidences(tokens, w.window);
@@ -78,7 +81,12 @@ export function traceConfidence(topLogprobs: readonly (readonly number[])[], w: 
 export function topEtaFilter(confidences: readonly (number | null)[], etaPercent: number): boolean[] {
   const known = confidences.map((c, i) => ({ c, i })).filter((x): x is { c: number; i: number } => x.c !== null);
   const keep = Math.max(1, Math.ceil((Math.min(100, Math.max(0, etaPercent)) / 100) * known.length));
-  const kept = new Set(known.sort((a, b) => b.c - a.c || a.i - b.i).slice(0, keep).map((x) => x.i));
+  const kept = new Set(
+    known
+      .sort((a, b) => b.c - a.c || a.i - b.i)
+      .slice(0, keep)
+      .map((x) => x.i),
+  );
   return confidences.map((_, i) => kept.has(i));
 }
 

@@ -13,7 +13,8 @@ export function* jsonlRows(text: string, source: string): Generator<{ row: Recor
     } catch {
       throw new Error(`${source}:${i + 1}: not JSON`);
     }
-    if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new Error(`${source}:${i + 1}: not a JSON object`);
+    if (typeof row !== 'object' || row === null || Array.isArray(row))
+      throw new Error(`${source}:${i + 1}: not a JSON object`);
     yield { row: row as Record<string, unknown>, line: i + 1 };
   }
 }

@@ -25,7 +25,10 @@ export const stopRuleSchema = z
     /** Lead of the best finished reward over the second. */
     margin: z.number().min(0).optional(),
   })
-  .refine((r) => r.agreement !== undefined || r.top_reward !== undefined || r.margin !== undefined, 'name at least one rule');
+  .refine(
+    (r) => r.agreement !== undefined || r.top_reward !== undefined || r.margin !== undefined,
+    'name at least one rule',
+  );
 
 export const adaptivePolicySchema = z.strictObject({
   /** Cumulative candidate counts, e.g. [4, 8, 16]: draw 4, then 4 more, then 8 more. */

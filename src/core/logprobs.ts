@@ -6,7 +6,11 @@
  */
 import { z } from 'zod';
 
-const logprob = z.union([z.number(), z.literal('-inf').transform(() => Number.NEGATIVE_INFINITY), z.literal('-Infinity').transform(() => Number.NEGATIVE_INFINITY)]);
+const logprob = z.union([
+  z.number(),
+  z.literal('-inf').transform(() => Number.NEGATIVE_INFINITY),
+  z.literal('-Infinity').transform(() => Number.NEGATIVE_INFINITY),
+]);
 const tokenEntry = z.object({
   logprob,
   top_logprobs: z.array(z.object({ logprob })).nullish(),
@@ -20,7 +24,9 @@ const choiceLogprobs = z.object({ content: z.array(tokenEntry).nullish() }).null
 export function topLogprobsOf(raw: unknown): number[][] | null {
   const parsed = choiceLogprobs.safeParse(raw);
   if (!parsed.success || !parsed.data?.content || parsed.data.content.length === 0) return null;
-  return parsed.data.content.map((t) => (t.top_logprobs && t.top_logprobs.length > 0 ? t.top_logprobs.map((x) => x.logprob) : [t.logprob]));
+  return parsed.data.content.map((t) =>
+    t.top_logprobs && t.top_logprobs.length > 0 ? t.top_logprobs.map((x) => x.logprob) : [t.logprob],
+  );
 }
 
 /** One stream chunk's choice `logprobs`, appended to the tokens read so far; chunks without logprobs add nothing. */

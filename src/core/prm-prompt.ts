@@ -52,10 +52,16 @@ export class ChatTemplate {
 }
 
 /** The assistant turn the reference builds: `tag.join(steps) + tag`. */
-export const assistantContent = (steps: readonly string[], tag = STEP_TAG): string => steps.map((s) => s + tag).join('');
+export const assistantContent = (steps: readonly string[], tag = STEP_TAG): string =>
+  steps.map((s) => s + tag).join('');
 
 /** `system: null` passes no system message, so the template's default applies. */
-export function prmMessages(problem: string, steps: readonly string[], systemPrompt: string | null, tag = STEP_TAG): ChatMessage[] {
+export function prmMessages(
+  problem: string,
+  steps: readonly string[],
+  systemPrompt: string | null,
+  tag = STEP_TAG,
+): ChatMessage[] {
   return [
     ...(systemPrompt === null ? [] : [{ role: 'system' as const, content: systemPrompt }]),
     { role: 'user', content: problem },
@@ -80,8 +86,16 @@ const SENTINEL = '\u{F8FF}bestofn-steps\u{F8FF}';
  * `prefix + assistantContent(steps) + suffix` for every template that copies the message verbatim (all
  * PRM templates do); `checkPieces` proves it for a template at start-up.
  */
-export function prmPromptPieces(template: ChatTemplate, problem: string, steps: readonly string[], systemPrompt: string | null): PrmPromptPieces {
-  const messages: ChatMessage[] = [...prmMessages(problem, [], systemPrompt).slice(0, -1), { role: 'assistant', content: SENTINEL }];
+export function prmPromptPieces(
+  template: ChatTemplate,
+  problem: string,
+  steps: readonly string[],
+  systemPrompt: string | null,
+): PrmPromptPieces {
+  const messages: ChatMessage[] = [
+    ...prmMessages(problem, [], systemPrompt).slice(0, -1),
+    { role: 'assistant', content: SENTINEL },
+  ];
   const text = template.render(messages);
   const at = text.lastIndexOf(SENTINEL);
   if (at === -1) throw new ChatTemplateError('the chat template does not copy the assistant message into the prompt');
@@ -94,13 +108,21 @@ export function renderPrmPrompt(pieces: PrmPromptPieces, tag = STEP_TAG): string
 }
 
 /** Throws unless the pieces reassemble into exactly what the template renders for the whole conversation. */
-export function checkPieces(template: ChatTemplate, problem: string, steps: readonly string[], systemPrompt: string | null, tag = STEP_TAG): string {
+export function checkPieces(
+  template: ChatTemplate,
+  problem: string,
+  steps: readonly string[],
+  systemPrompt: string | null,
+  tag = STEP_TAG,
+): string {
   const whole = template.render(prmMessages(problem, steps, systemPrompt, tag));
   const joined = renderPrmPrompt(prmPromptPieces(template, problem, steps, systemPrompt), tag);
   if (whole !== joined) {
     let i = 0;
     while (i < whole.length && whole[i] === joined[i]) i++;
-    throw new ChatTemplateError(`the chat template changes the assistant message (rendered text differs at character ${i}: ${JSON.stringify(whole.slice(i, i + 40))})`);
+    throw new ChatTemplateError(
+      `the chat template changes the assistant message (rendered text differs at character ${i}: ${JSON.stringify(whole.slice(i, i + 40))})`,
+    );
   }
   return whole;
 }

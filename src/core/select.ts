@@ -67,12 +67,25 @@ function draw(seed: number, id: number): number {
   return seededRandom(Math.imul(seed | 0, 0x9e3779b1) + Math.imul(id + 1, 0x85ebca6b))();
 }
 
-function groupsOf<T extends Rankable>(items: readonly T[], clusters: Clusters, weighted: boolean, seed: number): Map<number, Group<T>> {
+function groupsOf<T extends Rankable>(
+  items: readonly T[],
+  clusters: Clusters,
+  weighted: boolean,
+  seed: number,
+): Map<number, Group<T>> {
   const groups = new Map<number, Group<T>>();
   items.forEach((item, pos) => {
     const id = clusters.clusterOf[pos];
     if (id == null) return;
-    const g = groups.get(id) ?? { id, members: [], score: 0, rewardSum: 0, confidenceSum: null, best: item, draw: draw(seed, id) };
+    const g = groups.get(id) ?? {
+      id,
+      members: [],
+      score: 0,
+      rewardSum: 0,
+      confidenceSum: null,
+      best: item,
+      draw: draw(seed, id),
+    };
     const reward = scored(item.reward) ?? 0;
     g.members.push(item);
     g.score += weighted ? reward : 1;
@@ -107,10 +120,17 @@ function compareGroups<T extends Rankable>(a: Group<T>, b: Group<T>): [number, T
  * group's order, then reward. A null answer joins no group: those candidates come last, by reward. With no
  * answers at all a vote is an argmax.
  */
-export function rankWithVotes<T extends Rankable>(items: readonly T[], method: SelectMethod, opts: RankOptions = {}): { ranked: T[]; vote: VoteReport | null } {
+export function rankWithVotes<T extends Rankable>(
+  items: readonly T[],
+  method: SelectMethod,
+  opts: RankOptions = {},
+): { ranked: T[]; vote: VoteReport | null } {
   // One candidate is its own ranking; grouping it would only pay for its answer key (a pass-through's cost).
   if (method === 'argmax' || items.length < 2) return { ranked: [...items].sort(byReward), vote: null };
-  const clusters = clusterAnswers(items.map((c) => c.answer), opts);
+  const clusters = clusterAnswers(
+    items.map((c) => c.answer),
+    opts,
+  );
   const groups = [...groupsOf(items, clusters, method === 'weighted_vote', opts.seed ?? 0).values()];
   groups.sort((a, b) => compareGroups(a, b)[0]);
   const order = new Map(groups.map((g, k) => [g.id, k]));
@@ -132,7 +152,11 @@ export function rankWithVotes<T extends Rankable>(items: readonly T[], method: S
   return { ranked, vote };
 }
 
-export function rankCandidates<T extends Rankable>(items: readonly T[], method: SelectMethod, opts: RankOptions = {}): T[] {
+export function rankCandidates<T extends Rankable>(
+  items: readonly T[],
+  method: SelectMethod,
+  opts: RankOptions = {},
+): T[] {
   return rankWithVotes(items, method, opts).ranked;
 }
 
@@ -140,7 +164,11 @@ export function rankCandidates<T extends Rankable>(items: readonly T[], method: 
  * For each candidate, the share of all candidates (null-answer ones included in the denominator) whose
  * answer is in its cluster; 0 for a candidate with no answer.
  */
-export function voteShares(answers: readonly (string | null)[], groupKey?: GroupKey, opts: ClusterOptions = {}): number[] {
+export function voteShares(
+  answers: readonly (string | null)[],
+  groupKey?: GroupKey,
+  opts: ClusterOptions = {},
+): number[] {
   const only = answers[0];
   if (answers.length === 1) return [only == null || only.trim() === '' ? 0 : 1];
   const { clusterOf } = clusterAnswers(answers, { ...opts, ...(groupKey ? { groupKey } : {}) });

@@ -10,7 +10,7 @@ export function topTies(items: readonly Pick<RankedInput, 'index' | 'reward'>[])
   let tied: number[] = [];
   for (const { index, reward } of items) {
     if (reward === null || Number.isNaN(reward)) continue;
-    if (reward > best) (best = reward), (tied = [index]);
+    if (reward > best) ((best = reward), (tied = [index]));
     else if (reward === best) tied.push(index);
   }
   return tied.length > 1 ? tied : [];

@@ -37,11 +37,22 @@ export const CHAIN_STOP = [DECISION_QUESTION, '</think>'];
  * labels removed (`## Step` read as `Step`, as the reference does) and stripped, one a line.
  */
 export function formatSolutionSteps(steps: readonly string[]): string {
-  return steps.map((step) => step.replaceAll('## Step', 'Step').replace(/Step \d+:/g, '').trim()).join('\n');
+  return steps
+    .map((step) =>
+      step
+        .replaceAll('## Step', 'Step')
+        .replace(/Step \d+:/g, '')
+        .trim(),
+    )
+    .join('\n');
 }
 
 /** The user turn. Built by concatenation, not a template with placeholders, since problems contain braces. */
-export function verifierUserPrompt(problem: string, steps: readonly string[], instruction = VERIFIER_INSTRUCTION): string {
+export function verifierUserPrompt(
+  problem: string,
+  steps: readonly string[],
+  instruction = VERIFIER_INSTRUCTION,
+): string {
   return (
     'You are given a math problem and a proposed step-by-step solution:\n\n' +
     `[Math Problem]\n\n${problem.trim()}\n\n` +

@@ -19,7 +19,9 @@ export class WindowBudgetError extends RangeError {
 
 function checkBudget(budget: number): void {
   if (!Number.isInteger(budget) || budget < 1) {
-    throw new WindowBudgetError(`no room for any step: the problem and chat template leave ${budget} tokens of the model context`);
+    throw new WindowBudgetError(
+      `no room for any step: the problem and chat template leave ${budget} tokens of the model context`,
+    );
   }
 }
 

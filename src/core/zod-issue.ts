@@ -19,12 +19,16 @@ export function paramOf(path: readonly PropertyKey[]): string | null {
  * inside a union, the first issue of the branch that got furthest, so `content: [null]` names
  * `content[0]` rather than `content`. `prefix` is where the parsed value sat (e.g. ['bestofn']).
  */
-export function firstIssue(error: z.ZodError, prefix: readonly PropertyKey[] = []): { issue: Issue; path: PropertyKey[] } {
+export function firstIssue(
+  error: z.ZodError,
+  prefix: readonly PropertyKey[] = [],
+): { issue: Issue; path: PropertyKey[] } {
   return innermost(error.issues[0]!, prefix);
 }
 
 function innermost(issue: Issue, prefix: readonly PropertyKey[]): { issue: Issue; path: PropertyKey[] } {
-  const path = issue.code === 'unrecognized_keys' ? [...prefix, ...issue.path, issue.keys[0]!] : [...prefix, ...issue.path];
+  const path =
+    issue.code === 'unrecognized_keys' ? [...prefix, ...issue.path, issue.keys[0]!] : [...prefix, ...issue.path];
   if (issue.code !== 'invalid_union' || issue.errors.length === 0) return { issue, path };
   let best: Issue | undefined;
   for (const branch of issue.errors) {

@@ -22,7 +22,10 @@ function percentile(sorted: readonly number[], q: number): number {
  * `runs[r][p]` is the value of problem p in run r (one run: `[values]`). Returns [low, high] of the 95%
  * interval of the mean, or null without problems.
  */
-export function bootstrapInterval(runs: readonly (readonly number[])[], opts: BootstrapOptions): [number, number] | null {
+export function bootstrapInterval(
+  runs: readonly (readonly number[])[],
+  opts: BootstrapOptions,
+): [number, number] | null {
   const problems = runs[0]?.length ?? 0;
   if (problems === 0) return null;
   const rand = seededRandom(opts.seed);

@@ -36,7 +36,10 @@ export function parseProblems(text: string, source: string): EvalProblem[] {
   for (const { row, line } of jsonlRows(text, source)) {
     const problem = pick(row, PROBLEM_FIELDS);
     const answer = pick(row, ANSWER_FIELDS);
-    if (problem === undefined || answer === undefined) throw new Error(`${source}:${line}: needs a problem (${PROBLEM_FIELDS.join('|')}) and an answer (${ANSWER_FIELDS.join('|')})`);
+    if (problem === undefined || answer === undefined)
+      throw new Error(
+        `${source}:${line}: needs a problem (${PROBLEM_FIELDS.join('|')}) and an answer (${ANSWER_FIELDS.join('|')})`,
+      );
     let id = pick(row, ID_FIELDS) ?? `line-${line}`;
     if (seen.has(id)) id = `${id}#${line}`;
     seen.add(id);
@@ -49,7 +52,11 @@ export function parseProblems(text: string, source: string): EvalProblem[] {
  * Where a built-in name is looked for: --data-dir, $BESTOFN_DATA_DIR, ./data, then ../shared/data (the
  * layout of this project's workspace). Anything else is a path to a JSONL file.
  */
-export function resolveDataset(name: string, dataDir: string | undefined, env: Record<string, string | undefined>): string {
+export function resolveDataset(
+  name: string,
+  dataDir: string | undefined,
+  env: Record<string, string | undefined>,
+): string {
   if (!(BUILTIN_DATASETS as readonly string[]).includes(name)) return path.resolve(name);
   const dirs = [dataDir, env.BESTOFN_DATA_DIR, 'data', '../shared/data'].filter((d): d is string => !!d);
   for (const dir of dirs) {

@@ -67,19 +67,31 @@ function groups(cands: readonly ScoredCandidate[]): Group[] {
 
 /** maj on one set: the largest answer group; 0 when no candidate has an answer. */
 export function majority(cands: readonly ScoredCandidate[]): number {
-  return bestOf(groups(cands), (g) => g.count, (g) => g.correct / g.count);
+  return bestOf(
+    groups(cands),
+    (g) => g.count,
+    (g) => g.correct / g.count,
+  );
 }
 
 /** weighted on one set: the answer group with the largest reward sum (rewards assumed ≥ 0; null counts 0). */
 export function weightedVote(cands: readonly ScoredCandidate[]): number {
-  return bestOf(groups(cands), (g) => g.weight, (g) => g.correct / g.count);
+  return bestOf(
+    groups(cands),
+    (g) => g.weight,
+    (g) => g.correct / g.count,
+  );
 }
 
 /** argmax on one set: the highest-reward candidate; unscored candidates compete only when none is scored. */
 export function argmaxReward(cands: readonly ScoredCandidate[]): number {
   const scored = cands.filter((c) => numeric(c.reward));
   const pool = scored.length > 0 ? scored : cands;
-  return bestOf(pool, (c) => (numeric(c.reward) ? c.reward : 0), (c) => (c.correct ? 1 : 0));
+  return bestOf(
+    pool,
+    (c) => (numeric(c.reward) ? c.reward : 0),
+    (c) => (c.correct ? 1 : 0),
+  );
 }
 
 const ON_SET: Record<Exclude<Strategy, 'pass' | 'random'>, (c: readonly ScoredCandidate[]) => number> = {
@@ -94,7 +106,13 @@ export interface SubsampleOptions {
 }
 
 /** One problem's value for a strategy at k; a problem with fewer than k candidates uses all it has. */
-export function problemValue(strategy: Strategy, cands: readonly ScoredCandidate[], k: number, id: string, opts: SubsampleOptions): number {
+export function problemValue(
+  strategy: Strategy,
+  cands: readonly ScoredCandidate[],
+  k: number,
+  id: string,
+  opts: SubsampleOptions,
+): number {
   const n = cands.length;
   if (n === 0) return 0;
   if (strategy === 'random') return cands.filter((c) => c.correct).length / n;
@@ -137,7 +155,8 @@ export function metricValues(problems: readonly ProblemOutcome[], opts: MetricOp
   const rewarded = withCands.some((p) => p.candidates!.some((c) => numeric(c.reward)));
   for (const strategy of STRATEGIES) {
     if ((strategy === 'weighted' || strategy === 'argmax') && !rewarded) continue;
-    for (const k of opts.ns) out[`${strategy}@${k}`] = each((p) => (p.candidates ? problemValue(strategy, p.candidates, k, p.id, opts) : 0));
+    for (const k of opts.ns)
+      out[`${strategy}@${k}`] = each((p) => (p.candidates ? problemValue(strategy, p.candidates, k, p.id, opts) : 0));
   }
   const maxN = Math.max(...opts.ns);
   out[`bestofn@${maxN}`] = each((p) => (p.picked ? 1 : 0));

@@ -6,14 +6,19 @@ export interface EvalProgress {
   done(): void;
 }
 
-export function createEvalProgress(total: number, sink: ProgressSink, opts: { everyMs?: number; now?: () => number } = {}): EvalProgress {
+export function createEvalProgress(
+  total: number,
+  sink: ProgressSink,
+  opts: { everyMs?: number; now?: () => number } = {},
+): EvalProgress {
   let finished = 0;
   let correct = 0;
   let failed = 0;
   const bar = createProgress(sink, {
     label: 'eval',
     ...opts,
-    status: (elapsed, share) => `${finished}/${total} acc ${finished > 0 ? (correct / finished).toFixed(3) : '-'} errors ${failed} ${duration(elapsed)}${eta(elapsed, share)}`,
+    status: (elapsed, share) =>
+      `${finished}/${total} acc ${finished > 0 ? (correct / finished).toFixed(3) : '-'} errors ${failed} ${duration(elapsed)}${eta(elapsed, share)}`,
   });
   return {
     tick(outcome) {

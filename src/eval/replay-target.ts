@@ -21,7 +21,11 @@ export interface ReplayTarget {
  * Gateway settings come from `env` (SCORER, BESTOFN_SELECT…, as for `bestofn serve`) except those that
  * wire it to the replay: upstream, port, host, n support, recording. Logs are silent unless LOG_LEVEL says.
  */
-export async function startReplayTarget(source: ReplaySource, maxN: number, env: Record<string, string | undefined>): Promise<ReplayTarget> {
+export async function startReplayTarget(
+  source: ReplaySource,
+  maxN: number,
+  env: Record<string, string | undefined>,
+): Promise<ReplayTarget> {
   const upstream = await startReplayUpstream(source);
   try {
     const config = parseConfig({
@@ -63,7 +67,11 @@ export interface ReplayProblems {
 export function replayProblems(source: ReplaySource, dataset?: readonly EvalProblem[]): ReplayProblems {
   if (dataset) {
     const kept = dataset.filter((p) => source.items.has(promptKey(p.problem)));
-    return { problems: kept, items: kept.map((p) => source.items.get(promptKey(p.problem))!), unrecorded: dataset.length - kept.length };
+    return {
+      problems: kept,
+      items: kept.map((p) => source.items.get(promptKey(p.problem))!),
+      unrecorded: dataset.length - kept.length,
+    };
   }
   const items = [...source.items.values()].filter((it) => it.gt !== undefined && it.candidates.length > 0);
   const problems = items.map((it, i) => ({ id: it.id ?? `replay-${i}`, problem: it.prompt, answer: it.gt! }));
@@ -71,7 +79,10 @@ export function replayProblems(source: ReplaySource, dataset?: readonly EvalProb
 }
 
 /** The pool's rewards by problem id, when every item is from a pool (its ORM's sigmoid(pred_score)). */
-export function poolRewards(problems: readonly EvalProblem[], items: readonly ReplayItem[]): Map<string, (number | null)[]> | undefined {
+export function poolRewards(
+  problems: readonly EvalProblem[],
+  items: readonly ReplayItem[],
+): Map<string, (number | null)[]> | undefined {
   if (items.length === 0 || !items.every((it) => it.pred !== undefined)) return undefined;
   return new Map(problems.map((p, i) => [p.id, items[i]!.candidates.map((c) => c.reward)]));
 }

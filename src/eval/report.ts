@@ -32,7 +32,15 @@ export interface EvalReport {
     scorer?: string;
     select?: string;
   };
-  counts: { problems: number; finished: number; ok: number; errors: number; with_candidates: number; pending: number; candidates: number };
+  counts: {
+    problems: number;
+    finished: number;
+    ok: number;
+    errors: number;
+    with_candidates: number;
+    pending: number;
+    candidates: number;
+  };
   /** Fractions in [0, 1]: accuracy, random@N, pass@N, maj@N, weighted@N, argmax@N, bestofn@maxN. */
   metrics: Record<string, number>;
   /** 95% bootstrap interval of each metric over problems (seeded by config.seed). */
@@ -59,13 +67,20 @@ function outcomeOf(r: ProblemResult | undefined, id: string, usePool: boolean): 
   if (!r) return { id, correct: false };
   if (!r.bestofn) return { id: r.id, correct: r.correct };
   const cands = r.bestofn.candidates;
-  const clusters = clusterAnswers(cands.map((c) => c.answer), { budgetMs: 5_000 });
+  const clusters = clusterAnswers(
+    cands.map((c) => c.answer),
+    { budgetMs: 5_000 },
+  );
   const pick = cands.find((c) => c.index === r.bestofn!.selected[0]);
   return {
     id: r.id,
     correct: r.correct,
     // Votes count clusters of equivalent answers, as the gateway's do.
-    candidates: cands.map((c, i) => ({ key: keyOf(clusters.clusterOf[i]), correct: c.correct, reward: usePool ? (c.pool_reward ?? null) : c.reward })),
+    candidates: cands.map((c, i) => ({
+      key: keyOf(clusters.clusterOf[i]),
+      correct: c.correct,
+      reward: usePool ? (c.pool_reward ?? null) : c.reward,
+    })),
     picked: pick?.correct ?? false,
   };
 }
@@ -74,14 +89,24 @@ function outcomeOf(r: ProblemResult | undefined, id: string, usePool: boolean): 
  * The report of a run. `otherRuns` are the results of the same problems run again (other sampling
  * seeds, `--also`): the figures then average every run, and the intervals resample runs as well as problems.
  */
-export function buildReport(results: readonly ProblemResult[], problemIds: readonly string[], config: ReportConfig, reference?: Record<string, number>, otherRuns: readonly (readonly ProblemResult[])[] = []): EvalReport {
+export function buildReport(
+  results: readonly ProblemResult[],
+  problemIds: readonly string[],
+  config: ReportConfig,
+  reference?: Record<string, number>,
+  otherRuns: readonly (readonly ProblemResult[])[] = [],
+): EvalReport {
   const byId = new Map(results.map((r) => [r.id, r]));
   const finished = problemIds.map((id) => byId.get(id)).filter((r): r is ProblemResult => r !== undefined);
   const withCands = finished.filter((r) => r.bestofn);
-  const usePool = withCands.length > 0 && withCands.every((r) => r.bestofn!.candidates.every((c) => c.pool_reward !== undefined));
+  const usePool =
+    withCands.length > 0 && withCands.every((r) => r.bestofn!.candidates.every((c) => c.pool_reward !== undefined));
   const runs = [results, ...otherRuns].map((run) => {
     const ids = new Map(run.map((r) => [r.id, r]));
-    return metricValues(finished.map((f) => outcomeOf(ids.get(f.id), f.id, usePool)), { ns: config.ns, draws: config.draws, seed: config.seed });
+    return metricValues(
+      finished.map((f) => outcomeOf(ids.get(f.id), f.id, usePool)),
+      { ns: config.ns, draws: config.draws, seed: config.seed },
+    );
   });
   const values = runs[0]!;
   const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
@@ -95,13 +120,20 @@ export function buildReport(results: readonly ProblemResult[], problemIds: reado
     if (ci) intervals[k] = ci;
   }
   const tokens = tokensPerProblem(
-    withCands.filter((r) => r.usage).map((r) => ({ completion: r.usage!.completion_tokens, scorer: r.bestofn!.scorer_tokens ?? 0 })),
+    withCands
+      .filter((r) => r.usage)
+      .map((r) => ({ completion: r.usage!.completion_tokens, scorer: r.bestofn!.scorer_tokens ?? 0 })),
     config.ns,
   );
   const first = withCands[0]?.bestofn;
   const hasRewards = Object.keys(metrics).some((k) => k.startsWith('argmax@'));
   return {
-    config: { ...config, runs: runs.length, reward_source: !hasRewards ? 'none' : usePool ? 'pool' : 'gateway', ...(first ? { scorer: first.scorer, select: first.select } : {}) },
+    config: {
+      ...config,
+      runs: runs.length,
+      reward_source: !hasRewards ? 'none' : usePool ? 'pool' : 'gateway',
+      ...(first ? { scorer: first.scorer, select: first.select } : {}),
+    },
     counts: {
       problems: problemIds.length,
       finished: finished.length,
@@ -121,7 +153,8 @@ export function buildReport(results: readonly ProblemResult[], problemIds: reado
 
 const pct = (x: number | undefined) => (x === undefined ? '–' : (x * 100).toFixed(1));
 const keyOf = (cluster: number | null | undefined) => (cluster == null ? null : `c${cluster}`);
-const withCi = (x: number | undefined, ci: [number, number] | undefined) => (x === undefined ? '–' : ci ? `${pct(x)} [${pct(ci[0])}, ${pct(ci[1])}]` : pct(x));
+const withCi = (x: number | undefined, ci: [number, number] | undefined) =>
+  x === undefined ? '–' : ci ? `${pct(x)} [${pct(ci[0])}, ${pct(ci[1])}]` : pct(x);
 
 export function reportMarkdown(r: EvalReport): string {
   const { config: c, counts, metrics: m } = r;
@@ -131,7 +164,9 @@ export function reportMarkdown(r: EvalReport): string {
     '',
     `Endpoint ${c.endpoint}, model \`${c.model}\`${c.replay ? `, replaying \`${c.replay}\`` : ''}; prompt ${c.prompt}.`,
     `${counts.finished} of ${counts.problems} problems finished (${counts.errors} failed, counted as wrong; ${counts.pending} pending).`,
-    c.scorer ? `Gateway scorer \`${c.scorer}\`, selection \`${c.select}\`; rewards for weighted/argmax: ${c.reward_source}.` : 'The endpoint returned no Best-of-N metadata: only the returned answer is graded.',
+    c.scorer
+      ? `Gateway scorer \`${c.scorer}\`, selection \`${c.select}\`; rewards for weighted/argmax: ${c.reward_source}.`
+      : 'The endpoint returned no Best-of-N metadata: only the returned answer is graded.',
     `Smaller N: mean of ${c.draws} seeded subsamples (seed ${c.seed}) of the ${maxN} candidates; pass@N is the exact unbiased estimator.`,
     '',
     `Accuracy of the returned answer: **${pct(m.accuracy)}%**${r.intervals?.accuracy ? ` (95% CI ${pct(r.intervals.accuracy[0])}–${pct(r.intervals.accuracy[1])})` : ''}.`,
@@ -139,19 +174,29 @@ export function reportMarkdown(r: EvalReport): string {
     '',
   ];
   if (counts.with_candidates > 0) {
-    lines.push(`| strategy (% correct) | ${c.ns.map((n) => `N=${n}`).join(' | ')} |`, `|---|${c.ns.map(() => '---:').join('|')}|`);
+    lines.push(
+      `| strategy (% correct) | ${c.ns.map((n) => `N=${n}`).join(' | ')} |`,
+      `|---|${c.ns.map(() => '---:').join('|')}|`,
+    );
     for (const s of [...STRATEGIES, 'bestofn']) {
       if (!c.ns.some((n) => m[`${s}@${n}`] !== undefined)) continue;
-      lines.push(`| ${LABELS[s]} | ${c.ns.map((n) => withCi(m[`${s}@${n}`], r.intervals?.[`${s}@${n}`])).join(' | ')} |`);
+      lines.push(
+        `| ${LABELS[s]} | ${c.ns.map((n) => withCi(m[`${s}@${n}`], r.intervals?.[`${s}@${n}`])).join(' | ')} |`,
+      );
     }
     lines.push('', 'Brackets: 95% bootstrap intervals (see above).', '');
     const t = r.tokens ?? {};
     if (Object.keys(t).length > 0) {
-      lines.push('Tokens per problem (upstream completion tokens at N, scorer tokens included for weighted/argmax/bestofn):', '');
+      lines.push(
+        'Tokens per problem (upstream completion tokens at N, scorer tokens included for weighted/argmax/bestofn):',
+        '',
+      );
       lines.push(`| method | ${c.ns.map((n) => `N=${n}`).join(' | ')} |`, `|---|${c.ns.map(() => '---:').join('|')}|`);
       for (const s of [...STRATEGIES, 'bestofn']) {
         if (!c.ns.some((n) => t[`${s}@${n}`] !== undefined && m[`${s}@${n}`] !== undefined)) continue;
-        lines.push(`| ${s}@N | ${c.ns.map((n) => (t[`${s}@${n}`] === undefined || m[`${s}@${n}`] === undefined ? '–' : Math.round(t[`${s}@${n}`]!).toString())).join(' | ')} |`);
+        lines.push(
+          `| ${s}@N | ${c.ns.map((n) => (t[`${s}@${n}`] === undefined || m[`${s}@${n}`] === undefined ? '–' : Math.round(t[`${s}@${n}`]!).toString())).join(' | ')} |`,
+        );
       }
       lines.push('');
     }
@@ -202,11 +247,17 @@ function tokenSeries(r: EvalReport): Series[] {
 export function writeReport(dir: string, report: EvalReport): void {
   fs.writeFileSync(path.join(dir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
   fs.writeFileSync(path.join(dir, 'report.md'), reportMarkdown(report));
-  fs.writeFileSync(path.join(dir, 'accuracy.svg'), accuracySvg(plotSeries(report), `${report.config.dataset}: accuracy vs N`));
+  fs.writeFileSync(
+    path.join(dir, 'accuracy.svg'),
+    accuracySvg(plotSeries(report), `${report.config.dataset}: accuracy vs N`),
+  );
   const bytokens = tokenSeries(report);
   const ticks = report.config.ns.map((n) => Math.round(report.tokens?.[`pass@${n}`] ?? 0)).filter((x) => x > 0);
   if (bytokens.length > 0) {
-    const svg = accuracySvg(bytokens, `${report.config.dataset}: accuracy vs tokens per problem`, { xLabel: 'tokens per problem (log scale)', ticks });
+    const svg = accuracySvg(bytokens, `${report.config.dataset}: accuracy vs tokens per problem`, {
+      xLabel: 'tokens per problem (log scale)',
+      ticks,
+    });
     fs.writeFileSync(path.join(dir, 'tokens.svg'), svg);
   }
 }

@@ -98,7 +98,8 @@ export function claimRunDir(dir: string, identity: RunIdentity): string | null {
       return `${file} is not readable JSON (${(err as Error).message}); it pins the run's settings: delete it to start the run afresh, or use another --out`;
     }
     const diff = (Object.keys(identity) as (keyof RunIdentity)[]).filter((k) => prior[k] !== identity[k]);
-    if (diff.length > 0) return `${dir} holds a run with other settings (${diff.map((k) => `${k}: ${String(prior[k])} → ${String(identity[k])}`).join(', ')}); use another --out`;
+    if (diff.length > 0)
+      return `${dir} holds a run with other settings (${diff.map((k) => `${k}: ${String(prior[k])} → ${String(identity[k])}`).join(', ')}); use another --out`;
     return null;
   }
   writeFileAtomic(file, JSON.stringify(identity, null, 2) + '\n');

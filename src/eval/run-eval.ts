@@ -45,7 +45,11 @@ export interface RunEvalOptions {
 const GRADE_BUDGET_MS = 5000;
 const grade = (pred: string | null, gt: string) => pred !== null && mathEqual(pred, gt, { budgetMs: GRADE_BUDGET_MS });
 
-function gradeCandidates(meta: BestOfNMetadata, gt: string, pool: readonly (number | null)[] | undefined): EvalCandidate[] {
+function gradeCandidates(
+  meta: BestOfNMetadata,
+  gt: string,
+  pool: readonly (number | null)[] | undefined,
+): EvalCandidate[] {
   return meta.candidates.map((c) => {
     const answer = c.error ? null : (c.answer ?? null);
     return {
@@ -85,7 +89,10 @@ async function evaluate(opts: RunEvalOptions, p: EvalProblem): Promise<ProblemRe
     const sent = 'bestofn' in completion ? completion.bestofn : undefined;
     const meta = bestOfNMetadataSchema.safeParse(sent);
     // Metadata that does not parse (another gateway version) costs the per-N metrics: said, not silent.
-    if (sent !== undefined && !meta.success) opts.onNotice?.(`${p.id}: the answer's bestofn metadata is not readable (${describeIssue(meta.error)}); only the returned answer is graded`);
+    if (sent !== undefined && !meta.success)
+      opts.onNotice?.(
+        `${p.id}: the answer's bestofn metadata is not readable (${describeIssue(meta.error)}); only the returned answer is graded`,
+      );
     // An upstream may leave usage out, or part of it: a results line holds both counts or none.
     const { prompt_tokens: promptTokens, completion_tokens: completionTokens } = completion.usage ?? {};
     return {
@@ -101,17 +108,28 @@ async function evaluate(opts: RunEvalOptions, p: EvalProblem): Promise<ProblemRe
               n_requested: meta.data.n_requested,
               selected: meta.data.selected,
               candidates: gradeCandidates(meta.data, p.answer, opts.poolRewards?.get(p.id)),
-              ...(typeof meta.data.scorer_info?.tokens === 'number' ? { scorer_tokens: meta.data.scorer_info.tokens } : {}),
+              ...(typeof meta.data.scorer_info?.tokens === 'number'
+                ? { scorer_tokens: meta.data.scorer_info.tokens }
+                : {}),
             },
           }
         : {}),
       ...(logprobs ? { logprobs } : {}),
       latency_ms: now() - started,
-      ...(typeof promptTokens === 'number' && typeof completionTokens === 'number' ? { usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens } } : {}),
+      ...(typeof promptTokens === 'number' && typeof completionTokens === 'number'
+        ? { usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens } }
+        : {}),
     };
   } catch (err) {
     const e = err as Error & { status?: number };
-    return { ...base, status: 'error', error: `${e.status ? `${e.status} ` : ''}${e.message}`.slice(0, 500), answer: null, correct: false, latency_ms: now() - started };
+    return {
+      ...base,
+      status: 'error',
+      error: `${e.status ? `${e.status} ` : ''}${e.message}`.slice(0, 500),
+      answer: null,
+      correct: false,
+      latency_ms: now() - started,
+    };
   }
 }
 
@@ -133,14 +151,14 @@ export async function runEval(opts: RunEvalOptions): Promise<RunSummary> {
   const out = openResults(opts.outDir, opts.onNotice);
   try {
     await Promise.all(
-    todo.map((p) =>
-      limit(async () => {
-        const result = await evaluate(opts, p);
-        out.append(result);
-        if (result.status === 'error') failed++;
-        progress?.tick({ correct: result.correct, failed: result.status === 'error' });
-      }),
-    ),
+      todo.map((p) =>
+        limit(async () => {
+          const result = await evaluate(opts, p);
+          out.append(result);
+          if (result.status === 'error') failed++;
+          progress?.tick({ correct: result.correct, failed: result.status === 'error' });
+        }),
+      ),
     );
   } finally {
     out.close();

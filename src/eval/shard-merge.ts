@@ -40,7 +40,8 @@ const infoFile = (dir: string) => path.join(dir, 'shard.json');
 
 function readInfo(dir: string): EvalShardInfo {
   const file = infoFile(dir);
-  if (!fs.existsSync(file)) throw new Error(`${dir} is not a shard of a run: it has no shard.json (run bestofn eval --shard i/k --out ${dir})`);
+  if (!fs.existsSync(file))
+    throw new Error(`${dir} is not a shard of a run: it has no shard.json (run bestofn eval --shard i/k --out ${dir})`);
   const parsed = infoSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
   if (!parsed.success) throw new Error(`${file}: ${describeIssue(parsed.error)}`);
   return parsed.data;
@@ -51,8 +52,10 @@ export function claimShard(dir: string, info: EvalShardInfo): string | null {
   const file = infoFile(dir);
   if (fs.existsSync(file)) {
     const prior = readInfo(dir);
-    if (shardLabel(prior.shard) !== shardLabel(info.shard)) return `${dir} holds shard ${shardLabel(prior.shard)}, not ${shardLabel(info.shard)}; give each shard its own --out`;
-    if (JSON.stringify(prior.problems) !== JSON.stringify(info.problems)) return `${dir} holds a shard of another problem list; use another --out`;
+    if (shardLabel(prior.shard) !== shardLabel(info.shard))
+      return `${dir} holds shard ${shardLabel(prior.shard)}, not ${shardLabel(info.shard)}; give each shard its own --out`;
+    if (JSON.stringify(prior.problems) !== JSON.stringify(info.problems))
+      return `${dir} holds a shard of another problem list; use another --out`;
   }
   fs.writeFileSync(file, JSON.stringify(info, null, 2) + '\n');
   return null;
@@ -66,8 +69,10 @@ export function mergeEvalShards(dirs: readonly string[], out: string): EvalRepor
   );
   const first = shards[0]!;
   for (const s of shards) {
-    if (JSON.stringify(s.problems) !== JSON.stringify(first.problems)) throw new Error(`${s.dir} and ${first.dir} split different problem lists`);
-    if (JSON.stringify(s.config) !== JSON.stringify(first.config)) throw new Error(`${s.dir} and ${first.dir} ran with different settings`);
+    if (JSON.stringify(s.problems) !== JSON.stringify(first.problems))
+      throw new Error(`${s.dir} and ${first.dir} split different problem lists`);
+    if (JSON.stringify(s.config) !== JSON.stringify(first.config))
+      throw new Error(`${s.dir} and ${first.dir} ran with different settings`);
   }
   const results = new Map<string, ProblemResult>();
   for (const s of shards) {
@@ -75,12 +80,16 @@ export function mergeEvalShards(dirs: readonly string[], out: string): EvalRepor
     const mine = first.problems.filter((_, i) => inShard(i, s.shard));
     const pending = mine.filter((id) => !own.has(id));
     // A shard still running (or killed) would make a report of part of the run: finish it first.
-    if (pending.length) throw new Error(`shard ${shardLabel(s.shard)} (${s.dir}) has ${pending.length} of its ${mine.length} problems without a result; run it again to finish`);
+    if (pending.length)
+      throw new Error(
+        `shard ${shardLabel(s.shard)} (${s.dir}) has ${pending.length} of its ${mine.length} problems without a result; run it again to finish`,
+      );
     for (const id of mine) results.set(id, own.get(id)!);
   }
 
   fs.mkdirSync(out, { recursive: true });
-  if (shards.some((s) => path.resolve(s.dir) === path.resolve(out))) throw new Error('--out must not be one of the shard directories');
+  if (shards.some((s) => path.resolve(s.dir) === path.resolve(out)))
+    throw new Error('--out must not be one of the shard directories');
   fs.rmSync(resultsFile(out), { force: true });
   const merged = openResults(out);
   for (const id of first.problems) {

@@ -32,5 +32,7 @@ export function drawIndices(n: number, k: number, random: () => number): number[
 /** The subsets used for one problem at one k: `draws` seeded draws, or the whole set once when k ≥ n. */
 export function subsets(n: number, k: number, draws: number, seed: number, problemId: string): number[][] {
   if (k >= n) return [drawIndices(n, k, () => 0)];
-  return Array.from({ length: draws }, (_, d) => drawIndices(n, k, seededRandom(hash(`${seed}:${problemId}:${k}:${d}`))));
+  return Array.from({ length: draws }, (_, d) =>
+    drawIndices(n, k, seededRandom(hash(`${seed}:${problemId}:${k}:${d}`))),
+  );
 }

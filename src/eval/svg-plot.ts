@@ -56,16 +56,26 @@ export function accuracySvg(series: readonly Series[], title: string, axis: Axis
   }
   out.push(`<line x1="${M.left}" x2="${M.left + pw}" y1="${M.top + ph}" y2="${M.top + ph}" stroke="black"/>`);
   out.push(`<line x1="${M.left}" x2="${M.left}" y1="${M.top}" y2="${M.top + ph}" stroke="black"/>`);
-  out.push(`<text x="${M.left + pw / 2}" y="${H - 12}" text-anchor="middle">${esc(axis.xLabel ?? 'N (candidates)')}</text>`);
+  out.push(
+    `<text x="${M.left + pw / 2}" y="${H - 12}" text-anchor="middle">${esc(axis.xLabel ?? 'N (candidates)')}</text>`,
+  );
   out.push(`<text transform="translate(16 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">accuracy</text>`);
 
   series.forEach((s, i) => {
     const color = colorAt(i);
     const pts = [...s.points].sort((a, b) => a.n - b.n);
-    if (pts.length > 1) out.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.map((p) => `${X(p.n)},${Y(p.value)}`).join(' ')}"/>`);
-    for (const p of pts) out.push(`<circle cx="${X(p.n)}" cy="${Y(p.value)}" r="3.5" fill="${color}"><title>${esc(s.label)} ${axis.xLabel ? 'x' : 'N'}=${p.n}: ${p.value.toFixed(3)}</title></circle>`);
+    if (pts.length > 1)
+      out.push(
+        `<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.map((p) => `${X(p.n)},${Y(p.value)}`).join(' ')}"/>`,
+      );
+    for (const p of pts)
+      out.push(
+        `<circle cx="${X(p.n)}" cy="${Y(p.value)}" r="3.5" fill="${color}"><title>${esc(s.label)} ${axis.xLabel ? 'x' : 'N'}=${p.n}: ${p.value.toFixed(3)}</title></circle>`,
+      );
     const ly = M.top + 10 + i * 20;
-    out.push(`<line x1="${W - M.right + 15}" x2="${W - M.right + 40}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="2"/>`);
+    out.push(
+      `<line x1="${W - M.right + 15}" x2="${W - M.right + 40}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="2"/>`,
+    );
     out.push(`<text x="${W - M.right + 46}" y="${ly + 4}">${esc(s.label)}</text>`);
   });
   out.push('</svg>');

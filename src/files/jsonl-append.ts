@@ -50,7 +50,7 @@ export function repairTornTail(file: string, onNotice: (message: string) => void
     const torn = fs.openSync(`${file}.torn`, 'a', 0o600);
     try {
       const buf = Buffer.allocUnsafe(SCAN);
-      for (let at = keep; at < size; ) {
+      for (let at = keep; at < size;) {
         const n = fs.readSync(fd, buf, 0, Math.min(SCAN, size - at), at);
         fs.writeSync(torn, buf, 0, n);
         at += n;
@@ -60,7 +60,9 @@ export function repairTornTail(file: string, onNotice: (message: string) => void
       fs.closeSync(torn);
     }
     fs.ftruncateSync(fd, keep);
-    onNotice(`${file}: the last line was torn (${size - keep} bytes without a newline, from a crash mid-write); moved it to ${file}.torn`);
+    onNotice(
+      `${file}: the last line was torn (${size - keep} bytes without a newline, from a crash mid-write); moved it to ${file}.torn`,
+    );
     return size - keep;
   } finally {
     fs.closeSync(fd);
@@ -69,7 +71,7 @@ export function repairTornTail(file: string, onNotice: (message: string) => void
 
 /** Writes all of `data` at the end of the file; a short write (full disk) continues where it stopped. */
 function writeWhole(fd: number, data: Buffer): void {
-  for (let at = 0; at < data.length; ) at += fs.writeSync(fd, data, at, data.length - at);
+  for (let at = 0; at < data.length;) at += fs.writeSync(fd, data, at, data.length - at);
 }
 
 export class JsonlAppender {
@@ -103,7 +105,8 @@ export class JsonlAppender {
     fs.closeSync(this.fd);
     const keep = Math.max(1, this.o.keep ?? 1);
     fs.rmSync(`${this.file}.${keep}`, { force: true });
-    for (let i = keep - 1; i >= 1; i--) if (fs.existsSync(`${this.file}.${i}`)) fs.renameSync(`${this.file}.${i}`, `${this.file}.${i + 1}`);
+    for (let i = keep - 1; i >= 1; i--)
+      if (fs.existsSync(`${this.file}.${i}`)) fs.renameSync(`${this.file}.${i}`, `${this.file}.${i + 1}`);
     fs.renameSync(this.file, `${this.file}.1`);
     this.fd = this.open();
     this.size = 0;

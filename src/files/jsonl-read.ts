@@ -28,7 +28,9 @@ function toRow(event: LineEvent, file: string, cap: number, onSkip: (message: st
   try {
     row = JSON.parse(event.text);
   } catch {
-    onSkip(`${file}:${event.line}: ${event.terminated ? 'not JSON (a torn write?)' : 'torn last line (no newline, not JSON)'}; skipped`);
+    onSkip(
+      `${file}:${event.line}: ${event.terminated ? 'not JSON (a torn write?)' : 'torn last line (no newline, not JSON)'}; skipped`,
+    );
     return null;
   }
   if (typeof row !== 'object' || row === null || Array.isArray(row)) {

@@ -57,7 +57,13 @@ export class LineSplitter {
     this.line++;
     const event: LineEvent = this.dropping
       ? { kind: 'oversized', line: this.line, bytes: this.size, end: this.offset }
-      : { kind: 'line', line: this.line, text: Buffer.concat(this.parts, this.size).toString('utf8'), end: this.offset, terminated };
+      : {
+          kind: 'line',
+          line: this.line,
+          text: Buffer.concat(this.parts, this.size).toString('utf8'),
+          end: this.offset,
+          terminated,
+        };
     this.parts = [];
     this.size = 0;
     this.dropping = false;

@@ -44,7 +44,8 @@ export function fetchClient(fetchFn: typeof fetch): HttpClient {
     const decoded = FETCH_DECODES.has(response.headers.get('content-encoding')?.trim().toLowerCase() ?? '');
     return {
       status: response.status,
-      header: (name) => (decoded && (name === 'content-encoding' || name === 'content-length') ? null : response.headers.get(name)),
+      header: (name) =>
+        decoded && (name === 'content-encoding' || name === 'content-length') ? null : response.headers.get(name),
       text: () => response.text(),
       stream: () => response.body ?? empty(),
       discard: async () => void (await response.body?.cancel().catch(() => {})),

@@ -8,7 +8,11 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
 export async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
   const text = await request.text();
   if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
-    throw new InvalidRequestError(`Request body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`, null, 'too_deeply_nested');
+    throw new InvalidRequestError(
+      `Request body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`,
+      null,
+      'too_deeply_nested',
+    );
   }
   let body: unknown;
   try {
@@ -16,6 +20,7 @@ export async function readJsonObject(request: Request): Promise<Record<string, u
   } catch {
     throw new InvalidRequestError('Request body is not valid JSON', null, 'invalid_json');
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidRequestError('Request body must be a JSON object', null, 'invalid_json');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new InvalidRequestError('Request body must be a JSON object', null, 'invalid_json');
   return body as Record<string, unknown>;
 }

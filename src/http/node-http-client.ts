@@ -19,7 +19,12 @@ const DECODERS: Record<string, () => zlib.Gunzip | zlib.Inflate | zlib.BrotliDec
  * decoded here, and its content-encoding and content-length no longer apply.
  */
 export function nodeHttpClient(connectTimeoutMs: number): HttpClient {
-  const dispatcher = new Agent({ connect: { timeout: connectTimeoutMs }, keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0 });
+  const dispatcher = new Agent({
+    connect: { timeout: connectTimeoutMs },
+    keepAliveTimeout: 30_000,
+    headersTimeout: 0,
+    bodyTimeout: 0,
+  });
   return async ({ method, url, headers, body, signal }) => {
     const res = await request(url, { method, headers, body, signal, dispatcher });
     const header = (name: string) => {

@@ -13,16 +13,31 @@ const count = z.number().nonnegative().optional();
 const Usage = z.looseObject({ prompt_tokens: count, completion_tokens: count, total_tokens: count });
 export type UpstreamUsage = z.infer<typeof Usage>;
 
-
-
 /** Token logprobs as the verifier reads them; a choice keeps its logprobs unparsed for whoever passes them on. */
-export const TopLogprobs = z.object({ content: z.array(z.object({ top_logprobs: z.array(z.object({ token: z.string(), logprob: z.number() })) })).nullish() });
+export const TopLogprobs = z.object({
+  content: z.array(z.object({ top_logprobs: z.array(z.object({ token: z.string(), logprob: z.number() })) })).nullish(),
+});
 
-const ToolCall = z.object({ id: z.string(), type: z.literal('function'), function: z.object({ name: z.string(), arguments: z.string() }) });
+const ToolCall = z.object({
+  id: z.string(),
+  type: z.literal('function'),
+  function: z.object({ name: z.string(), arguments: z.string() }),
+});
 
-const Message = z.object({ content: text, refusal: text, reasoning_content: text, reasoning: text, tool_calls: z.array(ToolCall).nullish() });
+const Message = z.object({
+  content: text,
+  refusal: text,
+  reasoning_content: text,
+  reasoning: text,
+  tool_calls: z.array(ToolCall).nullish(),
+});
 
-export const UpstreamChoice = z.object({ index: z.number().int().nonnegative(), message: Message, finish_reason: text, logprobs: z.unknown().optional() });
+export const UpstreamChoice = z.object({
+  index: z.number().int().nonnegative(),
+  message: Message,
+  finish_reason: text,
+  logprobs: z.unknown().optional(),
+});
 export type UpstreamChoice = z.infer<typeof UpstreamChoice>;
 
 const Envelope = {
@@ -41,7 +56,8 @@ export type CheckedChoice = { ok: true; choice: UpstreamChoice } | { ok: false; 
 
 export type UpstreamCompletion = Omit<z.infer<typeof CompletionShape>, 'choices'> & { choices: CheckedChoice[] };
 
-export const badUpstream = (reason: string) => new UpstreamError(502, `upstream: ${reason}`, 'upstream_error', 'bad_upstream_response', {}, false);
+export const badUpstream = (reason: string) =>
+  new UpstreamError(502, `upstream: ${reason}`, 'upstream_error', 'bad_upstream_response', {}, false);
 
 /** An upstream body or event as JSON; `what` names it in the bad_upstream_response when it is not JSON. */
 export function upstreamJson(text: string, what: string): unknown {
@@ -58,7 +74,9 @@ export function parseCompletion(json: unknown): UpstreamCompletion {
   if (!shape.success) throw badUpstream(`malformed chat completion (${describeIssue(shape.error)})`);
   const choices = shape.data.choices.map((raw, position): CheckedChoice => {
     const choice = UpstreamChoice.safeParse(raw);
-    return choice.success ? { ok: true, choice: choice.data } : { ok: false, position, reason: describeIssue(choice.error, ['choices', position]).slice(0, 200) };
+    return choice.success
+      ? { ok: true, choice: choice.data }
+      : { ok: false, position, reason: describeIssue(choice.error, ['choices', position]).slice(0, 200) };
   });
   return { ...shape.data, choices };
 }
@@ -67,7 +85,16 @@ const Delta = z.object({ content: text, reasoning_content: text, reasoning: text
 
 const Chunk = z.object({
   ...Envelope,
-  choices: z.array(z.object({ index: z.number().int().nonnegative().optional(), delta: Delta.nullish(), finish_reason: text, logprobs: z.unknown().optional() })).optional(),
+  choices: z
+    .array(
+      z.object({
+        index: z.number().int().nonnegative().optional(),
+        delta: Delta.nullish(),
+        finish_reason: text,
+        logprobs: z.unknown().optional(),
+      }),
+    )
+    .optional(),
 });
 export type UpstreamChunk = z.infer<typeof Chunk>;
 
@@ -87,7 +114,11 @@ const isErrorStatus = (n: unknown): n is number => typeof n === 'number' && Numb
  * An upstream error body (HTTP answer or `{error}` event) as an UpstreamError keeping its status, type,
  * code and message, as openai-node's APIError does; null when the body is not an error body.
  */
-export function errorFromBody(json: unknown, status: number | undefined, headers: Record<string, string> = {}): UpstreamError | null {
+export function errorFromBody(
+  json: unknown,
+  status: number | undefined,
+  headers: Record<string, string> = {},
+): UpstreamError | null {
   const parsed = ErrorBody.safeParse(json);
   if (!parsed.success || (parsed.data.error === undefined && parsed.data.message === undefined)) return null;
   const e = parsed.data.error;
@@ -120,9 +151,14 @@ const TokenLogprob = z.object({
   token: z.string(),
   logprob: z.number(),
   bytes: z.array(z.number()).nullable().default(null),
-  top_logprobs: z.array(z.object({ token: z.string(), logprob: z.number(), bytes: z.array(z.number()).nullable().default(null) })).default([]),
+  top_logprobs: z
+    .array(z.object({ token: z.string(), logprob: z.number(), bytes: z.array(z.number()).nullable().default(null) }))
+    .default([]),
 });
-const ChoiceLogprobs = z.object({ content: z.array(TokenLogprob).nullable().default(null), refusal: z.array(TokenLogprob).nullable().default(null) });
+const ChoiceLogprobs = z.object({
+  content: z.array(TokenLogprob).nullable().default(null),
+  refusal: z.array(TokenLogprob).nullable().default(null),
+});
 export type ChoiceLogprobs = z.infer<typeof ChoiceLogprobs>;
 
 /** A choice's logprobs as the client may receive them, or undefined when absent or not in OpenAI's shape. */

@@ -31,12 +31,25 @@ export class SseDecoderStream extends TransformStream<Uint8Array, SseItem> {
     let failure: Error | undefined;
     const parser = createParser({
       maxBufferSize: options.maxEventChars,
-      onEvent: (e) => out?.enqueue({ kind: 'event', data: e.data, ...(e.event ? { event: e.event } : {}), ...(e.id ? { id: e.id } : {}) }),
+      onEvent: (e) =>
+        out?.enqueue({
+          kind: 'event',
+          data: e.data,
+          ...(e.event ? { event: e.event } : {}),
+          ...(e.id ? { id: e.id } : {}),
+        }),
       onComment: (text) => out?.enqueue({ kind: 'comment', text }),
       onError: (err) => {
         // Unknown fields and bad `retry:` values are ignored, as browsers do; only the size cap is fatal.
         if (err.type === 'max-buffer-size-exceeded') {
-          failure = new UpstreamError(502, `upstream: an SSE event is longer than ${options.maxEventChars} characters`, 'upstream_error', 'bad_upstream_response', {}, false);
+          failure = new UpstreamError(
+            502,
+            `upstream: an SSE event is longer than ${options.maxEventChars} characters`,
+            'upstream_error',
+            'bad_upstream_response',
+            {},
+            false,
+          );
         }
       },
     });
@@ -53,7 +66,10 @@ export class SseDecoderStream extends TransformStream<Uint8Array, SseItem> {
 }
 
 /** The items of an SSE body, read one by one; leaving the loop early cancels the body. */
-export async function* sseItems(body: ReadableStream<Uint8Array>, options: SseDecodeOptions = {}): AsyncGenerator<SseItem> {
+export async function* sseItems(
+  body: ReadableStream<Uint8Array>,
+  options: SseDecodeOptions = {},
+): AsyncGenerator<SseItem> {
   const reader = body.pipeThrough(new SseDecoderStream(options)).getReader();
   try {
     for (;;) {
@@ -67,7 +83,10 @@ export async function* sseItems(body: ReadableStream<Uint8Array>, options: SseDe
 }
 
 /** The data payloads of an SSE body's events, comments skipped. */
-export async function* sseData(body: ReadableStream<Uint8Array>, options: SseDecodeOptions = {}): AsyncGenerator<string> {
+export async function* sseData(
+  body: ReadableStream<Uint8Array>,
+  options: SseDecodeOptions = {},
+): AsyncGenerator<string> {
   for await (const item of sseItems(body, options)) if (item.kind === 'event') yield item.data;
 }
 
@@ -90,4 +109,9 @@ export const encodeSseComment = (text: string): string => `: ${text.replace(/\r\
 
 export const SSE_DONE = '[DONE]';
 
-export const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' } as const;
+export const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+} as const;

@@ -38,7 +38,11 @@ export interface Upstream {
 const isAbort = (err: unknown) => err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');
 
 function headersFor(upstream: Upstream): Record<string, string> {
-  return { 'content-type': 'application/json', accept: 'application/json', ...(upstream.apiKey ? { authorization: `Bearer ${upstream.apiKey}` } : {}) };
+  return {
+    'content-type': 'application/json',
+    accept: 'application/json',
+    ...(upstream.apiKey ? { authorization: `Bearer ${upstream.apiKey}` } : {}),
+  };
 }
 
 const ERROR_BODY_BYTES = 64 * 1024;
@@ -55,13 +59,27 @@ export async function upstreamErrorFrom(reply: HttpReply): Promise<UpstreamError
   } catch {
     // Not JSON (a proxy's HTML error page): keep the start of the text.
   }
-  return errorFromBody(json, reply.status, headers) ?? new UpstreamError(reply.status, `upstream: ${text.slice(0, 500) || `upstream error (HTTP ${reply.status})`}`, 'upstream_error', null, headers);
+  return (
+    errorFromBody(json, reply.status, headers) ??
+    new UpstreamError(
+      reply.status,
+      `upstream: ${text.slice(0, 500) || `upstream error (HTTP ${reply.status})`}`,
+      'upstream_error',
+      null,
+      headers,
+    )
+  );
 }
 
 /** Longest Retry-After the gateway waits out; a longer one is returned to the client instead. */
 const MAX_RETRY_AFTER_MS = 30_000;
 
-function retryDelayMs(upstream: Upstream, attempt: number, retryAfter: string | undefined, random: () => number): number | null {
+function retryDelayMs(
+  upstream: Upstream,
+  attempt: number,
+  retryAfter: string | undefined,
+  random: () => number,
+): number | null {
   if (retryAfter !== undefined) {
     const seconds = Number(retryAfter);
     const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
@@ -85,7 +103,13 @@ function timerSleep(ms: number, signal: AbortSignal): Promise<void> {
  * retrying 408/429/5xx and connection failures with exponential backoff. Timeouts are not retried: a
  * generation that ran out of time would only run out again. Throws UpstreamError; rethrows the caller's abort.
  */
-export async function postUpstream(upstream: Upstream, path: string, body: unknown, signal: AbortSignal, random: () => number = Math.random): Promise<HttpReply> {
+export async function postUpstream(
+  upstream: Upstream,
+  path: string,
+  body: unknown,
+  signal: AbortSignal,
+  random: () => number = Math.random,
+): Promise<HttpReply> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await attemptPost(upstream, path, body, signal);
@@ -102,22 +126,45 @@ export async function postUpstream(upstream: Upstream, path: string, body: unkno
 
 async function attemptPost(upstream: Upstream, path: string, body: unknown, signal: AbortSignal): Promise<HttpReply> {
   const scope = new AbortScope().follow(signal);
-  const firstByteError = () => new UpstreamError(504, `upstream: no response headers within ${upstream.firstByteTimeoutMs} ms`, 'upstream_error', 'upstream_timeout', {}, false);
-  const totalError = () => new UpstreamError(504, `upstream: no answer within ${upstream.timeoutMs} ms`, 'upstream_error', 'upstream_timeout', {}, false);
+  const firstByteError = () =>
+    new UpstreamError(
+      504,
+      `upstream: no response headers within ${upstream.firstByteTimeoutMs} ms`,
+      'upstream_error',
+      'upstream_timeout',
+      {},
+      false,
+    );
+  const totalError = () =>
+    new UpstreamError(
+      504,
+      `upstream: no answer within ${upstream.timeoutMs} ms`,
+      'upstream_error',
+      'upstream_timeout',
+      {},
+      false,
+    );
   const headersIn = scope.timeout(upstream.firstByteTimeoutMs, firstByteError);
   scope.timeout(upstream.timeoutMs, totalError);
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   let reply: HttpReply;
   try {
-    reply = await upstream.http({ method: 'POST', url: `${upstream.baseUrl}${path}`, headers: headersFor(upstream), body: JSON.stringify(body), signal: scope.signal });
+    reply = await upstream.http({
+      method: 'POST',
+      url: `${upstream.baseUrl}${path}`,
+      headers: headersFor(upstream),
+      body: JSON.stringify(body),
+      signal: scope.signal,
+    });
   } catch (err) {
     scope.dispose();
     if (signal.aborted) throw signal.reason ?? err;
     upstream.observe?.('error', seconds());
     if (scope.aborted && scope.signal.reason instanceof UpstreamError) throw scope.signal.reason;
     if (isAbort(err)) throw totalError();
-    const cause = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message;
+    const cause =
+      (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message;
     throw new UpstreamError(502, `upstream unreachable: ${cause}`, 'upstream_error', 'upstream_unreachable');
   }
   headersIn();
@@ -147,7 +194,12 @@ async function attemptPost(upstream: Upstream, path: string, body: unknown, sign
     if (signal.aborted) throw signal.reason ?? err;
     if (scope.signal.reason instanceof UpstreamError) throw scope.signal.reason;
     if (err instanceof UpstreamError) throw err;
-    throw new UpstreamError(502, 'upstream connection failed while sending its answer', 'upstream_error', 'bad_upstream_response');
+    throw new UpstreamError(
+      502,
+      'upstream connection failed while sending its answer',
+      'upstream_error',
+      'bad_upstream_response',
+    );
   };
   const max = upstream.maxAnswerBytes;
   const capped = () => capBytes(reply.stream(), max);
@@ -201,7 +253,11 @@ async function readText(body: ReadableStream<Uint8Array>): Promise<string> {
 }
 
 /** A non-streaming chat completion, run under the upstream's shared concurrency cap and checked at the edge. */
-export function createChatCompletion(upstream: Upstream, body: ChatCompletionCreateParams, signal: AbortSignal): Promise<UpstreamCompletion> {
+export function createChatCompletion(
+  upstream: Upstream,
+  body: ChatCompletionCreateParams,
+  signal: AbortSignal,
+): Promise<UpstreamCompletion> {
   return upstream.limit(async () => {
     signal.throwIfAborted();
     const text = await (await postUpstream(upstream, '/chat/completions', { ...body, stream: false }, signal)).text();
@@ -210,18 +266,47 @@ export function createChatCompletion(upstream: Upstream, body: ChatCompletionCre
 }
 
 /** A small GET answer (the model list), read in full: its status, content type and text. */
-export async function getUpstream(upstream: Upstream, path: string, signal: AbortSignal): Promise<{ status: number; contentType: string; text: string }> {
+export async function getUpstream(
+  upstream: Upstream,
+  path: string,
+  signal: AbortSignal,
+): Promise<{ status: number; contentType: string; text: string }> {
   const scope = new AbortScope().follow(signal);
-  scope.timeout(upstream.timeoutMs, () => new UpstreamError(504, `upstream: no answer within ${upstream.timeoutMs} ms`, 'upstream_error', 'upstream_timeout', {}, false));
+  scope.timeout(
+    upstream.timeoutMs,
+    () =>
+      new UpstreamError(
+        504,
+        `upstream: no answer within ${upstream.timeoutMs} ms`,
+        'upstream_error',
+        'upstream_timeout',
+        {},
+        false,
+      ),
+  );
   try {
-    const reply = await upstream.http({ method: 'GET', url: `${upstream.baseUrl}${path}`, headers: headersFor(upstream), signal: scope.signal });
+    const reply = await upstream.http({
+      method: 'GET',
+      url: `${upstream.baseUrl}${path}`,
+      headers: headersFor(upstream),
+      signal: scope.signal,
+    });
     if (reply.status < 200 || reply.status >= 300) throw await upstreamErrorFrom(reply);
     // Bounded like a completion: a model list is small, and a broken or hostile upstream's is not read whole.
-    return { status: reply.status, contentType: reply.header('content-type') ?? 'application/json', text: await readText(capBytes(reply.stream(), upstream.maxAnswerBytes)) };
+    return {
+      status: reply.status,
+      contentType: reply.header('content-type') ?? 'application/json',
+      text: await readText(capBytes(reply.stream(), upstream.maxAnswerBytes)),
+    };
   } catch (err) {
     if (err instanceof UpstreamError || signal.aborted) throw err;
     if (scope.signal.reason instanceof UpstreamError) throw scope.signal.reason;
-    throw new UpstreamError(502, `upstream unreachable: ${err instanceof Error ? err.message : String(err)}`, 'upstream_error', 'upstream_unreachable');
+    throw new UpstreamError(
+      502,
+      `upstream unreachable: ${err instanceof Error ? err.message : String(err)}`,
+      'upstream_error',
+      'upstream_unreachable',
+    );
   } finally {
     scope.dispose();
   }

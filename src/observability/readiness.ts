@@ -2,7 +2,9 @@
 export interface ReadyCheck {
   name: string;
   /** Resolves ready or not, with a short reason; may reject, which counts as not ready. */
-  check(signal: AbortSignal): Promise<{ ok: boolean; detail?: string } & Record<string, unknown>> | ({ ok: boolean } & Record<string, unknown>);
+  check(
+    signal: AbortSignal,
+  ): Promise<{ ok: boolean; detail?: string } & Record<string, unknown>> | ({ ok: boolean } & Record<string, unknown>);
 }
 
 export interface Readiness {
@@ -28,13 +30,21 @@ export async function readiness(checks: ReadyCheck[], signal: AbortSignal): Prom
  * A check whose answer is kept for `ttlMs`, so a probe every second from each of several load balancers
  * costs the upstream one request per ttl. Concurrent callers share one probe in flight.
  */
-export function cachedCheck(name: string, ttlMs: number, probe: () => Promise<{ ok: boolean; detail?: string }>, now: () => number = Date.now): ReadyCheck {
+export function cachedCheck(
+  name: string,
+  ttlMs: number,
+  probe: () => Promise<{ ok: boolean; detail?: string }>,
+  now: () => number = Date.now,
+): ReadyCheck {
   let last: { at: number; result: Promise<{ ok: boolean; detail?: string }> } | undefined;
   return {
     name,
     check() {
       if (!last || now() - last.at >= ttlMs) {
-        const result = probe().catch((err: unknown) => ({ ok: false, detail: err instanceof Error ? err.message : String(err) }));
+        const result = probe().catch((err: unknown) => ({
+          ok: false,
+          detail: err instanceof Error ? err.message : String(err),
+        }));
         last = { at: now(), result };
       }
       return last.result;

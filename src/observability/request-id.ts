@@ -54,6 +54,9 @@ export function requestContext(
     // A stream is logged when it ends, with the time it took; one the client left is a 499 (nginx's "client closed").
     const status = c.res.status;
     if (!(c.res.headers.get('content-type') ?? '').startsWith('text/event-stream') || !c.res.body) return done(status);
-    c.res = new Response(untilSettled(c.res.body, (how) => done(how === 'cancelled' || c.req.raw.signal.aborted ? 499 : status)), c.res);
+    c.res = new Response(
+      untilSettled(c.res.body, (how) => done(how === 'cancelled' || c.req.raw.signal.aborted ? 499 : status)),
+      c.res,
+    );
   };
 }

@@ -26,7 +26,11 @@ export interface ChatRequest {
 function scrubOutcome(outcome: BestOfNOutcome, scrub: ((text: string) => string) | undefined): void {
   if (!scrub) return;
   for (const s of outcome.fan.samples) if (s.error) s.error = { ...s.error, message: scrub(s.error.message) };
-  if (outcome.score?.fallback) outcome.score = { ...outcome.score, fallback: { ...outcome.score.fallback, reason: scrub(outcome.score.fallback.reason) } };
+  if (outcome.score?.fallback)
+    outcome.score = {
+      ...outcome.score,
+      fallback: { ...outcome.score.fallback, reason: scrub(outcome.score.fallback.reason) },
+    };
 }
 
 export type Settled = { outcome: BestOfNOutcome; metadata: Metadata };
@@ -38,10 +42,22 @@ export type Settled = { outcome: BestOfNOutcome; metadata: Metadata };
 export function bestOfNRunner(deps: ProxyDeps, req: ChatRequest, onArrived?: () => void) {
   const { body, options } = req;
   const metrics = deps.metrics ?? noopMetrics;
-  const bon: BestOfNDeps = { upstream: req.upstream, fallback: deps.upstreams.fallback, scorer: deps.scorer, thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT, combine: deps.config.BESTOFN_COMBINE, alpha: deps.config.BESTOFN_ALPHA,
-    clusterBudgetMs: deps.config.VOTE_CLUSTER_BUDGET_MS, ...(deps.config.SCORER === 'confidence'
-      ? { topLogprobs: deps.config.CONFIDENCE_TOP_LOGPROBS, confidenceStop: { window: deps.config.CONFIDENCE_WINDOW, eta: deps.config.CONFIDENCE_ETA } }
-      : {}), onArrived };
+  const bon: BestOfNDeps = {
+    upstream: req.upstream,
+    fallback: deps.upstreams.fallback,
+    scorer: deps.scorer,
+    thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT,
+    combine: deps.config.BESTOFN_COMBINE,
+    alpha: deps.config.BESTOFN_ALPHA,
+    clusterBudgetMs: deps.config.VOTE_CLUSTER_BUDGET_MS,
+    ...(deps.config.SCORER === 'confidence'
+      ? {
+          topLogprobs: deps.config.CONFIDENCE_TOP_LOGPROBS,
+          confidenceStop: { window: deps.config.CONFIDENCE_WINDOW, eta: deps.config.CONFIDENCE_ETA },
+        }
+      : {}),
+    onArrived,
+  };
   const isLive = options.reject !== undefined || options.adaptive !== undefined;
   const race = (s: AbortSignal, onCommit?: (candidate: LiveCandidate) => void) =>
     isLive ? runLiveBestOfN(bon, body, options, s, onCommit) : runBestOfN(bon, body, options, s);
@@ -53,13 +69,29 @@ export function bestOfNRunner(deps: ProxyDeps, req: ChatRequest, onArrived?: () 
     deps.record?.(buildRecord(body, problemOf(body.messages), options, outcome, deps.scorer.name));
     metrics.candidates(options.n, outcome.ranked.length);
     metrics.upstreamTokens(outcome.fan.usage.prompt_tokens, outcome.fan.usage.completion_tokens);
-    if (outcome.score) metrics.scoring(outcome.score.scorer, outcome.timings.scoring / 1000, outcome.score.info, outcome.score.fallback !== undefined);
+    if (outcome.score)
+      metrics.scoring(
+        outcome.score.scorer,
+        outcome.timings.scoring / 1000,
+        outcome.score.info,
+        outcome.score.fallback !== undefined,
+      );
     deps.log.info(
-      { reqId: req.requestId, n: options.n, received: outcome.ranked.length, scorer: outcome.score?.scorer, fallback: outcome.score?.fallback?.reason, select: options.select, ms: outcome.timings },
+      {
+        reqId: req.requestId,
+        n: options.n,
+        received: outcome.ranked.length,
+        scorer: outcome.score?.scorer,
+        fallback: outcome.score?.fallback?.reason,
+        select: options.select,
+        ms: outcome.timings,
+      },
       'best-of-n',
     );
     // A demo answer says so in every response: it comes from recordings, not from a live model.
-    const metadata = options.metadata ? { ...buildMetadata(outcome, options, deps.scorer.name), ...(deps.config.demo ? { demo: true as const } : {}) } : undefined;
+    const metadata = options.metadata
+      ? { ...buildMetadata(outcome, options, deps.scorer.name), ...(deps.config.demo ? { demo: true as const } : {}) }
+      : undefined;
     return { outcome, metadata };
   };
   return {
@@ -93,7 +125,8 @@ export function answerChat(deps: ProxyDeps, req: ChatRequest): Promise<Response>
     const settled = runner.runCommitted(s, (candidate) => committed(candidate));
     settled.catch(() => {}); // awaited below or by the stream; a failure must not go unhandled meanwhile
     const first = await Promise.race([commit.then((candidate) => ({ candidate })), settled.then((done) => ({ done }))]);
-    if ('done' in first) return completionChunks(first.done.outcome, options, first.done.metadata, includeUsage, body.model);
+    if ('done' in first)
+      return completionChunks(first.done.outcome, options, first.done.metadata, includeUsage, body.model);
     return committedChunks(first.candidate, settled, body.model, includeUsage);
   });
 }

@@ -62,59 +62,124 @@ function jsonCheck(body: ChatCompletionCreateParams, content: string): { invalid
 
 function noValidCandidate(candidates: RankedCandidate[]): GatewayError {
   const reasons = candidates.map((c) => `candidate ${c.sample.index}: ${c.invalid}`).join('; ');
-  return new GatewayError(502, `No candidate met response_format (${reasons}). Send bestofn.json: "best_effort" to get the best candidate anyway.`, 'server_error', 'response_format', 'no_valid_candidate');
+  return new GatewayError(
+    502,
+    `No candidate met response_format (${reasons}). Send bestofn.json: "best_effort" to get the best candidate anyway.`,
+    'server_error',
+    'response_format',
+    'no_valid_candidate',
+  );
 }
 
 /** The body sent upstream: the client's, at the Best-of-N temperature, without the gateway's own controls. */
-export function upstreamBodyOf(body: ChatCompletionCreateParams & { best_of?: unknown; bestofn?: unknown }, options: BestOfNOptions, topLogprobs?: number): ChatCompletionCreateParams {
+export function upstreamBodyOf(
+  body: ChatCompletionCreateParams & { best_of?: unknown; bestofn?: unknown },
+  options: BestOfNOptions,
+  topLogprobs?: number,
+): ChatCompletionCreateParams {
   const { best_of: _bestOf, bestofn: _controls, stream_options: _streamOptions, ...rest } = body;
-  const logprobs = topLogprobs === undefined ? {} : { logprobs: true, top_logprobs: Math.max(topLogprobs, body.top_logprobs ?? 0) };
+  const logprobs =
+    topLogprobs === undefined ? {} : { logprobs: true, top_logprobs: Math.max(topLogprobs, body.top_logprobs ?? 0) };
   return { ...rest, ...logprobs, temperature: options.temperature, stream: false };
 }
 
 /** The request path after validation: sample N, score them all, rank. Throws when too few candidates arrived. */
-export async function runBestOfN(deps: BestOfNDeps, body: ChatCompletionCreateParams, options: BestOfNOptions, signal: AbortSignal): Promise<BestOfNOutcome> {
+export async function runBestOfN(
+  deps: BestOfNDeps,
+  body: ChatCompletionCreateParams,
+  options: BestOfNOptions,
+  signal: AbortSignal,
+): Promise<BestOfNOutcome> {
   const now = deps.now ?? Date.now;
   const started = now();
   const upstreamBody = upstreamBodyOf(body, options, deps.topLogprobs);
   const fan = await fanOut(deps.upstream, upstreamBody, options.n, options.deadlineMs, signal, deps.onArrived);
-  if (deps.fallback && deps.fallback !== deps.upstream) await refill(fan, deps.fallback, upstreamBody, options.deadlineMs - (now() - started), signal, deps.onArrived);
+  if (deps.fallback && deps.fallback !== deps.upstream)
+    await refill(fan, deps.fallback, upstreamBody, options.deadlineMs - (now() - started), signal, deps.onArrived);
   // Logprobs the gateway asked for itself (SCORER=confidence) are for scoring, not for a client that did not ask.
   if (body.logprobs !== true) for (const s of fan.samples) delete s.logprobs;
   return rankFan(deps, body, options, fan, started, signal);
 }
 
 /** Scores the candidates that arrived and ranks them; shared by the plain and the live paths. */
-export async function rankFan(deps: BestOfNDeps, body: ChatCompletionCreateParams, options: BestOfNOptions, fan: FanOutResult, started: number, signal: AbortSignal, pin?: number): Promise<BestOfNOutcome> {
+export async function rankFan(
+  deps: BestOfNDeps,
+  body: ChatCompletionCreateParams,
+  options: BestOfNOptions,
+  fan: FanOutResult,
+  started: number,
+  signal: AbortSignal,
+  pin?: number,
+): Promise<BestOfNOutcome> {
   const now = deps.now ?? Date.now;
   const sampled = now();
   const arrived = fan.samples.filter((s): s is RankedCandidate['sample'] => s.message !== undefined);
   if (arrived.length < options.minCandidates) {
-    throw fan.firstError ?? new UpstreamError(504, `only ${arrived.length} of ${options.n} candidates arrived before the deadline of ${options.deadlineMs} ms (need ${options.minCandidates})`, 'upstream_error', 'deadline');
+    throw (
+      fan.firstError ??
+      new UpstreamError(
+        504,
+        `only ${arrived.length} of ${options.n} candidates arrived before the deadline of ${options.deadlineMs} ms (need ${options.minCandidates})`,
+        'upstream_error',
+        'deadline',
+      )
+    );
   }
 
   const parts = arrived.map((s) => {
-    const p = { ...toCandidateParts(s.message, { complete: true }), ...(s.topLogprobs ? { topLogprobs: s.topLogprobs } : {}) };
+    const p = {
+      ...toCandidateParts(s.message, { complete: true }),
+      ...(s.topLogprobs ? { topLogprobs: s.topLogprobs } : {}),
+    };
     const json = jsonCheck(body, p.response);
     return { parts: json.answer ? { ...p, answer: json.answer } : p, invalid: json.invalid };
   });
-  const { score, rewards } = await scoreCandidates(deps.scorer, recipeOf(deps, options.aggregate), { problem: problemOf(body.messages), candidates: parts.map((p) => p.parts), model: body.model, signal });
+  const { score, rewards } = await scoreCandidates(deps.scorer, recipeOf(deps, options.aggregate), {
+    problem: problemOf(body.messages),
+    candidates: parts.map((p) => p.parts),
+    model: body.model,
+    signal,
+  });
   const candidates: RankedCandidate[] = arrived.map((sample, i) => {
     const invalid = parts[i]!.invalid;
-    return { sample, parts: parts[i]!.parts, rewards: score.rewards[i]!, reward: invalid ? null : rewards[i]!, ...(invalid ? { invalid } : {}) };
+    return {
+      sample,
+      parts: parts[i]!.parts,
+      rewards: score.rewards[i]!,
+      reward: invalid ? null : rewards[i]!,
+      ...(invalid ? { invalid } : {}),
+    };
   });
   const { ranked: order, vote } = rankWithVotes(
-    candidates.map((c, i) => ({ index: i, answer: c.invalid ? null : c.parts.answer, reward: c.reward, confidence: score.confidences?.[i] ?? null })),
+    candidates.map((c, i) => ({
+      index: i,
+      answer: c.invalid ? null : c.parts.answer,
+      reward: c.reward,
+      confidence: score.confidences?.[i] ?? null,
+    })),
     options.select,
-    { seed: typeof body.seed === 'number' ? body.seed : 0, ...(deps.clusterBudgetMs === undefined ? {} : { budgetMs: deps.clusterBudgetMs }) },
+    {
+      seed: typeof body.seed === 'number' ? body.seed : 0,
+      ...(deps.clusterBudgetMs === undefined ? {} : { budgetMs: deps.clusterBudgetMs }),
+    },
   );
   // A candidate already streamed to the client (early commit) is the answer, whatever came after.
   const pinned = pin === undefined ? -1 : order.findIndex((o) => candidates[o.index]!.sample.index === pin);
   if (pinned > 0) order.unshift(...order.splice(pinned, 1));
   // JSON mode promised JSON: content that is not JSON is no answer, unless the client asked for the best effort.
-  if (options.json === 'strict' && candidates.length > 0 && candidates.every((c) => c.invalid)) throw noValidCandidate(candidates);
+  if (options.json === 'strict' && candidates.length > 0 && candidates.every((c) => c.invalid))
+    throw noValidCandidate(candidates);
   const scored = now();
   // The vote reports groups by sample index, as the metadata lists candidates.
-  const byCandidate = vote && { ...vote, groups: Object.fromEntries(arrived.map((s, i) => [s.index, vote.groups[i] ?? null])) };
-  return { fan, ranked: order.map((o) => candidates[o.index]!), score, vote: byCandidate, timings: { upstream: sampled - started, scoring: scored - sampled, total: scored - started } };
+  const byCandidate = vote && {
+    ...vote,
+    groups: Object.fromEntries(arrived.map((s, i) => [s.index, vote.groups[i] ?? null])),
+  };
+  return {
+    fan,
+    ranked: order.map((o) => candidates[o.index]!),
+    score,
+    vote: byCandidate,
+    timings: { upstream: sampled - started, scoring: scored - sampled, total: scored - started },
+  };
 }

@@ -3,13 +3,25 @@ import type { BestOfNOutcome } from './best-of-n';
 import type { BestOfNOptions } from './options';
 import type { RecordEntry } from '../record/record-entry';
 
-export function buildRecord(request: ChatCompletionCreateParams, problem: string, options: BestOfNOptions, outcome: BestOfNOutcome, configuredScorer: string): RecordEntry {
+export function buildRecord(
+  request: ChatCompletionCreateParams,
+  problem: string,
+  options: BestOfNOptions,
+  outcome: BestOfNOutcome,
+  configuredScorer: string,
+): RecordEntry {
   const byIndex = new Map(outcome.ranked.map((c) => [c.sample.index, c]));
   return {
     time: new Date().toISOString(),
     request: request as RecordEntry['request'],
     problem,
-    options: { n: options.n, k: options.k, select: options.select, aggregate: options.aggregate, temperature: options.temperature },
+    options: {
+      n: options.n,
+      k: options.k,
+      select: options.select,
+      aggregate: options.aggregate,
+      temperature: options.temperature,
+    },
     scorer: outcome.score?.scorer ?? configuredScorer,
     ...(outcome.score?.fallback ? { fallback: outcome.score.fallback } : {}),
     selected: outcome.ranked.slice(0, options.k).map((c) => c.sample.index),

@@ -20,14 +20,21 @@ export function failureOf(err: unknown): CandidateFailure {
 }
 
 /** The error a failed candidate stands for when the request as a whole fails: a gateway error as it is, anything else as a bare 502. */
-export const asGatewayError = (err: unknown): GatewayError => (err instanceof GatewayError ? err : new UpstreamError(502, 'upstream request failed'));
+export const asGatewayError = (err: unknown): GatewayError =>
+  err instanceof GatewayError ? err : new UpstreamError(502, 'upstream request failed');
 
 /**
  * The request's deadline passed before this candidate was complete: the plain path's pending requests and
  * the live path's running streams are stopped with it. Built on demand: an Error captures a stack trace,
  * which the hot path should not pay for.
  */
-export const deadlineError = (deadlineMs: number) => new UpstreamError(504, `deadline of ${deadlineMs} ms passed before this candidate arrived`, 'upstream_error', 'deadline');
+export const deadlineError = (deadlineMs: number) =>
+  new UpstreamError(
+    504,
+    `deadline of ${deadlineMs} ms passed before this candidate arrived`,
+    'upstream_error',
+    'deadline',
+  );
 
 /**
  * A live candidate the gateway stopped itself (`stopped` as LiveCandidate names it): the deadline, or a

@@ -9,9 +9,22 @@ import type { ChatCompletionCreateParams } from 'openai/resources/chat/completio
 import { z } from 'zod';
 
 const text = z.looseObject({ type: z.literal('text'), text: z.string() });
-const image = z.looseObject({ type: z.literal('image_url'), image_url: z.looseObject({ url: z.string(), detail: z.enum(['auto', 'low', 'high']).optional() }) });
-const audio = z.looseObject({ type: z.literal('input_audio'), input_audio: z.looseObject({ data: z.string(), format: z.enum(['wav', 'mp3']) }) });
-const file = z.looseObject({ type: z.literal('file'), file: z.looseObject({ file_data: z.string().optional(), file_id: z.string().optional(), filename: z.string().optional() }) });
+const image = z.looseObject({
+  type: z.literal('image_url'),
+  image_url: z.looseObject({ url: z.string(), detail: z.enum(['auto', 'low', 'high']).optional() }),
+});
+const audio = z.looseObject({
+  type: z.literal('input_audio'),
+  input_audio: z.looseObject({ data: z.string(), format: z.enum(['wav', 'mp3']) }),
+});
+const file = z.looseObject({
+  type: z.literal('file'),
+  file: z.looseObject({
+    file_data: z.string().optional(),
+    file_id: z.string().optional(),
+    filename: z.string().optional(),
+  }),
+});
 const refusal = z.looseObject({ type: z.literal('refusal'), refusal: z.string() });
 
 /** Content parts per role, as the spec lists them: only user messages carry images, audio and files. */
@@ -22,8 +35,16 @@ const textContent = z.union([z.string(), z.array(text)]);
 const name = z.string().optional();
 
 const toolCall = z.discriminatedUnion('type', [
-  z.looseObject({ id: z.string(), type: z.literal('function'), function: z.looseObject({ name: z.string(), arguments: z.string() }) }),
-  z.looseObject({ id: z.string(), type: z.literal('custom'), custom: z.looseObject({ name: z.string(), input: z.string() }) }),
+  z.looseObject({
+    id: z.string(),
+    type: z.literal('function'),
+    function: z.looseObject({ name: z.string(), arguments: z.string() }),
+  }),
+  z.looseObject({
+    id: z.string(),
+    type: z.literal('custom'),
+    custom: z.looseObject({ name: z.string(), input: z.string() }),
+  }),
 ]);
 
 export const chatMessage = z.discriminatedUnion('role', [
@@ -46,9 +67,17 @@ export const chatMessage = z.discriminatedUnion('role', [
 const tool = z.discriminatedUnion('type', [
   z.looseObject({
     type: z.literal('function'),
-    function: z.looseObject({ name: z.string(), description: z.string().optional(), parameters: z.record(z.string(), z.unknown()).optional(), strict: z.boolean().nullish() }),
+    function: z.looseObject({
+      name: z.string(),
+      description: z.string().optional(),
+      parameters: z.record(z.string(), z.unknown()).optional(),
+      strict: z.boolean().nullish(),
+    }),
   }),
-  z.looseObject({ type: z.literal('custom'), custom: z.looseObject({ name: z.string(), description: z.string().optional() }) }),
+  z.looseObject({
+    type: z.literal('custom'),
+    custom: z.looseObject({ name: z.string(), description: z.string().optional() }),
+  }),
 ]);
 
 const toolChoice = z.union([
@@ -56,7 +85,10 @@ const toolChoice = z.union([
   z.discriminatedUnion('type', [
     z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string() }) }),
     z.looseObject({ type: z.literal('custom'), custom: z.looseObject({ name: z.string() }) }),
-    z.looseObject({ type: z.literal('allowed_tools'), allowed_tools: z.looseObject({ mode: z.enum(['auto', 'required']), tools: z.array(z.looseObject({})) }) }),
+    z.looseObject({
+      type: z.literal('allowed_tools'),
+      allowed_tools: z.looseObject({ mode: z.enum(['auto', 'required']), tools: z.array(z.looseObject({})) }),
+    }),
   ]),
 ]);
 
@@ -65,7 +97,12 @@ const responseFormat = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('json_object') }),
   z.looseObject({
     type: z.literal('json_schema'),
-    json_schema: z.looseObject({ name: z.string(), description: z.string().optional(), schema: z.record(z.string(), z.unknown()).optional(), strict: z.boolean().nullish() }),
+    json_schema: z.looseObject({
+      name: z.string(),
+      description: z.string().optional(),
+      schema: z.record(z.string(), z.unknown()).optional(),
+      strict: z.boolean().nullish(),
+    }),
   }),
 ]);
 

@@ -11,7 +11,13 @@ export interface ChunkEnvelope {
   service_tier?: ChatCompletionChunk['service_tier'];
 }
 
-type First = { id?: string; created?: number; model?: string; system_fingerprint?: string | null; service_tier?: string | null };
+type First = {
+  id?: string;
+  created?: number;
+  model?: string;
+  system_fingerprint?: string | null;
+  service_tier?: string | null;
+};
 
 /**
  * The answer's id, created, model, system_fingerprint and service_tier: the first upstream answer's,
@@ -37,7 +43,12 @@ export type Chunk = ChatCompletionChunk & { bestofn?: unknown };
 export function chunkBuilder(envelope: ChunkEnvelope, includeUsage: boolean) {
   const base = { ...envelope, object: 'chat.completion.chunk' as const };
   return {
-    chunk: (index: number, delta: Record<string, unknown>, finish: ChatCompletionChunk.Choice['finish_reason'] = null, logprobs: ChatCompletionChunk.Choice['logprobs'] = null): Chunk => ({
+    chunk: (
+      index: number,
+      delta: Record<string, unknown>,
+      finish: ChatCompletionChunk.Choice['finish_reason'] = null,
+      logprobs: ChatCompletionChunk.Choice['logprobs'] = null,
+    ): Chunk => ({
       ...base,
       choices: [{ index, delta, logprobs, finish_reason: finish }],
       ...(includeUsage ? { usage: null } : {}),

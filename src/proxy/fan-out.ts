@@ -1,4 +1,8 @@
-import type { ChatCompletion, ChatCompletionCreateParams, ChatCompletionMessage } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletion,
+  ChatCompletionCreateParams,
+  ChatCompletionMessage,
+} from 'openai/resources/chat/completions';
 import { GatewayError, UpstreamError } from '../errors';
 import { choiceLogprobs, type CheckedChoice, type UpstreamChoice } from '../http/openai-schemas';
 import { topLogprobsOf } from '../core/logprobs';
@@ -33,7 +37,13 @@ export interface FanOutResult {
   /** Summed over every upstream call, every numeric field included. */
   usage: Usage;
   /** id, model, created, system_fingerprint and service_tier of the first upstream answer, reused in the response. */
-  first?: { id?: string; model?: string; created?: number; system_fingerprint?: string | null; service_tier?: string | null };
+  first?: {
+    id?: string;
+    model?: string;
+    created?: number;
+    system_fingerprint?: string | null;
+    service_tier?: string | null;
+  };
   /** The first upstream error, returned to the client when too few candidates arrived. */
   firstError?: GatewayError;
   deadlineHit: boolean;
@@ -58,7 +68,13 @@ function messageOf(choice: UpstreamChoice): SampledMessage {
 function choiceSample(choice: UpstreamChoice, index: number): Sample {
   const top = topLogprobsOf(choice.logprobs);
   const logprobs = choiceLogprobs(choice.logprobs);
-  return { index, message: messageOf(choice), finishReason: choice.finish_reason ?? 'stop', ...(top ? { topLogprobs: top } : {}), ...(logprobs ? { logprobs } : {}) };
+  return {
+    index,
+    message: messageOf(choice),
+    finishReason: choice.finish_reason ?? 'stop',
+    ...(top ? { topLogprobs: top } : {}),
+    ...(logprobs ? { logprobs } : {}),
+  };
 }
 
 function slotChoices(choices: CheckedChoice[], first: number, count: number): Sample[] {
@@ -72,11 +88,26 @@ function slotChoices(choices: CheckedChoice[], first: number, count: number): Sa
   for (let j = 0; j < count; j++) {
     if (out[j]) continue;
     const c = misplaced.shift();
-    if (!c) out[j] = { index: first + j, error: { status: 502, message: `upstream returned ${choices.length} of ${count} choices`, code: 'missing_choice' } };
+    if (!c)
+      out[j] = {
+        index: first + j,
+        error: {
+          status: 502,
+          message: `upstream returned ${choices.length} of ${count} choices`,
+          code: 'missing_choice',
+        },
+      };
     else if (c.ok) out[j] = choiceSample(c.choice, first + j);
-    else out[j] = { index: first + j, error: { status: 502, message: `upstream: malformed choice (${c.reason})`, code: 'bad_upstream_response' } };
+    else
+      out[j] = {
+        index: first + j,
+        error: { status: 502, message: `upstream: malformed choice (${c.reason})`, code: 'bad_upstream_response' },
+      };
   }
-  return out.map((s, j) => s ?? { index: first + j, error: { status: 502, message: 'upstream returned no choice', code: 'missing_choice' } });
+  return out.map(
+    (s, j) =>
+      s ?? { index: first + j, error: { status: 502, message: 'upstream returned no choice', code: 'missing_choice' } },
+  );
 }
 
 /**
@@ -102,20 +133,34 @@ export async function fanOut(
   const result: FanOutResult = { samples: [], usage: emptyUsage(), deadlineHit: false };
   const slots: (Sample | undefined)[] = new Array(n).fill(undefined);
 
-  const requests = upstream.supportsN ? [{ first: 0, count: n }] : Array.from({ length: n }, (_, i) => ({ first: i, count: 1 }));
+  const requests = upstream.supportsN
+    ? [{ first: 0, count: n }]
+    : Array.from({ length: n }, (_, i) => ({ first: i, count: 1 }));
   const settle = async ({ first, count }: { first: number; count: number }) => {
     try {
       // One request with n choices varies them itself; one-choice requests need a seed each.
       const seed = count === 1 ? candidateSeed(body, first) : {};
       const completion = await createChatCompletion(upstream, { ...body, n: count, ...seed }, combined);
       if (combined.aborted) return;
-      result.first ??= { id: completion.id, model: completion.model, created: completion.created, system_fingerprint: completion.system_fingerprint, service_tier: completion.service_tier };
+      result.first ??= {
+        id: completion.id,
+        model: completion.model,
+        created: completion.created,
+        system_fingerprint: completion.system_fingerprint,
+        service_tier: completion.service_tier,
+      };
       addUsage(result.usage, completion.usage);
       onArrived?.();
       const placed = slotChoices(completion.choices, first, count);
       for (const sample of placed) {
         slots[sample.index] = sample;
-        if (sample.error) result.firstError ??= new UpstreamError(sample.error.status, sample.error.message, 'upstream_error', sample.error.code);
+        if (sample.error)
+          result.firstError ??= new UpstreamError(
+            sample.error.status,
+            sample.error.message,
+            'upstream_error',
+            sample.error.code,
+          );
       }
     } catch (err) {
       if (combined.aborted) return;
@@ -145,7 +190,14 @@ export async function fanOut(
  * Asks the fallback upstream for the candidates that failed with an error (not the deadline), within
  * the time left, and puts them in the failed slots. Their own failures are recorded as usual.
  */
-export async function refill(fan: FanOutResult, fallback: Upstream, body: ChatCompletionCreateParams, timeLeftMs: number, signal: AbortSignal, onArrived?: () => void): Promise<void> {
+export async function refill(
+  fan: FanOutResult,
+  fallback: Upstream,
+  body: ChatCompletionCreateParams,
+  timeLeftMs: number,
+  signal: AbortSignal,
+  onArrived?: () => void,
+): Promise<void> {
   const failed = fan.samples.filter((s) => s.error && s.error.code !== 'deadline');
   if (failed.length === 0 || timeLeftMs <= 0) return;
   const extra = await fanOut(fallback, body, failed.length, timeLeftMs, signal, onArrived);

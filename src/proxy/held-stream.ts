@@ -42,7 +42,12 @@ export async function heldStream(
         return [errorEvent(err)];
       }
     },
-    { heartbeatMs: deps.config.BESTOFN_HEARTBEAT_MS, signal: req.signal, scrub: deps.scrub, onError: (err) => deps.log.warn({ err, reqId: req.requestId }, 'stream failed after headers were sent') },
+    {
+      heartbeatMs: deps.config.BESTOFN_HEARTBEAT_MS,
+      signal: req.signal,
+      scrub: deps.scrub,
+      onError: (err) => deps.log.warn({ err, reqId: req.requestId }, 'stream failed after headers were sent'),
+    },
   );
 }
 

@@ -10,7 +10,9 @@ type Model = z.output<typeof ModelEntry>;
 
 /** An upstream's models; an entry without a string id is left out, a list that is not one is empty. */
 async function modelsOf(upstream: Upstream, signal: AbortSignal): Promise<Model[]> {
-  const list = ModelList.safeParse(upstreamJson((await getUpstream(upstream, '/models', signal)).text, 'returned a model list'));
+  const list = ModelList.safeParse(
+    upstreamJson((await getUpstream(upstream, '/models', signal)).text, 'returned a model list'),
+  );
   if (!list.success) return [];
   return list.data.data.flatMap((m) => {
     const entry = ModelEntry.safeParse(m);
@@ -40,6 +42,13 @@ export async function listModels(upstreams: UpstreamRouter, signal: AbortSignal)
 /** GET /v1/models/{id}: the model as the upstreams list it (`client.models.retrieve`), or OpenAI's 404. */
 export async function retrieveModel(upstreams: UpstreamRouter, id: string, signal: AbortSignal): Promise<Response> {
   const model = (await mergedModels(upstreams, signal)).find((m) => m.id === id);
-  if (!model) throw new GatewayError(404, `The model '${id}' does not exist`, 'invalid_request_error', 'model', 'model_not_found');
+  if (!model)
+    throw new GatewayError(
+      404,
+      `The model '${id}' does not exist`,
+      'invalid_request_error',
+      'model',
+      'model_not_found',
+    );
   return Response.json({ object: 'model', created: 0, owned_by: 'bestofn', ...model });
 }

@@ -53,7 +53,12 @@ const HEADERS: Record<string, keyof z.infer<typeof controls>> = {
   'x-bestofn-deadline-ms': 'deadline_ms',
 };
 /** Header numbers are plain decimals: `1e1`, `0x10`, ` 8 ` or `+8` are refused, not read as 10, 16 or 8. */
-const NUMERIC: Record<string, RegExp> = { n: /^[0-9]{1,9}$/, min_candidates: /^[0-9]{1,9}$/, deadline_ms: /^[0-9]{1,9}$/, temperature: /^[0-9]{1,3}(\.[0-9]{1,9})?$/ };
+const NUMERIC: Record<string, RegExp> = {
+  n: /^[0-9]{1,9}$/,
+  min_candidates: /^[0-9]{1,9}$/,
+  deadline_ms: /^[0-9]{1,9}$/,
+  temperature: /^[0-9]{1,3}(\.[0-9]{1,9})?$/,
+};
 
 function fromHeaders(headers: Headers): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -75,7 +80,12 @@ function parseControls(value: unknown, where: string): z.infer<typeof controls> 
 }
 
 /** Best-of-N controls: body `bestofn` > body `best_of` > `x-bestofn-*` headers > server config. */
-export function resolveOptions(body: Pick<ChatBody, 'best_of' | 'n' | 'temperature' | 'bestofn'>, headers: Headers, config: Config, keyMaxN = config.BESTOFN_MAX_N): BestOfNOptions {
+export function resolveOptions(
+  body: Pick<ChatBody, 'best_of' | 'n' | 'temperature' | 'bestofn'>,
+  headers: Headers,
+  config: Config,
+  keyMaxN = config.BESTOFN_MAX_N,
+): BestOfNOptions {
   const maxN = Math.min(keyMaxN, config.BESTOFN_MAX_N);
   const fromBody = parseControls(body.bestofn, 'bestofn');
   const fromHead = parseControls(fromHeaders(headers), 'headers');
@@ -83,7 +93,8 @@ export function resolveOptions(body: Pick<ChatBody, 'best_of' | 'n' | 'temperatu
 
   // Types and signs are the request schema's; the ranges depend on this key and server.
   const bestOf = body.best_of ?? undefined;
-  if (bestOf !== undefined && (bestOf < 1 || bestOf > maxN)) throw new InvalidRequestError(`best_of must be an integer from 1 to ${maxN}`, 'best_of');
+  if (bestOf !== undefined && (bestOf < 1 || bestOf > maxN))
+    throw new InvalidRequestError(`best_of must be an integer from 1 to ${maxN}`, 'best_of');
   const k = body.n ?? 1;
 
   const reject = c.reject ?? config.BESTOFN_REJECT;
@@ -91,15 +102,34 @@ export function resolveOptions(body: Pick<ChatBody, 'best_of' | 'n' | 'temperatu
   const explicit = fromBody.n ?? bestOf ?? fromHead.n ?? adaptive?.waves.at(-1);
   const n = explicit ?? Math.max(Math.min(config.BESTOFN_N, maxN), k);
   const fromWaves = c.adaptive ? 'bestofn.adaptive.waves' : adaptive ? null : 'n';
-  const param = fromBody.n !== undefined ? 'bestofn.n' : bestOf !== undefined ? 'best_of' : fromHead.n !== undefined ? 'x-bestofn-n' : fromWaves;
-  if (n > maxN) throw new InvalidRequestError(`Best-of-N is limited to ${maxN} candidates; ${n} were asked for${param ? ` by '${param}'` : ''}`, param);
+  const param =
+    fromBody.n !== undefined
+      ? 'bestofn.n'
+      : bestOf !== undefined
+        ? 'best_of'
+        : fromHead.n !== undefined
+          ? 'x-bestofn-n'
+          : fromWaves;
+  if (n > maxN)
+    throw new InvalidRequestError(
+      `Best-of-N is limited to ${maxN} candidates; ${n} were asked for${param ? ` by '${param}'` : ''}`,
+      param,
+    );
   if (k > n) throw new InvalidRequestError(`n (${k}) must not exceed the number of candidates (${n})`, 'n');
 
   const minCandidates = c.min_candidates ?? Math.min(config.BESTOFN_MIN_CANDIDATES, n);
-  if (minCandidates > n) throw new InvalidRequestError(`min_candidates (${minCandidates}) must not exceed the number of candidates (${n})`, 'bestofn.min_candidates');
+  if (minCandidates > n)
+    throw new InvalidRequestError(
+      `min_candidates (${minCandidates}) must not exceed the number of candidates (${n})`,
+      'bestofn.min_candidates',
+    );
 
   // Commitment is decided at rejection checkpoints, where the partial scores are.
-  if (c.commit && !reject) throw new InvalidRequestError('bestofn.commit needs bestofn.reject (or BESTOFN_REJECT): it is decided at rejection checkpoints', 'bestofn.commit');
+  if (c.commit && !reject)
+    throw new InvalidRequestError(
+      'bestofn.commit needs bestofn.reject (or BESTOFN_REJECT): it is decided at rejection checkpoints',
+      'bestofn.commit',
+    );
   const clientTemperature = typeof body.temperature === 'number' ? body.temperature : undefined;
   const useClient = c.temperature === undefined && clientTemperature !== undefined && clientTemperature > 0;
   return {

@@ -14,10 +14,27 @@ export function wantsPassthrough(body: ChatCompletionCreateParams): boolean {
   return Array.isArray(body.tools) && body.tools.length > 0 && body.tool_choice !== 'none';
 }
 
-export async function passthrough(upstream: Upstream, body: Record<string, unknown>, signal: AbortSignal, deadlineMs: number, scrub?: (text: string) => string): Promise<Response> {
+export async function passthrough(
+  upstream: Upstream,
+  body: Record<string, unknown>,
+  signal: AbortSignal,
+  deadlineMs: number,
+  scrub?: (text: string) => string,
+): Promise<Response> {
   // The deadline bounds the wait for the upstream's answer to begin; a stream that has begun runs on.
   const scope = new AbortScope().follow(signal);
-  const headersIn = scope.timeout(deadlineMs, () => new UpstreamError(504, `upstream: no answer within the deadline of ${deadlineMs} ms`, 'upstream_error', 'deadline', {}, false));
+  const headersIn = scope.timeout(
+    deadlineMs,
+    () =>
+      new UpstreamError(
+        504,
+        `upstream: no answer within the deadline of ${deadlineMs} ms`,
+        'upstream_error',
+        'deadline',
+        {},
+        false,
+      ),
+  );
   let reply: HttpReply;
   try {
     // The gateway's own controls are not the upstream's business (OpenAI rejects unknown fields).
@@ -29,9 +46,19 @@ export async function passthrough(upstream: Upstream, body: Record<string, unkno
   }
   headersIn();
   const contentType = reply.header('content-type') ?? 'application/json';
-  const headers = { 'content-type': contentType, 'x-bestofn-bypass': 'tools', ...(body.stream ? { 'cache-control': 'no-cache' } : {}) };
+  const headers = {
+    'content-type': contentType,
+    'x-bestofn-bypass': 'tools',
+    ...(body.stream ? { 'cache-control': 'no-cache' } : {}),
+  };
   if (body.stream === true && contentType.includes('text/event-stream')) {
-    return new Response(guardSse(untilSettled(reply.stream({ relay: true }), () => scope.dispose()), scrub), { status: reply.status, headers });
+    return new Response(
+      guardSse(
+        untilSettled(reply.stream({ relay: true }), () => scope.dispose()),
+        scrub,
+      ),
+      { status: reply.status, headers },
+    );
   }
   // A whole JSON answer is read here, so the client gets it in one piece or a clean error.
   try {

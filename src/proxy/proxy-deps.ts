@@ -9,7 +9,11 @@ export interface ProxyDeps {
   config: Config;
   upstreams: UpstreamRouter;
   scorer: Scorer;
-  log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+  log: {
+    info(obj: object, msg?: string): void;
+    warn(obj: object, msg?: string): void;
+    error(obj: object, msg?: string): void;
+  };
   metrics?: GatewayMetrics;
   /** Receives every answered Best-of-N request with its candidates (`--record FILE`). */
   record?: Recorder;

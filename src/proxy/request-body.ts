@@ -14,7 +14,11 @@ export async function readChatBody(request: Request): Promise<ChatBody> {
   for (const key of REQUIRED) {
     const value = body[key];
     if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)) {
-      throw new InvalidRequestError(key === 'messages' ? "'messages' is required and must be a non-empty array" : `'${key}' is required`, key, 'missing_required_parameter');
+      throw new InvalidRequestError(
+        key === 'messages' ? "'messages' is required and must be a non-empty array" : `'${key}' is required`,
+        key,
+        'missing_required_parameter',
+      );
     }
   }
   const parsed = chatRequest.safeParse(body);

@@ -10,11 +10,13 @@ import { InvalidRequestError } from '../errors';
 const received = (message: string) => /received (\w+)/.exec(message)?.[1];
 
 function describe(issue: Issue): string {
-  if (issue.code === 'invalid_union' && 'discriminator' in issue) return issue.message.replace(/^Invalid discriminator value\. Expected/, 'must be one of');
+  if (issue.code === 'invalid_union' && 'discriminator' in issue)
+    return issue.message.replace(/^Invalid discriminator value\. Expected/, 'must be one of');
   if (issue.code === 'invalid_union') {
     const expected = issue.errors.flatMap((b) => (b[0]?.code === 'invalid_type' ? [b[0].expected] : []));
     const got = received(issue.errors[0]?.[0]?.message ?? '');
-    if (expected.length === issue.errors.length && expected.length > 0) return `expected ${expected.join(' or ')}${got ? `, got ${got}` : ''}`;
+    if (expected.length === issue.errors.length && expected.length > 0)
+      return `expected ${expected.join(' or ')}${got ? `, got ${got}` : ''}`;
   }
   return issue.message.replace(/^Invalid (input|option): /, '');
 }
@@ -26,5 +28,9 @@ export function issueToError(error: z.ZodError, root: readonly PropertyKey[] = [
   const missing = issue.code === 'invalid_type' && received(issue.message) === 'undefined';
   if (missing) return new InvalidRequestError(`'${param}' is required`, param, 'missing_required_parameter');
   const where = param ?? 'body';
-  return new InvalidRequestError(`Invalid '${where}': ${describe(issue)}`, param, issue.code === 'invalid_type' ? 'invalid_type' : 'invalid_value');
+  return new InvalidRequestError(
+    `Invalid '${where}': ${describe(issue)}`,
+    param,
+    issue.code === 'invalid_type' ? 'invalid_type' : 'invalid_value',
+  );
 }

@@ -10,13 +10,23 @@ type Logprobs = NonNullable<ChatCompletion.Choice['logprobs']>;
 export type TokenLogprob = NonNullable<Logprobs['content']>[number];
 
 /** The winner (and runners-up when the client asked for n > 1) as an ordinary chat completion. */
-export function buildCompletion(outcome: BestOfNOutcome, options: BestOfNOptions, metadata: Metadata, model: string): ChatCompletion & { bestofn?: BestOfNMetadata } {
+export function buildCompletion(
+  outcome: BestOfNOutcome,
+  options: BestOfNOptions,
+  metadata: Metadata,
+  model: string,
+): ChatCompletion & { bestofn?: BestOfNMetadata } {
   return {
     ...envelopeOf(outcome.fan.first, model),
     object: 'chat.completion',
     choices: outcome.ranked.slice(0, options.k).map((c, index) => ({
       index,
-      message: { ...c.sample.message, role: 'assistant', content: c.sample.message.content ?? null, refusal: c.sample.message.refusal ?? null },
+      message: {
+        ...c.sample.message,
+        role: 'assistant',
+        content: c.sample.message.content ?? null,
+        refusal: c.sample.message.refusal ?? null,
+      },
       logprobs: c.sample.logprobs ?? null,
       finish_reason: (c.sample.finishReason ?? 'stop') as ChatCompletion.Choice['finish_reason'],
     })),
@@ -29,7 +39,7 @@ export function buildCompletion(outcome: BestOfNOutcome, options: BestOfNOptions
 const CHUNK_CHARS = 48;
 
 export function* pieces(text: string): Generator<string> {
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     let end = Math.min(text.length, i + CHUNK_CHARS);
     // Never split a UTF-16 surrogate pair across two deltas.
     if (end < text.length && /[\uD800-\uDBFF]/.test(text[end - 1]!)) end++;
@@ -45,7 +55,8 @@ export function* pieces(text: string): Generator<string> {
  */
 export function* piecesWithLogprobs(text: string, tokens: TokenLogprob[]): Generator<[string, TokenLogprob[]]> {
   // Upstream data: a token that is not a string cannot be placed, so nothing is split then.
-  if (!tokens.every((t) => typeof t?.token === 'string') || tokens.map((t) => t.token).join('') !== text) return yield [text, tokens];
+  if (!tokens.every((t) => typeof t?.token === 'string') || tokens.map((t) => t.token).join('') !== text)
+    return yield [text, tokens];
   let group: TokenLogprob[] = [];
   let chars = 0;
   for (const t of tokens) {
@@ -53,21 +64,24 @@ export function* piecesWithLogprobs(text: string, tokens: TokenLogprob[]): Gener
     chars += t.token.length;
     if (chars >= CHUNK_CHARS) {
       yield [group.map((g) => g.token).join(''), group];
-      (group = []), (chars = 0);
+      ((group = []), (chars = 0));
     }
   }
   if (group.length > 0) yield [group.map((g) => g.token).join(''), group];
 }
 
 /** The deltas of one chosen candidate, after its role delta and before its finish. */
-export function* candidateDeltas(c: RankedCandidate): Generator<[Record<string, unknown>, ChatCompletionChunk.Choice['logprobs']]> {
+export function* candidateDeltas(
+  c: RankedCandidate,
+): Generator<[Record<string, unknown>, ChatCompletionChunk.Choice['logprobs']]> {
   const m = c.sample.message;
   // The thinking keeps the name the upstream gave it, as in a plain answer.
   const field = m.reasoning_content ? 'reasoning_content' : 'reasoning';
   const thinking = m.reasoning_content ?? m.reasoning;
   if (thinking) for (const p of pieces(thinking)) yield [{ [field]: p }, null];
   const tokens = Array.isArray(c.sample.logprobs?.content) ? c.sample.logprobs.content : undefined;
-  if (m.content && tokens?.length) for (const [p, lp] of piecesWithLogprobs(m.content, tokens)) yield [{ content: p }, { content: lp, refusal: null }];
+  if (m.content && tokens?.length)
+    for (const [p, lp] of piecesWithLogprobs(m.content, tokens)) yield [{ content: p }, { content: lp, refusal: null }];
   else if (m.content) for (const p of pieces(m.content)) yield [{ content: p }, null];
   if (m.refusal) yield [{ refusal: m.refusal }, null];
   if (m.tool_calls?.length) yield [{ tool_calls: m.tool_calls.map((t, i) => ({ index: i, ...t })) }, null];
@@ -77,7 +91,13 @@ export function* candidateDeltas(c: RankedCandidate): Generator<[Record<string, 
  * The winner as stream chunks in the order clients expect: role, thinking deltas, content deltas,
  * finish_reason (carrying the metadata), then usage when asked for.
  */
-export function* completionChunks(outcome: BestOfNOutcome, options: BestOfNOptions, metadata: Metadata, includeUsage: boolean, model: string): Generator<Chunk> {
+export function* completionChunks(
+  outcome: BestOfNOutcome,
+  options: BestOfNOptions,
+  metadata: Metadata,
+  includeUsage: boolean,
+  model: string,
+): Generator<Chunk> {
   const { chunk, usage } = chunkBuilder(envelopeOf(outcome.fan.first, model), includeUsage);
   const winners = outcome.ranked.slice(0, options.k);
   for (const [index, c] of winners.entries()) {
@@ -86,7 +106,10 @@ export function* completionChunks(outcome: BestOfNOutcome, options: BestOfNOptio
   }
   for (const [index, c] of winners.entries()) {
     const last = index === winners.length - 1;
-    yield { ...chunk(index, {}, (c.sample.finishReason ?? 'stop') as ChatCompletionChunk.Choice['finish_reason']), ...(last && metadata ? { bestofn: metadata } : {}) };
+    yield {
+      ...chunk(index, {}, (c.sample.finishReason ?? 'stop') as ChatCompletionChunk.Choice['finish_reason']),
+      ...(last && metadata ? { bestofn: metadata } : {}),
+    };
   }
   if (includeUsage) yield usage(outcome.fan.usage);
 }

@@ -14,7 +14,10 @@ export interface RewardSettings {
 
 /** The recipe a request is scored by: the server's settings with the request's aggregate. */
 export const recipeOf = (settings: RewardSettings, aggregate: Aggregate): RewardRecipe =>
-  recipeFor(settings.combine ?? 'weighted', aggregate, { thinkingWeight: settings.thinkingWeight, alpha: settings.alpha ?? DEFAULT_ALPHA });
+  recipeFor(settings.combine ?? 'weighted', aggregate, {
+    thinkingWeight: settings.thinkingWeight,
+    alpha: settings.alpha ?? DEFAULT_ALPHA,
+  });
 
 export interface ScoreCandidatesInput {
   problem: string;
@@ -27,8 +30,16 @@ export interface ScoreCandidatesInput {
  * Scores candidates in one scorer call and combines each one's step rewards into its reward. The plain
  * path ranks by it; the live path's checkpoints and wave stops compare by it, so both judge alike.
  */
-export async function scoreCandidates(scorer: Scorer, recipe: RewardRecipe, input: ScoreCandidatesInput): Promise<{ score: ScoreResult; rewards: (number | null)[] }> {
+export async function scoreCandidates(
+  scorer: Scorer,
+  recipe: RewardRecipe,
+  input: ScoreCandidatesInput,
+): Promise<{ score: ScoreResult; rewards: (number | null)[] }> {
   const score = await scorer.score(input);
-  if (score.rewards.length !== input.candidates.length) throw new GatewayError(500, `scorer ${score.scorer} returned ${score.rewards.length} rewards for ${input.candidates.length} candidates`);
+  if (score.rewards.length !== input.candidates.length)
+    throw new GatewayError(
+      500,
+      `scorer ${score.scorer} returned ${score.rewards.length} rewards for ${input.candidates.length} candidates`,
+    );
   return { score, rewards: score.rewards.map((r) => candidateReward(r, recipe)) };
 }

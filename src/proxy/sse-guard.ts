@@ -1,5 +1,14 @@
 import { GatewayError } from '../errors';
-import { MAX_EVENT_CHARS, encodeSseComment, encodeSseEvent, encodeSseJson, SSE_DONE, SseDecoderStream, type SseDecodeOptions, type SseItem } from '../http/sse';
+import {
+  MAX_EVENT_CHARS,
+  encodeSseComment,
+  encodeSseEvent,
+  encodeSseJson,
+  SSE_DONE,
+  SseDecoderStream,
+  type SseDecodeOptions,
+  type SseItem,
+} from '../http/sse';
 
 /**
  * Relays an upstream SSE body event by event through the shared codec, re-encoded in one canonical
@@ -11,7 +20,9 @@ import { MAX_EVENT_CHARS, encodeSseComment, encodeSseEvent, encodeSseJson, SSE_D
 const encoder = new TextEncoder();
 
 function errorEvent(message: string): Uint8Array {
-  return encoder.encode(encodeSseJson({ error: { message, type: 'upstream_error', param: null, code: 'bad_upstream_response' } }));
+  return encoder.encode(
+    encodeSseJson({ error: { message, type: 'upstream_error', param: null, code: 'bad_upstream_response' } }),
+  );
 }
 
 function isJson(data: string): boolean {
@@ -51,7 +62,10 @@ export function guardSse(
       try {
         next = await reader.read();
       } catch (err) {
-        return finish(controller, errorEvent(err instanceof GatewayError ? err.message : 'upstream connection broke mid-stream'));
+        return finish(
+          controller,
+          errorEvent(err instanceof GatewayError ? err.message : 'upstream connection broke mid-stream'),
+        );
       }
       if (next.done) return finish(controller);
       const out = relayed(next.value, scrub);

@@ -19,7 +19,10 @@ export interface SseOptions {
  * headers are sent become an OpenAI `{error}` event, which the official clients raise as APIError.
  * Built as a fresh Response so no caller ever has to mutate a fetch Response's immutable headers.
  */
-export function sseResponse(work: (signal: AbortSignal) => Promise<Iterable<unknown> | AsyncIterable<unknown>>, options: SseOptions): Response {
+export function sseResponse(
+  work: (signal: AbortSignal) => Promise<Iterable<unknown> | AsyncIterable<unknown>>,
+  options: SseOptions,
+): Response {
   const scope = new AbortScope().follow(options.signal);
   const signal = scope.signal;
   let heartbeat: ReturnType<typeof setInterval> | undefined;

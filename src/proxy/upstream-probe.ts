@@ -18,8 +18,13 @@ export function upstreamCheck(upstreams: UpstreamRouter, ttlMs: number, now?: ()
         const results = await Promise.allSettled(upstreams.all.map((u) => getUpstream(u, '/models', scope.signal)));
         const up = results.filter((r) => r.status === 'fulfilled').length;
         // Names only: /readyz is unauthenticated, and an error message can carry the upstream's address.
-        const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [upstreams.all[i]!.name ?? String(i)] : []));
-        return { ok: up > 0, detail: `${up} of ${results.length} upstreams answered${failed.length ? ` (not: ${failed.join(', ')})` : ''}` };
+        const failed = results.flatMap((r, i) =>
+          r.status === 'rejected' ? [upstreams.all[i]!.name ?? String(i)] : [],
+        );
+        return {
+          ok: up > 0,
+          detail: `${up} of ${results.length} upstreams answered${failed.length ? ` (not: ${failed.join(', ')})` : ''}`,
+        };
       } finally {
         scope.dispose();
       }

@@ -12,7 +12,11 @@ export interface UpstreamRouter {
   fallback?: Upstream;
 }
 
-export function upstreamsFromConfig(config: Config, http: HttpClient = platformHttp, observe?: Upstream['observe']): UpstreamRouter {
+export function upstreamsFromConfig(
+  config: Config,
+  http: HttpClient = platformHttp,
+  observe?: Upstream['observe'],
+): UpstreamRouter {
   const all: Upstream[] = config.upstreams.map((u) => ({
     name: u.name,
     baseUrl: u.baseUrl,
@@ -35,7 +39,14 @@ export function upstreamsFromConfig(config: Config, http: HttpClient = platformH
     fallback: config.FALLBACK_UPSTREAM ? all.find((u) => u.name === config.FALLBACK_UPSTREAM) : undefined,
     route(model) {
       const upstream = byModel.get(model) ?? catchAll;
-      if (!upstream) throw new GatewayError(404, `The model '${model}' is not served by this gateway`, 'invalid_request_error', 'model', 'model_not_found');
+      if (!upstream)
+        throw new GatewayError(
+          404,
+          `The model '${model}' is not served by this gateway`,
+          'invalid_request_error',
+          'model',
+          'model_not_found',
+        );
       return upstream;
     },
   };

@@ -14,7 +14,11 @@ export interface RecorderOptions {
  * crash can tear at most the line being written, and the next start repairs that. The file holds prompts
  * and completions: it is created 0600. Never throws into a request.
  */
-export function createJsonlRecorder(file: string, onError: (err: Error) => void, o: RecorderOptions = {}): { record: Recorder; close(): Promise<void> } {
+export function createJsonlRecorder(
+  file: string,
+  onError: (err: Error) => void,
+  o: RecorderOptions = {},
+): { record: Recorder; close(): Promise<void> } {
   const out = new JsonlAppender(file, { mode: 0o600, ...o });
   let open = true;
   return {

@@ -46,11 +46,24 @@ export function promptKey(text: string): string {
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
-type PoolLine = { question: string; response: unknown[]; idx?: unknown; gt?: unknown; answer?: unknown; pred?: unknown; score?: unknown; pred_score?: unknown };
+type PoolLine = {
+  question: string;
+  response: unknown[];
+  idx?: unknown;
+  gt?: unknown;
+  answer?: unknown;
+  pred?: unknown;
+  score?: unknown;
+  pred_score?: unknown;
+};
 
-const isPool = (row: Record<string, unknown>): row is PoolLine => typeof row.question === 'string' && Array.isArray(row.response);
+const isPool = (row: Record<string, unknown>): row is PoolLine =>
+  typeof row.question === 'string' && Array.isArray(row.response);
 const isRecord = (row: Record<string, unknown>): row is RecordEntry & Record<string, unknown> =>
-  typeof row.request === 'object' && row.request !== null && Array.isArray((row.request as { messages?: unknown }).messages) && Array.isArray(row.candidates);
+  typeof row.request === 'object' &&
+  row.request !== null &&
+  Array.isArray((row.request as { messages?: unknown }).messages) &&
+  Array.isArray(row.candidates);
 
 /** A pool's pred_score entry is a list of step scores; the last is the outcome reward. */
 function poolReward(value: unknown): number | null {
@@ -63,7 +76,11 @@ function fromPool(row: PoolLine): ReplayItem {
   const gt = typeof row.gt === 'string' ? row.gt : typeof row.answer === 'string' ? row.answer : undefined;
   return {
     prompt: row.question,
-    candidates: row.response.map((r, i) => ({ content: String(r), finish_reason: 'stop', reward: poolReward(scores[i]) })),
+    candidates: row.response.map((r, i) => ({
+      content: String(r),
+      finish_reason: 'stop',
+      reward: poolReward(scores[i]),
+    })),
     ...(row.idx !== undefined ? { id: String(row.idx) } : {}),
     ...(gt !== undefined ? { gt } : {}),
     ...(Array.isArray(row.pred) ? { pred: row.pred.map(String) } : {}),
@@ -102,7 +119,10 @@ function collect(rows: Iterable<{ row: Record<string, unknown>; line: number }>,
     else if (isRecord(row)) {
       item = fromRecord(row);
       if (typeof row.request.model === 'string') models.add(row.request.model);
-    } else throw new Error(`${source}:${line}: neither a bestofn record (request, candidates) nor a Best-of-N pool (question, response[])`);
+    } else
+      throw new Error(
+        `${source}:${line}: neither a bestofn record (request, candidates) nor a Best-of-N pool (question, response[])`,
+      );
     const key = promptKey(item.prompt);
     const prior = items.get(key);
     if (prior) merge(prior, item);

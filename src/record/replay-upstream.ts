@@ -27,15 +27,30 @@ function openaiError(c: Context, status: 400 | 404, message: string, param: stri
 const words = (s: string) => (s.match(/\S+/g) ?? []).length;
 
 function messageText(messages: readonly ChatCompletionMessageParam[]): string {
-  return messages.map((m) => (typeof m.content === 'string' ? m.content : Array.isArray(m.content) ? m.content.map((p) => ('text' in p ? p.text : '')).join(' ') : '')).join(' ');
+  return messages
+    .map((m) =>
+      typeof m.content === 'string'
+        ? m.content
+        : Array.isArray(m.content)
+          ? m.content.map((p) => ('text' in p ? p.text : '')).join(' ')
+          : '',
+    )
+    .join(' ');
 }
 
 /** A stream splits content at line ends, so clients see several deltas per choice, as from a real server. */
 const pieces = (s: string) => s.match(/[^\n]*\n|[^\n]+/g) ?? [];
 
-function sse(id: string, created: number, model: string, choices: ReplayCandidate[], usage: object | undefined): string {
+function sse(
+  id: string,
+  created: number,
+  model: string,
+  choices: ReplayCandidate[],
+  usage: object | undefined,
+): string {
   const chunk = (payload: object) => encodeSseJson({ id, object: 'chat.completion.chunk', created, model, ...payload });
-  const delta = (index: number, d: object, finish: string | null = null) => chunk({ choices: [{ index, delta: d, logprobs: null, finish_reason: finish }] });
+  const delta = (index: number, d: object, finish: string | null = null) =>
+    chunk({ choices: [{ index, delta: d, logprobs: null, finish_reason: finish }] });
   let out = '';
   choices.forEach((c, index) => {
     out += delta(index, { role: 'assistant', content: '' });
@@ -60,7 +75,10 @@ export interface ReplayOptions {
 /** A few recorded prompts, shortest first, for an error that tells the client what it can ask. */
 function suggestions(source: ReplaySource, count: number): string {
   const prompts = [...source.items.values()].map((it) => it.prompt).sort((a, b) => a.length - b.length);
-  return prompts.slice(0, count).map((p) => `  - ${JSON.stringify(p)}`).join('\n');
+  return prompts
+    .slice(0, count)
+    .map((p) => `  - ${JSON.stringify(p)}`)
+    .join('\n');
 }
 
 export function createReplayApp(source: ReplaySource, opts: ReplayOptions = {}): Hono {
@@ -75,9 +93,11 @@ export function createReplayApp(source: ReplaySource, opts: ReplayOptions = {}):
     } catch {
       return openaiError(c, 400, 'Request body is not valid JSON', null, 'invalid_json');
     }
-    if (!Array.isArray(body.messages)) return openaiError(c, 400, "'messages' is required", 'messages', 'missing_required_parameter');
+    if (!Array.isArray(body.messages))
+      return openaiError(c, 400, "'messages' is required", 'messages', 'missing_required_parameter');
     const n = body.n ?? 1;
-    if (!Number.isInteger(n) || (n as number) < 1) return openaiError(c, 400, 'n must be a positive integer', 'n', 'invalid_value');
+    if (!Number.isInteger(n) || (n as number) < 1)
+      return openaiError(c, 400, 'n must be a positive integer', 'n', 'invalid_value');
     const messages = body.messages as ChatCompletionMessageParam[];
     const prompt = problemOf(messages);
     const item = source.items.get(promptKey(prompt));
@@ -86,11 +106,23 @@ export function createReplayApp(source: ReplaySource, opts: ReplayOptions = {}):
       return openaiError(c, 400, message, 'messages', 'prompt_not_recorded');
     }
     if (!item || item.candidates.length === 0) {
-      return openaiError(c, 404, `No recorded candidates for this prompt (${JSON.stringify(promptKey(prompt).slice(0, 80))})`, 'messages', 'prompt_not_recorded');
+      return openaiError(
+        c,
+        404,
+        `No recorded candidates for this prompt (${JSON.stringify(promptKey(prompt).slice(0, 80))})`,
+        'messages',
+        'prompt_not_recorded',
+      );
     }
     const recorded = item.candidates;
     if (opts.strict && (n as number) > recorded.length) {
-      return openaiError(c, 400, `${recorded.length} candidates are recorded for this problem; ask for best_of ≤ ${recorded.length}`, 'best_of', 'too_many_candidates');
+      return openaiError(
+        c,
+        400,
+        `${recorded.length} candidates are recorded for this problem; ask for best_of ≤ ${recorded.length}`,
+        'best_of',
+        'too_many_candidates',
+      );
     }
     const choices = Array.from({ length: n as number }, (_, j) => recorded[j % recorded.length]!);
     const model = typeof body.model === 'string' && body.model !== '' ? body.model : defaultModel;
@@ -98,7 +130,11 @@ export function createReplayApp(source: ReplaySource, opts: ReplayOptions = {}):
     const created = Math.floor(Date.now() / 1000);
     const completionTokens = choices.reduce((s, ch) => s + words(ch.content) + words(ch.reasoning_content ?? ''), 0);
     const promptTokens = words(messageText(messages));
-    const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+    const usage = {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+    };
     c.header('x-replay-recorded', String(recorded.length));
 
     if (body.stream === true) {
@@ -114,7 +150,12 @@ export function createReplayApp(source: ReplaySource, opts: ReplayOptions = {}):
       model,
       choices: choices.map((ch, index) => ({
         index,
-        message: { role: 'assistant', content: ch.content, refusal: null, ...(ch.reasoning_content ? { reasoning_content: ch.reasoning_content } : {}) },
+        message: {
+          role: 'assistant',
+          content: ch.content,
+          refusal: null,
+          ...(ch.reasoning_content ? { reasoning_content: ch.reasoning_content } : {}),
+        },
         logprobs: null,
         finish_reason: ch.finish_reason,
       })),
@@ -123,7 +164,15 @@ export function createReplayApp(source: ReplaySource, opts: ReplayOptions = {}):
   });
 
   app.get('/v1/models', (c) =>
-    c.json({ object: 'list', data: [...new Set([defaultModel, ...source.models])].map((id) => ({ id, object: 'model', created: 0, owned_by: 'bestofn-replay' })) }),
+    c.json({
+      object: 'list',
+      data: [...new Set([defaultModel, ...source.models])].map((id) => ({
+        id,
+        object: 'model',
+        created: 0,
+        owned_by: 'bestofn-replay',
+      })),
+    }),
   );
 
   app.notFound((c) => openaiError(c, 404, `No route for ${c.req.method} ${c.req.path}`, null, 'not_found'));
@@ -137,7 +186,10 @@ export interface RunningReplay {
   close(): Promise<void>;
 }
 
-export async function startReplayUpstream(source: ReplaySource, opts: { port?: number; host?: string } = {}): Promise<RunningReplay> {
+export async function startReplayUpstream(
+  source: ReplaySource,
+  opts: { port?: number; host?: string } = {},
+): Promise<RunningReplay> {
   const hostname = opts.host ?? '127.0.0.1';
   const app = createReplayApp(source);
   const server = await new Promise<ServerType>((resolve, reject) => {

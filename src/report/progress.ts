@@ -30,11 +30,16 @@ export interface ProgressOptions {
 /** 42s, 3m07s, 1h05m. */
 export function duration(ms: number): string {
   const s = Math.round(ms / 1000);
-  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+  return s >= 3600
+    ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
+    : s >= 60
+      ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
+      : `${s}s`;
 }
 
 /** ' eta 1m20s' at the pace so far while work is under way, else ''. */
-export const eta = (elapsedMs: number, share: number): string => (share > 0 && share < 1 ? ` eta ${duration((elapsedMs / share) * (1 - share))}` : '');
+export const eta = (elapsedMs: number, share: number): string =>
+  share > 0 && share < 1 ? ` eta ${duration((elapsedMs / share) * (1 - share))}` : '';
 
 const silent: Progress = { update() {}, done() {} };
 

@@ -6,7 +6,8 @@ export const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#
 export const colorAt = (i: number): string => COLORS[i % COLORS.length]!;
 
 /** Text for an SVG element or attribute: labels come from data files and dataset names. */
-export const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const esc = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
  * The opening tag, the figure's accessible name when given (a `<title>` first child), and a white

@@ -1,6 +1,13 @@
 import { toErrorResponse } from '../errors';
 import { pieces, piecesWithLogprobs } from '../proxy/response';
-import { completedResponse, outputItems, responseShell, toResponseLogprob, type Answer, type ResponseContext } from './response-object';
+import {
+  completedResponse,
+  outputItems,
+  responseShell,
+  toResponseLogprob,
+  type Answer,
+  type ResponseContext,
+} from './response-object';
 
 /** Events before the answer is known: a client sees its response exist while the candidates race. */
 export function openingEvents(ctx: ResponseContext) {
@@ -22,30 +29,76 @@ export function* answerEvents(ctx: ResponseContext, answer: Answer): Generator<R
     if (item.type === 'reasoning') {
       yield { type: 'response.output_item.added', output_index, item: { ...item, content: [], status: 'in_progress' } };
       const part = item.content[0]!;
-      yield { type: 'response.content_part.added', item_id, output_index, content_index: 0, part: { ...part, text: '' } };
-      for (const delta of pieces(part.text)) yield { type: 'response.reasoning_text.delta', item_id, output_index, content_index: 0, delta };
+      yield {
+        type: 'response.content_part.added',
+        item_id,
+        output_index,
+        content_index: 0,
+        part: { ...part, text: '' },
+      };
+      for (const delta of pieces(part.text))
+        yield { type: 'response.reasoning_text.delta', item_id, output_index, content_index: 0, delta };
       yield { type: 'response.reasoning_text.done', item_id, output_index, content_index: 0, text: part.text };
       yield { type: 'response.content_part.done', item_id, output_index, content_index: 0, part };
     } else if (item.type === 'message') {
       yield { type: 'response.output_item.added', output_index, item: { ...item, content: [], status: 'in_progress' } };
       for (const [content_index, part] of item.content.entries()) {
         if (part.type === 'refusal') {
-          yield { type: 'response.content_part.added', item_id, output_index, content_index, part: { type: 'refusal', refusal: '' } };
+          yield {
+            type: 'response.content_part.added',
+            item_id,
+            output_index,
+            content_index,
+            part: { type: 'refusal', refusal: '' },
+          };
           yield { type: 'response.refusal.delta', item_id, output_index, content_index, delta: part.refusal };
           yield { type: 'response.refusal.done', item_id, output_index, content_index, refusal: part.refusal };
         } else {
-          yield { type: 'response.content_part.added', item_id, output_index, content_index, part: { ...part, text: '', logprobs: [] } };
+          yield {
+            type: 'response.content_part.added',
+            item_id,
+            output_index,
+            content_index,
+            part: { ...part, text: '', logprobs: [] },
+          };
           const tokens = Array.isArray(answer.logprobs?.content) ? answer.logprobs.content : undefined;
-          const deltas = tokens?.length ? piecesWithLogprobs(part.text, tokens) : ([...pieces(part.text)].map((p) => [p, []]) as Iterable<[string, typeof tokens & object]>);
-          for (const [delta, lp] of deltas) yield { type: 'response.output_text.delta', item_id, output_index, content_index, delta, logprobs: lp.map(toResponseLogprob) };
-          yield { type: 'response.output_text.done', item_id, output_index, content_index, text: part.text, logprobs: part.logprobs };
+          const deltas = tokens?.length
+            ? piecesWithLogprobs(part.text, tokens)
+            : ([...pieces(part.text)].map((p) => [p, []]) as Iterable<[string, typeof tokens & object]>);
+          for (const [delta, lp] of deltas)
+            yield {
+              type: 'response.output_text.delta',
+              item_id,
+              output_index,
+              content_index,
+              delta,
+              logprobs: lp.map(toResponseLogprob),
+            };
+          yield {
+            type: 'response.output_text.done',
+            item_id,
+            output_index,
+            content_index,
+            text: part.text,
+            logprobs: part.logprobs,
+          };
         }
         yield { type: 'response.content_part.done', item_id, output_index, content_index, part };
       }
     } else {
-      yield { type: 'response.output_item.added', output_index, item: { ...item, arguments: '', status: 'in_progress' } };
+      yield {
+        type: 'response.output_item.added',
+        output_index,
+        item: { ...item, arguments: '', status: 'in_progress' },
+      };
       yield { type: 'response.function_call_arguments.delta', item_id, output_index, delta: item.arguments };
-      yield { type: 'response.function_call_arguments.done', item_id, output_index, name: item.name, arguments: item.arguments };
+      yield {
+        type: 'response.function_call_arguments.done',
+        item_id,
+        output_index,
+        name: item.name,
+        arguments: item.arguments,
+      };
     }
     yield { type: 'response.output_item.done', output_index, item };
   }
@@ -53,7 +106,10 @@ export function* answerEvents(ctx: ResponseContext, answer: Answer): Generator<R
 }
 
 /** The whole stream: the opening events at once, the answer's when it is chosen, or the error event if none is. */
-export async function* streamEvents(ctx: ResponseContext, answer: Promise<Answer>): AsyncGenerator<Record<string, unknown>> {
+export async function* streamEvents(
+  ctx: ResponseContext,
+  answer: Promise<Answer>,
+): AsyncGenerator<Record<string, unknown>> {
   yield* openingEvents(ctx);
   let chosen: Answer;
   try {
@@ -69,11 +125,21 @@ export async function* streamEvents(ctx: ResponseContext, answer: Promise<Answer
 /** A failure after the headers, before any event: the Responses `error` event, which also carries chat's `error` body so every SDK raises it. */
 export function errorEvent(err: unknown) {
   const { body } = toErrorResponse(err);
-  return { type: 'error', code: body.error.code, message: body.error.message, param: body.error.param, sequence_number: 0, ...body };
+  return {
+    type: 'error',
+    code: body.error.code,
+    message: body.error.message,
+    param: body.error.param,
+    sequence_number: 0,
+    ...body,
+  };
 }
 
 /** Numbers the events in the order they are sent, as the API does. */
-export async function* numbered(events: Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>, first = 0): AsyncGenerator<Record<string, unknown>> {
+export async function* numbered(
+  events: Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>,
+  first = 0,
+): AsyncGenerator<Record<string, unknown>> {
   let sequence_number = first;
   for await (const e of events) yield { ...e, sequence_number: sequence_number++ };
 }

@@ -22,7 +22,11 @@ export interface ResponseContext {
 }
 
 const suffix = () => crypto.randomUUID().replaceAll('-', '');
-export const newResponseContext = (req: ResponsesRequest): ResponseContext => ({ id: `resp_bon_${suffix()}`, createdAt: Math.floor(Date.now() / 1000), req });
+export const newResponseContext = (req: ResponsesRequest): ResponseContext => ({
+  id: `resp_bon_${suffix()}`,
+  createdAt: Math.floor(Date.now() / 1000),
+  req,
+});
 
 /** A Responses logprob needs bytes, which chat servers may send as null. */
 export function toResponseLogprob(l: TokenLogprob) {
@@ -30,7 +34,11 @@ export function toResponseLogprob(l: TokenLogprob) {
     token: l.token,
     logprob: l.logprob,
     bytes: l.bytes ?? [...new TextEncoder().encode(l.token)],
-    top_logprobs: (Array.isArray(l.top_logprobs) ? l.top_logprobs : []).map((t) => ({ token: t.token, logprob: t.logprob, bytes: t.bytes ?? [...new TextEncoder().encode(t.token)] })),
+    top_logprobs: (Array.isArray(l.top_logprobs) ? l.top_logprobs : []).map((t) => ({
+      token: t.token,
+      logprob: t.logprob,
+      bytes: t.bytes ?? [...new TextEncoder().encode(t.token)],
+    })),
   };
 }
 
@@ -63,8 +71,23 @@ export function responseShell(ctx: ResponseContext, status: 'in_progress' | 'com
 }
 
 export type OutputItem =
-  | { type: 'reasoning'; id: string; summary: never[]; content: { type: 'reasoning_text'; text: string }[]; status: 'completed' }
-  | { type: 'message'; id: string; role: 'assistant'; status: 'completed' | 'incomplete'; content: ({ type: 'output_text'; text: string; annotations: never[]; logprobs: ReturnType<typeof toResponseLogprob>[] } | { type: 'refusal'; refusal: string })[] }
+  | {
+      type: 'reasoning';
+      id: string;
+      summary: never[];
+      content: { type: 'reasoning_text'; text: string }[];
+      status: 'completed';
+    }
+  | {
+      type: 'message';
+      id: string;
+      role: 'assistant';
+      status: 'completed' | 'incomplete';
+      content: (
+        | { type: 'output_text'; text: string; annotations: never[]; logprobs: ReturnType<typeof toResponseLogprob>[] }
+        | { type: 'refusal'; refusal: string }
+      )[];
+    }
   | { type: 'function_call'; id: string; call_id: string; name: string; arguments: string; status: 'completed' };
 
 /** The answer's output items in order: its reasoning, its message, its tool calls. */
@@ -72,17 +95,43 @@ export function outputItems(answer: Answer): OutputItem[] {
   const m = answer.message;
   const items: OutputItem[] = [];
   const thinking = m.reasoning_content ?? m.reasoning;
-  if (thinking) items.push({ type: 'reasoning', id: `rs_${suffix()}`, summary: [], content: [{ type: 'reasoning_text', text: thinking }], status: 'completed' });
+  if (thinking)
+    items.push({
+      type: 'reasoning',
+      id: `rs_${suffix()}`,
+      summary: [],
+      content: [{ type: 'reasoning_text', text: thinking }],
+      status: 'completed',
+    });
   if (m.content || m.refusal || !m.tool_calls?.length) {
     const content: Extract<OutputItem, { type: 'message' }>['content'] = [];
     const logprobs = Array.isArray(answer.logprobs?.content) ? answer.logprobs.content : [];
-    if (m.content || !m.refusal) content.push({ type: 'output_text', text: m.content ?? '', annotations: [], logprobs: logprobs.map(toResponseLogprob) });
+    if (m.content || !m.refusal)
+      content.push({
+        type: 'output_text',
+        text: m.content ?? '',
+        annotations: [],
+        logprobs: logprobs.map(toResponseLogprob),
+      });
     if (m.refusal) content.push({ type: 'refusal', refusal: m.refusal });
-    items.push({ type: 'message', id: `msg_${suffix()}`, role: 'assistant', status: answer.finishReason === 'length' ? 'incomplete' : 'completed', content });
+    items.push({
+      type: 'message',
+      id: `msg_${suffix()}`,
+      role: 'assistant',
+      status: answer.finishReason === 'length' ? 'incomplete' : 'completed',
+      content,
+    });
   }
   for (const call of m.tool_calls ?? []) {
     if (call.type !== 'function') continue;
-    items.push({ type: 'function_call', id: `fc_${suffix()}`, call_id: call.id, name: call.function.name, arguments: call.function.arguments, status: 'completed' });
+    items.push({
+      type: 'function_call',
+      id: `fc_${suffix()}`,
+      call_id: call.id,
+      name: call.function.name,
+      arguments: call.function.arguments,
+      status: 'completed',
+    });
   }
   return items;
 }
@@ -103,7 +152,12 @@ export function responseUsage(u: Usage) {
 
 /** The finished response object, as `POST /v1/responses` returns it and `response.completed` carries it. */
 export function completedResponse(ctx: ResponseContext, answer: Answer, output: OutputItem[] = outputItems(answer)) {
-  const incomplete = answer.finishReason === 'length' ? 'max_output_tokens' : answer.finishReason === 'content_filter' ? 'content_filter' : null;
+  const incomplete =
+    answer.finishReason === 'length'
+      ? 'max_output_tokens'
+      : answer.finishReason === 'content_filter'
+        ? 'content_filter'
+        : null;
   return {
     ...responseShell(ctx, incomplete ? 'incomplete' : 'completed'),
     completed_at: Math.floor(Date.now() / 1000),

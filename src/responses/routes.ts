@@ -36,14 +36,50 @@ export function responsesRoutes(deps: ProxyDeps) {
         const completion = await createChatCompletion(upstream, { ...once, stream: false }, signal);
         onArrived?.();
         const checked = completion.choices[0];
-        if (!checked) throw new GatewayError(502, 'upstream returned a chat completion without choices', 'upstream_error', null, 'bad_upstream_response');
-        if (!checked.ok) throw new GatewayError(502, `upstream: malformed choice (${checked.reason})`, 'upstream_error', null, 'bad_upstream_response');
+        if (!checked)
+          throw new GatewayError(
+            502,
+            'upstream returned a chat completion without choices',
+            'upstream_error',
+            null,
+            'bad_upstream_response',
+          );
+        if (!checked.ok)
+          throw new GatewayError(
+            502,
+            `upstream: malformed choice (${checked.reason})`,
+            'upstream_error',
+            null,
+            'bad_upstream_response',
+          );
         const choice = checked.choice;
-        return { message: { role: 'assistant', content: choice.message.content ?? null, refusal: choice.message.refusal ?? null, ...(choice.message.tool_calls?.length ? { tool_calls: choice.message.tool_calls } : {}) }, finishReason: choice.finish_reason ?? 'stop', logprobs: choiceLogprobs(choice.logprobs), usage: sumUsage([completion.usage]), serviceTier: completion.service_tier };
+        return {
+          message: {
+            role: 'assistant',
+            content: choice.message.content ?? null,
+            refusal: choice.message.refusal ?? null,
+            ...(choice.message.tool_calls?.length ? { tool_calls: choice.message.tool_calls } : {}),
+          },
+          finishReason: choice.finish_reason ?? 'stop',
+          logprobs: choiceLogprobs(choice.logprobs),
+          usage: sumUsage([completion.usage]),
+          serviceTier: completion.service_tier,
+        };
       }
-      const { outcome, metadata } = await bestOfNRunner(deps, { body: chat, options, upstream, signal, requestId }, onArrived).run(signal);
+      const { outcome, metadata } = await bestOfNRunner(
+        deps,
+        { body: chat, options, upstream, signal, requestId },
+        onArrived,
+      ).run(signal);
       const winner = outcome.ranked[0]!;
-      return { message: winner.sample.message, finishReason: winner.sample.finishReason ?? 'stop', logprobs: winner.sample.logprobs, usage: outcome.fan.usage, serviceTier: outcome.fan.first?.service_tier, bestofn: metadata };
+      return {
+        message: winner.sample.message,
+        finishReason: winner.sample.finishReason ?? 'stop',
+        logprobs: winner.sample.logprobs,
+        usage: outcome.fan.usage,
+        serviceTier: outcome.fan.first?.service_tier,
+        bestofn: metadata,
+      };
     };
 
     if (!req.stream) return Response.json(completedResponse(ctx, await answer(c.req.raw.signal)));

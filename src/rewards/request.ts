@@ -38,7 +38,11 @@ const Candidate = z
     const split = c.steps_thinking !== undefined || c.steps_response !== undefined;
     const text = c.content != null || c.reasoning != null || c.reasoning_content != null;
     if (split && text) {
-      ctx.addIssue({ code: 'custom', path: [c.steps_response !== undefined ? 'steps_response' : 'steps_thinking'], message: 'give either text (content, reasoning) or pre-split steps (steps_thinking, steps_response), not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.steps_response !== undefined ? 'steps_response' : 'steps_thinking'],
+        message: 'give either text (content, reasoning) or pre-split steps (steps_thinking, steps_response), not both',
+      });
     } else if (!split && c.content === undefined) {
       ctx.addIssue({ code: 'custom', path: ['content'], message: "is required (or pre-split 'steps_response')" });
     }
@@ -54,7 +58,8 @@ export const RewardsRequest = z
     thinking_weight: z.number().min(0).max(1).optional(),
   })
   .superRefine((r, ctx) => {
-    if ((r.problem === undefined) === (r.messages === undefined)) ctx.addIssue({ code: 'custom', path: ['problem'], message: "give exactly one of 'problem' or 'messages'" });
+    if ((r.problem === undefined) === (r.messages === undefined))
+      ctx.addIssue({ code: 'custom', path: ['problem'], message: "give exactly one of 'problem' or 'messages'" });
   });
 export type RewardsRequest = z.infer<typeof RewardsRequest>;
 
@@ -72,7 +77,12 @@ type RequestCandidate = RewardsRequest['candidates'][number];
 
 function textChars(c: RequestCandidate): number {
   const steps = [...(c.steps_thinking ?? []), ...(c.steps_response ?? [])];
-  return (c.content?.length ?? 0) + (c.reasoning?.length ?? 0) + (c.reasoning_content?.length ?? 0) + steps.reduce((n, s) => n + s.length, 0);
+  return (
+    (c.content?.length ?? 0) +
+    (c.reasoning?.length ?? 0) +
+    (c.reasoning_content?.length ?? 0) +
+    steps.reduce((n, s) => n + s.length, 0)
+  );
 }
 
 /** Pre-split steps are taken as given; text is split exactly as the gateway splits sampled candidates. */
@@ -82,41 +92,86 @@ function toParts(c: RequestCandidate): CandidateParts {
     const responseSteps = c.steps_response ?? [];
     const thinking = thinkingSteps.join('\n\n');
     const response = responseSteps.join('\n\n');
-    return { thinking, response, thinkingSteps, responseSteps, answer: extractAnswer(response) ?? extractAnswer(thinking), presplit: true };
+    return {
+      thinking,
+      response,
+      thinkingSteps,
+      responseSteps,
+      answer: extractAnswer(response) ?? extractAnswer(thinking),
+      presplit: true,
+    };
   }
-  return toCandidateParts({ content: c.content ?? null, reasoning_content: c.reasoning_content ?? null, reasoning: c.reasoning ?? null });
+  return toCandidateParts({
+    content: c.content ?? null,
+    reasoning_content: c.reasoning_content ?? null,
+    reasoning: c.reasoning ?? null,
+  });
 }
 
-const tooLarge = (message: string, param: string | null) => new GatewayError(413, message, 'invalid_request_error', param, 'request_too_large');
+const tooLarge = (message: string, param: string | null) =>
+  new GatewayError(413, message, 'invalid_request_error', param, 'request_too_large');
 
-export function parseRewardsRequest(body: unknown, limits: RewardsLimits, defaults: { aggregate: Aggregate; thinkingWeight: number; combine?: Combine; alpha?: number }): ParsedRewardsRequest {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidRequestError('Request body must be a JSON object', null, 'invalid_json');
+export function parseRewardsRequest(
+  body: unknown,
+  limits: RewardsLimits,
+  defaults: { aggregate: Aggregate; thinkingWeight: number; combine?: Combine; alpha?: number },
+): ParsedRewardsRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new InvalidRequestError('Request body must be a JSON object', null, 'invalid_json');
   // The count first: no point validating ten thousand candidates only to refuse them.
   const count = (body as { candidates?: unknown }).candidates;
   if (Array.isArray(count) && count.length > limits.REWARDS_MAX_CANDIDATES) {
-    throw tooLarge(`${count.length} candidates is more than the ${limits.REWARDS_MAX_CANDIDATES} allowed in one request (REWARDS_MAX_CANDIDATES); split them over several requests`, 'candidates');
+    throw tooLarge(
+      `${count.length} candidates is more than the ${limits.REWARDS_MAX_CANDIDATES} allowed in one request (REWARDS_MAX_CANDIDATES); split them over several requests`,
+      'candidates',
+    );
   }
   const parsed = RewardsRequest.safeParse(body);
   if (!parsed.success) throw issueToError(parsed.error);
   const r = parsed.data;
 
   const problem = r.problem ?? problemOf(r.messages!);
-  if (r.messages && !r.messages.some((m) => m.role === 'user')) throw new InvalidRequestError("'messages' holds no user message to take the problem from", 'messages');
-  if (problem.trim() === '') throw new InvalidRequestError('the problem is empty: a PRM judges steps against the problem they solve', r.problem === undefined ? 'messages' : 'problem');
+  if (r.messages && !r.messages.some((m) => m.role === 'user'))
+    throw new InvalidRequestError("'messages' holds no user message to take the problem from", 'messages');
+  if (problem.trim() === '')
+    throw new InvalidRequestError(
+      'the problem is empty: a PRM judges steps against the problem they solve',
+      r.problem === undefined ? 'messages' : 'problem',
+    );
 
   // Per candidate first: answer extraction and step splitting work on one candidate's text at a time.
   r.candidates.forEach((c, i) => {
     const chars = textChars(c);
-    if (chars > limits.REWARDS_MAX_CANDIDATE_CHARS) throw tooLarge(`candidate ${i} holds ${chars} characters of text, more than the ${limits.REWARDS_MAX_CANDIDATE_CHARS} allowed per candidate (REWARDS_MAX_CANDIDATE_CHARS)`, `candidates[${i}]`);
+    if (chars > limits.REWARDS_MAX_CANDIDATE_CHARS)
+      throw tooLarge(
+        `candidate ${i} holds ${chars} characters of text, more than the ${limits.REWARDS_MAX_CANDIDATE_CHARS} allowed per candidate (REWARDS_MAX_CANDIDATE_CHARS)`,
+        `candidates[${i}]`,
+      );
   });
   const chars = problem.length + r.candidates.reduce((n, c) => n + textChars(c), 0);
-  if (chars > limits.REWARDS_MAX_CHARS) throw tooLarge(`the request holds ${chars} characters of text, more than the ${limits.REWARDS_MAX_CHARS} allowed (REWARDS_MAX_CHARS)`, null);
+  if (chars > limits.REWARDS_MAX_CHARS)
+    throw tooLarge(
+      `the request holds ${chars} characters of text, more than the ${limits.REWARDS_MAX_CHARS} allowed (REWARDS_MAX_CHARS)`,
+      null,
+    );
 
   const candidates = r.candidates.map((c, i) => {
     const parts = toParts(c);
     const steps = parts.thinkingSteps.length + parts.responseSteps.length;
-    if (steps > limits.REWARDS_MAX_STEPS) throw tooLarge(`candidate ${i} has ${steps} steps, more than the ${limits.REWARDS_MAX_STEPS} allowed per candidate (REWARDS_MAX_STEPS)`, `candidates[${i}]`);
+    if (steps > limits.REWARDS_MAX_STEPS)
+      throw tooLarge(
+        `candidate ${i} has ${steps} steps, more than the ${limits.REWARDS_MAX_STEPS} allowed per candidate (REWARDS_MAX_STEPS)`,
+        `candidates[${i}]`,
+      );
     return parts;
   });
-  return { model: r.model, problem, candidates, aggregate: r.aggregate ?? defaults.aggregate, thinkingWeight: r.thinking_weight ?? defaults.thinkingWeight, combine: defaults.combine ?? 'weighted', alpha: defaults.alpha ?? DEFAULT_ALPHA };
+  return {
+    model: r.model,
+    problem,
+    candidates,
+    aggregate: r.aggregate ?? defaults.aggregate,
+    thinkingWeight: r.thinking_weight ?? defaults.thinkingWeight,
+    combine: defaults.combine ?? 'weighted',
+    alpha: defaults.alpha ?? DEFAULT_ALPHA,
+  };
 }

@@ -41,12 +41,23 @@ const count = (info: Record<string, unknown> | undefined, key: string): number =
 };
 
 export function buildRewardsResponse(
-  request: { model: string | undefined; candidates: readonly CandidateParts[]; aggregate: Aggregate; thinkingWeight: number; combine?: Combine; alpha?: number },
+  request: {
+    model: string | undefined;
+    candidates: readonly CandidateParts[];
+    aggregate: Aggregate;
+    thinkingWeight: number;
+    combine?: Combine;
+    alpha?: number;
+  },
   result: ScoreResult,
 ): RewardsResponse {
   const combine = request.combine ?? 'weighted';
-  const recipe = recipeFor(combine, request.aggregate, { thinkingWeight: request.thinkingWeight, alpha: request.alpha ?? 1 });
-  const part = (steps: number[] | null): PartReward | null => (steps ? { step_rewards: steps, reward: aggregate(steps, request.aggregate) } : null);
+  const recipe = recipeFor(combine, request.aggregate, {
+    thinkingWeight: request.thinkingWeight,
+    alpha: request.alpha ?? 1,
+  });
+  const part = (steps: number[] | null): PartReward | null =>
+    steps ? { step_rewards: steps, reward: aggregate(steps, request.aggregate) } : null;
   const body: RewardsResponse = {
     object: 'list',
     model: request.model ?? null,
@@ -67,7 +78,11 @@ export function buildRewardsResponse(
       };
     }),
     // Scorers without a model (vote) report none of these: zero is the truth for them.
-    usage: { tokens_scored: count(result.info, 'tokens'), sequences: count(result.info, 'sequences_scored'), cache_hits: count(result.info, 'cache_hits') },
+    usage: {
+      tokens_scored: count(result.info, 'tokens'),
+      sequences: count(result.info, 'sequences_scored'),
+      cache_hits: count(result.info, 'cache_hits'),
+    },
   };
   if (result.fallback) body.fallback = result.fallback;
   return body;

@@ -11,7 +11,8 @@ import { parseRewardsRequest, type RewardsLimits } from './request';
 import { buildRewardsResponse } from './response';
 
 export interface RewardsDeps {
-  config: Pick<Config, 'BESTOFN_AGGREGATE' | 'BESTOFN_THINKING_WEIGHT' | 'BESTOFN_COMBINE' | 'BESTOFN_ALPHA'> & RewardsLimits;
+  config: Pick<Config, 'BESTOFN_AGGREGATE' | 'BESTOFN_THINKING_WEIGHT' | 'BESTOFN_COMBINE' | 'BESTOFN_ALPHA'> &
+    RewardsLimits;
   scorer: Scorer;
 }
 
@@ -26,7 +27,12 @@ export function rewardsRoutes(deps: RewardsDeps): Hono {
       combine: deps.config.BESTOFN_COMBINE,
       alpha: deps.config.BESTOFN_ALPHA,
     });
-    const result = await deps.scorer.score({ problem: request.problem, candidates: request.candidates, model: request.model, signal: c.req.raw.signal });
+    const result = await deps.scorer.score({
+      problem: request.problem,
+      candidates: request.candidates,
+      model: request.model,
+      signal: c.req.raw.signal,
+    });
     return c.json(buildRewardsResponse(request, result));
   });
 

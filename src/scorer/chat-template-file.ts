@@ -7,16 +7,24 @@ import fs from 'node:fs';
 import { ChatTemplate, type TemplateSpecials } from '../core/prm-prompt';
 
 const tokenName = (v: unknown): string | undefined =>
-  typeof v === 'string' ? v : v && typeof v === 'object' && 'content' in v && typeof v.content === 'string' ? v.content : undefined;
+  typeof v === 'string'
+    ? v
+    : v && typeof v === 'object' && 'content' in v && typeof v.content === 'string'
+      ? v.content
+      : undefined;
 
 /** The template source and specials of a parsed tokenizer_config.json; source undefined when it has none. */
-export function templateFromTokenizerConfig(config: Record<string, unknown>): { source: string | undefined; specials: TemplateSpecials } {
+export function templateFromTokenizerConfig(config: Record<string, unknown>): {
+  source: string | undefined;
+  specials: TemplateSpecials;
+} {
   const t = config.chat_template;
   let source: string | undefined;
   if (typeof t === 'string') source = t;
   else if (Array.isArray(t)) {
     const named: unknown = t.find((e: unknown) => e && typeof e === 'object' && 'name' in e && e.name === 'default');
-    if (named && typeof named === 'object' && 'template' in named && typeof named.template === 'string') source = named.template;
+    if (named && typeof named === 'object' && 'template' in named && typeof named.template === 'string')
+      source = named.template;
   }
   const specials: TemplateSpecials = {};
   for (const k of ['bos_token', 'eos_token', 'pad_token', 'unk_token'] as const) {
@@ -41,7 +49,9 @@ export function readChatTemplate(file: string): ChatTemplate {
   } catch (err) {
     throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
   }
-  const { source, specials } = templateFromTokenizerConfig(config && typeof config === 'object' ? (config as Record<string, unknown>) : {});
+  const { source, specials } = templateFromTokenizerConfig(
+    config && typeof config === 'object' ? (config as Record<string, unknown>) : {},
+  );
   if (source === undefined) throw new Error(`${file}: holds no chat_template`);
   return new ChatTemplate(source, specials);
 }

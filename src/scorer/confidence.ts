@@ -26,7 +26,9 @@ export function createConfidenceScorer(opts: ConfidenceScorerOptions): Scorer {
     name: 'confidence',
     async score(request: ScoreRequest): Promise<ScoreResult> {
       request.signal?.throwIfAborted();
-      const traces = request.candidates.map((c) => (c.topLogprobs ? traceConfidence(c.topLogprobs, { window: opts.window, tail: opts.window }) : null));
+      const traces = request.candidates.map((c) =>
+        c.topLogprobs ? traceConfidence(c.topLogprobs, { window: opts.window, tail: opts.window }) : null,
+      );
       if (traces.every((t) => t === null)) {
         return { ...(await vote.score(request)), fallback: { from: 'confidence', reason: NO_LOGPROBS } };
       }
@@ -50,4 +52,5 @@ export function createConfidenceScorer(opts: ConfidenceScorerOptions): Scorer {
   };
 }
 
-const roundAll = (t: TraceConfidence) => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v * 1e6) / 1e6]));
+const roundAll = (t: TraceConfidence) =>
+  Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v * 1e6) / 1e6]));

@@ -7,7 +7,12 @@ import { createVoteScorer } from './vote';
 import { withFallback } from './with-fallback';
 
 /** The Node entry's scorer: everything portable, plus the in-process ONNX PRM (loaded only when used). */
-export async function createNodeScorer(config: ScorerOptions, log: ScorerLog, upstream: Pick<Upstream, 'http'>, shared?: SharedScoreTier): Promise<Scorer> {
+export async function createNodeScorer(
+  config: ScorerOptions,
+  log: ScorerLog,
+  upstream: Pick<Upstream, 'http'>,
+  shared?: SharedScoreTier,
+): Promise<Scorer> {
   if (config.SCORER === 'remote' && config.SCORER_REQUEST_FORM === 'text') {
     const { readChatTemplate } = await import('./chat-template-file');
     return createPortableScorer(config, log, upstream, readChatTemplate(config.SCORER_CHAT_TEMPLATE!), shared);

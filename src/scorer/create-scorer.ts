@@ -24,15 +24,28 @@ export interface ScorerLog {
  * Builds the scorers that need no native code (vote, remote PRM, verifier), so the Workers entry can use this
  * file; the Node entry adds the in-process ONNX scorer in create-node-scorer.ts.
  */
-export function createPortableScorer(config: ScorerOptions, log: ScorerLog, upstream: Pick<Upstream, 'http'>, chatTemplate?: ChatTemplate, shared?: SharedScoreTier): Scorer {
+export function createPortableScorer(
+  config: ScorerOptions,
+  log: ScorerLog,
+  upstream: Pick<Upstream, 'http'>,
+  chatTemplate?: ChatTemplate,
+  shared?: SharedScoreTier,
+): Scorer {
   const vote = createVoteScorer();
   switch (config.SCORER) {
     case 'vote':
       return vote;
     case 'confidence':
-      return createConfidenceScorer({ measure: config.CONFIDENCE_MEASURE, window: config.CONFIDENCE_WINDOW, eta: config.CONFIDENCE_ETA });
+      return createConfidenceScorer({
+        measure: config.CONFIDENCE_MEASURE,
+        window: config.CONFIDENCE_WINDOW,
+        eta: config.CONFIDENCE_ETA,
+      });
     case 'remote': {
-      if (config.SCORER_REQUEST_FORM === 'text' && !chatTemplate) throw new Error('SCORER_REQUEST_FORM=text needs SCORER_CHAT_TEMPLATE, a file this runtime cannot read; use the messages form');
+      if (config.SCORER_REQUEST_FORM === 'text' && !chatTemplate)
+        throw new Error(
+          'SCORER_REQUEST_FORM=text needs SCORER_CHAT_TEMPLATE, a file this runtime cannot read; use the messages form',
+        );
       const remote = createRemoteVllmSequenceScorer({
         baseUrl: config.SCORER_URL!,
         model: config.SCORER_MODEL,
@@ -47,7 +60,10 @@ export function createPortableScorer(config: ScorerOptions, log: ScorerLog, upst
         form: config.SCORER_REQUEST_FORM,
         template: chatTemplate,
       });
-      const cache = createScoreCache({ entries: config.SCORER_CACHE_ENTRIES, maxBytes: config.SCORER_CACHE_MB * 1024 * 1024 }, sequenceScoreBytes);
+      const cache = createScoreCache(
+        { entries: config.SCORER_CACHE_ENTRIES, maxBytes: config.SCORER_CACHE_MB * 1024 * 1024 },
+        sequenceScoreBytes,
+      );
       return withFallback(createPrmScorer(remote, { cache, shared }), vote, config.SCORER_FALLBACK, (m) => log.warn(m));
     }
     case 'verifier': {
@@ -71,7 +87,10 @@ export function createPortableScorer(config: ScorerOptions, log: ScorerLog, upst
         verifyThinking: config.VERIFIER_THINKING,
         maxTokens: config.VERIFIER_MAX_TOKENS,
         temperature: config.VERIFIER_TEMPERATURE,
-        cache: createScoreCache<PartVerdict>({ entries: config.SCORER_CACHE_ENTRIES, maxBytes: config.SCORER_CACHE_MB * 1024 * 1024 }, (v) => 64 + v.steps.length * 8),
+        cache: createScoreCache<PartVerdict>(
+          { entries: config.SCORER_CACHE_ENTRIES, maxBytes: config.SCORER_CACHE_MB * 1024 * 1024 },
+          (v) => 64 + v.steps.length * 8,
+        ),
       });
       return withFallback(verifier, vote, config.SCORER_FALLBACK, (m) => log.warn(m));
     }

@@ -52,8 +52,13 @@ export function createPrmScorer(sequenceScorer: SequenceScorer, opts: PrmScorerO
       return key;
     };
     let references = 0;
-    const resplit = opts.split === 'merge' ? (text: string, steps: readonly string[], c: CandidateParts) => (c.presplit ? steps : splitSteps(text, { split: 'merge' })) : null;
-    const stepsOf = (text: string, steps: readonly string[], c: CandidateParts) => partSteps(resplit ? resplit(text, steps, c) : steps, text);
+    const resplit =
+      opts.split === 'merge'
+        ? (text: string, steps: readonly string[], c: CandidateParts) =>
+            c.presplit ? steps : splitSteps(text, { split: 'merge' })
+        : null;
+    const stepsOf = (text: string, steps: readonly string[], c: CandidateParts) =>
+      partSteps(resplit ? resplit(text, steps, c) : steps, text);
     const parts = request.candidates.map((c: CandidateParts) => ({
       thinking: refer(stepsOf(c.thinking, c.thinkingSteps, c)),
       response: refer(stepsOf(c.response, c.responseSteps, c)),
@@ -70,7 +75,11 @@ export function createPrmScorer(sequenceScorer: SequenceScorer, opts: PrmScorerO
     }
     const memoryHits = cacheHits;
     if (shared && misses.length) {
-      const found = await shared.getMany(sequenceScorer.name, modelId, misses.map((m) => m.seq));
+      const found = await shared.getMany(
+        sequenceScorer.name,
+        modelId,
+        misses.map((m) => m.seq),
+      );
       misses = misses.filter((m, i) => {
         const hit = found[i];
         if (!hit) return true;
@@ -81,7 +90,12 @@ export function createPrmScorer(sequenceScorer: SequenceScorer, opts: PrmScorerO
       });
     }
 
-    const fresh = misses.length ? await sequenceScorer.scoreSequences(misses.map((m) => m.seq), request.signal) : [];
+    const fresh = misses.length
+      ? await sequenceScorer.scoreSequences(
+          misses.map((m) => m.seq),
+          request.signal,
+        )
+      : [];
     let tokens = 0;
     misses.forEach((m, i) => {
       const s = fresh[i]!;
@@ -89,14 +103,22 @@ export function createPrmScorer(sequenceScorer: SequenceScorer, opts: PrmScorerO
       tokens += s.tokens;
       cache?.set(modelId, m.seq, s);
     });
-    if (shared && misses.length) shared.setMany(sequenceScorer.name, modelId, misses.map((m, i) => ({ seq: m.seq, score: fresh[i]! })));
+    if (shared && misses.length)
+      shared.setMany(
+        sequenceScorer.name,
+        modelId,
+        misses.map((m, i) => ({ seq: m.seq, score: fresh[i]! })),
+      );
 
     const lookup = (key: string | null) => (key === null ? null : distinct.get(key)!.score!);
     const rewards: StepRewards[] = parts.map((p) => {
       const thinking = lookup(p.thinking);
       const response = lookup(p.response);
       // Copies: duplicate candidates share one score object, and callers may sort or mutate arrays.
-      const out: StepRewards = { thinking: thinking ? [...thinking.stepRewards] : null, response: response ? [...response.stepRewards] : null };
+      const out: StepRewards = {
+        thinking: thinking ? [...thinking.stepRewards] : null,
+        response: response ? [...response.stepRewards] : null,
+      };
       if (thinking?.windowed || response?.windowed) out.windowed = true;
       return out;
     });

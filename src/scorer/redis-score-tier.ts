@@ -23,7 +23,9 @@ export interface RedisScoreTierOptions {
 const stored = z.object({ r: z.array(z.number()), w: z.boolean(), t: z.number().int().nonnegative() });
 
 export function redisScoreKey(prefix: string, scorer: string, modelId: string, seq: PrmSequence): string {
-  const digest = createHash('sha256').update(JSON.stringify([scorer, modelId, seq.problem, seq.steps])).digest('hex');
+  const digest = createHash('sha256')
+    .update(JSON.stringify([scorer, modelId, seq.problem, seq.steps]))
+    .digest('hex');
   return `${prefix}:score:${digest}`;
 }
 

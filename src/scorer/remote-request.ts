@@ -32,7 +32,13 @@ export interface PoolingRequestOptions {
 }
 
 export type PoolingBody =
-  | { model?: string; task?: string; messages: ChatMessage[]; add_generation_prompt: false; continue_final_message: false }
+  | {
+      model?: string;
+      task?: string;
+      messages: ChatMessage[];
+      add_generation_prompt: false;
+      continue_final_message: false;
+    }
   | { model?: string; task?: string; input: string[] };
 
 export interface PoolingRequest {
@@ -52,13 +58,21 @@ export function poolingRequests(sequences: readonly PrmSequence[], opts: Pooling
   if (opts.form === 'messages') {
     // vLLM's chat pooling request holds one conversation; the server batches concurrent requests itself.
     return sequences.map((s, i) => ({
-      body: { ...head, messages: prmMessages(s.problem, s.steps, opts.systemPrompt, tag), add_generation_prompt: false, continue_final_message: false },
+      body: {
+        ...head,
+        messages: prmMessages(s.problem, s.steps, opts.systemPrompt, tag),
+        add_generation_prompt: false,
+        continue_final_message: false,
+      },
       sequences: [i],
     }));
   }
   const template = opts.template;
-  if (!template) throw new PoolingRequestError('the text form needs the served model\'s chat template (SCORER_CHAT_TEMPLATE)');
+  if (!template)
+    throw new PoolingRequestError("the text form needs the served model's chat template (SCORER_CHAT_TEMPLATE)");
   if (sequences.length === 0) return [];
-  const input = sequences.map((s) => renderPrmPrompt(prmPromptPieces(template, s.problem, s.steps, opts.systemPrompt), tag));
+  const input = sequences.map((s) =>
+    renderPrmPrompt(prmPromptPieces(template, s.problem, s.steps, opts.systemPrompt), tag),
+  );
   return [{ body: { ...head, input }, sequences: sequences.map((_, i) => i) }];
 }

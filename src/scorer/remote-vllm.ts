@@ -67,7 +67,8 @@ function displayUrl(url: string): string {
 export function stepRewardsFrom(data: PoolingData, steps: number): number[] {
   if (typeof data === 'number') return [data];
   if (data.every((v): v is number => typeof v === 'number')) {
-    if (data.length !== steps) throw new ScorerError(`remote scorer returned ${data.length} rewards for ${steps} steps`, 'scorer_bad_response');
+    if (data.length !== steps)
+      throw new ScorerError(`remote scorer returned ${data.length} rewards for ${steps} steps`, 'scorer_bad_response');
     return data;
   }
   const rows = data as number[][];
@@ -81,13 +82,20 @@ export function stepRewardsFrom(data: PoolingData, steps: number): number[] {
   return rows.map((row) => {
     if (row.length === 2) return row[1]!;
     if (row.length === 1) return row[0]!;
-    throw new ScorerError(`remote scorer returned rows of ${row.length} values; expected [p_neg, p_pos] or one reward`, 'scorer_bad_response');
+    throw new ScorerError(
+      `remote scorer returned rows of ${row.length} values; expected [p_neg, p_pos] or one reward`,
+      'scorer_bad_response',
+    );
   });
 }
 
 /** The server's own words for an error, on one line and shortened; the key is masked in case a proxy echoes headers. */
 function snippet(message: string, apiKey: string | undefined): string {
-  let text = message.replace(/^upstream:? ?/, '').replace(/\s+/g, ' ').trim() || 'no body';
+  let text =
+    message
+      .replace(/^upstream:? ?/, '')
+      .replace(/\s+/g, ' ')
+      .trim() || 'no body';
   if (apiKey) text = text.split(apiKey).join('***');
   return text.length > SNIPPET_CHARS ? `${text.slice(0, SNIPPET_CHARS)}…` : text;
 }
@@ -104,8 +112,15 @@ export function createRemoteVllmSequenceScorer(opts: RemoteVllmOptions): Sequenc
   const root = opts.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
   const poolingUrl = `${root}/pooling`;
   const shownUrl = displayUrl(poolingUrl);
-  if (opts.form === 'text' && !opts.template) throw new RangeError('remote scorer: the text form needs the served model\'s chat template (SCORER_CHAT_TEMPLATE)');
-  const requestOptions = { form: opts.form ?? 'messages', model: opts.model, systemPrompt: opts.systemPrompt ?? null, stepTag: opts.stepTag, template: opts.template } as const;
+  if (opts.form === 'text' && !opts.template)
+    throw new RangeError("remote scorer: the text form needs the served model's chat template (SCORER_CHAT_TEMPLATE)");
+  const requestOptions = {
+    form: opts.form ?? 'messages',
+    model: opts.model,
+    systemPrompt: opts.systemPrompt ?? null,
+    stepTag: opts.stepTag,
+    template: opts.template,
+  } as const;
   const task = opts.task === undefined ? 'token_classify' : opts.task;
   const server: Upstream = {
     baseUrl: root,
@@ -123,9 +138,12 @@ export function createRemoteVllmSequenceScorer(opts: RemoteVllmOptions): Sequenc
 
   /** The shared client's error as the scorer's: the caller decides on a fallback from its code. */
   const scorerError = (err: UpstreamError): ScorerError => {
-    if (err.code === 'upstream_timeout') return new ScorerError(`remote scorer ${shownUrl} gave no answer within ${opts.timeoutMs} ms`, 'scorer_timeout');
-    if (err.code === 'upstream_unreachable') return new ScorerError(`remote scorer ${shownUrl} ${err.message.replace(/^upstream /, '')}`);
-    if (err.code === 'bad_upstream_response') return new ScorerError(`remote scorer ${shownUrl} ${snippet(err.message, opts.apiKey)}`, 'scorer_bad_response');
+    if (err.code === 'upstream_timeout')
+      return new ScorerError(`remote scorer ${shownUrl} gave no answer within ${opts.timeoutMs} ms`, 'scorer_timeout');
+    if (err.code === 'upstream_unreachable')
+      return new ScorerError(`remote scorer ${shownUrl} ${err.message.replace(/^upstream /, '')}`);
+    if (err.code === 'bad_upstream_response')
+      return new ScorerError(`remote scorer ${shownUrl} ${snippet(err.message, opts.apiKey)}`, 'scorer_bad_response');
     return new ScorerError(`remote scorer ${shownUrl} answered ${err.status}: ${snippet(err.message, opts.apiKey)}`);
   };
 
@@ -133,7 +151,9 @@ export function createRemoteVllmSequenceScorer(opts: RemoteVllmOptions): Sequenc
   async function pool(request: PoolingBody, signal: AbortSignal | undefined): Promise<z.infer<typeof PoolingResponse>> {
     let text: string;
     try {
-      text = await server.limit(async () => (await postUpstream(server, '/pooling', request, signal ?? new AbortController().signal)).text());
+      text = await server.limit(async () =>
+        (await postUpstream(server, '/pooling', request, signal ?? new AbortController().signal)).text(),
+      );
     } catch (err) {
       // A client that went away is not a scorer failure: it must not turn into a fallback answer.
       if (signal?.aborted) throw signal.reason ?? err;
@@ -144,11 +164,17 @@ export function createRemoteVllmSequenceScorer(opts: RemoteVllmOptions): Sequenc
     try {
       json = JSON.parse(text);
     } catch {
-      throw new ScorerError(`remote scorer ${shownUrl} answered with a body that is not JSON: ${text.slice(0, 80)}`, 'scorer_bad_response');
+      throw new ScorerError(
+        `remote scorer ${shownUrl} answered with a body that is not JSON: ${text.slice(0, 80)}`,
+        'scorer_bad_response',
+      );
     }
     const parsed = PoolingResponse.safeParse(json);
     if (!parsed.success) {
-      throw new ScorerError(`remote scorer ${shownUrl} answered with an unexpected body: ${describeIssue(parsed.error)}`, 'scorer_bad_response');
+      throw new ScorerError(
+        `remote scorer ${shownUrl} answered with an unexpected body: ${describeIssue(parsed.error)}`,
+        'scorer_bad_response',
+      );
     }
     return parsed.data;
   }
@@ -172,11 +198,16 @@ export function createRemoteVllmSequenceScorer(opts: RemoteVllmOptions): Sequenc
       requests.forEach((request, r) => {
         const body = answers[r]!;
         const count = request.sequences.length;
-        if (body.data.length !== count) throw new ScorerError(`remote scorer returned ${body.data.length} results for ${count} inputs`, 'scorer_bad_response');
+        if (body.data.length !== count)
+          throw new ScorerError(
+            `remote scorer returned ${body.data.length} results for ${count} inputs`,
+            'scorer_bad_response',
+          );
         const byIndex: (PoolingData | undefined)[] = new Array(count);
         body.data.forEach((item, pos) => {
           const index = item.index ?? pos;
-          if (index >= count || byIndex[index] !== undefined) throw new ScorerError(`remote scorer returned a bad or repeated index ${index}`, 'scorer_bad_response');
+          if (index >= count || byIndex[index] !== undefined)
+            throw new ScorerError(`remote scorer returned a bad or repeated index ${index}`, 'scorer_bad_response');
           byIndex[index] = item.data;
         });
         // vLLM reports only a total per request; an even split is the honest per-sequence figure it allows.
@@ -200,7 +231,9 @@ export function createRemoteVllmSequenceScorer(opts: RemoteVllmOptions): Sequenc
       try {
         const scope = new AbortScope();
         scope.timeout(opts.healthTimeoutMs ?? 2000, () => new Error('timeout'));
-        const reply = await http({ method: 'GET', url: `${root}/health`, headers, signal: scope.signal }).finally(() => scope.dispose());
+        const reply = await http({ method: 'GET', url: `${root}/health`, headers, signal: scope.signal }).finally(() =>
+          scope.dispose(),
+        );
         await reply.discard();
         const ok = reply.status >= 200 && reply.status < 300;
         return { ...facts, reachable: ok, ...(ok ? {} : { status: reply.status }) };

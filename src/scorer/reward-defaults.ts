@@ -8,5 +8,9 @@ import type { Scorer } from './types';
 type RewardConfig = Pick<Config, 'BESTOFN_AGGREGATE' | 'BESTOFN_COMBINE'>;
 
 export function withModelRewardDefaults<C extends RewardConfig>(config: C, model: Scorer['rewardDefaults']): C {
-  return { ...config, BESTOFN_AGGREGATE: model?.aggregate ?? config.BESTOFN_AGGREGATE, BESTOFN_COMBINE: model?.combine ?? config.BESTOFN_COMBINE };
+  return {
+    ...config,
+    BESTOFN_AGGREGATE: model?.aggregate ?? config.BESTOFN_AGGREGATE,
+    BESTOFN_COMBINE: model?.combine ?? config.BESTOFN_COMBINE,
+  };
 }

@@ -27,7 +27,8 @@ const ENTRY_OVERHEAD = 96;
 export const sequenceScoreBytes: ValueBytes<SequenceScore> = (value) => value.stepRewards.length * 8;
 
 /** A key no two distinct sequences share: JSON keeps step boundaries apart ("a","b" ≠ "a\nb"). */
-export const scoreCacheKey = (modelId: string, seq: PrmSequence): string => JSON.stringify([modelId, seq.problem, seq.steps]);
+export const scoreCacheKey = (modelId: string, seq: PrmSequence): string =>
+  JSON.stringify([modelId, seq.problem, seq.steps]);
 
 /** Generic over the value so the verifier caches its verdicts under the same keys and bounds. */
 export class ScoreCache<V extends object = SequenceScore> {
@@ -65,6 +66,9 @@ export class ScoreCache<V extends object = SequenceScore> {
 }
 
 /** null when either bound is 0: the cache is disabled (SCORER_CACHE_ENTRIES=0 or SCORER_CACHE_MB=0). */
-export function createScoreCache<V extends object>(opts: ScoreCacheOptions, valueBytes: ValueBytes<V>): ScoreCache<V> | null {
+export function createScoreCache<V extends object>(
+  opts: ScoreCacheOptions,
+  valueBytes: ValueBytes<V>,
+): ScoreCache<V> | null {
   return opts.entries > 0 && opts.maxBytes > 0 ? new ScoreCache<V>(opts, valueBytes) : null;
 }

@@ -13,8 +13,22 @@
 import { AbortScope } from '../util/abort-scope';
 import type { ChatCompletionCreateParams, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { CandidateParts, StepRewards } from '../core/types';
-import { CHAIN_STOP, VERIFIER_ASSISTANT_PREFIX, decisionPrefix, trimChain, verifierUserPrompt } from '../core/verifier-prompt';
-import { combineChains, parseJudgement, parseStepVerdicts, pYesFromTopLogprobs, type ChainVerdict, type PartVerdict, type TopLogprob } from '../core/verifier-verdicts';
+import {
+  CHAIN_STOP,
+  VERIFIER_ASSISTANT_PREFIX,
+  decisionPrefix,
+  trimChain,
+  verifierUserPrompt,
+} from '../core/verifier-prompt';
+import {
+  combineChains,
+  parseJudgement,
+  parseStepVerdicts,
+  pYesFromTopLogprobs,
+  type ChainVerdict,
+  type PartVerdict,
+  type TopLogprob,
+} from '../core/verifier-verdicts';
 import { ScorerError, UpstreamError } from '../errors';
 import { TopLogprobs, type UpstreamChoice } from '../http/openai-schemas';
 import { createChatCompletion, type Upstream } from '../http/upstream-client';
@@ -133,7 +147,8 @@ export function createVerifierScorer(opts: VerifierScorerOptions): Scorer {
       }
       throw err;
     }
-    const top: TopLogprob[] | undefined = TopLogprobs.safeParse(answer.choices[0]!.logprobs).data?.content?.[0]?.top_logprobs;
+    const top: TopLogprob[] | undefined = TopLogprobs.safeParse(answer.choices[0]!.logprobs).data?.content?.[0]
+      ?.top_logprobs;
     if (!top || top.length === 0) {
       logprobs = 'no';
       return null;
@@ -142,7 +157,12 @@ export function createVerifierScorer(opts: VerifierScorerOptions): Scorer {
     return pYesFromTopLogprobs(top);
   }
 
-  async function verifyPart(problem: string, steps: readonly string[], signal: AbortSignal, stats: Stats): Promise<PartVerdict> {
+  async function verifyPart(
+    problem: string,
+    steps: readonly string[],
+    signal: AbortSignal,
+    stats: Stats,
+  ): Promise<PartVerdict> {
     const cached = cache?.get(cacheModel, { problem, steps });
     if (cached) {
       stats.cache_hits++;
@@ -153,14 +173,23 @@ export function createVerifierScorer(opts: VerifierScorerOptions): Scorer {
     return verdict;
   }
 
-  async function verifyUncached(problem: string, steps: readonly string[], signal: AbortSignal, stats: Stats): Promise<PartVerdict> {
+  async function verifyUncached(
+    problem: string,
+    steps: readonly string[],
+    signal: AbortSignal,
+    stats: Stats,
+  ): Promise<PartVerdict> {
     const user = verifierUserPrompt(problem, steps);
     const texts = await generateChains(user, signal);
     stats.chains_generated += texts.length;
     const verdicts = await Promise.all(
       texts.map(async (text): Promise<ChainVerdict> => {
         const chain = trimChain(text);
-        return { steps: parseStepVerdicts(chain, steps.length), judgement: parseJudgement(text), pYes: await decide(user, chain, signal, stats) };
+        return {
+          steps: parseStepVerdicts(chain, steps.length),
+          judgement: parseJudgement(text),
+          pYes: await decide(user, chain, signal, stats),
+        };
       }),
     );
     return combineChains(verdicts);
@@ -208,7 +237,10 @@ export function createVerifierScorer(opts: VerifierScorerOptions): Scorer {
       failed.dispose();
     }
 
-    const rewards: StepRewards[] = parts.map((p) => ({ thinking: p.thinking ? [p.thinking.reward] : null, response: p.response ? [p.response.reward] : null }));
+    const rewards: StepRewards[] = parts.map((p) => ({
+      thinking: p.thinking ? [p.thinking.reward] : null,
+      response: p.response ? [p.response.reward] : null,
+    }));
     const candidates = parts.map((p) => ({
       method: p.response?.method ?? null,
       chains,
@@ -221,7 +253,15 @@ export function createVerifierScorer(opts: VerifierScorerOptions): Scorer {
   return {
     name: 'verifier',
     score,
-    health: () => ({ ready: true, model, chains, temperature, verify_thinking: verifyThinking, logprobs, ...(cache ? { cache: cache.stats() } : {}) }),
+    health: () => ({
+      ready: true,
+      model,
+      chains,
+      temperature,
+      verify_thinking: verifyThinking,
+      logprobs,
+      ...(cache ? { cache: cache.stats() } : {}),
+    }),
   };
 }
 

@@ -32,7 +32,12 @@ export function isScorerFailure(err: unknown, signal?: AbortSignal): boolean {
   return isNetworkError(err);
 }
 
-export function withFallback(primary: Scorer, fallback: Scorer, mode: FallbackMode, log?: (message: string) => void): Scorer {
+export function withFallback(
+  primary: Scorer,
+  fallback: Scorer,
+  mode: FallbackMode,
+  log?: (message: string) => void,
+): Scorer {
   return {
     name: primary.name,
     ...(primary.rewardDefaults ? { rewardDefaults: primary.rewardDefaults } : {}),

@@ -33,7 +33,10 @@ export function parseFieldMap(spec: string): FieldMap {
     const eq = pair.indexOf('=');
     const field = pair.slice(0, eq).trim() as Field;
     const name = pair.slice(eq + 1).trim();
-    if (eq === -1 || !(field in ALIASES) || name === '') throw new Error(`--map expects field=name pairs with field one of ${Object.keys(ALIASES).join(', ')}; got '${pair}'`);
+    if (eq === -1 || !(field in ALIASES) || name === '')
+      throw new Error(
+        `--map expects field=name pairs with field one of ${Object.keys(ALIASES).join(', ')}; got '${pair}'`,
+      );
     out[field] = name;
   }
   return out;
@@ -55,9 +58,12 @@ const ASSISTANT = new Set(['assistant', 'gpt']);
 
 /** The last user turn and the assistant turn after it, from OpenAI `messages` or ShareGPT `conversations`. */
 function fromChat(row: Record<string, unknown>): { problem?: string; response?: string } {
-  const turns = (Array.isArray(row.messages) ? row.messages : Array.isArray(row.conversations) ? row.conversations : null) as Turn[] | null;
+  const turns = (
+    Array.isArray(row.messages) ? row.messages : Array.isArray(row.conversations) ? row.conversations : null
+  ) as Turn[] | null;
   if (!turns) return {};
-  const text = (t: Turn) => (typeof t.content === 'string' ? t.content : typeof t.value === 'string' ? t.value : undefined);
+  const text = (t: Turn) =>
+    typeof t.content === 'string' ? t.content : typeof t.value === 'string' ? t.value : undefined;
   const role = (t: Turn) => String(t.role ?? t.from ?? '');
   const user = turns.findLastIndex((t) => USER.has(role(t)));
   if (user === -1) return {};
@@ -66,19 +72,28 @@ function fromChat(row: Record<string, unknown>): { problem?: string; response?: 
 }
 
 // Bespoke-Stratos / OpenThoughts mark their traces this way instead of <think>.
-const STRATOS = /^\s*<\|begin_of_thought\|>([\s\S]*?)<\|end_of_thought\|>\s*(?:<\|begin_of_solution\|>([\s\S]*?)(?:<\|end_of_solution\|>\s*)?)?$/;
+const STRATOS =
+  /^\s*<\|begin_of_thought\|>([\s\S]*?)<\|end_of_thought\|>\s*(?:<\|begin_of_solution\|>([\s\S]*?)(?:<\|end_of_solution\|>\s*)?)?$/;
 
-function text(row: Record<string, unknown>, field: Field, map: FieldMap, chat: () => { problem?: string; response?: string }): string | null {
+function text(
+  row: Record<string, unknown>,
+  field: Field,
+  map: FieldMap,
+  chat: () => { problem?: string; response?: string },
+): string | null {
   const name = map[field] ?? ALIASES[field].find((n) => lookup(row, n) != null);
   const value = name === undefined ? undefined : lookup(row, name);
   if (value == null) {
-    if (map[field] !== undefined && field !== 'reasoning' && field !== 'source') throw new RowError(`no field '${map[field]}' (from --map ${field}=${map[field]})`);
+    if (map[field] !== undefined && field !== 'reasoning' && field !== 'source')
+      throw new RowError(`no field '${map[field]}' (from --map ${field}=${map[field]})`);
     const fallback = field === 'problem' || field === 'response' ? chat()[field] : undefined;
     return fallback ?? null;
   }
   if (typeof value === 'string') return value;
   if (field === 'source' && (typeof value === 'number' || typeof value === 'boolean')) return String(value);
-  throw new RowError(`field '${name}' is ${Array.isArray(value) ? 'an array' : typeof value}, not text${Array.isArray(value) ? `; map one element, e.g. --map ${field}=${name}.0` : ''}`);
+  throw new RowError(
+    `field '${name}' is ${Array.isArray(value) ? 'an array' : typeof value}, not text${Array.isArray(value) ? `; map one element, e.g. --map ${field}=${name}.0` : ''}`,
+  );
 }
 
 /** The trace fields of one parsed row; RowError says what is missing or wrong. */
@@ -88,15 +103,22 @@ export function extractTrace(row: unknown, map: FieldMap): TraceRow {
   let chatFields: { problem?: string; response?: string } | undefined;
   const chat = () => (chatFields ??= fromChat(r));
   const problem = text(r, 'problem', map, chat);
-  if (problem === null || problem.trim() === '') throw new RowError(`no problem (looked for ${map.problem ?? ALIASES.problem.join(', ')}, messages, conversations; name it with --map problem=FIELD)`);
+  if (problem === null || problem.trim() === '')
+    throw new RowError(
+      `no problem (looked for ${map.problem ?? ALIASES.problem.join(', ')}, messages, conversations; name it with --map problem=FIELD)`,
+    );
   let reasoning = text(r, 'reasoning', map, chat);
   let response = text(r, 'response', map, chat);
-  if (response === null) throw new RowError(`no response (looked for ${map.response ?? ALIASES.response.join(', ')}, messages, conversations; name it with --map response=FIELD)`);
+  if (response === null)
+    throw new RowError(
+      `no response (looked for ${map.response ?? ALIASES.response.join(', ')}, messages, conversations; name it with --map response=FIELD)`,
+    );
   const stratos = reasoning === null ? STRATOS.exec(response) : null;
   if (stratos) {
     reasoning = stratos[1]!.trim();
     response = (stratos[2] ?? '').trim();
   }
-  if (response.trim() === '' && (reasoning ?? '').trim() === '') throw new RowError('nothing to score: the response and reasoning are empty');
+  if (response.trim() === '' && (reasoning ?? '').trim() === '')
+    throw new RowError('nothing to score: the response and reasoning are empty');
   return { problem, reasoning, response, source: text(r, 'source', map, chat) };
 }

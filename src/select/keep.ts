@@ -2,7 +2,8 @@
  * Which scored rows to keep: the best k, the best fraction p, or everything at or above a reward, applied
  * to each problem's rows or to the whole file. Rows with no reward (nothing scored) are never kept.
  */
-export type KeepPolicy = { kind: 'top-k'; k: number } | { kind: 'top-p'; p: number } | { kind: 'threshold'; min: number };
+export type KeepPolicy =
+  { kind: 'top-k'; k: number } | { kind: 'top-p'; p: number } | { kind: 'threshold'; min: number };
 
 export function parseKeep(spec: string): KeepPolicy {
   const m = /^(top-k|top-p|threshold)=(.+)$/.exec(spec.trim());
@@ -13,14 +14,20 @@ export function parseKeep(spec: string): KeepPolicy {
   throw new Error(`--keep expects top-k=K (an integer ≥ 1), top-p=P (0 < P ≤ 1) or threshold=X; got '${spec}'`);
 }
 
-export const describeKeep = (p: KeepPolicy) => (p.kind === 'top-k' ? `top-k=${p.k}` : p.kind === 'top-p' ? `top-p=${p.p}` : `threshold=${p.min}`);
+export const describeKeep = (p: KeepPolicy) =>
+  p.kind === 'top-k' ? `top-k=${p.k}` : p.kind === 'top-p' ? `top-p=${p.p}` : `threshold=${p.min}`;
 
 /**
  * Marks in `keep` the members of one group (indices into `rewards`, NaN = no reward) that the policy
  * keeps. Ties go to the earlier row, so the result does not depend on sort stability or on a rerun.
  * top-p keeps ceil(p · scored rows): a group of one keeps its row whatever p is.
  */
-export function keepGroup(rewards: ArrayLike<number>, members: readonly number[], policy: KeepPolicy, keep: Uint8Array): void {
+export function keepGroup(
+  rewards: ArrayLike<number>,
+  members: readonly number[],
+  policy: KeepPolicy,
+  keep: Uint8Array,
+): void {
   const scored = members.filter((i) => !Number.isNaN(rewards[i]!));
   if (policy.kind === 'threshold') {
     for (const i of scored) if (rewards[i]! >= policy.min) keep[i] = 1;

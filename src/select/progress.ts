@@ -14,7 +14,8 @@ export function createRowProgress(sink: ProgressSink | null, totalBytes: number,
     // Updated per chunk of rows: a terminal is redrawn five times a second at most.
     redrawMs: 200,
     ...(now ? { now } : {}),
-    status: (elapsed, share) => `${(share * 100).toFixed(1)}% ${rows} rows ${(rows / Math.max(0.001, elapsed / 1000)).toFixed(1)}/s${eta(elapsed, share)}`,
+    status: (elapsed, share) =>
+      `${(share * 100).toFixed(1)}% ${rows} rows ${(rows / Math.max(0.001, elapsed / 1000)).toFixed(1)}/s${eta(elapsed, share)}`,
   });
   return {
     update(bytesRead, rowsSoFar) {

@@ -62,9 +62,17 @@ export async function runSelect(o: SelectOptions): Promise<SelectOutcome> {
   const stem = stemOf(o.out);
   fs.mkdirSync(path.dirname(path.resolve(stem)), { recursive: true });
   const scores = `${stem}.scores.jsonl`;
-  const header = { bestofn_scores: 1 as const, input: path.resolve(o.input), scorer: o.scorerId, map: { ...o.map }, ...(o.shard ? { shard: shardLabel(o.shard) } : {}) };
+  const header = {
+    bestofn_scores: 1 as const,
+    input: path.resolve(o.input),
+    scorer: o.scorerId,
+    map: { ...o.map },
+    ...(o.shard ? { shard: shardLabel(o.shard) } : {}),
+  };
   const stderr = o.stderr ?? null;
-  const resumeAfter = await openScores(scores, header, o.restart === true, (m) => stderr?.write(`bestofn select: ${m}\n`));
+  const resumeAfter = await openScores(scores, header, o.restart === true, (m) =>
+    stderr?.write(`bestofn select: ${m}\n`),
+  );
   if (resumeAfter > 0) stderr?.write(`bestofn select: resuming after line ${resumeAfter} (scores in ${scores})\n`);
 
   let notices = 0;
@@ -84,14 +92,27 @@ export async function runSelect(o: SelectOptions): Promise<SelectOutcome> {
       if (notices++ < NOTICES) stderr?.write(`bestofn select: skipping line ${line}: ${error}\n`);
     },
   });
-  const outcome: SelectOutcome = { finished: pass.finished, rowsScoredNow: pass.rows, resumedAfterLine: resumeAfter, lastLine: pass.lastLine, paths: { out: o.out, scores } };
+  const outcome: SelectOutcome = {
+    finished: pass.finished,
+    rowsScoredNow: pass.rows,
+    resumedAfterLine: resumeAfter,
+    lastLine: pass.lastLine,
+    paths: { out: o.out, scores },
+  };
   if (!pass.finished) return outcome;
-  if (o.shard) return { ...outcome, paths: { ...outcome.paths, shard: writeShardMarker(stem, { ...header, shard: o.shard }) } };
+  if (o.shard)
+    return { ...outcome, paths: { ...outcome.paths, shard: writeShardMarker(stem, { ...header, shard: o.shard }) } };
   return { ...outcome, ...(await selectScored(o, scores)) };
 }
 
 /** Pass 2 on a complete side file: decide what to keep, write the kept rows and the reports. */
-export async function selectScored(o: Pick<SelectOptions, 'input' | 'out' | 'keep' | 'by' | 'scorerId' | 'aggregate' | 'thinkingWeight' | 'maxLineBytes'>, scores: string): Promise<Pick<SelectOutcome, 'summary' | 'paths'>> {
+export async function selectScored(
+  o: Pick<
+    SelectOptions,
+    'input' | 'out' | 'keep' | 'by' | 'scorerId' | 'aggregate' | 'thinkingWeight' | 'maxLineBytes'
+  >,
+  scores: string,
+): Promise<Pick<SelectOutcome, 'summary' | 'paths'>> {
   const loaded = await loadScores(scores, o.aggregate, o.thinkingWeight);
   const keep = decideKeep(loaded, o.keep, o.by);
   await writeKept(o.input, scores, keep, loaded.rewards, o.out, o.maxLineBytes);

@@ -43,11 +43,23 @@ type Pending = { line: number; h: string; trace: TraceRow } | { line: number; h:
 
 const problemHash = (problem: string) => createHash('sha1').update(problem).digest('base64url').slice(0, 16);
 
-async function scoreRow(scorer: Scorer, p: { line: number; h: string; trace: TraceRow }, signal?: AbortSignal): Promise<ScoreEntry> {
+async function scoreRow(
+  scorer: Scorer,
+  p: { line: number; h: string; trace: TraceRow },
+  signal?: AbortSignal,
+): Promise<ScoreEntry> {
   const parts = toCandidateParts({ content: p.trace.response, reasoning_content: p.trace.reasoning });
   const result = await scorer.score({ problem: p.trace.problem, candidates: [parts], signal });
   const r = result.rewards[0]!;
-  const entry: ScoreEntry = { line: p.line, h: p.h, g: problemHash(p.trace.problem), source: p.trace.source, thinking: r.thinking, response: r.response, answer: parts.answer };
+  const entry: ScoreEntry = {
+    line: p.line,
+    h: p.h,
+    g: problemHash(p.trace.problem),
+    source: p.trace.source,
+    thinking: r.thinking,
+    response: r.response,
+    answer: parts.answer,
+  };
   if (r.windowed) entry.windowed = true;
   return entry;
 }
@@ -91,7 +103,8 @@ export async function scorePass(o: ScorePassOptions): Promise<ScorePassResult> {
   try {
     for await (const e of lines) {
       bytes = e.end;
-      if (e.line <= o.resumeAfter || (e.kind === 'line' && e.text.trim() === '') || (o.includes && !o.includes(e.line))) continue;
+      if (e.line <= o.resumeAfter || (e.kind === 'line' && e.text.trim() === '') || (o.includes && !o.includes(e.line)))
+        continue;
       if (o.signal?.aborted || (o.maxRows !== undefined && rows + chunk.length >= o.maxRows)) {
         await flush();
         return { finished: false, rows, lastLine };

@@ -64,7 +64,12 @@ const sameHeader = (a: unknown, b: ScoresHeader) => JSON.stringify(a) === JSON.s
  * An entry cut short by a kill is truncated away; a header for another input or scorer is an error
  * unless `restart`.
  */
-export async function openScores(path: string, header: ScoresHeader, restart: boolean, onNotice: (message: string) => void = () => {}): Promise<number> {
+export async function openScores(
+  path: string,
+  header: ScoresHeader,
+  restart: boolean,
+  onNotice: (message: string) => void = () => {},
+): Promise<number> {
   if (restart || !fs.existsSync(path) || fs.statSync(path).size === 0) {
     fs.writeFileSync(path, JSON.stringify(header) + '\n');
     return 0;
@@ -78,7 +83,9 @@ export async function openScores(path: string, header: ScoresHeader, restart: bo
     if (first) {
       if (!sameHeader(parsed, header)) {
         const shown = e.kind === 'line' ? e.text.slice(0, 200) : `a line of ${e.bytes} bytes`;
-        throw new Error(`${path} holds scores for another input, scorer or --map (${shown}); pass --restart to score from scratch, or delete it`);
+        throw new Error(
+          `${path} holds scores for another input, scorer or --map (${shown}); pass --restart to score from scratch, or delete it`,
+        );
       }
       first = false;
     } else if (!parsed || typeof parsed.line !== 'number') {
@@ -86,7 +93,10 @@ export async function openScores(path: string, header: ScoresHeader, restart: bo
     } else last = parsed.line;
     good = e.end;
   }
-  if (good < size) onNotice(`${path}: ${size - good} bytes after the last whole entry (a run killed mid-write) truncated away; resuming after it`);
+  if (good < size)
+    onNotice(
+      `${path}: ${size - good} bytes after the last whole entry (a run killed mid-write) truncated away; resuming after it`,
+    );
   fs.truncateSync(path, good);
   // A complete last entry whose newline was lost: put it back before appending.
   if (lastByte(path, good) !== 0x0a) fs.appendFileSync(path, '\n');

@@ -32,7 +32,8 @@ export function writeShardMarker(stem: string, marker: Omit<ScoresHeader, 'shard
 
 function readMarker(stem: string): ShardMarker {
   const file = markerPath(stem);
-  if (!fs.existsSync(file)) throw new Error(`${file} is missing: that shard has not finished scoring (run its bestofn select --shard again)`);
+  if (!fs.existsSync(file))
+    throw new Error(`${file} is missing: that shard has not finished scoring (run its bestofn select --shard again)`);
   const parsed = markerSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
   if (!parsed.success) throw new Error(`${file}: ${describeIssue(parsed.error)}`);
   return parsed.data;
@@ -49,12 +50,16 @@ export async function mergeShardScores(stems: readonly string[], input: string, 
   );
   const first = shards[0]!;
   for (const s of shards) {
-    if (s.input !== path.resolve(input)) throw new Error(`${markerPath(s.stem)} scored ${s.input}, not ${path.resolve(input)}`);
-    if (s.scorer !== first.scorer || JSON.stringify(s.map) !== JSON.stringify(first.map)) throw new Error(`${markerPath(s.stem)} and ${markerPath(first.stem)} were scored with another scorer or --map`);
+    if (s.input !== path.resolve(input))
+      throw new Error(`${markerPath(s.stem)} scored ${s.input}, not ${path.resolve(input)}`);
+    if (s.scorer !== first.scorer || JSON.stringify(s.map) !== JSON.stringify(first.map))
+      throw new Error(`${markerPath(s.stem)} and ${markerPath(first.stem)} were scored with another scorer or --map`);
   }
   const header: ScoresHeader = { bestofn_scores: 1, input: first.input, scorer: first.scorer, map: first.map };
   const readers = shards.map((s) => readEntries(`${s.stem}.scores.jsonl`)[Symbol.asyncIterator]());
-  const heads: (ScoreEntry | undefined)[] = await Promise.all(readers.map(async (r) => (await r.next()).value ?? undefined));
+  const heads: (ScoreEntry | undefined)[] = await Promise.all(
+    readers.map(async (r) => (await r.next()).value ?? undefined),
+  );
   const out = fs.openSync(scoresPath, 'w');
   try {
     let buffer = JSON.stringify(header) + '\n';
@@ -65,7 +70,10 @@ export async function mergeShardScores(stems: readonly string[], input: string, 
       });
       if (next === -1) break;
       const entry = heads[next]!;
-      if (!inShard(entry.line - 1, shards[next]!.shard)) throw new Error(`${shards[next]!.stem}.scores.jsonl has line ${entry.line}, which is not shard ${shardLabel(shards[next]!.shard)}'s`);
+      if (!inShard(entry.line - 1, shards[next]!.shard))
+        throw new Error(
+          `${shards[next]!.stem}.scores.jsonl has line ${entry.line}, which is not shard ${shardLabel(shards[next]!.shard)}'s`,
+        );
       buffer += JSON.stringify(entry) + '\n';
       if (buffer.length > 1 << 20) (fs.writeSync(out, buffer), (buffer = ''));
       heads[next] = (await readers[next]!.next()).value ?? undefined;

@@ -35,8 +35,16 @@ export interface SelectSummary {
   sources: Record<string, RewardStats>;
 }
 
-function stats(rewards: readonly number[], keep: Uint8Array, members: readonly number[], edges: readonly number[]): RewardStats {
-  const values = members.map((i) => rewards[i]!).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+function stats(
+  rewards: readonly number[],
+  keep: Uint8Array,
+  members: readonly number[],
+  edges: readonly number[],
+): RewardStats {
+  const values = members
+    .map((i) => rewards[i]!)
+    .filter((v) => !Number.isNaN(v))
+    .sort((a, b) => a - b);
   const histogram = new Array<number>(edges.length - 1).fill(0);
   const lo = edges[0]!;
   const width = (edges.at(-1)! - lo) / histogram.length;
@@ -51,10 +59,14 @@ function stats(rewards: readonly number[], keep: Uint8Array, members: readonly n
   };
 }
 
-export function summarize(s: LoadedScores, keep: Uint8Array, settings: Omit<SelectSummary, 'counts' | 'malformed' | 'edges' | 'all' | 'sources'>): SelectSummary {
+export function summarize(
+  s: LoadedScores,
+  keep: Uint8Array,
+  settings: Omit<SelectSummary, 'counts' | 'malformed' | 'edges' | 'all' | 'sources'>,
+): SelectSummary {
   let lo = 0;
   let hi = 1; // PRM rewards are probabilities; widen only for a model that is not
-  for (const v of s.rewards) if (!Number.isNaN(v)) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+  for (const v of s.rewards) if (!Number.isNaN(v)) ((lo = Math.min(lo, v)), (hi = Math.max(hi, v)));
   const edges = Array.from({ length: BINS + 1 }, (_, i) => lo + ((hi - lo) * i) / BINS);
   const everyone = s.rewards.map((_, i) => i);
   const bySource = s.sources.map(() => [] as number[]);
@@ -67,7 +79,14 @@ export function summarize(s: LoadedScores, keep: Uint8Array, settings: Omit<Sele
   const kept = keep.reduce((a, b) => a + b, 0);
   return {
     ...settings,
-    counts: { read: s.rewards.length + s.malformedCount, malformed: s.malformedCount, scored, unscored: s.rewards.length - scored, kept, dropped: scored - kept },
+    counts: {
+      read: s.rewards.length + s.malformedCount,
+      malformed: s.malformedCount,
+      scored,
+      unscored: s.rewards.length - scored,
+      kept,
+      dropped: scored - kept,
+    },
     malformed: s.malformed,
     edges,
     all: stats(s.rewards, keep, everyone, edges),
@@ -78,7 +97,9 @@ export function summarize(s: LoadedScores, keep: Uint8Array, settings: Omit<Sele
 const num = (v: number | null) => (v === null ? '–' : v.toFixed(3));
 
 function reportMarkdown(s: SelectSummary, svgName: string): string {
-  const rows = Object.entries(s.sources).map(([name, st]) => `| ${name.replace(/\|/g, '\\|')} | ${st.rows} | ${st.kept} | ${num(st.mean)} | ${num(st.median)} |`);
+  const rows = Object.entries(s.sources).map(
+    ([name, st]) => `| ${name.replace(/\|/g, '\\|')} | ${st.rows} | ${st.kept} | ${num(st.mean)} | ${num(st.median)} |`,
+  );
   const lines = [
     `# bestofn select: ${path.basename(s.input)}`,
     '',
@@ -99,8 +120,13 @@ function reportMarkdown(s: SelectSummary, svgName: string): string {
     '',
   ];
   if (s.malformed.length) {
-    lines.push('## Malformed rows (skipped)', '', ...s.malformed.slice(0, 50).map((m) => `- line ${m.line}: ${m.error}`));
-    if (s.counts.malformed > 50) lines.push(`- … ${s.counts.malformed - 50} more in the summary JSON (first ${s.malformed.length} listed there)`);
+    lines.push(
+      '## Malformed rows (skipped)',
+      '',
+      ...s.malformed.slice(0, 50).map((m) => `- line ${m.line}: ${m.error}`),
+    );
+    if (s.counts.malformed > 50)
+      lines.push(`- … ${s.counts.malformed - 50} more in the summary JSON (first ${s.malformed.length} listed there)`);
     lines.push('');
   }
   return lines.join('\n');
@@ -109,7 +135,9 @@ function reportMarkdown(s: SelectSummary, svgName: string): string {
 /** Writes the summary, the report and its SVG next to `stem`; returns their paths. */
 export function writeReports(stem: string, s: SelectSummary): { summary: string; report: string; svg: string } {
   const paths = { summary: `${stem}.summary.json`, report: `${stem}.report.md`, svg: `${stem}.reward-hist.svg` };
-  const series = Object.keys(s.sources).length ? Object.entries(s.sources).map(([label, st]) => ({ label, counts: st.histogram })) : [{ label: 'all rows', counts: s.all.histogram }];
+  const series = Object.keys(s.sources).length
+    ? Object.entries(s.sources).map(([label, st]) => ({ label, counts: st.histogram }))
+    : [{ label: 'all rows', counts: s.all.histogram }];
   fs.writeFileSync(paths.summary, JSON.stringify(s, null, 2) + '\n');
   fs.writeFileSync(paths.svg, histogramSvg(s.edges, series, `Reward distribution (${s.scorer}, ${s.aggregate})`));
   fs.writeFileSync(paths.report, reportMarkdown(s, path.basename(paths.svg)));

@@ -28,7 +28,15 @@ export interface LoadedScores {
 const LISTED = 1000;
 
 export async function loadScores(scoresPath: string, how: Aggregate, thinkingWeight: number): Promise<LoadedScores> {
-  const out: LoadedScores = { rewards: [], sourceOf: [], sources: [], groupOf: [], groups: 0, malformed: [], malformedCount: 0 };
+  const out: LoadedScores = {
+    rewards: [],
+    sourceOf: [],
+    sources: [],
+    groupOf: [],
+    groups: 0,
+    malformed: [],
+    malformedCount: 0,
+  };
   const sourceIds = new Map<string, number>();
   const groupIds = new Map<string, number>();
   for await (const e of readEntries(scoresPath)) {
@@ -41,7 +49,7 @@ export async function loadScores(scoresPath: string, how: Aggregate, thinkingWei
     let source = -1;
     if (e.source !== null) {
       source = sourceIds.get(e.source) ?? sourceIds.size;
-      if (source === sourceIds.size) sourceIds.set(e.source, source), out.sources.push(e.source);
+      if (source === sourceIds.size) (sourceIds.set(e.source, source), out.sources.push(e.source));
     }
     out.sourceOf.push(source);
     const group = groupIds.get(e.g) ?? groupIds.size;
@@ -69,7 +77,14 @@ function withRewards(text: string, fields: Record<string, unknown>): string {
 }
 
 /** Writes kept rows to `out` (through a temporary file, so `out` is always whole). Returns rows written. */
-export async function writeKept(input: string, scoresPath: string, keep: Uint8Array, rewards: readonly number[], out: string, maxLineBytes?: number): Promise<number> {
+export async function writeKept(
+  input: string,
+  scoresPath: string,
+  keep: Uint8Array,
+  rewards: readonly number[],
+  out: string,
+  maxLineBytes?: number,
+): Promise<number> {
   const tmp = `${out}.partial`;
   const sink = fs.createWriteStream(tmp);
   let failure: Error | undefined; // a full disk: reported after the loop rather than crashing on an unheard event
@@ -83,17 +98,27 @@ export async function writeKept(input: string, scoresPath: string, keep: Uint8Ar
     let h: string | undefined;
     while (line < e.line) {
       const next = await inputLines.next();
-      if (next.done) throw new Error(`${input} ends before line ${e.line}, which was scored: the input changed since scoring; run again with --restart`);
+      if (next.done)
+        throw new Error(
+          `${input} ends before line ${e.line}, which was scored: the input changed since scoring; run again with --restart`,
+        );
       line = next.value.line;
       h = eventHash(next.value);
       text = next.value.kind === 'line' ? next.value.text : undefined;
     }
-    if (h === undefined || h !== e.h) throw new Error(`line ${e.line} of ${input} is not the row that was scored: the input changed since scoring; run again with --restart`);
+    if (h === undefined || h !== e.h)
+      throw new Error(
+        `line ${e.line} of ${input} is not the row that was scored: the input changed since scoring; run again with --restart`,
+      );
     if ('error' in e || text === undefined) continue;
     const i = index++;
     if (!keep[i]) continue;
     const reward = Number.isNaN(rewards[i]!) ? null : rewards[i];
-    const row = withRewards(text, { bestofn_reward: reward, bestofn_step_rewards: { thinking: e.thinking, response: e.response }, bestofn_answer: e.answer });
+    const row = withRewards(text, {
+      bestofn_reward: reward,
+      bestofn_step_rewards: { thinking: e.thinking, response: e.response },
+      bestofn_answer: e.answer,
+    });
     if (!sink.write(row + '\n') && !failure) await once(sink, 'drain');
     written++;
   }

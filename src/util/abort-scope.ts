@@ -50,7 +50,10 @@ export class AbortScope {
 }
 
 /** The same body, calling `done` once it has been read to the end, has failed, or was cancelled (the reader went away). */
-export function untilSettled(body: ReadableStream<Uint8Array>, done: (how: 'end' | 'error' | 'cancelled') => void): ReadableStream<Uint8Array> {
+export function untilSettled(
+  body: ReadableStream<Uint8Array>,
+  done: (how: 'end' | 'error' | 'cancelled') => void,
+): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {

@@ -15,7 +15,8 @@ export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!(count >= 1 && index >= 0 && index < count && count <= 100_000)) throw new Error(`--shard must be i/k with 0 ≤ i < k, e.g. 0/4 (got '${text}')`);
+  if (!(count >= 1 && index >= 0 && index < count && count <= 100_000))
+    throw new Error(`--shard must be i/k with 0 ≤ i < k, e.g. 0/4 (got '${text}')`);
   return { index, count };
 }
 
@@ -32,12 +33,14 @@ export function completeShards<T extends { shard: Shard }>(parts: readonly T[], 
   const count = parts[0]!.shard.count;
   const byIndex = new Map<number, T>();
   for (const p of parts) {
-    if (p.shard.count !== count) throw new Error(`${of(p)} is shard ${shardLabel(p.shard)}, but ${of(parts[0]!)} is of ${count}`);
+    if (p.shard.count !== count)
+      throw new Error(`${of(p)} is shard ${shardLabel(p.shard)}, but ${of(parts[0]!)} is of ${count}`);
     const twice = byIndex.get(p.shard.index);
     if (twice) throw new Error(`${of(twice)} and ${of(p)} are both shard ${shardLabel(p.shard)}`);
     byIndex.set(p.shard.index, p);
   }
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !byIndex.has(i));
-  if (missing.length) throw new Error(`shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} missing`);
+  if (missing.length)
+    throw new Error(`shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} missing`);
   return Array.from({ length: count }, (_, i) => byIndex.get(i)!);
 }

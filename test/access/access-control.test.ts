@@ -14,11 +14,16 @@ describe('gateway API keys', () => {
       expect(t.upstream.headers.every((h) => h.authorization === 'Bearer sk-upstream')).toBe(true);
 
       const bad = new OpenAI({ baseURL: t.url, apiKey: 'gw-alph', maxRetries: 0 });
-      await expect(bad.chat.completions.create({ model: 'fake-model', messages: MATH })).rejects.toMatchObject({ status: 401, code: 'invalid_api_key' });
+      await expect(bad.chat.completions.create({ model: 'fake-model', messages: MATH })).rejects.toMatchObject({
+        status: 401,
+        code: 'invalid_api_key',
+      });
       const none = await fetch(`${t.url}/chat/completions`, { method: 'POST', body: '{}' });
       expect(none.status).toBe(401);
       expect((await none.json()).error.message).toMatch(/Missing API key/);
-      expect(JSON.stringify(await (await fetch(`${t.url}/models`, { headers: { authorization: 'Bearer nope' } })).json())).not.toContain('sk-upstream');
+      expect(
+        JSON.stringify(await (await fetch(`${t.url}/models`, { headers: { authorization: 'Bearer nope' } })).json()),
+      ).not.toContain('sk-upstream');
     } finally {
       await t.close();
     }
@@ -28,7 +33,11 @@ describe('gateway API keys', () => {
     const t = await startTestGateway({ GATEWAY_API_KEYS: 'k1,k2', KEY_RPM: '2', KEY_MAX_N: '3' });
     try {
       const post = (key: string, body: object) =>
-        fetch(`${t.url}/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        fetch(`${t.url}/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
       const over = await post('k1', { model: 'fake-model', messages: MATH, best_of: 4 });
       expect(over.status).toBe(400);
       expect((await over.json()).error.param).toBe('best_of');
@@ -45,15 +54,22 @@ describe('gateway API keys', () => {
 
   it('holds a concurrency slot until a streamed answer ends', async () => {
     // Headers at the first heartbeat, well before the candidate: the stream is still running when the second request comes.
-    const t = await startTestGateway({ GATEWAY_API_KEYS: 'k1', KEY_CONCURRENCY: '1', BESTOFN_HEARTBEAT_MS: '20' }, { latencyMs: 300 });
+    const t = await startTestGateway(
+      { GATEWAY_API_KEYS: 'k1', KEY_CONCURRENCY: '1', BESTOFN_HEARTBEAT_MS: '20' },
+      { latencyMs: 300 },
+    );
     try {
       const post = () =>
-        fetch(`${t.url}/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer k1', 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fake-model', messages: MATH, best_of: 1, stream: true }) });
+        fetch(`${t.url}/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer k1', 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'fake-model', messages: MATH, best_of: 1, stream: true }),
+        });
       const first = await post();
       expect(first.status).toBe(200);
       expect((await post()).status).toBe(429);
       await first.text();
-      await expect.poll(async () => (await post().then(async (r) => (await r.text(), r.status)))).toBe(200);
+      await expect.poll(async () => await post().then(async (r) => (await r.text(), r.status))).toBe(200);
     } finally {
       await t.close();
     }

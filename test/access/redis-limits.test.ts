@@ -49,13 +49,22 @@ describe.skipIf(!redisInstalled)('per-key limits in Redis, shared by replicas', 
     expect(statuses[6]).toBe(429);
     // 6 rpm refills one token in 10 s: the answer is the local limiter's, word for word.
     expect(limited!.headers.get('retry-after')).toMatch(/^(9|10)$/);
-    expect((await limited!.json()).error).toMatchObject({ code: 'rate_limit_exceeded', type: 'rate_limit_error', message: 'Rate limit: rate limit of 6 requests per minute reached for this key' });
+    expect((await limited!.json()).error).toMatchObject({
+      code: 'rate_limit_exceeded',
+      type: 'rate_limit_error',
+      message: 'Rate limit: rate limit of 6 requests per minute reached for this key',
+    });
     // Another key has its own bucket.
     expect((await b.post('other-key', body)).status).toBe(200);
   });
 
   it("a killed replica's concurrency slots come back after the lease expires, and a live replica's do not", async () => {
-    const env = { GATEWAY_API_KEYS: 'lease-key', KEY_CONCURRENCY: '1', REDIS_LEASE_MS: '1000', REDIS_PREFIX: `lease-${RUN}` };
+    const env = {
+      GATEWAY_API_KEYS: 'lease-key',
+      KEY_CONCURRENCY: '1',
+      REDIS_LEASE_MS: '1000',
+      REDIS_PREFIX: `lease-${RUN}`,
+    };
     const [a, b] = await Promise.all([replica(env), replica(env)]);
     const held = a.post('lease-key', { ...body, max_tokens: 999 }).catch(() => 'cut off with its replica');
     await expect.poll(() => upstream.requests.filter((r) => r.max_tokens === 999).length, { timeout: 5000 }).toBe(1);
@@ -66,7 +75,9 @@ describe.skipIf(!redisInstalled)('per-key limits in Redis, shared by replicas', 
     await new Promise((r) => setTimeout(r, 2200));
     const stillHeld = await b.post('lease-key', body);
     expect(stillHeld.status).toBe(429);
-    expect((await stillHeld.json()).error.message).toBe('Rate limit: limit of 1 concurrent requests reached for this key');
+    expect((await stillHeld.json()).error.message).toBe(
+      'Rate limit: limit of 1 concurrent requests reached for this key',
+    );
 
     await a.kill('SIGKILL');
     expect(await held).toBe('cut off with its replica');
@@ -99,14 +110,28 @@ describe.skipIf(!redisInstalled)('when Redis fails', () => {
     return { status: res.status, ms: performance.now() - t0 };
   };
   // With gateway keys configured, /metrics needs one.
-  const metric = async (r: Replica, line: RegExp) => Number(line.exec(await (await fetch(`${r.url}/metrics`, { headers: { authorization: 'Bearer back' } })).text())?.[1] ?? NaN);
+  const metric = async (r: Replica, line: RegExp) =>
+    Number(
+      line.exec(await (await fetch(`${r.url}/metrics`, { headers: { authorization: 'Bearer back' } })).text())?.[1] ??
+        NaN,
+    );
 
   it('falls back to each replica’s own limits without hanging, logs the outage once, and shares again when Redis is back', async () => {
     // Three keys with 3 rpm each, one per phase, so no phase sees another's tokens.
-    const env = { UPSTREAM_BASE_URL: upstream.url, REDIS_URL: redis.url, GATEWAY_API_KEYS: 'frozen,dead,back', KEY_RPM: '3', REDIS_TIMEOUT_MS: '100' };
+    const env = {
+      UPSTREAM_BASE_URL: upstream.url,
+      REDIS_URL: redis.url,
+      GATEWAY_API_KEYS: 'frozen,dead,back',
+      KEY_RPM: '3',
+      REDIS_TIMEOUT_MS: '100',
+    };
     const [a, b] = await Promise.all([startReplica(env), startReplica(env)]);
     replicas.push(a, b);
-    expect((await (await fetch(`${a.url}/readyz`)).json()).checks.redis).toMatchObject({ ok: true, connection: 'ready', limits: { up: true } });
+    expect((await (await fetch(`${a.url}/readyz`)).json()).checks.redis).toMatchObject({
+      ok: true,
+      connection: 'ready',
+      limits: { up: true },
+    });
 
     // A hung Redis (SIGSTOP: connected, silent). Every request waits one command timeout, then uses local
     // limits: 3 per replica, so 6 pass over two replicas where the shared limit would let 3 through.
@@ -117,7 +142,9 @@ describe.skipIf(!redisInstalled)('when Redis fails', () => {
     expect(frozen.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
     expect(Math.max(...frozen.map((r) => r.ms))).toBeLessThan(1000);
     for (const r of [a, b]) {
-      expect(r.logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('redis unavailable for limits'))).toHaveLength(1);
+      expect(
+        r.logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('redis unavailable for limits')),
+      ).toHaveLength(1);
       expect(await metric(r, /^bestofn_redis_errors_total\{use="limits"\} (\d+)/m)).toBeGreaterThanOrEqual(4);
       expect(await metric(r, /^bestofn_redis_outages_total\{use="limits"\} (\d+)/m)).toBe(1);
     }
@@ -130,27 +157,44 @@ describe.skipIf(!redisInstalled)('when Redis fails', () => {
     expect(Math.max(...dead.map((r) => r.ms))).toBeLessThan(1000);
     const readyz = await fetch(`${a.url}/readyz`);
     expect(readyz.status).toBe(200);
-    expect((await readyz.json()).checks.redis).toMatchObject({ ok: true, failure_mode: 'local', limits: { up: false } });
+    expect((await readyz.json()).checks.redis).toMatchObject({
+      ok: true,
+      failure_mode: 'local',
+      limits: { up: false },
+    });
     // A replica that starts while Redis is down starts anyway, and serves on its own limits.
     const late = await startReplica(env);
     replicas.push(late);
-    expect(late.logs.some((l) => typeof l.msg === 'string' && l.msg.startsWith('redis does not answer at start-up'))).toBe(true);
+    expect(
+      late.logs.some((l) => typeof l.msg === 'string' && l.msg.startsWith('redis does not answer at start-up')),
+    ).toBe(true);
     expect((await timed(late, 'dead')).status).toBe(200);
 
     // Back (empty): both replicas reconnect on their own and share one bucket again — 3 pass, not 6.
     await redis.start();
-    for (const r of [a, b]) await expect.poll(async () => (await (await fetch(`${r.url}/readyz`)).json()).checks.redis.connection, { timeout: 5000 }).toBe('ready');
+    for (const r of [a, b])
+      await expect
+        .poll(async () => (await (await fetch(`${r.url}/readyz`)).json()).checks.redis.connection, { timeout: 5000 })
+        .toBe('ready');
     const back = [];
     for (let i = 0; i < 4; i++) back.push((await timed(i % 2 ? b : a, 'back')).status);
     expect(back).toEqual([200, 200, 200, 429]);
     for (const r of [a, b]) {
-      expect(r.logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('redis answers again for limits')).length).toBeGreaterThanOrEqual(1);
+      expect(
+        r.logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('redis answers again for limits')).length,
+      ).toBeGreaterThanOrEqual(1);
       expect(await metric(r, /^bestofn_redis_up\{use="limits"\} (\d+)/m)).toBe(1);
     }
   });
 
   it('REDIS_FAILURE=refuse answers 503 at once while Redis is down, and /readyz is 503', async () => {
-    const env = { UPSTREAM_BASE_URL: upstream.url, REDIS_URL: redis.url, REDIS_FAILURE: 'refuse', REDIS_PREFIX: 'refuse-test', GATEWAY_API_KEYS: 'k' };
+    const env = {
+      UPSTREAM_BASE_URL: upstream.url,
+      REDIS_URL: redis.url,
+      REDIS_FAILURE: 'refuse',
+      REDIS_PREFIX: 'refuse-test',
+      GATEWAY_API_KEYS: 'k',
+    };
     const r = await startReplica(env);
     replicas.push(r);
     expect((await timed(r, 'k')).status).toBe(200);

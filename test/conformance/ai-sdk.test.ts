@@ -46,9 +46,16 @@ describe('conformance: Vercel AI SDK', () => {
   it('@ai-sdk/openai .chat() and Responses: logprobs through providerOptions', async () => {
     const openai = createOpenAI({ baseURL: t.url, apiKey: 'x' });
     for (const model of [openai.chat('fake-model'), openai('fake-model')]) {
-      const res = await generateText({ model, prompt: PROMPT, maxRetries: 0, providerOptions: { openai: { logprobs: 2 } } });
+      const res = await generateText({
+        model,
+        prompt: PROMPT,
+        maxRetries: 0,
+        providerOptions: { openai: { logprobs: 2 } },
+      });
       const logprobs = res.providerMetadata?.openai?.logprobs as unknown as { token: string }[] | { token: string }[][];
-      const tokens = (Array.isArray(logprobs[0]) ? (logprobs as { token: string }[][]).flat() : (logprobs as { token: string }[])).map((l) => l.token);
+      const tokens = (
+        Array.isArray(logprobs[0]) ? (logprobs as { token: string }[][]).flat() : (logprobs as { token: string }[])
+      ).map((l) => l.token);
       expect(tokens.join('')).toBe(res.text);
     }
   });
@@ -61,7 +68,10 @@ describe('conformance: Vercel AI SDK', () => {
     expect(res.usage.inputTokens).toBe(40);
     expect(res.usage.inputTokenDetails.cacheReadTokens).toBe(16);
     expect(res.usage.outputTokenDetails.reasoningTokens).toBeGreaterThan(0);
-    expect(t.upstream.requests.at(-1).messages.at(-1)).toEqual({ role: 'user', content: [{ type: 'text', text: PROMPT }] });
+    expect(t.upstream.requests.at(-1).messages.at(-1)).toEqual({
+      role: 'user',
+      content: [{ type: 'text', text: PROMPT }],
+    });
   });
 
   it('@ai-sdk/openai default provider (Responses API): streamText — the same text and usage', async () => {
@@ -74,20 +84,43 @@ describe('conformance: Vercel AI SDK', () => {
   });
 
   it('errors keep the status, plain and streamed: a 400 is not retryable, an upstream 429 the gateway retried is not retried again', async () => {
-    const limited = await startTestGateway({ UPSTREAM_RETRIES: '1' }, { fail: () => ({ status: 429, body: { error: { message: 'busy', type: 'rate_limit_error' } } }) });
+    const limited = await startTestGateway(
+      { UPSTREAM_RETRIES: '1' },
+      { fail: () => ({ status: 429, body: { error: { message: 'busy', type: 'rate_limit_error' } } }) },
+    );
     try {
       const model = createOpenAICompatible({ name: 'bestofn', baseURL: limited.url, apiKey: 'x' })('fake-model');
-      const err = await generateText({ model, prompt: PROMPT, maxRetries: 0 }).then(() => null, (e: unknown) => e);
+      const err = await generateText({ model, prompt: PROMPT, maxRetries: 0 }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(APICallError.isInstance(err)).toBe(true);
       expect((err as APICallError).statusCode).toBe(429);
       const parts: any[] = [];
-      for await (const part of streamText({ model, prompt: PROMPT, maxRetries: 0, onError: () => {} }).fullStream) parts.push(part);
+      for await (const part of streamText({ model, prompt: PROMPT, maxRetries: 0, onError: () => {} }).fullStream)
+        parts.push(part);
       const error = parts.find((p) => p.type === 'error')?.error;
       expect(APICallError.isInstance(error)).toBe(true);
       expect((error as APICallError).statusCode).toBe(429);
-      const viaResponses = await generateText({ model: createOpenAI({ baseURL: limited.url, apiKey: 'x' })('fake-model'), prompt: PROMPT, maxRetries: 0 }).then(() => null, (e: unknown) => e);
+      const viaResponses = await generateText({
+        model: createOpenAI({ baseURL: limited.url, apiKey: 'x' })('fake-model'),
+        prompt: PROMPT,
+        maxRetries: 0,
+      }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect((viaResponses as APICallError).statusCode).toBe(429);
-      const bad = await generateText({ model: models['@ai-sdk/openai .chat()']!(), prompt: PROMPT, maxRetries: 0, providerOptions: {}, headers: { 'x-bestofn-n': '0' } }).then(() => null, (e: unknown) => e);
+      const bad = await generateText({
+        model: models['@ai-sdk/openai .chat()']!(),
+        prompt: PROMPT,
+        maxRetries: 0,
+        providerOptions: {},
+        headers: { 'x-bestofn-n': '0' },
+      }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect((bad as APICallError).statusCode).toBe(400);
       expect((bad as APICallError).isRetryable).toBe(false);
     } finally {

@@ -33,7 +33,14 @@ describe('conformance: @langchain/openai ChatOpenAI', () => {
   });
 
   it('reasoning_content and logprobs reach the message', async () => {
-    const withLogprobs = new ChatOpenAI({ model: 'fake-model', apiKey: 'x', configuration: { baseURL: t.url }, maxRetries: 0, logprobs: true, topLogprobs: 1 });
+    const withLogprobs = new ChatOpenAI({
+      model: 'fake-model',
+      apiKey: 'x',
+      configuration: { baseURL: t.url },
+      maxRetries: 0,
+      logprobs: true,
+      topLogprobs: 1,
+    });
     const msg = await withLogprobs.invoke(PROMPT);
     expect(msg.additional_kwargs.reasoning_content).toMatch(/Let me think/);
     const logprobs = msg.response_metadata.logprobs as { content: { token: string }[] };
@@ -47,7 +54,13 @@ describe('conformance: @langchain/openai ChatOpenAI', () => {
   });
 
   it('useResponsesApi: invoke and stream through POST /v1/responses', async () => {
-    const viaResponses = new ChatOpenAI({ model: 'fake-model', apiKey: 'x', configuration: { baseURL: t.url }, maxRetries: 0, useResponsesApi: true });
+    const viaResponses = new ChatOpenAI({
+      model: 'fake-model',
+      apiKey: 'x',
+      configuration: { baseURL: t.url },
+      maxRetries: 0,
+      useResponsesApi: true,
+    });
     const before = t.upstream.requests.length;
     const msg = await viaResponses.invoke(PROMPT);
     expect(msg.text).toMatch(/\\boxed\{\d+\}/);
@@ -56,15 +69,35 @@ describe('conformance: @langchain/openai ChatOpenAI', () => {
     for await (const chunk of await viaResponses.stream(PROMPT)) text += chunk.text;
     expect(text).toMatch(/\\boxed\{\d+\}/);
     expect(t.upstream.requests.length - before).toBe(8);
-    expect(await (await fetch(`${t.gateway.url}/metrics`)).text()).toMatch(/bestofn_requests_total\{route="\/v1\/responses",status="200"\} 2/);
+    expect(await (await fetch(`${t.gateway.url}/metrics`)).text()).toMatch(
+      /bestofn_requests_total\{route="\/v1\/responses",status="200"\} 2/,
+    );
   });
 
   it('an upstream error keeps its status', async () => {
-    const failing = await startTestGateway({ UPSTREAM_RETRIES: '0' }, { fail: () => ({ status: 400, body: { error: { message: 'context too long', type: 'invalid_request_error' } } }) });
+    const failing = await startTestGateway(
+      { UPSTREAM_RETRIES: '0' },
+      {
+        fail: () => ({ status: 400, body: { error: { message: 'context too long', type: 'invalid_request_error' } } }),
+      },
+    );
     try {
-      const c = new ChatOpenAI({ model: 'fake-model', apiKey: 'x', configuration: { baseURL: failing.url }, maxRetries: 0 });
-      for (const call of [() => c.invoke(PROMPT), async () => { for await (const _ of await c.stream(PROMPT)) void _; }]) {
-        const err = await call().then(() => null, (e: unknown) => e);
+      const c = new ChatOpenAI({
+        model: 'fake-model',
+        apiKey: 'x',
+        configuration: { baseURL: failing.url },
+        maxRetries: 0,
+      });
+      for (const call of [
+        () => c.invoke(PROMPT),
+        async () => {
+          for await (const _ of await c.stream(PROMPT)) void _;
+        },
+      ]) {
+        const err = await call().then(
+          () => null,
+          (e: unknown) => e,
+        );
         expect((err as { status?: number }).status).toBe(400);
         expect((err as Error).message).toMatch(/context too long/);
       }

@@ -8,7 +8,10 @@ describe('conformance: openai (Node)', () => {
   let t: TestGateway;
   let client: OpenAI;
   beforeAll(async () => {
-    t = await startTestGateway({ GATEWAY_API_KEYS: 'sk-gw' }, { rich: true, latencyMs: (b) => (b.messages?.[0]?.content === 'slow' ? 5_000 : 0) });
+    t = await startTestGateway(
+      { GATEWAY_API_KEYS: 'sk-gw' },
+      { rich: true, latencyMs: (b) => (b.messages?.[0]?.content === 'slow' ? 5_000 : 0) },
+    );
     // The SDK's own retry default: the gateway's x-should-retry keeps it from multiplying calls.
     client = new OpenAI({ baseURL: t.url, apiKey: 'sk-gw' });
   });
@@ -23,7 +26,12 @@ describe('conformance: openai (Node)', () => {
   });
 
   it('stream: the same text as create, usage last', async () => {
-    const stream = await client.chat.completions.create({ ...ask, best_of: 3, stream: true, stream_options: { include_usage: true } } as never);
+    const stream = await client.chat.completions.create({
+      ...ask,
+      best_of: 3,
+      stream: true,
+      stream_options: { include_usage: true },
+    } as never);
     let text = '';
     let usage: unknown;
     for await (const chunk of stream as unknown as AsyncIterable<OpenAI.ChatCompletionChunk>) {
@@ -51,19 +59,37 @@ describe('conformance: openai (Node)', () => {
 
   it('typed errors, plain and streamed: BadRequestError, AuthenticationError, RateLimitError with its status', async () => {
     for (const stream of [false, true]) {
-      const bad = await client.chat.completions.create({ ...ask, best_of: 0, stream } as never).then(() => null, (e: unknown) => e);
+      const bad = await client.chat.completions.create({ ...ask, best_of: 0, stream } as never).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(bad).toBeInstanceOf(OpenAI.BadRequestError);
       expect((bad as APIError).param).toBe('best_of');
       const wrongKey = new OpenAI({ baseURL: t.url, apiKey: 'sk-wrong', maxRetries: 0 });
-      const auth = await wrongKey.chat.completions.create({ ...ask, stream } as never).then(() => null, (e: unknown) => e);
+      const auth = await wrongKey.chat.completions.create({ ...ask, stream } as never).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(auth).toBeInstanceOf(OpenAI.AuthenticationError);
       expect((auth as APIError).status).toBe(401);
     }
-    const limited = await startTestGateway({ UPSTREAM_RETRIES: '0' }, { fail: () => ({ status: 429, headers: { 'retry-after': '30' }, body: { error: { message: 'busy', type: 'rate_limit_error' } } }) });
+    const limited = await startTestGateway(
+      { UPSTREAM_RETRIES: '0' },
+      {
+        fail: () => ({
+          status: 429,
+          headers: { 'retry-after': '30' },
+          body: { error: { message: 'busy', type: 'rate_limit_error' } },
+        }),
+      },
+    );
     try {
       const c = new OpenAI({ baseURL: limited.url, apiKey: 'x', maxRetries: 0 });
       for (const stream of [false, true]) {
-        const err = await c.chat.completions.create({ ...ask, best_of: 2, stream } as never).then(() => null, (e: unknown) => e);
+        const err = await c.chat.completions.create({ ...ask, best_of: 2, stream } as never).then(
+          () => null,
+          (e: unknown) => e,
+        );
         expect(err).toBeInstanceOf(OpenAI.RateLimitError);
         expect((err as APIError).status).toBe(429);
         expect((err as APIError).headers?.get('retry-after')).toBe('30');
@@ -77,7 +103,14 @@ describe('conformance: openai (Node)', () => {
     const before = t.upstream.aborted;
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 100);
-    const err = await client.chat.completions.create({ model: 'fake-model', messages: [{ role: 'user', content: 'slow' }], best_of: 2 } as never, { signal: ac.signal }).then(() => null, (e: unknown) => e);
+    const err = await client.chat.completions
+      .create({ model: 'fake-model', messages: [{ role: 'user', content: 'slow' }], best_of: 2 } as never, {
+        signal: ac.signal,
+      })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(err).toBeInstanceOf(OpenAI.APIUserAbortError);
     for (let i = 0; i < 100 && t.upstream.aborted < before + 2; i++) await new Promise((r) => setTimeout(r, 10));
     expect(t.upstream.aborted).toBe(before + 2);
@@ -87,12 +120,19 @@ describe('conformance: openai (Node)', () => {
     const res = await client.responses.create({ model: 'fake-model', input: 'What is 40 + 2?', best_of: 2 } as never);
     expect(res.output_text).toMatch(/\\boxed\{\d+\}/);
     let streamed = '';
-    const events = (await client.responses.create({ model: 'fake-model', input: 'What is 40 + 2?', best_of: 2, stream: true } as never)) as unknown as AsyncIterable<OpenAI.Responses.ResponseStreamEvent>;
+    const events = (await client.responses.create({
+      model: 'fake-model',
+      input: 'What is 40 + 2?',
+      best_of: 2,
+      stream: true,
+    } as never)) as unknown as AsyncIterable<OpenAI.Responses.ResponseStreamEvent>;
     for await (const e of events) {
       if (e.type === 'response.output_text.delta') streamed += e.delta;
     }
     expect(streamed).toMatch(/\\boxed\{\d+\}/);
-    const final = await client.responses.stream({ model: 'fake-model', input: 'What is 40 + 2?', best_of: 2 } as never).finalResponse();
+    const final = await client.responses
+      .stream({ model: 'fake-model', input: 'What is 40 + 2?', best_of: 2 } as never)
+      .finalResponse();
     expect(final.output_text).toMatch(/\\boxed\{\d+\}/);
   });
 

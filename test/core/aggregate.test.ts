@@ -53,17 +53,33 @@ describe('candidateReward: named combinations', () => {
   const r: StepRewards = { thinking: [0.9, 0.1, 0.8, 0.6], response: [0.7, 0.5] };
 
   it('reasonflux is mean(thinking) + α·agg(response), the thinking mean whatever the response aggregate', () => {
-    expect(candidateReward(r, recipeFor('reasonflux', 'min', { thinkingWeight: 0.5, alpha: 0.5 }))).toBeCloseTo(0.6 + 0.5 * 0.5, 12);
-    expect(candidateReward(r, recipeFor('reasonflux', 'last', { thinkingWeight: 0.5, alpha: 1.5 }))).toBeCloseTo(0.6 + 1.5 * 0.5, 12);
-    expect(candidateReward(r, recipeFor('reasonflux', 'mean', { thinkingWeight: 0.5, alpha: DEFAULT_ALPHA }))).toBeCloseTo(0.6 + 0.6, 12);
+    expect(candidateReward(r, recipeFor('reasonflux', 'min', { thinkingWeight: 0.5, alpha: 0.5 }))).toBeCloseTo(
+      0.6 + 0.5 * 0.5,
+      12,
+    );
+    expect(candidateReward(r, recipeFor('reasonflux', 'last', { thinkingWeight: 0.5, alpha: 1.5 }))).toBeCloseTo(
+      0.6 + 1.5 * 0.5,
+      12,
+    );
+    expect(
+      candidateReward(r, recipeFor('reasonflux', 'mean', { thinkingWeight: 0.5, alpha: DEFAULT_ALPHA })),
+    ).toBeCloseTo(0.6 + 0.6, 12);
   });
 
   it('reasonflux over hundreds of exploratory steps is not min: one bad step does not decide it', () => {
     const thinking = Array.from({ length: 300 }, (_, i) => (i === 150 ? 0.01 : 0.9));
-    const a = candidateReward({ thinking, response: [0.8] }, recipeFor('reasonflux', 'min', { thinkingWeight: 0.5, alpha: 1 }))!;
-    const b = candidateReward({ thinking: Array(300).fill(0.5), response: [0.8] }, recipeFor('reasonflux', 'min', { thinkingWeight: 0.5, alpha: 1 }))!;
+    const a = candidateReward(
+      { thinking, response: [0.8] },
+      recipeFor('reasonflux', 'min', { thinkingWeight: 0.5, alpha: 1 }),
+    )!;
+    const b = candidateReward(
+      { thinking: Array(300).fill(0.5), response: [0.8] },
+      recipeFor('reasonflux', 'min', { thinkingWeight: 0.5, alpha: 1 }),
+    )!;
     expect(a).toBeGreaterThan(b);
-    expect(combineRewards({ thinking, response: [0.8] }, 'min', 0.5)).toBeLessThan(combineRewards({ thinking: Array(300).fill(0.5), response: [0.8] }, 'min', 0.5)!);
+    expect(combineRewards({ thinking, response: [0.8] }, 'min', 0.5)).toBeLessThan(
+      combineRewards({ thinking: Array(300).fill(0.5), response: [0.8] }, 'min', 0.5)!,
+    );
   });
 
   it('reasonflux with a missing part uses the part that exists; none → null', () => {
@@ -74,8 +90,13 @@ describe('candidateReward: named combinations', () => {
     expect(() => candidateReward(r, { ...recipe, alpha: -1 })).toThrow(RangeError);
   });
 
-  it('weighted is today\'s w·agg + (1−w)·agg, and can aggregate each part differently', () => {
-    expect(candidateReward(r, recipeFor('weighted', 'min', { thinkingWeight: 0.25, alpha: 1 }))).toBeCloseTo(combineRewards(r, 'min', 0.25)!, 12);
-    expect(candidateReward(r, { combine: 'weighted', thinking: 'mean', response: 'last', thinkingWeight: 0.5, alpha: 1 })).toBeCloseTo(0.5 * 0.6 + 0.5 * 0.5, 12);
+  it("weighted is today's w·agg + (1−w)·agg, and can aggregate each part differently", () => {
+    expect(candidateReward(r, recipeFor('weighted', 'min', { thinkingWeight: 0.25, alpha: 1 }))).toBeCloseTo(
+      combineRewards(r, 'min', 0.25)!,
+      12,
+    );
+    expect(
+      candidateReward(r, { combine: 'weighted', thinking: 'mean', response: 'last', thinkingWeight: 0.5, alpha: 1 }),
+    ).toBeCloseTo(0.5 * 0.6 + 0.5 * 0.5, 12);
   });
 });

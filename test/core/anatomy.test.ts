@@ -13,19 +13,71 @@ const R1_RESPONSE = [
 
 describe('splitCandidate', () => {
   it.each<[string, CandidateMessage, { thinking: string; response: string }]>([
-    ['reasoning_content + content', { reasoning_content: `\n${R1_THINKING}\n`, content: `\n\n${R1_RESPONSE}` }, { thinking: R1_THINKING, response: R1_RESPONSE }],
-    ['reasoning (newer vLLM field)', { reasoning: R1_THINKING, content: R1_RESPONSE }, { thinking: R1_THINKING, response: R1_RESPONSE }],
-    ['reasoning_content wins over reasoning', { reasoning_content: 'a', reasoning: 'b', content: 'c' }, { thinking: 'a', response: 'c' }],
-    ['empty reasoning_content falls through to content', { reasoning_content: '', content: '<think>t</think>r' }, { thinking: 't', response: 'r' }],
-    ['reasoning with null content (still thinking)', { reasoning_content: 'partial thought', content: null }, { thinking: 'partial thought', response: '' }],
-    ['leading <think> block', { content: `<think>\n${R1_THINKING}\n</think>\n\n${R1_RESPONSE}` }, { thinking: R1_THINKING, response: R1_RESPONSE }],
-    ['leading whitespace before <think>', { content: `\n  <think>${R1_THINKING}</think>${R1_RESPONSE}` }, { thinking: R1_THINKING, response: R1_RESPONSE }],
-    ['</think> without opening tag (template pre-filled it)', { content: `${R1_THINKING}\n</think>\n\n${R1_RESPONSE}` }, { thinking: R1_THINKING, response: R1_RESPONSE }],
-    ['only the first </think> ends thinking', { content: 'think</think>say </think> more' }, { thinking: 'think', response: 'say </think> more' }],
-    ['unclosed <think> (truncated)', { content: `<think>\n${R1_THINKING}\n\nHmm, but what if` }, { thinking: `${R1_THINKING}\n\nHmm, but what if`, response: '' }],
-    ['<think> not at the start is just text', { content: 'Use a <think> tag to reason.' }, { thinking: '', response: 'Use a <think> tag to reason.' }],
-    ['empty think block', { content: '<think>\n\n</think>\n\nThe answer is 4.' }, { thinking: '', response: 'The answer is 4.' }],
-    ['no thinking at all', { content: '  The answer is \\boxed{4}.  ' }, { thinking: '', response: 'The answer is \\boxed{4}.' }],
+    [
+      'reasoning_content + content',
+      { reasoning_content: `\n${R1_THINKING}\n`, content: `\n\n${R1_RESPONSE}` },
+      { thinking: R1_THINKING, response: R1_RESPONSE },
+    ],
+    [
+      'reasoning (newer vLLM field)',
+      { reasoning: R1_THINKING, content: R1_RESPONSE },
+      { thinking: R1_THINKING, response: R1_RESPONSE },
+    ],
+    [
+      'reasoning_content wins over reasoning',
+      { reasoning_content: 'a', reasoning: 'b', content: 'c' },
+      { thinking: 'a', response: 'c' },
+    ],
+    [
+      'empty reasoning_content falls through to content',
+      { reasoning_content: '', content: '<think>t</think>r' },
+      { thinking: 't', response: 'r' },
+    ],
+    [
+      'reasoning with null content (still thinking)',
+      { reasoning_content: 'partial thought', content: null },
+      { thinking: 'partial thought', response: '' },
+    ],
+    [
+      'leading <think> block',
+      { content: `<think>\n${R1_THINKING}\n</think>\n\n${R1_RESPONSE}` },
+      { thinking: R1_THINKING, response: R1_RESPONSE },
+    ],
+    [
+      'leading whitespace before <think>',
+      { content: `\n  <think>${R1_THINKING}</think>${R1_RESPONSE}` },
+      { thinking: R1_THINKING, response: R1_RESPONSE },
+    ],
+    [
+      '</think> without opening tag (template pre-filled it)',
+      { content: `${R1_THINKING}\n</think>\n\n${R1_RESPONSE}` },
+      { thinking: R1_THINKING, response: R1_RESPONSE },
+    ],
+    [
+      'only the first </think> ends thinking',
+      { content: 'think</think>say </think> more' },
+      { thinking: 'think', response: 'say </think> more' },
+    ],
+    [
+      'unclosed <think> (truncated)',
+      { content: `<think>\n${R1_THINKING}\n\nHmm, but what if` },
+      { thinking: `${R1_THINKING}\n\nHmm, but what if`, response: '' },
+    ],
+    [
+      '<think> not at the start is just text',
+      { content: 'Use a <think> tag to reason.' },
+      { thinking: '', response: 'Use a <think> tag to reason.' },
+    ],
+    [
+      'empty think block',
+      { content: '<think>\n\n</think>\n\nThe answer is 4.' },
+      { thinking: '', response: 'The answer is 4.' },
+    ],
+    [
+      'no thinking at all',
+      { content: '  The answer is \\boxed{4}.  ' },
+      { thinking: '', response: 'The answer is \\boxed{4}.' },
+    ],
     ['nothing', {}, { thinking: '', response: '' }],
   ])('%s', (_name, message, want) => {
     expect(splitCandidate(message)).toEqual(want);
@@ -42,7 +94,10 @@ describe('toCandidateParts', () => {
   });
 
   it('prefers the response answer over one stated while thinking', () => {
-    const parts = toCandidateParts({ reasoning_content: 'First guess \\boxed{3}, no wait.', content: 'The answer is \\boxed{4}.' });
+    const parts = toCandidateParts({
+      reasoning_content: 'First guess \\boxed{3}, no wait.',
+      content: 'The answer is \\boxed{4}.',
+    });
     expect(parts.answer).toBe('4');
   });
 
@@ -74,8 +129,15 @@ describe('toCandidateParts', () => {
     const message = { content: 'one is short\n\ntwo is short' };
     expect(toCandidateParts(message).responseSteps).toEqual(['one is short', 'two is short']);
     expect(toCandidateParts(message, { split: 'merge' }).responseSteps).toEqual(['one is short\n\ntwo is short']);
-    expect(toCandidateParts({ reasoning_content: 'think a\n\n\n\nthink b', content: 'x' }).thinkingSteps).toEqual(['think a', '', 'think b']);
-    expect(toCandidateParts(message, { split: 'merge', minStepChars: 1 }).responseSteps).toEqual(['one is short', 'two is short']);
+    expect(toCandidateParts({ reasoning_content: 'think a\n\n\n\nthink b', content: 'x' }).thinkingSteps).toEqual([
+      'think a',
+      '',
+      'think b',
+    ]);
+    expect(toCandidateParts(message, { split: 'merge', minStepChars: 1 }).responseSteps).toEqual([
+      'one is short',
+      'two is short',
+    ]);
   });
 
   it('has a null answer when nothing states one', () => {

@@ -29,7 +29,12 @@ describe('answer extraction and step splitting grow linearly', () => {
     const large = make(512 * 1024);
     const candidate = (text: string) => toCandidateParts({ content: text, reasoning_content: text });
     candidate(small); // warm up the JIT before timing
-    const ratio = fastestMs(() => candidate(large)) / Math.max(fastestMs(() => candidate(small)), 0.05);
+    const ratio =
+      fastestMs(() => candidate(large)) /
+      Math.max(
+        fastestMs(() => candidate(small)),
+        0.05,
+      );
     // Linear code doubles (≈2); quadratic code quadruples (≈4). 3 separates them with room for noise.
     expect(ratio).toBeLessThan(3);
   });

@@ -6,7 +6,11 @@ import { extractAnswer } from '../../src/core/answer';
 describe('extractAnswer: issue 17 holes', () => {
   it.each<[string, string, string | null]>([
     ['an empty box is no answer', 'I could not finish. \\boxed{}', null],
-    ['a trailing "within \\boxed{}." echo does not hide the real box', 'So the total is \\boxed{5}.\n\nPlease reason step by step, and put your final answer within \\boxed{}.', '5'],
+    [
+      'a trailing "within \\boxed{}." echo does not hide the real box',
+      'So the total is \\boxed{5}.\n\nPlease reason step by step, and put your final answer within \\boxed{}.',
+      '5',
+    ],
     ['an empty box after a phrase leaves the phrase', 'The answer is 12.\n\n\\boxed{ }', '12'],
     ['"therefore" is not part of the answer', 'The answer is therefore 42.', '42'],
     ['"thus" inside a math span', 'So the answer is thus $\\frac{3}{4}$.', '\\frac{3}{4}'],
@@ -31,6 +35,8 @@ describe('a plain final sentence', () => {
   });
   it('and a stated answer or the thinking comes first', () => {
     expect(toCandidateParts({ content: 'So it is 3.\nThe answer is 4.' }, { complete: true }).answer).toBe('4');
-    expect(toCandidateParts({ content: 'Done in 2 steps.', reasoning_content: 'so \\boxed{7}' }, { complete: true }).answer).toBe('7');
+    expect(
+      toCandidateParts({ content: 'Done in 2 steps.', reasoning_content: 'so \\boxed{7}' }, { complete: true }).answer,
+    ).toBe('7');
   });
 });

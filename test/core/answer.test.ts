@@ -28,7 +28,11 @@ describe('extractAnswer', () => {
     ['a phrase after a box still loses to the box', '\\boxed{4}. So the answer is 4 apples.', '4'],
     ['answer is, trailing period', 'Therefore, the answer is 42.', '42'],
     ['decimal point is not a sentence end', 'The answer is 3.75.', '3.75'],
-    ['math span with Minerva tail', 'Final Answer: The final answer is $\\frac{1}{2}$. I hope it is correct.', '\\frac{1}{2}'],
+    [
+      'math span with Minerva tail',
+      'Final Answer: The final answer is $\\frac{1}{2}$. I hope it is correct.',
+      '\\frac{1}{2}',
+    ],
     ['final answer colon', 'Final answer: 17', '17'],
     ['markdown bold', '**Final Answer:** $x = 5$', 'x = 5'],
     ['bold around the word only', '**Final Answer**: 12', '12'],

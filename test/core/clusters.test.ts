@@ -4,7 +4,12 @@ import { rankWithVotes, voteShares, type Rankable } from '../../src/core/select'
 import { nearMisses } from './math/equivalence-tables';
 
 const cands = (...pairs: [string | null, number | null, number?][]): Rankable[] =>
-  pairs.map(([answer, reward, confidence], index) => ({ index, answer, reward, ...(confidence === undefined ? {} : { confidence }) }));
+  pairs.map(([answer, reward, confidence], index) => ({
+    index,
+    answer,
+    reward,
+    ...(confidence === undefined ? {} : { confidence }),
+  }));
 const winner = (items: Rankable[], method: 'majority' | 'weighted_vote', seed?: number) =>
   rankWithVotes(items, method, seed === undefined ? {} : { seed }).ranked[0]!.index;
 
@@ -64,7 +69,12 @@ describe('votes over clusters', () => {
   it('a majority split across spellings wins once merged', () => {
     const items = cands(['2\\sqrt{5}', 0.1], ['\\sqrt{20}', 0.1], ['\\sqrt{5}\\cdot 2', 0.1], ['7', 0.9], ['7', 0.9]);
     const { ranked, vote } = rankWithVotes(items, 'majority');
-    expect(ranked.slice(0, 3).map((c) => c.index).sort()).toEqual([0, 1, 2]);
+    expect(
+      ranked
+        .slice(0, 3)
+        .map((c) => c.index)
+        .sort(),
+    ).toEqual([0, 1, 2]);
     expect(vote!.groups).toEqual({ 0: 0, 1: 0, 2: 0, 3: 1, 4: 1 });
     expect(vote!.merged).toBe(2);
   });

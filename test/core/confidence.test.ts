@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { groupConfidences, SlidingGroup, stopThreshold, tokenConfidence, topEtaFilter, traceConfidence } from '../../src/core/confidence';
+import {
+  groupConfidences,
+  SlidingGroup,
+  stopThreshold,
+  tokenConfidence,
+  topEtaFilter,
+  traceConfidence,
+} from '../../src/core/confidence';
 import { appendTopLogprobs, topLogprobsOf } from '../../src/core/logprobs';
 import { SSE_DONE, sseDataOf } from '../../src/http/sse';
 
@@ -62,7 +69,20 @@ describe('DeepConf confidence measures', () => {
     expect(topLogprobsOf({ content: null })).toBeNull();
     expect(topLogprobsOf({ content: [] })).toBeNull();
     expect(topLogprobsOf({ content: [{ token: 'a', logprob: 'oops' }] })).toBeNull();
-    expect(topLogprobsOf({ content: [{ token: 'a', logprob: -0.1, top_logprobs: [{ token: 'a', logprob: -0.1 }, { token: 'b', logprob: '-inf' }] }] })).toEqual([[-0.1, Number.NEGATIVE_INFINITY]]);
+    expect(
+      topLogprobsOf({
+        content: [
+          {
+            token: 'a',
+            logprob: -0.1,
+            top_logprobs: [
+              { token: 'a', logprob: -0.1 },
+              { token: 'b', logprob: '-inf' },
+            ],
+          },
+        ],
+      }),
+    ).toEqual([[-0.1, Number.NEGATIVE_INFINITY]]);
     expect(topLogprobsOf({ content: [{ token: 'a', logprob: -0.3 }] })).toEqual([[-0.3]]);
   });
 

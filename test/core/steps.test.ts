@@ -27,8 +27,16 @@ describe('splitSteps, merge rule', () => {
     ['consecutive tiny fragments all join the next step', `**Step 2**\n\nSo:\n\n${B}`, [`**Step 2**\n\nSo:\n\n${B}`]],
     ['a tiny last fragment joins the previous step', `${A}\n\n${B}\n\n$$`, [A, `${B}\n\n$$`]],
     ['text that is all tiny is one step', 'So:\n\n42', ['So:\n\n42']],
-    ['a tiny fragment a colon announced joins the step before', `${A} We get:\n\n$x = 5$\n\n${B}`, [`${A} We get:\n\n$x = 5$`, B]],
-    ['a tiny fragment ending in a colon still goes forward', `${A} We get:\n\nSo:\n\n${B}`, [`${A} We get:`, `So:\n\n${B}`]],
+    [
+      'a tiny fragment a colon announced joins the step before',
+      `${A} We get:\n\n$x = 5$\n\n${B}`,
+      [`${A} We get:\n\n$x = 5$`, B],
+    ],
+    [
+      'a tiny fragment ending in a colon still goes forward',
+      `${A} We get:\n\nSo:\n\n${B}`,
+      [`${A} We get:`, `So:\n\n${B}`],
+    ],
   ])('%s', (_name, text, want) => {
     expect(splitSteps(text)).toEqual(want);
   });
@@ -79,7 +87,14 @@ describe('splitSteps, merge rule', () => {
 
 describe('splitSteps, reference rule (the default)', () => {
   it('is exactly text.split("\\n\\n"): pieces unstripped, empty pieces kept', () => {
-    for (const text of [`${A}\n\n${B}`, `${A}\n\n\n${B}`, `${A}\n\n\n\n${B}`, `  ${A} \n\n $$x$$\n\n${C}\n\n`, `${A}\r\n\r\n${B}`, 'a\n\n\n\n\n\nb']) {
+    for (const text of [
+      `${A}\n\n${B}`,
+      `${A}\n\n\n${B}`,
+      `${A}\n\n\n\n${B}`,
+      `  ${A} \n\n $$x$$\n\n${C}\n\n`,
+      `${A}\r\n\r\n${B}`,
+      'a\n\n\n\n\n\nb',
+    ]) {
       expect(split(text)).toEqual(text.split('\n\n'));
     }
     expect(split(`${A}\n\n\n\n${B}`)).toEqual([A, '', B]);

@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { decisionPrefix, formatSolutionSteps, trimChain, verifierUserPrompt, VERIFIER_ASSISTANT_PREFIX } from '../../src/core/verifier-prompt';
+import {
+  decisionPrefix,
+  formatSolutionSteps,
+  trimChain,
+  verifierUserPrompt,
+  VERIFIER_ASSISTANT_PREFIX,
+} from '../../src/core/verifier-prompt';
 
 describe('verifier prompt', () => {
   it('renders the ThinkPRM Best-of-N user turn: problem, unlabelled step lines, the trained instruction', () => {
-    const prompt = verifierUserPrompt('What is {a} + 2 when a = 40?\n', ['Substitute a = 40.', '## Step 2: 40 + 2 = 42.']);
+    const prompt = verifierUserPrompt('What is {a} + 2 when a = 40?\n', [
+      'Substitute a = 40.',
+      '## Step 2: 40 + 2 = 42.',
+    ]);
     expect(prompt).toBe(
       'You are given a math problem and a proposed step-by-step solution:\n\n' +
         '[Math Problem]\n\nWhat is {a} + 2 when a = 40?\n\n' +
@@ -19,7 +28,9 @@ describe('verifier prompt', () => {
   it('opens the assistant turn with the think tag and the verification opener', () => {
     expect(VERIFIER_ASSISTANT_PREFIX).toBe("<think>\n\nLet's verify step by step:");
     // The chain as generated, then the reference's predecision string with its trailing space.
-    expect(decisionPrefix('\nStep 1: fine. \\boxed{correct}\n\n')).toBe("<think>\n\nLet's verify step by step:\nStep 1: fine. \\boxed{correct}\n\n\nIs the solution correct? ");
+    expect(decisionPrefix('\nStep 1: fine. \\boxed{correct}\n\n')).toBe(
+      "<think>\n\nLet's verify step by step:\nStep 1: fine. \\boxed{correct}\n\n\nIs the solution correct? ",
+    );
   });
 
   it('cuts a chain at the decision question or the end of thinking, whichever comes first', () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { chainReward, combineChains, parseJudgement, parseStepVerdicts, pYesFromTopLogprobs } from '../../src/core/verifier-verdicts';
+import {
+  chainReward,
+  combineChains,
+  parseJudgement,
+  parseStepVerdicts,
+  pYesFromTopLogprobs,
+} from '../../src/core/verifier-verdicts';
 
 // Shaped after ThinkPRM's verification chains: a critique per step closed by a boxed verdict.
 const CHAIN = `
@@ -33,7 +39,8 @@ describe('parseStepVerdicts', () => {
   });
 
   it('drops verdicts on steps the solution does not have', () => {
-    const chain = 'Step 1: fine. \\boxed{correct}\nStep 2: fine. \\boxed{correct}\nStep 3: invented. \\boxed{incorrect}';
+    const chain =
+      'Step 1: fine. \\boxed{correct}\nStep 2: fine. \\boxed{correct}\nStep 3: invented. \\boxed{incorrect}';
     expect(parseStepVerdicts(chain, 2)).toEqual([true, true]);
   });
 
@@ -78,17 +85,31 @@ describe('pYesFromTopLogprobs', () => {
   });
 
   it('does not underflow on very negative logprobs', () => {
-    expect(pYesFromTopLogprobs([{ token: ' Yes', logprob: -1000 }, { token: ' No', logprob: -1001 }])).toBeCloseTo(1 / (1 + Math.exp(-1)), 12);
+    expect(
+      pYesFromTopLogprobs([
+        { token: ' Yes', logprob: -1000 },
+        { token: ' No', logprob: -1001 },
+      ]),
+    ).toBeCloseTo(1 / (1 + Math.exp(-1)), 12);
   });
 });
 
 describe('chainReward and combineChains', () => {
   it('prefers P(yes), then the step share, then the written judgement', () => {
-    expect(chainReward({ steps: [true, false], judgement: false, pYes: 0.3 })).toEqual({ reward: 0.3, method: 'p_yes' });
-    expect(chainReward({ steps: [true, false, null, true], judgement: false, pYes: null })).toEqual({ reward: 2 / 3, method: 'step_share' });
+    expect(chainReward({ steps: [true, false], judgement: false, pYes: 0.3 })).toEqual({
+      reward: 0.3,
+      method: 'p_yes',
+    });
+    expect(chainReward({ steps: [true, false, null, true], judgement: false, pYes: null })).toEqual({
+      reward: 2 / 3,
+      method: 'step_share',
+    });
     expect(chainReward({ steps: [null], judgement: true, pYes: null })).toEqual({ reward: 1, method: 'judgement' });
     // The reference's failed chain: softmax of logprobs [0, 1] for (yes, no) = 1/(1+e).
-    expect(chainReward({ steps: [null, null], judgement: null, pYes: null })).toEqual({ reward: 1 / (1 + Math.E), method: 'none' });
+    expect(chainReward({ steps: [null, null], judgement: null, pYes: null })).toEqual({
+      reward: 1 / (1 + Math.E),
+      method: 'none',
+    });
     expect(chainReward({ steps: [null], judgement: null, pYes: null }).reward).toBeCloseTo(0.268941, 6);
   });
 

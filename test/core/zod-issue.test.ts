@@ -3,7 +3,12 @@ import { z } from 'zod';
 import { describeIssue, firstIssue, paramOf } from '../../src/core/zod-issue';
 
 const schema = z.strictObject({
-  messages: z.array(z.object({ role: z.string(), content: z.union([z.string(), z.array(z.strictObject({ type: z.literal('text'), text: z.string() }))]).optional() })),
+  messages: z.array(
+    z.object({
+      role: z.string(),
+      content: z.union([z.string(), z.array(z.strictObject({ type: z.literal('text'), text: z.string() }))]).optional(),
+    }),
+  ),
   bestofn: z.strictObject({ n: z.number().optional() }).optional(),
 });
 const failure = (value: unknown) => {

@@ -11,7 +11,11 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway';
  * run.json: the resumed run sends exactly the problems without a whole result, and ends with one whole
  * line per problem.
  */
-const PROBLEMS = Array.from({ length: 40 }, (_, i) => ({ unique_id: `p${i}`, problem: `What is ${i} + 1?`, answer: String(i + 1) }));
+const PROBLEMS = Array.from({ length: 40 }, (_, i) => ({
+  unique_id: `p${i}`,
+  problem: `What is ${i} + 1?`,
+  answer: String(i + 1),
+}));
 const quiet = { write: () => true };
 const sink = () => {
   const lines: string[] = [];
@@ -22,7 +26,22 @@ describe('bestofn eval survives SIGKILL and torn files', () => {
   let gw: TestGateway;
   let dir: string;
   let data: string;
-  const args = (out: string) => ['--dataset', data, '--base-url', gw.url, '--model', 'm', '--n', '1,2', '--out', out, '--concurrency', '4', '--retries', '0'];
+  const args = (out: string) => [
+    '--dataset',
+    data,
+    '--base-url',
+    gw.url,
+    '--model',
+    'm',
+    '--n',
+    '1,2',
+    '--out',
+    out,
+    '--concurrency',
+    '4',
+    '--retries',
+    '0',
+  ];
   const lines = (out: string) => fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8').split('\n').filter(Boolean);
   const sentIds = () => gw.upstream.requests.map((b) => b.messages.at(-1).content as string);
 
@@ -39,7 +58,10 @@ describe('bestofn eval survives SIGKILL and torn files', () => {
 
   it('SIGKILL mid-run, then a resume: every problem once, none sent twice that had a result', async () => {
     const out = path.join(dir, 'killed');
-    const child = spawn(process.execPath, ['bin/bestofn.mjs', 'eval', ...args(out)], { env: { PATH: process.env.PATH! }, stdio: 'ignore' });
+    const child = spawn(process.execPath, ['bin/bestofn.mjs', 'eval', ...args(out)], {
+      env: { PATH: process.env.PATH! },
+      stdio: 'ignore',
+    });
     const results = path.join(out, 'results.jsonl');
     while (!fs.existsSync(results) || lines(out).length < 8) await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGKILL');

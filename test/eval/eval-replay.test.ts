@@ -19,14 +19,30 @@ describe('bestofn eval --replay on 10 problems of the bon-pool', () => {
     const file = path.join(dir, 'pool10.jsonl');
     fs.writeFileSync(file, lines.join('\n') + '\n');
     const out = path.join(dir, 'out');
-    const stderr = { lines: [] as string[], isTTY: false, write(s: string) { this.lines.push(s); } };
+    const stderr = {
+      lines: [] as string[],
+      isTTY: false,
+      write(s: string) {
+        this.lines.push(s);
+      },
+    };
     expect(await runEvalCommand(['--replay', file, '--out', out], {}, stderr, quiet)).toBe(0);
 
     const report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8')) as EvalReport;
     expect(report.config).toMatchObject({ ns: [1, 2, 4, 8], reward_source: 'pool', scorer: 'vote' });
     expect(report.counts).toMatchObject({ problems: 10, finished: 10, ok: 10, with_candidates: 10, candidates: 80 });
     const m = report.metrics;
-    for (const k of ['accuracy', 'pass@1', 'pass@8', 'maj@8', 'weighted@8', 'argmax@8', 'bestofn@8', 'maj@4', 'argmax@2']) {
+    for (const k of [
+      'accuracy',
+      'pass@1',
+      'pass@8',
+      'maj@8',
+      'weighted@8',
+      'argmax@8',
+      'bestofn@8',
+      'maj@4',
+      'argmax@2',
+    ]) {
       expect(m[k], k).toBeGreaterThanOrEqual(0);
       expect(m[k], k).toBeLessThanOrEqual(1);
     }
@@ -43,7 +59,11 @@ describe('bestofn eval --replay on 10 problems of the bon-pool', () => {
     expect(m['argmax@8']).toBeCloseTo(top / rows.length, 12);
     expect(m['bestofn@8']).toBe(m.accuracy);
 
-    const results = fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ProblemResult);
+    const results = fs
+      .readFileSync(path.join(out, 'results.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as ProblemResult);
     expect(results.every((r) => r.bestofn!.candidates.every((c) => typeof c.pool_reward === 'number'))).toBe(true);
 
     const md = fs.readFileSync(path.join(out, 'report.md'), 'utf8');
@@ -61,8 +81,20 @@ describe('bestofn eval --replay on 10 problems of the bon-pool', () => {
   });
 
   it('refuses more candidates than were recorded', async () => {
-    const err = { lines: [] as string[], write(s: string) { this.lines.push(s); } };
-    expect(await runEvalCommand(['--replay', path.join(dir, 'pool10.jsonl'), '--out', path.join(dir, 'o2'), '--n', '4,16'], {}, err, quiet)).toBe(2);
+    const err = {
+      lines: [] as string[],
+      write(s: string) {
+        this.lines.push(s);
+      },
+    };
+    expect(
+      await runEvalCommand(
+        ['--replay', path.join(dir, 'pool10.jsonl'), '--out', path.join(dir, 'o2'), '--n', '4,16'],
+        {},
+        err,
+        quiet,
+      ),
+    ).toBe(2);
     expect(err.lines.join('')).toMatch(/--n 16 exceeds the 8 candidates recorded/);
   });
 });

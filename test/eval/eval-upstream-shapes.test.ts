@@ -28,13 +28,24 @@ afterEach(async () => {
 });
 
 async function evalAgainst(answer: object) {
-  const upstream = await startRawUpstream((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer)));
+  const upstream = await startRawUpstream((_req, res) =>
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer)),
+  );
   cleanup.push(upstream.close);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-eval-shapes-'));
   cleanup.push(() => fs.rmSync(dir, { recursive: true, force: true }));
   const notices: string[] = [];
   const run = () =>
-    runEval({ client: new OpenAI({ baseURL: upstream.url, apiKey: 'x', maxRetries: 0 }), model: 'm', problems: [PROBLEM], maxN: 4, outDir: dir, concurrency: 1, timeoutMs: 5_000, onNotice: (m) => notices.push(m) });
+    runEval({
+      client: new OpenAI({ baseURL: upstream.url, apiKey: 'x', maxRetries: 0 }),
+      model: 'm',
+      problems: [PROBLEM],
+      maxN: 4,
+      outDir: dir,
+      concurrency: 1,
+      timeoutMs: 5_000,
+      onNotice: (m) => notices.push(m),
+    });
   return { run, dir, notices, calls: () => upstream.calls };
 }
 
@@ -54,12 +65,19 @@ describe('bestofn eval against upstreams of other shapes', () => {
   });
 
   it('says so when the answer carries bestofn metadata it cannot read, and grades the returned answer', async () => {
-    const e = await evalAgainst(completion({ usage: { prompt_tokens: 3, completion_tokens: 5, total_tokens: 8 }, bestofn: { n_requested: 4, scorer: 'vote' } }));
+    const e = await evalAgainst(
+      completion({
+        usage: { prompt_tokens: 3, completion_tokens: 5, total_tokens: 8 },
+        bestofn: { n_requested: 4, scorer: 'vote' },
+      }),
+    );
     await e.run();
     const result = readResults(e.dir).get('p');
     expect(result).toMatchObject({ status: 'ok', correct: true, usage: { prompt_tokens: 3, completion_tokens: 5 } });
     expect(result?.bestofn).toBeUndefined();
     expect(e.notices).toHaveLength(1);
-    expect(e.notices[0]).toMatch(/^p: the answer's bestofn metadata is not readable \(.+\); only the returned answer is graded$/);
+    expect(e.notices[0]).toMatch(
+      /^p: the answer's bestofn metadata is not readable \(.+\); only the returned answer is graded$/,
+    );
   });
 });

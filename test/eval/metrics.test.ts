@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { argmaxReward, computeMetrics, majority, passAtK, problemValue, weightedVote, type ScoredCandidate } from '../../src/eval/metrics';
+import {
+  argmaxReward,
+  computeMetrics,
+  majority,
+  passAtK,
+  problemValue,
+  weightedVote,
+  type ScoredCandidate,
+} from '../../src/eval/metrics';
 import { seededRandom } from '../../src/core/random';
 import { drawIndices, subsets } from '../../src/eval/subsample';
 
-const c = (key: string | null, correct: boolean, reward: number | null = null): ScoredCandidate => ({ key, correct, reward });
+const c = (key: string | null, correct: boolean, reward: number | null = null): ScoredCandidate => ({
+  key,
+  correct,
+  reward,
+});
 
 describe('passAtK', () => {
   it('is the unbiased estimator 1 − C(n−c,k)/C(n,k)', () => {
@@ -65,14 +77,26 @@ describe('seeded subsampling', () => {
     // {0,1}: a wins (1); {0,2} and {1,2}: a 1–1 tie with b (0.5 each) → 2/3.
     const cands = [c('a', true), c('a', true), c('b', false)];
     expect(problemValue('maj', cands, 2, 'x', { draws: 3000, seed: 7 })).toBeCloseTo(2 / 3, 1);
-    expect(problemValue('maj', cands, 2, 'x', { draws: 50, seed: 7 })).toBe(problemValue('maj', cands, 2, 'x', { draws: 50, seed: 7 }));
+    expect(problemValue('maj', cands, 2, 'x', { draws: 50, seed: 7 })).toBe(
+      problemValue('maj', cands, 2, 'x', { draws: 50, seed: 7 }),
+    );
   });
 });
 
 describe('computeMetrics', () => {
   const opts = { ns: [1, 4], draws: 8, seed: 0 };
-  const p1 = { id: 'p1', correct: true, picked: true, candidates: [c('x', true, 0.9), c('y', false, 0.2), c('y', false, 0.3), c('x', true, 0.1)] };
-  const p2 = { id: 'p2', correct: false, picked: false, candidates: [c('z', false, 0.8), c(null, false, null), c('w', true, 0.7), c('z', false, 0.1)] };
+  const p1 = {
+    id: 'p1',
+    correct: true,
+    picked: true,
+    candidates: [c('x', true, 0.9), c('y', false, 0.2), c('y', false, 0.3), c('x', true, 0.1)],
+  };
+  const p2 = {
+    id: 'p2',
+    correct: false,
+    picked: false,
+    candidates: [c('z', false, 0.8), c(null, false, null), c('w', true, 0.7), c('z', false, 0.1)],
+  };
   const failed = { id: 'p3', correct: false };
 
   it('averages hand-computed per-problem values, a failed problem counting as wrong', () => {
@@ -93,7 +117,16 @@ describe('computeMetrics', () => {
 
   it('leaves out reward metrics without rewards, and per-N metrics without candidates', () => {
     const unscored = { ...p1, candidates: p1.candidates.map((x) => ({ ...x, reward: null })) };
-    expect(Object.keys(computeMetrics([unscored], opts)).sort()).toEqual(['accuracy', 'bestofn@4', 'maj@1', 'maj@4', 'pass@1', 'pass@4', 'random@1', 'random@4']);
+    expect(Object.keys(computeMetrics([unscored], opts)).sort()).toEqual([
+      'accuracy',
+      'bestofn@4',
+      'maj@1',
+      'maj@4',
+      'pass@1',
+      'pass@4',
+      'random@1',
+      'random@4',
+    ]);
     expect(computeMetrics([{ id: 'a', correct: true }, failed], opts)).toEqual({ accuracy: 0.5 });
     expect(computeMetrics([], opts)).toEqual({});
   });

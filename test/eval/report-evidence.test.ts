@@ -11,7 +11,9 @@ import { runEval } from '../../src/eval/run-eval';
 import { tokensPerProblem } from '../../src/eval/tokens';
 import { startRawUpstream } from '../helpers/raw-upstream';
 
-const plainFixture = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../fixtures/logprobs/chat-completion-n2.json'), 'utf8'));
+const plainFixture = JSON.parse(
+  fs.readFileSync(path.resolve(__dirname, '../fixtures/logprobs/chat-completion-n2.json'), 'utf8'),
+);
 
 describe('bootstrap intervals', () => {
   it('are a point for a constant and cover the mean otherwise, reproducibly', () => {
@@ -44,7 +46,13 @@ describe('random@N and tokens per method', () => {
   });
 
   it('charges N/maxN of the completion tokens, scorer tokens to the methods that use rewards, one candidate to random', () => {
-    const t = tokensPerProblem([{ completion: 800, scorer: 80 }, { completion: 1600, scorer: 0 }], [1, 2, 8]);
+    const t = tokensPerProblem(
+      [
+        { completion: 800, scorer: 80 },
+        { completion: 1600, scorer: 0 },
+      ],
+      [1, 2, 8],
+    );
     expect(t['random@8']).toBe(150); // (100 + 200) / 2
     expect(t['pass@2']).toBe(300);
     expect(t['maj@8']).toBe(1200);
@@ -57,9 +65,20 @@ describe('random@N and tokens per method', () => {
 describe('the report', () => {
   const results: ProblemResult[] = [
     {
-      id: 'a', gt: '70', status: 'ok', answer: '70', correct: true, latency_ms: 1, time: '', usage: { prompt_tokens: 10, completion_tokens: 400 },
+      id: 'a',
+      gt: '70',
+      status: 'ok',
+      answer: '70',
+      correct: true,
+      latency_ms: 1,
+      time: '',
+      usage: { prompt_tokens: 10, completion_tokens: 400 },
       bestofn: {
-        scorer: 'vote', select: 'majority', n_requested: 4, selected: [0], scorer_tokens: 40,
+        scorer: 'vote',
+        select: 'majority',
+        n_requested: 4,
+        selected: [0],
+        scorer_tokens: 40,
         // By answer key 71 wins 2–1–1; as clusters, 70 and 71 tie 2–2.
         candidates: [
           { index: 0, answer: '\\left( 70 \\right)', key: '(70)', correct: true, reward: null },
@@ -110,13 +129,27 @@ describe('eval against an endpoint', () => {
     const bodies: any[] = [];
     const upstream = await startRawUpstream((_req, res, body) => {
       bodies.push(JSON.parse(body));
-      const choice = { ...plainFixture.choices[0], message: { role: 'assistant', content: '<think>Maybe \\boxed{1}? No.</think>The answer is 2.' } };
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...plainFixture, choices: [choice] }));
+      const choice = {
+        ...plainFixture.choices[0],
+        message: { role: 'assistant', content: '<think>Maybe \\boxed{1}? No.</think>The answer is 2.' },
+      };
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ ...plainFixture, choices: [choice] }));
     });
     close = upstream.close;
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-eval-lp-'));
     const client = new OpenAI({ baseURL: upstream.url, apiKey: 'x', maxRetries: 0 });
-    await runEval({ client, model: 'm', problems: [{ id: 'p', problem: 'What is 1 + 1?', answer: '2' }], maxN: 1, outDir: dir, concurrency: 1, timeoutMs: 5_000, topLogprobs: 3 });
+    await runEval({
+      client,
+      model: 'm',
+      problems: [{ id: 'p', problem: 'What is 1 + 1?', answer: '2' }],
+      maxN: 1,
+      outDir: dir,
+      concurrency: 1,
+      timeoutMs: 5_000,
+      topLogprobs: 3,
+    });
     expect(bodies[0]).toMatchObject({ logprobs: true, top_logprobs: 3 });
     const r = readResults(dir).get('p')!;
     expect(r.answer).toBe('2');
@@ -128,7 +161,15 @@ describe('eval against an endpoint', () => {
 
 describe('several runs', () => {
   const run = (correct: boolean[]): ProblemResult[] =>
-    correct.map((c, i) => ({ id: `p${i}`, gt: '1', status: 'ok', answer: c ? '1' : '2', correct: c, latency_ms: 1, time: '' }));
+    correct.map((c, i) => ({
+      id: `p${i}`,
+      gt: '1',
+      status: 'ok',
+      answer: c ? '1' : '2',
+      correct: c,
+      latency_ms: 1,
+      time: '',
+    }));
   const config = { dataset: 'd', endpoint: 'e', model: 'm', ns: [1], draws: 1, seed: 0, prompt: 'p' };
   const ids = Array.from({ length: 40 }, (_, i) => `p${i}`);
 

@@ -14,7 +14,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A POST over its own socket whose response the caller reads at its own pace (or not at all). */
 function rawPost(base: string, body: object): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${base}/v1/chat/completions`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, resolve);
+    const req = http.request(
+      `${base}/v1/chat/completions`,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } },
+      resolve,
+    );
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });
@@ -51,7 +55,9 @@ describe('slow clients', () => {
   });
 
   it('a client that stops reading a streamed passthrough stalls the upstream instead of filling the gateway', async () => {
-    const EVENT = encodeSseJson({ choices: [{ index: 0, delta: { content: 'a'.repeat(16 * 1024) }, finish_reason: null }] });
+    const EVENT = encodeSseJson({
+      choices: [{ index: 0, delta: { content: 'a'.repeat(16 * 1024) }, finish_reason: null }],
+    });
     const TOTAL_EVENTS = 4096; // 64 MiB of content
     let written = 0;
     const raw = await startRawUpstream(async (_req, res) => {
@@ -62,7 +68,10 @@ describe('slow clients', () => {
       }
       res.end(encodeSseEvent(SSE_DONE));
     });
-    const gw = await startGateway(parseConfig({ UPSTREAM_BASE_URL: raw.url, PORT: '0', LOG_LEVEL: 'silent' }), createLogger('silent'));
+    const gw = await startGateway(
+      parseConfig({ UPSTREAM_BASE_URL: raw.url, PORT: '0', LOG_LEVEL: 'silent' }),
+      createLogger('silent'),
+    );
     try {
       const res = await rawPost(gw.url, { model: 'm', messages: MATH, tools: TOOLS, stream: true });
       expect(res.statusCode).toBe(200);
@@ -89,31 +98,41 @@ describe('slow clients', () => {
 });
 
 describe('client aborts', () => {
-  it.each([false, true])('after many clients abort mid-request (stream: %s), every upstream request is aborted and the gateway keeps serving', async (stream) => {
-    const HANG = [{ role: 'user' as const, content: 'take your time' }];
-    const t = await startTestGateway({ UPSTREAM_CONCURRENCY: '100' }, { latencyMs: (body) => (body.messages[0].content === HANG[0]!.content ? 60_000 : 0) });
-    try {
-      const clients = Array.from({ length: 10 }, () => new AbortController());
-      const pending = clients.map((client) =>
-        fetch(`${t.url}/chat/completions`, {
-          method: 'POST',
-          signal: client.signal,
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ model: 'fake-model', messages: HANG, best_of: 3, stream }),
-        })
-          .then((r) => r.text())
-          .catch(() => 'aborted'),
+  it.each([false, true])(
+    'after many clients abort mid-request (stream: %s), every upstream request is aborted and the gateway keeps serving',
+    async (stream) => {
+      const HANG = [{ role: 'user' as const, content: 'take your time' }];
+      const t = await startTestGateway(
+        { UPSTREAM_CONCURRENCY: '100' },
+        { latencyMs: (body) => (body.messages[0].content === HANG[0]!.content ? 60_000 : 0) },
       );
-      await expect.poll(() => t.upstream.requests.length).toBe(30);
-      for (const client of clients) client.abort();
-      expect(await Promise.all(pending)).toEqual(clients.map(() => 'aborted'));
-      await expect.poll(() => t.upstream.aborted).toBe(30);
-      const after = await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 2 } as never);
-      expect(after.choices).toHaveLength(1);
-    } finally {
-      await t.close();
-    }
-  });
+      try {
+        const clients = Array.from({ length: 10 }, () => new AbortController());
+        const pending = clients.map((client) =>
+          fetch(`${t.url}/chat/completions`, {
+            method: 'POST',
+            signal: client.signal,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ model: 'fake-model', messages: HANG, best_of: 3, stream }),
+          })
+            .then((r) => r.text())
+            .catch(() => 'aborted'),
+        );
+        await expect.poll(() => t.upstream.requests.length).toBe(30);
+        for (const client of clients) client.abort();
+        expect(await Promise.all(pending)).toEqual(clients.map(() => 'aborted'));
+        await expect.poll(() => t.upstream.aborted).toBe(30);
+        const after = await t.client.chat.completions.create({
+          model: 'fake-model',
+          messages: MATH,
+          best_of: 2,
+        } as never);
+        expect(after.choices).toHaveLength(1);
+      } finally {
+        await t.close();
+      }
+    },
+  );
 
   it('a client that aborts a streamed passthrough mid-stream aborts the upstream stream', async () => {
     const t = await startTestGateway({}, { chunkDelayMs: 50 });
@@ -129,7 +148,11 @@ describe('client aborts', () => {
       expect(new TextDecoder().decode((await reader.read()).value)).toContain('data: ');
       client.abort();
       await expect.poll(() => t.upstream.aborted).toBe(1);
-      const after = await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 2 } as never);
+      const after = await t.client.chat.completions.create({
+        model: 'fake-model',
+        messages: MATH,
+        best_of: 2,
+      } as never);
       expect(after.choices).toHaveLength(1);
     } finally {
       await t.close();

@@ -11,13 +11,24 @@ const DEGENERATE = [
 
 describe('degenerate candidates do not stall the gateway', () => {
   it('/healthz keeps answering (median probe under 100 ms) while Best-of-8 requests with four 150k-character degenerate candidates are scored', async () => {
-    const t = await startTestGateway({}, {
-      // One request per candidate: half of them degenerate, each form in turn.
-      respond: (_body, _index, call) => (call % 2 === 0 ? { content: DEGENERATE[(call / 2) % 4]! } : { content: 'We add 40 and 2.\n\nThe answer is $\\boxed{42}$.' }),
-      latencyMs: 50,
-    });
+    const t = await startTestGateway(
+      {},
+      {
+        // One request per candidate: half of them degenerate, each form in turn.
+        respond: (_body, _index, call) =>
+          call % 2 === 0
+            ? { content: DEGENERATE[(call / 2) % 4]! }
+            : { content: 'We add 40 and 2.\n\nThe answer is $\\boxed{42}$.' },
+        latencyMs: 50,
+      },
+    );
     try {
-      const bestOf8 = () => Promise.all(Array.from({ length: 3 }, () => t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 8 } as never)));
+      const bestOf8 = () =>
+        Promise.all(
+          Array.from({ length: 3 }, () =>
+            t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 8 } as never),
+          ),
+        );
       // Warm up first: the first requests load and compile the whole path, which is not what this test measures.
       await bestOf8();
       const probes: number[] = [];

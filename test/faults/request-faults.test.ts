@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MATH, startTestGateway, type TestGateway } from '../helpers/gateway';
 
 const post = (t: TestGateway, body: string | ReadableStream<Uint8Array>, headers: Record<string, string> = {}) =>
-  fetch(`${t.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, ...(typeof body === 'string' ? {} : { duplex: 'half' }) } as RequestInit);
+  fetch(`${t.url}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+    ...(typeof body === 'string' ? {} : { duplex: 'half' }),
+  } as RequestInit);
 
 /** Asserts the one error shape clients parse, and returns its `error` object. */
 async function openAIError(res: Response, status: number) {
@@ -40,7 +45,11 @@ describe('a wrong type in a field the gateway reads is a 400 naming it', () => {
     ['seed', { seed: 'lucky' }, 'seed'],
     ['stream', { stream: 1 }, 'stream'],
     ['stream_options', { stream: true, stream_options: 'include_usage' }, 'stream_options'],
-    ['stream_options.include_usage', { stream: true, stream_options: { include_usage: 'yes' } }, 'stream_options.include_usage'],
+    [
+      'stream_options.include_usage',
+      { stream: true, stream_options: { include_usage: 'yes' } },
+      'stream_options.include_usage',
+    ],
     ['tools', { tools: { type: 'function' } }, 'tools'],
     ['tool_choice', { tool_choice: 3 }, 'tool_choice'],
     ['response_format', { response_format: 'json_object' }, 'response_format'],
@@ -53,10 +62,22 @@ describe('a wrong type in a field the gateway reads is a 400 naming it', () => {
     ['bestofn.min_candidates', { bestofn: { min_candidates: '1' } }, 'bestofn.min_candidates'],
     ['bestofn.deadline_ms', { bestofn: { deadline_ms: '100' } }, 'bestofn.deadline_ms'],
     ['bestofn.reject', { bestofn: { reject: true } }, 'bestofn.reject'],
-    ['bestofn.reject.after_tokens', { bestofn: { reject: { after_tokens: '8', every_tokens: 8, keep_fraction: 0.5 } } }, 'bestofn.reject.after_tokens'],
+    [
+      'bestofn.reject.after_tokens',
+      { bestofn: { reject: { after_tokens: '8', every_tokens: 8, keep_fraction: 0.5 } } },
+      'bestofn.reject.after_tokens',
+    ],
     ['bestofn.adaptive', { bestofn: { adaptive: [2, 4] } }, 'bestofn.adaptive'],
-    ['bestofn.adaptive.waves', { bestofn: { adaptive: { waves: '2,4', stop_when: { agreement: 0.5 } } } }, 'bestofn.adaptive.waves'],
-    ['bestofn.commit', { bestofn: { commit: 'now', reject: { after_tokens: 8, every_tokens: 8, keep_fraction: 0.5 } } }, 'bestofn.commit'],
+    [
+      'bestofn.adaptive.waves',
+      { bestofn: { adaptive: { waves: '2,4', stop_when: { agreement: 0.5 } } } },
+      'bestofn.adaptive.waves',
+    ],
+    [
+      'bestofn.commit',
+      { bestofn: { commit: 'now', reject: { after_tokens: 8, every_tokens: 8, keep_fraction: 0.5 } } },
+      'bestofn.commit',
+    ],
   ])('%s', async (_name, patch, param) => {
     const before = t.upstream.requests.length;
     const error = await openAIError(await post(t, JSON.stringify({ ...ok, ...patch })), 400);
@@ -82,7 +103,10 @@ describe('a wrong type in a field the gateway reads is a 400 naming it', () => {
   });
 
   it('malformed JSON is a 400 with code invalid_json', async () => {
-    const error = await openAIError(await post(t, '{"model": "fake-model", "messages": [{"role": "user", "content": "hi"}'), 400);
+    const error = await openAIError(
+      await post(t, '{"model": "fake-model", "messages": [{"role": "user", "content": "hi"}'),
+      400,
+    );
     expect(error.code).toBe('invalid_json');
   });
 });
@@ -90,7 +114,11 @@ describe('a wrong type in a field the gateway reads is a 400 naming it', () => {
 describe('request bodies over the size limit are a 413 before they are read to the end', () => {
   const sized = (bytes: number) => {
     const shell = JSON.stringify({ ...ok, best_of: 1, messages: [{ role: 'user', content: '' }] });
-    return JSON.stringify({ ...ok, best_of: 1, messages: [{ role: 'user', content: 'x'.repeat(bytes - shell.length) }] });
+    return JSON.stringify({
+      ...ok,
+      best_of: 1,
+      messages: [{ role: 'user', content: 'x'.repeat(bytes - shell.length) }],
+    });
   };
 
   it('the configured limit holds to the byte, with or without a content-length', async () => {
@@ -136,7 +164,17 @@ describe('an upstream 400 for a forwarded field comes back faithfully', () => {
     fail: (body: any) =>
       typeof body.max_tokens === 'number' || body.max_tokens === undefined
         ? null
-        : { status: 400, body: { error: { message: "'max_tokens' must be an integer", type: 'invalid_request_error', param: 'max_tokens', code: 'invalid_type' } } },
+        : {
+            status: 400,
+            body: {
+              error: {
+                message: "'max_tokens' must be an integer",
+                type: 'invalid_request_error',
+                param: 'max_tokens',
+                code: 'invalid_type',
+              },
+            },
+          },
   };
 
   it.each<[string, { best_of?: number; stream?: boolean; tools?: object[] }]>([

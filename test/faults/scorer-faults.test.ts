@@ -17,7 +17,12 @@ describe('a scorer that times out', () => {
     const t = await startTestGateway({ SCORER: 'remote', SCORER_URL: prm.url, SCORER_TIMEOUT_MS: String(TIMEOUT_MS) });
     try {
       const started = performance.now();
-      const stream = await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 4, stream: true } as never);
+      const stream = await t.client.chat.completions.create({
+        model: 'fake-model',
+        messages: MATH,
+        best_of: 4,
+        stream: true,
+      } as never);
       let content = '';
       let meta: BestOfNMetadata | undefined;
       for await (const chunk of stream as unknown as AsyncIterable<any>) {
@@ -40,10 +45,19 @@ describe('a scorer that times out', () => {
 
   it('with SCORER_FALLBACK=error: a 503 scorer_timeout within about the timeout', async () => {
     const prm = await startFakeVllm({ latencyMs: 60_000 });
-    const t = await startTestGateway({ SCORER: 'remote', SCORER_URL: prm.url, SCORER_TIMEOUT_MS: String(TIMEOUT_MS), SCORER_FALLBACK: 'error' });
+    const t = await startTestGateway({
+      SCORER: 'remote',
+      SCORER_URL: prm.url,
+      SCORER_TIMEOUT_MS: String(TIMEOUT_MS),
+      SCORER_FALLBACK: 'error',
+    });
     try {
       const started = performance.now();
-      const res = await fetch(`${t.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fake-model', messages: MATH, best_of: 4 }) });
+      const res = await fetch(`${t.url}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'fake-model', messages: MATH, best_of: 4 }),
+      });
       expect(performance.now() - started).toBeLessThan(TIMEOUT_MS + 2_500);
       expect(res.status).toBe(503);
       const { error } = await res.json();

@@ -9,7 +9,9 @@ import { main } from '../../src/cli';
 export async function runMain(args: string[], env: Record<string, string> = {}) {
   const out = { stdout: '', stderr: '' };
   const spies = (['stdout', 'stderr'] as const).map((name) =>
-    vi.spyOn(process[name], 'write').mockImplementation((chunk: string | Uint8Array) => ((out[name] += String(chunk)), true)),
+    vi
+      .spyOn(process[name], 'write')
+      .mockImplementation((chunk: string | Uint8Array) => ((out[name] += String(chunk)), true)),
   );
   try {
     return { status: await main(args, { PATH: process.env.PATH!, ...env }), ...out };

@@ -86,7 +86,16 @@ const sleep = (ms: number, signal: AbortSignal) =>
 function tokenLogprob(word: string, i: number, top: number) {
   const logprob = -((word.length * 7 + i * 3) % 23) / 10;
   const bytes = [...Buffer.from(word)];
-  return { token: word, logprob, bytes, top_logprobs: Array.from({ length: top }, (_, k) => (k === 0 ? { token: word, logprob, bytes } : { token: `alt${k}`, logprob: logprob - k, bytes: [...Buffer.from(`alt${k}`)] })) };
+  return {
+    token: word,
+    logprob,
+    bytes,
+    top_logprobs: Array.from({ length: top }, (_, k) =>
+      k === 0
+        ? { token: word, logprob, bytes }
+        : { token: `alt${k}`, logprob: logprob - k, bytes: [...Buffer.from(`alt${k}`)] },
+    ),
+  };
 }
 
 export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Promise<FakeUpstream> {
@@ -94,7 +103,13 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
   const thinking = options.reasoningField ?? 'reasoning_content';
   const rich = options.rich === true;
   const model = options.model ?? 'fake-model';
-  const state = { requests: [] as any[], headers: [] as http.IncomingHttpHeaders[], aborted: 0, tokensSent: 0, tokensByRequest: [] as number[] };
+  const state = {
+    requests: [] as any[],
+    headers: [] as http.IncomingHttpHeaders[],
+    aborted: 0,
+    tokensSent: 0,
+    tokensByRequest: [] as number[],
+  };
   let calls = 0;
 
   const server = http.createServer(async (req, res) => {
@@ -112,7 +127,9 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     }
     if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
       res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error', param: null, code: null } }));
+      res.end(
+        JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error', param: null, code: null } }),
+      );
       return;
     }
     let raw = '';
@@ -130,17 +147,34 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     const failure = options.fail?.(body, call);
     if (failure) {
       res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers });
-      res.end(failure.raw ?? JSON.stringify(failure.body ?? { error: { message: `fake failure ${failure.status}`, type: 'server_error', param: null, code: null } }));
+      res.end(
+        failure.raw ??
+          JSON.stringify(
+            failure.body ?? {
+              error: { message: `fake failure ${failure.status}`, type: 'server_error', param: null, code: null },
+            },
+          ),
+      );
       return;
     }
 
     const n = body.n ?? 1;
     const choices = Array.from({ length: n }, (_, i) => respond(body, i, call));
-    const completionTokens = choices.reduce((s, c) => s + words(c.content).length + words(c.reasoning_content ?? '').length, 0);
+    const completionTokens = choices.reduce(
+      (s, c) => s + words(c.content).length + words(c.reasoning_content ?? '').length,
+      0,
+    );
     const reasoningTokens = choices.reduce((s, c) => s + words(c.reasoning_content ?? '').length, 0);
     const usage = {
-      prompt_tokens: 10, completion_tokens: completionTokens, total_tokens: 10 + completionTokens,
-      ...(rich ? { prompt_tokens_details: { cached_tokens: 4, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: reasoningTokens, accepted_prediction_tokens: 0 } } : {}),
+      prompt_tokens: 10,
+      completion_tokens: completionTokens,
+      total_tokens: 10 + completionTokens,
+      ...(rich
+        ? {
+            prompt_tokens_details: { cached_tokens: 4, audio_tokens: 0 },
+            completion_tokens_details: { reasoning_tokens: reasoningTokens, accepted_prediction_tokens: 0 },
+          }
+        : {}),
     };
     const id = `chatcmpl-fake-${call}`;
     const created = 1_700_000_000 + call;
@@ -151,7 +185,9 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     if (!body.stream) {
       // With a token rate, a plain answer takes as long as its longest choice would take to stream.
       if (options.chunkDelayMs) {
-        const longest = Math.max(...choices.map((c) => words(c.content).length + words(c.reasoning_content ?? '').length));
+        const longest = Math.max(
+          ...choices.map((c) => words(c.content).length + words(c.reasoning_content ?? '').length),
+        );
         await sleep(longest * options.chunkDelayMs, gone.signal);
         if (gone.signal.aborted) return;
       }
@@ -160,11 +196,24 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
         JSON.stringify({
-          id, object: 'chat.completion', created, model, usage, ...fingerprint,
+          id,
+          object: 'chat.completion',
+          created,
+          model,
+          usage,
+          ...fingerprint,
           choices: choices.map((c, index) => ({
-            index, finish_reason: c.finish_reason ?? 'stop',
-            logprobs: withLogprobs ? { content: words(c.content).map((w, i) => tokenLogprob(w, i + index, top)), refusal: null } : null,
-            message: { role: 'assistant', content: c.content, refusal: null, ...(c.reasoning_content ? { [thinking]: c.reasoning_content } : {}) },
+            index,
+            finish_reason: c.finish_reason ?? 'stop',
+            logprobs: withLogprobs
+              ? { content: words(c.content).map((w, i) => tokenLogprob(w, i + index, top)), refusal: null }
+              : null,
+            message: {
+              role: 'assistant',
+              content: c.content,
+              refusal: null,
+              ...(c.reasoning_content ? { [thinking]: c.reasoning_content } : {}),
+            },
           })),
         }),
       );
@@ -173,34 +222,55 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
 
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const event = (delta: object, index: number, finish: string | null = null, logprobs: object | null = null) =>
-      encodeSseJson({ id, object: 'chat.completion.chunk', created, model, ...fingerprint, choices: [{ index, delta, logprobs, finish_reason: finish }] });
+      encodeSseJson({
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model,
+        ...fingerprint,
+        choices: [{ index, delta, logprobs, finish_reason: finish }],
+      });
     const send = (delta: object, index: number, finish: string | null = null) => res.write(event(delta, index, finish));
     for (const index of choices.keys()) send({ role: 'assistant', content: '' }, index);
     // Interleave choices word by word, as a real server interleaves its n sequences.
     const streams = choices.map((c, index) => [
       ...words(c.reasoning_content ?? '').map((w) => ({ delta: { [thinking]: w }, logprobs: null })),
-      ...words(c.content).map((w, i) => ({ delta: { content: w }, logprobs: withLogprobs ? { content: [tokenLogprob(w, i + index, top)], refusal: null } : null })),
+      ...words(c.content).map((w, i) => ({
+        delta: { content: w },
+        logprobs: withLogprobs ? { content: [tokenLogprob(w, i + index, top)], refusal: null } : null,
+      })),
     ]);
     const longest = Math.max(...streams.map((s) => s.length));
     const started = performance.now();
-    for (let t = 0; t < longest && !gone.signal.aborted; ) {
+    for (let t = 0; t < longest && !gone.signal.aborted;) {
       // Without steadyRate one step goes out per sleep; with it, every step that is due by now.
-      const due = options.steadyRate && options.chunkDelayMs ? Math.min(longest, Math.floor((performance.now() - started) / options.chunkDelayMs) + 1) : t + 1;
+      const due =
+        options.steadyRate && options.chunkDelayMs
+          ? Math.min(longest, Math.floor((performance.now() - started) / options.chunkDelayMs) + 1)
+          : t + 1;
       const until = Math.max(due, t + 1);
       let batch = '';
       for (; t < until; t++) {
         for (const [index, s] of streams.entries()) {
           const d = s[t];
-          if (d) (batch += event(d.delta, index, null, d.logprobs), state.tokensSent++, state.tokensByRequest[call]!++);
+          if (d)
+            ((batch += event(d.delta, index, null, d.logprobs)), state.tokensSent++, state.tokensByRequest[call]!++);
         }
       }
       res.write(batch);
       // A steady stream still yields to the event loop between writes, so an abort is seen promptly.
-      if (options.chunkDelayMs) await sleep(options.steadyRate ? Math.max(1, started + t * options.chunkDelayMs - performance.now()) : options.chunkDelayMs, gone.signal);
+      if (options.chunkDelayMs)
+        await sleep(
+          options.steadyRate
+            ? Math.max(1, started + t * options.chunkDelayMs - performance.now())
+            : options.chunkDelayMs,
+          gone.signal,
+        );
     }
     if (gone.signal.aborted) return;
     for (const [index, c] of choices.entries()) send({}, index, c.finish_reason ?? 'stop');
-    if (body.stream_options?.include_usage) res.write(encodeSseJson({ id, object: 'chat.completion.chunk', created, model, choices: [], usage }));
+    if (body.stream_options?.include_usage)
+      res.write(encodeSseJson({ id, object: 'chat.completion.chunk', created, model, choices: [], usage }));
     res.end(encodeSseEvent(SSE_DONE));
   });
 

@@ -82,7 +82,11 @@ export async function startFakeVerifier(initial: FakeVerifierOptions = {}): Prom
 
   const error = (res: http.ServerResponse, status: number) => {
     res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { message: `fake verifier error ${status}`, type: 'BadRequestError', param: null, code: status } }));
+    res.end(
+      JSON.stringify({
+        error: { message: `fake verifier error ${status}`, type: 'BadRequestError', param: null, code: status },
+      }),
+    );
   };
 
   const server = http.createServer(async (req, res) => {
@@ -111,7 +115,18 @@ export async function startFakeVerifier(initial: FakeVerifierOptions = {}): Prom
         {
           index: 0,
           message: { role: 'assistant', content: first?.token ?? ' Yes' },
-          logprobs: top ? { content: [{ token: first!.token, logprob: first!.logprob, bytes: null, top_logprobs: top.slice(0, body.top_logprobs ?? 0) }] } : null,
+          logprobs: top
+            ? {
+                content: [
+                  {
+                    token: first!.token,
+                    logprob: first!.logprob,
+                    bytes: null,
+                    top_logprobs: top.slice(0, body.top_logprobs ?? 0),
+                  },
+                ],
+              }
+            : null,
           finish_reason: 'length',
         },
       ];
@@ -120,13 +135,28 @@ export async function startFakeVerifier(initial: FakeVerifierOptions = {}): Prom
       const judge = options.judge ?? (() => true);
       choices = Array.from({ length: body.n ?? 1 }, (_, index) => {
         const chain = typeof body.seed === 'number' ? body.seed : index;
-        const out = generate(verification(steps, (s, i) => judge(s, i, chain)), body.stop ?? [], body.max_tokens ?? Infinity);
-        const message = options.reasoningParser ? { role: 'assistant', content: '', reasoning_content: out.text } : { role: 'assistant', content: out.text };
+        const out = generate(
+          verification(steps, (s, i) => judge(s, i, chain)),
+          body.stop ?? [],
+          body.max_tokens ?? Infinity,
+        );
+        const message = options.reasoningParser
+          ? { role: 'assistant', content: '', reasoning_content: out.text }
+          : { role: 'assistant', content: out.text };
         return { index, message, logprobs: null, finish_reason: out.finish };
       });
     }
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ id: `chatcmpl-${state.requests.length}`, object: 'chat.completion', created: 0, model: body.model, choices, usage: null }));
+    res.end(
+      JSON.stringify({
+        id: `chatcmpl-${state.requests.length}`,
+        object: 'chat.completion',
+        created: 0,
+        model: body.model,
+        choices,
+        usage: null,
+      }),
+    );
   });
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

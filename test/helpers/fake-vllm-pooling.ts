@@ -46,7 +46,9 @@ export interface FakeVllm {
 let template: ChatTemplate | undefined;
 /** The served model's template: what vLLM applies to a `messages` request. */
 export function servedTemplate(): ChatTemplate {
-  return (template ??= new ChatTemplate(fs.readFileSync(path.resolve('../shared/tokenizers/qwen2.5-prm-tag/chat_template.jinja'), 'utf8')));
+  return (template ??= new ChatTemplate(
+    fs.readFileSync(path.resolve('../shared/tokenizers/qwen2.5-prm-tag/chat_template.jinja'), 'utf8'),
+  ));
 }
 
 export const countTags = (input: string, tag = '<extra_0>') => input.split(tag).length - 1;
@@ -58,11 +60,17 @@ const sleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
   });
 
-const errorBody = (status: number, message: string, type = 'BadRequestError') => JSON.stringify({ error: { message, type, param: null, code: status } });
+const errorBody = (status: number, message: string, type = 'BadRequestError') =>
+  JSON.stringify({ error: { message, type, param: null, code: status } });
 
 export async function startFakeVllm(initial: FakeVllmOptions = {}): Promise<FakeVllm> {
   const options: FakeVllmOptions = { ...initial };
-  const state = { requests: [] as any[], rendered: [] as string[][], headers: [] as http.IncomingHttpHeaders[], aborted: 0 };
+  const state = {
+    requests: [] as any[],
+    rendered: [] as string[][],
+    headers: [] as http.IncomingHttpHeaders[],
+    aborted: 0,
+  };
   let calls = 0;
 
   const server = http.createServer(async (req, res) => {
@@ -85,14 +93,25 @@ export async function startFakeVllm(initial: FakeVllmOptions = {}): Promise<Fake
     await sleep(options.latencyMs ?? 0, gone.signal);
     if (gone.signal.aborted) return;
 
-    const send = (status: number, text: string) => (res.writeHead(status, { 'content-type': 'application/json' }), res.end(text));
-    if (options.errorStatus) return void send(options.errorStatus, errorBody(options.errorStatus, options.errorMessage ?? 'fake failure', 'InternalServerError'));
+    const send = (status: number, text: string) => (
+      res.writeHead(status, { 'content-type': 'application/json' }),
+      res.end(text)
+    );
+    if (options.errorStatus)
+      return void send(
+        options.errorStatus,
+        errorBody(options.errorStatus, options.errorMessage ?? 'fake failure', 'InternalServerError'),
+      );
     const tasks = options.tasks ?? ['token_classify'];
     if (body.task !== undefined && !tasks.includes(body.task)) {
-      return void send(400, errorBody(400, `Unsupported task: '${body.task}' Supported tasks: (${tasks.map((t) => `'${t}'`).join(', ')})`));
+      return void send(
+        400,
+        errorBody(400, `Unsupported task: '${body.task}' Supported tasks: (${tasks.map((t) => `'${t}'`).join(', ')})`),
+      );
     }
     const model = options.model ?? 'Qwen/Qwen2.5-Math-PRM-7B';
-    if (body.model !== undefined && body.model !== model) return void send(404, errorBody(404, `The model \`${body.model}\` does not exist.`, 'NotFoundError'));
+    if (body.model !== undefined && body.model !== model)
+      return void send(404, errorBody(404, `The model \`${body.model}\` does not exist.`, 'NotFoundError'));
 
     const inputs: string[] = Array.isArray(body.messages)
       ? [servedTemplate().render(body.messages as ChatMessage[])]
@@ -100,7 +119,9 @@ export async function startFakeVllm(initial: FakeVllmOptions = {}): Promise<Fake
         ? [body.input]
         : body.input;
     state.rendered.push(inputs);
-    const respond = options.respond ?? ((input: string) => Array.from({ length: countTags(input, options.stepTag) }, () => [0.1, 0.9]));
+    const respond =
+      options.respond ??
+      ((input: string) => Array.from({ length: countTags(input, options.stepTag) }, () => [0.1, 0.9]));
     // Four characters a token is close enough for usage figures; only their sum is checked.
     const promptTokens = inputs.reduce((s, x) => s + Math.ceil(x.length / 4), 0);
     send(
@@ -111,7 +132,12 @@ export async function startFakeVllm(initial: FakeVllmOptions = {}): Promise<Fake
         created: 1_700_000_000 + call,
         model,
         data: inputs.map((input, index) => ({ index, object: 'pooling', data: respond(input, index) })),
-        usage: { prompt_tokens: promptTokens, total_tokens: promptTokens, completion_tokens: 0, prompt_tokens_details: null },
+        usage: {
+          prompt_tokens: promptTokens,
+          total_tokens: promptTokens,
+          completion_tokens: 0,
+          prompt_tokens_details: null,
+        },
       }),
     );
   });

@@ -16,10 +16,18 @@ export interface TestGateway {
 }
 
 /** A fake upstream and a real gateway on loopback ports, served by the real Node adapter. */
-export async function startTestGateway(env: Record<string, string> = {}, upstreamOptions: FakeUpstreamOptions = {}, scorer?: Scorer): Promise<TestGateway> {
+export async function startTestGateway(
+  env: Record<string, string> = {},
+  upstreamOptions: FakeUpstreamOptions = {},
+  scorer?: Scorer,
+): Promise<TestGateway> {
   const upstream = await startFakeUpstream(upstreamOptions);
   // Retries are on, as in production, with a short backoff so failing-upstream tests stay fast.
-  const config = parseConfig({ UPSTREAM_BASE_URL: upstream.url, PORT: '0', LOG_LEVEL: 'silent', UPSTREAM_RETRY_BASE_MS: '1', ...env }, [], loadConfigFile);
+  const config = parseConfig(
+    { UPSTREAM_BASE_URL: upstream.url, PORT: '0', LOG_LEVEL: 'silent', UPSTREAM_RETRY_BASE_MS: '1', ...env },
+    [],
+    loadConfigFile,
+  );
   const gateway = await startGateway(config, createLogger(config.LOG_LEVEL), scorer);
   const url = `${gateway.url}/v1`;
   return {

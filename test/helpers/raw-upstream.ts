@@ -2,7 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A loopback upstream whose every answer is written by hand, to misbehave in ways a real server can. */
-export async function startRawUpstream(handle: (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void): Promise<{ url: string; calls: number; close(): Promise<void> }> {
+export async function startRawUpstream(
+  handle: (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void,
+): Promise<{ url: string; calls: number; close(): Promise<void> }> {
   const state = { calls: 0 };
   const server = http.createServer((req, res) => {
     state.calls++;

@@ -9,8 +9,11 @@ import net from 'node:net';
 export const REDIS_BIN = process.env.REDIS_SERVER_BIN ?? 'redis-server';
 export const redisInstalled = spawnSync(REDIS_BIN, ['--version']).status === 0;
 export const redisRequired = process.env.BESTOFN_REQUIRE_REDIS === '1';
-if (!redisInstalled && redisRequired) throw new Error(`BESTOFN_REQUIRE_REDIS=1 but '${REDIS_BIN}' cannot run: install redis-server`);
-export const redisSkipReason = redisInstalled ? '' : `redis-server is not installed here (apt-get install -y redis-server); the Redis tests are skipped`;
+if (!redisInstalled && redisRequired)
+  throw new Error(`BESTOFN_REQUIRE_REDIS=1 but '${REDIS_BIN}' cannot run: install redis-server`);
+export const redisSkipReason = redisInstalled
+  ? ''
+  : `redis-server is not installed here (apt-get install -y redis-server); the Redis tests are skipped`;
 if (!redisInstalled) console.warn(`⚠ ${redisSkipReason}`);
 
 export function freePort(): Promise<number> {
@@ -81,7 +84,11 @@ export async function startRedis(): Promise<TestRedis> {
   const port = await freePort();
   let proc: ChildProcess | undefined;
   const start = async () => {
-    proc = spawn(REDIS_BIN, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], { stdio: 'ignore' });
+    proc = spawn(
+      REDIS_BIN,
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
+      { stdio: 'ignore' },
+    );
     await waitForPort(port);
   };
   await start();

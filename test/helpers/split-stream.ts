@@ -15,7 +15,9 @@ export const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, nam
 export function sseVariants(lf: string): Record<string, string> {
   // Before "choices" is outside any string, so the joined lines are the same JSON with one more newline.
   const multiline = lf.replace(/,"choices"/g, '\ndata: ,"choices"');
-  const commented = lf.replace(/\n\n(?=data: \{)/g, (_m, at: number) => (at % 3 === 0 ? '\n\n: keep-alive\n\n' : '\n\n:\n\n'));
+  const commented = lf.replace(/\n\n(?=data: \{)/g, (_m, at: number) =>
+    at % 3 === 0 ? '\n\n: keep-alive\n\n' : '\n\n:\n\n',
+  );
   return {
     lf,
     crlf: lf.replace(/\n/g, '\r\n'),
@@ -37,7 +39,8 @@ export function randomCuts(bytes: Uint8Array, seed: number, count: number): numb
   const cuts = new Set<number>();
   for (let i = 0; i < count; i++) cuts.add(1 + Math.floor(random() * (bytes.length - 1)));
   // A continuation byte (10xxxxxx) starts mid-character: cutting before it splits the character.
-  for (let i = 1; i < bytes.length; i++) if ((bytes[i]! & 0xc0) === 0x80 && (bytes[i - 1]! & 0xc0) !== 0x80) cuts.add(i);
+  for (let i = 1; i < bytes.length; i++)
+    if ((bytes[i]! & 0xc0) === 0x80 && (bytes[i - 1]! & 0xc0) !== 0x80) cuts.add(i);
   return [...cuts].sort((a, b) => a - b);
 }
 

@@ -5,7 +5,7 @@ export async function readSse(body: Response | string): Promise<{ comments: stri
   const stream = typeof body === 'string' ? new Response(body).body! : body.body!;
   const comments: string[] = [];
   const data: string[] = [];
-  for await (const item of sseItems(stream)) (item.kind === 'comment' ? comments.push(item.text) : data.push(item.data));
+  for await (const item of sseItems(stream)) item.kind === 'comment' ? comments.push(item.text) : data.push(item.data);
   return { comments, data };
 }
 

@@ -15,23 +15,30 @@ async function slowloris(url: string, from: string, count: number, batch = 1000)
   let refused = 0;
   for (let done = 0; done < count; done += batch) {
     await Promise.all(
-      Array.from({ length: Math.min(batch, count - done) }, () => new Promise<void>((resolve) => {
-        const s = net.connect({ host: '127.0.0.1', port: Number(port), localAddress: from });
-        s.on('connect', () => {
-          s.write('POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nX-Slow: ');
-          open.add(s);
-          resolve();
-        });
-        // Closed by the gateway (over the cap, or its header timeout): the descriptor is freed at once.
-        s.on('close', () => (open.delete(s) && refused++, resolve()));
-        s.on('error', () => {});
-      })),
+      Array.from(
+        { length: Math.min(batch, count - done) },
+        () =>
+          new Promise<void>((resolve) => {
+            const s = net.connect({ host: '127.0.0.1', port: Number(port), localAddress: from });
+            s.on('connect', () => {
+              s.write('POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nX-Slow: ');
+              open.add(s);
+              resolve();
+            });
+            // Closed by the gateway (over the cap, or its header timeout): the descriptor is freed at once.
+            s.on('close', () => (open.delete(s) && refused++, resolve()));
+            s.on('error', () => {});
+          }),
+      ),
     );
   }
   return { open, refused: () => refused, destroy: () => open.forEach((s) => s.destroy()) };
 }
 
-const connections = (t: TestGateway) => new Promise<number>((resolve, reject) => t.gateway.server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
+const connections = (t: TestGateway) =>
+  new Promise<number>((resolve, reject) =>
+    t.gateway.server.getConnections((err, n) => (err ? reject(err) : resolve(n))),
+  );
 
 describe('connection limits', () => {
   let t: TestGateway;
@@ -67,12 +74,15 @@ describe('connection limits', () => {
         const flood = await slowloris(capped.gateway.url, from, 100);
         floods.push(flood);
         const settled = Date.now() + 5_000;
-        while (flood.refused() < (from.endsWith('3') ? 60 : 90) && Date.now() < settled) await new Promise((r) => setTimeout(r, 50));
+        while (flood.refused() < (from.endsWith('3') ? 60 : 90) && Date.now() < settled)
+          await new Promise((r) => setTimeout(r, 50));
       }
       expect(await connections(capped)).toBe(50);
       floods[0]!.destroy();
       await new Promise((r) => setTimeout(r, 100));
-      expect((await capped.client.chat.completions.create({ model: 'fake-model', messages: MATH })).choices).toHaveLength(1);
+      expect(
+        (await capped.client.chat.completions.create({ model: 'fake-model', messages: MATH })).choices,
+      ).toHaveLength(1);
     } finally {
       floods.forEach((f) => f.destroy());
       await capped.close();
@@ -86,10 +96,14 @@ describe('shutdown with keep-alive clients', () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
     const post = () =>
       new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
-        const req = http.request(`${t.url}/chat/completions`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
-          res.resume();
-          res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection }));
-        });
+        const req = http.request(
+          `${t.url}/chat/completions`,
+          { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection }));
+          },
+        );
         req.on('error', reject);
         req.end(JSON.stringify({ model: 'fake-model', messages: MATH }));
       });
@@ -123,13 +137,22 @@ describe('the real CLI on SIGTERM', () => {
     const agent = new http.Agent({ keepAlive: true });
     try {
       let out = '';
-      const url = await new Promise<string>((resolve) => child.stdout!.on('data', (d) => ((out += d), /"url":"([^"]+)"/.test(out) && resolve(/"url":"([^"]+)"/.exec(out)![1]!))));
+      const url = await new Promise<string>((resolve) =>
+        child.stdout!.on(
+          'data',
+          (d) => ((out += d), /"url":"([^"]+)"/.test(out) && resolve(/"url":"([^"]+)"/.exec(out)![1]!)),
+        ),
+      );
       const post = () =>
         new Promise<string | undefined>((resolve, reject) => {
-          const req = http.request(`${url}/v1/chat/completions`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
-            res.resume();
-            res.on('end', () => resolve(res.headers.connection));
-          });
+          const req = http.request(
+            `${url}/v1/chat/completions`,
+            { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+            (res) => {
+              res.resume();
+              res.on('end', () => resolve(res.headers.connection));
+            },
+          );
           req.on('error', reject);
           req.end(JSON.stringify({ model: 'fake-model', messages: MATH }));
         });
@@ -162,7 +185,8 @@ describe('loopback is decided by the address, not its spelling', () => {
   ])('%s → %s', (address, loopback) => expect(isLoopbackAddress(address)).toBe(loopback));
 
   // `bestofn serve` in this process: a refusal returns before it would wait for signals.
-  const serve = (host: string) => runMain(['serve', '--port', '0', '--host', host], { UPSTREAM_BASE_URL: 'http://127.0.0.1:1/v1' });
+  const serve = (host: string) =>
+    runMain(['serve', '--port', '0', '--host', host], { UPSTREAM_BASE_URL: 'http://127.0.0.1:1/v1' });
 
   it('HOST=0 (a spelling of 0.0.0.0) without keys is refused once it binds beyond loopback', async () => {
     const r = await serve('0');
@@ -183,7 +207,8 @@ describe('/metrics and /healthz with gateway keys', () => {
     t = await startTestGateway({ GATEWAY_API_KEYS: 'k1' });
   });
   afterAll(() => t.close());
-  const get = (p: string, key?: string) => fetch(`${t.gateway.url}${p}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+  const get = (p: string, key?: string) =>
+    fetch(`${t.gateway.url}${p}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
 
   it('/metrics needs a key', async () => {
     expect((await get('/metrics')).status).toBe(401);

@@ -24,8 +24,19 @@ beforeAll(async () => {
     } else if (req.url?.startsWith('/encoded/')) {
       const encoding = req.url.slice('/encoded/'.length);
       const raw = Buffer.from('{"text":"héllo 🙂"}');
-      const coded = encoding === 'gzip' ? zlib.gzipSync(raw) : encoding === 'br' ? zlib.brotliCompressSync(raw) : encoding === 'deflate' ? zlib.deflateSync(raw) : raw;
-      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': encoding, 'content-length': String(coded.length) });
+      const coded =
+        encoding === 'gzip'
+          ? zlib.gzipSync(raw)
+          : encoding === 'br'
+            ? zlib.brotliCompressSync(raw)
+            : encoding === 'deflate'
+              ? zlib.deflateSync(raw)
+              : raw;
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-encoding': encoding,
+        'content-length': String(coded.length),
+      });
       res.end(coded);
     } else if (req.url === '/hang') {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -51,7 +62,13 @@ describe.each(clients)('%s client', (_name, make) => {
   const signal = () => new AbortController().signal;
 
   it('sends method, headers and body, and reads status, headers and text', async () => {
-    const reply = await client({ method: 'POST', url: `${base}/echo`, headers: { authorization: 'Bearer k', 'content-type': 'application/json' }, body: '{"x":1}', signal: signal() });
+    const reply = await client({
+      method: 'POST',
+      url: `${base}/echo`,
+      headers: { authorization: 'Bearer k', 'content-type': 'application/json' },
+      body: '{"x":1}',
+      signal: signal(),
+    });
     expect(reply.status).toBe(201);
     expect(reply.header('content-type')).toBe('application/json');
     expect(reply.header('x-method')).toBe('POST');
@@ -60,14 +77,25 @@ describe.each(clients)('%s client', (_name, make) => {
     expect(JSON.parse(await reply.text())).toEqual({ body: '{"x":1}', auth: 'Bearer k' });
   });
 
-  it.each(['gzip', 'br', 'deflate'])('decodes a %s body, and no longer reports its encoding or length', async (encoding) => {
-    for (const read of [(r: Awaited<ReturnType<HttpClient>>) => r.text(), (r: Awaited<ReturnType<HttpClient>>) => new Response(r.stream()).text()]) {
-      const reply = await client({ method: 'GET', url: `${base}/encoded/${encoding}`, headers: {}, signal: signal() });
-      expect(reply.header('content-encoding')).toBeNull();
-      expect(reply.header('content-length')).toBeNull();
-      expect(JSON.parse(await read(reply))).toEqual({ text: 'héllo 🙂' });
-    }
-  });
+  it.each(['gzip', 'br', 'deflate'])(
+    'decodes a %s body, and no longer reports its encoding or length',
+    async (encoding) => {
+      for (const read of [
+        (r: Awaited<ReturnType<HttpClient>>) => r.text(),
+        (r: Awaited<ReturnType<HttpClient>>) => new Response(r.stream()).text(),
+      ]) {
+        const reply = await client({
+          method: 'GET',
+          url: `${base}/encoded/${encoding}`,
+          headers: {},
+          signal: signal(),
+        });
+        expect(reply.header('content-encoding')).toBeNull();
+        expect(reply.header('content-length')).toBeNull();
+        expect(JSON.parse(await read(reply))).toEqual({ text: 'héllo 🙂' });
+      }
+    },
+  );
 
   it('reports an encoding it cannot decode, with the bytes as sent', async () => {
     const reply = await client({ method: 'GET', url: `${base}/encoded/zstd`, headers: {}, signal: signal() });
@@ -79,7 +107,8 @@ describe.each(clients)('%s client', (_name, make) => {
     const reply = await client({ method: 'GET', url: `${base}/stream`, headers: {}, signal: signal() });
     const decoder = new TextDecoder();
     let text = '';
-    for await (const chunk of reply.stream() as unknown as AsyncIterable<Uint8Array>) text += decoder.decode(chunk, { stream: true });
+    for await (const chunk of reply.stream() as unknown as AsyncIterable<Uint8Array>)
+      text += decoder.decode(chunk, { stream: true });
     expect(text).toBe('data: 1\n\ndata: 2\n\n');
   });
 
@@ -97,6 +126,8 @@ describe.each(clients)('%s client', (_name, make) => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    await expect(client({ method: 'GET', url: `http://127.0.0.1:${port}/`, headers: {}, signal: signal() })).rejects.toThrow();
+    await expect(
+      client({ method: 'GET', url: `http://127.0.0.1:${port}/`, headers: {}, signal: signal() }),
+    ).rejects.toThrow();
   });
 });

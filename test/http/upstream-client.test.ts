@@ -30,13 +30,23 @@ async function upstreamFailing(fail: FakeUpstreamOptions['fail'], retries: numbe
     retryBaseMs: 100,
     sleep: async (ms) => void waits.push(ms),
   };
-  const post = () => postUpstream(upstream, '/chat/completions', { model: 'm', messages: [{ role: 'user', content: 'hi' }] }, new AbortController().signal, () => 0.5);
+  const post = () =>
+    postUpstream(
+      upstream,
+      '/chat/completions',
+      { model: 'm', messages: [{ role: 'user', content: 'hi' }] },
+      new AbortController().signal,
+      () => 0.5,
+    );
   return { waits, post, calls: () => fake!.requests.length };
 }
 
 describe('postUpstream retries', () => {
   it('waits out Retry-After in seconds, then succeeds', async () => {
-    const u = await upstreamFailing((_b, call) => (call === 0 ? { status: 429, headers: { 'retry-after': '7' } } : null), 1);
+    const u = await upstreamFailing(
+      (_b, call) => (call === 0 ? { status: 429, headers: { 'retry-after': '7' } } : null),
+      1,
+    );
     expect((await u.post()).status).toBe(200);
     expect(u.waits).toEqual([7000]);
     expect(u.calls()).toBe(2);
@@ -44,7 +54,10 @@ describe('postUpstream retries', () => {
 
   it('reads Retry-After as an HTTP date too', async () => {
     const at = new Date(Date.now() + 3_000).toUTCString();
-    const u = await upstreamFailing((_b, call) => (call === 0 ? { status: 503, headers: { 'retry-after': at } } : null), 1);
+    const u = await upstreamFailing(
+      (_b, call) => (call === 0 ? { status: 503, headers: { 'retry-after': at } } : null),
+      1,
+    );
     await u.post();
     expect(u.waits).toHaveLength(1);
     // An HTTP date has whole seconds: up to one second is lost to rounding.
@@ -86,12 +99,24 @@ describe('getUpstream', () => {
       for (let i = 0; i < 2000; i++) res.write(`${entry},`);
       res.end(`${entry}]}`);
     });
-    const upstream: Upstream = { baseUrl: raw.url, supportsN: false, timeoutMs: 5_000, firstByteTimeoutMs: 5_000, limit: pLimit(1), http: platformHttp, retries: 0, retryBaseMs: 1, maxAnswerBytes: 64 * 1024 };
+    const upstream: Upstream = {
+      baseUrl: raw.url,
+      supportsN: false,
+      timeoutMs: 5_000,
+      firstByteTimeoutMs: 5_000,
+      limit: pLimit(1),
+      http: platformHttp,
+      retries: 0,
+      retryBaseMs: 1,
+      maxAnswerBytes: 64 * 1024,
+    };
     try {
       const err = await getUpstream(upstream, '/models', new AbortController().signal).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(UpstreamError);
       expect(err).toMatchObject({ status: 502, code: 'bad_upstream_response' });
-      expect(await getUpstream({ ...upstream, maxAnswerBytes: 8 * 1024 * 1024 }, '/models', new AbortController().signal)).toMatchObject({ status: 200 });
+      expect(
+        await getUpstream({ ...upstream, maxAnswerBytes: 8 * 1024 * 1024 }, '/models', new AbortController().signal),
+      ).toMatchObject({ status: 200 });
     } finally {
       await raw.close();
     }

@@ -19,17 +19,31 @@ async function start(upstreamOptions: Parameters<typeof startFakeUpstream>[0]) {
   upstream = await startFakeUpstream(upstreamOptions);
   const lines: any[] = [];
   const log = pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s)) });
-  const config = parseConfig({ UPSTREAM_BASE_URL: upstream.url, PORT: '0', BESTOFN_HEARTBEAT_MS: '20' }, [], loadConfigFile);
+  const config = parseConfig(
+    { UPSTREAM_BASE_URL: upstream.url, PORT: '0', BESTOFN_HEARTBEAT_MS: '20' },
+    [],
+    loadConfigFile,
+  );
   gateway = await startGateway(config, log);
   const accessLines = () => lines.filter((l) => l.msg === 'request' && l.route === '/v1/chat/completions');
   const until = async (check: () => boolean) => {
     for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
   };
-  return { url: `${gateway.url}/v1`, accessLines, until, metrics: async () => (await fetch(`${gateway!.url}/metrics`)).text() };
+  return {
+    url: `${gateway.url}/v1`,
+    accessLines,
+    until,
+    metrics: async () => (await fetch(`${gateway!.url}/metrics`)).text(),
+  };
 }
 
 const post = (url: string, body: object, signal?: AbortSignal) =>
-  fetch(`${url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
+  fetch(`${url}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal,
+  });
 
 describe('the access log and metrics tell what the client got', () => {
   it('logs a stream when it ends, with the time it took, not when its headers went out', async () => {

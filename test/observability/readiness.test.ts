@@ -8,7 +8,10 @@ describe('/readyz', () => {
     try {
       const ready = await fetch(`${t.gateway.url}/readyz`);
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toMatchObject({ status: 'ready', checks: { upstreams: { ok: true, detail: '1 of 1 upstreams answered' } } });
+      expect(await ready.json()).toMatchObject({
+        status: 'ready',
+        checks: { upstreams: { ok: true, detail: '1 of 1 upstreams answered' } },
+      });
       await t.upstream.close();
       // The last probe is kept for a few seconds; a fresh gateway probes afresh.
       expect((await fetch(`${t.gateway.url}/readyz`)).status).toBe(200);
@@ -32,7 +35,12 @@ describe('readiness checks', () => {
     let clock = 0;
     let probes = 0;
     let up = true;
-    const check = cachedCheck('upstreams', 5_000, async () => (probes++, up ? { ok: true } : Promise.reject(new Error('refused'))), () => clock);
+    const check = cachedCheck(
+      'upstreams',
+      5_000,
+      async () => (probes++, up ? { ok: true } : Promise.reject(new Error('refused'))),
+      () => clock,
+    );
     const signal = new AbortController().signal;
     await Promise.all([check.check(signal), check.check(signal)]);
     expect(probes).toBe(1);
@@ -40,7 +48,10 @@ describe('readiness checks', () => {
     clock = 4_999;
     expect((await readiness([check], signal)).ok).toBe(true);
     clock = 5_000;
-    expect(await readiness([check, { name: 'redis', check: async () => ({ ok: true }) }], signal)).toEqual({ ok: false, checks: { upstreams: { ok: false, detail: 'refused' }, redis: { ok: true } } });
+    expect(await readiness([check, { name: 'redis', check: async () => ({ ok: true }) }], signal)).toEqual({
+      ok: false,
+      checks: { upstreams: { ok: false, detail: 'refused' }, redis: { ok: true } },
+    });
     expect(probes).toBe(2);
   });
 });

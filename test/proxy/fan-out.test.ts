@@ -3,13 +3,26 @@ import { startTestGateway, MATH } from '../helpers/gateway';
 import { metadataOf } from '../helpers/metadata';
 
 const post = (url: string, body: object, init: RequestInit = {}) =>
-  fetch(`${url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), ...init });
+  fetch(`${url}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    ...init,
+  });
 
 describe('fan-out', () => {
   it('reports failed candidates and still answers while min_candidates arrived', async () => {
-    const t = await startTestGateway({ UPSTREAM_RETRIES: '0' }, { fail: (_b, call) => (call % 2 === 1 ? { status: 500, body: { error: { message: 'flaky' } } } : null) });
+    const t = await startTestGateway(
+      { UPSTREAM_RETRIES: '0' },
+      { fail: (_b, call) => (call % 2 === 1 ? { status: 500, body: { error: { message: 'flaky' } } } : null) },
+    );
     try {
-      const res = await post(t.url, { model: 'fake-model', messages: MATH, best_of: 4, bestofn: { min_candidates: 2 } });
+      const res = await post(t.url, {
+        model: 'fake-model',
+        messages: MATH,
+        best_of: 4,
+        bestofn: { min_candidates: 2 },
+      });
       expect(res.status).toBe(200);
       const meta = metadataOf(await res.json());
       expect(meta.n_received).toBe(2);
@@ -23,9 +36,17 @@ describe('fan-out', () => {
   });
 
   it("returns the upstream's error when fewer than min_candidates arrived", async () => {
-    const t = await startTestGateway({ UPSTREAM_RETRIES: '0' }, { fail: (_b, call) => (call < 3 ? { status: 503, body: { error: { message: 'busy' } } } : null) });
+    const t = await startTestGateway(
+      { UPSTREAM_RETRIES: '0' },
+      { fail: (_b, call) => (call < 3 ? { status: 503, body: { error: { message: 'busy' } } } : null) },
+    );
     try {
-      const res = await post(t.url, { model: 'fake-model', messages: MATH, best_of: 4, bestofn: { min_candidates: 2 } });
+      const res = await post(t.url, {
+        model: 'fake-model',
+        messages: MATH,
+        best_of: 4,
+        bestofn: { min_candidates: 2 },
+      });
       expect(res.status).toBe(503);
       expect((await res.json()).error.message).toContain('busy');
     } finally {
@@ -75,7 +96,9 @@ describe('fan-out', () => {
       },
     );
     try {
-      const all = await Promise.all([1, 2, 3].map(() => post(t.url, { model: 'fake-model', messages: MATH, best_of: 4 })));
+      const all = await Promise.all(
+        [1, 2, 3].map(() => post(t.url, { model: 'fake-model', messages: MATH, best_of: 4 })),
+      );
       expect(all.map((r) => r.status)).toEqual([200, 200, 200]);
       expect(t.upstream.requests).toHaveLength(12);
       expect(peak).toBe(3);
@@ -84,19 +107,26 @@ describe('fan-out', () => {
     }
   });
 
-  it.each([false, true])('aborts every in-flight upstream request when the client goes away (stream: %s)', async (stream) => {
-    const t = await startTestGateway({}, { latencyMs: 10_000 });
-    try {
-      const client = new AbortController();
-      const pending = post(t.url, { model: 'fake-model', messages: MATH, best_of: 4, stream }, { signal: client.signal })
-        .then((r) => r.text())
-        .catch(() => 'aborted');
-      await expect.poll(() => t.upstream.requests.length).toBe(4);
-      client.abort();
-      await pending;
-      await expect.poll(() => t.upstream.aborted, { timeout: 3_000 }).toBe(4);
-    } finally {
-      await t.close();
-    }
-  });
+  it.each([false, true])(
+    'aborts every in-flight upstream request when the client goes away (stream: %s)',
+    async (stream) => {
+      const t = await startTestGateway({}, { latencyMs: 10_000 });
+      try {
+        const client = new AbortController();
+        const pending = post(
+          t.url,
+          { model: 'fake-model', messages: MATH, best_of: 4, stream },
+          { signal: client.signal },
+        )
+          .then((r) => r.text())
+          .catch(() => 'aborted');
+        await expect.poll(() => t.upstream.requests.length).toBe(4);
+        client.abort();
+        await pending;
+        await expect.poll(() => t.upstream.aborted, { timeout: 3_000 }).toBe(4);
+      } finally {
+        await t.close();
+      }
+    },
+  );
 });

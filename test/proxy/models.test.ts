@@ -10,7 +10,10 @@ describe('GET /v1/models/{id}', () => {
       expect(model).toMatchObject({ id: 'Qwen/Qwen3-8B', object: 'model', owned_by: 'fake' });
       // Unencoded, as curl users write it.
       expect((await (await fetch(`${t.url}/models/Qwen/Qwen3-8B`)).json()).id).toBe('Qwen/Qwen3-8B');
-      const err = await t.client.models.retrieve('gpt-unknown').then(() => null, (e: unknown) => e);
+      const err = await t.client.models.retrieve('gpt-unknown').then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(OpenAI.NotFoundError);
       expect((err as APIError).code).toBe('model_not_found');
     } finally {

@@ -4,14 +4,20 @@ import { validateAgainst } from '../helpers/openapi';
 import { readSse } from '../helpers/sse';
 import { metadataOf } from '../helpers/metadata';
 
-const TOOLS = [{ type: 'function' as const, function: { name: 'add', parameters: { type: 'object', properties: {} } } }];
+const TOOLS = [
+  { type: 'function' as const, function: { name: 'add', parameters: { type: 'object', properties: {} } } },
+];
 
 describe('requests with tools go to the upstream once, unchanged but for the gateway controls', () => {
   it.each([false, true])('stream: %s', async (stream) => {
     const t = await startTestGateway();
     try {
       const body = { model: 'fake-model', messages: MATH, tools: TOOLS, best_of: 4, stream };
-      const res = await fetch(`${t.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${t.url}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('x-bestofn-bypass')).toBe('tools');
       const text = await res.text();
@@ -28,7 +34,13 @@ describe('requests with tools go to the upstream once, unchanged but for the gat
   it('samples N again when tool_choice is none', async () => {
     const t = await startTestGateway();
     try {
-      await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, tools: TOOLS, tool_choice: 'none', best_of: 3 } as never);
+      await t.client.chat.completions.create({
+        model: 'fake-model',
+        messages: MATH,
+        tools: TOOLS,
+        tool_choice: 'none',
+        best_of: 3,
+      } as never);
       expect(t.upstream.requests).toHaveLength(3);
     } finally {
       await t.close();
@@ -41,7 +53,12 @@ describe('structured output', () => {
     const texts = ['{"answer": 42}', 'Sure! {"answer": 42}', '{ "answer" : 42 }', '{"answer": 41}'];
     const t = await startTestGateway({}, { respond: (_b, _i, call) => ({ content: texts[call % texts.length]! }) });
     try {
-      const res = await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 4, response_format: { type: 'json_object' } } as never);
+      const res = await t.client.chat.completions.create({
+        model: 'fake-model',
+        messages: MATH,
+        best_of: 4,
+        response_format: { type: 'json_object' },
+      } as never);
       expect(JSON.parse(res.choices[0]!.message.content!)).toEqual({ answer: 42 });
       const meta = metadataOf(res);
       expect(meta.candidates[1]).toMatchObject({ reward: null, invalid: 'content is not valid JSON' });

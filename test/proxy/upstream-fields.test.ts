@@ -8,7 +8,14 @@ async function collect(stream: AsyncIterable<any>) {
   const chunks: any[] = [];
   for await (const chunk of stream) chunks.push(chunk);
   const text = (key: string) => chunks.flatMap((c) => c.choices.map((ch: any) => ch.delta?.[key] ?? '')).join('');
-  return { chunks, content: text('content'), reasoning: text('reasoning'), reasoningContent: text('reasoning_content'), logprobs: chunks.flatMap((c) => c.choices.flatMap((ch: any) => ch.logprobs?.content ?? [])), usage: chunks.at(-1)?.usage };
+  return {
+    chunks,
+    content: text('content'),
+    reasoning: text('reasoning'),
+    reasoningContent: text('reasoning_content'),
+    logprobs: chunks.flatMap((c) => c.choices.flatMap((ch: any) => ch.logprobs?.content ?? [])),
+    usage: chunks.at(-1)?.usage,
+  };
 }
 
 const LIVE = { reject: { after_tokens: 2, every_tokens: 1000, keep_fraction: 1 } };
@@ -45,7 +52,13 @@ describe.each([
 
   it('streamed: the same logprobs with their tokens, `reasoning` deltas, usage with details, spec-valid chunks', async () => {
     const plain = (await t.client.chat.completions.create(request as never)) as any;
-    const s = await collect((await t.client.chat.completions.create({ ...request, stream: true, stream_options: { include_usage: true } } as never)) as any);
+    const s = await collect(
+      (await t.client.chat.completions.create({
+        ...request,
+        stream: true,
+        stream_options: { include_usage: true },
+      } as never)) as any,
+    );
     for (const chunk of s.chunks) expect(validateAgainst('CreateChatCompletionStreamResponse', chunk)).toEqual([]);
     expect(s.reasoning).toBe(plain.choices[0].message.reasoning);
     expect(s.reasoningContent).toBe('');
@@ -61,8 +74,16 @@ describe('passthrough over n choices', () => {
   it('each returned choice carries its own logprobs', async () => {
     const t = await startTestGateway({}, { rich: true });
     try {
-      const res = (await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 4, n: 2, logprobs: true, top_logprobs: 1 } as never)) as any;
-      for (const choice of res.choices) expect(choice.logprobs.content.map((l: any) => l.token).join('')).toBe(choice.message.content);
+      const res = (await t.client.chat.completions.create({
+        model: 'fake-model',
+        messages: MATH,
+        best_of: 4,
+        n: 2,
+        logprobs: true,
+        top_logprobs: 1,
+      } as never)) as any;
+      for (const choice of res.choices)
+        expect(choice.logprobs.content.map((l: any) => l.token).join('')).toBe(choice.message.content);
       expect(res.choices[0].message.reasoning_content).toMatch(/Let me think/);
     } finally {
       await t.close();
@@ -74,22 +95,45 @@ describe('hostile logprobs from the upstream', () => {
   it.each([
     ['content that is not a list', { content: 'garbage', refusal: null }],
     ['tokens that are not strings', { content: [{ token: 7, logprob: -1 }, { logprob: -2 }], refusal: null }],
-    ['tokens that do not spell the content', { content: [{ token: 'other', logprob: -1, bytes: null, top_logprobs: 3 }], refusal: null }],
+    [
+      'tokens that do not spell the content',
+      { content: [{ token: 'other', logprob: -1, bytes: null, top_logprobs: 3 }], refusal: null },
+    ],
   ])('%s: the answer still comes, plain, streamed and as a response', async (_name, logprobs) => {
     const raw = await startRawUpstream((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: 'c', object: 'chat.completion', created: 1, model: 'm', usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 }, choices: [{ index: 0, finish_reason: 'stop', logprobs, message: { role: 'assistant', content: 'fine \\boxed{1}' } }] }));
+      res.end(
+        JSON.stringify({
+          id: 'c',
+          object: 'chat.completion',
+          created: 1,
+          model: 'm',
+          usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+          choices: [
+            { index: 0, finish_reason: 'stop', logprobs, message: { role: 'assistant', content: 'fine \\boxed{1}' } },
+          ],
+        }),
+      );
     });
     const t = await startTestGateway({ UPSTREAM_BASE_URL: raw.url });
     try {
-      const post = (path: string, body: object) => fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', best_of: 2, logprobs: true, ...body }) });
-      expect((await (await post('/chat/completions', { messages: MATH })).json()).choices[0].message.content).toBe('fine \\boxed{1}');
+      const post = (path: string, body: object) =>
+        fetch(`${t.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'm', best_of: 2, logprobs: true, ...body }),
+        });
+      expect((await (await post('/chat/completions', { messages: MATH })).json()).choices[0].message.content).toBe(
+        'fine \\boxed{1}',
+      );
       const streamed = await (await post('/chat/completions', { messages: MATH, stream: true })).text();
       expect(streamed).toContain('boxed{1}');
       expect(streamed).toContain('data: [DONE]');
       const response = await post('/responses', { input: 'hi', top_logprobs: 1, logprobs: undefined });
       expect(response.status).toBe(200);
-      expect(await (await post('/responses', { input: 'hi', top_logprobs: 1, logprobs: undefined, stream: true })).text()).toContain('response.completed');
+      expect(
+        await (await post('/responses', { input: 'hi', top_logprobs: 1, logprobs: undefined, stream: true })).text(),
+      ).toContain('response.completed');
     } finally {
       await t.close();
       await raw.close();

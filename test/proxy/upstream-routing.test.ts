@@ -17,8 +17,15 @@ async function setup(math: FakeUpstreamOptions, general: FakeUpstreamOptions, ex
   const a = await startFakeUpstream({ ...math, model: 'qwen-math' });
   const b = await startFakeUpstream({ ...general, model: 'general' });
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-routing-')), 'bestofn.yaml');
-  fs.writeFileSync(file, `upstreams:\n  - { name: math, base_url: "${a.url}", models: [qwen-math] }\n  - { name: general, base_url: "${b.url}", models: ["*"] }\n${extra}`);
-  const config = parseConfig({ CONFIG_FILE: file, PORT: '0', LOG_LEVEL: 'silent', UPSTREAM_RETRIES: '0' }, [], loadConfigFile);
+  fs.writeFileSync(
+    file,
+    `upstreams:\n  - { name: math, base_url: "${a.url}", models: [qwen-math] }\n  - { name: general, base_url: "${b.url}", models: ["*"] }\n${extra}`,
+  );
+  const config = parseConfig(
+    { CONFIG_FILE: file, PORT: '0', LOG_LEVEL: 'silent', UPSTREAM_RETRIES: '0' },
+    [],
+    loadConfigFile,
+  );
   const gateway = await startGateway(config, createLogger('silent'));
   const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'x', maxRetries: 0 });
   return { a, b, client, close: async () => (await gateway.close(), await a.close(), await b.close()) };
@@ -40,7 +47,11 @@ describe('several upstreams', () => {
   });
 
   it('samples the candidates a failing upstream could not give from the fallback upstream, and says so', async () => {
-    const t = await setup({ fail: (_b, call) => (call % 2 === 0 ? { status: 503 } : null) }, {}, 'fallback_upstream: general\n');
+    const t = await setup(
+      { fail: (_b, call) => (call % 2 === 0 ? { status: 503 } : null) },
+      {},
+      'fallback_upstream: general\n',
+    );
     try {
       const res = await t.client.chat.completions.create({ model: 'qwen-math', messages: MATH, best_of: 4 } as never);
       const meta = metadataOf(res);
@@ -53,9 +64,18 @@ describe('several upstreams', () => {
   });
 
   it('on the live path too: a streamed candidate the routed upstream fails is sampled from the fallback', async () => {
-    const t = await setup({ fail: (_b, call) => (call % 2 === 0 ? { status: 503 } : null) }, {}, 'fallback_upstream: general\n');
+    const t = await setup(
+      { fail: (_b, call) => (call % 2 === 0 ? { status: 503 } : null) },
+      {},
+      'fallback_upstream: general\n',
+    );
     try {
-      const res = await t.client.chat.completions.create({ model: 'qwen-math', messages: MATH, best_of: 4, bestofn: { adaptive: { waves: [4], stop_when: { agreement: 1 } } } } as never);
+      const res = await t.client.chat.completions.create({
+        model: 'qwen-math',
+        messages: MATH,
+        best_of: 4,
+        bestofn: { adaptive: { waves: [4], stop_when: { agreement: 1 } } },
+      } as never);
       const meta = metadataOf(res);
       expect(meta.live).toBeDefined();
       expect(meta.n_received).toBe(4);
@@ -73,17 +93,30 @@ describe('several upstreams', () => {
     const broken = await startRawUpstream((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       for (const word of ['We', ' add', ' them']) {
-        res.write(`data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 1, model: 'qwen-math', choices: [{ index: 0, delta: { content: word }, finish_reason: null }] })}\n\n`);
+        res.write(
+          `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 1, model: 'qwen-math', choices: [{ index: 0, delta: { content: word }, finish_reason: null }] })}\n\n`,
+        );
       }
       setTimeout(() => res.socket?.destroy(), 20);
     });
     const general = await startFakeUpstream({ model: 'general' });
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-routing-')), 'bestofn.yaml');
-    fs.writeFileSync(file, `upstreams:\n  - { name: math, base_url: "${broken.url}", models: [qwen-math] }\n  - { name: general, base_url: "${general.url}", models: ["*"] }\nfallback_upstream: general\n`);
-    const gateway = await startGateway(parseConfig({ CONFIG_FILE: file, PORT: '0', LOG_LEVEL: 'silent', UPSTREAM_RETRIES: '0' }, [], loadConfigFile), createLogger('silent'));
+    fs.writeFileSync(
+      file,
+      `upstreams:\n  - { name: math, base_url: "${broken.url}", models: [qwen-math] }\n  - { name: general, base_url: "${general.url}", models: ["*"] }\nfallback_upstream: general\n`,
+    );
+    const gateway = await startGateway(
+      parseConfig({ CONFIG_FILE: file, PORT: '0', LOG_LEVEL: 'silent', UPSTREAM_RETRIES: '0' }, [], loadConfigFile),
+      createLogger('silent'),
+    );
     try {
       const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'x', maxRetries: 0 });
-      const res = await client.chat.completions.create({ model: 'qwen-math', messages: MATH, best_of: 2, bestofn: { adaptive: { waves: [2], stop_when: { agreement: 1 } } } } as never);
+      const res = await client.chat.completions.create({
+        model: 'qwen-math',
+        messages: MATH,
+        best_of: 2,
+        bestofn: { adaptive: { waves: [2], stop_when: { agreement: 1 } } },
+      } as never);
       const meta = metadataOf(res);
       expect(meta.candidates.map((c) => c.upstream)).toEqual(['general', 'general']);
       const fallbackTokens = meta.candidates.reduce((sum, c) => sum + (c.tokens ?? 0), 0);
@@ -104,18 +137,43 @@ describe('several upstreams', () => {
     const byIndex: Scorer = {
       name: 'by-index',
       async score({ candidates }) {
-        return { scorer: 'by-index', rewards: candidates.map((c) => ({ thinking: null, response: [Number(/cand-(\d+)/.exec(c.response)?.[1] ?? -1) / 10] })) };
+        return {
+          scorer: 'by-index',
+          rewards: candidates.map((c) => ({
+            thinking: null,
+            response: [Number(/cand-(\d+)/.exec(c.response)?.[1] ?? -1) / 10],
+          })),
+        };
       },
     };
-    const words = (k: number, count: number) => `cand-${k} ${Array.from({ length: count }, (_, i) => `w${i}`).join(' ')} \\boxed{${k}}`;
-    const math = await startFakeUpstream({ model: 'qwen-math', respond: (_b, _i, call) => ({ content: words(call, 600) }), chunkDelayMs: 2, latencyMs: (_b, call) => (call === 1 ? 400 : 0), fail: (_b, call) => (call === 1 ? { status: 503 } : null) });
+    const words = (k: number, count: number) =>
+      `cand-${k} ${Array.from({ length: count }, (_, i) => `w${i}`).join(' ')} \\boxed{${k}}`;
+    const math = await startFakeUpstream({
+      model: 'qwen-math',
+      respond: (_b, _i, call) => ({ content: words(call, 600) }),
+      chunkDelayMs: 2,
+      latencyMs: (_b, call) => (call === 1 ? 400 : 0),
+      fail: (_b, call) => (call === 1 ? { status: 503 } : null),
+    });
     const general = await startFakeUpstream({ model: 'general' });
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-routing-')), 'bestofn.yaml');
-    fs.writeFileSync(file, `upstreams:\n  - { name: math, base_url: "${math.url}", models: [qwen-math] }\n  - { name: general, base_url: "${general.url}", models: ["*"] }\nfallback_upstream: general\n`);
-    const gateway = await startGateway(parseConfig({ CONFIG_FILE: file, PORT: '0', LOG_LEVEL: 'silent', UPSTREAM_RETRIES: '0' }, [], loadConfigFile), createLogger('silent'), byIndex);
+    fs.writeFileSync(
+      file,
+      `upstreams:\n  - { name: math, base_url: "${math.url}", models: [qwen-math] }\n  - { name: general, base_url: "${general.url}", models: ["*"] }\nfallback_upstream: general\n`,
+    );
+    const gateway = await startGateway(
+      parseConfig({ CONFIG_FILE: file, PORT: '0', LOG_LEVEL: 'silent', UPSTREAM_RETRIES: '0' }, [], loadConfigFile),
+      createLogger('silent'),
+      byIndex,
+    );
     try {
       const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'x', maxRetries: 0 });
-      const res = await client.chat.completions.create({ model: 'qwen-math', messages: MATH, best_of: 4, bestofn: { reject: { after_tokens: 20, every_tokens: 1000, keep_fraction: 0.25 }, commit: {} } } as never);
+      const res = await client.chat.completions.create({
+        model: 'qwen-math',
+        messages: MATH,
+        best_of: 4,
+        bestofn: { reject: { after_tokens: 20, every_tokens: 1000, keep_fraction: 0.25 }, commit: {} },
+      } as never);
       expect(metadataOf(res).live?.committed).toMatchObject({ index: 3 });
       expect(general.requests).toHaveLength(0);
     } finally {
@@ -129,9 +187,16 @@ describe('several upstreams', () => {
     const a = await startFakeUpstream();
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-routing-')), 'b.json');
     fs.writeFileSync(file, JSON.stringify({ upstreams: [{ name: 'only', base_url: a.url, models: ['m1'] }] }));
-    const gateway = await startGateway(parseConfig({ CONFIG_FILE: file, PORT: '0', LOG_LEVEL: 'silent' }, [], loadConfigFile), createLogger('silent'));
+    const gateway = await startGateway(
+      parseConfig({ CONFIG_FILE: file, PORT: '0', LOG_LEVEL: 'silent' }, [], loadConfigFile),
+      createLogger('silent'),
+    );
     try {
-      const res = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm2', messages: MATH }) });
+      const res = await fetch(`${gateway.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'm2', messages: MATH }),
+      });
       expect(res.status).toBe(404);
       expect((await res.json()).error).toMatchObject({ code: 'model_not_found', param: 'model' });
       expect(a.requests).toHaveLength(0);

@@ -4,8 +4,23 @@ import { sumUsage } from '../../src/proxy/usage';
 describe('sumUsage', () => {
   it('sums every numeric field, nested details and vendor fields included, and leaves the rest out', () => {
     const total = sumUsage([
-      { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15, prompt_tokens_details: { cached_tokens: 4 }, completion_tokens_details: { reasoning_tokens: 3 }, queue_time: 0.25, id: 'x' },
-      { prompt_tokens: 10, completion_tokens: 7, total_tokens: 17, prompt_tokens_details: { cached_tokens: 6, audio_tokens: 1 }, completion_tokens_details: null, queue_time: 0.5 },
+      {
+        prompt_tokens: 10,
+        completion_tokens: 5,
+        total_tokens: 15,
+        prompt_tokens_details: { cached_tokens: 4 },
+        completion_tokens_details: { reasoning_tokens: 3 },
+        queue_time: 0.25,
+        id: 'x',
+      },
+      {
+        prompt_tokens: 10,
+        completion_tokens: 7,
+        total_tokens: 17,
+        prompt_tokens_details: { cached_tokens: 6, audio_tokens: 1 },
+        completion_tokens_details: null,
+        queue_time: 0.5,
+      },
       undefined,
       { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2, prompt_tokens_details: { note: 'text' } },
     ]);

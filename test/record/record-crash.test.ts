@@ -12,7 +12,10 @@ import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream';
  * with counts proving no record is lost or written twice.
  */
 const cli = (args: string[], env: Record<string, string>) =>
-  spawn(process.execPath, ['bin/bestofn.mjs', ...args], { env: { PATH: process.env.PATH!, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  spawn(process.execPath, ['bin/bestofn.mjs', ...args], {
+    env: { PATH: process.env.PATH!, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 
 function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = cli(['serve', '--port', '0'], { LOG_LEVEL: 'info', ...env });
@@ -28,14 +31,24 @@ function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url:
   });
 }
 
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+  );
 
 const ask = (url: string, i: number) =>
-  fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', best_of: 2, messages: [{ role: 'user', content: `question ${i}` }] }) })
+  fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'm', best_of: 2, messages: [{ role: 'user', content: `question ${i}` }] }),
+  })
     .then((r) => r.status)
     .catch(() => 0);
 
-const prompts = (file: string, skipped: string[] = []) => [...readJsonlSync(file, { onSkip: (m) => skipped.push(m) })].map(({ row }) => (row.request as { messages: { content: string }[] }).messages[0]!.content);
+const prompts = (file: string, skipped: string[] = []) =>
+  [...readJsonlSync(file, { onSkip: (m) => skipped.push(m) })].map(
+    ({ row }) => (row.request as { messages: { content: string }[] }).messages[0]!.content,
+  );
 
 describe('RECORD survives SIGKILL, restarts and rotation', () => {
   let upstream: FakeUpstream;
@@ -112,7 +125,11 @@ describe('RECORD survives SIGKILL, restarts and rotation', () => {
 
   it('a torn line in the middle (written by an older gateway) costs that line only, reported by file:line', async () => {
     const file = path.join(dir, 'old.jsonl');
-    const row = (q: string) => JSON.stringify({ request: { model: 'm', messages: [{ role: 'user', content: q }] }, candidates: [{ index: 0, message: { role: 'assistant', content: 'x' } }] });
+    const row = (q: string) =>
+      JSON.stringify({
+        request: { model: 'm', messages: [{ role: 'user', content: q }] },
+        candidates: [{ index: 0, message: { role: 'assistant', content: 'x' } }],
+      });
     fs.writeFileSync(file, `${row('a')}\n{"request":{"model":"m","messages":[{"ro${row('b')}\n${row('c')}\n`);
     const replay = cli(['replay-upstream', '--data', file, '--port', '0'], {});
     let err = '';
@@ -127,7 +144,12 @@ describe('RECORD survives SIGKILL, restarts and rotation', () => {
 
   it('rotates at RECORD_MAX_MB, keeping RECORD_KEEP files, none lost in between', async () => {
     const file = path.join(dir, 'rot.jsonl');
-    const { child, url } = await serve({ UPSTREAM_BASE_URL: upstream.url, RECORD: file, RECORD_MAX_MB: '0.01', RECORD_KEEP: '2' });
+    const { child, url } = await serve({
+      UPSTREAM_BASE_URL: upstream.url,
+      RECORD: file,
+      RECORD_MAX_MB: '0.01',
+      RECORD_KEEP: '2',
+    });
     try {
       for (let k = 0; k < 30; k++) expect(await ask(url, k)).toBe(200);
     } finally {

@@ -8,13 +8,26 @@ const POOL = path.resolve(process.cwd(), '../shared/data/bon-pool-qwen25-math-co
 
 const record = (content: string, answers: string[]): RecordEntry => ({
   time: '2025-01-01T00:00:00.000Z',
-  request: { model: 'qwen', messages: [{ role: 'system', content: 'sys' }, { role: 'user', content }] },
+  request: {
+    model: 'qwen',
+    messages: [
+      { role: 'system', content: 'sys' },
+      { role: 'user', content },
+    ],
+  },
   problem: content,
   options: { n: answers.length, k: 1, select: 'argmax', aggregate: 'min', temperature: 0.7 },
   scorer: 'vote',
   selected: [0],
   candidates: [
-    ...answers.map((a, index) => ({ index, message: { role: 'assistant', content: `\\boxed{${a}}`, reasoning_content: `think ${index}` }, finish_reason: 'stop', answer: a, reward: 0.5 + index / 10, step_rewards: { thinking: null, response: [0.5] } })),
+    ...answers.map((a, index) => ({
+      index,
+      message: { role: 'assistant', content: `\\boxed{${a}}`, reasoning_content: `think ${index}` },
+      finish_reason: 'stop',
+      answer: a,
+      reward: 0.5 + index / 10,
+      step_rewards: { thinking: null, response: [0.5] },
+    })),
     { index: answers.length, error: { status: 504, message: 'deadline', code: 'deadline' } },
   ],
   usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 },
@@ -23,7 +36,11 @@ const record = (content: string, answers: string[]): RecordEntry => ({
 describe('replay sources', () => {
   it('loads the shared bon-pool directly: question as key, responses as candidates, pred_score as reward', () => {
     const source = loadReplaySource(POOL);
-    const rows = fs.readFileSync(POOL, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const rows = fs
+      .readFileSync(POOL, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(source.items.size).toBe(rows.length);
     const row = rows[3];
     const item = source.items.get(promptKey(row.question))!;
@@ -37,7 +54,9 @@ describe('replay sources', () => {
   });
 
   it('loads gateway records: last user message as key, failed candidates skipped, reasoning kept', () => {
-    const text = [record('What is  40 + 2?', ['42', '41']), record('Other', ['1'])].map((e) => JSON.stringify(e)).join('\n');
+    const text = [record('What is  40 + 2?', ['42', '41']), record('Other', ['1'])]
+      .map((e) => JSON.stringify(e))
+      .join('\n');
     const source = parseReplaySource(text, 'rec.jsonl');
     expect(source.models).toEqual(['qwen']);
     const item = source.items.get(promptKey('What is 40 +\n2? '))!;
@@ -50,11 +69,17 @@ describe('replay sources', () => {
 
   it('appends the candidates of a prompt recorded twice', () => {
     const text = [record('Q', ['1', '2']), record('Q', ['3'])].map((e) => JSON.stringify(e)).join('\n');
-    expect(parseReplaySource(text, 'rec.jsonl').items.get('Q')!.candidates.map((c) => c.content)).toEqual(['\\boxed{1}', '\\boxed{2}', '\\boxed{3}']);
+    expect(
+      parseReplaySource(text, 'rec.jsonl')
+        .items.get('Q')!
+        .candidates.map((c) => c.content),
+    ).toEqual(['\\boxed{1}', '\\boxed{2}', '\\boxed{3}']);
   });
 
   it('names the line it cannot read', () => {
-    expect(() => parseReplaySource('{"question":"q","response":["a"]}\n{"foo":1}\n', 'x.jsonl')).toThrow(/x\.jsonl:2: neither/);
+    expect(() => parseReplaySource('{"question":"q","response":["a"]}\n{"foo":1}\n', 'x.jsonl')).toThrow(
+      /x\.jsonl:2: neither/,
+    );
     expect(() => parseReplaySource('nope', 'x.jsonl')).toThrow(/x\.jsonl:1: not JSON/);
   });
 });

@@ -14,12 +14,21 @@ import { startTestGateway } from '../helpers/gateway';
 import { metadataOf } from '../helpers/metadata';
 
 const POOL = path.resolve(process.cwd(), '../shared/data/bon-pool-qwen25-math-cot-100-n8.jsonl');
-const all = fs.readFileSync(POOL, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { idx: number; question: string; response: string[] });
+const all = fs
+  .readFileSync(POOL, 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l) as { idx: number; question: string; response: string[] });
 // Problem 17's candidates split 4–4 between two answers, so copies of one candidate would show.
 const rows = [all[0]!, all.find((r) => r.idx === 17)!, all[2]!];
 
 async function gatewayOn(upstreamUrl: string): Promise<RunningGateway> {
-  const config = parseConfig({ UPSTREAM_BASE_URL: upstreamUrl, UPSTREAM_SUPPORTS_N: 'true', PORT: '0', LOG_LEVEL: 'silent' });
+  const config = parseConfig({
+    UPSTREAM_BASE_URL: upstreamUrl,
+    UPSTREAM_SUPPORTS_N: 'true',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+  });
   return startGateway(config, createLogger('silent'));
 }
 
@@ -45,7 +54,11 @@ describe('replay upstream', () => {
 
   it('gives a gateway with UPSTREAM_SUPPORTS_N the 8 recorded candidates of one request, in order', async () => {
     const row = rows[1]!;
-    const completion = (await viaGateway.chat.completions.create({ model: 'replay', messages: cotMessages(row.question), best_of: 8 } as never)) as OpenAI.ChatCompletion & { bestofn: Meta };
+    const completion = (await viaGateway.chat.completions.create({
+      model: 'replay',
+      messages: cotMessages(row.question),
+      best_of: 8,
+    } as never)) as OpenAI.ChatCompletion & { bestofn: Meta };
     const meta = metadataOf(completion);
     expect(new Set(meta.candidates.map((c) => c.answer)).size).toBe(2);
     expect(meta.candidates.map((c) => c.answer)).toEqual(row.response.map((r) => extractAnswer(r)));
@@ -54,15 +67,27 @@ describe('replay upstream', () => {
 
   it('streams through the gateway', async () => {
     const row = rows[2]!;
-    const stream = await viaGateway.chat.completions.create({ model: 'replay', messages: cotMessages(`  ${row.question}\n`), best_of: 8, stream: true } as never);
+    const stream = await viaGateway.chat.completions.create({
+      model: 'replay',
+      messages: cotMessages(`  ${row.question}\n`),
+      best_of: 8,
+      stream: true,
+    } as never);
     let content = '';
-    for await (const chunk of stream as unknown as AsyncIterable<OpenAI.ChatCompletionChunk>) content += chunk.choices[0]?.delta.content ?? '';
+    for await (const chunk of stream as unknown as AsyncIterable<OpenAI.ChatCompletionChunk>)
+      content += chunk.choices[0]?.delta.content ?? '';
     expect(row.response.map((r) => r.trim())).toContain(content);
   });
 
   it('streams n choices itself: role, content deltas, finish, usage, [DONE]', async () => {
     const row = rows[0]!;
-    const stream = await direct.chat.completions.create({ model: 'replay', messages: cotMessages(row.question), n: 2, stream: true, stream_options: { include_usage: true } });
+    const stream = await direct.chat.completions.create({
+      model: 'replay',
+      messages: cotMessages(row.question),
+      n: 2,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     const text = ['', ''];
     const finish: (string | null)[] = [null, null];
     let usage: OpenAI.CompletionUsage | undefined;
@@ -83,14 +108,18 @@ describe('replay upstream', () => {
 
   it('cycles when n exceeds the recorded candidates, and says how many were recorded', async () => {
     const row = rows[0]!;
-    const { data, response } = await direct.chat.completions.create({ model: 'replay', messages: cotMessages(row.question), n: 10 }).withResponse();
+    const { data, response } = await direct.chat.completions
+      .create({ model: 'replay', messages: cotMessages(row.question), n: 10 })
+      .withResponse();
     expect(data.choices).toHaveLength(10);
     expect(data.choices[9]!.message.content).toBe(row.response[1]);
     expect(response.headers.get('x-replay-recorded')).toBe('8');
   });
 
   it('answers an unknown prompt with a 404 OpenAI error, and lists its model', async () => {
-    const err = await direct.chat.completions.create({ model: 'replay', messages: cotMessages('never recorded') }).catch((e: unknown) => e);
+    const err = await direct.chat.completions
+      .create({ model: 'replay', messages: cotMessages('never recorded') })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.NotFoundError);
     expect((err as InstanceType<typeof OpenAI.NotFoundError>).code).toBe('prompt_not_recorded');
     expect((await direct.models.list()).data.map((m) => m.id)).toContain('replay');
@@ -102,7 +131,13 @@ describe('record, then replay', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-replay-'));
     const file = path.join(dir, 'rec.jsonl');
     const live = await startTestGateway({ UPSTREAM_SUPPORTS_N: 'true', RECORD: file });
-    const ask = (client: OpenAI) => client.chat.completions.create({ model: 'fake-model', messages: cotMessages('What is 40 + 2?'), best_of: 6, seed: 3 } as never) as unknown as Promise<OpenAI.ChatCompletion & { bestofn: Meta }>;
+    const ask = (client: OpenAI) =>
+      client.chat.completions.create({
+        model: 'fake-model',
+        messages: cotMessages('What is 40 + 2?'),
+        best_of: 6,
+        seed: 3,
+      } as never) as unknown as Promise<OpenAI.ChatCompletion & { bestofn: Meta }>;
     let first: Meta;
     try {
       first = metadataOf(await ask(live.client));

@@ -45,7 +45,12 @@ describe('progress', () => {
     t = 300;
     p.update(0.3);
     p.done();
-    expect(s.out).toEqual(['\rx [..........] 0.00\x1b[K', '\rx [##........] 0.20\x1b[K', '\rx [###.......] 0.30\x1b[K', '\n']);
+    expect(s.out).toEqual([
+      '\rx [..........] 0.00\x1b[K',
+      '\rx [##........] 0.20\x1b[K',
+      '\rx [###.......] 0.30\x1b[K',
+      '\n',
+    ]);
   });
 
   it('says nothing without a sink (--quiet)', () => {

@@ -7,7 +7,9 @@ import { readChatTemplate } from '../../src/scorer/chat-template-file';
 import { parseConfig } from '../../src/config';
 
 const DIR = path.resolve('../shared/tokenizers/qwen2.5-prm-tag');
-const CASE = JSON.parse(fs.readFileSync(path.resolve('../shared/test-vectors/prm-inputs/qwen2.5-math-prm.jsonl'), 'utf8').split('\n')[1]!);
+const CASE = JSON.parse(
+  fs.readFileSync(path.resolve('../shared/test-vectors/prm-inputs/qwen2.5-math-prm.jsonl'), 'utf8').split('\n')[1]!,
+);
 
 describe('SCORER_CHAT_TEMPLATE', () => {
   it('reads chat_template.jinja and tokenizer_config.json alike, rendering the reference text', () => {
@@ -24,7 +26,9 @@ describe('SCORER_CHAT_TEMPLATE', () => {
 
   it('is required for the text form of the remote scorer', () => {
     const base = { UPSTREAM_BASE_URL: 'http://127.0.0.1:1/v1', SCORER: 'remote', SCORER_URL: 'http://127.0.0.1:2' };
-    expect(() => parseConfig({ ...base, SCORER_REQUEST_FORM: 'text' })).toThrow(/SCORER_CHAT_TEMPLATE is required when SCORER_REQUEST_FORM=text/);
+    expect(() => parseConfig({ ...base, SCORER_REQUEST_FORM: 'text' })).toThrow(
+      /SCORER_CHAT_TEMPLATE is required when SCORER_REQUEST_FORM=text/,
+    );
     expect(parseConfig(base).SCORER_REQUEST_FORM).toBe('messages');
   });
 });

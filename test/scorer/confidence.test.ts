@@ -9,12 +9,16 @@ import { startGateway, type RunningGateway } from '../../src/node';
 import { metadataOf } from '../helpers/metadata';
 import { startRawUpstream } from '../helpers/raw-upstream';
 
-const plain = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../fixtures/logprobs/chat-completion-n2.json'), 'utf8'));
+const plain = JSON.parse(
+  fs.readFileSync(path.resolve(__dirname, '../fixtures/logprobs/chat-completion-n2.json'), 'utf8'),
+);
 
 /** An upstream that answers every request with the recorded two-choice completion, with or without its logprobs. */
 async function recordedUpstream(withLogprobs: boolean) {
   const bodies: any[] = [];
-  const answer = withLogprobs ? plain : { ...plain, choices: plain.choices.map((c: any) => ({ ...c, logprobs: null })) };
+  const answer = withLogprobs
+    ? plain
+    : { ...plain, choices: plain.choices.map((c: any) => ({ ...c, logprobs: null })) };
   const upstream = await startRawUpstream((_req, res, body) => {
     bodies.push(JSON.parse(body));
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
@@ -31,17 +35,34 @@ afterEach(async () => {
 async function gatewayOver(withLogprobs: boolean, env: Record<string, string> = {}) {
   const upstream = await recordedUpstream(withLogprobs);
   const config = parseConfig(
-    { UPSTREAM_BASE_URL: upstream.url, UPSTREAM_SUPPORTS_N: 'true', PORT: '0', LOG_LEVEL: 'silent', SCORER: 'confidence', CONFIDENCE_WINDOW: '3', ...env },
+    {
+      UPSTREAM_BASE_URL: upstream.url,
+      UPSTREAM_SUPPORTS_N: 'true',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      SCORER: 'confidence',
+      CONFIDENCE_WINDOW: '3',
+      ...env,
+    },
     [],
     loadConfigFile,
   );
   const gateway: RunningGateway = await startGateway(config, createLogger(config.LOG_LEVEL));
-  cleanup.push(() => upstream.close(), () => gateway.close());
+  cleanup.push(
+    () => upstream.close(),
+    () => gateway.close(),
+  );
   return { upstream, client: new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'test', maxRetries: 0 }) };
 }
 
 const ask = (client: OpenAI, select: string, extra: object = {}) =>
-  client.chat.completions.create({ model: 'qwen', messages: [{ role: 'user', content: 'What is 2 + 3?' }], best_of: 2, bestofn: { select }, ...extra } as any);
+  client.chat.completions.create({
+    model: 'qwen',
+    messages: [{ role: 'user', content: 'What is 2 + 3?' }],
+    best_of: 2,
+    bestofn: { select },
+    ...extra,
+  } as any);
 
 describe('SCORER=confidence on recorded logprobs', () => {
   it('asks for top logprobs, scores each trace by hand-computed bottom-10% confidence, and returns no logprobs', async () => {

@@ -8,8 +8,15 @@ import { metadataOf } from '../helpers/metadata';
 describe('scorers chosen by config', () => {
   it('SCORER=verifier picks the candidate the verifier believes, against the majority', async () => {
     // Most candidates say 42; the verifier rejects any step that concludes 42 or 7, so only 41 survives.
-    const verifier = await startFakeVerifier({ judge: (step) => !/boxed\{(42|7)\}/.test(step), decision: (chain) => confident(!/incorrect/.test(chain)) });
-    const t = await startTestGateway({ SCORER: 'verifier', VERIFIER_BASE_URL: verifier.url, VERIFIER_MODEL: 'thinkprm' });
+    const verifier = await startFakeVerifier({
+      judge: (step) => !/boxed\{(42|7)\}/.test(step),
+      decision: (chain) => confident(!/incorrect/.test(chain)),
+    });
+    const t = await startTestGateway({
+      SCORER: 'verifier',
+      VERIFIER_BASE_URL: verifier.url,
+      VERIFIER_MODEL: 'thinkprm',
+    });
     try {
       const res = await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 8 } as never);
       const meta = metadataOf(res);
@@ -25,7 +32,11 @@ describe('scorers chosen by config', () => {
   it('SCORER=remote falls back to vote, and says so, when the PRM server is down', async () => {
     const prm = await startFakeVllm();
     await prm.down();
-    const t = await startTestGateway({ SCORER: 'remote', SCORER_URL: prm.url, SCORER_MODEL: 'Qwen/Qwen2.5-Math-PRM-7B' });
+    const t = await startTestGateway({
+      SCORER: 'remote',
+      SCORER_URL: prm.url,
+      SCORER_MODEL: 'Qwen/Qwen2.5-Math-PRM-7B',
+    });
     try {
       const res = await t.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 4 } as never);
       const meta = metadataOf(res);
@@ -42,7 +53,11 @@ describe('scorers chosen by config', () => {
     await prm.down();
     const t = await startTestGateway({ SCORER: 'remote', SCORER_URL: prm.url, SCORER_FALLBACK: 'error' });
     try {
-      const res = await fetch(`${t.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fake-model', messages: MATH, best_of: 2 }) });
+      const res = await fetch(`${t.url}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'fake-model', messages: MATH, best_of: 2 }),
+      });
       expect(res.status).toBe(503);
       expect((await res.json()).error.type).toBe('server_error');
     } finally {

@@ -12,7 +12,11 @@ function fakeModel(opts: { windowedIf?: (s: PrmSequence) => boolean } = {}) {
     modelId: 'fake-prm',
     async scoreSequences(sequences): Promise<SequenceScore[]> {
       calls.push([...sequences]);
-      return sequences.map((s) => ({ stepRewards: s.steps.map((t) => t.length / 100), windowed: opts.windowedIf?.(s) ?? false, tokens: 7 }));
+      return sequences.map((s) => ({
+        stepRewards: s.steps.map((t) => t.length / 100),
+        windowed: opts.windowedIf?.(s) ?? false,
+        tokens: 7,
+      }));
     },
     health: () => ({ ready: true }),
   };
@@ -31,7 +35,10 @@ describe('createPrmScorer', () => {
   it('scores the thinking and response parts of each candidate separately', async () => {
     const { scorer, calls } = fakeModel();
     const prm = createPrmScorer(scorer);
-    const result = await prm.score({ problem: 'p', candidates: [candidate(['abc', 'de'], ['think one', 'x']), candidate(['abcd'])] });
+    const result = await prm.score({
+      problem: 'p',
+      candidates: [candidate(['abc', 'de'], ['think one', 'x']), candidate(['abcd'])],
+    });
     expect(result.rewards).toEqual([
       { thinking: [0.09, 0.01], response: [0.03, 0.02] },
       { thinking: null, response: [0.04] },
@@ -68,12 +75,19 @@ describe('createPrmScorer', () => {
     // A different problem is a different sequence.
     await prm.score({ problem: 'q', candidates: [candidate(['a', 'b'])] });
     expect(calls).toHaveLength(3);
-    expect(await prm.health!()).toMatchObject({ provider: 'cpu', ready: true, model: 'fake-prm', cache: { entries: 3 } });
+    expect(await prm.health!()).toMatchObject({
+      provider: 'cpu',
+      ready: true,
+      model: 'fake-prm',
+      cache: { entries: 3 },
+    });
   });
 
   it('calls the model not at all when everything is cached', async () => {
     const { scorer, calls } = fakeModel();
-    const prm = createPrmScorer(scorer, { cache: createScoreCache({ entries: 100, maxBytes: 1 << 20 }, sequenceScoreBytes) });
+    const prm = createPrmScorer(scorer, {
+      cache: createScoreCache({ entries: 100, maxBytes: 1 << 20 }, sequenceScoreBytes),
+    });
     const request = { problem: 'p', candidates: [candidate(['a'])] };
     await prm.score(request);
     const again = await prm.score(request);
@@ -84,7 +98,13 @@ describe('createPrmScorer', () => {
   it('treats a response without steps as one step, and an empty one as absent', async () => {
     const { scorer } = fakeModel();
     const prm = createPrmScorer(scorer);
-    const unsplit: CandidateParts = { thinking: '', thinkingSteps: [], response: 'The answer is 4.', responseSteps: [], answer: '4' };
+    const unsplit: CandidateParts = {
+      thinking: '',
+      thinkingSteps: [],
+      response: 'The answer is 4.',
+      responseSteps: [],
+      answer: '4',
+    };
     const empty: CandidateParts = { thinking: '  ', thinkingSteps: [], response: '', responseSteps: [], answer: null };
     const result = await prm.score({ problem: 'p', candidates: [unsplit, empty] });
     expect(result.rewards).toEqual([
@@ -122,16 +142,28 @@ describe('createPrmScorer with the opt-in merge split', () => {
     const { scorer, calls } = fakeModel();
     const prm = createPrmScorer(scorer, { split: 'merge' });
     const text = 'So:\n\n$$x = 1$$\n\nTherefore the answer is \\boxed{1}.';
-    const sampled: CandidateParts = { thinking: '', thinkingSteps: [], response: text, responseSteps: text.split('\n\n'), answer: '1' };
+    const sampled: CandidateParts = {
+      thinking: '',
+      thinkingSteps: [],
+      response: text,
+      responseSteps: text.split('\n\n'),
+      answer: '1',
+    };
     const given: CandidateParts = { ...sampled, response: 'a\n\nb', responseSteps: ['a', 'b'], presplit: true };
     await prm.score({ problem: 'p', candidates: [sampled, given] });
-    expect(calls[0]!.map((s) => s.steps)).toEqual([['So:\n\n$$x = 1$$\n\nTherefore the answer is \\boxed{1}.'], ['a', 'b']]);
+    expect(calls[0]!.map((s) => s.steps)).toEqual([
+      ['So:\n\n$$x = 1$$\n\nTherefore the answer is \\boxed{1}.'],
+      ['a', 'b'],
+    ]);
   });
 
   it('scores the reference split as given by default', async () => {
     const { scorer, calls } = fakeModel();
     const text = 'So:\n\n$$x = 1$$\n\nTherefore the answer is \\boxed{1}.';
-    await createPrmScorer(scorer).score({ problem: 'p', candidates: [{ thinking: '', thinkingSteps: [], response: text, responseSteps: text.split('\n\n'), answer: '1' }] });
+    await createPrmScorer(scorer).score({
+      problem: 'p',
+      candidates: [{ thinking: '', thinkingSteps: [], response: text, responseSteps: text.split('\n\n'), answer: '1' }],
+    });
     expect(calls[0]![0]!.steps).toEqual(['So:', '$$x = 1$$', 'Therefore the answer is \\boxed{1}.']);
   });
 });

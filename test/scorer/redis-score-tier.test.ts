@@ -13,7 +13,14 @@ describe.skipIf(!redisInstalled)('score cache shared through Redis', () => {
   let prm: FakeVllm;
   const replicas: Replica[] = [];
   const replica = async (env: Record<string, string> = {}) => {
-    const r = await startReplica({ UPSTREAM_BASE_URL: upstream.url, REDIS_URL: redis.url, SCORER: 'remote', SCORER_URL: prm.url, SCORER_MODEL: 'Qwen/Qwen2.5-Math-PRM-7B', ...env });
+    const r = await startReplica({
+      UPSTREAM_BASE_URL: upstream.url,
+      REDIS_URL: redis.url,
+      SCORER: 'remote',
+      SCORER_URL: prm.url,
+      SCORER_MODEL: 'Qwen/Qwen2.5-Math-PRM-7B',
+      ...env,
+    });
     replicas.push(r);
     return r;
   };
@@ -47,7 +54,11 @@ describe.skipIf(!redisInstalled)('score cache shared through Redis', () => {
 
     const second = await ask(b, 11);
     expect(prm.requests.length).toBe(calls);
-    expect(second.scorer_info).toMatchObject({ cache_hits: scored, cache_hits_by_tier: { memory: 0, redis: scored }, sequences_scored: 0 });
+    expect(second.scorer_info).toMatchObject({
+      cache_hits: scored,
+      cache_hits_by_tier: { memory: 0, redis: scored },
+      sequences_scored: 0,
+    });
     expect(second.candidates.map((c: any) => c.reward)).toEqual(first.candidates.map((c: any) => c.reward));
     // Now in B's own memory too.
     expect((await ask(b, 11)).scorer_info?.cache_hits_by_tier).toEqual({ memory: scored, redis: 0 });
@@ -62,12 +73,16 @@ describe.skipIf(!redisInstalled)('score cache shared through Redis', () => {
     expect(meta.scorer_info?.cache_hits).toBe(0);
     expect(prm.requests.length).toBeGreaterThan(calls);
     await ask(r, 29);
-    expect(r.logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('redis unavailable for cache'))).toHaveLength(1);
+    expect(
+      r.logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('redis unavailable for cache')),
+    ).toHaveLength(1);
     expect(await (await fetch(`${r.url}/metrics`)).text()).toMatch(/^bestofn_redis_outages_total\{use="cache"\} 1$/m);
     await redis.start();
 
     const tiny = await replica({ REDIS_PREFIX: 'cap-test', REDIS_CACHE_MAX_BYTES: '16' });
-    await expect.poll(async () => (await (await fetch(`${tiny.url}/readyz`)).json()).checks.redis.connection).toBe('ready');
+    await expect
+      .poll(async () => (await (await fetch(`${tiny.url}/readyz`)).json()).checks.redis.connection)
+      .toBe('ready');
     expect((await ask(tiny, 31)).scorer_info?.sequences_scored).toBeGreaterThan(0);
     await new Promise((res) => setTimeout(res, 200));
     expect(await redis.command('DBSIZE')).toBe(':0');

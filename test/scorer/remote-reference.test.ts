@@ -26,7 +26,14 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 const scorerFor = (form: PoolingRequestForm, systemPrompt: string | null) =>
-  createRemoteVllmSequenceScorer({ baseUrl: fake.url, model: 'Qwen/Qwen2.5-Math-PRM-7B', timeoutMs: 10_000, systemPrompt, form, template: servedTemplate() });
+  createRemoteVllmSequenceScorer({
+    baseUrl: fake.url,
+    model: 'Qwen/Qwen2.5-Math-PRM-7B',
+    timeoutMs: 10_000,
+    systemPrompt,
+    form,
+    template: servedTemplate(),
+  });
 
 /** What the server tokenizes: the rendered text, encoded whole. */
 const sameIds = (text: string, c: ReferenceCase) => {

@@ -14,11 +14,12 @@ const GOLDEN_ROWS = [
   [0.0255, 0.9746],
   [0.0004, 0.9995],
 ];
-const PROBLEM = 'Sue lives in a fun neighborhood. How many more pink plastic flamingos were out than white plastic flamingos at noon on Sunday?';
+const PROBLEM =
+  'Sue lives in a fun neighborhood. How many more pink plastic flamingos were out than white plastic flamingos at noon on Sunday?';
 const STEPS = [
   'To find out how many more pink plastic flamingos were out than white plastic flamingos at noon on Sunday, we can break down the problem into steps.',
   'On Saturday, they take back one third of the flamingos. Since there were 18 flamingos, (1/3)*18 = 6 flamingos are taken back.',
-  'On Sunday, the neighbors add another 18 pink plastic flamingos to Sue\'s front yard.',
+  "On Sunday, the neighbors add another 18 pink plastic flamingos to Sue's front yard.",
   'At noon on Sunday, there are 30 pink flamingos and 6 white flamingos. The difference is 30 - 6 = 24.\n\nThe answer is (\\boxed{24}).',
 ];
 
@@ -66,7 +67,10 @@ describe('remote vLLM sequence scorer', () => {
   });
 
   it('sends one chat request per sequence and maps each answer back to its sequence', async () => {
-    fake = await startFakeVllm({ respond: (input) => Array.from({ length: countTags(input) }, (_, i) => [0, input.includes('second') ? 0.2 + i / 10 : 0.7]) });
+    fake = await startFakeVllm({
+      respond: (input) =>
+        Array.from({ length: countTags(input) }, (_, i) => [0, input.includes('second') ? 0.2 + i / 10 : 0.7]),
+    });
     const scores = await remote(fake.url).scoreSequences([
       { problem: 'first problem', steps: ['a', 'b'] },
       { problem: 'empty', steps: [] },
@@ -78,7 +82,10 @@ describe('remote vLLM sequence scorer', () => {
   });
 
   it('text form: sends all sequences in one request, rendered with the given template, and maps results back by index', async () => {
-    fake = await startFakeVllm({ respond: (input) => Array.from({ length: countTags(input) }, (_, i) => [0, input.includes('second') ? 0.2 + i / 10 : 0.7]) });
+    fake = await startFakeVllm({
+      respond: (input) =>
+        Array.from({ length: countTags(input) }, (_, i) => [0, input.includes('second') ? 0.2 + i / 10 : 0.7]),
+    });
     const scorer = remote(fake.url, { systemPrompt: 'Judge each step.', form: 'text', template: servedTemplate() });
     const scores = await scorer.scoreSequences([
       { problem: 'first problem', steps: ['a', 'b'] },
@@ -87,7 +94,9 @@ describe('remote vLLM sequence scorer', () => {
     ]);
     expect(fake.requests).toHaveLength(1);
     expect(fake.requests[0].input).toHaveLength(2);
-    expect(fake.requests[0].input[0]).toBe('<|im_start|>system\nJudge each step.<|im_end|>\n<|im_start|>user\nfirst problem<|im_end|>\n<|im_start|>assistant\na<extra_0>b<extra_0><|im_end|>\n');
+    expect(fake.requests[0].input[0]).toBe(
+      '<|im_start|>system\nJudge each step.<|im_end|>\n<|im_start|>user\nfirst problem<|im_end|>\n<|im_start|>assistant\na<extra_0>b<extra_0><|im_end|>\n',
+    );
     expect(scores.map((s) => s.stepRewards)).toEqual([[0.7, 0.7], [], [0.2, 0.30000000000000004, 0.4]]);
     const total = fake.requests[0].input.reduce((s: number, x: string) => s + Math.ceil(x.length / 4), 0);
     expect(scores[0]!.tokens + scores[2]!.tokens).toBe(total);
@@ -98,7 +107,9 @@ describe('remote vLLM sequence scorer', () => {
   });
 
   it('accepts a bare float, a flat list and one-value rows', async () => {
-    fake = await startFakeVllm({ respond: (input) => (input.includes('scalar') ? 0.42 : input.includes('flat') ? [0.1, 0.8] : [[0.3], [0.6]]) });
+    fake = await startFakeVllm({
+      respond: (input) => (input.includes('scalar') ? 0.42 : input.includes('flat') ? [0.1, 0.8] : [[0.3], [0.6]]),
+    });
     const scores = await remote(fake.url).scoreSequences([
       { problem: 'scalar', steps: ['x', 'y', 'z'] },
       { problem: 'flat', steps: ['x', 'y'] },
@@ -116,9 +127,13 @@ describe('remote vLLM sequence scorer', () => {
     expect((err as ScorerError).status).toBe(503);
 
     fake.set({ respond: () => [0.1, 0.2, 0.3] });
-    await expect(remote(fake.url).scoreSequences([{ problem: PROBLEM, steps: STEPS }])).rejects.toThrow(/3 rewards for 4 steps/);
+    await expect(remote(fake.url).scoreSequences([{ problem: PROBLEM, steps: STEPS }])).rejects.toThrow(
+      /3 rewards for 4 steps/,
+    );
     fake.set({ respond: () => [[0.1, 0.2, 0.7]] });
-    await expect(remote(fake.url).scoreSequences([{ problem: 'p', steps: ['one'] }])).rejects.toThrow(/rows of 3 values/);
+    await expect(remote(fake.url).scoreSequences([{ problem: 'p', steps: ['one'] }])).rejects.toThrow(
+      /rows of 3 values/,
+    );
   });
 
   it('turns a body of the wrong shape into a ScorerError', async () => {
@@ -141,8 +156,13 @@ describe('remote vLLM sequence scorer', () => {
   });
 
   it('reports an HTTP error with its status and the server message, never the key', async () => {
-    fake = await startFakeVllm({ errorStatus: 500, errorMessage: 'CUDA out of memory while serving key sk-prm-secret' });
-    const err = await rejection(remote(fake.url, { apiKey: 'sk-prm-secret' }).scoreSequences([{ problem: 'p', steps: ['s'] }]));
+    fake = await startFakeVllm({
+      errorStatus: 500,
+      errorMessage: 'CUDA out of memory while serving key sk-prm-secret',
+    });
+    const err = await rejection(
+      remote(fake.url, { apiKey: 'sk-prm-secret' }).scoreSequences([{ problem: 'p', steps: ['s'] }]),
+    );
     expect(err).toBeInstanceOf(ScorerError);
     const message = (err as ScorerError).message;
     expect(message).toMatch(/answered 500: CUDA out of memory/);
@@ -151,7 +171,9 @@ describe('remote vLLM sequence scorer', () => {
 
   it('reports vLLM rejecting the task (a server older than token_classify)', async () => {
     fake = await startFakeVllm({ tasks: ['encode'] });
-    await expect(remote(fake.url).scoreSequences([{ problem: 'p', steps: ['s'] }])).rejects.toThrow(/answered 400: Unsupported task: 'token_classify'/);
+    await expect(remote(fake.url).scoreSequences([{ problem: 'p', steps: ['s'] }])).rejects.toThrow(
+      /answered 400: Unsupported task: 'token_classify'/,
+    );
     const scores = await remote(fake.url, { task: null }).scoreSequences([{ problem: 'p', steps: ['s'] }]);
     expect(fake.requests.at(-1)).not.toHaveProperty('task');
     expect(scores[0]!.stepRewards).toEqual([0.9]);
@@ -184,7 +206,11 @@ describe('remote vLLM sequence scorer', () => {
     expect(createRemoteVllmSequenceScorer({ baseUrl: fake.url, timeoutMs: 10 }).modelId).toBe(fake.url);
     await scorer.scoreSequences([{ problem: 'p', steps: ['s'] }]);
     expect(fake.requests).toHaveLength(1);
-    expect(await scorer.health!()).toMatchObject({ scorer: 'remote', model: 'Qwen/Qwen2.5-Math-PRM-7B', reachable: true });
+    expect(await scorer.health!()).toMatchObject({
+      scorer: 'remote',
+      model: 'Qwen/Qwen2.5-Math-PRM-7B',
+      reachable: true,
+    });
     await fake.down();
     expect(await scorer.health!()).toMatchObject({ reachable: false });
   });
@@ -194,7 +220,11 @@ describe('PRM scorer over the remote vLLM scorer', () => {
   it('returns thinking and response step rewards for a candidate with both', async () => {
     // Thinking is told apart from the response by its first word, so each part gets its own rewards.
     fake = await startFakeVllm({
-      respond: (input) => Array.from({ length: countTags(input) }, (_, i) => [0, input.includes('<|im_start|>assistant\nHmm') ? 0.5 + i / 100 : 0.9 - i / 10]),
+      respond: (input) =>
+        Array.from({ length: countTags(input) }, (_, i) => [
+          0,
+          input.includes('<|im_start|>assistant\nHmm') ? 0.5 + i / 100 : 0.9 - i / 10,
+        ]),
     });
     const scorer = createPrmScorer(remote(fake.url));
     const result = await scorer.score({

@@ -13,7 +13,9 @@ describe('ScoreCache', () => {
     expect(cache.get('m1', { problem: 'p', steps: ['a\nb'] })).toBeUndefined();
     expect(cache.get('m1', { problem: 'p', steps: ['ab'] })).toBeUndefined();
     expect(cache.stats()).toMatchObject({ entries: 1, hits: 1, misses: 4 });
-    expect(scoreCacheKey('m', { problem: 'p', steps: ['a', 'b'] })).not.toBe(scoreCacheKey('m', { problem: 'p', steps: ['a,b'] }));
+    expect(scoreCacheKey('m', { problem: 'p', steps: ['a', 'b'] })).not.toBe(
+      scoreCacheKey('m', { problem: 'p', steps: ['a,b'] }),
+    );
   });
 
   it('is bounded by entries, evicting the least recently used', () => {

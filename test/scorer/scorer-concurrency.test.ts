@@ -14,7 +14,11 @@ function countingHttp() {
     const reply = await platformHttp(request).catch((err) => (seen.now--, Promise.reject(err)));
     // The answer is read whole (text) or as a stream, depending on whether it came with a length.
     const counted = new TransformStream<Uint8Array, Uint8Array>({ flush: () => void seen.now-- });
-    return { ...reply, text: () => reply.text().finally(() => seen.now--), stream: () => reply.stream().pipeThrough(counted) };
+    return {
+      ...reply,
+      text: () => reply.text().finally(() => seen.now--),
+      stream: () => reply.stream().pipeThrough(counted),
+    };
   };
   return { http, seen };
 }
@@ -37,7 +41,14 @@ describe('the verifier and the remote PRM have their own concurrency caps', () =
     const fake = await startFakeVerifier({ judge: () => true, latencyMs: 30 });
     closers.push(() => fake.close());
     const { http, seen } = countingHttp();
-    const config = parseConfig({ UPSTREAM_BASE_URL: 'http://127.0.0.1:9/v1', SCORER: 'verifier', VERIFIER_BASE_URL: fake.url, VERIFIER_MODEL: 'v', VERIFIER_CONCURRENCY: '2', UPSTREAM_CONCURRENCY: '1' });
+    const config = parseConfig({
+      UPSTREAM_BASE_URL: 'http://127.0.0.1:9/v1',
+      SCORER: 'verifier',
+      VERIFIER_BASE_URL: fake.url,
+      VERIFIER_MODEL: 'v',
+      VERIFIER_CONCURRENCY: '2',
+      UPSTREAM_CONCURRENCY: '1',
+    });
     const scorer = createPortableScorer(config, log, { http });
     await scorer.score({ problem: 'What is 40 + 2?', candidates: ['42', '41', '40', '39', '38', '37'].map(candidate) });
     expect(fake.requests.length).toBeGreaterThanOrEqual(6);
@@ -48,9 +59,19 @@ describe('the verifier and the remote PRM have their own concurrency caps', () =
     const fake = await startFakeVllm({ latencyMs: 30 });
     closers.push(() => fake.close());
     const { http, seen } = countingHttp();
-    const config = parseConfig({ UPSTREAM_BASE_URL: 'http://127.0.0.1:9/v1', SCORER: 'remote', SCORER_URL: fake.url, SCORER_CONCURRENCY: '3', SCORER_CACHE_ENTRIES: '0' });
+    const config = parseConfig({
+      UPSTREAM_BASE_URL: 'http://127.0.0.1:9/v1',
+      SCORER: 'remote',
+      SCORER_URL: fake.url,
+      SCORER_CONCURRENCY: '3',
+      SCORER_CACHE_ENTRIES: '0',
+    });
     const scorer = createPortableScorer(config, log, { http });
-    await Promise.all(Array.from({ length: 8 }, (_, i) => scorer.score({ problem: `What is ${i} + 2?`, candidates: [candidate(String(i + 2))] })));
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        scorer.score({ problem: `What is ${i} + 2?`, candidates: [candidate(String(i + 2))] }),
+      ),
+    );
     expect(fake.requests).toHaveLength(8);
     expect(seen.most).toBe(3);
   });

@@ -7,7 +7,13 @@ import { ScorerError } from '../../src/errors';
 import type { CandidateParts } from '../../src/core/types';
 import type { Upstream } from '../../src/http/upstream-client';
 import { platformHttp } from '../../src/http/http-client';
-import { confident, solutionSteps, startFakeVerifier, type FakeVerifier, type FakeVerifierOptions } from '../helpers/fake-verifier';
+import {
+  confident,
+  solutionSteps,
+  startFakeVerifier,
+  type FakeVerifier,
+  type FakeVerifierOptions,
+} from '../helpers/fake-verifier';
 import { rejection } from '../helpers/rejection';
 import { createScoreCache } from '../../src/scorer/score-cache';
 import type { PartVerdict } from '../../src/core/verifier-verdicts';
@@ -29,10 +35,30 @@ afterEach(async () => {
   fake = undefined;
 });
 
-async function setup(fakeOptions: FakeVerifierOptions = {}, opts: Partial<VerifierScorerOptions> & { timeoutMs?: number; supportsN?: boolean } = {}) {
+async function setup(
+  fakeOptions: FakeVerifierOptions = {},
+  opts: Partial<VerifierScorerOptions> & { timeoutMs?: number; supportsN?: boolean } = {},
+) {
   fake = await startFakeVerifier({ judge: judge41, ...fakeOptions });
-  const upstream: Upstream = { baseUrl: fake.url, apiKey: 'sk-verifier', supportsN: opts.supportsN ?? false, timeoutMs: opts.timeoutMs ?? 2000, firstByteTimeoutMs: 60_000, retries: 0, retryBaseMs: 0, limit: pLimit(16), http: platformHttp };
-  return createVerifierScorer({ upstream, model: 'launch/ThinkPRM-1.5B', chains: 1, verifyThinking: false, maxTokens: 4096, ...opts });
+  const upstream: Upstream = {
+    baseUrl: fake.url,
+    apiKey: 'sk-verifier',
+    supportsN: opts.supportsN ?? false,
+    timeoutMs: opts.timeoutMs ?? 2000,
+    firstByteTimeoutMs: 60_000,
+    retries: 0,
+    retryBaseMs: 0,
+    limit: pLimit(16),
+    http: platformHttp,
+  };
+  return createVerifierScorer({
+    upstream,
+    model: 'launch/ThinkPRM-1.5B',
+    chains: 1,
+    verifyThinking: false,
+    maxTokens: 4096,
+    ...opts,
+  });
 }
 
 const chainRequests = () => fake!.requests.filter((b) => b.max_tokens !== 1);
@@ -40,7 +66,18 @@ const decisionRequests = () => fake!.requests.filter((b) => b.max_tokens === 1);
 
 describe('verifier scorer', () => {
   it('scores each candidate with P(yes) read after the chain, and reports the step verdicts', async () => {
-    const scorer = await setup({ decision: (chain) => (chain.includes('\\boxed{incorrect}') ? [{ token: ' No', logprob: -0.1 }, { token: ' Yes', logprob: -2.4 }] : [{ token: ' Yes', logprob: -0.1 }, { token: ' No', logprob: -2.4 }]) });
+    const scorer = await setup({
+      decision: (chain) =>
+        chain.includes('\\boxed{incorrect}')
+          ? [
+              { token: ' No', logprob: -0.1 },
+              { token: ' Yes', logprob: -2.4 },
+            ]
+          : [
+              { token: ' Yes', logprob: -0.1 },
+              { token: ' No', logprob: -2.4 },
+            ],
+    });
     const result = await scorer.score({ problem: PROBLEM, candidates: [candidate('42'), candidate('41')] });
 
     expect(result.scorer).toBe('verifier');
@@ -56,17 +93,35 @@ describe('verifier scorer', () => {
     const chain = chainRequests()[0];
     expect(chain.model).toBe('launch/ThinkPRM-1.5B');
     expect(chain.messages[0].role).toBe('user');
-    expect(solutionSteps(chain.messages[0].content)).toEqual(['We add 40 and 2.', 'So 40 + 2 = 42, and the answer is $\\boxed{42}$.']);
+    expect(solutionSteps(chain.messages[0].content)).toEqual([
+      'We add 40 and 2.',
+      'So 40 + 2 = 42, and the answer is $\\boxed{42}$.',
+    ]);
     expect(chain.messages[1]).toEqual({ role: 'assistant', content: "<think>\n\nLet's verify step by step:" });
-    expect(chain).toMatchObject({ continue_final_message: true, add_generation_prompt: false, temperature: 0, max_tokens: 4096, stream: false });
+    expect(chain).toMatchObject({
+      continue_final_message: true,
+      add_generation_prompt: false,
+      temperature: 0,
+      max_tokens: 4096,
+      stream: false,
+    });
     // Best-of-N stops only at the question or the end of thinking; `Step n+1:` is the reference's beam search.
     expect(chain.stop).toEqual(['Is the solution correct?', '</think>']);
     expect(chain.messages[0].content).toContain('[Solution]\n\nWe add 40 and 2.\nSo 40 + 2 = 42');
 
     // The two candidates' decisions are sent concurrently: take candidate 0's (40 + 2 = 42) by its text, not by arrival order.
     const decision = decisionRequests().find((d) => d.messages[0].content.includes('= 42,'));
-    expect(decision).toMatchObject({ max_tokens: 1, temperature: 0, logprobs: true, top_logprobs: 20, continue_final_message: true, add_generation_prompt: false });
-    expect(decision.messages[1].content).toMatch(/^<think>\n\nLet's verify step by step:\nAlright, .*\\boxed\{correct\}\*\*\n\nIs the solution correct\? $/s);
+    expect(decision).toMatchObject({
+      max_tokens: 1,
+      temperature: 0,
+      logprobs: true,
+      top_logprobs: 20,
+      continue_final_message: true,
+      add_generation_prompt: false,
+    });
+    expect(decision.messages[1].content).toMatch(
+      /^<think>\n\nLet's verify step by step:\nAlright, .*\\boxed\{correct\}\*\*\n\nIs the solution correct\? $/s,
+    );
     expect(fake!.requests).toHaveLength(4);
   });
 
@@ -86,12 +141,19 @@ describe('verifier scorer', () => {
 
   it('averages several sampled chains (one request per chain, seeded)', async () => {
     // Chain 0 accepts everything, chain 1 rejects the 41 step, chain 2 rejects every step.
-    const judge = (step: string, _i: number, chain: number) => (chain === 0 ? true : chain === 1 ? judge41(step) : false);
+    const judge = (step: string, _i: number, chain: number) =>
+      chain === 0 ? true : chain === 1 ? judge41(step) : false;
     const scorer = await setup({ judge, decision: null }, { chains: 3 });
     const result = await scorer.score({ problem: PROBLEM, candidates: [candidate('41')] });
     expect(result.rewards[0]!.response![0]).toBeCloseTo((1 + 0.5 + 0) / 3, 12);
-    expect(result.info!.candidates).toEqual([{ method: 'step_share', chains: 3, verdicts: { response: [2 / 3, 1 / 3] } }]);
-    expect(chainRequests().map((b) => b.seed).sort()).toEqual([0, 1, 2]);
+    expect(result.info!.candidates).toEqual([
+      { method: 'step_share', chains: 3, verdicts: { response: [2 / 3, 1 / 3] } },
+    ]);
+    expect(
+      chainRequests()
+        .map((b) => b.seed)
+        .sort(),
+    ).toEqual([0, 1, 2]);
     expect(chainRequests().every((b) => b.temperature === 0.4)).toBe(true);
   });
 
@@ -134,7 +196,10 @@ describe('verifier scorer', () => {
       { thinking: [0.5], response: [1] },
       { thinking: null, response: [1] },
     ]);
-    expect(result.info!.candidates).toMatchObject([{ verdicts: { response: [1, 1], thinking: [1, 0] }, thinking_method: 'step_share' }, { verdicts: { response: [1, 1] } }]);
+    expect(result.info!.candidates).toMatchObject([
+      { verdicts: { response: [1, 1], thinking: [1, 0] }, thinking_method: 'step_share' },
+      { verdicts: { response: [1, 1] } },
+    ]);
     // The two identical responses were verified once, the thinking once.
     expect(chainRequests()).toHaveLength(2);
     expect(result.info!.duplicates).toBe(1);
@@ -142,7 +207,10 @@ describe('verifier scorer', () => {
 
   it('ignores thinking unless asked', async () => {
     const scorer = await setup({ decision: null });
-    const result = await scorer.score({ problem: PROBLEM, candidates: [candidate('42', 'Some thoughts.\n\nMore thoughts.')] });
+    const result = await scorer.score({
+      problem: PROBLEM,
+      candidates: [candidate('42', 'Some thoughts.\n\nMore thoughts.')],
+    });
     expect(result.rewards).toEqual([{ thinking: null, response: [1] }]);
     expect(chainRequests()).toHaveLength(1);
   });
@@ -168,7 +236,10 @@ describe('verifier scorer', () => {
     expect((err as ScorerError).message).toMatch(/^verifier: fake verifier error 500/);
 
     const scorer = withFallback(verifier, createVoteScorer(), 'vote');
-    const result = await scorer.score({ problem: PROBLEM, candidates: [candidate('42'), candidate('41'), candidate('42')] });
+    const result = await scorer.score({
+      problem: PROBLEM,
+      candidates: [candidate('42'), candidate('41'), candidate('42')],
+    });
     expect(result.scorer).toBe('vote');
     expect(result.fallback?.from).toBe('verifier');
     expect(result.rewards.map((r) => r.response)).toEqual([[2 / 3], [1 / 3], [2 / 3]]);
@@ -177,7 +248,10 @@ describe('verifier scorer', () => {
   it('falls back to vote when the verifier is down', async () => {
     const verifier = await setup();
     await fake!.down();
-    const result = await withFallback(verifier, createVoteScorer(), 'vote').score({ problem: PROBLEM, candidates: [candidate('42'), candidate('41')] });
+    const result = await withFallback(verifier, createVoteScorer(), 'vote').score({
+      problem: PROBLEM,
+      candidates: [candidate('42'), candidate('41')],
+    });
     expect(result.scorer).toBe('vote');
     expect(result.fallback?.reason).toMatch(/^verifier: unreachable/);
   });
@@ -198,7 +272,11 @@ describe('verifier scorer', () => {
   it("propagates the caller's abort as an abort, not as a verifier failure", async () => {
     const verifier = await setup({ latencyMs: 400 });
     const controller = new AbortController();
-    const scoring = withFallback(verifier, createVoteScorer(), 'vote').score({ problem: PROBLEM, candidates: [candidate('42')], signal: controller.signal });
+    const scoring = withFallback(verifier, createVoteScorer(), 'vote').score({
+      problem: PROBLEM,
+      candidates: [candidate('42')],
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(), 30);
     const err = await rejection(scoring);
     expect(err).not.toBeInstanceOf(ScorerError);

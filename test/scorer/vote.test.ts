@@ -50,7 +50,9 @@ describe('createVoteScorer', () => {
   it('refuses an aborted request', async () => {
     const controller = new AbortController();
     controller.abort(new Error('client went away'));
-    await expect(createVoteScorer().score({ problem: 'p', candidates, signal: controller.signal })).rejects.toThrow('client went away');
+    await expect(createVoteScorer().score({ problem: 'p', candidates, signal: controller.signal })).rejects.toThrow(
+      'client went away',
+    );
   });
 
   it('reports ready', () => {

@@ -15,7 +15,11 @@ const candidate = (answer: string): CandidateParts => ({
   responseSteps: ['We add.', `The answer is $\\boxed{${answer}}$.`],
   answer,
 });
-const request = (signal?: AbortSignal) => ({ problem: 'What is 40 + 2?', candidates: [candidate('42'), candidate('41'), candidate('42')], signal });
+const request = (signal?: AbortSignal) => ({
+  problem: 'What is 40 + 2?',
+  candidates: [candidate('42'), candidate('41'), candidate('42')],
+  signal,
+});
 
 let fake: FakeVllm | undefined;
 afterEach(async () => {
@@ -25,7 +29,9 @@ afterEach(async () => {
 
 async function remotePrm(timeoutMs = 2000): Promise<Scorer> {
   fake = await startFakeVllm();
-  return createPrmScorer(createRemoteVllmSequenceScorer({ baseUrl: fake.url, model: 'Qwen/Qwen2.5-Math-PRM-7B', timeoutMs }));
+  return createPrmScorer(
+    createRemoteVllmSequenceScorer({ baseUrl: fake.url, model: 'Qwen/Qwen2.5-Math-PRM-7B', timeoutMs }),
+  );
 }
 
 /** A scorer that always throws err: for failures a real server cannot produce on demand. */
@@ -89,7 +95,9 @@ describe('withFallback', () => {
     fake!.set({ latencyMs: 5000 });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    const err = await withFallback(primary, createVoteScorer(), 'vote').score(request(controller.signal)).catch((e: unknown) => e);
+    const err = await withFallback(primary, createVoteScorer(), 'vote')
+      .score(request(controller.signal))
+      .catch((e: unknown) => e);
     expect(err).not.toBeInstanceOf(ScorerError);
     expect((err as Error).name).toBe('AbortError');
 
@@ -98,7 +106,9 @@ describe('withFallback', () => {
     const vote: Scorer = { name: 'vote', score: async (r) => ((voted = true), createVoteScorer().score(r)) };
     const cancelled = new AbortController();
     cancelled.abort();
-    const stillThrows = await withFallback(failing(new ScorerError('batch cancelled')), vote, 'vote').score(request(cancelled.signal)).catch((e: unknown) => e);
+    const stillThrows = await withFallback(failing(new ScorerError('batch cancelled')), vote, 'vote')
+      .score(request(cancelled.signal))
+      .catch((e: unknown) => e);
     expect(stillThrows).toBeInstanceOf(ScorerError);
     expect(voted).toBe(false);
   });
@@ -116,7 +126,9 @@ describe('withFallback', () => {
     };
     const result = await withFallback(rawFetch, createVoteScorer(), 'vote').score(request());
     expect(result.fallback?.from).toBe('remote');
-    const wrapped = await withFallback(rawFetch, createVoteScorer(), 'error').score(request()).catch((e: unknown) => e);
+    const wrapped = await withFallback(rawFetch, createVoteScorer(), 'error')
+      .score(request())
+      .catch((e: unknown) => e);
     expect(wrapped).toBeInstanceOf(ScorerError);
 
     const bug = withFallback(failing(new RangeError('index out of range')), createVoteScorer(), 'vote');

@@ -24,7 +24,11 @@ function echoUpstream() {
       call++;
       const echo = `invalid auth header: ${req.headers.authorization}; host ${req.headers.host}; url ${req.url}`;
       const fail = (status: number) => {
-        res.writeHead(status, { 'content-type': 'application/json', 'x-echo-auth': String(req.headers.authorization), 'www-authenticate': `Bearer realm="${req.headers.authorization}"` });
+        res.writeHead(status, {
+          'content-type': 'application/json',
+          'x-echo-auth': String(req.headers.authorization),
+          'www-authenticate': `Bearer realm="${req.headers.authorization}"`,
+        });
         res.end(JSON.stringify({ error: { message: echo, type: 'invalid_request_error', param: null, code: 'echo' } }));
       };
       if (req.url?.endsWith('/models')) return fail(401);
@@ -32,13 +36,26 @@ function echoUpstream() {
       const text = JSON.stringify(body.messages ?? '');
       if (text.includes('echo-sse')) {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
-        return res.end(`data: ${JSON.stringify({ error: { message: echo, type: 'server_error' } })}\n\ndata: [DONE]\n\n`);
+        return res.end(
+          `data: ${JSON.stringify({ error: { message: echo, type: 'server_error' } })}\n\ndata: [DONE]\n\n`,
+        );
       }
       if (text.includes('echo-400')) return fail(400);
       if (text.includes('echo-500')) return fail(500);
       if (text.includes('echo-partial') && call % 2 === 0) return fail(503);
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: 'x', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'The answer is \\boxed{42}.' }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }));
+      res.end(
+        JSON.stringify({
+          id: 'x',
+          object: 'chat.completion',
+          created: 1,
+          model: 'm',
+          choices: [
+            { index: 0, message: { role: 'assistant', content: 'The answer is \\boxed{42}.' }, finish_reason: 'stop' },
+          ],
+          usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+        }),
+      );
     });
   });
   return new Promise<http.Server>((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
@@ -55,12 +72,23 @@ describe('no planted secret ever reaches a client or a log line', () => {
   const record = path.join(dir, 'record.jsonl');
 
   const call = async (p: string, init: RequestInit = {}, key: string | null = GATEWAY_KEY) => {
-    const res = await fetch(`${url}${p}`, { ...init, headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}), ...(init.headers as object) } });
+    const res = await fetch(`${url}${p}`, {
+      ...init,
+      headers: {
+        'content-type': 'application/json',
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(init.headers as object),
+      },
+    });
     const text = await res.text();
     seen.push(`${p} ${res.status} ${JSON.stringify([...res.headers])} ${text}`);
     return { status: res.status, text };
   };
-  const chat = (content: string, extra: object = {}) => call('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content }], ...extra }) });
+  const chat = (content: string, extra: object = {}) =>
+    call('/v1/chat/completions', {
+      method: 'POST',
+      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content }], ...extra }),
+    });
 
   beforeAll(async () => {
     upstream = await echoUpstream();
@@ -107,18 +135,30 @@ describe('no planted secret ever reaches a client or a log line', () => {
     expect((await chat('echo-500', { best_of: 2 })).status).toBe(500);
     // A failure known before the stream's headers is an ordinary HTTP error (the upstream's status).
     expect((await chat('echo-400', { stream: true })).status).toBe(400);
-    expect((await chat('echo-500', { stream: true, bestofn: { n: 2, reject: { after_tokens: 1, every_tokens: 1, keep_fraction: 0.5 } } })).status).toBe(500);
+    expect(
+      (
+        await chat('echo-500', {
+          stream: true,
+          bestofn: { n: 2, reject: { after_tokens: 1, every_tokens: 1, keep_fraction: 0.5 } },
+        })
+      ).status,
+    ).toBe(500);
     const partial = await chat('echo-partial', { best_of: 4 });
     expect(partial.status).toBe(200);
     // The failed candidates are reported in the metadata, with the upstream's message, scrubbed.
     expect(partial.text).toContain('[redacted]');
     expect((await chat('echo-400', { tools: [{ type: 'function', function: { name: 'f' } }] })).status).toBe(400);
-    expect((await chat('echo-400', { tools: [{ type: 'function', function: { name: 'f' } }], stream: true })).status).toBe(400);
+    expect(
+      (await chat('echo-400', { tools: [{ type: 'function', function: { name: 'f' } }], stream: true })).status,
+    ).toBe(400);
     // A passthrough stream whose upstream reports an error mid-stream, quoting the request headers.
     const sse = await chat('echo-sse', { tools: [{ type: 'function', function: { name: 'f' } }], stream: true });
     expect(sse.text).toContain('invalid auth header: Bearer [redacted]');
     await call('/v1/models');
-    await call('/v1/rewards', { method: 'POST', body: JSON.stringify({ problem: 'p', candidates: [{ content: 'x' }] }) });
+    await call('/v1/rewards', {
+      method: 'POST',
+      body: JSON.stringify({ problem: 'p', candidates: [{ content: 'x' }] }),
+    });
     await call('/v1/chat/completions', { method: 'POST', body: '{}' }, 'wrong-key');
     await call('/v1/chat/completions', { method: 'POST', body: '{}' }, null);
     await call('/healthz', {}, null);

@@ -26,7 +26,10 @@ describe('keep policies', () => {
   });
   it('applies within groups', () => {
     const groups = groupMembers([0, 0, 1, 1, 0, 1], 2);
-    expect(groups).toEqual([[0, 1, 4], [2, 3, 5]]);
+    expect(groups).toEqual([
+      [0, 1, 4],
+      [2, 3, 5],
+    ]);
     const keep = new Uint8Array(6);
     for (const g of groups) keepGroup(r, g, parseKeep('top-k=1'), keep);
     expect([...keep]).toEqual([0, 1, 0, 1, 0, 0]);
@@ -38,8 +41,15 @@ describe('keep policies', () => {
 
 describe('trace fields', () => {
   it('finds the R1 distillation names by alias', () => {
-    expect(extractTrace({ question: 'Q?', deepseek_reasoning: 'think', deepseek_solution: 'sol', data_source: 'r1' }, {})).toEqual({ problem: 'Q?', reasoning: 'think', response: 'sol', source: 'r1' });
-    expect(extractTrace({ prompt: 'Q?', completion: '<think>t</think>a' }, {})).toEqual({ problem: 'Q?', reasoning: null, response: '<think>t</think>a', source: null });
+    expect(
+      extractTrace({ question: 'Q?', deepseek_reasoning: 'think', deepseek_solution: 'sol', data_source: 'r1' }, {}),
+    ).toEqual({ problem: 'Q?', reasoning: 'think', response: 'sol', source: 'r1' });
+    expect(extractTrace({ prompt: 'Q?', completion: '<think>t</think>a' }, {})).toEqual({
+      problem: 'Q?',
+      reasoning: null,
+      response: '<think>t</think>a',
+      source: null,
+    });
   });
   it('never takes a reference `answer` or `solution` for the response unless mapped', () => {
     expect(extractTrace({ problem: 'Q', answer: '42', output: 'so 42' }, {}).response).toBe('so 42');
@@ -48,19 +58,45 @@ describe('trace fields', () => {
   });
   it('follows --map, dotted paths included', () => {
     const map = parseFieldMap('problem=q, response=gens.1,source=meta.model');
-    expect(extractTrace({ q: 'Q', gens: ['a', 'b'], meta: { model: 'gemini' } }, map)).toEqual({ problem: 'Q', reasoning: null, response: 'b', source: 'gemini' });
+    expect(extractTrace({ q: 'Q', gens: ['a', 'b'], meta: { model: 'gemini' } }, map)).toEqual({
+      problem: 'Q',
+      reasoning: null,
+      response: 'b',
+      source: 'gemini',
+    });
     expect(() => extractTrace({ q: 'Q' }, map)).toThrow(/no field 'gens.1'/);
   });
   it('reads chat rows and Stratos thought markers', () => {
-    const row = { conversations: [{ from: 'human', value: 'Q' }, { from: 'gpt', value: '<|begin_of_thought|>\nthink\n<|end_of_thought|>\n\n<|begin_of_solution|>\nsol\n<|end_of_solution|>' }] };
+    const row = {
+      conversations: [
+        { from: 'human', value: 'Q' },
+        {
+          from: 'gpt',
+          value: '<|begin_of_thought|>\nthink\n<|end_of_thought|>\n\n<|begin_of_solution|>\nsol\n<|end_of_solution|>',
+        },
+      ],
+    };
     expect(extractTrace(row, {})).toEqual({ problem: 'Q', reasoning: 'think', response: 'sol', source: null });
-    expect(extractTrace({ messages: [{ role: 'user', content: 'Q' }, { role: 'assistant', content: 'A' }] }, {}).response).toBe('A');
+    expect(
+      extractTrace(
+        {
+          messages: [
+            { role: 'user', content: 'Q' },
+            { role: 'assistant', content: 'A' },
+          ],
+        },
+        {},
+      ).response,
+    ).toBe('A');
   });
   it.each([
     [[1], /not a JSON object/],
     [{ response: 'a' }, /no problem/],
     [{ problem: 'Q' }, /no response/],
-    [{ problem: 'Q', generations: ['a'], response: ['a', 'b'] }, /an array, not text; map one element, e.g. --map response=response.0/],
+    [
+      { problem: 'Q', generations: ['a'], response: ['a', 'b'] },
+      /an array, not text; map one element, e.g. --map response=response.0/,
+    ],
     [{ problem: 'Q', response: ' ', reasoning: '' }, /nothing to score/],
   ])('explains what is wrong with %j', (row, message) => {
     expect(() => extractTrace(row, {})).toThrow(RowError);

@@ -10,10 +10,14 @@ import type { Scorer } from '../../src/scorer/types';
 /** Rewards from the response length, so the test checks line handling, not a model. */
 const lengthScorer: Scorer = {
   name: 'length',
-  score: async (r) => ({ scorer: 'length', rewards: r.candidates.map((c) => ({ thinking: null, response: [c.response.length / 1000] })) }),
+  score: async (r) => ({
+    scorer: 'length',
+    rewards: r.candidates.map((c) => ({ thinking: null, response: [c.response.length / 1000] })),
+  }),
 };
 
-const row = (id: string, extra = '') => `{"id":"${id}","problem":"What is 2 + 2?",${extra}"response":"The answer is \\\\boxed{4}, says ${id}."}`;
+const row = (id: string, extra = '') =>
+  `{"id":"${id}","problem":"What is 2 + 2?",${extra}"response":"The answer is \\\\boxed{4}, says ${id}."}`;
 
 describe('bestofn select reads lines on \\n only, with a cap per line', () => {
   let dir: string;
@@ -25,12 +29,29 @@ describe('bestofn select reads lines on \\n only, with a cap per line', () => {
   it('a bare CR inside a row is whitespace, so later line numbers stay true; an oversized line is skipped by number', async () => {
     const input = path.join(dir, 'in.jsonl');
     // Line 2 holds a CR between fields (legal JSON whitespace); line 3 is over the cap; line 5 is not JSON.
-    const lines = [row('a'), row('b', '\r'), row('c', `"pad":"${'x'.repeat(5000)}",`), row('d'), '{"id":"torn', row('e')];
+    const lines = [
+      row('a'),
+      row('b', '\r'),
+      row('c', `"pad":"${'x'.repeat(5000)}",`),
+      row('d'),
+      '{"id":"torn',
+      row('e'),
+    ];
     fs.writeFileSync(input, lines.join('\n') + '\n');
     const notices: string[] = [];
     const result = await runSelect({
-      input, out: path.join(dir, 'out.jsonl'), keep: parseKeep('top-k=99'), by: 'global', map: {}, scorer: lengthScorer, scorerId: 'length',
-      aggregate: 'min', thinkingWeight: 0.5, concurrency: 2, maxLineBytes: 4096, stderr: { write: (s: string) => notices.push(s) },
+      input,
+      out: path.join(dir, 'out.jsonl'),
+      keep: parseKeep('top-k=99'),
+      by: 'global',
+      map: {},
+      scorer: lengthScorer,
+      scorerId: 'length',
+      aggregate: 'min',
+      thinkingWeight: 0.5,
+      concurrency: 2,
+      maxLineBytes: 4096,
+      stderr: { write: (s: string) => notices.push(s) },
     });
     const s = result.summary!;
     expect(s.counts).toMatchObject({ read: 6, malformed: 2, scored: 4, kept: 4 });

@@ -25,7 +25,13 @@ function input(): string {
   const rows: string[] = [];
   for (let p = 0; p < 5; p++)
     for (let k = 0; k < 3; k++)
-      rows.push(JSON.stringify({ problem: `Problem ${p}: what is ${p} plus ${p * 2}?`, reasoning: `First I add ${p} and ${k} carefully here.\n\nThen I check the sum once more, attempt ${k}.`, response: `The answer is \\boxed{${p + k}}.` }));
+      rows.push(
+        JSON.stringify({
+          problem: `Problem ${p}: what is ${p} plus ${p * 2}?`,
+          reasoning: `First I add ${p} and ${k} carefully here.\n\nThen I check the sum once more, attempt ${k}.`,
+          response: `The answer is \\boxed{${p + k}}.`,
+        }),
+      );
   rows.splice(4, 0, '{"problem": "cut short', '');
   return rows.join('\n') + '\n';
 }
@@ -33,7 +39,8 @@ function input(): string {
 describe('bestofn select --shard i/k and --merge', () => {
   let prm: FakeVllm;
   let file: string;
-  const select = (args: string[]) => selectCommand(['--input', file, '--scorer-url', prm.url, '--keep', 'top-k=1', '--quiet', ...args], {}, quiet());
+  const select = (args: string[]) =>
+    selectCommand(['--input', file, '--scorer-url', prm.url, '--keep', 'top-k=1', '--quiet', ...args], {}, quiet());
   const read = (p: string) => fs.readFileSync(path.join(dir, p), 'utf8');
   const summary = (p: string) => {
     const { output, ...rest } = JSON.parse(read(p));
@@ -41,7 +48,9 @@ describe('bestofn select --shard i/k and --merge', () => {
   };
 
   beforeAll(async () => {
-    prm = await startFakeVllm({ respond: (text) => Array.from({ length: countTags(text) }, (_, i) => [0, rewardOf(`${text}#${i}`)]) });
+    prm = await startFakeVllm({
+      respond: (text) => Array.from({ length: countTags(text) }, (_, i) => [0, rewardOf(`${text}#${i}`)]),
+    });
     file = path.join(dir, 'traces.jsonl');
     fs.writeFileSync(file, input());
   });
@@ -57,17 +66,27 @@ describe('bestofn select --shard i/k and --merge', () => {
     expect(await select(['--shard', '0/1', '--out', path.join(dir, 'k1/s0/kept.jsonl')])).toBe(0);
     expect(io.last.out).toContain('shard 0/1: scored');
     expect(fs.existsSync(path.join(dir, 'k1/s0/kept.jsonl'))).toBe(false);
-    expect(await select(['--merge', path.join(dir, 'k1/s0/kept.jsonl'), '--out', path.join(dir, 'k1/kept.jsonl')])).toBe(0);
+    expect(
+      await select(['--merge', path.join(dir, 'k1/s0/kept.jsonl'), '--out', path.join(dir, 'k1/kept.jsonl')]),
+    ).toBe(0);
 
     const before = prm.requests.length;
-    for (const i of [1, 2, 0]) expect(await select(['--shard', `${i}/3`, '--out', path.join(dir, `k3/s${i}/kept.jsonl`)])).toBe(0);
+    for (const i of [1, 2, 0])
+      expect(await select(['--shard', `${i}/3`, '--out', path.join(dir, `k3/s${i}/kept.jsonl`)])).toBe(0);
     // Every row is scored once over the three shards, none twice.
     expect(prm.requests.length - before).toBe(scoredWhole);
     const perShard = [0, 1, 2].map((i) => read(`k3/s${i}/kept.scores.jsonl`).trim().split('\n').length - 1);
     expect(perShard.reduce((a, b) => a + b)).toBe(16); // 15 rows and the malformed one
     // 17 lines split 6/6/5 by line number; the blank one has no entry.
     expect(Math.max(...perShard) - Math.min(...perShard)).toBeLessThanOrEqual(2);
-    expect(await select(['--merge', [2, 0, 1].map((i) => path.join(dir, `k3/s${i}/kept.jsonl`)).join(','), '--out', path.join(dir, 'k3/kept.jsonl')])).toBe(0);
+    expect(
+      await select([
+        '--merge',
+        [2, 0, 1].map((i) => path.join(dir, `k3/s${i}/kept.jsonl`)).join(','),
+        '--out',
+        path.join(dir, 'k3/kept.jsonl'),
+      ]),
+    ).toBe(0);
     expect(io.last.out).toContain('kept 5 of 16 rows from 3 shards (1 malformed, skipped)');
 
     for (const k of ['k1', 'k3']) {
@@ -87,11 +106,24 @@ describe('bestofn select --shard i/k and --merge', () => {
     const both = [0, 1].map((i) => path.join(dir, `k2/s${i}/kept.jsonl`)).join(',');
     expect(await select(['--merge', both, '--out', path.join(dir, 'k2/kept.jsonl')])).toBe(2);
     expect(io.last.err).toContain('has not finished scoring');
-    expect(await select(['--merge', [0, 1].map((i) => path.join(dir, `k3/s${i}/kept.jsonl`)).join(','), '--out', path.join(dir, 'bad/kept.jsonl')])).toBe(2);
+    expect(
+      await select([
+        '--merge',
+        [0, 1].map((i) => path.join(dir, `k3/s${i}/kept.jsonl`)).join(','),
+        '--out',
+        path.join(dir, 'bad/kept.jsonl'),
+      ]),
+    ).toBe(2);
     expect(io.last.err).toContain('shard 2/3 missing');
     const other = path.join(dir, 'other.jsonl');
     fs.writeFileSync(other, input());
-    expect(await selectCommand(['--input', other, '--merge', path.join(dir, 'k1/s0/kept.jsonl'), '--out', path.join(dir, 'bad/kept.jsonl')], {}, quiet())).toBe(2);
+    expect(
+      await selectCommand(
+        ['--input', other, '--merge', path.join(dir, 'k1/s0/kept.jsonl'), '--out', path.join(dir, 'bad/kept.jsonl')],
+        {},
+        quiet(),
+      ),
+    ).toBe(2);
     expect(io.last.err).toMatch(/scored .*traces\.jsonl, not .*other\.jsonl/);
   });
 });

@@ -24,7 +24,7 @@ function traces() {
       reasoning: `Let me look at the problem carefully, attempt ${k}.\n\nI recall the facts I need for question ${p} and apply them${' again'.repeat(k)}.`,
       response: `Working it out gives a value after ${k + 1} checks.\n\nThe answer is \\boxed{${p * 10 + k}}.`,
       source: SOURCES[(p + k) % 2],
-      extra: { nested: [1, 2.50, 'keep me'] },
+      extra: { nested: [1, 2.5, 'keep me'] },
     })),
   );
 }
@@ -42,24 +42,57 @@ describe('bestofn select', () => {
     fs.writeFileSync(file, typeof rows === 'string' ? rows : rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
     return file;
   };
-  const read = (file: string) => fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const read = (file: string) =>
+    fs
+      .readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
   const run = (input: string, out: string, o: Partial<SelectOptions> = {}) =>
-    runSelect({ input, out: path.join(dir, out), keep: parseKeep('top-k=1'), by: 'problem', map: {}, scorer: counting(), scorerId: 'test-prm', aggregate: 'min', thinkingWeight: 0.5, concurrency: 4, stderr: null, ...o });
+    runSelect({
+      input,
+      out: path.join(dir, out),
+      keep: parseKeep('top-k=1'),
+      by: 'problem',
+      map: {},
+      scorer: counting(),
+      scorerId: 'test-prm',
+      aggregate: 'min',
+      thinkingWeight: 0.5,
+      concurrency: 4,
+      stderr: null,
+      ...o,
+    });
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-select-'));
     modelDir = tempModel('step-classifier');
-    scorer = await createOnnxScorer({ modelDir, device: 'cpu', batchTokens: 1 << 16, queueLimit: 1000, cacheEntries: 1000, cacheMB: 16 });
+    scorer = await createOnnxScorer({
+      modelDir,
+      device: 'cpu',
+      batchTokens: 1 << 16,
+      queueLimit: 1000,
+      cacheEntries: 1000,
+      cacheMB: 16,
+    });
     // The reward of each trace, scored one by one outside select.
     for (const t of traces()) {
-      const { rewards } = await scorer.score({ problem: t.problem, candidates: [toCandidateParts({ content: t.response, reasoning_content: t.reasoning })] });
+      const { rewards } = await scorer.score({
+        problem: t.problem,
+        candidates: [toCandidateParts({ content: t.response, reasoning_content: t.reasoning })],
+      });
       expected.set(t.id, combineRewards(rewards[0]!, 'min', 0.5)!);
     }
     expect(new Set(expected.values()).size).toBe(9);
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const best = (ids: string[], k: number) => [...ids].sort((a, b) => expected.get(b)! - expected.get(a)!).slice(0, k).sort();
+  const best = (ids: string[], k: number) =>
+    [...ids]
+      .sort((a, b) => expected.get(b)! - expected.get(a)!)
+      .slice(0, k)
+      .sort();
 
   it('keeps the best trace of each problem, original bytes and fields intact, rewards added', async () => {
     const input = write('traces.jsonl', traces());
@@ -67,7 +100,14 @@ describe('bestofn select', () => {
     expect(result.finished).toBe(true);
     const lines = fs.readFileSync(path.join(dir, 'kept.jsonl'), 'utf8').trim().split('\n');
     const rows = lines.map((l) => JSON.parse(l));
-    expect(rows.map((r) => r.id).sort()).toEqual(PROBLEMS.flatMap((_, p) => best([0, 1, 2].map((k) => `${p}-${k}`), 1)));
+    expect(rows.map((r) => r.id).sort()).toEqual(
+      PROBLEMS.flatMap((_, p) =>
+        best(
+          [0, 1, 2].map((k) => `${p}-${k}`),
+          1,
+        ),
+      ),
+    );
     const original = fs.readFileSync(input, 'utf8').split('\n');
     for (const [i, row] of rows.entries()) {
       expect(row.bestofn_reward).toBeCloseTo(expected.get(row.id)!, 12);
@@ -86,7 +126,11 @@ describe('bestofn select', () => {
   ])('global %s keeps the best rows of the whole file', async (spec, n) => {
     const input = write('global.jsonl', traces());
     await run(input, `global-${spec}.jsonl`, { keep: parseKeep(spec), by: 'global' });
-    expect(read(path.join(dir, `global-${spec}.jsonl`)).map((r) => r.id).sort()).toEqual(best([...expected.keys()], n));
+    expect(
+      read(path.join(dir, `global-${spec}.jsonl`))
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(best([...expected.keys()], n));
   });
 
   it('threshold keeps every row at or above it, then re-selects from the saved scores without scoring', async () => {
@@ -103,13 +147,31 @@ describe('bestofn select', () => {
   it('maps field names, by alias and by --map', async () => {
     const rows = traces().map((t, i) =>
       i % 3 === 0
-        ? { id: t.id, question: t.problem, deepseek_reasoning: t.reasoning, deepseek_solution: t.response, answer: 'reference', data_source: t.source }
+        ? {
+            id: t.id,
+            question: t.problem,
+            deepseek_reasoning: t.reasoning,
+            deepseek_solution: t.response,
+            answer: 'reference',
+            data_source: t.source,
+          }
         : i % 3 === 1
           ? { id: t.id, q: { text: t.problem }, think: t.reasoning, gens: [t.response], who: t.source }
-          : { id: t.id, messages: [{ role: 'user', content: t.problem }, { role: 'assistant', content: `<think>${t.reasoning}</think>\n\n${t.response}` }], source: t.source },
+          : {
+              id: t.id,
+              messages: [
+                { role: 'user', content: t.problem },
+                { role: 'assistant', content: `<think>${t.reasoning}</think>\n\n${t.response}` },
+              ],
+              source: t.source,
+            },
     );
     const input = write('mapped.jsonl', rows);
-    await run(input, 'mapped-out.jsonl', { keep: parseKeep('top-k=9'), by: 'global', map: { problem: 'q.text', reasoning: 'think', response: 'gens.0', source: 'who' } });
+    await run(input, 'mapped-out.jsonl', {
+      keep: parseKeep('top-k=9'),
+      by: 'global',
+      map: { problem: 'q.text', reasoning: 'think', response: 'gens.0', source: 'who' },
+    });
     const out = read(path.join(dir, 'mapped-out.jsonl'));
     // --map names win wherever they exist; the other rows fall back to aliases and chat turns.
     expect(out).toHaveLength(3);
@@ -123,10 +185,25 @@ describe('bestofn select', () => {
 
   it('reports malformed rows by line number, skips them, and loses nothing else', async () => {
     const good = traces().map((t) => JSON.stringify(t));
-    const text = [good[0], '{"problem": "cut off', good[1], '', good[2], '{"problem":"Q"}', '[1,2]', good[3], '{"problem":"Q","response":["a"]}', ...good.slice(4)].join('\n') + '\n';
+    const text =
+      [
+        good[0],
+        '{"problem": "cut off',
+        good[1],
+        '',
+        good[2],
+        '{"problem":"Q"}',
+        '[1,2]',
+        good[3],
+        '{"problem":"Q","response":["a"]}',
+        ...good.slice(4),
+      ].join('\n') + '\n';
     const input = write('dirty.jsonl', text);
     const notices: string[] = [];
-    const result = await run(input, 'dirty-out.jsonl', { keep: parseKeep('top-k=99'), stderr: { write: (s: string) => notices.push(s) } });
+    const result = await run(input, 'dirty-out.jsonl', {
+      keep: parseKeep('top-k=99'),
+      stderr: { write: (s: string) => notices.push(s) },
+    });
     const s = result.summary!;
     expect(s.counts).toEqual({ read: 13, malformed: 4, scored: 9, unscored: 0, kept: 9, dropped: 0 });
     expect(s.malformed.map((m) => m.line)).toEqual([2, 6, 7, 9]);
@@ -134,7 +211,11 @@ describe('bestofn select', () => {
     expect(s.malformed[1]!.error).toMatch(/no response/);
     expect(s.malformed[3]!.error).toMatch(/an array/);
     expect(notices.join('')).toContain('skipping line 7: not a JSON object');
-    expect(read(path.join(dir, 'dirty-out.jsonl')).map((r) => r.id).sort()).toEqual([...expected.keys()].sort());
+    expect(
+      read(path.join(dir, 'dirty-out.jsonl'))
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([...expected.keys()].sort());
     expect(fs.readFileSync(path.join(dir, 'dirty-out.report.md'), 'utf8')).toContain('- line 9: field');
   });
 
@@ -182,9 +263,16 @@ describe('bestofn select', () => {
   it('refuses to resume scores of another input, scorer or edited rows', async () => {
     const input = write('guard.jsonl', traces());
     await run(input, 'guard-out.jsonl', { maxRows: 2 });
-    await expect(run(input, 'guard-out.jsonl', { scorerId: 'another-prm' })).rejects.toThrow(/another input, scorer or --map.*--restart/);
-    write('guard.jsonl', traces().map((t) => ({ ...t, problem: t.problem + ' (edited)' })));
-    await expect(run(input, 'guard-out.jsonl')).rejects.toThrow(/line 1 .* the input changed since scoring; run again with --restart/);
+    await expect(run(input, 'guard-out.jsonl', { scorerId: 'another-prm' })).rejects.toThrow(
+      /another input, scorer or --map.*--restart/,
+    );
+    write(
+      'guard.jsonl',
+      traces().map((t) => ({ ...t, problem: t.problem + ' (edited)' })),
+    );
+    await expect(run(input, 'guard-out.jsonl')).rejects.toThrow(
+      /line 1 .* the input changed since scoring; run again with --restart/,
+    );
     const fresh = await run(input, 'guard-out.jsonl', { restart: true });
     expect(fresh.summary!.counts.read).toBe(9);
   });
@@ -196,7 +284,9 @@ describe('bestofn select', () => {
     expect(Object.keys(summary.sources).sort()).toEqual(SOURCES);
     expect(summary.edges).toHaveLength(21);
     for (const name of SOURCES) {
-      const ids = traces().filter((t) => t.source === name).map((t) => t.id);
+      const ids = traces()
+        .filter((t) => t.source === name)
+        .map((t) => t.id);
       const st = summary.sources[name];
       expect(st.rows).toBe(ids.length);
       expect(st.histogram.reduce((a: number, b: number) => a + b, 0)).toBe(ids.length);
@@ -219,14 +309,48 @@ describe('bestofn select', () => {
     const out: string[] = [];
     const err: string[] = [];
     const io = { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) } };
-    const code = await selectCommand(['--input', input, '--out', path.join(dir, 'cli-out.jsonl'), '--model-dir', modelDir, '--device', 'cpu', '--keep', 'top-p=0.33', '--quiet'], {}, io);
+    const code = await selectCommand(
+      [
+        '--input',
+        input,
+        '--out',
+        path.join(dir, 'cli-out.jsonl'),
+        '--model-dir',
+        modelDir,
+        '--device',
+        'cpu',
+        '--keep',
+        'top-p=0.33',
+        '--quiet',
+      ],
+      {},
+      io,
+    );
     expect(err.join('')).toBe('');
     expect(code).toBe(0);
     expect(out.join('')).toMatch(/kept 3 of 9 rows \(0 malformed, skipped\)/);
-    expect(await selectCommand(['--input', input, '--out', 'x.jsonl', '--keep', 'best=2', '--model-dir', modelDir], {}, io)).toBe(2);
+    expect(
+      await selectCommand(['--input', input, '--out', 'x.jsonl', '--keep', 'best=2', '--model-dir', modelDir], {}, io),
+    ).toBe(2);
     expect(await selectCommand(['--input', input, '--out', 'x.jsonl'], {}, io)).toBe(2);
     expect(err.join('')).toMatch(/--keep expects[\s\S]*no reward model: give --model-dir DIR or --scorer-url URL/);
-    expect(await selectCommand(['--input', path.join(dir, 'missing.jsonl'), '--out', path.join(dir, 'm.jsonl'), '--model-dir', modelDir, '--device', 'cpu', '--quiet'], {}, io)).toBe(1);
+    expect(
+      await selectCommand(
+        [
+          '--input',
+          path.join(dir, 'missing.jsonl'),
+          '--out',
+          path.join(dir, 'm.jsonl'),
+          '--model-dir',
+          modelDir,
+          '--device',
+          'cpu',
+          '--quiet',
+        ],
+        {},
+        io,
+      ),
+    ).toBe(1);
   });
 
   it('reads the scorer options as the server does: a bad SCORER_TIMEOUT_MS, --device or --aggregate is a usage error naming it', async () => {
@@ -234,10 +358,34 @@ describe('bestofn select', () => {
     const err: string[] = [];
     const io = { stdout: { write: () => true }, stderr: { write: (s: string) => err.push(s) } };
     const out = path.join(dir, 'options-out.jsonl');
-    expect(await selectCommand(['--input', input, '--out', out, '--scorer-url', 'http://127.0.0.1:9/v1', '--quiet'], { SCORER_TIMEOUT_MS: 'soon' }, io)).toBe(2);
-    expect(await selectCommand(['--input', input, '--out', out, '--model-dir', modelDir, '--device', 'tpu', '--quiet'], {}, io)).toBe(2);
-    expect(await selectCommand(['--input', input, '--out', out, '--model-dir', modelDir, '--aggregate', 'max', '--quiet'], {}, io)).toBe(2);
-    expect(await selectCommand(['--input', input, '--out', out, '--model-dir', modelDir, '--quiet'], { BESTOFN_THINKING_WEIGHT: '2' }, io)).toBe(2);
+    expect(
+      await selectCommand(
+        ['--input', input, '--out', out, '--scorer-url', 'http://127.0.0.1:9/v1', '--quiet'],
+        { SCORER_TIMEOUT_MS: 'soon' },
+        io,
+      ),
+    ).toBe(2);
+    expect(
+      await selectCommand(
+        ['--input', input, '--out', out, '--model-dir', modelDir, '--device', 'tpu', '--quiet'],
+        {},
+        io,
+      ),
+    ).toBe(2);
+    expect(
+      await selectCommand(
+        ['--input', input, '--out', out, '--model-dir', modelDir, '--aggregate', 'max', '--quiet'],
+        {},
+        io,
+      ),
+    ).toBe(2);
+    expect(
+      await selectCommand(
+        ['--input', input, '--out', out, '--model-dir', modelDir, '--quiet'],
+        { BESTOFN_THINKING_WEIGHT: '2' },
+        io,
+      ),
+    ).toBe(2);
     expect(err.join('')).toMatch(
       /SCORER_TIMEOUT_MS[^\n]*'soon'[\s\S]*--device must be one of auto, cuda, cpu \(got 'tpu'\)[\s\S]*--aggregate must be one of last, min, mean, prod \(got 'max'\)[\s\S]*BESTOFN_THINKING_WEIGHT[^\n]*'2'/,
     );
@@ -250,8 +398,16 @@ describe('bestofn select', () => {
       const err: string[] = [];
       const io = { stdout: { write: () => true }, stderr: { write: (s: string) => err.push(s) } };
       const env = { SCORER_TIMEOUT_MS: '100', UPSTREAM_RETRIES: '0', PORT: 'not a port' };
-      expect(await selectCommand(['--input', input, '--out', path.join(dir, 'slow-out.jsonl'), '--scorer-url', fake.url, '--quiet'], env, io)).toBe(1);
-      expect(err.join('')).toMatch(/^bestofn select: remote scorer http:\/\/127\.0\.0\.1:\d+\/pooling gave no answer within 100 ms\n$/);
+      expect(
+        await selectCommand(
+          ['--input', input, '--out', path.join(dir, 'slow-out.jsonl'), '--scorer-url', fake.url, '--quiet'],
+          env,
+          io,
+        ),
+      ).toBe(1);
+      expect(err.join('')).toMatch(
+        /^bestofn select: remote scorer http:\/\/127\.0\.0\.1:\d+\/pooling gave no answer within 100 ms\n$/,
+      );
     } finally {
       await fake.close();
     }
@@ -259,16 +415,36 @@ describe('bestofn select', () => {
 
   it('scores through a remote PRM server with --scorer-url', async () => {
     // The fake server rewards a step by whether its sequence mentions "attempt 2".
-    const fake = await startFakeVllm({ model: 'prm', respond: (input) => Array.from({ length: countTags(input) }, () => [0, input.includes('attempt 2') ? 0.9 : 0.3]) });
+    const fake = await startFakeVllm({
+      model: 'prm',
+      respond: (input) => Array.from({ length: countTags(input) }, () => [0, input.includes('attempt 2') ? 0.9 : 0.3]),
+    });
     try {
       const input = write('remote.jsonl', traces());
       const err: string[] = [];
       const io = { stdout: { write: () => true }, stderr: { write: (s: string) => err.push(s) } };
-      const code = await selectCommand(['--input', input, '--out', path.join(dir, 'remote-out.jsonl'), '--scorer-url', fake.url, '--scorer-model', 'prm', '--thinking-weight', '1'], { SCORER_API_KEY: 'k' }, io);
+      const code = await selectCommand(
+        [
+          '--input',
+          input,
+          '--out',
+          path.join(dir, 'remote-out.jsonl'),
+          '--scorer-url',
+          fake.url,
+          '--scorer-model',
+          'prm',
+          '--thinking-weight',
+          '1',
+        ],
+        { SCORER_API_KEY: 'k' },
+        io,
+      );
       // Not a terminal: the progress is a plain line, no carriage returns.
       expect(err.join('')).toBe(err.join('').match(/^scoring: 100\.0% 9 rows [\d.]+\/s\n$/)?.[0]);
       expect(code).toBe(0);
-      expect(read(path.join(dir, 'remote-out.jsonl')).map((r) => [r.id, r.bestofn_reward])).toEqual(PROBLEMS.map((_, p) => [`${p}-2`, 0.9]));
+      expect(read(path.join(dir, 'remote-out.jsonl')).map((r) => [r.id, r.bestofn_reward])).toEqual(
+        PROBLEMS.map((_, p) => [`${p}-2`, 0.9]),
+      );
       expect(fake.requests[0].model).toBe('prm');
       expect(fake.headers[0]!.authorization).toBe('Bearer k');
     } finally {

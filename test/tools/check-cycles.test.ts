@@ -27,7 +27,10 @@ describe('tools/check-cycles.mjs', () => {
   });
 
   it('fails on a cycle between two files, naming the imports', () => {
-    const r = check({ 'src/core/a.ts': "import { b } from './b';\nexport const a = 1;\n", 'src/core/b.ts': "\nimport type { a } from './a';\nexport const b = 2;\n" });
+    const r = check({
+      'src/core/a.ts': "import { b } from './b';\nexport const a = 1;\n",
+      'src/core/b.ts': "\nimport type { a } from './a';\nexport const b = 2;\n",
+    });
     expect(r.status).toBe(1);
     expect(r.out).toContain('file cycle: src/core/a.ts ↔ src/core/b.ts');
     expect(r.out).toContain('src/core/b.ts:2 → src/core/a.ts');

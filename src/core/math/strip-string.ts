@@ -13,11 +13,63 @@ import { closeBrace, readArg, wrapsWhole } from './braces';
 // Unit words (singular; plurals are matched by the pattern). Only multi-letter words: a bare `m` or `s`
 // at the end of an answer is as likely a variable as a unit.
 const UNITS = [
-  'degree', 'deg', 'radian', 'cm', 'mm', 'km', 'meter', 'metre', 'centimeter', 'centimetre', 'kilometer',
-  'millimeter', 'inch', 'foot', 'feet', 'ft', 'yard', 'yd', 'mile', 'mph', 'kmh', 'kph', 'second', 'sec',
-  'minute', 'min', 'hour', 'hr', 'day', 'week', 'month', 'year', 'yr', 'dollar', 'cent', 'unit', 'sq',
-  'square', 'cubic', 'gram', 'kg', 'kilogram', 'pound', 'lb', 'ounce', 'oz', 'liter', 'litre', 'ml',
-  'gallon', 'acre', 'hectare', 'percent', 'point', 'way', 'people', 'student',
+  'degree',
+  'deg',
+  'radian',
+  'cm',
+  'mm',
+  'km',
+  'meter',
+  'metre',
+  'centimeter',
+  'centimetre',
+  'kilometer',
+  'millimeter',
+  'inch',
+  'foot',
+  'feet',
+  'ft',
+  'yard',
+  'yd',
+  'mile',
+  'mph',
+  'kmh',
+  'kph',
+  'second',
+  'sec',
+  'minute',
+  'min',
+  'hour',
+  'hr',
+  'day',
+  'week',
+  'month',
+  'year',
+  'yr',
+  'dollar',
+  'cent',
+  'unit',
+  'sq',
+  'square',
+  'cubic',
+  'gram',
+  'kg',
+  'kilogram',
+  'pound',
+  'lb',
+  'ounce',
+  'oz',
+  'liter',
+  'litre',
+  'ml',
+  'gallon',
+  'acre',
+  'hectare',
+  'percent',
+  'point',
+  'way',
+  'people',
+  'student',
 ];
 const TRAILING_UNIT = new RegExp(
   `(?<=[\\d}).\\s])\\s*\\b(?:${UNITS.join('|')})(?:es|s)?\\b(?:\\s*\\^\\s*\\{?[23]\\}?)?\\s*$`,
@@ -27,10 +79,35 @@ const TRAILING_TEXT = /\\(?:text|textbf|mbox|mathrm)\s*\{[^{}]*\}(?:\s*\^\s*\{?[
 const TEXT_WRAPPERS = /\\(?:text|textbf|textrm|textit|mbox|mathrm|mathbf|mathit|operatorname)\s*\{([^{}]*)\}/g;
 
 const WORD_NUMBERS: Record<string, string> = {
-  zero: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8',
-  nine: '9', ten: '10', eleven: '11', twelve: '12', thirteen: '13', fourteen: '14', fifteen: '15',
-  sixteen: '16', seventeen: '17', eighteen: '18', nineteen: '19', twenty: '20', thirty: '30', forty: '40',
-  fifty: '50', sixty: '60', seventy: '70', eighty: '80', ninety: '90', hundred: '100',
+  zero: '0',
+  one: '1',
+  two: '2',
+  three: '3',
+  four: '4',
+  five: '5',
+  six: '6',
+  seven: '7',
+  eight: '8',
+  nine: '9',
+  ten: '10',
+  eleven: '11',
+  twelve: '12',
+  thirteen: '13',
+  fourteen: '14',
+  fifteen: '15',
+  sixteen: '16',
+  seventeen: '17',
+  eighteen: '18',
+  nineteen: '19',
+  twenty: '20',
+  thirty: '30',
+  forty: '40',
+  fifty: '50',
+  sixty: '60',
+  seventy: '70',
+  eighty: '80',
+  ninety: '90',
+  hundred: '100',
 };
 
 /** Replaces every `\boxed{X}` / `\fbox{X}` by X, innermost last, so `x = \boxed{\frac{1}{2}}` keeps its frac. */
@@ -94,7 +171,12 @@ export const MAX_ANSWER_CHARS = 1000;
 export function stripString(input: string): string {
   if (input.length > MAX_ANSWER_CHARS) return String(input).trim();
   // One space for any run of blanks first, so no later pattern backtracks across a long run.
-  let s = unbox(String(input).trim().replace(/\r?\n/g, '').replace(/[ \t]{2,}/g, ' '));
+  let s = unbox(
+    String(input)
+      .trim()
+      .replace(/\r?\n/g, '')
+      .replace(/[ \t]{2,}/g, ' '),
+  );
   s = s.replace(/\.+$/, '').trim();
 
   // Explicit TeX thousands separators are unambiguous wherever they stand.
@@ -110,8 +192,14 @@ export function stripString(input: string): string {
   s = s.replace(/[₀-₉]+/g, (d) => `_{${[...d].map((c) => c.charCodeAt(0) - 0x2080).join('')}}`);
   s = s.replace(/^\((\w+)\)_/, '$1_').replace(/_\{\((\d+)\)\}/g, '_{$1}');
   s = s.replace(/^(\w+)\s+(?:in\s+)?base\s+(\d+)$/, '$1_{$2}');
-  s = s.replace(/_\s*\{?\s*\\(?:text|mathrm)\s*\{\s*([a-zA-Z0-9]+)\s*\}\s*\}?/g, (_m, b: string) => `_{${WORD_NUMBERS[b.toLowerCase()] ?? b}}`);
-  s = s.replace(/\\neq\b/g, '\\ne').replace(/\\leq\b/g, '\\le').replace(/\\geq\b/g, '\\ge');
+  s = s.replace(
+    /_\s*\{?\s*\\(?:text|mathrm)\s*\{\s*([a-zA-Z0-9]+)\s*\}\s*\}?/g,
+    (_m, b: string) => `_{${WORD_NUMBERS[b.toLowerCase()] ?? b}}`,
+  );
+  s = s
+    .replace(/\\neq\b/g, '\\ne')
+    .replace(/\\leq\b/g, '\\le')
+    .replace(/\\geq\b/g, '\\ge');
   s = s.replace(/\\(?:left|right)\./g, '').replace(/\\(?:left|right|[bB]igg?[lr]?)(?![a-zA-Z])/g, '');
   s = s.replace(/\\\{/g, '{').replace(/\\\}/g, '}');
 
@@ -142,7 +230,10 @@ export function stripString(input: string): string {
   s = s.replace(/(\d)\.0*(?!\d)/g, '$1'); // 2.0 → 2, 2. → 2
   s = s.replace(/(^|[^\d.])\.(\d)/g, '$10.$2'); // .5 → 0.5
   // Spaces go, except the one that ends a control word before a letter: `\cot x` is not `\cotx`.
-  s = s.replace(/(\\[a-zA-Z]+)\s+(?=[a-zA-Z])/g, '$1\u0000').replace(/\s+/g, '').replace(/\u0000/g, ' ');
+  s = s
+    .replace(/(\\[a-zA-Z]+)\s+(?=[a-zA-Z])/g, '$1\u0000')
+    .replace(/\s+/g, '')
+    .replace(/\u0000/g, ' ');
   s = s.replace(/^[xyz](?:\\in|\\to)/, '');
 
   // Variable prefixes: `x=5`, `\theta=30`, `x=1,y=2` → `1,2`, `(x,y)=(1,2)` → `(1,2)`.
@@ -152,8 +243,7 @@ export function stripString(input: string): string {
   const prefix = /^(?:[a-zA-Z](?:_\{?\w+\}?)?|\\[a-zA-Z]+)=/.exec(s);
   if (eqs === 1 && prefix && !/[a-zA-Z]/.test(s.slice(prefix[0].length).replace(/\\[a-zA-Z]+/g, ''))) {
     s = s.slice(prefix[0].length);
-  }
-  else if (eqs > 1 && /^[a-zA-Z]=[^=]*(?:,[a-zA-Z]=[^=,]*)+$/.test(s)) s = s.replace(/(^|,)[a-zA-Z]=/g, '$1');
+  } else if (eqs > 1 && /^[a-zA-Z]=[^=]*(?:,[a-zA-Z]=[^=,]*)+$/.test(s)) s = s.replace(/(^|,)[a-zA-Z]=/g, '$1');
 
   s = s.replace(/^\+/, '');
   s = fixSlash(fixFracs(fixSqrt(s)));

@@ -6,12 +6,40 @@
  * different expressions to agree to 1e-4 at every point, which the benchmarks' answers do not do.
  */
 import {
-  absDependencies, acosDependencies, addDependencies, asinDependencies, atanDependencies, complexDependencies,
-  cosDependencies, coshDependencies, cotDependencies, create, cscDependencies, eDependencies, expDependencies,
-  factorialDependencies, iDependencies, isComplex, isSymbolNode, log10Dependencies, logDependencies,
-  multiplyDependencies, nthRootDependencies, parseDependencies, piDependencies, powDependencies,
-  secDependencies, sinDependencies, sinhDependencies, sqrtDependencies, subtractDependencies,
-  divideDependencies, tanDependencies, tanhDependencies, unaryMinusDependencies, unaryPlusDependencies,
+  absDependencies,
+  acosDependencies,
+  addDependencies,
+  asinDependencies,
+  atanDependencies,
+  complexDependencies,
+  cosDependencies,
+  coshDependencies,
+  cotDependencies,
+  create,
+  cscDependencies,
+  eDependencies,
+  expDependencies,
+  factorialDependencies,
+  iDependencies,
+  isComplex,
+  isSymbolNode,
+  log10Dependencies,
+  logDependencies,
+  multiplyDependencies,
+  nthRootDependencies,
+  parseDependencies,
+  piDependencies,
+  powDependencies,
+  secDependencies,
+  sinDependencies,
+  sinhDependencies,
+  sqrtDependencies,
+  subtractDependencies,
+  divideDependencies,
+  tanDependencies,
+  tanhDependencies,
+  unaryMinusDependencies,
+  unaryPlusDependencies,
 } from 'mathjs';
 import type { FactoryFunctionMap } from 'mathjs';
 import { latexToMathjs } from './latex-to-mathjs';
@@ -20,12 +48,37 @@ import { seededRandom } from '../random';
 // Only what the translator emits: a smaller bundle for the Worker, and no way to reach units or matrices.
 // (The typings declare each dependency map as possibly undefined; every one named here exists.)
 const math = create({
-  absDependencies, acosDependencies, addDependencies, asinDependencies, atanDependencies, complexDependencies,
-  cosDependencies, coshDependencies, cotDependencies, cscDependencies, eDependencies, expDependencies,
-  factorialDependencies, iDependencies, log10Dependencies, logDependencies, multiplyDependencies,
-  nthRootDependencies, parseDependencies, piDependencies, powDependencies, secDependencies, sinDependencies,
-  sinhDependencies, sqrtDependencies, subtractDependencies, divideDependencies, tanDependencies,
-  tanhDependencies, unaryMinusDependencies, unaryPlusDependencies,
+  absDependencies,
+  acosDependencies,
+  addDependencies,
+  asinDependencies,
+  atanDependencies,
+  complexDependencies,
+  cosDependencies,
+  coshDependencies,
+  cotDependencies,
+  cscDependencies,
+  eDependencies,
+  expDependencies,
+  factorialDependencies,
+  iDependencies,
+  log10Dependencies,
+  logDependencies,
+  multiplyDependencies,
+  nthRootDependencies,
+  parseDependencies,
+  piDependencies,
+  powDependencies,
+  secDependencies,
+  sinDependencies,
+  sinhDependencies,
+  sqrtDependencies,
+  subtractDependencies,
+  divideDependencies,
+  tanDependencies,
+  tanhDependencies,
+  unaryMinusDependencies,
+  unaryPlusDependencies,
 } as FactoryFunctionMap);
 
 const MAX_SOURCE = 600;
@@ -161,5 +214,7 @@ export function equationsEqual(
   const den = pv!.re * pv!.re + pv!.im * pv!.im;
   const c = { re: (pu!.re * pv!.re + pu!.im * pv!.im) / den, im: (pu!.im * pv!.re - pu!.re * pv!.im) / den };
   if (size(c) < 1e-9) return false;
-  return rows.every(([u, v]) => close(u!, { re: c.re * v!.re - c.im * v!.im, im: c.re * v!.im + c.im * v!.re }, relTol));
+  return rows.every(([u, v]) =>
+    close(u!, { re: c.re * v!.re - c.im * v!.im, im: c.re * v!.im + c.im * v!.re }, relTol),
+  );
 }

@@ -8,7 +8,6 @@ import { failureOf, type CandidateFailure } from '../candidate-failure';
 import { candidateSeed } from '../candidate-seed';
 import { upstreamChunks } from './upstream-chunks';
 
-
 type TokenLogprob = NonNullable<ChoiceLogprobs['content']>[number];
 /** One candidate generated as its own upstream stream, so it can be cancelled alone. */
 export interface LiveCandidate {
@@ -71,7 +70,13 @@ export function startCandidate(
     changed: () => next,
     marks: [],
   };
-  const streamBody = { ...body, n: 1, ...candidateSeed(body, index), stream: true, stream_options: { include_usage: true } };
+  const streamBody = {
+    ...body,
+    n: 1,
+    ...candidateSeed(body, index),
+    stream: true,
+    stream_options: { include_usage: true },
+  };
   candidate.done = upstream
     .limit(async () => {
       if (scope.aborted) return;
@@ -80,11 +85,17 @@ export function startCandidate(
       const type = reply.header('content-type') ?? '';
       if (!type.includes('text/event-stream')) {
         await reply.discard();
-        throw badUpstream(`answered a streamed request with ${type.split(';')[0] || 'no content type'} instead of text/event-stream`);
+        throw badUpstream(
+          `answered a streamed request with ${type.split(';')[0] || 'no content type'} instead of text/event-stream`,
+        );
       }
       for await (const event of upstreamChunks(reply.stream())) {
         if (!candidate.envelope && event.id !== undefined && event.model !== undefined) {
-          candidate.envelope = { id: event.id, model: event.model, created: event.created ?? Math.floor(Date.now() / 1000) };
+          candidate.envelope = {
+            id: event.id,
+            model: event.model,
+            created: event.created ?? Math.floor(Date.now() / 1000),
+          };
         }
         const choice = event.choices?.[0];
         const d = choice?.delta;
@@ -101,7 +112,10 @@ export function startCandidate(
         }
         const { system_fingerprint: fp, service_tier: tier } = event;
         if (!candidate.fingerprint && (typeof fp === 'string' || typeof tier === 'string')) {
-          candidate.fingerprint = { ...(typeof fp === 'string' ? { system_fingerprint: fp } : {}), ...(typeof tier === 'string' ? { service_tier: tier } : {}) };
+          candidate.fingerprint = {
+            ...(typeof fp === 'string' ? { system_fingerprint: fp } : {}),
+            ...(typeof tier === 'string' ? { service_tier: tier } : {}),
+          };
         }
         if (d?.content) candidate.content += d.content;
         if (text) {
@@ -141,6 +155,11 @@ export function messageOf(c: LiveCandidate, atTokens?: number): SampledMessage {
   const mark = atTokens === undefined || atTokens >= c.marks.length ? undefined : c.marks[Math.max(0, atTokens - 1)];
   const reasoning = mark ? c.reasoning.slice(0, mark.reasoning) : c.reasoning;
   const content = mark ? c.content.slice(0, mark.content) : c.content;
-  const message: SampledMessage = { role: 'assistant', content, refusal: null, ...(reasoning ? { [c.reasoningField ?? 'reasoning_content']: reasoning } : {}) };
+  const message: SampledMessage = {
+    role: 'assistant',
+    content,
+    refusal: null,
+    ...(reasoning ? { [c.reasoningField ?? 'reasoning_content']: reasoning } : {}),
+  };
   return message;
 }

@@ -16,8 +16,19 @@ export async function* committedChunks(
 ): AsyncGenerator<Chunk> {
   // The upstream's id and model, as on the plain path; a stream that sent no chunk yet has none to give.
   const envelope = candidate.envelope;
-  const build = chunkBuilder(envelopeOf({ ...candidate.fingerprint, id: envelope?.id, ...(envelope ? { model: envelope.model, created: envelope.created } : {}) }, model), includeUsage);
-  const chunk = (delta: Record<string, unknown>, finish: ChatCompletionChunk.Choice['finish_reason'] = null) => build.chunk(0, delta, finish);
+  const build = chunkBuilder(
+    envelopeOf(
+      {
+        ...candidate.fingerprint,
+        id: envelope?.id,
+        ...(envelope ? { model: envelope.model, created: envelope.created } : {}),
+      },
+      model,
+    ),
+    includeUsage,
+  );
+  const chunk = (delta: Record<string, unknown>, finish: ChatCompletionChunk.Choice['finish_reason'] = null) =>
+    build.chunk(0, delta, finish);
   yield chunk({ role: 'assistant', content: '' });
   let reasoningSent = 0;
   let contentSent = 0;
@@ -49,10 +60,17 @@ export async function* committedChunks(
   // Its text is already with the client: another candidate cannot take its place now.
   if (candidate.stopped !== 'finished') {
     const e = candidate.error;
-    throw new UpstreamError(e?.status ?? 502, `the committed candidate stopped early (${candidate.stopped})${e ? `: ${e.message}` : ''}`, 'upstream_error', e?.code ?? null);
+    throw new UpstreamError(
+      e?.status ?? 502,
+      `the committed candidate stopped early (${candidate.stopped})${e ? `: ${e.message}` : ''}`,
+      'upstream_error',
+      e?.code ?? null,
+    );
   }
   const { outcome, metadata } = await settled;
-  const finish = (outcome.ranked[0]?.sample.finishReason ?? candidate.finishReason ?? 'stop') as ChatCompletionChunk.Choice['finish_reason'];
+  const finish = (outcome.ranked[0]?.sample.finishReason ??
+    candidate.finishReason ??
+    'stop') as ChatCompletionChunk.Choice['finish_reason'];
   yield { ...chunk({}, finish), ...(metadata ? { bestofn: metadata } : {}) };
   if (includeUsage) yield build.usage(outcome.fan.usage);
 }

@@ -61,6 +61,11 @@ export class ConfidenceStop {
   }
 
   info(): ConfidenceStopInfo {
-    return { threshold: this.threshold === null ? null : Math.round(this.threshold * 1e6) / 1e6, warmup: this.warmup, stopped: this.stopped, ...(this.note ? { note: this.note } : {}) };
+    return {
+      threshold: this.threshold === null ? null : Math.round(this.threshold * 1e6) / 1e6,
+      warmup: this.warmup,
+      stopped: this.stopped,
+      ...(this.note ? { note: this.note } : {}),
+    };
   }
 }

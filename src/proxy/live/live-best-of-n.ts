@@ -43,13 +43,20 @@ export async function runLiveBestOfN(
   const problem = problemOf(body.messages);
   const waves = options.adaptive?.waves ?? [options.n];
   const reject = options.reject;
-  const info: LiveMetadata = { drawn: 0, waves, stopped_because: 'all waves drawn', checkpoints: 0, rejected: 0, upstream_tokens: 0 };
+  const info: LiveMetadata = {
+    drawn: 0,
+    waves,
+    stopped_because: 'all waves drawn',
+    checkpoints: 0,
+    rejected: 0,
+    upstream_tokens: 0,
+  };
 
   let wake = () => {};
   let arrived = false;
   const progress = () => {
     // The first delta from any candidate means its upstream answered 2xx.
-    if (!arrived && candidates.some((c) => c.tokens > 0)) (arrived = true), deps.onArrived?.();
+    if (!arrived && candidates.some((c) => c.tokens > 0)) ((arrived = true), deps.onArrived?.());
     wake();
   };
   /** Null when the deadline (or the client) ends the race during scoring: what finished is still ranked. */
@@ -59,7 +66,12 @@ export async function runLiveBestOfN(
       const tops = stopper?.logprobsOf(c.index)?.slice(0, atTokens);
       return { ...toCandidateParts(messageOf(c, atTokens)), ...(tops ? { topLogprobs: tops } : {}) };
     });
-    const scored = await scoreCandidates(deps.scorer, recipeOf(deps, options.aggregate), { problem, candidates: parts, model: body.model, signal: scope.signal }).catch((err: unknown) => {
+    const scored = await scoreCandidates(deps.scorer, recipeOf(deps, options.aggregate), {
+      problem,
+      candidates: parts,
+      model: body.model,
+      signal: scope.signal,
+    }).catch((err: unknown) => {
       if (scope.aborted) return null;
       throw err;
     });
@@ -67,7 +79,14 @@ export async function runLiveBestOfN(
   };
 
   const start = (upstream: Upstream, index: number) =>
-    startCandidate(upstream, upstreamBody, index, scope.signal, progress, stopper ? (c, lp) => stopper.observe(c, lp) : undefined);
+    startCandidate(
+      upstream,
+      upstreamBody,
+      index,
+      scope.signal,
+      progress,
+      stopper ? (c, lp) => stopper.observe(c, lp) : undefined,
+    );
   // As on the plain path, a candidate the routed upstream failed to give (an error, not a stop) is asked of the fallback, once.
   const fallback = deps.fallback !== deps.upstream ? deps.fallback : undefined;
   const refilled = new Set<number>();
@@ -97,18 +116,31 @@ export async function runLiveBestOfN(
         await new Promise<void>((resolve) => (wake = resolve));
         if (!reject || info.committed) continue;
         const stillRunning = candidates.filter((c) => !c.stopped);
-        if (stillRunning.length === 0 || Math.min(...stillRunning.map((c) => c.tokens)) < checkpointAt(reject, checkpoint)) continue;
+        if (
+          stillRunning.length === 0 ||
+          Math.min(...stillRunning.map((c) => c.tokens)) < checkpointAt(reject, checkpoint)
+        )
+          continue;
         // Everyone still in the race is compared on what they have written so far, in one scorer call.
         const alive = candidates.filter((c) => !c.stopped || c.stopped === 'finished');
         const scored = await rewardOf(alive, checkpointAt(reject, checkpoint));
         if (!scored) break;
-        const out = chooseRejected(scored.map((s) => ({ index: s.c.index, reward: s.reward, finished: s.c.stopped === 'finished' })), reject);
+        const out = chooseRejected(
+          scored.map((s) => ({ index: s.c.index, reward: s.reward, finished: s.c.stopped === 'finished' })),
+          reject,
+        );
         for (const index of out) candidates[index]!.cancel(`rejected@${candidates[index]!.tokens}`);
         info.checkpoints++;
         info.rejected += out.length;
         checkpoint++;
         // With one choice to return, a decided race needs no more spending, streamed to the client or not.
-        const lead = options.commit && options.k === 1 && !info.committed ? commitDecision(scored.filter((x) => !out.includes(x.c.index)), options.commit.margin) : null;
+        const lead =
+          options.commit && options.k === 1 && !info.committed
+            ? commitDecision(
+                scored.filter((x) => !out.includes(x.c.index)),
+                options.commit.margin,
+              )
+            : null;
         if (lead) {
           info.committed = { index: lead.c.index, at_tokens: lead.c.tokens, because: lead.because };
           for (const c of candidates) if (c !== lead.c && !c.stopped) c.cancel('not-committed');
@@ -127,8 +159,14 @@ export async function runLiveBestOfN(
       const scored = await rewardOf(finished);
       if (!scored) break;
       // Agreement counts clusters of equivalent answers, as votes do.
-      const { clusterOf } = clusterAnswers(scored.map((s) => s.answer), deps.clusterBudgetMs === undefined ? {} : { budgetMs: deps.clusterBudgetMs });
-      const why = stopReason(scored.map((s, i) => ({ answerKey: clusterOf[i] == null ? null : `c${clusterOf[i]}`, reward: s.reward })), options.adaptive.stop_when);
+      const { clusterOf } = clusterAnswers(
+        scored.map((s) => s.answer),
+        deps.clusterBudgetMs === undefined ? {} : { budgetMs: deps.clusterBudgetMs },
+      );
+      const why = stopReason(
+        scored.map((s, i) => ({ answerKey: clusterOf[i] == null ? null : `c${clusterOf[i]}`, reward: s.reward })),
+        options.adaptive.stop_when,
+      );
       if (why) {
         info.stopped_because = why;
         break;
@@ -152,23 +190,42 @@ export async function runLiveBestOfN(
     info.upstream_tokens += c.usage?.completion_tokens ?? c.tokens;
   }
   for (const c of candidates) {
-    if (c.fingerprint && !fan.first?.system_fingerprint && !fan.first?.service_tier) fan.first = { ...fan.first, ...c.fingerprint };
+    if (c.fingerprint && !fan.first?.system_fingerprint && !fan.first?.service_tier)
+      fan.first = { ...fan.first, ...c.fingerprint };
     if (c.stopped === 'deadline') fan.deadlineHit = true;
     const top = stopper?.logprobsOf(c.index);
     const from = refilled.has(c.index) ? { upstream: fallback?.name ?? 'fallback' } : {};
     if (c.stopped === 'finished') {
       const logprobs = c.logprobs ? { logprobs: c.logprobs } : {};
-      fan.samples.push({ index: c.index, ...from, message: messageOf(c), finishReason: c.finishReason ?? 'stop', tokens: c.tokens, stopped: 'finished', ...(top ? { topLogprobs: top } : {}), ...logprobs });
+      fan.samples.push({
+        index: c.index,
+        ...from,
+        message: messageOf(c),
+        finishReason: c.finishReason ?? 'stop',
+        tokens: c.tokens,
+        stopped: 'finished',
+        ...(top ? { topLogprobs: top } : {}),
+        ...logprobs,
+      });
     } else {
       const error = c.error ?? stoppedFailure(c.stopped ?? 'cancelled', options.deadlineMs);
       fan.samples.push({ index: c.index, ...from, error, tokens: c.tokens, stopped: c.stopped });
-      if (c.stopped === 'error') fan.firstError ??= c.failure ?? new UpstreamError(error.status, error.message, 'upstream_error', error.code);
+      if (c.stopped === 'error')
+        fan.firstError ??= c.failure ?? new UpstreamError(error.status, error.message, 'upstream_error', error.code);
     }
   }
   // Cancelled candidates counted only their completion tokens above; the total is rebuilt from the sums.
   fan.usage.total_tokens = fan.usage.prompt_tokens + fan.usage.completion_tokens;
   if (stopper) info.confidence_stop = stopper.info();
-  const outcome = await rankFan(deps, body, { ...options, n: candidates.length, minCandidates: Math.min(options.minCandidates, candidates.length) }, fan, started, signal, info.committed?.index);
+  const outcome = await rankFan(
+    deps,
+    body,
+    { ...options, n: candidates.length, minCandidates: Math.min(options.minCandidates, candidates.length) },
+    fan,
+    started,
+    signal,
+    info.committed?.index,
+  );
   return { ...outcome, live: info };
 }
 
@@ -176,8 +233,13 @@ export async function runLiveBestOfN(
  * Commit to a running candidate when it is the only one left in the race, or leads the rest by at
  * least `margin`. A finished leader needs no commitment: the race just ends normally.
  */
-function commitDecision(survivors: { c: LiveCandidate; reward: number | null }[], margin: number | undefined): { c: LiveCandidate; because: string } | null {
-  const ranked = [...survivors].sort((a, b) => (b.reward ?? -Infinity) - (a.reward ?? -Infinity) || a.c.index - b.c.index);
+function commitDecision(
+  survivors: { c: LiveCandidate; reward: number | null }[],
+  margin: number | undefined,
+): { c: LiveCandidate; because: string } | null {
+  const ranked = [...survivors].sort(
+    (a, b) => (b.reward ?? -Infinity) - (a.reward ?? -Infinity) || a.c.index - b.c.index,
+  );
   const top = ranked[0];
   if (!top || top.c.stopped) return null;
   if (ranked.length === 1) return { c: top.c, because: 'last candidate standing' };

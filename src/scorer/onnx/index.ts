@@ -35,9 +35,27 @@ export interface OnnxScorerOptions {
 
 /** Loads and checks the model directory (ModelDirError on any problem), then returns a ready Scorer named 'onnx'. */
 export async function createOnnxScorer(opts: OnnxScorerOptions): Promise<Scorer> {
-  const prm = await loadModelDir(opts.modelDir, { device: opts.device, log: opts.log, info: opts.info, systemPrompt: opts.systemPrompt });
-  const sequences = createOnnxSequenceScorer(prm, { batchTokens: opts.batchTokens, queueLimit: opts.queueLimit, onBatch: opts.onBatch });
-  const cache = createScoreCache({ entries: opts.cacheEntries, maxBytes: opts.cacheMB * 1024 * 1024 }, sequenceScoreBytes);
+  const prm = await loadModelDir(opts.modelDir, {
+    device: opts.device,
+    log: opts.log,
+    info: opts.info,
+    systemPrompt: opts.systemPrompt,
+  });
+  const sequences = createOnnxSequenceScorer(prm, {
+    batchTokens: opts.batchTokens,
+    queueLimit: opts.queueLimit,
+    onBatch: opts.onBatch,
+  });
+  const cache = createScoreCache(
+    { entries: opts.cacheEntries, maxBytes: opts.cacheMB * 1024 * 1024 },
+    sequenceScoreBytes,
+  );
   const { aggregate, combine, step_split: split } = prm.manifest;
-  return createPrmScorer(sequences, { cache, shared: opts.shared, info: { provider: prm.provider }, split, rewardDefaults: { aggregate, combine } });
+  return createPrmScorer(sequences, {
+    cache,
+    shared: opts.shared,
+    info: { provider: prm.provider },
+    split,
+    rewardDefaults: { aggregate, combine },
+  });
 }

@@ -12,9 +12,16 @@ const common = {
   /** Names the model in score-cache keys; defaults to the model directory's absolute path. */
   model_id: z.string().min(1).optional(),
   /** Longest row the model is run on; longer trajectories are scored in windows of whole steps. */
-  max_length: z.number().int().min(16).max(1 << 20),
+  max_length: z
+    .number()
+    .int()
+    .min(16)
+    .max(1 << 20),
   inputs: z
-    .object({ input_ids: z.string().min(1).default('input_ids'), attention_mask: z.string().min(1).default('attention_mask') })
+    .object({
+      input_ids: z.string().min(1).default('input_ids'),
+      attention_mask: z.string().min(1).default('attention_mask'),
+    })
     .default({ input_ids: 'input_ids', attention_mask: 'attention_mask' }),
   /** Right-padding id; defaults to the tokenizer config's pad_token, else 151643 (<|endoftext|>). */
   pad_token_id: z.number().int().min(0).optional(),
@@ -60,7 +67,10 @@ const valueHead = z.object({
   template: z
     .string()
     .default('{problem}{completion}')
-    .refine((t) => t.includes('{problem}') && t.indexOf('{problem}') < t.indexOf('{completion}'), 'must contain {problem} followed by {completion}'),
+    .refine(
+      (t) => t.includes('{problem}') && t.indexOf('{problem}') < t.indexOf('{completion}'),
+      'must contain {problem} followed by {completion}',
+    ),
   step_separator: z.string().default('\n\n'),
   output: z.string().min(1).default('values'),
   /** "sigmoid" when the graph ends at the linear head (the recipe in docs/export-prm.md), "none" when it already applies one. */

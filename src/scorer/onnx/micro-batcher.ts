@@ -52,7 +52,10 @@ export class MicroBatcher<I, O> {
     if (items.length === 0) return Promise.resolve([]);
     if (this.queue.length + items.length > this.opts.queueLimit) {
       return Promise.reject(
-        new OverloadedError(`scorer queue is full (${this.queue.length} sequences waiting, limit ${this.opts.queueLimit})`, this.opts.retryAfterSeconds ?? 1),
+        new OverloadedError(
+          `scorer queue is full (${this.queue.length} sequences waiting, limit ${this.opts.queueLimit})`,
+          this.opts.retryAfterSeconds ?? 1,
+        ),
       );
     }
     const jobs: Job<I, O>[] = [];

@@ -37,14 +37,32 @@ function memoize(encode: Encode): Encode {
  * The model rows for one sequence: the in-process scorer's whole input path (template, tokenizer, tag,
  * windows). Exported so the reference-vector test runs exactly this.
  */
-export function planSequence(prm: Pick<LoadedPrm, 'manifest' | 'template' | 'tagId'>, seq: PrmSequence, encode: Encode): PlannedSequence {
+export function planSequence(
+  prm: Pick<LoadedPrm, 'manifest' | 'template' | 'tagId'>,
+  seq: PrmSequence,
+  encode: Encode,
+): PlannedSequence {
   const { manifest } = prm;
   try {
     return manifest.kind === 'step-classifier'
-      ? planStepClassifier(encodeStepClassifier(encode, prmPromptPieces(prm.template!, seq.problem, seq.steps, manifest.system_prompt), prm.tagId), manifest.max_length)
-      : planValueHead(encode, seq.problem, seq.steps, { template: manifest.template, stepSeparator: manifest.step_separator }, manifest.max_length);
+      ? planStepClassifier(
+          encodeStepClassifier(
+            encode,
+            prmPromptPieces(prm.template!, seq.problem, seq.steps, manifest.system_prompt),
+            prm.tagId,
+          ),
+          manifest.max_length,
+        )
+      : planValueHead(
+          encode,
+          seq.problem,
+          seq.steps,
+          { template: manifest.template, stepSeparator: manifest.step_separator },
+          manifest.max_length,
+        );
   } catch (err) {
-    if (err instanceof WindowBudgetError) throw new ScorerError(`cannot score: ${err.message} (max_length ${manifest.max_length})`, 'prompt_too_long');
+    if (err instanceof WindowBudgetError)
+      throw new ScorerError(`cannot score: ${err.message} (max_length ${manifest.max_length})`, 'prompt_too_long');
     throw err;
   }
 }
@@ -70,7 +88,8 @@ export function createOnnxSequenceScorer(prm: LoadedPrm, opts: OnnxSequenceScore
     const results = await batcher.submit(rows, signal);
     let at = 0;
     return plans.map((p, i) => {
-      const stepRewards: number[] = manifest.kind === 'step-classifier' ? new Array<number>(sequences[i]!.steps.length) : [];
+      const stepRewards: number[] =
+        manifest.kind === 'step-classifier' ? new Array<number>(sequences[i]!.steps.length) : [];
       let tokens = 0;
       for (const row of p.rows) {
         const rewards = results[at++]!;

@@ -57,7 +57,10 @@ export function encodeStepClassifier(encode: Encode, pieces: PrmPromptPieces, ta
 }
 
 /** Flattens pieces into one row, recording the position of each step's last token (its tag). */
-export function assemble(pieces: EncodedPieces, window: StepWindow = { start: 0, end: pieces.steps.length, cut: 0 }): PrmRow {
+export function assemble(
+  pieces: EncodedPieces,
+  window: StepWindow = { start: 0, end: pieces.steps.length, cut: 0 },
+): PrmRow {
   const ids = [...(window.start === 0 ? pieces.firstPrefix : pieces.prefix)];
   const tagPositions: number[] = [];
   const stepIndices: number[] = [];
@@ -94,7 +97,13 @@ export interface ValueHeadFormat {
  * at once, so that is what is scored when it fits. When it does not, the row keeps the problem and as many
  * trailing whole steps as fit (the end is where the value is read), and is reported as windowed.
  */
-export function planValueHead(encode: Encode, problem: string, steps: readonly string[], format: ValueHeadFormat, maxLength: number): PlannedSequence {
+export function planValueHead(
+  encode: Encode,
+  problem: string,
+  steps: readonly string[],
+  format: ValueHeadFormat,
+  maxLength: number,
+): PlannedSequence {
   const at = format.template.indexOf('{completion}');
   const before = format.template.slice(0, at).replace('{problem}', () => problem);
   const after = format.template.slice(at + '{completion}'.length);

@@ -31,7 +31,10 @@ export async function forward(io: ModelIo, rows: readonly { ids: readonly number
   });
   const dims = [rows.length, width];
   const { input_ids, attention_mask } = io.manifest.inputs;
-  const feeds = { [input_ids]: new ort.Tensor('int64', ids, dims), [attention_mask]: new ort.Tensor('int64', mask, dims) };
+  const feeds = {
+    [input_ids]: new ort.Tensor('int64', ids, dims),
+    [attention_mask]: new ort.Tensor('int64', mask, dims),
+  };
   const out = await io.session.run(feeds, [io.manifest.output]);
   const tensor = out[io.manifest.output]!;
   return { data: tensor.data, dims: tensor.dims, type: tensor.type };
@@ -46,7 +49,9 @@ export function readRewards(manifest: PrmManifest, out: ForwardOutput, rows: rea
   if (manifest.kind === 'step-classifier') {
     const pos = manifest.positive_label;
     // softmax over two labels reduces to a sigmoid of their difference.
-    return rows.map((row, r) => row.tagPositions.map((t) => sigmoid(data[(r * width + t) * 2 + pos]! - data[(r * width + t) * 2 + 1 - pos]!)));
+    return rows.map((row, r) =>
+      row.tagPositions.map((t) => sigmoid(data[(r * width + t) * 2 + pos]! - data[(r * width + t) * 2 + 1 - pos]!)),
+    );
   }
   return rows.map((row, r) => {
     const v = data[r * width + row.ids.length - 1]!;

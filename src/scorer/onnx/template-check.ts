@@ -32,22 +32,37 @@ export interface TemplateCheck {
 export function checkTemplate(input: TemplateCheckInput): TemplateCheck {
   const { template, encode, stepTag } = input;
   const tagId = input.tokenId(stepTag);
-  if (tagId === undefined) throw new ChatTemplateError(`step tag ${JSON.stringify(stepTag)} is not a token of tokenizer.json; the tag must be one token (PRM checkpoints name id 151651 "<extra_0>")`);
+  if (tagId === undefined)
+    throw new ChatTemplateError(
+      `step tag ${JSON.stringify(stepTag)} is not a token of tokenizer.json; the tag must be one token (PRM checkpoints name id 151651 "<extra_0>")`,
+    );
   const alone = encode(stepTag);
   if (alone.length !== 1 || alone[0] !== tagId) {
-    throw new ChatTemplateError(`step tag ${JSON.stringify(stepTag)} encodes to ${alone.length} tokens [${alone.join(', ')}], not the single token ${tagId}: add it to tokenizer.json as a special token`);
+    throw new ChatTemplateError(
+      `step tag ${JSON.stringify(stepTag)} encodes to ${alone.length} tokens [${alone.join(', ')}], not the single token ${tagId}: add it to tokenizer.json as a special token`,
+    );
   }
   if (input.expectedTagId !== undefined && input.expectedTagId !== tagId) {
-    throw new ChatTemplateError(`step tag ${JSON.stringify(stepTag)} is id ${tagId} in tokenizer.json but the manifest's step_tag_id is ${input.expectedTagId}`);
+    throw new ChatTemplateError(
+      `step tag ${JSON.stringify(stepTag)} is id ${tagId} in tokenizer.json but the manifest's step_tag_id is ${input.expectedTagId}`,
+    );
   }
   const { problem, steps } = CHECK_EXAMPLE;
   const text = checkPieces(template, problem, steps, input.systemPrompt, stepTag);
   const whole = encode(text);
-  const row = assemble(encodeStepClassifier(encode, prmPromptPieces(template, problem, steps, input.systemPrompt), tagId));
+  const row = assemble(
+    encodeStepClassifier(encode, prmPromptPieces(template, problem, steps, input.systemPrompt), tagId),
+  );
   const tags = whole.flatMap((id, i) => (id === tagId ? [i] : []));
   const at = firstDifference(whole, row.ids);
-  if (at !== -1) throw new ChatTemplateError(`ids built step by step differ from the whole rendered text's at position ${at} (${row.ids[at]} vs ${whole[at]}): the template and tokenizer disagree`);
-  if (tags.join() !== row.tagPositions.join()) throw new ChatTemplateError(`step tags land at [${tags.join(', ')}] in the rendered text but the scorer reads [${row.tagPositions.join(', ')}]`);
+  if (at !== -1)
+    throw new ChatTemplateError(
+      `ids built step by step differ from the whole rendered text's at position ${at} (${row.ids[at]} vs ${whole[at]}): the template and tokenizer disagree`,
+    );
+  if (tags.join() !== row.tagPositions.join())
+    throw new ChatTemplateError(
+      `step tags land at [${tags.join(', ')}] in the rendered text but the scorer reads [${row.tagPositions.join(', ')}]`,
+    );
   return { tagId, ids: whole, text };
 }
 

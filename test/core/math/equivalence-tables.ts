@@ -70,7 +70,6 @@ export const holes: Record<string, Row[]> = {
   ],
 };
 
-
 /** Forms that land in separate answer-key groups today but are the same answer (issue 17's pairs). */
 export const equivalentForms: [string, string][] = [
   ['\\left( 70 \\right)', '70'],
@@ -105,4 +104,3 @@ export const nearMisses: [string, string][] = [
   ['52_8', '52'],
   ['x+1', 'x-1'],
 ];
-

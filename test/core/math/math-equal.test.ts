@@ -220,11 +220,19 @@ const structures: Row[] = [
   ['\\{1,2\\}', '\\{2,1\\}', true],
   ['\\{1,2\\}', '\\{1,3\\}', false],
   ['\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}', '\\begin{bmatrix}1&2\\\\3&4\\end{bmatrix}', true],
-  ['\\begin{pmatrix} -1/3 \\\\ 2/3 \\\\ 5/3 \\end{pmatrix}', '\\begin{pmatrix}-\\frac13\\\\\\frac23\\\\\\frac53\\end{pmatrix}', true],
+  [
+    '\\begin{pmatrix} -1/3 \\\\ 2/3 \\\\ 5/3 \\end{pmatrix}',
+    '\\begin{pmatrix}-\\frac13\\\\\\frac23\\\\\\frac53\\end{pmatrix}',
+    true,
+  ],
   ['\\begin{pmatrix} -1 & 0 \\\\ 0 & -1 \\end{pmatrix}', '\\begin{pmatrix}-1&0\\\\0&1\\end{pmatrix}', false],
   ['\\begin{pmatrix} -2 \\\\ -14 \\\\ -7 \\end{pmatrix}', '(-2,-14,-7)', true],
   ['\\begin{pmatrix}1&2\\end{pmatrix}', '\\begin{pmatrix}1\\\\2\\end{pmatrix}', false],
-  ['\\begin{pmatrix} 16/49 \\\\ 48/49 \\\\ 24/49 \\end{pmatrix}', '\\begin{pmatrix}0.32653\\\\0.97959\\\\0.4898\\end{pmatrix}', true],
+  [
+    '\\begin{pmatrix} 16/49 \\\\ 48/49 \\\\ 24/49 \\end{pmatrix}',
+    '\\begin{pmatrix}0.32653\\\\0.97959\\\\0.4898\\end{pmatrix}',
+    true,
+  ],
   ['\\begin{array}{cc}1&2\\\\3&4\\end{array}', '\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}', true],
   ['\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}', '[1,2]', false],
 ];
@@ -251,7 +259,18 @@ const degenerate: Row[] = [
   ['\\boxed{\\frac{1}{2}', '\\frac{1}{2}', true],
 ];
 
-const tables = { normalisation, choices, zeroPadding, numbers, percentages, values, symbolic, structures, equations, degenerate };
+const tables = {
+  normalisation,
+  choices,
+  zeroPadding,
+  numbers,
+  percentages,
+  values,
+  symbolic,
+  structures,
+  equations,
+  degenerate,
+};
 
 describe('mathEqual', () => {
   for (const [name, rows] of Object.entries(tables)) {

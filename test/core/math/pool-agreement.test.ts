@@ -12,18 +12,27 @@ const POOL = path.resolve(process.cwd(), '../shared/data/bon-pool-qwen25-math-co
 
 describe('grader agreement with the bon-pool labels', () => {
   it('agrees on at least 99% of the 800 answers, and every disagreement is a known one', () => {
-    const rows = fs.readFileSync(POOL, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { idx: number; gt: string; pred: string[]; score: boolean[] });
+    const rows = fs
+      .readFileSync(POOL, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { idx: number; gt: string; pred: string[]; score: boolean[] });
     const disagreements: string[] = [];
     let total = 0;
     for (const row of rows) {
       row.pred.forEach((pred, i) => {
         total++;
         const ours = gradeAnswer(pred, row.gt, { budgetMs: 5_000 });
-        if (ours !== row.score[i]) disagreements.push(`idx ${row.idx} #${i}: pred ${JSON.stringify(pred)} gt ${JSON.stringify(row.gt)} pool ${row.score[i]} ours ${ours}`);
+        if (ours !== row.score[i])
+          disagreements.push(
+            `idx ${row.idx} #${i}: pred ${JSON.stringify(pred)} gt ${JSON.stringify(row.gt)} pool ${row.score[i]} ours ${ours}`,
+          );
       });
     }
     const agreement = 1 - disagreements.length / total;
-    console.log(`grader agreement ${(agreement * 100).toFixed(2)}% (${total - disagreements.length}/${total})\n${disagreements.join('\n')}`);
+    console.log(
+      `grader agreement ${(agreement * 100).toFixed(2)}% (${total - disagreements.length}/${total})\n${disagreements.join('\n')}`,
+    );
     expect(total).toBe(800);
     expect(agreement).toBeGreaterThanOrEqual(0.99);
     // The one disagreement is the pool's: Qwen's grader cannot read the `{,}` separator in the reference.
@@ -33,7 +42,11 @@ describe('grader agreement with the bon-pool labels', () => {
 
 const DATA = path.resolve(process.cwd(), '../shared/data');
 const readJsonl = <T>(name: string): T[] =>
-  fs.readFileSync(path.join(DATA, name), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as T);
+  fs
+    .readFileSync(path.join(DATA, name), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as T);
 
 describe('benchmark reference answers', () => {
   it('every MATH-500 answer survives normalisation: idempotent, and equal to itself before and after', () => {

@@ -25,7 +25,11 @@ describe('stripString and answerKey', () => {
     ['\\text{(C)}', '(C)', 'C'],
     ['4:30 \\text{ p.m.}', '4:30', '4:30'],
     ['x \\in [0, 1)', '[0,1)', '[0,1)'],
-    ['\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}', '\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}', '\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}'],
+    [
+      '\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}',
+      '\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}',
+      '\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}',
+    ],
     ['\\{1,2\\}', '{1,2}', '{1,2}'],
     [' 7. ', '7', '7'],
     ['3\\frac{1}{4}', '3\\frac{1}{4}', '13/4'],

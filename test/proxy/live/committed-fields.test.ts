@@ -8,18 +8,40 @@ import { metadataOf } from '../../helpers/metadata';
 const byIndex: Scorer = {
   name: 'by-index',
   async score({ candidates }) {
-    return { scorer: 'by-index', rewards: candidates.map((c) => ({ thinking: null, response: [Number(/cand-(\d+)/.exec(c.response)?.[1] ?? -1) / 10] })) };
+    return {
+      scorer: 'by-index',
+      rewards: candidates.map((c) => ({
+        thinking: null,
+        response: [Number(/cand-(\d+)/.exec(c.response)?.[1] ?? -1) / 10],
+      })),
+    };
   },
 };
-const words = (k: number, count: number) => `cand-${k} ` + Array.from({ length: count }, (_, i) => `w${i}`).join(' ') + ` \\boxed{${k}}`;
+const words = (k: number, count: number) =>
+  `cand-${k} ` + Array.from({ length: count }, (_, i) => `w${i}`).join(' ') + ` \\boxed{${k}}`;
 
 describe('a committed live stream passes the upstream’s fields through', () => {
   it('the thinking under vLLM’s `reasoning` name, the content’s logprobs token by token, usage with details', async () => {
-    const t = await startTestGateway({}, { rich: true, reasoningField: 'reasoning', respond: (_b, _i, call) => ({ reasoning_content: `thinking of ${call}`, content: words(call, 200) }), chunkDelayMs: 2 }, byIndex);
+    const t = await startTestGateway(
+      {},
+      {
+        rich: true,
+        reasoningField: 'reasoning',
+        respond: (_b, _i, call) => ({ reasoning_content: `thinking of ${call}`, content: words(call, 200) }),
+        chunkDelayMs: 2,
+      },
+      byIndex,
+    );
     try {
       const client = new OpenAI({ baseURL: t.url, apiKey: 'x', maxRetries: 0 });
       const stream = await client.chat.completions.create({
-        model: 'fake-model', messages: MATH, best_of: 4, stream: true, logprobs: true, top_logprobs: 1, stream_options: { include_usage: true },
+        model: 'fake-model',
+        messages: MATH,
+        best_of: 4,
+        stream: true,
+        logprobs: true,
+        top_logprobs: 1,
+        stream_options: { include_usage: true },
         bestofn: { reject: { after_tokens: 20, every_tokens: 1000, keep_fraction: 0.25, min_keep: 1 }, commit: {} },
       } as never);
       const chunks: any[] = [];

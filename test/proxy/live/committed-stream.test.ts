@@ -12,7 +12,13 @@ function handCandidate() {
     next = new Promise<void>((resolve) => (notify = resolve));
   };
   const c = {
-    index: 0, reasoning: '', content: '', tokens: 0, marks: [], done: Promise.resolve(), cancel() {},
+    index: 0,
+    reasoning: '',
+    content: '',
+    tokens: 0,
+    marks: [],
+    done: Promise.resolve(),
+    cancel() {},
     changed: () => next,
   } as LiveCandidate;
   return {
@@ -30,10 +36,15 @@ function handCandidate() {
 }
 
 const settled = Promise.resolve({
-  outcome: { fan: { samples: [], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 }, deadlineHit: false }, ranked: [], timings: { upstream: 0, scoring: 0, total: 0 } } as BestOfNOutcome,
+  outcome: {
+    fan: { samples: [], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 }, deadlineHit: false },
+    ranked: [],
+    timings: { upstream: 0, scoring: 0, total: 0 },
+  } as BestOfNOutcome,
   metadata: { selected: [0] },
 });
-const deltas = (chunks: any[], key: 'content' | 'reasoning_content') => chunks.map((c) => c.choices[0]?.delta[key] ?? '').join('');
+const deltas = (chunks: any[], key: 'content' | 'reasoning_content') =>
+  chunks.map((c) => c.choices[0]?.delta[key] ?? '').join('');
 
 describe('committed stream', () => {
   it('replays what the leader has written, then forwards every delta, including those that arrive while the client reads', async () => {

@@ -7,16 +7,32 @@ import { metadataOf } from '../../helpers/metadata';
 const byCall: Scorer = {
   name: 'by-call',
   async score({ candidates }) {
-    return { scorer: 'by-call', rewards: candidates.map((c) => ({ thinking: null, response: [Number(/call-(\d+)/.exec(c.response)?.[1] ?? -1) / 10] })) };
+    return {
+      scorer: 'by-call',
+      rewards: candidates.map((c) => ({
+        thinking: null,
+        response: [Number(/call-(\d+)/.exec(c.response)?.[1] ?? -1) / 10],
+      })),
+    };
   },
 };
-const words = (call: number, count: number) => `call-${call} ` + Array.from({ length: count }, (_, i) => `w${i}`).join(' ') + ' \\boxed{7}';
-const post = (url: string, body: object) => fetch(`${url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const words = (call: number, count: number) =>
+  `call-${call} ` + Array.from({ length: count }, (_, i) => `w${i}`).join(' ') + ' \\boxed{7}';
+const post = (url: string, body: object) =>
+  fetch(`${url}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 const REJECT = { after_tokens: 20, every_tokens: 1000, keep_fraction: 0.5, min_keep: 1 };
 
 describe('live path limits', () => {
   it('stops generating exactly the rejected requests: their token counters freeze, the survivors run to the end', async () => {
-    const t = await startTestGateway({ UPSTREAM_SUPPORTS_N: 'true' }, { respond: (_b, _i, call) => ({ content: words(call, 300) }), chunkDelayMs: 2 }, byCall);
+    const t = await startTestGateway(
+      { UPSTREAM_SUPPORTS_N: 'true' },
+      { respond: (_b, _i, call) => ({ content: words(call, 300) }), chunkDelayMs: 2 },
+      byCall,
+    );
     try {
       const res = await post(t.url, { model: 'fake-model', messages: MATH, best_of: 4, bestofn: { reject: REJECT } });
       expect(res.status).toBe(200);
@@ -38,7 +54,13 @@ describe('live path limits', () => {
   it('gives candidate i the seed + i, so a seeded request still draws different samples', async () => {
     const t = await startTestGateway({}, { respond: (b) => ({ content: `seed ${b.seed} \\boxed{1}` }) });
     try {
-      const res = await post(t.url, { model: 'fake-model', messages: MATH, seed: 40, best_of: 3, bestofn: { adaptive: { waves: [3], stop_when: { agreement: 1 } } } });
+      const res = await post(t.url, {
+        model: 'fake-model',
+        messages: MATH,
+        seed: 40,
+        best_of: 3,
+        bestofn: { adaptive: { waves: [3], stop_when: { agreement: 1 } } },
+      });
       expect(res.status).toBe(200);
       expect(t.upstream.requests.map((b) => b.seed).sort()).toEqual([40, 41, 42]);
     } finally {
@@ -54,7 +76,12 @@ describe('live path limits', () => {
       byCall,
     );
     try {
-      const res = await post(t.url, { model: 'fake-model', messages: MATH, best_of: 4, bestofn: { deadline_ms: 300, min_candidates: 2, reject: { ...REJECT, after_tokens: 5000 } } });
+      const res = await post(t.url, {
+        model: 'fake-model',
+        messages: MATH,
+        best_of: 4,
+        bestofn: { deadline_ms: 300, min_candidates: 2, reject: { ...REJECT, after_tokens: 5000 } },
+      });
       expect(res.status).toBe(200);
       const meta = metadataOf(await res.json());
       expect(meta.deadline_hit).toBe(true);
@@ -74,24 +101,49 @@ describe('live path limits', () => {
       name: 'stuck-once',
       score: (request) =>
         calls++ === 0
-          ? new Promise((_resolve, reject) => request.signal!.addEventListener('abort', () => reject(request.signal!.reason), { once: true }))
+          ? new Promise((_resolve, reject) =>
+              request.signal!.addEventListener('abort', () => reject(request.signal!.reason), { once: true }),
+            )
           : byCall.score(request),
     };
-    const t = await startTestGateway({}, { respond: (_b, _i, call) => ({ content: words(call, call < 2 ? 5 : 1000) }), chunkDelayMs: 2 }, stuckOnce);
+    const t = await startTestGateway(
+      {},
+      { respond: (_b, _i, call) => ({ content: words(call, call < 2 ? 5 : 1000) }), chunkDelayMs: 2 },
+      stuckOnce,
+    );
     try {
-      const res = await post(t.url, { model: 'fake-model', messages: MATH, best_of: 4, bestofn: { deadline_ms: 300, min_candidates: 2, reject: { ...REJECT, after_tokens: 3 } } });
+      const res = await post(t.url, {
+        model: 'fake-model',
+        messages: MATH,
+        best_of: 4,
+        bestofn: { deadline_ms: 300, min_candidates: 2, reject: { ...REJECT, after_tokens: 3 } },
+      });
       expect(res.status).toBe(200);
       const meta = metadataOf(await res.json());
-      expect(meta.candidates.map((c: any) => c.stopped).sort()).toEqual(['deadline', 'deadline', 'finished', 'finished']);
+      expect(meta.candidates.map((c: any) => c.stopped).sort()).toEqual([
+        'deadline',
+        'deadline',
+        'finished',
+        'finished',
+      ]);
     } finally {
       await t.close();
     }
   });
 
   it('answers 504 when too few candidates finish before the deadline', async () => {
-    const t = await startTestGateway({}, { respond: (_b, _i, call) => ({ content: words(call, 1000) }), chunkDelayMs: 2 }, byCall);
+    const t = await startTestGateway(
+      {},
+      { respond: (_b, _i, call) => ({ content: words(call, 1000) }), chunkDelayMs: 2 },
+      byCall,
+    );
     try {
-      const res = await post(t.url, { model: 'fake-model', messages: MATH, best_of: 2, bestofn: { deadline_ms: 150, adaptive: { waves: [1, 2], stop_when: { agreement: 1 } } } });
+      const res = await post(t.url, {
+        model: 'fake-model',
+        messages: MATH,
+        best_of: 2,
+        bestofn: { deadline_ms: 150, adaptive: { waves: [1, 2], stop_when: { agreement: 1 } } },
+      });
       expect(res.status).toBe(504);
       // The deadline ends the drawing: the second wave is never sent.
       expect(t.upstream.requests).toHaveLength(1);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { checkpointAt, chooseRejected, stopReason } from '../../../src/proxy/live/policy';
 
 const policy = { after_tokens: 100, every_tokens: 50, keep_fraction: 0.5, min_keep: 2 };
-const alive = (rewards: (number | null)[], finished: number[] = []) => rewards.map((reward, index) => ({ index, reward, finished: finished.includes(index) }));
+const alive = (rewards: (number | null)[], finished: number[] = []) =>
+  rewards.map((reward, index) => ({ index, reward, finished: finished.includes(index) }));
 
 describe('reject schedule', () => {
   it('checks at after_tokens, then every every_tokens', () => {

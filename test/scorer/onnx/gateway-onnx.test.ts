@@ -21,7 +21,8 @@ describe('SCORER=onnx end to end', () => {
       const response = c.step_rewards?.response?.map(Number) ?? [];
       expect(thinking).toHaveLength(c.steps!.thinking);
       expect(response).toHaveLength(c.steps!.response);
-      for (const r of [...thinking, ...response]) expect(r).toBeGreaterThanOrEqual(0), expect(r).toBeLessThanOrEqual(1);
+      for (const r of [...thinking, ...response])
+        (expect(r).toBeGreaterThanOrEqual(0), expect(r).toBeLessThanOrEqual(1));
       // Default aggregate min and w = 0.5: the reward is the mean of the two parts' weakest steps.
       const expected = 0.5 * Math.min(...thinking) + 0.5 * Math.min(...response);
       expect(c.reward).toBeCloseTo(expected, 5);

@@ -38,7 +38,10 @@ describe('loadModelDir', () => {
 
   it('names an invalid manifest field', async () => {
     const dir = tempModel('step-classifier');
-    fs.writeFileSync(path.join(dir, 'bestofn-prm.json'), JSON.stringify({ kind: 'step-classifier', max_length: 'long' }));
+    fs.writeFileSync(
+      path.join(dir, 'bestofn-prm.json'),
+      JSON.stringify({ kind: 'step-classifier', max_length: 'long' }),
+    );
     const err = await loadError(dir);
     expect(err.message).toContain('bestofn-prm.json');
     expect(err.message).toContain('max_length');

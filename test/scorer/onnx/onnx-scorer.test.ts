@@ -8,11 +8,21 @@ import type { PrmSequence } from '../../../src/scorer/types';
 import { STEP_TAG_ID, qwenEncode, qwenPieces, referenceStepRewards, referenceValue, tempModel } from './fixtures';
 
 const SYSTEM = 'Please reason step by step, and put your final answer within \\boxed{}.';
-const PROBLEM = 'Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May. How many clips did Natalia sell altogether?';
+const PROBLEM =
+  'Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May. How many clips did Natalia sell altogether?';
 const SEQUENCES: PrmSequence[] = [
-  { problem: PROBLEM, steps: ['In May she sold 48 / 2 = 24 clips.', 'Altogether 48 + 24 = 72.', 'The answer is \\boxed{72}.'] },
+  {
+    problem: PROBLEM,
+    steps: ['In May she sold 48 / 2 = 24 clips.', 'Altogether 48 + 24 = 72.', 'The answer is \\boxed{72}.'],
+  },
   { problem: PROBLEM, steps: ['48 + 48 = 96.'] },
-  { problem: PROBLEM, steps: ['Half of 48 is 24.', 'So May had 24 clips, and April had 48, which makes 72 clips in the two months together.'] },
+  {
+    problem: PROBLEM,
+    steps: [
+      'Half of 48 is 24.',
+      'So May had 24 clips, and April had 48, which makes 72 clips in the two months together.',
+    ],
+  },
   { problem: 'What is 2+3?', steps: ['2 + 3 = 5', '\\boxed{5}'] },
 ];
 
@@ -47,7 +57,10 @@ describe('ONNX step classifier', () => {
   it('batched (padded) rewards equal one-at-a-time rewards', async () => {
     const one = createOnnxSequenceScorer(prm, { batchTokens: 1, queueLimit: 100 });
     const many = createOnnxSequenceScorer(prm, { batchTokens: 1 << 16, queueLimit: 100 });
-    const [alone, together] = await Promise.all([Promise.all(SEQUENCES.map((s) => one.scoreSequences([s]).then((r) => r[0]!))), many.scoreSequences(SEQUENCES)]);
+    const [alone, together] = await Promise.all([
+      Promise.all(SEQUENCES.map((s) => one.scoreSequences([s]).then((r) => r[0]!))),
+      many.scoreSequences(SEQUENCES),
+    ]);
     expect(many.batcher.stats.batches).toBe(1);
     expect(one.batcher.stats.batches).toBe(SEQUENCES.length);
     together.forEach((s, i) => close(s.stepRewards, alone[i]!.stepRewards));
@@ -63,9 +76,14 @@ describe('ONNX step classifier', () => {
 
 describe('ONNX step classifier on a long trajectory', () => {
   it('scores windows of whole steps so every step gets the reward of its window', async () => {
-    const steps = Array.from({ length: 12 }, (_, i) => `Step ${i + 1}: add ${i} apples to the basket, which now holds ${(i * (i + 1)) / 2} apples.`);
+    const steps = Array.from(
+      { length: 12 },
+      (_, i) => `Step ${i + 1}: add ${i} apples to the basket, which now holds ${(i * (i + 1)) / 2} apples.`,
+    );
     const seq = { problem: PROBLEM, steps };
-    const prefix = qwenEncode(`<|im_start|>system\n${SYSTEM}<|im_end|>\n<|im_start|>user\n${PROBLEM}<|im_end|>\n<|im_start|>assistant\n`);
+    const prefix = qwenEncode(
+      `<|im_start|>system\n${SYSTEM}<|im_end|>\n<|im_start|>user\n${PROBLEM}<|im_end|>\n<|im_start|>assistant\n`,
+    );
     const maxLength = prefix.length + 2 + 70;
     const prm = await loadModelDir(tempModel('step-classifier', { maxLength }), { device: 'cpu' });
     const [score] = await createOnnxSequenceScorer(prm, { batchTokens: 4096, queueLimit: 100 }).scoreSequences([seq]);
@@ -79,7 +97,12 @@ describe('ONNX step classifier on a long trajectory', () => {
     const flush = () => {
       const ids = [...prefix, ...window.flat(), 151645, 198];
       let at = prefix.length - 1;
-      expected.push(...referenceStepRewards(ids, window.map((s) => (at += s.length))));
+      expected.push(
+        ...referenceStepRewards(
+          ids,
+          window.map((s) => (at += s.length)),
+        ),
+      );
       window = [];
     };
     for (const s of stepIds) {
@@ -122,8 +145,17 @@ describe('createOnnxScorer', () => {
     expect(lines[0]).toMatch(/FALLING BACK TO CPU/);
     expect(await scorer.health!()).toMatchObject({ provider: 'cpu', kind: 'step-classifier' });
     const seq = SEQUENCES[0]!;
-    const candidate = { thinking: '', thinkingSteps: [], response: seq.steps.join('\n\n'), responseSteps: [...seq.steps], answer: '72' };
-    const request = { problem: PROBLEM, candidates: [candidate, candidate, { ...candidate, responseSteps: ['48 + 48 = 96.'] }] };
+    const candidate = {
+      thinking: '',
+      thinkingSteps: [],
+      response: seq.steps.join('\n\n'),
+      responseSteps: [...seq.steps],
+      answer: '72',
+    };
+    const request = {
+      problem: PROBLEM,
+      candidates: [candidate, candidate, { ...candidate, responseSteps: ['48 + 48 = 96.'] }],
+    };
     const first = await scorer.score(request);
     expect(first.scorer).toBe('onnx');
     expect(first.info).toMatchObject({ provider: 'cpu', cache_hits: 0, duplicates: 1, sequences_scored: 2 });

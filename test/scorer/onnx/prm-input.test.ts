@@ -10,14 +10,60 @@ const STEPS = ['Add 2 and 3.', 'The answer is \\boxed{5}.'];
 // system=8948, user=872, assistant=77091, Please=5501, Ġreason=2874, Ġstep=3019, Ġand=323, Add=2212,
 // The=785, Ġanswer=4226, Ġ\=1124, boxed=79075, {}.=46391, }.=7810; Qwen splits digits: 'Ġ' 220 then '2' 17.
 const EXPECTED = [
-  151644, 8948, 198, // <|im_start|>system\n
-  5501, 2874, 3019, 553, 3019, 11, 323, 2182, 697, 1590, 4226, 2878, 1124, 79075, 46391, // Please … \boxed{}.
-  151645, 198, 151644, 872, 198, // <|im_end|>\n<|im_start|>user\n
-  3838, 374, 220, 17, 10, 18, 30, // What is 2+3?
-  151645, 198, 151644, 77091, 198, // <|im_end|>\n<|im_start|>assistant\n
-  2212, 220, 17, 323, 220, 18, 13, STEP_TAG_ID, // Add 2 and 3.<tag>
-  785, 4226, 374, 1124, 79075, 90, 20, 7810, STEP_TAG_ID, // The answer is \boxed{5}.<tag>
-  151645, 198, // <|im_end|>\n
+  151644,
+  8948,
+  198, // <|im_start|>system\n
+  5501,
+  2874,
+  3019,
+  553,
+  3019,
+  11,
+  323,
+  2182,
+  697,
+  1590,
+  4226,
+  2878,
+  1124,
+  79075,
+  46391, // Please … \boxed{}.
+  151645,
+  198,
+  151644,
+  872,
+  198, // <|im_end|>\n<|im_start|>user\n
+  3838,
+  374,
+  220,
+  17,
+  10,
+  18,
+  30, // What is 2+3?
+  151645,
+  198,
+  151644,
+  77091,
+  198, // <|im_end|>\n<|im_start|>assistant\n
+  2212,
+  220,
+  17,
+  323,
+  220,
+  18,
+  13,
+  STEP_TAG_ID, // Add 2 and 3.<tag>
+  785,
+  4226,
+  374,
+  1124,
+  79075,
+  90,
+  20,
+  7810,
+  STEP_TAG_ID, // The answer is \boxed{5}.<tag>
+  151645,
+  198, // <|im_end|>\n
 ];
 
 describe('step-classifier input ids', () => {
@@ -53,7 +99,11 @@ describe('step-classifier input ids', () => {
     const pieces = qwenPieces(PROBLEM, [...STEPS, ...STEPS, ...STEPS], SYSTEM);
     const planned = planStepClassifier(pieces, 35 + 2 + 17);
     expect(planned.windowed).toBe(true);
-    expect(planned.rows.map((r) => r.stepIndices)).toEqual([[0, 1], [2, 3], [4, 5]]);
+    expect(planned.rows.map((r) => r.stepIndices)).toEqual([
+      [0, 1],
+      [2, 3],
+      [4, 5],
+    ]);
     for (const row of planned.rows) {
       expect(row.ids.slice(0, 35)).toEqual(EXPECTED.slice(0, 35));
       expect(row.ids.length).toBeLessThanOrEqual(54);

@@ -34,7 +34,8 @@ afterAll(async () => {
 });
 
 function rowOf(c: ReferenceCase) {
-  const manifest = prm.manifest.kind === 'step-classifier' ? { ...prm.manifest, system_prompt: c.system } : prm.manifest;
+  const manifest =
+    prm.manifest.kind === 'step-classifier' ? { ...prm.manifest, system_prompt: c.system } : prm.manifest;
   const plan = planSequence({ ...prm, manifest }, { problem: c.problem, steps: c.steps }, prm.encode);
   expect(plan.rows).toHaveLength(1);
   return plan.rows[0]!;

@@ -24,14 +24,15 @@ const editManifest = (dir: string, edit: (m: Record<string, unknown>) => void) =
 describe('PRM input check at start-up', () => {
   it('refuses a step tag the tokenizer splits into several tokens (the base Qwen2.5 tokenizer has no <extra_0>)', async () => {
     const dir = tempModel('step-classifier');
-    for (const f of ['tokenizer.json', 'tokenizer_config.json']) fs.copyFileSync(path.resolve('../shared/tokenizers/qwen2.5', f), path.join(dir, f));
+    for (const f of ['tokenizer.json', 'tokenizer_config.json'])
+      fs.copyFileSync(path.resolve('../shared/tokenizers/qwen2.5', f), path.join(dir, f));
     expect(await loadError(dir)).toMatch(/step tag "<extra_0>" (is not a token of tokenizer.json|encodes to 5 tokens)/);
   });
 
   it('refuses a manifest step_tag_id the tokenizer does not give the tag', async () => {
     const dir = tempModel('step-classifier');
     editManifest(dir, (m) => (m.step_tag_id = 151650));
-    expect(await loadError(dir)).toContain('is id 151651 in tokenizer.json but the manifest\'s step_tag_id is 151650');
+    expect(await loadError(dir)).toContain("is id 151651 in tokenizer.json but the manifest's step_tag_id is 151650");
   });
 
   it('refuses a tag that is not one token', async () => {
@@ -43,7 +44,12 @@ describe('PRM input check at start-up', () => {
   it('refuses a template that rewrites the assistant message', async () => {
     const dir = tempModel('step-classifier');
     const file = path.join(dir, 'chat_template.jinja');
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replaceAll("message.content + '<|im_end|>'", "message.content | trim + '<|im_end|>'"));
+    fs.writeFileSync(
+      file,
+      fs
+        .readFileSync(file, 'utf8')
+        .replaceAll("message.content + '<|im_end|>'", "message.content | trim + '<|im_end|>'"),
+    );
     expect(await loadError(dir)).toContain('the chat template changes the assistant message');
   });
 
@@ -57,7 +63,7 @@ describe('PRM input check at start-up', () => {
     expect(await loadError(dir)).toContain('no chat template');
   });
 
-  it('falls back to tokenizer_config.json\'s chat_template and still builds the reference ids', async () => {
+  it("falls back to tokenizer_config.json's chat_template and still builds the reference ids", async () => {
     const dir = tempModel('step-classifier');
     fs.rmSync(path.join(dir, 'chat_template.jinja'));
     const logs: string[] = [];
