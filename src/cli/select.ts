@@ -10,10 +10,10 @@ import { AGGREGATES, DEVICES } from '../core/types';
 import { nodeHttpClient } from '../http/node-http-client';
 import { createNodeScorer } from '../scorer/create-node-scorer';
 import type { Scorer } from '../scorer/types';
-import { parseFieldMap } from '../select/fields';
-import { parseKeep } from '../select/keep';
-import { runSelect, selectScored, stemOf } from '../select/run-select';
-import { mergeShardScores } from '../select/shard-merge';
+import { parseFieldMap } from '../curate/fields';
+import { parseKeep } from '../curate/keep';
+import { runSelect, selectScored, stemOf } from '../curate/run-select';
+import { mergeShardScores } from '../curate/shard-merge';
 import { parseShard, shardLabel } from '../util/shard';
 import {
   asUsage,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TIE_BREAKS } from './select';
+import { TIE_BREAKS } from './rank';
 import { AGGREGATES, SELECT_METHODS } from './types';
 
 /**

@@ -1,7 +1,7 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { LiveMetadata } from '../core/bestofn-metadata';
 import { toCandidateParts } from '../core/anatomy';
-import { rankWithVotes, type VoteReport } from '../core/select';
+import { rankWithVotes, type VoteReport } from '../core/rank';
 import type { CandidateParts, StepRewards } from '../core/types';
 import { GatewayError, UpstreamError } from '../errors';
 import type { Scorer, ScoreResult } from '../scorer/types';

@@ -1,6 +1,6 @@
 import { AbortScope } from '../util/abort-scope';
 import type { ProxyDeps } from './proxy-deps';
-import { sseResponse } from './sse';
+import { sseResponse } from './sse-response';
 
 /**
  * A streamed answer whose headers wait until the first candidate's upstream answered 2xx, or until the

@@ -3,7 +3,7 @@
  * (its cluster of equivalent answers, src/core/clusters.ts).
  * Pure JS, no Node imports, so it also runs in a Worker and serves as the fallback when a PRM is down.
  */
-import { voteShares, type GroupKey } from '../core/select';
+import { voteShares, type GroupKey } from '../core/rank';
 import type { Scorer, ScoreRequest, ScoreResult } from './types';
 
 export interface VoteScorerOptions {

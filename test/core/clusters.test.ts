@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clusterAnswers } from '../../src/core/clusters';
-import { rankWithVotes, voteShares, type Rankable } from '../../src/core/select';
+import { rankWithVotes, voteShares, type Rankable } from '../../src/core/rank';
 import { nearMisses } from './math/equivalence-tables';
 
 const cands = (...pairs: [string | null, number | null, number?][]): Rankable[] =>

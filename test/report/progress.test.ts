@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEvalProgress } from '../../src/eval/progress';
 import { createProgress, duration, eta } from '../../src/report/progress';
-import { createRowProgress } from '../../src/select/progress';
+import { createRowProgress } from '../../src/curate/progress';
 
 const sink = (isTTY: boolean, columns = 100) => {
   const out: string[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { accuracySvg } from '../../src/eval/svg-plot';
 import { COLORS, esc, svgStart } from '../../src/report/svg';
-import { histogramSvg } from '../../src/select/histogram-svg';
+import { histogramSvg } from '../../src/curate/histogram-svg';
 
 // Labels come from data files: a source or dataset name can hold markup.
 const HOSTILE = 'r1 <script>alert(1)</script> & "q"';

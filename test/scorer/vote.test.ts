@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toCandidateParts } from '../../src/core/anatomy';
 import { combineRewards } from '../../src/core/aggregate';
-import { rankCandidates } from '../../src/core/select';
+import { rankCandidates } from '../../src/core/rank';
 import { createVoteScorer } from '../../src/scorer/vote';
 
 const candidates = [

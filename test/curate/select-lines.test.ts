@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LineSplitter } from '../../src/files/lines';
-import { parseKeep } from '../../src/select/keep';
-import { runSelect } from '../../src/select/run-select';
+import { parseKeep } from '../../src/curate/keep';
+import { runSelect } from '../../src/curate/run-select';
 import type { Scorer } from '../../src/scorer/types';
 
 /** Rewards from the response length, so the test checks line handling, not a model. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { extractTrace, parseFieldMap, RowError } from '../../src/select/fields';
-import { groupMembers, keepGroup, parseKeep } from '../../src/select/keep';
+import { extractTrace, parseFieldMap, RowError } from '../../src/curate/fields';
+import { groupMembers, keepGroup, parseKeep } from '../../src/curate/keep';
 
 const kept = (rewards: number[], members: number[], spec: string) => {
   const keep = new Uint8Array(rewards.length);

@@ -7,8 +7,8 @@ import { combineRewards } from '../../src/core/aggregate';
 import { toCandidateParts } from '../../src/core/anatomy';
 import { createOnnxScorer } from '../../src/scorer/onnx/index';
 import type { Scorer } from '../../src/scorer/types';
-import { parseKeep } from '../../src/select/keep';
-import { runSelect, type SelectOptions } from '../../src/select/run-select';
+import { parseKeep } from '../../src/curate/keep';
+import { runSelect, type SelectOptions } from '../../src/curate/run-select';
 import { countTags, startFakeVllm } from '../helpers/fake-vllm-pooling';
 import { tempModel } from '../scorer/onnx/fixtures';
 

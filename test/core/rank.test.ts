@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rankCandidates, voteShares, type Rankable } from '../../src/core/select';
+import { rankCandidates, voteShares, type Rankable } from '../../src/core/rank';
 import type { SelectMethod } from '../../src/core/types';
 
 /** Builds candidates from [answer, reward] pairs, indexed in order. */
