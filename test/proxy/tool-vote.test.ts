@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import OpenAI, { APIError } from 'openai';
 import { describe, expect, it } from 'vitest';
 import type { FakeChoice, FakeToolCall } from '../helpers/fake-upstream';
 import { MATH, startTestGateway } from '../helpers/gateway';
@@ -273,7 +273,7 @@ describe('tool calls through Best-of-N', () => {
             (e: unknown) => e,
           );
         expect(err, param).toBeInstanceOf(OpenAI.BadRequestError);
-        expect((err as OpenAI.APIError).param).toBe(param);
+        expect((err as APIError).param).toBe(param);
       }
       expect(t.upstream.requests).toHaveLength(0);
     } finally {
