@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('../../bin/bestofn.mjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../../tools/dev.mjs', import.meta.url));
 
-/** A gateway replica in its own process (`bestofn serve`), as behind a load balancer; its JSON log lines are kept. */
+/** A gateway replica in its own process (`bestofn serve` from the sources, tools/dev.mjs), as behind a load balancer; its JSON log lines are kept. */
 export interface Replica {
   url: string;
   logs: Array<Record<string, unknown>>;
