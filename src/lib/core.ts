@@ -7,12 +7,7 @@
 export { mathEqual, gradeAnswer, answerKey, stripString, type MathEqualOptions } from '../core/math';
 export { extractAnswer, lastBoxed, normalizeAnswer } from '../core/answer';
 export { splitSteps, referenceSteps, type SplitStepsOptions, type StepSplit } from '../core/steps';
-export {
-  splitCandidate,
-  toCandidateParts,
-  type CandidateMessage,
-  type CandidatePartsOptions,
-} from '../core/anatomy';
+export { splitCandidate, toCandidateParts, type CandidateMessage, type CandidatePartsOptions } from '../core/anatomy';
 export {
   aggregate,
   candidateReward,
