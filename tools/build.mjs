@@ -9,15 +9,19 @@
 //
 //   node tools/build.mjs          dist/*.js and dist/types/**.d.ts
 //   node tools/build.mjs --js     the JavaScript only (npm start's prestart: a second, not tsc's ~20 s)
+//   --outdir DIR                  elsewhere than dist/ (test/tools/package.test.ts builds a package to pack)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = join(root, 'dist');
+const outAt = process.argv.indexOf('--outdir');
+const dist = outAt === -1 ? join(root, 'dist') : resolve(process.argv[outAt + 1] ?? 'dist');
 const jsOnly = process.argv.includes('--js');
+// tsconfig.build.json writes the declarations to dist/types, wherever the JavaScript goes.
+if (outAt !== -1 && !jsOnly) throw new Error('build: --outdir is only for --js builds');
 
 /** Each public entry (package.json "exports") and the CLI that bin/bestofn.mjs runs. */
 const ENTRIES = {
