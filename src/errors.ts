@@ -131,15 +131,23 @@ function shouldRetry(err: GatewayError): string {
 
 /**
  * The one place an error becomes what the client reads. `scrub` takes the gateway's secrets and internal
- * addresses out of the message, which may quote an upstream's answer word for word.
+ * addresses out of every field, which may quote an upstream's answer word for word.
  */
 export function toErrorResponse(
   err: unknown,
   scrub: (text: string) => string = (t) => t,
 ): { status: number; body: OpenAIErrorBody; headers: Record<string, string> } {
   if (err instanceof GatewayError) {
-    const body = err.toBody();
-    body.error.message = scrub(body.error.message);
+    // An upstream's type, param and code are forwarded too, and a careless one quotes its headers in any of them.
+    const { message, type, param, code } = err.toBody().error;
+    const body: OpenAIErrorBody = {
+      error: {
+        message: scrub(message),
+        type: scrub(type),
+        param: param === null ? null : scrub(param),
+        code: code === null ? null : scrub(code),
+      },
+    };
     return { status: err.status, body, headers: { ...err.headers, 'x-should-retry': shouldRetry(err) } };
   }
   return { status: 500, body: INTERNAL, headers: { 'x-should-retry': 'false' } };
