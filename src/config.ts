@@ -95,6 +95,10 @@ export const OPTIONS = {
     schema: int(1000, 300_000).default(10_000),
     help: 'Time a client gets to send its request headers',
   },
+  BODY_TIMEOUT_MS: {
+    schema: int(1000, 600_000).default(30_000),
+    help: 'Time a client gets to send its whole request, body included (at least HEADERS_TIMEOUT_MS); a slower one gets a 408 and is closed',
+  },
   IDLE_TIMEOUT_MS: {
     schema: int(100, 600_000).default(5_000),
     help: 'Time an idle keep-alive client connection stays open',
