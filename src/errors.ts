@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   invalid_type: 'a field (`param`) has the wrong type (400)',
   invalid_value: 'a field (`param`) has a value out of range or not allowed (400)',
   unsupported_parameter: 'a field (`param`) bestofn does not support, e.g. stateful Responses fields (400)',
+  unsupported_media_type: 'a POST body not declared `application/json` (415)',
+  host_not_allowed: 'a gateway without keys, asked under a host name that is not its own (403; ALLOWED_HOSTS)',
   request_too_large: 'the body, or a /v1/rewards candidate, is over its limit (413)',
   not_found: 'no such route (404)',
   model_not_found: 'no configured upstream serves this model (404)',
