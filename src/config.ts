@@ -81,6 +81,10 @@ export const OPTIONS = {
     schema: z.string().optional(),
     help: 'Browser origins allowed to call the gateway (CORS): a comma list, or * for any; unset means no CORS headers',
   },
+  ALLOWED_HOSTS: {
+    schema: z.string().optional(),
+    help: 'Without GATEWAY_API_KEYS, host names (comma list) the gateway answers under besides HOST and loopback names; * for any',
+  },
   HOST: { schema: z.string().min(1).default('127.0.0.1'), help: 'Interface to listen on' },
   PORT: { schema: int(0, 65535).default(8787), help: 'Port to listen on' },
   MAX_CONNECTIONS: {
@@ -94,6 +98,10 @@ export const OPTIONS = {
   HEADERS_TIMEOUT_MS: {
     schema: int(1000, 300_000).default(10_000),
     help: 'Time a client gets to send its request headers',
+  },
+  BODY_TIMEOUT_MS: {
+    schema: int(1000, 600_000).default(30_000),
+    help: 'Time a client gets to send its whole request, body included (at least HEADERS_TIMEOUT_MS); a slower one gets a 408 and is closed',
   },
   IDLE_TIMEOUT_MS: {
     schema: int(100, 600_000).default(5_000),

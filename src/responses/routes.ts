@@ -95,9 +95,9 @@ export function responsesRoutes(deps: ProxyDeps) {
         const settled = answer(signal, () => (arrived(), onArrived()));
         settled.catch(() => {}); // raced here, awaited in the events
         await Promise.race([first, settled]);
-        return numbered(streamEvents(ctx, settled));
+        return numbered(streamEvents(ctx, settled, deps.scrub));
       },
-      errorEvent,
+      (err) => errorEvent(err, deps.scrub),
     );
   });
 
