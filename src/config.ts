@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { resolveSecrets, validateConfigFile, type KeySpec, type UpstreamSpec } from './config-file';
 import { adaptivePolicySchema, rejectPolicySchema, type AdaptivePolicy, type RejectPolicy } from './core/live-policy';
 import { COMBINES } from './core/aggregate';
-import { AGGREGATES, DEVICES, SELECT_METHODS } from './core/types';
+import { AGGREGATES, DEVICES, SELECT_METHODS, TOOL_MODES } from './core/types';
 import { describeIssue, firstIssue } from './core/zod-issue';
 import { isIP, isLoopbackAddress } from './http/loopback';
 
@@ -114,6 +114,10 @@ export const OPTIONS = {
   METRICS_HOST: { schema: z.string().min(1).default('127.0.0.1'), help: 'Interface of the METRICS_PORT listener' },
   BESTOFN_N: { schema: int(1, 4096).default(4), help: 'Default number of candidates when the client names none' },
   BESTOFN_MAX_N: { schema: int(1, 4096).default(64), help: 'Largest N a client may ask for; more is a 400' },
+  BESTOFN_TOOLS: {
+    schema: z.enum(TOOL_MODES).default('vote'),
+    help: 'Requests that offer tools: vote (N candidates, the most agreed calls win) | bypass (one upstream call, passed through)',
+  },
   BESTOFN_SELECT: {
     schema: z.enum(SELECT_METHODS).default('argmax'),
     help: `Default selection: ${SELECT_METHODS.join(' | ')}`,
