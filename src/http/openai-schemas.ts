@@ -70,11 +70,16 @@ export function upstreamJson(text: string, what: string): unknown {
   }
 }
 
-/** A non-streamed chat completion; a wrong envelope throws, a wrong choice is kept as its reason. */
-export function parseCompletion(json: unknown): UpstreamCompletion {
+/**
+ * A non-streamed chat completion; a wrong envelope throws, a wrong choice is kept as its reason. Only the
+ * first `wanted` choices (the `n` asked for) are checked and kept: an upstream that sends 100,000 choices
+ * to an n=1 request costs one check, not a stalled event loop.
+ */
+export function parseCompletion(json: unknown, wanted = Number.POSITIVE_INFINITY): UpstreamCompletion {
   const shape = CompletionShape.safeParse(json);
   if (!shape.success) throw badUpstream(`malformed chat completion (${describeIssue(shape.error)})`);
-  const choices = shape.data.choices.map((raw, position): CheckedChoice => {
+  const kept = shape.data.choices.length > wanted ? shape.data.choices.slice(0, wanted) : shape.data.choices;
+  const choices = kept.map((raw, position): CheckedChoice => {
     const choice = UpstreamChoice.safeParse(raw);
     return choice.success
       ? { ok: true, choice: choice.data }
