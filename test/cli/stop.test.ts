@@ -4,7 +4,9 @@
  * without passing the signal on; the gateway sees its parent go and shuts down as on SIGTERM).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/fixture-path';
 
@@ -53,6 +55,13 @@ async function portFreed(url: URL): Promise<void> {
 }
 
 describe('stopping the gateway', () => {
+  it('every npm script that starts a server execs it, so the signal npm forwards reaches the server', () => {
+    const { scripts } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    for (const name of ['start', 'dev:worker']) expect(scripts[name], name).toMatch(/^exec /);
+  });
+
   for (const [name, cmd, args] of [
     ['npm start', 'npm', ['start', '--silent']],
     ['npx bestofn serve', 'npx', ['--no-install', 'bestofn', 'serve']],
