@@ -59,7 +59,7 @@ describe('stopping the gateway', () => {
     const { scripts } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
-    for (const name of ['start', 'dev:worker']) expect(scripts[name], name).toMatch(/^exec /);
+    for (const name of ['start', 'dev', 'dev:worker']) expect(scripts[name], name).toMatch(/^exec /);
   });
 
   for (const [name, cmd, args] of [
