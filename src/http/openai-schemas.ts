@@ -88,7 +88,21 @@ export function parseCompletion(json: unknown, wanted = Number.POSITIVE_INFINITY
   return { ...shape.data, choices };
 }
 
-const Delta = z.object({ content: text, reasoning_content: text, reasoning: text });
+/** A streamed call: its first piece names it (id, type, function name), the next ones add to its arguments. */
+const ToolCallDelta = z.looseObject({
+  index: z.number().int().nonnegative(),
+  id: z.string().nullish(),
+  type: z.string().nullish(),
+  function: z.looseObject({ name: z.string().nullish(), arguments: z.string().nullish() }).nullish(),
+});
+const Delta = z.object({
+  content: text,
+  reasoning_content: text,
+  reasoning: text,
+  refusal: text,
+  tool_calls: z.array(ToolCallDelta).nullish(),
+  function_call: z.looseObject({ name: z.string().nullish(), arguments: z.string().nullish() }).nullish(),
+});
 
 const Chunk = z.object({
   ...Envelope,
