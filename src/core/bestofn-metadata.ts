@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TIE_BREAKS } from './rank';
-import { AGGREGATES, SELECT_METHODS } from './types';
+import { SELECT_METHODS } from './selection-rules';
+import { AGGREGATES } from './types';
 
 /**
  * The `bestofn` object a Best-of-N answer carries (README, "The response"), declared once as a schema:

@@ -17,8 +17,6 @@ export interface CandidateParts {
 /** Each enum is one list: the zod schemas, the CLI checks and the help text all read it. */
 export const AGGREGATES = ['last', 'min', 'mean', 'prod'] as const;
 export type Aggregate = (typeof AGGREGATES)[number];
-export const SELECT_METHODS = ['argmax', 'weighted_vote', 'majority'] as const;
-export type SelectMethod = (typeof SELECT_METHODS)[number];
 /** Where an in-process PRM runs; 'auto' tries CUDA and falls back to the CPU. */
 export const DEVICES = ['auto', 'cuda', 'cpu'] as const;
 export type Device = (typeof DEVICES)[number];

@@ -9,7 +9,8 @@ import { fanOut, refill, type FanOutResult, type Sample } from './fan-out';
 import type { BestOfNOptions } from './options';
 import { problemOf } from '../core/problem';
 import type { Upstream } from '../http/upstream-client';
-import { recipeOf, scoreCandidates, type RewardSettings } from './score-candidates';
+import { resolveRecipe, type RewardDefaults } from '../core/reward-recipe';
+import { scoreCandidates } from './score-candidates';
 
 export interface RankedCandidate {
   sample: Sample & { message: NonNullable<Sample['message']> };
@@ -32,8 +33,10 @@ export interface BestOfNOutcome {
   live?: LiveMetadata;
 }
 
-/** What a Best-of-N run needs; how step rewards combine (RewardSettings) is the server's. */
-export interface BestOfNDeps extends RewardSettings {
+/** What a Best-of-N run needs. */
+export interface BestOfNDeps {
+  /** How step rewards combine, before the request's `aggregate` (core/reward-recipe.ts). */
+  reward: RewardDefaults;
   upstream: Upstream;
   /** Samples the candidates `upstream` failed to give (errors, not the deadline). */
   fallback?: Upstream;
@@ -134,12 +137,16 @@ export async function rankFan(
     const json = jsonCheck(body, p.response);
     return { parts: json.answer ? { ...p, answer: json.answer } : p, invalid: json.invalid };
   });
-  const { score, rewards } = await scoreCandidates(deps.scorer, recipeOf(deps, options.aggregate), {
-    problem: problemOf(body.messages),
-    candidates: parts.map((p) => p.parts),
-    model: body.model,
-    signal,
-  });
+  const { score, rewards } = await scoreCandidates(
+    deps.scorer,
+    resolveRecipe(deps.reward, { aggregate: options.aggregate }),
+    {
+      problem: problemOf(body.messages),
+      candidates: parts.map((p) => p.parts),
+      model: body.model,
+      signal,
+    },
+  );
   const candidates: RankedCandidate[] = arrived.map((sample, i) => {
     const invalid = parts[i]!.invalid;
     return {

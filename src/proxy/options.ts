@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Config } from '../config';
-import { AGGREGATES, SELECT_METHODS, type Aggregate, type SelectMethod } from '../core/types';
+import { SELECT_METHODS, type SelectMethod } from '../core/selection-rules';
+import { AGGREGATES, type Aggregate } from '../core/types';
 import { firstIssue } from '../core/zod-issue';
 import { InvalidRequestError } from '../errors';
 import { issueToError } from './request-issue';
