@@ -21,7 +21,7 @@ export interface SelectionRule {
   vote: VoteKind;
   /** Ranks by the scorer's rewards: without rewards the eval leaves it out, and charges it the scorer's tokens. */
   usesRewards: boolean;
-  /** One line of help (config --help, README). */
+  /** A few words of help (the README's Controls table). */
   help: string;
   /**
    * Its metric name in an eval's report.json (`maj@8`…), kept from before the names were unified because
@@ -37,21 +37,21 @@ export const SELECTION_RULES = {
   argmax: {
     vote: 'none',
     usesRewards: true,
-    help: 'the candidate with the highest reward',
+    help: 'highest reward',
     reportKey: 'argmax',
     label: 'argmax@N (top reward)',
   },
   weighted_vote: {
     vote: 'reward',
     usesRewards: true,
-    help: 'the answer whose candidates’ rewards sum highest',
+    help: 'answer group with the largest reward sum',
     reportKey: 'weighted',
     label: 'weighted@N (reward-weighted vote)',
   },
   majority: {
     vote: 'count',
     usesRewards: false,
-    help: 'the most frequent answer',
+    help: 'largest answer group',
     reportKey: 'maj',
     label: 'maj@N (majority vote)',
   },
