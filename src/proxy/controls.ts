@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { adaptivePolicySchema, rejectPolicySchema } from '../core/live-policy';
 import { SELECT_METHODS, SELECTION_RULES } from '../core/selection-rules';
-import { AGGREGATES } from '../core/types';
+import { AGGREGATES, TOOL_MODES } from '../core/types';
 
 /** How a header's text becomes a value; numbers are plain decimals (`1e1`, `0x10`, ` 8 `, `+8` are refused). */
 const HEADER_READS = {
@@ -70,6 +70,11 @@ export const CONTROLS = {
   commit: {
     schema: z.strictObject({ margin: z.number().min(0).optional() }),
     help: 'early commit: `{margin}` — stream the leader live once the race is decided (needs `reject`)',
+  },
+  tools: {
+    schema: z.enum(TOOL_MODES),
+    header: 'text',
+    help: 'a request that offers tools: `vote` (N candidates, the most agreed calls win) or `bypass` (one upstream call, passed through); default `BESTOFN_TOOLS`',
   },
   json: {
     schema: z.enum(['strict', 'best_effort']),

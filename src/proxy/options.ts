@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import type { SelectMethod } from '../core/selection-rules';
-import type { Aggregate } from '../core/types';
+import type { Aggregate, ToolMode } from '../core/types';
 import { firstIssue } from '../core/zod-issue';
 import { InvalidRequestError } from '../errors';
 import { issueToError } from './request-issue';
@@ -35,6 +35,8 @@ export interface BestOfNOptions {
   adaptive?: AdaptivePolicy;
   /** JSON mode when no candidate is valid JSON: 'strict' answers 502 no_valid_candidate, 'best_effort' the best one anyway. */
   json: 'strict' | 'best_effort';
+  /** A request that offers tools: vote over N candidates' calls, or pass it to the upstream once. */
+  tools: ToolMode;
   /** Stream the leader to a streaming client before it finishes, once it is alone or leads by `margin`. */
   commit?: { margin?: number };
 }
@@ -113,6 +115,7 @@ export function resolveOptions(
     deadlineMs: Math.min(c.deadline_ms ?? config.BESTOFN_DEADLINE_MS, config.BESTOFN_DEADLINE_MS),
     metadata: headerValue(headers, 'metadata')?.toLowerCase() !== 'off',
     json: c.json ?? 'strict',
+    tools: c.tools ?? config.BESTOFN_TOOLS,
     ...(reject ? { reject } : {}),
     ...(c.commit ? { commit: c.commit } : {}),
     ...(adaptive ? { adaptive: { ...adaptive, waves: adaptive.waves.filter((w) => w < n).concat(n) } } : {}),

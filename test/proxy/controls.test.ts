@@ -17,6 +17,7 @@ const WRONG: Partial<Record<ControlName, { body: unknown; header?: string }>> = 
   reject: { body: { after_tokens: 'soon' } },
   adaptive: { body: { waves: 'many' } },
   commit: { body: { margin: -1 } },
+  tools: { body: 'all', header: 'all' },
   json: { body: 'lenient' },
 };
 
