@@ -47,7 +47,7 @@ Options:
   --device auto|cpu|cuda               execution provider for --model-dir (env SCORER_DEVICE) [default: auto]
   --batch-tokens N                     ONNX batch token budget (env SCORER_BATCH_TOKENS) [default: 16384]
   --map field=name,...                 where rows keep problem, reasoning, response, source
-  --aggregate last|min|mean|prod       step rewards → part reward (env BESTOFN_AGGREGATE) [default: min]
+  --aggregate last|min|mean|prod       step rewards → part reward (over the manifest's; env BESTOFN_AGGREGATE) [default: min]
   --thinking-weight W                  reward = W·thinking + (1−W)·response (env BESTOFN_THINKING_WEIGHT) [default: 0.5]
   --concurrency N                      rows scored at once [default: 16]
   --max-rows N                         score at most N rows in this run, then stop (run again to go on)
