@@ -6,7 +6,7 @@ import { SELECT_METHODS } from './core/selection-rules';
 import { AGGREGATES, TOOL_MODES } from './core/types';
 import { describeIssue, firstIssue } from './core/zod-issue';
 import { isIP, isLoopbackAddress } from './http/loopback';
-import { bool, int, num } from './option-schemas';
+import { bool, headerValue, httpUrl, int, num } from './option-schemas';
 import { SCORER_NAMES, scorerEntry } from './scorer/registry';
 import { SCORER_SETTINGS, SHARED_UPSTREAM_SETTINGS, type ScorerSettingName } from './scorer/scorer-options';
 
@@ -21,10 +21,13 @@ export const OPTIONS = {
     help: 'JSON or YAML file with settings, named upstreams, a fallback upstream and per-key limits (see README)',
   },
   UPSTREAM_BASE_URL: {
-    schema: z.url().optional(),
+    schema: httpUrl().optional(),
     help: 'OpenAI-compatible upstream, e.g. http://127.0.0.1:8000/v1 (required unless CONFIG_FILE names upstreams)',
   },
-  UPSTREAM_API_KEY: { schema: z.string().optional(), help: 'Bearer key sent to the upstream; never logged or echoed' },
+  UPSTREAM_API_KEY: {
+    schema: headerValue().optional(),
+    help: 'Bearer key sent to the upstream; never logged or echoed',
+  },
   FALLBACK_UPSTREAM: {
     schema: z.string().optional(),
     help: 'Name of a CONFIG_FILE upstream that samples candidates the routed upstream failed to give',
@@ -398,6 +401,9 @@ export function parseConfig(
     .map((k) => k.trim())
     .filter(Boolean)
     .map((key) => ({ key }));
+  // GATEWAY_API_KEYS=',' meant keys, and would have served without any and without a word.
+  if (c.GATEWAY_API_KEYS !== undefined && envKeys.length === 0)
+    throw new ConfigError('GATEWAY_API_KEYS holds no key: give comma-separated keys, or leave it unset');
   const keys = [...resolved.keys, ...envKeys];
   // An address is judged here; a name (localhost, or 127.evil.example) by what it resolves to, once bound (node.ts).
   if (isIP(c.HOST) && !isLoopbackAddress(c.HOST) && keys.length === 0 && !c.ALLOW_UNAUTHENTICATED)

@@ -7,8 +7,6 @@ import type { ServerOptions } from 'node:http';
  * timeout shorter than the headers timeout, so the longer of the two is used. Responses (a long SSE
  * answer) are not bounded by either: Node stops the request clock once the request is read.
  */
-// The three settings by shape rather than `Pick<Config, …>`: http/ must not import config.ts, which reads the
-// scorer registry, whose scorers import http/ (npm run check:cycles).
 export function serverTimeouts(config: {
   HEADERS_TIMEOUT_MS: number;
   BODY_TIMEOUT_MS: number;

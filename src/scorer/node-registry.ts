@@ -3,6 +3,7 @@
  * fails to compile while one is missing). Only the Node entry imports this file, and each factory loads
  * its native code on first use, so neither the Workers bundle nor a vote-only server pulls it in.
  */
+import { importOnnxScorer } from './onnx-module';
 import { SCORERS, type ScorerContext, type ScorerName } from './registry';
 import type { Scorer } from './types';
 import { createVoteScorer } from './vote';
@@ -14,7 +15,7 @@ type NodeFactory = (ctx: ScorerContext) => Promise<Scorer>;
 
 export const NODE_SCORERS: Record<NodeOnlyName, NodeFactory> = {
   onnx: async ({ config: c, log, shared }) => {
-    const { createOnnxScorer } = await import('./onnx/index');
+    const { createOnnxScorer } = await importOnnxScorer();
     const onnx = await createOnnxScorer({
       modelDir: c.PRM_MODEL_DIR!,
       device: c.SCORER_DEVICE,
