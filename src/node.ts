@@ -15,7 +15,7 @@ import { buildAccess } from './access/build-access';
 import { nodeHttpClient } from './http/node-http-client';
 import { createNodeScorer } from './scorer/create-node-scorer';
 import { demoHttpClient, loadDemoSet } from './record/demo-upstream';
-import { withModelRewardDefaults } from './scorer/reward-defaults';
+import { withModelRecipe } from './core/reward-recipe';
 import type { Scorer } from './scorer/types';
 
 export interface RunningGateway {
@@ -71,7 +71,7 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
     const metricsText = () => metrics.registry.metrics();
     const separateMetrics = config.METRICS_PORT !== undefined;
     const app = createApp({
-      config: withModelRewardDefaults(config, activeScorer.rewardDefaults),
+      config: withModelRecipe(config, activeScorer.rewardDefaults),
       upstreams,
       scorer: activeScorer,
       log,

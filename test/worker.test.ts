@@ -12,6 +12,7 @@ import { countTags, startFakeVllm, type FakeVllm } from './helpers/fake-vllm-poo
 import { readSse } from './helpers/sse';
 import { chunkMetadata, metadataOf } from './helpers/metadata';
 import type { BestOfNMetadata } from '../src/core/bestofn-metadata';
+import { PORTABLE_SCORER_NAMES } from '../src/scorer/registry';
 
 const WRANGLER_TOML = fileURLToPath(new URL('../wrangler.toml', import.meta.url));
 const MATH = [{ role: 'user' as const, content: 'What is 40 + 2?' }];
@@ -202,6 +203,43 @@ describe('Workers entry in workerd, remote vLLM PRM scorer, upstream with n', ()
     expect(sent[0].n).toBe(4);
     expect(prm.requests.length).toBeGreaterThan(0);
     expect(prm.requests[0]).toMatchObject({ model: 'Qwen/Qwen2.5-Math-PRM-7B', task: 'token_classify' });
+  });
+});
+
+describe('Workers entry in workerd, every portable scorer of the registry', () => {
+  it('builds SCORER=confidence (once refused as needing native code) and asks the upstream for logprobs', async () => {
+    const upstream = await startFakeUpstream({ rich: true });
+    const w = await startWorker({
+      UPSTREAM_BASE_URL: upstream.url,
+      SCORER: 'confidence',
+      CONFIDENCE_TOP_LOGPROBS: '3',
+    });
+    try {
+      const res = await w.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 3 } as never);
+      const meta = metadataOf(res);
+      expect(meta).toMatchObject({ n_received: 3, scorer: 'confidence' });
+      expect(meta.fallback).toBeUndefined();
+      expect(upstream.requests.every((b) => b.logprobs === true && b.top_logprobs === 3)).toBe(true);
+    } finally {
+      await w.close();
+      await upstream.close();
+    }
+  });
+
+  // One worker each: starting workerd takes seconds, so one test per entry keeps each well inside its timeout.
+  const settings: Record<string, Record<string, string>> = {
+    remote: { SCORER_URL: 'http://127.0.0.1:9/v1' },
+    verifier: { VERIFIER_BASE_URL: 'http://127.0.0.1:9/v1', VERIFIER_MODEL: 'v' },
+  };
+  it.each(PORTABLE_SCORER_NAMES)('starts with SCORER=%s and reports it in /healthz', async (name) => {
+    const w = await startWorker({ UPSTREAM_BASE_URL: 'http://127.0.0.1:9/v1', SCORER: name, ...settings[name] });
+    try {
+      const res = await fetch(`${w.url.replace(/\/v1$/, '')}/healthz`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ scorer: { name } });
+    } finally {
+      await w.close();
+    }
   });
 });
 

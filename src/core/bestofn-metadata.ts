@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TIE_BREAKS } from './rank';
-import { AGGREGATES, SELECT_METHODS, TOOL_MODES } from './types';
+import { SELECT_METHODS } from './selection-rules';
+import { AGGREGATES, TOOL_MODES } from './types';
 
 /** What chose the answer: the vote's count, the reward, a judge, the tool-call vote, schema validity, or a draw between tied groups. */
 export const DECIDERS = ['vote', 'reward', 'judge', 'tools', 'schema', 'tie'] as const;

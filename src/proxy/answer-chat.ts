@@ -13,6 +13,8 @@ import type { ProxyDeps } from './proxy-deps';
 import { buildCompletion, completionChunks, type Metadata } from './response';
 import { heldStream } from './held-stream';
 import type { Upstream } from '../http/upstream-client';
+import { samplingNeeds } from '../scorer/registry';
+import { rewardDefaults } from '../core/reward-recipe';
 
 export interface ChatRequest {
   body: ChatCompletionCreateParams;
@@ -53,16 +55,10 @@ export function bestOfNRunner(deps: ProxyDeps, req: ChatRequest, onArrived?: () 
     upstream: req.upstream,
     fallback: deps.upstreams.fallback,
     scorer: deps.scorer,
-    thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT,
-    combine: deps.config.BESTOFN_COMBINE,
-    alpha: deps.config.BESTOFN_ALPHA,
+    reward: rewardDefaults(deps.config),
     clusterBudgetMs: deps.config.VOTE_CLUSTER_BUDGET_MS,
-    ...(deps.config.SCORER === 'confidence'
-      ? {
-          topLogprobs: deps.config.CONFIDENCE_TOP_LOGPROBS,
-          confidenceStop: { window: deps.config.CONFIDENCE_WINDOW, eta: deps.config.CONFIDENCE_ETA },
-        }
-      : {}),
+    // What the configured scorer asks of sampling (confidence: token logprobs), from its registry entry.
+    ...samplingNeeds(deps.config),
     onArrived,
   };
   const isLive = options.reject !== undefined || options.adaptive !== undefined;

@@ -9,7 +9,9 @@ import { fanOut, refill, type FanOutResult, type Sample } from './fan-out';
 import type { BestOfNOptions } from './options';
 import { problemOf } from '../core/problem';
 import type { Upstream } from '../http/upstream-client';
-import { recipeOf, scoreCandidates, type RewardSettings } from './score-candidates';
+import { resolveRecipe, type RewardDefaults } from '../core/reward-recipe';
+import { selectionRule } from '../core/selection-rules';
+import { scoreCandidates } from './score-candidates';
 import { answerRulesOf, type AnswerRules } from './answer-rules';
 import { checkCandidate } from './candidate-check';
 
@@ -47,8 +49,10 @@ export interface BestOfNOutcome {
   rules?: RuleReport;
 }
 
-/** What a Best-of-N run needs; how step rewards combine (RewardSettings) is the server's. */
-export interface BestOfNDeps extends RewardSettings {
+/** What a Best-of-N run needs. */
+export interface BestOfNDeps {
+  /** How step rewards combine, before the request's `aggregate` (core/reward-recipe.ts). */
+  reward: RewardDefaults;
   upstream: Upstream;
   /** Samples the candidates `upstream` failed to give (errors, not the deadline). */
   fallback?: Upstream;
@@ -140,12 +144,16 @@ export async function rankFan(
     const check = checkCandidate(rules, s.message, p.answer, p.response);
     return { parts: check.key ? { ...p, answer: check.key } : p, check };
   });
-  const { score, rewards } = await scoreCandidates(deps.scorer, recipeOf(deps, options.aggregate), {
-    problem: problemOf(body.messages),
-    candidates: parts.map((p) => p.parts),
-    model: body.model,
-    signal,
-  });
+  const { score, rewards } = await scoreCandidates(
+    deps.scorer,
+    resolveRecipe(deps.reward, { aggregate: options.aggregate }),
+    {
+      problem: problemOf(body.messages),
+      candidates: parts.map((p) => p.parts),
+      model: body.model,
+      signal,
+    },
+  );
   const candidates: RankedCandidate[] = arrived.map((sample, i) => {
     const { invalid, refused } = parts[i]!.check;
     return {
@@ -159,7 +167,7 @@ export async function rankFan(
   });
   // Tool calls win by the largest group of the same decision (reward then breaks ties), whatever the
   // select; a decision or a JSON value is its own key, never merged as math answers are.
-  const select = rules.tools && options.select === 'argmax' ? 'majority' : options.select;
+  const select = rules.tools && selectionRule(options.select).vote === 'none' ? 'majority' : options.select;
   const { ranked: order, vote } = rankWithVotes(
     candidates.map((c, i) => ({
       index: i,

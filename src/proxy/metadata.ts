@@ -1,4 +1,5 @@
 import type { BestOfNMetadata } from '../core/bestofn-metadata';
+import { selectionRule } from '../core/selection-rules';
 import { topTies } from '../core/ties';
 import type { BestOfNOutcome } from './best-of-n';
 import type { BestOfNOptions } from './options';
@@ -25,8 +26,8 @@ export function buildMetadata(
     temperature: options.temperature,
     temperature_source: options.temperatureSource,
     selected: ranked.slice(0, options.k).map((c) => c.sample.index),
-    // argmax picked the lowest index among equal rewards: said, not hidden.
-    ...(options.select === 'argmax'
+    // A rule without a vote (argmax) picked the lowest index among equal rewards: said, not hidden.
+    ...(selectionRule(options.select).vote === 'none'
       ? tiedField(topTies(ranked.map((c) => ({ index: c.sample.index, reward: c.reward }))))
       : {}),
     deadline_hit: fan.deadlineHit,

@@ -6,7 +6,8 @@ import type { Upstream } from '../../http/upstream-client';
 import { AbortScope } from '../../util/abort-scope';
 import { rankFan, upstreamBodyOf, type BestOfNDeps, type BestOfNOutcome } from '../best-of-n';
 import { deadlineError, stoppedFailure } from '../candidate-failure';
-import { recipeOf, scoreCandidates } from '../score-candidates';
+import { resolveRecipe } from '../../core/reward-recipe';
+import { scoreCandidates } from '../score-candidates';
 import type { FanOutResult } from '../fan-out';
 import { addUsage, emptyUsage } from '../usage';
 import type { BestOfNOptions } from '../options';
@@ -66,7 +67,7 @@ export async function runLiveBestOfN(
       const tops = stopper?.logprobsOf(c.index)?.slice(0, atTokens);
       return { ...toCandidateParts(messageOf(c, atTokens)), ...(tops ? { topLogprobs: tops } : {}) };
     });
-    const scored = await scoreCandidates(deps.scorer, recipeOf(deps, options.aggregate), {
+    const scored = await scoreCandidates(deps.scorer, resolveRecipe(deps.reward, { aggregate: options.aggregate }), {
       problem,
       candidates: parts,
       model: body.model,
