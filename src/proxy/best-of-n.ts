@@ -1,3 +1,4 @@
+import type { LiveTimeline } from './live/timeline';
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { LiveMetadata } from '../core/bestofn-metadata';
 import { toCandidateParts } from '../core/anatomy';
@@ -30,6 +31,8 @@ export interface BestOfNOutcome {
   timings: { upstream: number; scoring: number; total: number };
   /** What the live path did (rejections, waves, an early commit); absent on the plain path. */
   live?: LiveMetadata;
+  /** The live path's tokens over time, for the inspector (not sent to clients). */
+  timeline?: LiveTimeline;
 }
 
 /** What a Best-of-N run needs; how step rewards combine (RewardSettings) is the server's. */

@@ -20,7 +20,14 @@ export function proxyRoutes(deps: ProxyDeps) {
     const upstream = deps.upstreams.route(body.model);
     const options = resolveOptions(body, c.req.raw.headers, deps.config, c.get('maxN'));
     if (wantsPassthrough(body)) return passthrough(upstream, body, signal, options.deadlineMs, deps.scrub);
-    return answerChat(deps, { body, options, upstream, signal, requestId: c.get('requestId') });
+    return answerChat(deps, {
+      body,
+      options,
+      upstream,
+      signal,
+      requestId: c.get('requestId'),
+      keyIndex: c.get('keyIndex'),
+    });
   });
 
   app.get('/models', (c) => listModels(deps.upstreams, c.req.raw.signal));
