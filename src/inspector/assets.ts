@@ -81,14 +81,15 @@ export const INSPECTOR_JS = `"use strict";
   function load(url, push) {
     return fetch(url, { headers: { authorization: "Bearer " + key }, cache: "no-store" })
       .then(function (res) {
-        if (res.status === 401) {
-          sessionStorage.removeItem(STORE);
-          key = null;
-          say("That key was refused.");
-          return;
-        }
         return res.text().then(function (html) {
           var doc = new DOMParser().parseFromString(html, "text/html");
+          // A key the gateway does not accept gets the locked page again.
+          if (doc.body.dataset.locked === "1") {
+            sessionStorage.removeItem(STORE);
+            key = null;
+            say("That key was refused.");
+            return;
+          }
           var main = doc.querySelector("main");
           if (!main) return;
           document.querySelector("main").replaceWith(document.adoptNode(main));
@@ -159,3 +160,8 @@ export const INSPECTOR_JS = `"use strict";
   });
 })();
 `;
+
+/** The tab's icon: the heat map's colours in three cells (without one, browsers ask for /favicon.ico and log a 404). */
+export const INSPECTOR_ICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 3 1"><rect width="1" height="1" fill="#d6604d"/>' +
+  '<rect x="1" width="1" height="1" fill="#fee090"/><rect x="2" width="1" height="1" fill="#1a9850"/></svg>';

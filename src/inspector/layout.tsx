@@ -12,6 +12,7 @@ export function Layout(props: { title: string; locked?: boolean; children?: Chil
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
         <title>{props.title}</title>
+        <link rel="icon" href="/ui/assets/icon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/ui/assets/app.css" />
         <script src="/ui/assets/app.js" defer></script>
       </head>

@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import { hasValidKey, type AccessOptions } from '../access/access-control';
-import { INSPECTOR_CSS, INSPECTOR_JS } from './assets';
+import { INSPECTOR_CSS, INSPECTOR_ICON, INSPECTOR_JS } from './assets';
 import type { InspectionSource } from './ring';
 import { Layout } from './layout';
 import { ListView } from './list-view';
@@ -37,6 +37,7 @@ export function inspectorRoutes(o: InspectorOptions) {
   const trusted = async (headers: Headers) => !o.access || (await hasValidKey(o.access, headers));
 
   app.get('/assets/app.css', (c) => c.body(INSPECTOR_CSS, 200, { 'content-type': 'text/css; charset=utf-8' }));
+  app.get('/assets/icon.svg', (c) => c.body(INSPECTOR_ICON, 200, { 'content-type': 'image/svg+xml' }));
   app.get('/assets/app.js', (c) => c.body(INSPECTOR_JS, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
 
   app.get('/', async (c) => {
