@@ -52,7 +52,7 @@ export interface EvalReport {
   generated_at: string;
 }
 
-const LABELS: Record<string, string> = {
+export const LABELS: Record<string, string> = {
   accuracy: 'returned answer',
   random: 'random@N (one random candidate)',
   pass: 'pass@N (oracle)',
