@@ -8,6 +8,10 @@ import fs from 'node:fs';
 import OpenAI from 'openai';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { buildReport } from '../../src/eval/report';
+import { writeReportPage } from '../../src/eval/report-page';
+import type { ProblemResult } from '../../src/eval/results';
 import { systemChromium } from '../helpers/browser';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { stepScorer } from '../helpers/step-scorer';
@@ -95,6 +99,23 @@ describe.skipIf(executable === null)('the inspector in a browser', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-step'))).toMatch(/-answer-2$/);
     await page.screenshot({ path: `${OUT}/heatmap-focus.png`, clip: (await page.locator('#heatmap').boundingBox())! });
 
+    // Page weight: every request a fresh load of each page makes, and its bytes (written for the README).
+    const weight: Record<string, { requests: number; bytes: number }> = {};
+    for (const [name, url] of [
+      ['list', `${origin()}/ui`],
+      ['request', page.url()],
+    ] as const) {
+      const fresh = await open();
+      const sizes: Promise<number>[] = [];
+      fresh.on('response', (r) => sizes.push(r.body().then((b) => b.length)));
+      await fresh.goto(url, { waitUntil: 'networkidle' });
+      const bytes = await Promise.all(sizes);
+      weight[name] = { requests: bytes.length, bytes: bytes.reduce((a, b) => a + b, 0) };
+      await fresh.close();
+    }
+    fs.writeFileSync(`${OUT}/page-weight.json`, JSON.stringify(weight, null, 2) + '\n');
+    expect(weight.request!.requests).toBeLessThanOrEqual(4); // the page, its style sheet, its script, its icon
+
     // Back to the list and into the request again by keyboard alone.
     await page.goto(`${origin()}/ui`);
     // Tab past the header's link to the first request, ArrowDown/ArrowUp move between requests.
@@ -134,5 +155,63 @@ describe.skipIf(executable === null)('the inspector in a browser', () => {
     } finally {
       await keyed.close();
     }
+  });
+  it('opens report.html from disk with the network cut off, and it renders', async () => {
+    const result = (id: string, answers: string[], rewards: number[], selected: number): ProblemResult => ({
+      id,
+      gt: '5',
+      status: 'ok',
+      answer: answers[selected]!,
+      correct: answers[selected] === '5',
+      bestofn: {
+        scorer: 'prm',
+        select: 'argmax',
+        n_requested: answers.length,
+        selected: [selected],
+        candidates: answers.map((a, i) => ({
+          index: i,
+          answer: a,
+          key: a,
+          correct: a === '5',
+          reward: rewards[i]!,
+          step_rewards: { thinking: [0.9, 0.7, rewards[i]!], response: [rewards[i]!, rewards[i]!] },
+        })),
+      },
+      latency_ms: 900,
+      usage: { prompt_tokens: 40, completion_tokens: 800 },
+      time: '2026-12-07T12:00:00.000Z',
+    });
+    const results = [
+      result('p1', ['4', '4', '5', '4'], [0.2, 0.3, 0.9, 0.25], 2),
+      result('p2', ['5', '5', '5', '3'], [0.8, 0.7, 0.9, 0.1], 2),
+      result('p3', ['5', '2', '2', '5'], [0.4, 0.6, 0.3, 0.2], 1),
+    ];
+    const config = {
+      dataset: 'tiny',
+      endpoint: 'http://gw/v1',
+      model: 'm',
+      ns: [1, 2, 4],
+      draws: 8,
+      seed: 1,
+      prompt: 'p',
+    };
+    writeReportPage(OUT, buildReport(results, ['p1', 'p2', 'p3'], config), results);
+    const page = await open(1100);
+    const fetched: string[] = [];
+    await page.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith('file:')) return route.continue();
+      fetched.push(url);
+      return route.abort();
+    });
+    await page.goto(`file://${path.resolve(OUT, 'report.html')}`);
+    expect(await page.locator('#by-n .series').count()).toBeGreaterThan(3);
+    expect(await page.locator('#problems tbody tr').count()).toBe(3);
+    await page.locator('details.problem summary').first().click();
+    expect(await page.locator('details.problem .cell').first().isVisible()).toBe(true);
+    await page.screenshot({ path: `${OUT}/report.png`, fullPage: true });
+    expect(fetched).toEqual([]);
+    await page.close();
+    expect(errors).toEqual([]);
   });
 });
