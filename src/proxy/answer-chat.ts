@@ -103,7 +103,15 @@ export function bestOfNRunner(deps: ProxyDeps, req: ChatRequest, onArrived?: () 
         ? { ...buildMetadata(outcome, options, deps.scorer.name), ...(deps.config.demo ? { demo: true as const } : {}) }
         : undefined;
     if (built)
-      deps.inspect?.({ requestId: req.requestId, keyIndex: req.keyIndex, body, problem, options, outcome, metadata: built });
+      deps.inspect?.({
+        requestId: req.requestId,
+        keyIndex: req.keyIndex,
+        body,
+        problem,
+        options,
+        outcome,
+        metadata: built,
+      });
     const metadata = options.metadata ? built : undefined;
     return { outcome, metadata };
   };
