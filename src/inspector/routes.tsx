@@ -49,6 +49,19 @@ export function inspectorRoutes(o: InspectorOptions) {
     );
   });
 
+  // The key form posts here only when its script did not run: the key is not read, and the page says why.
+  app.post('/', (c) =>
+    c.html(
+      <Layout title="bestofn inspector">
+        <main>
+          <h1>The inspector needs JavaScript to send a key</h1>
+          <p>It sends the key in an Authorization header, which a plain form cannot; nothing was read.</p>
+        </main>
+      </Layout>,
+      400,
+    ),
+  );
+
   app.get('/r/:id', async (c) => {
     if (!(await trusted(c.req.raw.headers))) return c.html(<Layout title="bestofn inspector" locked />);
     const id = c.req.param('id');
