@@ -3,7 +3,7 @@
  * SIGINT / SIGTERM. Exit codes: 0 stopped, 2 bad usage, file or port.
  */
 import { parseArgs } from 'node:util';
-import { loadInspections, serveInspections } from '../inspector/serve-file';
+import { loadInspections, serveInspections } from './inspect-server';
 import { intFlag, UsageError } from './usage';
 
 export const INSPECT_USAGE = `Usage:

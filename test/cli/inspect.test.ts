@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runInspectCommand } from '../../src/cli/inspect';
-import { loadInspections, serveInspections } from '../../src/inspector/serve-file';
+import { loadInspections, serveInspections } from '../../src/cli/inspect-server';
 
 const RECORD = 'test/fixtures/inspector/record.jsonl';
 

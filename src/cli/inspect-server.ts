@@ -8,9 +8,9 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { fromEvalResult } from '../eval/inspection';
 import { readResults, resultsFile } from '../eval/results';
-import type { Inspection } from './inspection';
-import { readRecordFile } from './record-file';
-import { inspectorRoutes } from './routes';
+import type { Inspection } from '../inspector/inspection';
+import { readRecordFile } from '../inspector/record-file';
+import { inspectorRoutes } from '../inspector/routes';
 
 /** An eval run's directory or results.jsonl, else a RECORD file. */
 export function loadInspections(file: string, onSkip?: (message: string) => void): Inspection[] {
