@@ -32,7 +32,8 @@ const respond = (_body: unknown, _index: number, call: number) => {
   };
 };
 
-describe.skipIf(executable === null)('the inspector in a browser', () => {
+// A browser start and a dozen page loads: generous per-test time on a loaded 2-core machine (not a budget).
+describe.skipIf(executable === null)('the inspector in a browser', { timeout: 180_000 }, () => {
   let gw: TestGateway;
   let browser: Browser;
   const errors: string[] = [];
@@ -41,7 +42,7 @@ describe.skipIf(executable === null)('the inspector in a browser', () => {
     fs.mkdirSync(OUT, { recursive: true });
     gw = await startTestGateway({}, { chunkDelayMs: 2, respond }, stepScorer());
     browser = await chromium.launch({ executablePath: executable!, args: ['--no-sandbox'] });
-  });
+  }, 120_000);
   afterAll(async () => {
     await browser?.close();
     await gw?.close();
@@ -49,6 +50,7 @@ describe.skipIf(executable === null)('the inspector in a browser', () => {
 
   const open = async (width = 1400): Promise<Page> => {
     const page = await browser.newPage({ viewport: { width, height: 900 } });
+    page.setDefaultTimeout(120_000);
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
     });
