@@ -12,6 +12,8 @@ import { proxyRoutes, type ProxyDeps } from './proxy/routes';
 import { responsesRoutes } from './responses/routes';
 import { rewardsRoutes } from './rewards/routes';
 import { clientScrubber } from './secrets';
+import { gatewayInspector } from './inspector/mount';
+import type { Inspection } from './inspector/inspection';
 
 export type AppDeps = ProxyDeps & {
   /** Prometheus text for GET /metrics; absent where there is no registry (Workers). */
@@ -20,6 +22,8 @@ export type AppDeps = ProxyDeps & {
   access?: AccessOptions;
   /** More named checks for /readyz beside the upstream probe (shared state, …). */
   readyChecks?: ReadyCheck[];
+  /** The newest records of the RECORD file, for the inspector (Node, where RECORD is set). */
+  recorded?: (max: number) => Inspection[];
 };
 
 /** How long /readyz trusts an upstream probe: a few seconds, so frequent health checks cost the upstream little. */
@@ -42,6 +46,7 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<{ Variables: RequestVars & AccessVars }>();
   const metrics = deps.metrics ?? noopMetrics;
   const scrub = deps.scrub ?? clientScrubber(deps.config);
+  const ui = deps.config.UI ? gatewayInspector(deps) : undefined;
 
   app.use('*', requestContext(deps.log, metrics.request));
   // A keyless gateway is reachable from this machine only, so from its browser too: see src/http/cross-site.ts.
@@ -113,8 +118,10 @@ export function createApp(deps: AppDeps) {
     });
   }
 
-  app.route('/v1', proxyRoutes({ ...deps, scrub }));
-  app.route('/v1', responsesRoutes({ ...deps, scrub }));
+  const inspect = ui ? { inspect: ui.inspect } : {};
+  app.route('/v1', proxyRoutes({ ...deps, scrub, ...inspect }));
+  app.route('/v1', responsesRoutes({ ...deps, scrub, ...inspect }));
+  if (ui) app.route('/ui', ui.routes);
   app.route('/v1', rewardsRoutes(deps));
 
   app.notFound((c) =>

@@ -229,6 +229,18 @@ export const OPTIONS = {
     help: 'Rotate the RECORD file when it would grow past this many MiB',
   },
   RECORD_KEEP: { schema: int(1, 1000).default(5), help: 'Rotated RECORD files kept (FILE.1 is the newest)' },
+  UI: {
+    schema: bool.default(true),
+    help: 'Serve the inspector at /ui: recent Best-of-N requests, their candidates and step rewards (false turns it off)',
+  },
+  UI_RING_SIZE: {
+    schema: int(1, 100_000).default(200),
+    help: 'Recent Best-of-N requests the inspector keeps in memory (oldest dropped first)',
+  },
+  UI_PROMPTS: {
+    schema: bool.default(true),
+    help: 'Keep prompts and candidate texts in the inspector memory; false keeps only rewards, answers and timings',
+  },
   SHUTDOWN_GRACE_MS: {
     schema: int(0, 600_000).default(30_000),
     help: 'On SIGTERM/SIGINT, time in-flight requests get to finish before connections are cut',

@@ -10,6 +10,7 @@ import { drainable } from './http/graceful-close';
 import type { Logger } from './log';
 import { upstreamsFromConfig } from './proxy/upstream-router';
 import { createJsonlRecorder } from './record/jsonl-recorder';
+import { readRecordTail } from './inspector/record-file';
 import { createPromMetrics } from './observability/prom-metrics';
 import { buildAccess } from './access/build-access';
 import { nodeHttpClient } from './http/node-http-client';
@@ -68,6 +69,7 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
         })
       : undefined;
     if (recorder) opened.push(() => recorder.close());
+    const recordFile = config.RECORD;
     const metricsText = () => metrics.registry.metrics();
     const separateMetrics = config.METRICS_PORT !== undefined;
     const app = createApp({
@@ -76,6 +78,7 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
       scorer: activeScorer,
       log,
       record: recorder?.record,
+      ...(recordFile ? { recorded: (max: number) => readRecordTail(recordFile, max) } : {}),
       metrics,
       ...(separateMetrics ? {} : { metricsText }),
       access: await buildAccess(config, shared?.limiter),

@@ -90,6 +90,19 @@ describe('Workers entry in workerd, vote scorer, upstream without n', () => {
     expect(sent.every((b) => b.n === 1 && b.best_of === undefined)).toBe(true);
   });
 
+  it('serves the inspector: the request just answered, its candidates and heat map', async () => {
+    const origin = w.url.replace(/\/v1$/, '');
+    await w.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 3 } as never);
+    const list = await fetch(`${origin}/ui`);
+    expect(list.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const href = /href="(\/ui\/r\/[^"]+)"/.exec(await list.text())?.[1];
+    expect(href).toBeDefined();
+    const one = await (await fetch(origin + href!)).text();
+    expect(one).toContain('id="heatmap"');
+    expect(one.match(/<article class="cand/g)).toHaveLength(3);
+    expect((await fetch(`${origin}/ui/assets/app.js`)).status).toBe(200);
+  });
+
   it('streams the winner with heartbeats, metadata on the finish chunk, and usage', async () => {
     const before = upstream.requests.length;
     const stream = await w.client.chat.completions.create({

@@ -61,7 +61,7 @@ const METRICS = STRATEGIES.map(metricName);
 /** Metrics that rank by rewards: present only when the run had rewards. */
 const REWARD_METRICS = STRATEGIES.filter(usesRewards).map(metricName);
 
-const LABELS: Record<string, string> = {
+export const LABELS: Record<string, string> = {
   accuracy: 'returned answer',
   random: 'random@N (one random candidate)',
   pass: 'pass@N (oracle)',

@@ -1,3 +1,4 @@
+import type { LiveTimeline } from './live/timeline';
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { Decider, LiveMetadata } from '../core/bestofn-metadata';
 import { toCandidateParts } from '../core/anatomy';
@@ -45,6 +46,8 @@ export interface BestOfNOutcome {
   timings: { upstream: number; scoring: number; total: number };
   /** What the live path did (rejections, waves, an early commit); absent on the plain path. */
   live?: LiveMetadata;
+  /** The live path's tokens over time, for the inspector (not sent to clients). */
+  timeline?: LiveTimeline;
   /** Present when the request offered tools or asked for JSON. */
   rules?: RuleReport;
 }

@@ -9,9 +9,11 @@ export function buildRecord(
   options: BestOfNOptions,
   outcome: BestOfNOutcome,
   configuredScorer: string,
+  requestId?: string,
 ): RecordEntry {
   const byIndex = new Map(outcome.ranked.map((c) => [c.sample.index, c]));
   return {
+    ...(requestId ? { id: requestId } : {}),
     time: new Date().toISOString(),
     request: request as RecordEntry['request'],
     problem,

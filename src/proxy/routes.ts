@@ -24,7 +24,14 @@ export function proxyRoutes(deps: ProxyDeps) {
     answerRulesOf(body);
     if (wantsPassthrough(body, options.tools))
       return passthrough(upstream, body, signal, options.deadlineMs, deps.scrub);
-    return answerChat(deps, { body, options, upstream, signal, requestId: c.get('requestId') });
+    return answerChat(deps, {
+      body,
+      options,
+      upstream,
+      signal,
+      requestId: c.get('requestId'),
+      keyIndex: c.get('keyIndex'),
+    });
   });
 
   app.get('/models', (c) => listModels(deps.upstreams, c.req.raw.signal));

@@ -16,6 +16,7 @@ import { messageOf, startCandidate, type LiveCandidate } from './candidate-strea
 import { ConfidenceStop } from './confidence-stop';
 import type { LiveMetadata } from '../../core/bestofn-metadata';
 import { checkpointAt, chooseRejected, stopReason } from './policy';
+import { TimelineRecorder, type LiveTimeline } from './timeline';
 
 /**
  * Best-of-N with each candidate streamed on its own request, so that weak candidates can be cancelled
@@ -29,10 +30,11 @@ export async function runLiveBestOfN(
   signal: AbortSignal,
   /** Told once the race is decided early (options.commit): the caller may stream this candidate live. */
   onCommit?: (candidate: LiveCandidate) => void,
-): Promise<BestOfNOutcome & { live: LiveMetadata }> {
+): Promise<BestOfNOutcome & { live: LiveMetadata; timeline: LiveTimeline }> {
   const now = deps.now ?? Date.now;
   const started = now();
   const candidates: LiveCandidate[] = [];
+  const timeline = new TimelineRecorder(now);
   const scope = new AbortScope().follow(signal);
   scope.timeout(options.deadlineMs, () => {
     // Named before the abort reaches them, which they would otherwise report as 'cancelled'.
@@ -58,6 +60,7 @@ export async function runLiveBestOfN(
   const progress = () => {
     // The first delta from any candidate means its upstream answered 2xx.
     if (!arrived && candidates.some((c) => c.tokens > 0)) ((arrived = true), deps.onArrived?.());
+    timeline.observe(candidates);
     wake();
   };
   /** Null when the deadline (or the client) ends the race during scoring: what finished is still ranked. */
@@ -132,6 +135,7 @@ export async function runLiveBestOfN(
         );
         for (const index of out) candidates[index]!.cancel(`rejected@${candidates[index]!.tokens}`);
         info.checkpoints++;
+        timeline.checkpoint();
         info.rejected += out.length;
         checkpoint++;
         // With one choice to return, a decided race needs no more spending, streamed to the client or not.
@@ -144,6 +148,7 @@ export async function runLiveBestOfN(
             : null;
         if (lead) {
           info.committed = { index: lead.c.index, at_tokens: lead.c.tokens, because: lead.because };
+          timeline.commit(lead.c.index);
           for (const c of candidates) if (c !== lead.c && !c.stopped) c.cancel('not-committed');
           onCommit?.(lead.c);
         }
@@ -179,6 +184,7 @@ export async function runLiveBestOfN(
     scope.dispose();
   }
   signal.throwIfAborted();
+  const drawn = timeline.finish(candidates);
 
   info.drawn = candidates.length;
   const fan: FanOutResult = { samples: [], usage: emptyUsage(), deadlineHit: false };
@@ -227,7 +233,7 @@ export async function runLiveBestOfN(
     signal,
     info.committed?.index,
   );
-  return { ...outcome, live: info };
+  return { ...outcome, live: info, timeline: drawn };
 }
 
 /**
