@@ -4,7 +4,7 @@ import type { RequestVars } from '../observability/request-id';
 import { answerChat } from './answer-chat';
 import { listModels, retrieveModel } from './list-models';
 import { resolveOptions } from './options';
-import { passthrough, wantsPassthrough } from './passthrough';
+import { bypassMetadata, bypassOf, passthrough } from './passthrough';
 import type { ProxyDeps } from './proxy-deps';
 import { readChatBody } from './request-body';
 
@@ -19,7 +19,18 @@ export function proxyRoutes(deps: ProxyDeps) {
     const signal = c.req.raw.signal;
     const upstream = deps.upstreams.route(body.model);
     const options = resolveOptions(body, c.req.raw.headers, deps.config, c.get('maxN'));
-    if (wantsPassthrough(body)) return passthrough(upstream, body, signal, options.deadlineMs, deps.scrub);
+    const bypass = bypassOf(body, options);
+    if (bypass)
+      return passthrough({
+        upstream,
+        path: '/chat/completions',
+        body,
+        signal,
+        deadlineMs: options.deadlineMs,
+        reason: bypass,
+        ...(options.metadata ? { metadata: bypassMetadata(bypass, body, options) } : {}),
+        scrub: deps.scrub,
+      });
     return answerChat(deps, { body, options, upstream, signal, requestId: c.get('requestId') });
   });
 

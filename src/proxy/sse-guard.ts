@@ -35,17 +35,21 @@ function isJson(data: string): boolean {
 }
 
 /** The item as the client gets it, or null when it is not a valid OpenAI stream event. */
-function relayed(item: SseItem, scrub: (text: string) => string): string | null {
+function relayed(item: SseItem, scrub: (text: string) => string, decorate?: (data: string) => string): string | null {
   if (item.kind === 'comment') return encodeSseComment(item.text);
-  if (item.data !== SSE_DONE && !isJson(item.data)) return null;
+  if (item.data === SSE_DONE) return encodeSseEvent(item.data, item);
+  if (!isJson(item.data)) return null;
   // An upstream may quote its request headers in an error event: scrubbed there, never in content.
-  return encodeSseEvent(item.data.includes('"error"') ? scrub(item.data) : item.data, item);
+  const data = item.data.includes('"error"') ? scrub(item.data) : item.data;
+  return encodeSseEvent(decorate ? decorate(data) : data, item);
 }
 
 export function guardSse(
   body: ReadableStream<Uint8Array>,
   scrub: (text: string) => string = (t) => t,
   options: SseDecodeOptions = { maxEventChars: MAX_EVENT_CHARS },
+  /** Rewrites a JSON event's data (the gateway's metadata on the finishing chunk). */
+  decorate?: (data: string) => string,
 ): ReadableStream<Uint8Array> {
   const reader = body.pipeThrough(new SseDecoderStream(options)).getReader();
   let finished = false;
@@ -68,7 +72,7 @@ export function guardSse(
         );
       }
       if (next.done) return finish(controller);
-      const out = relayed(next.value, scrub);
+      const out = relayed(next.value, scrub, decorate);
       if (out === null) {
         reader.cancel().catch(() => {});
         return finish(controller, errorEvent('upstream sent an event that is not JSON'));

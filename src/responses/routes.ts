@@ -95,7 +95,7 @@ export function responsesRoutes(deps: ProxyDeps) {
         await Promise.race([first, settled]);
         return numbered(streamEvents(ctx, settled));
       },
-      errorEvent,
+      { errorEvent },
     );
   });
 
