@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { accessControl, hasValidKey, type AccessOptions, type AccessVars } from './access/access-control';
 import { GatewayError, toErrorResponse } from './errors';
-import { bodyLimit } from './http/body-limit';
+import { bodyLimit, WEB_DECODERS, type BodyDecoders } from './http/body-limit';
 import { noopMetrics } from './observability/metrics';
 import { readiness, type ReadyCheck } from './observability/readiness';
 import { requestContext, type RequestVars } from './observability/request-id';
@@ -19,6 +19,8 @@ export type AppDeps = ProxyDeps & {
   access?: AccessOptions;
   /** More named checks for /readyz beside the upstream probe (shared state, …). */
   readyChecks?: ReadyCheck[];
+  /** Request Content-Encodings beyond gzip and deflate that this runtime decodes (Node: br). */
+  bodyDecoders?: BodyDecoders;
 };
 
 /** How long /readyz trusts an upstream probe: a few seconds, so frequent health checks cost the upstream little. */
@@ -55,6 +57,7 @@ export function createApp(deps: AppDeps) {
           null,
           'request_too_large',
         ),
+      { ...WEB_DECODERS, ...deps.bodyDecoders },
     ),
   );
 

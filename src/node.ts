@@ -12,6 +12,7 @@ import { createJsonlRecorder } from './record/jsonl-recorder';
 import { createPromMetrics } from './observability/prom-metrics';
 import { buildAccess } from './access/build-access';
 import { nodeHttpClient } from './http/node-http-client';
+import { brotliDecoder } from './http/brotli-decoder';
 import { createNodeScorer } from './scorer/create-node-scorer';
 import { demoHttpClient, loadDemoSet } from './record/demo-upstream';
 import { withModelRewardDefaults } from './scorer/reward-defaults';
@@ -79,6 +80,7 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
       ...(separateMetrics ? {} : { metricsText }),
       access: await buildAccess(config, shared?.limiter),
       readyChecks: shared ? [shared.ready] : [],
+      bodyDecoders: { br: brotliDecoder },
     });
     const server = (await listen(
       serve({
