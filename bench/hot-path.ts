@@ -154,7 +154,7 @@ async function ttft(t: Target): Promise<number> {
   let seen = '';
   for await (const piece of res.body) {
     seen += String(piece);
-    if (first === undefined && /"content":"t\d/.test(seen)) first = performance.now() - t0;
+    if (first === undefined && /"content":"[^"]/.test(seen)) first = performance.now() - t0;
   }
   if (res.statusCode !== 200 || first === undefined)
     throw new Error(`${t.name}: ${res.statusCode} ${seen.slice(0, 300)}`);

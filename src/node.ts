@@ -50,7 +50,7 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
   };
   try {
     const http = config.demo ? demoHttpClient(loadDemoSet()) : nodeHttpClient(config.UPSTREAM_CONNECT_TIMEOUT_MS);
-    const upstreams = upstreamsFromConfig(config, http, metrics.upstream);
+    const upstreams = upstreamsFromConfig(config, http, metrics.upstream, (obj, msg) => log.warn(obj, msg));
     const activeScorer =
       scorer ??
       (await createNodeScorer(
