@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { TIE_BREAKS } from './rank';
-import { AGGREGATES, SELECT_METHODS } from './types';
+import { AGGREGATES, SELECT_METHODS, TOOL_MODES } from './types';
+
+/** What chose the answer: the vote's count, the reward, a judge, the tool-call vote, schema validity, or a draw between tied groups. */
+export const DECIDERS = ['vote', 'reward', 'judge', 'tools', 'schema', 'tie'] as const;
+export type Decider = (typeof DECIDERS)[number];
 
 /**
  * The `bestofn` object a Best-of-N answer carries (README, "The response"), declared once as a schema:
@@ -86,6 +90,17 @@ export const bestOfNMetadataSchema = z.object({
       tie: z.object({ groups: z.number().int(), broken_by: z.enum(TIE_BREAKS) }).optional(),
     })
     .optional(),
+  /** The rule that chose the answer. */
+  decided_by: z.enum(DECIDERS).optional(),
+  /** A request that offered tools: which mode ran, and how the candidates' decisions (calls or text) split, winner first. */
+  tools: z
+    .object({
+      mode: z.enum(TOOL_MODES),
+      groups: z.array(z.object({ decision: z.string(), candidates: z.array(z.number().int()) })),
+    })
+    .optional(),
+  /** With tools or a JSON response_format: candidates that broke the rules (each one's first reason is its `invalid`). */
+  invalid_candidates: z.number().int().optional(),
   timings_ms: z.object({ upstream: z.number(), scoring: z.number(), total: z.number() }),
   live: liveMetadataSchema.optional(),
   /**

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import type { Config } from '../config';
-import { AGGREGATES, SELECT_METHODS, type Aggregate, type SelectMethod } from '../core/types';
+import {
+  AGGREGATES,
+  SELECT_METHODS,
+  TOOL_MODES,
+  type Aggregate,
+  type SelectMethod,
+  type ToolMode,
+} from '../core/types';
 import { firstIssue } from '../core/zod-issue';
 import { InvalidRequestError } from '../errors';
 import { issueToError } from './request-issue';
@@ -31,6 +38,8 @@ export interface BestOfNOptions {
   adaptive?: AdaptivePolicy;
   /** JSON mode when no candidate is valid JSON: 'strict' answers 502 no_valid_candidate, 'best_effort' the best one anyway. */
   json: 'strict' | 'best_effort';
+  /** A request that offers tools: vote over N candidates' calls, or pass it to the upstream once. */
+  tools: ToolMode;
   /** Stream the leader to a streaming client before it finishes, once it is alone or leads by `margin`. */
   commit?: { margin?: number };
 }
@@ -46,6 +55,7 @@ const controls = z.strictObject({
   adaptive: adaptivePolicySchema.optional(),
   commit: z.strictObject({ margin: z.number().min(0).optional() }).optional(),
   json: z.enum(['strict', 'best_effort']).optional(),
+  tools: z.enum(TOOL_MODES).optional(),
 });
 
 const HEADERS: Record<string, keyof z.infer<typeof controls>> = {
@@ -55,6 +65,7 @@ const HEADERS: Record<string, keyof z.infer<typeof controls>> = {
   'x-bestofn-temperature': 'temperature',
   'x-bestofn-min-candidates': 'min_candidates',
   'x-bestofn-deadline-ms': 'deadline_ms',
+  'x-bestofn-tools': 'tools',
 };
 /** Header numbers are plain decimals: `1e1`, `0x10`, ` 8 ` or `+8` are refused, not read as 10, 16 or 8. */
 const NUMERIC: Record<string, RegExp> = {
@@ -149,6 +160,7 @@ export function resolveOptions(
     deadlineMs: Math.min(c.deadline_ms ?? config.BESTOFN_DEADLINE_MS, config.BESTOFN_DEADLINE_MS),
     metadata: headers.get('x-bestofn-metadata')?.toLowerCase() !== 'off',
     json: c.json ?? 'strict',
+    tools: c.tools ?? config.BESTOFN_TOOLS,
     ...(reject ? { reject } : {}),
     ...(c.commit ? { commit: c.commit } : {}),
     ...(adaptive ? { adaptive: { ...adaptive, waves: adaptive.waves.filter((w) => w < n).concat(n) } } : {}),

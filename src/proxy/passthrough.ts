@@ -1,5 +1,6 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { BestOfNMetadata } from '../core/bestofn-metadata';
+import type { ToolMode } from '../core/types';
 import { UpstreamError } from '../errors';
 import { AbortScope, untilSettled } from '../util/abort-scope';
 import type { HttpReply } from '../http/http-client';
@@ -11,21 +12,27 @@ import type { BestOfNOptions } from './options';
 export type BypassReason = NonNullable<BestOfNMetadata['bypass']>;
 
 /**
- * Tool calls are not answers a PRM can judge, and N candidates that each call a tool would run it N
- * times downstream. So a request that offers tools (and does not forbid them) goes to the upstream
- * once, unchanged but for the gateway's own controls, and its answer comes back as is.
+ * With `tools: bypass` (the request's control or BESTOFN_TOOLS), a request that offers tools (and does
+ * not forbid them) goes to the upstream once, unchanged but for the gateway's own controls, and its
+ * answer comes back as is. By default (`vote`) it runs Best-of-N like any other request.
  */
-export function wantsPassthrough(body: ChatCompletionCreateParams): boolean {
-  return Array.isArray(body.tools) && body.tools.length > 0 && body.tool_choice !== 'none';
+export function wantsPassthrough(body: ChatCompletionCreateParams, mode: ToolMode): boolean {
+  if (mode !== 'bypass') return false;
+  const tools = Array.isArray(body.tools) && body.tools.length > 0 && body.tool_choice !== 'none';
+  const functions = Array.isArray(body.functions) && body.functions.length > 0 && body.function_call !== 'none';
+  return tools || functions;
 }
 
 /**
  * A request that resolves to one candidate has nothing to choose between: it is a live relay of the
- * upstream, with the client's own settings (temperature 0 included), so a chat UI sees tokens as they
- * are written. Tools bypass Best-of-N whatever N is.
+ * upstream, with the client's own settings (temperature 0 included), tools and all, so a chat UI sees
+ * tokens as they are written. With `tools: bypass`, a request with tools is relayed whatever N is.
  */
-export function bypassOf(body: ChatCompletionCreateParams, options: Pick<BestOfNOptions, 'n'>): BypassReason | null {
-  if (wantsPassthrough(body)) return 'tools';
+export function bypassOf(
+  body: ChatCompletionCreateParams,
+  options: Pick<BestOfNOptions, 'n' | 'tools'>,
+): BypassReason | null {
+  if (wantsPassthrough(body, options.tools)) return 'tools';
   return options.n === 1 ? 'single' : null;
 }
 
@@ -84,11 +91,12 @@ function finishReasonOf(answer: Json): string | null | undefined {
  * Adds the metadata to the first chunk that finishes a choice (before the usage chunk, as the Best-of-N
  * stream does); every other event goes through as the guard re-encoded it, unparsed.
  */
-function metadataOnFinish(metadata: (finishReason: string | null) => unknown): (data: string) => string {
+function metadataOnFinish(
+  metadata: (finishReason: string | null) => unknown,
+): (data: string, chunk: unknown) => string {
   let done = false;
-  return (data) => {
+  return (data, chunk) => {
     if (done || !FINISHED.test(data)) return data;
-    const chunk: unknown = JSON.parse(data);
     const finish = isObject(chunk) ? finishReasonOf(chunk) : undefined;
     if (!isObject(chunk) || typeof finish !== 'string') return data;
     done = true;

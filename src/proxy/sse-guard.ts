@@ -1,4 +1,5 @@
 import { GatewayError } from '../errors';
+import { scrubStrings } from '../secrets';
 import {
   MAX_EVENT_CHARS,
   encodeSseComment,
@@ -25,31 +26,39 @@ function errorEvent(message: string): Uint8Array {
   );
 }
 
-function isJson(data: string): boolean {
+const NOT_JSON = Symbol('not JSON');
+
+function parsed(data: string): unknown {
   try {
-    JSON.parse(data);
-    return true;
+    return JSON.parse(data) as unknown;
   } catch {
-    return false;
+    return NOT_JSON;
   }
 }
 
 /** The item as the client gets it, or null when it is not a valid OpenAI stream event. */
-function relayed(item: SseItem, scrub: (text: string) => string, decorate?: (data: string) => string): string | null {
+function relayed(
+  item: SseItem,
+  scrub: (text: string) => string,
+  decorate?: (data: string, json: unknown) => string,
+): string | null {
   if (item.kind === 'comment') return encodeSseComment(item.text);
   if (item.data === SSE_DONE) return encodeSseEvent(item.data, item);
-  if (!isJson(item.data)) return null;
-  // An upstream may quote its request headers in an error event: scrubbed there, never in content.
-  const data = item.data.includes('"error"') ? scrub(item.data) : item.data;
-  return encodeSseEvent(decorate ? decorate(data) : data, item);
+  const json = parsed(item.data);
+  if (json === NOT_JSON) return null;
+  // An upstream may quote its request headers in an error event, in any field: scrubbed there, never in
+  // content. Judged and scrubbed after parsing, so JSON escapes (`"\u0065rror"`, an escaped key) hide nothing.
+  const isError = typeof json === 'object' && json !== null && !Array.isArray(json) && 'error' in json;
+  if (isError) return encodeSseEvent(JSON.stringify(scrubStrings(json, scrub)), item);
+  return encodeSseEvent(decorate ? decorate(item.data, json) : item.data, item);
 }
 
 export function guardSse(
   body: ReadableStream<Uint8Array>,
   scrub: (text: string) => string = (t) => t,
   options: SseDecodeOptions = { maxEventChars: MAX_EVENT_CHARS },
-  /** Rewrites a JSON event's data (the gateway's metadata on the finishing chunk). */
-  decorate?: (data: string) => string,
+  /** Rewrites a JSON event's data, given parsed (the gateway's metadata on the finishing chunk). */
+  decorate?: (data: string, json: unknown) => string,
 ): ReadableStream<Uint8Array> {
   const reader = body.pipeThrough(new SseDecoderStream(options)).getReader();
   let finished = false;
