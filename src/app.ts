@@ -10,6 +10,7 @@ import { requestContext, type RequestVars } from './observability/request-id';
 import { upstreamCheck } from './proxy/upstream-probe';
 import { proxyRoutes, type ProxyDeps } from './proxy/routes';
 import { responsesRoutes } from './responses/routes';
+import { completionsRoutes } from './completions/routes';
 import { rewardsRoutes } from './rewards/routes';
 import { clientScrubber } from './secrets';
 
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps) {
   }
 
   app.route('/v1', proxyRoutes({ ...deps, scrub }));
+  app.route('/v1', completionsRoutes({ ...deps, scrub }));
   app.route('/v1', responsesRoutes({ ...deps, scrub }));
   app.route('/v1', rewardsRoutes(deps));
 
