@@ -45,6 +45,8 @@ if (process.env.BENCH_ROLE === 'upstream') {
     for await (const chunk of req) raw += chunk;
     const body = JSON.parse(raw) as { model: string; stream?: boolean };
     if (!body.stream) {
+      // The TTFT model writes as slowly unstreamed as streamed: a gateway that asks for a whole answer waits for it.
+      if (body.model === 'slow-model') await new Promise((r) => setTimeout(r, TOKENS * TOKEN_MS));
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end(answer(body.model));
     }
@@ -148,7 +150,7 @@ async function ttft(t: Target): Promise<number> {
     method: 'POST',
     dispatcher: agent,
     headers: { 'content-type': 'application/json', ...t.headers },
-    body: JSON.stringify({ ...t.body, stream: true }),
+    body: JSON.stringify({ ...t.body, model: 'slow-model', stream: true }),
   });
   let first: number | undefined;
   let seen = '';
