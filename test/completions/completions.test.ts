@@ -109,7 +109,8 @@ describe('POST /v1/completions with openai-node', () => {
     });
     expect(validateAgainst('CreateCompletionResponse', res)).toEqual([]);
     // The upstream is not declared to take n (UPSTREAM_SUPPORTS_N): five requests, seeds 0 to 4.
-    const drawn = seen.slice(-5);
+    // Sent in parallel: they may arrive in any order.
+    const drawn = seen.slice(-5).sort((a, b) => a.seed - b.seed);
     expect(drawn.map((b) => [b.n, b.seed, b.logprobs])).toEqual([0, 1, 2, 3, 4].map((s) => [1, s, 1]));
     for (const b of drawn) expect(b).not.toHaveProperty('best_of');
     expect(res.choices).toHaveLength(2);
