@@ -1,5 +1,5 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { LiveMetadata } from '../core/bestofn-metadata';
+import type { Decider, LiveMetadata } from '../core/bestofn-metadata';
 import { toCandidateParts } from '../core/anatomy';
 import { rankWithVotes, type VoteReport } from '../core/rank';
 import type { CandidateParts, StepRewards } from '../core/types';
@@ -27,7 +27,7 @@ export interface RankedCandidate {
 /** What held the candidates to the request's tools or response_format, for the metadata. */
 export interface RuleReport {
   /** Which rule decided: the tool-call vote or schema validity (absent when neither did). */
-  decidedBy?: 'tools' | 'schema' | 'reward' | 'tie';
+  decidedBy?: Extract<Decider, 'tools' | 'schema' | 'reward' | 'tie'>;
   /** A request that offered tools: the decision groups, winner first, by sample index. */
   tools?: { mode: 'vote'; groups: { decision: string; candidates: number[] }[] };
   invalid: number;
