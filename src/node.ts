@@ -14,6 +14,7 @@ import { readRecordTail } from './inspector/record-file';
 import { createPromMetrics } from './observability/prom-metrics';
 import { buildAccess } from './access/build-access';
 import { nodeHttpClient } from './http/node-http-client';
+import { brotliDecoder } from './http/brotli-decoder';
 import { createNodeScorer } from './scorer/create-node-scorer';
 import { demoHttpClient, loadDemoSet } from './record/demo-upstream';
 import { withModelRecipe } from './core/reward-recipe';
@@ -51,7 +52,7 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
   };
   try {
     const http = config.demo ? demoHttpClient(loadDemoSet()) : nodeHttpClient(config.UPSTREAM_CONNECT_TIMEOUT_MS);
-    const upstreams = upstreamsFromConfig(config, http, metrics.upstream);
+    const upstreams = upstreamsFromConfig(config, http, metrics.upstream, (obj, msg) => log.warn(obj, msg));
     const activeScorer =
       scorer ??
       (await createNodeScorer(
@@ -83,6 +84,7 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
       ...(separateMetrics ? {} : { metricsText }),
       access: await buildAccess(config, shared?.limiter),
       readyChecks: shared ? [shared.ready] : [],
+      bodyDecoders: { br: brotliDecoder },
     });
     const server = (await listen(
       serve({

@@ -73,7 +73,8 @@ export const bestOfNMetadataSchema = z.object({
   /** The configured scorer failed and `scorer` stood in for it. */
   fallback: z.object({ from: z.string(), reason: z.string() }).optional(),
   scorer_info: z.record(z.string(), z.unknown()).optional(),
-  temperature: z.number(),
+  /** null: one candidate, no temperature set by the client, so the upstream's default applied. */
+  temperature: z.number().nullable(),
   temperature_source: z.enum(['client', 'bestofn']),
   /** Candidate indices returned as choices, best first. */
   selected: z.array(z.number().int()),
@@ -103,6 +104,11 @@ export const bestOfNMetadataSchema = z.object({
   invalid_candidates: z.number().int().optional(),
   timings_ms: z.object({ upstream: z.number(), scoring: z.number(), total: z.number() }),
   live: liveMetadataSchema.optional(),
+  /**
+   * The request went to the upstream once and its answer came back live and unchanged: `single` (one
+   * candidate asked for, so there is nothing to choose) or `tools` (tool calls are not judged).
+   */
+  bypass: z.enum(['single', 'tools']).optional(),
   /** Served from the recorded demo set (no upstream configured). */
   demo: z.literal(true).optional(),
 });

@@ -82,7 +82,7 @@ function noValidCandidate(candidates: RankedCandidate[]): GatewayError {
   );
 }
 
-/** The body sent upstream: the client's, at the Best-of-N temperature, without the gateway's own controls. */
+/** The body sent upstream: the client's, at the Best-of-N temperature (if any), without the gateway's own controls. */
 export function upstreamBodyOf(
   body: ChatCompletionCreateParams & { best_of?: unknown; bestofn?: unknown },
   options: BestOfNOptions,
@@ -91,7 +91,8 @@ export function upstreamBodyOf(
   const { best_of: _bestOf, bestofn: _controls, stream_options: _streamOptions, ...rest } = body;
   const logprobs =
     topLogprobs === undefined ? {} : { logprobs: true, top_logprobs: Math.max(topLogprobs, body.top_logprobs ?? 0) };
-  return { ...rest, ...logprobs, temperature: options.temperature, stream: false };
+  const temperature = options.temperature === undefined ? {} : { temperature: options.temperature };
+  return { ...rest, ...logprobs, ...temperature, stream: false };
 }
 
 /** The request path after validation: sample N, score them all, rank. Throws when too few candidates arrived. */

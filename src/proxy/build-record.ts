@@ -22,7 +22,7 @@ export function buildRecord(
       k: options.k,
       select: options.select,
       aggregate: options.aggregate,
-      temperature: options.temperature,
+      temperature: options.temperature ?? null,
     },
     scorer: outcome.score?.scorer ?? configuredScorer,
     ...(outcome.score?.fallback ? { fallback: outcome.score.fallback } : {}),

@@ -23,7 +23,7 @@ export function buildMetadata(
     scorer: score?.scorer ?? configuredScorer,
     ...(score?.fallback ? { fallback: score.fallback } : {}),
     ...(score?.info ? { scorer_info: score.info } : {}),
-    temperature: options.temperature,
+    temperature: options.temperature ?? null,
     temperature_source: options.temperatureSource,
     selected: ranked.slice(0, options.k).map((c) => c.sample.index),
     // A rule without a vote (argmax) picked the lowest index among equal rewards: said, not hidden.

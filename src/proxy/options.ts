@@ -23,8 +23,12 @@ export interface BestOfNOptions {
   k: number;
   select: SelectMethod;
   aggregate: Aggregate;
-  temperature: number;
-  /** Whose temperature was used: the client's, or the Best-of-N default because the client sent 0 or none. */
+  /** Undefined when one candidate is drawn and the client set none: the upstream's own default applies. */
+  temperature: number | undefined;
+  /**
+   * Whose temperature was used: the client's, or the Best-of-N default because the client sent 0 or none
+   * (N greedy samples would be identical). With one candidate the client's setting always stands.
+   */
   temperatureSource: 'client' | 'bestofn';
   minCandidates: number;
   deadlineMs: number;
@@ -103,13 +107,15 @@ export function resolveOptions(
       controlParam('commit', 'body'),
     );
   const clientTemperature = typeof body.temperature === 'number' ? body.temperature : undefined;
-  const useClient = c.temperature === undefined && clientTemperature !== undefined && clientTemperature > 0;
+  // One greedy sample is no worse than one hot sample: the reason to raise temperature 0 holds only for N > 1.
+  const useClient =
+    c.temperature === undefined && (n === 1 || (clientTemperature !== undefined && clientTemperature > 0));
   return {
     n,
     k,
     select: c.select ?? config.BESTOFN_SELECT,
     aggregate: c.aggregate ?? config.BESTOFN_AGGREGATE,
-    temperature: c.temperature ?? (useClient ? clientTemperature! : config.BESTOFN_TEMPERATURE),
+    temperature: c.temperature ?? (useClient ? clientTemperature : config.BESTOFN_TEMPERATURE),
     temperatureSource: c.temperature === undefined && useClient ? 'client' : 'bestofn',
     minCandidates,
     deadlineMs: Math.min(c.deadline_ms ?? config.BESTOFN_DEADLINE_MS, config.BESTOFN_DEADLINE_MS),

@@ -13,7 +13,7 @@ export interface RecordEntry {
   /** The client request as received (Best-of-N controls included). */
   request: ChatCompletionCreateParams & Record<string, unknown>;
   problem: string;
-  options: { n: number; k: number; select: string; aggregate: string; temperature: number };
+  options: { n: number; k: number; select: string; aggregate: string; temperature: number | null };
   scorer: string;
   fallback?: { from: string; reason: string };
   selected: number[];

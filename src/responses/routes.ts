@@ -97,7 +97,7 @@ export function responsesRoutes(deps: ProxyDeps) {
         await Promise.race([first, settled]);
         return numbered(streamEvents(ctx, settled, deps.scrub));
       },
-      (err) => errorEvent(err, deps.scrub),
+      { errorEvent: (err) => errorEvent(err, deps.scrub) },
     );
   });
 

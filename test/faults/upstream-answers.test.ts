@@ -111,7 +111,8 @@ describe('malformed candidates fail alone', () => {
       (_q, res) => json(res, answer),
       {},
       async (base) => {
-        const res = await post(base, { best_of: 1 });
+        // Best-of-N reads the answers; at best_of 1 the gateway relays the upstream as it is (test/proxy/single-candidate.test.ts).
+        const res = await post(base, { best_of: 2 });
         expect(res.status).toBe(502);
         expect((await res.json()).error.code).toBe('bad_upstream_response');
       },
