@@ -1,3 +1,4 @@
+import { rewardDefaults } from '../core/reward-recipe';
 import { Hono } from 'hono';
 import type { AccessVars } from '../access/access-control';
 import { InvalidRequestError } from '../errors';
@@ -56,9 +57,7 @@ export function completionsRoutes(deps: ProxyDeps) {
     const bon: BestOfNDeps = {
       upstream,
       scorer: deps.scorer,
-      thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT,
-      combine: deps.config.BESTOFN_COMBINE,
-      alpha: deps.config.BESTOFN_ALPHA,
+      reward: rewardDefaults(deps.config),
       clusterBudgetMs: deps.config.VOTE_CLUSTER_BUDGET_MS,
     };
     const started = Date.now();
