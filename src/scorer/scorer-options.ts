@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { DEVICES } from '../core/types';
 import { bool, int, num } from '../option-schemas';
+import type { SharedUpstreamSettings } from '../http/create-upstream';
 
 export const SCORER_SETTINGS = {
   SCORER_FALLBACK: {
@@ -94,14 +95,6 @@ export const SCORER_SETTINGS = {
 type Settings = typeof SCORER_SETTINGS;
 export type ScorerSettingName = keyof Settings;
 
-/** Upstream settings the generative scorers share with sampling (declared in config.ts's OPTIONS). */
-export interface SharedUpstreamSettings {
-  UPSTREAM_TIMEOUT_MS: number;
-  UPSTREAM_FIRST_BYTE_TIMEOUT_MS: number;
-  UPSTREAM_RETRIES: number;
-  UPSTREAM_RETRY_BASE_MS: number;
-  UPSTREAM_MAX_ANSWER_MB: number;
-}
 export const SHARED_UPSTREAM_SETTINGS = [
   'UPSTREAM_TIMEOUT_MS',
   'UPSTREAM_FIRST_BYTE_TIMEOUT_MS',
