@@ -43,6 +43,8 @@ export interface BestOfNOptions {
   tools: ToolMode;
   /** Stream the leader to a streaming client before it finishes, once it is alone or leads by `margin`. */
   commit?: { margin?: number };
+  /** The request itself named a live policy (`reject`, `adaptive`): even at one candidate it runs the live path. */
+  liveAsked?: boolean;
 }
 
 function parseControls(value: unknown, where: 'body' | 'header'): RequestControls {
@@ -122,6 +124,7 @@ export function resolveOptions(
     metadata: headerValue(headers, 'metadata')?.toLowerCase() !== 'off',
     json: c.json ?? 'strict',
     tools: c.tools ?? config.BESTOFN_TOOLS,
+    ...(c.reject !== undefined || c.adaptive !== undefined ? { liveAsked: true } : {}),
     ...(reject ? { reject } : {}),
     ...(c.commit ? { commit: c.commit } : {}),
     ...(adaptive ? { adaptive: { ...adaptive, waves: adaptive.waves.filter((w) => w < n).concat(n) } } : {}),
