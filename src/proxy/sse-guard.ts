@@ -1,3 +1,4 @@
+import { parseJson } from '../core/parse-json';
 import { GatewayError } from '../errors';
 import { scrubStrings } from '../secrets';
 import {
@@ -26,16 +27,6 @@ function errorEvent(message: string): Uint8Array {
   );
 }
 
-const NOT_JSON = Symbol('not JSON');
-
-function parsed(data: string): unknown {
-  try {
-    return JSON.parse(data) as unknown;
-  } catch {
-    return NOT_JSON;
-  }
-}
-
 /** Whether a parsed event ends an answer: a choice with a finish_reason. */
 function finishes(json: unknown): boolean {
   if (typeof json !== 'object' || json === null || !('choices' in json) || !Array.isArray(json.choices)) return false;
@@ -56,8 +47,9 @@ function relayed(
     seen.end = true;
     return encodeSseEvent(item.data, item);
   }
-  const json = parsed(item.data);
-  if (json === NOT_JSON) return null;
+  const parsed = parseJson(item.data);
+  if (!parsed.ok) return null;
+  const json = parsed.value;
   if (finishes(json)) seen.end = true;
   // An upstream may quote its request headers in an error event, in any field: scrubbed there, never in
   // content. Judged and scrubbed after parsing, so JSON escapes (`"\u0065rror"`, an escaped key) hide nothing.
