@@ -21,7 +21,7 @@ import {
  */
 const encoder = new TextEncoder();
 
-function errorEvent(message: string): Uint8Array {
+function streamErrorEvent(message: string): Uint8Array {
   return encoder.encode(
     encodeSseJson({ error: { message, type: 'upstream_error', param: null, code: 'bad_upstream_response' } }),
   );
@@ -84,18 +84,18 @@ export function guardSse(
       } catch (err) {
         return finish(
           controller,
-          errorEvent(err instanceof GatewayError ? err.message : 'upstream connection broke mid-stream'),
+          streamErrorEvent(err instanceof GatewayError ? err.message : 'upstream connection broke mid-stream'),
         );
       }
       if (next.done)
         return finish(
           controller,
-          seen.end ? undefined : errorEvent('upstream stream ended before the answer was complete'),
+          seen.end ? undefined : streamErrorEvent('upstream stream ended before the answer was complete'),
         );
       const out = relayed(next.value, scrub, seen, decorate);
       if (out === null) {
         reader.cancel().catch(() => {});
-        return finish(controller, errorEvent('upstream sent an event that is not JSON'));
+        return finish(controller, streamErrorEvent('upstream sent an event that is not JSON'));
       }
       controller.enqueue(encoder.encode(out));
     },
