@@ -5,28 +5,87 @@
  * therefore 42"). Kept apart from answer.ts so the box and phrase scanners stay one concern each.
  */
 
-// Whole-text JSON only, or a fenced ```json block: a brace inside prose is not structured output.
-const FENCED = /```(?:json)?\s*\n([\s\S]*?)\n\s*```/;
+// A JSON answer is read wherever it sits: the whole text, a fenced block, or an object after prose (issue 25).
+const FENCED = /```(?:json)?[ \t]*\n([\s\S]*?)\n\s*```/g;
 const MAX_JSON_CHARS = 100_000;
+const ANSWER_KEYS = ['answer', 'final_answer', 'finalAnswer'] as const;
+/** Object openings tried after prose, at most: a text of a thousand braces must not parse a thousand times. */
+const MAX_OBJECTS = 16;
 
-/** The `answer` (or `final_answer`) field of a JSON object answer, as a string; null otherwise. */
-export function jsonAnswer(text: string): string | null {
-  const t = text.trim();
-  const body = t.startsWith('{') ? t : FENCED.exec(t)?.[1]?.trim();
-  if (!body || !body.startsWith('{') || body.length > MAX_JSON_CHARS) return null;
-  let parsed: unknown;
+/** The answer field of a parsed object, as text: a string trimmed, any other value as its JSON. */
+function answerField(parsed: unknown): string | null {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
+  for (const key of ANSWER_KEYS) {
+    if (!Object.hasOwn(parsed, key)) continue;
+    const v: unknown = (parsed as Record<string, unknown>)[key];
+    if (typeof v === 'number') return Number.isFinite(v) ? String(v) : null;
+    // Kept as written: spaces at either end are part of a string answer (`'  a  '`).
+    if (typeof v === 'string') return v.trim() === '' ? null : v;
+    if (v !== undefined) return JSON.stringify(v);
+  }
+  return null;
+}
+
+function parsedAnswer(body: string): string | null {
+  if (!body.startsWith('{') || body.length > MAX_JSON_CHARS) return null;
   try {
-    parsed = JSON.parse(body);
+    return answerField(JSON.parse(body));
   } catch {
     return null;
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
-  for (const key of ['answer', 'final_answer', 'finalAnswer']) {
-    const v = (parsed as Record<string, unknown>)[key];
-    if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-    if (typeof v === 'string' && v.trim() !== '') return v.trim();
+}
+
+/** Each balanced `{…}` that mentions an answer key, in order (strings respected, so a brace in a string is text). */
+function objectsAfterProse(text: string): string[] {
+  const found: string[] = [];
+  // Only a brace that opens a JSON object (`{` then a quoted key) is tried: LaTeX's `\frac{1}{2}` is not.
+  const opens = [...text.matchAll(/\{\s*"/g)].slice(0, MAX_OBJECTS).map((m) => m.index);
+  for (let k = 0, open = opens[0]; open !== undefined; open = opens[++k]) {
+    let depth = 0;
+    let inString = false;
+    for (let i = open; i < text.length && i - open <= MAX_JSON_CHARS; i++) {
+      const c = text[i];
+      if (inString) {
+        if (c === '\\') i++;
+        else if (c === '"') inString = false;
+      } else if (c === '"') inString = true;
+      else if (c === '{') depth++;
+      else if (c === '}' && --depth === 0) {
+        const body = text.slice(open, i + 1);
+        if (/"(?:final_?answer|finalAnswer|answer)"\s*:/.test(body)) found.push(body);
+        break;
+      }
+    }
   }
-  return null;
+  return found;
+}
+
+// Broken JSON (an unescaped quote in the reasoning) still states its answer as `"answer": "…"` near the end.
+const LOOSE =
+  /"(?:final_?answer|finalAnswer|answer)"\s*:\s*("(?:[^"\\\n]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*[,}\n]/g;
+
+/** The `answer` (or `final_answer`) field of a JSON object answer, as text; null when the text has none. */
+export function jsonAnswer(text: string): string | null {
+  const t = text.trim();
+  if (!t.includes('answer') && !t.includes('Answer')) return null;
+  const whole = parsedAnswer(t);
+  if (whole !== null) return whole;
+  for (const m of t.matchAll(FENCED)) {
+    const fenced = parsedAnswer(m[1]!.trim());
+    if (fenced !== null) return fenced;
+  }
+  for (const body of objectsAfterProse(t)) {
+    const inline = parsedAnswer(body);
+    if (inline !== null) return inline;
+  }
+  if (!/^\s*(?:```(?:json)?\s*)?\{/.test(t)) return null;
+  const loose = [...t.slice(-MAX_JSON_CHARS).matchAll(LOOSE)].at(-1)?.[1];
+  if (loose === undefined) return null;
+  try {
+    return answerField({ answer: JSON.parse(loose) as unknown });
+  } catch {
+    return null;
+  }
 }
 
 /** GSM8K's final `#### 18` line. */
