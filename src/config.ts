@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { resolveSecrets, validateConfigFile, type KeySpec, type UpstreamSpec } from './config-file';
 import { adaptivePolicySchema, rejectPolicySchema, type AdaptivePolicy, type RejectPolicy } from './core/live-policy';
 import { COMBINES } from './core/aggregate';
+import { JUDGE_MODES } from './core/judge-prompt';
 import { AGGREGATES, DEVICES, SELECT_METHODS } from './core/types';
 import { describeIssue, firstIssue } from './core/zod-issue';
 import { isIP, isLoopbackAddress } from './http/loopback';
@@ -168,8 +169,8 @@ export const OPTIONS = {
     help: 'Most steps (thinking and response) of one /v1/rewards candidate; more is a 413',
   },
   SCORER: {
-    schema: z.enum(['vote', 'onnx', 'remote', 'verifier', 'confidence']).default('vote'),
-    help: 'Reward source: vote | onnx | remote | verifier | confidence',
+    schema: z.enum(['vote', 'onnx', 'remote', 'verifier', 'confidence', 'judge']).default('vote'),
+    help: 'Reward source: vote | onnx | remote | verifier | confidence | judge',
   },
   SCORER_FALLBACK: {
     schema: z.enum(['vote', 'error']).default('vote'),
@@ -236,6 +237,25 @@ export const OPTIONS = {
     help: "Sampling temperature of parallel verification chains (ThinkPRM's recipes use 0.4); one chain is greedy",
   },
   VERIFIER_MAX_TOKENS: { schema: int(16, 131_072).default(8192), help: 'Token budget of one verification chain' },
+  JUDGE_MODEL: {
+    schema: z.string().optional(),
+    help: 'Model that judges the candidates (SCORER=judge, or per request with bestofn.judge); required for either',
+  },
+  JUDGE_BASE_URL: {
+    schema: z.url().optional(),
+    help: 'OpenAI-compatible endpoint of the judge; default: UPSTREAM_BASE_URL (and then UPSTREAM_API_KEY)',
+  },
+  JUDGE_API_KEY: { schema: z.string().optional(), help: 'Bearer key for the judge endpoint' },
+  JUDGE_MODE: {
+    schema: z.enum(JUDGE_MODES).default('select'),
+    help: `How the judge compares: ${JUDGE_MODES.join(' | ')} (one call naming the best | pairwise knockout, both orders | a 1-10 rating each)`,
+  },
+  JUDGE_MAX_CHARS: {
+    schema: int(200, 1_000_000).default(8000),
+    help: 'Characters of each candidate the judge reads; longer ones keep their head and tail',
+  },
+  JUDGE_MAX_TOKENS: { schema: int(16, 131_072).default(2048), help: 'Token budget of one judge answer' },
+  JUDGE_CONCURRENCY: { schema: int(1, 4096).default(16), help: 'Max in-flight calls to the judge' },
   CONFIDENCE_TOP_LOGPROBS: {
     schema: int(1, 20).default(20),
     help: 'SCORER=confidence: top_logprobs asked of the upstream per token (DeepConf k)',
@@ -323,6 +343,14 @@ const schema = z
       ctx.addIssue({ code: 'custom', path: ['VERIFIER_BASE_URL'], message: 'is required when SCORER=verifier' });
     if (c.SCORER === 'verifier' && !c.VERIFIER_MODEL)
       ctx.addIssue({ code: 'custom', path: ['VERIFIER_MODEL'], message: 'is required when SCORER=verifier' });
+    if (c.SCORER === 'judge' && !c.JUDGE_MODEL)
+      ctx.addIssue({ code: 'custom', path: ['JUDGE_MODEL'], message: 'is required when SCORER=judge' });
+    if (c.JUDGE_MODEL && !c.JUDGE_BASE_URL && !c.UPSTREAM_BASE_URL)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JUDGE_BASE_URL'],
+        message: 'is required with JUDGE_MODEL when UPSTREAM_BASE_URL is not set',
+      });
     if (c.SCORER === 'remote' && !c.SCORER_URL)
       ctx.addIssue({ code: 'custom', path: ['SCORER_URL'], message: 'is required when SCORER=remote' });
     if (c.SCORER === 'remote' && c.SCORER_REQUEST_FORM === 'text' && !c.SCORER_CHAT_TEMPLATE)
@@ -531,6 +559,15 @@ export const SCORER_OPTIONS = [
   'VERIFIER_CONCURRENCY',
   'VERIFIER_TEMPERATURE',
   'VERIFIER_MAX_TOKENS',
+  'JUDGE_MODEL',
+  'JUDGE_BASE_URL',
+  'JUDGE_API_KEY',
+  'JUDGE_MODE',
+  'JUDGE_MAX_CHARS',
+  'JUDGE_MAX_TOKENS',
+  'JUDGE_CONCURRENCY',
+  'UPSTREAM_BASE_URL',
+  'UPSTREAM_API_KEY',
   'CONFIDENCE_MEASURE',
   'CONFIDENCE_WINDOW',
   'CONFIDENCE_ETA',

@@ -14,7 +14,7 @@ import { secretScrubber, secretsOf, type Scrub } from './secrets';
 /** Vars and secrets are strings; KV, R2 and service bindings are objects and are not config. */
 export type WorkerEnv = Record<string, unknown>;
 
-const PORTABLE_SCORERS = ['vote', 'remote', 'verifier'];
+const PORTABLE_SCORERS = ['vote', 'remote', 'verifier', 'judge'];
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 
 /** Workers Logs index console output as JSON; every line is scrubbed of the gateway's secrets (an upstream may echo them). */
@@ -53,7 +53,7 @@ async function build(vars: Record<string, string>): Promise<Built> {
   // Checked before parseConfig, whose complaint about SCORER=onnx would be the missing PRM_MODEL_DIR.
   if (!PORTABLE_SCORERS.includes(scorer)) {
     return misconfigured(
-      `SCORER=${scorer} is not available on Cloudflare Workers (no native code or local model files); use SCORER=remote with a vLLM PRM server, SCORER=verifier or SCORER=vote`,
+      `SCORER=${scorer} is not available on Cloudflare Workers (no native code or local model files); use SCORER=remote with a vLLM PRM server, SCORER=verifier, SCORER=judge or SCORER=vote`,
     );
   }
   // Silently dropping the record would lose data the operator asked for.

@@ -13,6 +13,14 @@ const stepRewards = z.object({
   response: z.array(z.number().nullable()).nullable(),
 });
 
+/**
+ * The rule that chose the answer: the vote (answers agreeing), a reward model's reward, the judge, a tool-call
+ * request passed through, the schema (the only candidate that met response_format), or a tie nothing broke
+ * but a fixed rule (the lowest index, a seeded draw).
+ */
+export const DECIDED_BY = ['vote', 'reward', 'judge', 'tools', 'schema', 'tie'] as const;
+export type DecidedBy = (typeof DECIDED_BY)[number];
+
 export const candidateMetadataSchema = z.object({
   index: z.number().int(),
   /** Aggregated reward, rounded to 6 digits; null when the candidate failed or was not scored. */
@@ -72,6 +80,10 @@ export const bestOfNMetadataSchema = z.object({
   temperature_source: z.enum(['client', 'bestofn']),
   /** Candidate indices returned as choices, best first. */
   selected: z.array(z.number().int()),
+  /** The rule that chose `selected[0]`. */
+  decided_by: z.enum(DECIDED_BY),
+  /** Said when nothing could compare the candidates (no answers to vote on, no scorer that ranks them). */
+  decided_note: z.string().optional(),
   /** select=argmax: candidates that shared the top reward, and what picked among them. */
   argmax_tie: z.object({ candidates: z.array(z.number().int()), broken_by: z.string() }).optional(),
   deadline_hit: z.boolean(),

@@ -104,3 +104,9 @@ export function extractChoice(text: string, choices: Choices): string | null {
   const lastLine = scanned.trimEnd().split('\n').at(-1) ?? '';
   return bareLetter(lastLine, choices);
 }
+
+/** The options a request's answers are read against: detected in the problem, or all letters when the request says so. */
+export function choicesFor(problem: string, form: 'auto' | 'choice'): Choices | null {
+  const detected = detectChoices(problem);
+  return detected ?? (form === 'choice' ? ALL_CHOICES : null);
+}

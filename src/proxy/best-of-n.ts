@@ -10,6 +10,8 @@ import type { BestOfNOptions } from './options';
 import { problemOf } from '../core/problem';
 import type { Upstream } from '../http/upstream-client';
 import { recipeOf, scoreCandidates, type RewardSettings } from './score-candidates';
+import { choicesFor, extractChoice } from '../core/choice-answer';
+import { addUsage } from './usage';
 
 export interface RankedCandidate {
   sample: Sample & { message: NonNullable<Sample['message']> };
@@ -126,20 +128,28 @@ export async function rankFan(
     );
   }
 
+  const problem = problemOf(body.messages);
+  // A multiple-choice question votes on the letter chosen, however each candidate wrote it.
+  const choices = choicesFor(problem, options.answer);
   const parts = arrived.map((s) => {
+    const read = toCandidateParts(s.message, { complete: true });
     const p = {
-      ...toCandidateParts(s.message, { complete: true }),
+      ...read,
+      ...(choices ? { answer: extractChoice(read.response, choices) ?? extractChoice(read.thinking, choices) } : {}),
       ...(s.topLogprobs ? { topLogprobs: s.topLogprobs } : {}),
     };
     const json = jsonCheck(body, p.response);
     return { parts: json.answer ? { ...p, answer: json.answer } : p, invalid: json.invalid };
   });
   const { score, rewards } = await scoreCandidates(deps.scorer, recipeOf(deps, options.aggregate), {
-    problem: problemOf(body.messages),
+    problem,
     candidates: parts.map((p) => p.parts),
     model: body.model,
+    ...(options.judge ? { judge: options.judge } : {}),
     signal,
   });
+  // The judge's calls are part of what the request cost.
+  if (score.usage) addUsage(fan.usage, score.usage);
   const candidates: RankedCandidate[] = arrived.map((sample, i) => {
     const invalid = parts[i]!.invalid;
     return {

@@ -2,6 +2,7 @@ import type { BestOfNMetadata } from '../core/bestofn-metadata';
 import { topTies } from '../core/ties';
 import type { BestOfNOutcome } from './best-of-n';
 import type { BestOfNOptions } from './options';
+import { decidedBy } from './decided-by';
 
 /** The `bestofn` extension object: what was sampled, how each candidate scored, and why the winner won. */
 export function buildMetadata(
@@ -25,6 +26,7 @@ export function buildMetadata(
     temperature: options.temperature,
     temperature_source: options.temperatureSource,
     selected: ranked.slice(0, options.k).map((c) => c.sample.index),
+    ...decidedBy(outcome, options, configuredScorer),
     // argmax picked the lowest index among equal rewards: said, not hidden.
     ...(options.select === 'argmax'
       ? tiedField(topTies(ranked.map((c) => ({ index: c.sample.index, reward: c.reward }))))

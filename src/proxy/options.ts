@@ -6,6 +6,11 @@ import { InvalidRequestError } from '../errors';
 import { issueToError } from './request-issue';
 import type { ChatBody } from './chat-request';
 import { adaptivePolicySchema, rejectPolicySchema, type AdaptivePolicy, type RejectPolicy } from '../core/live-policy';
+import { JUDGE_MODES, type JudgeMode } from '../core/judge-prompt';
+
+/** How candidates' answers are read: `auto` detects lettered options in the prompt; `choice` always reads a letter. */
+export const ANSWER_FORMS = ['auto', 'choice'] as const;
+export type AnswerForm = (typeof ANSWER_FORMS)[number];
 
 /** What one request asks of Best-of-N, after body, headers and server defaults are merged. */
 export interface BestOfNOptions {
@@ -29,6 +34,10 @@ export interface BestOfNOptions {
   json: 'strict' | 'best_effort';
   /** Stream the leader to a streaming client before it finishes, once it is alone or leads by `margin`. */
   commit?: { margin?: number };
+  /** The request's judge mode (`bestofn.judge`): the judge ranks, in this mode, whatever SCORER is. */
+  judge?: JudgeMode;
+  /** How answers are read for the vote: `choice` reads option letters even without detected options. */
+  answer: AnswerForm;
 }
 
 const controls = z.strictObject({
@@ -42,6 +51,8 @@ const controls = z.strictObject({
   adaptive: adaptivePolicySchema.optional(),
   commit: z.strictObject({ margin: z.number().min(0).optional() }).optional(),
   json: z.enum(['strict', 'best_effort']).optional(),
+  judge: z.enum(JUDGE_MODES).optional(),
+  answer: z.enum(ANSWER_FORMS).optional(),
 });
 
 const HEADERS: Record<string, keyof z.infer<typeof controls>> = {
@@ -51,6 +62,8 @@ const HEADERS: Record<string, keyof z.infer<typeof controls>> = {
   'x-bestofn-temperature': 'temperature',
   'x-bestofn-min-candidates': 'min_candidates',
   'x-bestofn-deadline-ms': 'deadline_ms',
+  'x-bestofn-judge': 'judge',
+  'x-bestofn-answer': 'answer',
 };
 /** Header numbers are plain decimals: `1e1`, `0x10`, ` 8 ` or `+8` are refused, not read as 10, 16 or 8. */
 const NUMERIC: Record<string, RegExp> = {
@@ -130,6 +143,11 @@ export function resolveOptions(
       'bestofn.commit needs bestofn.reject (or BESTOFN_REJECT): it is decided at rejection checkpoints',
       'bestofn.commit',
     );
+  if (c.judge && !config.JUDGE_MODEL)
+    throw new InvalidRequestError(
+      'bestofn.judge needs a judge model on the server (JUDGE_MODEL); this gateway has none',
+      fromBody.judge ? 'bestofn.judge' : 'x-bestofn-judge',
+    );
   const clientTemperature = typeof body.temperature === 'number' ? body.temperature : undefined;
   const useClient = c.temperature === undefined && clientTemperature !== undefined && clientTemperature > 0;
   return {
@@ -143,6 +161,8 @@ export function resolveOptions(
     deadlineMs: Math.min(c.deadline_ms ?? config.BESTOFN_DEADLINE_MS, config.BESTOFN_DEADLINE_MS),
     metadata: headers.get('x-bestofn-metadata')?.toLowerCase() !== 'off',
     json: c.json ?? 'strict',
+    answer: c.answer ?? 'auto',
+    ...(c.judge ? { judge: c.judge } : {}),
     ...(reject ? { reject } : {}),
     ...(c.commit ? { commit: c.commit } : {}),
     ...(adaptive ? { adaptive: { ...adaptive, waves: adaptive.waves.filter((w) => w < n).concat(n) } } : {}),

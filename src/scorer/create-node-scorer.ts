@@ -1,6 +1,6 @@
 import type { Upstream } from '../http/upstream-client';
 import type { ScorerOptions } from '../config';
-import { createPortableScorer, type ScorerLog } from './create-scorer';
+import { createPortableScorer, withRequestJudge, type ScorerLog } from './create-scorer';
 import type { SharedScoreTier } from './shared-score-tier';
 import type { Scorer } from './types';
 import { createVoteScorer } from './vote';
@@ -32,5 +32,10 @@ export async function createNodeScorer(
     onBatch: log.onBatch,
     shared,
   });
-  return withFallback(onnx, createVoteScorer(), config.SCORER_FALLBACK, (m) => log.warn(m));
+  return withRequestJudge(
+    config,
+    withFallback(onnx, createVoteScorer(), config.SCORER_FALLBACK, (m) => log.warn(m)),
+    upstream,
+    log,
+  );
 }

@@ -12,6 +12,7 @@ import type { Scorer } from './types';
 import { createVerifierScorer } from './verifier';
 import { createVoteScorer } from './vote';
 import { withFallback } from './with-fallback';
+import { buildJudge, withJudgeOnRequest } from './judge/index';
 
 export interface ScorerLog {
   info(msg: string): void;
@@ -21,8 +22,24 @@ export interface ScorerLog {
 }
 
 /**
- * Builds the scorers that need no native code (vote, remote PRM, verifier), so the Workers entry can use this
- * file; the Node entry adds the in-process ONNX scorer in create-node-scorer.ts.
+ * With JUDGE_MODEL set and another scorer configured, requests may still ask for the judge (`bestofn.judge`).
+ */
+export function withRequestJudge(
+  config: ScorerOptions,
+  scorer: Scorer,
+  upstream: Pick<Upstream, 'http'>,
+  log: ScorerLog,
+): Scorer {
+  if (!config.JUDGE_MODEL || config.SCORER === 'judge') return scorer;
+  return withJudgeOnRequest(
+    scorer,
+    buildJudge(config, upstream.http, createVoteScorer(), (m) => log.warn(m)),
+  );
+}
+
+/**
+ * Builds the scorers that need no native code (vote, remote PRM, verifier, judge), so the Workers entry can use
+ * this file; the Node entry adds the in-process ONNX scorer in create-node-scorer.ts.
  */
 export function createPortableScorer(
   config: ScorerOptions,
@@ -31,8 +48,20 @@ export function createPortableScorer(
   chatTemplate?: ChatTemplate,
   shared?: SharedScoreTier,
 ): Scorer {
+  return withRequestJudge(config, portableScorer(config, log, upstream, chatTemplate, shared), upstream, log);
+}
+
+function portableScorer(
+  config: ScorerOptions,
+  log: ScorerLog,
+  upstream: Pick<Upstream, 'http'>,
+  chatTemplate?: ChatTemplate,
+  shared?: SharedScoreTier,
+): Scorer {
   const vote = createVoteScorer();
   switch (config.SCORER) {
+    case 'judge':
+      return buildJudge(config, upstream.http, vote, (m) => log.warn(m));
     case 'vote':
       return vote;
     case 'confidence':

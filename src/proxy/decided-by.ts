@@ -1,0 +1,55 @@
+/**
+ * Which rule chose the answer (`decided_by` in the metadata, issue 25), and a plain statement when nothing
+ * could compare the candidates, so a client paying N times knows whether it got a choice or a coin.
+ */
+import type { DecidedBy } from '../core/bestofn-metadata';
+import { clusterAnswers } from '../core/clusters';
+import type { BestOfNOutcome } from './best-of-n';
+import type { BestOfNOptions } from './options';
+
+/** The rule a scorer's rewards stand for. */
+function ruleOf(scorer: string): DecidedBy {
+  if (scorer === 'vote') return 'vote';
+  if (scorer === 'judge') return 'judge';
+  return 'reward';
+}
+
+const NOTHING =
+  'nothing could compare the candidates: none stated an answer the vote could group, and the scorer gave them all ' +
+  'the same reward; the first was returned. Free text and code need a judge (SCORER=judge, or bestofn.judge).';
+
+export function decidedBy(
+  outcome: BestOfNOutcome,
+  options: Pick<BestOfNOptions, 'select'>,
+  configuredScorer: string,
+): { decided_by: DecidedBy; decided_note?: string } {
+  const { ranked, vote } = outcome;
+  const scorer = outcome.score?.scorer ?? configuredScorer;
+  if (ranked.length < 2)
+    return { decided_by: 'tie', decided_note: `only ${ranked.length} candidate arrived: there was nothing to compare` };
+  const valid = ranked.filter((c) => !c.invalid);
+  if (valid.length === 1) return { decided_by: 'schema' };
+  const winner = ranked[0]!;
+
+  // A vote with groups: the group's size decided, or what broke a tie between groups.
+  if (options.select !== 'argmax' && vote && vote.clusters > 0) {
+    // weighted_vote sums rewards per group: the rewards' source decided as much as the count.
+    const counted: DecidedBy = options.select === 'weighted_vote' ? ruleOf(scorer) : 'vote';
+    if (!vote.tie || vote.tie.broken_by === 'similarity') return { decided_by: counted };
+    if (vote.tie.broken_by === 'draw') return { decided_by: 'tie' };
+    return { decided_by: ruleOf(scorer) };
+  }
+
+  // By reward: decided unless the best reward is shared by candidates with different answers.
+  const best = winner.reward;
+  const tied = valid.filter((c) => c.reward === best);
+  if (best === null || tied.length > 1) {
+    const answers = tied.map((c) => c.parts.answer);
+    const same = answers.every((a) => a !== null) && clusterAnswers(answers).count === 1;
+    if (same) return { decided_by: ruleOf(scorer) };
+    const noAnswers = valid.every((c) => c.parts.answer === null);
+    const allEqual = valid.every((c) => c.reward === best);
+    return noAnswers && allEqual ? { decided_by: 'tie', decided_note: NOTHING } : { decided_by: 'tie' };
+  }
+  return { decided_by: ruleOf(scorer) };
+}
