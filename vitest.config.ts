@@ -9,6 +9,7 @@ import { defineConfig } from 'vitest/config';
  * A name missing here only loses its head start.
  */
 const SLOW_FIRST = [
+  'test/tools/package.test.ts',
   'test/access/redis-limits.test.ts',
   'test/http/connections.test.ts',
   'test/http/sse-boundaries.test.ts',

@@ -3,6 +3,7 @@ import { cors } from 'hono/cors';
 import { accessControl, hasValidKey, type AccessOptions, type AccessVars } from './access/access-control';
 import { GatewayError, toErrorResponse } from './errors';
 import { bodyLimit } from './http/body-limit';
+import { jsonOnly, ownHostsOnly } from './http/cross-site';
 import { noopMetrics } from './observability/metrics';
 import { readiness, type ReadyCheck } from './observability/readiness';
 import { requestContext, type RequestVars } from './observability/request-id';
@@ -27,6 +28,15 @@ const READY_PROBE_TTL_MS = 5_000;
 /** Headers a browser app may read from an answer. */
 const EXPOSED = ['x-request-id', 'retry-after', 'x-should-retry', 'x-bestofn-bypass'];
 
+/** The POST routes whose body is JSON. */
+const JSON_ENDPOINTS = ['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/rewards'];
+
+const listOf = (text: string | undefined): string[] =>
+  (text ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+
 /** The whole gateway as a runtime-agnostic Hono app; entries (Node, Workers) build the deps and serve it. */
 export function createApp(deps: AppDeps) {
   const app = new Hono<{ Variables: RequestVars & AccessVars }>();
@@ -34,14 +44,17 @@ export function createApp(deps: AppDeps) {
   const scrub = deps.scrub ?? clientScrubber(deps.config);
 
   app.use('*', requestContext(deps.log, metrics.request));
+  // A keyless gateway is reachable from this machine only, so from its browser too: see src/http/cross-site.ts.
+  if (!deps.access && !deps.config.ALLOW_UNAUTHENTICATED)
+    app.use('*', ownHostsOnly([deps.config.HOST, ...listOf(deps.config.ALLOWED_HOSTS)]));
   // Before auth: a browser's preflight carries no Authorization header.
-  const origins = deps.config.CORS_ORIGINS?.split(',')
-    .map((o) => o.trim())
-    .filter(Boolean);
-  if (origins?.length)
+  const origins = listOf(deps.config.CORS_ORIGINS);
+  if (origins.length)
     app.use('*', cors({ origin: origins.includes('*') ? '*' : origins, exposeHeaders: EXPOSED, maxAge: 600 }));
 
   if (deps.access) app.use('/v1/*', accessControl(deps.access));
+  // On the JSON endpoints only: an unknown route stays a 404 whatever it is sent.
+  for (const path of JSON_ENDPOINTS) app.use(path, jsonOnly());
   const maxBytes = deps.config.BESTOFN_MAX_BODY_BYTES;
   app.use(
     '/v1/*',

@@ -3,7 +3,7 @@ import { resolveSecrets, validateConfigFile, type KeySpec, type UpstreamSpec } f
 import { adaptivePolicySchema, rejectPolicySchema, type AdaptivePolicy, type RejectPolicy } from './core/live-policy';
 import { COMBINES } from './core/aggregate';
 import { JUDGE_MODES } from './core/judge-prompt';
-import { AGGREGATES, DEVICES, SELECT_METHODS } from './core/types';
+import { AGGREGATES, DEVICES, SELECT_METHODS, TOOL_MODES } from './core/types';
 import { describeIssue, firstIssue } from './core/zod-issue';
 import { isIP, isLoopbackAddress } from './http/loopback';
 
@@ -82,6 +82,10 @@ export const OPTIONS = {
     schema: z.string().optional(),
     help: 'Browser origins allowed to call the gateway (CORS): a comma list, or * for any; unset means no CORS headers',
   },
+  ALLOWED_HOSTS: {
+    schema: z.string().optional(),
+    help: 'Without GATEWAY_API_KEYS, host names (comma list) the gateway answers under besides HOST and loopback names; * for any',
+  },
   HOST: { schema: z.string().min(1).default('127.0.0.1'), help: 'Interface to listen on' },
   PORT: { schema: int(0, 65535).default(8787), help: 'Port to listen on' },
   MAX_CONNECTIONS: {
@@ -96,6 +100,10 @@ export const OPTIONS = {
     schema: int(1000, 300_000).default(10_000),
     help: 'Time a client gets to send its request headers',
   },
+  BODY_TIMEOUT_MS: {
+    schema: int(1000, 600_000).default(30_000),
+    help: 'Time a client gets to send its whole request, body included (at least HEADERS_TIMEOUT_MS); a slower one gets a 408 and is closed',
+  },
   IDLE_TIMEOUT_MS: {
     schema: int(100, 600_000).default(5_000),
     help: 'Time an idle keep-alive client connection stays open',
@@ -107,6 +115,10 @@ export const OPTIONS = {
   METRICS_HOST: { schema: z.string().min(1).default('127.0.0.1'), help: 'Interface of the METRICS_PORT listener' },
   BESTOFN_N: { schema: int(1, 4096).default(4), help: 'Default number of candidates when the client names none' },
   BESTOFN_MAX_N: { schema: int(1, 4096).default(64), help: 'Largest N a client may ask for; more is a 400' },
+  BESTOFN_TOOLS: {
+    schema: z.enum(TOOL_MODES).default('vote'),
+    help: 'Requests that offer tools: vote (N candidates, the most agreed calls win) | bypass (one upstream call, passed through)',
+  },
   BESTOFN_SELECT: {
     schema: z.enum(SELECT_METHODS).default('argmax'),
     help: `Default selection: ${SELECT_METHODS.join(' | ')}`,

@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   invalid_type: 'a field (`param`) has the wrong type (400)',
   invalid_value: 'a field (`param`) has a value out of range or not allowed (400)',
   unsupported_parameter: 'a field (`param`) bestofn does not support, e.g. stateful Responses fields (400)',
+  unsupported_media_type: 'a POST body not declared `application/json` (415)',
+  host_not_allowed: 'a gateway without keys, asked under a host name that is not its own (403; ALLOWED_HOSTS)',
   request_too_large: 'the body, or a /v1/rewards candidate, is over its limit (413)',
   not_found: 'no such route (404)',
   model_not_found: 'no configured upstream serves this model (404)',
@@ -137,15 +139,23 @@ function shouldRetry(err: GatewayError): string {
 
 /**
  * The one place an error becomes what the client reads. `scrub` takes the gateway's secrets and internal
- * addresses out of the message, which may quote an upstream's answer word for word.
+ * addresses out of every field, which may quote an upstream's answer word for word.
  */
 export function toErrorResponse(
   err: unknown,
   scrub: (text: string) => string = (t) => t,
 ): { status: number; body: OpenAIErrorBody; headers: Record<string, string> } {
   if (err instanceof GatewayError) {
-    const body = err.toBody();
-    body.error.message = scrub(body.error.message);
+    // An upstream's type, param and code are forwarded too, and a careless one quotes its headers in any of them.
+    const { message, type, param, code } = err.toBody().error;
+    const body: OpenAIErrorBody = {
+      error: {
+        message: scrub(message),
+        type: scrub(type),
+        param: param === null ? null : scrub(param),
+        code: code === null ? null : scrub(code),
+      },
+    };
     return { status: err.status, body, headers: { ...err.headers, 'x-should-retry': shouldRetry(err) } };
   }
   return { status: 500, body: INTERNAL, headers: { 'x-should-retry': 'false' } };

@@ -5,6 +5,7 @@ import { createApp } from './app';
 import { notLoopback, type Config } from './config';
 import { isLoopbackAddress } from './http/loopback';
 import { limitConnections } from './http/connection-limits';
+import { serverTimeouts } from './http/server-timeouts';
 import { drainable } from './http/graceful-close';
 import type { Logger } from './log';
 import { upstreamsFromConfig } from './proxy/upstream-router';
@@ -85,12 +86,7 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
         fetch: app.fetch,
         hostname: config.HOST,
         port: config.PORT,
-        // Node checks the header timeout every connectionsCheckingInterval (30 s by default); check each second.
-        serverOptions: {
-          headersTimeout: config.HEADERS_TIMEOUT_MS,
-          keepAliveTimeout: config.IDLE_TIMEOUT_MS,
-          connectionsCheckingInterval: 1000,
-        },
+        serverOptions: serverTimeouts(config),
       }),
     )) as http.Server;
     limitConnections(server, { total: config.MAX_CONNECTIONS, perAddress: config.MAX_CONNECTIONS_PER_ADDRESS });

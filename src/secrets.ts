@@ -74,6 +74,20 @@ export function secretScrubber(secrets: readonly string[]): Scrub {
 }
 
 /**
+ * Every string inside a parsed JSON value scrubbed, keys left as they are: for what an upstream sent as
+ * JSON (an error body, a relayed event), where a secret may sit in any field and in escaped form, which
+ * parsing has already undone.
+ */
+export function scrubStrings(value: unknown, scrub: Scrub, depth = 0): unknown {
+  if (typeof value === 'string') return scrub(value);
+  if (typeof value !== 'object' || value === null || depth > 64) return value;
+  if (Array.isArray(value)) return value.map((v) => scrubStrings(v, scrub, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = scrubStrings(v, scrub, depth + 1);
+  return out;
+}
+
+/**
  * For text a client reads: secrets out, and internal addresses replaced, each upstream's host by its
  * configured name and any other IP address (as a connection error reports it) by a placeholder.
  */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { runMain } from './helpers/cli';
 
 const run = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, ['bin/bestofn.mjs', ...args], {
+  spawnSync(process.execPath, ['tools/dev.mjs', ...args], {
     encoding: 'utf8',
     env: { PATH: process.env.PATH!, ...env },
     timeout: 20_000,
@@ -17,7 +17,7 @@ describe('bestofn CLI', () => {
     expect(r.stdout).toContain('[default: 8787]');
   });
 
-  it('exits 2 with one clear line when config is missing in production (through bin/bestofn.mjs: its exit code and stderr)', () => {
+  it('exits 2 with one clear line when config is missing in production (through the CLI entry, tools/dev.mjs: its exit code and stderr)', () => {
     const r = run(['serve'], { NODE_ENV: 'production' });
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('bestofn: UPSTREAM_BASE_URL is required\n');
@@ -41,7 +41,7 @@ describe('bestofn serve', () => {
     const { spawn } = await import('node:child_process');
     const { startFakeUpstream } = await import('./helpers/fake-upstream');
     const upstream = await startFakeUpstream({ latencyMs: 600 });
-    const child = spawn(process.execPath, ['bin/bestofn.mjs', 'serve', '--port', '0', '--log-level', 'info'], {
+    const child = spawn(process.execPath, ['tools/dev.mjs', 'serve', '--port', '0', '--log-level', 'info'], {
       env: { PATH: process.env.PATH!, UPSTREAM_BASE_URL: upstream.url, SHUTDOWN_GRACE_MS: '5000' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outdir = join(root, 'dist', 'worker');
+// Not under dist/: that is the package's build, and whatever lies there ships in the tarball.
+const outdir = join(root, '.wrangler', 'dry-run');
 // Node-only packages that must never be bundled, each with the pattern that finds it in bundle text.
 const FORBIDDEN = [
   ['onnxruntime', /onnxruntime/],

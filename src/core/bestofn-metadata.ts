@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { TIE_BREAKS } from './rank';
-import { AGGREGATES, SELECT_METHODS } from './types';
+import { AGGREGATES, SELECT_METHODS, TOOL_MODES } from './types';
+
+/** What chose the answer: the vote's count, the reward, a judge, the tool-call vote, schema validity, or a draw between tied groups. */
+export const DECIDERS = ['vote', 'reward', 'judge', 'tools', 'schema', 'tie'] as const;
+export type Decider = (typeof DECIDERS)[number];
 
 /**
  * The `bestofn` object a Best-of-N answer carries (README, "The response"), declared once as a schema:
@@ -12,14 +16,6 @@ const stepRewards = z.object({
   thinking: z.array(z.number().nullable()).nullable(),
   response: z.array(z.number().nullable()).nullable(),
 });
-
-/**
- * The rule that chose the answer: the vote (answers agreeing), a reward model's reward, the judge, a tool-call
- * request passed through, the schema (the only candidate that met response_format), or a tie nothing broke
- * but a fixed rule (the lowest index, a seeded draw).
- */
-export const DECIDED_BY = ['vote', 'reward', 'judge', 'tools', 'schema', 'tie'] as const;
-export type DecidedBy = (typeof DECIDED_BY)[number];
 
 export const candidateMetadataSchema = z.object({
   index: z.number().int(),
@@ -80,8 +76,8 @@ export const bestOfNMetadataSchema = z.object({
   temperature_source: z.enum(['client', 'bestofn']),
   /** Candidate indices returned as choices, best first. */
   selected: z.array(z.number().int()),
-  /** The rule that chose `selected[0]`. */
-  decided_by: z.enum(DECIDED_BY),
+  /** The rule that chose `selected[0]` (a tie: only a fixed rule, the lowest index or a seeded draw, did). */
+  decided_by: z.enum(DECIDERS),
   /** Said when nothing could compare the candidates (no answers to vote on, no scorer that ranks them). */
   decided_note: z.string().optional(),
   /** select=argmax: candidates that shared the top reward, and what picked among them. */
@@ -97,6 +93,15 @@ export const bestOfNMetadataSchema = z.object({
       tie: z.object({ groups: z.number().int(), broken_by: z.enum(TIE_BREAKS) }).optional(),
     })
     .optional(),
+  /** A request that offered tools: which mode ran, and how the candidates' decisions (calls or text) split, winner first. */
+  tools: z
+    .object({
+      mode: z.enum(TOOL_MODES),
+      groups: z.array(z.object({ decision: z.string(), candidates: z.array(z.number().int()) })),
+    })
+    .optional(),
+  /** With tools or a JSON response_format: candidates that broke the rules (each one's first reason is its `invalid`). */
+  invalid_candidates: z.number().int().optional(),
   timings_ms: z.object({ upstream: z.number(), scoring: z.number(), total: z.number() }),
   live: liveMetadataSchema.optional(),
   /** Served from the recorded demo set (no upstream configured). */

@@ -19,6 +19,10 @@ export const AGGREGATES = ['last', 'min', 'mean', 'prod'] as const;
 export type Aggregate = (typeof AGGREGATES)[number];
 export const SELECT_METHODS = ['argmax', 'weighted_vote', 'majority'] as const;
 export type SelectMethod = (typeof SELECT_METHODS)[number];
+
+/** What a request that offers tools gets: a vote over N candidates' calls, or one upstream call passed through. */
+export const TOOL_MODES = ['vote', 'bypass'] as const;
+export type ToolMode = (typeof TOOL_MODES)[number];
 /** Where an in-process PRM runs; 'auto' tries CUDA and falls back to the CPU. */
 export const DEVICES = ['auto', 'cuda', 'cpu'] as const;
 export type Device = (typeof DEVICES)[number];

@@ -18,18 +18,20 @@ export const TopLogprobs = z.object({
   content: z.array(z.object({ top_logprobs: z.array(z.object({ token: z.string(), logprob: z.number() })) })).nullish(),
 });
 
-const ToolCall = z.object({
+// Loose: a call's or message's other fields (annotations, audio, a vendor's own) reach the client as sent.
+const ToolCall = z.looseObject({
   id: z.string(),
   type: z.literal('function'),
-  function: z.object({ name: z.string(), arguments: z.string() }),
+  function: z.looseObject({ name: z.string(), arguments: z.string() }),
 });
 
-const Message = z.object({
+const Message = z.looseObject({
   content: text,
   refusal: text,
   reasoning_content: text,
   reasoning: text,
   tool_calls: z.array(ToolCall).nullish(),
+  function_call: z.looseObject({ name: z.string(), arguments: z.string() }).nullish(),
 });
 
 export const UpstreamChoice = z.object({

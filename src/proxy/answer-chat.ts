@@ -25,7 +25,13 @@ export interface ChatRequest {
 /** Upstream and scorer messages quoted in the outcome go to the client, the record and the log: scrubbed once, here. */
 function scrubOutcome(outcome: BestOfNOutcome, scrub: ((text: string) => string) | undefined): void {
   if (!scrub) return;
-  for (const s of outcome.fan.samples) if (s.error) s.error = { ...s.error, message: scrub(s.error.message) };
+  for (const s of outcome.fan.samples)
+    if (s.error)
+      s.error = {
+        ...s.error,
+        message: scrub(s.error.message),
+        code: s.error.code === null ? null : scrub(s.error.code),
+      };
   if (outcome.score?.fallback)
     outcome.score = {
       ...outcome.score,

@@ -12,6 +12,8 @@ import type { Upstream } from '../http/upstream-client';
 import { recipeOf, scoreCandidates, type RewardSettings } from './score-candidates';
 import { choicesFor, extractChoice } from '../core/choice-answer';
 import { addUsage } from './usage';
+import { answerRulesOf, type AnswerRules } from './answer-rules';
+import { checkCandidate } from './candidate-check';
 
 export interface RankedCandidate {
   sample: Sample & { message: NonNullable<Sample['message']> };
@@ -20,6 +22,17 @@ export interface RankedCandidate {
   reward: number | null;
   /** Why the candidate was demoted below every valid one, e.g. content that is not the JSON asked for. */
   invalid?: string;
+  /** It refused; chosen only when no candidate is valid. */
+  refused?: true;
+}
+
+/** What held the candidates to the request's tools or response_format, for the metadata. */
+export interface RuleReport {
+  /** Which rule decided: the tool-call vote or schema validity (absent when neither did). */
+  decidedBy?: 'tools' | 'schema' | 'reward' | 'tie';
+  /** A request that offered tools: the decision groups, winner first, by sample index. */
+  tools?: { mode: 'vote'; groups: { decision: string; candidates: number[] }[] };
+  invalid: number;
 }
 
 export interface BestOfNOutcome {
@@ -32,6 +45,8 @@ export interface BestOfNOutcome {
   timings: { upstream: number; scoring: number; total: number };
   /** What the live path did (rejections, waves, an early commit); absent on the plain path. */
   live?: LiveMetadata;
+  /** Present when the request offered tools or asked for JSON. */
+  rules?: RuleReport;
 }
 
 /** What a Best-of-N run needs; how step rewards combine (RewardSettings) is the server's. */
@@ -49,17 +64,6 @@ export interface BestOfNDeps extends RewardSettings {
   now?: () => number;
   /** Told when an upstream call for a candidate has answered 2xx: a held stream may send its headers then. */
   onArrived?: () => void;
-}
-
-/** With response_format json_*, a candidate that does not parse cannot be the answer; its canonical JSON is what votes. */
-function jsonCheck(body: ChatCompletionCreateParams, content: string): { invalid?: string; answer?: string } {
-  const type = body.response_format?.type;
-  if (type !== 'json_object' && type !== 'json_schema') return {};
-  try {
-    return { answer: JSON.stringify(JSON.parse(content)) };
-  } catch {
-    return { invalid: 'content is not valid JSON' };
-  }
 }
 
 function noValidCandidate(candidates: RankedCandidate[]): GatewayError {
@@ -131,6 +135,8 @@ export async function rankFan(
   const problem = problemOf(body.messages);
   // A multiple-choice question votes on the letter chosen, however each candidate wrote it.
   const choices = choicesFor(problem, options.answer);
+  const rules = answerRulesOf(body);
+  const structured = rules.tools !== undefined || rules.json !== undefined;
   const parts = arrived.map((s) => {
     const read = toCandidateParts(s.message, { complete: true });
     const p = {
@@ -138,8 +144,8 @@ export async function rankFan(
       ...(choices ? { answer: extractChoice(read.response, choices) ?? extractChoice(read.thinking, choices) } : {}),
       ...(s.topLogprobs ? { topLogprobs: s.topLogprobs } : {}),
     };
-    const json = jsonCheck(body, p.response);
-    return { parts: json.answer ? { ...p, answer: json.answer } : p, invalid: json.invalid };
+    const check = checkCandidate(rules, s.message, p.answer, p.response);
+    return { parts: check.key ? { ...p, answer: check.key } : p, check };
   });
   const { score, rewards } = await scoreCandidates(deps.scorer, recipeOf(deps, options.aggregate), {
     problem,
@@ -151,15 +157,19 @@ export async function rankFan(
   // The judge's calls are part of what the request cost.
   if (score.usage) addUsage(fan.usage, score.usage);
   const candidates: RankedCandidate[] = arrived.map((sample, i) => {
-    const invalid = parts[i]!.invalid;
+    const { invalid, refused } = parts[i]!.check;
     return {
       sample,
       parts: parts[i]!.parts,
       rewards: score.rewards[i]!,
       reward: invalid ? null : rewards[i]!,
       ...(invalid ? { invalid } : {}),
+      ...(refused ? { refused } : {}),
     };
   });
+  // Tool calls win by the largest group of the same decision (reward then breaks ties), whatever the
+  // select; a decision or a JSON value is its own key, never merged as math answers are.
+  const select = rules.tools && options.select === 'argmax' ? 'majority' : options.select;
   const { ranked: order, vote } = rankWithVotes(
     candidates.map((c, i) => ({
       index: i,
@@ -167,17 +177,22 @@ export async function rankFan(
       reward: c.reward,
       confidence: score.confidences?.[i] ?? null,
     })),
-    options.select,
+    select,
     {
       seed: typeof body.seed === 'number' ? body.seed : 0,
       ...(deps.clusterBudgetMs === undefined ? {} : { budgetMs: deps.clusterBudgetMs }),
+      ...(structured ? { groupKey: (key: string) => key } : {}),
     },
   );
+  const noneValid = candidates.length > 0 && candidates.every((c) => c.invalid);
+  // Nothing valid but a refusal: the refusal is the answer, as OpenAI would return it.
+  if (noneValid && candidates.some((c) => c.refused))
+    order.sort((a, b) => Number(!candidates[a.index]!.refused) - Number(!candidates[b.index]!.refused));
   // A candidate already streamed to the client (early commit) is the answer, whatever came after.
   const pinned = pin === undefined ? -1 : order.findIndex((o) => candidates[o.index]!.sample.index === pin);
   if (pinned > 0) order.unshift(...order.splice(pinned, 1));
   // JSON mode promised JSON: content that is not JSON is no answer, unless the client asked for the best effort.
-  if (options.json === 'strict' && candidates.length > 0 && candidates.every((c) => c.invalid))
+  if (rules.json && options.json === 'strict' && noneValid && !candidates.some((c) => c.refused))
     throw noValidCandidate(candidates);
   const scored = now();
   // The vote reports groups by sample index, as the metadata lists candidates.
@@ -190,6 +205,52 @@ export async function rankFan(
     ranked: order.map((o) => candidates[o.index]!),
     score,
     vote: byCandidate,
+    ...(structured
+      ? {
+          rules: ruleReport(
+            rules,
+            candidates,
+            order.map((o) => o.index),
+            byCandidate ?? null,
+          ),
+        }
+      : {}),
     timings: { upstream: sampled - started, scoring: scored - sampled, total: scored - started },
+  };
+}
+
+/** How the rules split the candidates and which one decided, for the metadata. */
+function ruleReport(
+  rules: AnswerRules,
+  candidates: RankedCandidate[],
+  order: number[],
+  vote: VoteReport | null,
+): RuleReport {
+  const invalid = candidates.filter((c) => c.invalid).length;
+  const valid = order.map((i) => candidates[i]!).filter((c) => !c.invalid);
+  const groups = new Map<string, number[]>();
+  for (const c of valid) {
+    const key = c.parts.answer ?? '';
+    groups.set(key, [...(groups.get(key) ?? []), c.sample.index]);
+  }
+  const tie = vote?.tie?.broken_by;
+  const tieRule = tie === undefined ? undefined : tie === 'draw' ? ('tie' as const) : ('reward' as const);
+  // Validity decided when it left one answer standing among several candidates.
+  const bySchema = rules.json !== undefined && invalid > 0 && groups.size <= 1;
+  const decidedBy = bySchema ? 'schema' : rules.tools ? (tieRule ?? 'tools') : undefined;
+  return {
+    ...(decidedBy ? { decidedBy } : {}),
+    ...(rules.tools
+      ? {
+          tools: {
+            mode: 'vote' as const,
+            groups: [...groups].map(([decision, members]) => ({
+              decision: decision.slice(0, 500),
+              candidates: members,
+            })),
+          },
+        }
+      : {}),
+    invalid,
   };
 }

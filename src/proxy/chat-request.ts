@@ -68,7 +68,7 @@ const tool = z.discriminatedUnion('type', [
   z.looseObject({
     type: z.literal('function'),
     function: z.looseObject({
-      name: z.string(),
+      name: z.string().min(1),
       description: z.string().optional(),
       parameters: z.record(z.string(), z.unknown()).optional(),
       strict: z.boolean().nullish(),
@@ -76,9 +76,17 @@ const tool = z.discriminatedUnion('type', [
   }),
   z.looseObject({
     type: z.literal('custom'),
-    custom: z.looseObject({ name: z.string(), description: z.string().optional() }),
+    custom: z.looseObject({ name: z.string().min(1), description: z.string().optional() }),
   }),
 ]);
+
+/** Legacy function calling (`functions` / `function_call`), which OpenAI still serves. */
+const legacyFunction = z.looseObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  parameters: z.record(z.string(), z.unknown()).optional(),
+});
+const legacyFunctionCall = z.union([z.enum(['none', 'auto']), z.looseObject({ name: z.string() })]);
 
 const toolChoice = z.union([
   z.enum(['none', 'auto', 'required']),
@@ -120,6 +128,9 @@ const fields = z.looseObject({
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
   tools: nullAsAbsent(z.array(tool)),
   tool_choice: nullAsAbsent(toolChoice),
+  parallel_tool_calls: nullAsAbsent(z.boolean()),
+  functions: nullAsAbsent(z.array(legacyFunction)),
+  function_call: nullAsAbsent(legacyFunctionCall),
   response_format: nullAsAbsent(responseFormat),
   bestofn: z.looseObject({}).nullish(),
 });

@@ -2,13 +2,13 @@
  * Which rule chose the answer (`decided_by` in the metadata, issue 25), and a plain statement when nothing
  * could compare the candidates, so a client paying N times knows whether it got a choice or a coin.
  */
-import type { DecidedBy } from '../core/bestofn-metadata';
+import type { Decider } from '../core/bestofn-metadata';
 import { clusterAnswers } from '../core/clusters';
 import type { BestOfNOutcome } from './best-of-n';
 import type { BestOfNOptions } from './options';
 
 /** The rule a scorer's rewards stand for. */
-function ruleOf(scorer: string): DecidedBy {
+function ruleOf(scorer: string): Decider {
   if (scorer === 'vote') return 'vote';
   if (scorer === 'judge') return 'judge';
   return 'reward';
@@ -22,7 +22,7 @@ export function decidedBy(
   outcome: BestOfNOutcome,
   options: Pick<BestOfNOptions, 'select'>,
   configuredScorer: string,
-): { decided_by: DecidedBy; decided_note?: string } {
+): { decided_by: Decider; decided_note?: string } {
   const { ranked, vote } = outcome;
   const scorer = outcome.score?.scorer ?? configuredScorer;
   if (ranked.length < 2)
@@ -34,7 +34,7 @@ export function decidedBy(
   // A vote with groups: the group's size decided, or what broke a tie between groups.
   if (options.select !== 'argmax' && vote && vote.clusters > 0) {
     // weighted_vote sums rewards per group: the rewards' source decided as much as the count.
-    const counted: DecidedBy = options.select === 'weighted_vote' ? ruleOf(scorer) : 'vote';
+    const counted: Decider = options.select === 'weighted_vote' ? ruleOf(scorer) : 'vote';
     if (!vote.tie || vote.tie.broken_by === 'similarity') return { decided_by: counted };
     if (vote.tie.broken_by === 'draw') return { decided_by: 'tie' };
     return { decided_by: ruleOf(scorer) };

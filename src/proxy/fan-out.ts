@@ -49,15 +49,27 @@ export interface FanOutResult {
   deadlineHit: boolean;
 }
 
+/** The upstream's message whole (annotations, audio and vendor fields included), with its empty fields tidied. */
 function messageOf(choice: UpstreamChoice): SampledMessage {
-  const m = choice.message;
+  const {
+    content,
+    refusal,
+    reasoning_content,
+    reasoning,
+    tool_calls,
+    function_call,
+    role: _role,
+    ...rest
+  } = choice.message;
   return {
+    ...rest,
     role: 'assistant',
-    content: m.content ?? null,
-    refusal: m.refusal ?? null,
-    ...(m.reasoning_content != null ? { reasoning_content: m.reasoning_content } : {}),
-    ...(m.reasoning != null ? { reasoning: m.reasoning } : {}),
-    ...(m.tool_calls?.length ? { tool_calls: m.tool_calls } : {}),
+    content: content ?? null,
+    refusal: refusal ?? null,
+    ...(reasoning_content != null ? { reasoning_content } : {}),
+    ...(reasoning != null ? { reasoning } : {}),
+    ...(tool_calls?.length ? { tool_calls } : {}),
+    ...(function_call ? { function_call } : {}),
   };
 }
 

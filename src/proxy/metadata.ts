@@ -73,6 +73,9 @@ export function buildMetadata(
           },
         }
       : {}),
+    ...(outcome.rules?.decidedBy ? { decided_by: outcome.rules.decidedBy } : {}),
+    ...(outcome.rules?.tools ? { tools: outcome.rules.tools } : {}),
+    ...(outcome.rules ? { invalid_candidates: outcome.rules.invalid } : {}),
     timings_ms: outcome.timings,
     ...(outcome.live ? { live: outcome.live } : {}),
   };

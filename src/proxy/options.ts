@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import type { Config } from '../config';
-import { AGGREGATES, SELECT_METHODS, type Aggregate, type SelectMethod } from '../core/types';
+import {
+  AGGREGATES,
+  SELECT_METHODS,
+  TOOL_MODES,
+  type Aggregate,
+  type SelectMethod,
+  type ToolMode,
+} from '../core/types';
 import { firstIssue } from '../core/zod-issue';
 import { InvalidRequestError } from '../errors';
 import { issueToError } from './request-issue';
@@ -32,6 +39,8 @@ export interface BestOfNOptions {
   adaptive?: AdaptivePolicy;
   /** JSON mode when no candidate is valid JSON: 'strict' answers 502 no_valid_candidate, 'best_effort' the best one anyway. */
   json: 'strict' | 'best_effort';
+  /** A request that offers tools: vote over N candidates' calls, or pass it to the upstream once. */
+  tools: ToolMode;
   /** Stream the leader to a streaming client before it finishes, once it is alone or leads by `margin`. */
   commit?: { margin?: number };
   /** The request's judge mode (`bestofn.judge`): the judge ranks, in this mode, whatever SCORER is. */
@@ -53,6 +62,7 @@ const controls = z.strictObject({
   json: z.enum(['strict', 'best_effort']).optional(),
   judge: z.enum(JUDGE_MODES).optional(),
   answer: z.enum(ANSWER_FORMS).optional(),
+  tools: z.enum(TOOL_MODES).optional(),
 });
 
 const HEADERS: Record<string, keyof z.infer<typeof controls>> = {
@@ -64,6 +74,7 @@ const HEADERS: Record<string, keyof z.infer<typeof controls>> = {
   'x-bestofn-deadline-ms': 'deadline_ms',
   'x-bestofn-judge': 'judge',
   'x-bestofn-answer': 'answer',
+  'x-bestofn-tools': 'tools',
 };
 /** Header numbers are plain decimals: `1e1`, `0x10`, ` 8 ` or `+8` are refused, not read as 10, 16 or 8. */
 const NUMERIC: Record<string, RegExp> = {
@@ -163,6 +174,7 @@ export function resolveOptions(
     json: c.json ?? 'strict',
     answer: c.answer ?? 'auto',
     ...(c.judge ? { judge: c.judge } : {}),
+    tools: c.tools ?? config.BESTOFN_TOOLS,
     ...(reject ? { reject } : {}),
     ...(c.commit ? { commit: c.commit } : {}),
     ...(adaptive ? { adaptive: { ...adaptive, waves: adaptive.waves.filter((w) => w < n).concat(n) } } : {}),

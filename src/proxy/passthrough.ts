@@ -1,4 +1,5 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { ToolMode } from '../core/types';
 import { UpstreamError } from '../errors';
 import { AbortScope, untilSettled } from '../util/abort-scope';
 import type { HttpReply } from '../http/http-client';
@@ -6,12 +7,15 @@ import { guardSse } from './sse-guard';
 import { postUpstream, type Upstream } from '../http/upstream-client';
 
 /**
- * Tool calls are not answers a PRM can judge, and N candidates that each call a tool would run it N
- * times downstream. So a request that offers tools (and does not forbid them) goes to the upstream
- * once, unchanged but for the gateway's own controls, and its answer comes back as is.
+ * With `tools: bypass` (the request's control or BESTOFN_TOOLS), a request that offers tools (and does
+ * not forbid them) goes to the upstream once, unchanged but for the gateway's own controls, and its
+ * answer comes back as is. By default (`vote`) it runs Best-of-N like any other request.
  */
-export function wantsPassthrough(body: ChatCompletionCreateParams): boolean {
-  return Array.isArray(body.tools) && body.tools.length > 0 && body.tool_choice !== 'none';
+export function wantsPassthrough(body: ChatCompletionCreateParams, mode: ToolMode): boolean {
+  if (mode !== 'bypass') return false;
+  const tools = Array.isArray(body.tools) && body.tools.length > 0 && body.tool_choice !== 'none';
+  const functions = Array.isArray(body.functions) && body.functions.length > 0 && body.function_call !== 'none';
+  return tools || functions;
 }
 
 export async function passthrough(

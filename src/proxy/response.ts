@@ -83,8 +83,33 @@ export function* candidateDeltas(
   if (m.content && tokens?.length)
     for (const [p, lp] of piecesWithLogprobs(m.content, tokens)) yield [{ content: p }, { content: lp, refusal: null }];
   else if (m.content) for (const p of pieces(m.content)) yield [{ content: p }, null];
-  if (m.refusal) yield [{ refusal: m.refusal }, null];
-  if (m.tool_calls?.length) yield [{ tool_calls: m.tool_calls.map((t, i) => ({ index: i, ...t })) }, null];
+  if (m.refusal) for (const p of pieces(m.refusal)) yield [{ refusal: p }, null];
+  // Calls stream as OpenAI streams them: id, type and name first, then the arguments in pieces.
+  for (const [index, t] of (m.tool_calls ?? []).entries()) {
+    if (t.type !== 'function') {
+      yield [{ tool_calls: [{ index, ...t }] }, null];
+      continue;
+    }
+    const { arguments: args, ...fn } = t.function;
+    yield [{ tool_calls: [{ index, ...t, function: { ...fn, arguments: '' } }] }, null];
+    for (const p of pieces(args)) yield [{ tool_calls: [{ index, function: { arguments: p } }] }, null];
+  }
+  if (m.function_call) {
+    yield [{ function_call: { name: m.function_call.name, arguments: '' } }, null];
+    for (const p of pieces(m.function_call.arguments)) yield [{ function_call: { arguments: p } }, null];
+  }
+  // Whatever else the message carries (annotations, audio) follows in one delta of its own.
+  const {
+    role: _r,
+    content: _c,
+    refusal: _f,
+    tool_calls: _t,
+    function_call: _fc,
+    reasoning_content: _rc,
+    reasoning: _rs,
+    ...rest
+  } = m;
+  if (Object.keys(rest).length > 0) yield [rest, null];
 }
 
 /**
@@ -101,7 +126,8 @@ export function* completionChunks(
   const { chunk, usage } = chunkBuilder(envelopeOf(outcome.fan.first, model), includeUsage);
   const winners = outcome.ranked.slice(0, options.k);
   for (const [index, c] of winners.entries()) {
-    yield chunk(index, { role: 'assistant', content: '' });
+    // A message without text (a call, a refusal) opens with null content, as OpenAI's does.
+    yield chunk(index, { role: 'assistant', content: c.sample.message.content ? '' : null });
     for (const [delta, logprobs] of candidateDeltas(c)) yield chunk(index, delta, null, logprobs);
   }
   for (const [index, c] of winners.entries()) {

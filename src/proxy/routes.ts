@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AccessVars } from '../access/access-control';
 import type { RequestVars } from '../observability/request-id';
 import { answerChat } from './answer-chat';
+import { answerRulesOf } from './answer-rules';
 import { listModels, retrieveModel } from './list-models';
 import { resolveOptions } from './options';
 import { passthrough, wantsPassthrough } from './passthrough';
@@ -19,7 +20,9 @@ export function proxyRoutes(deps: ProxyDeps) {
     const signal = c.req.raw.signal;
     const upstream = deps.upstreams.route(body.model);
     const options = resolveOptions(body, c.req.raw.headers, deps.config, c.get('maxN'));
-    if (wantsPassthrough(body)) return passthrough(upstream, body, signal, options.deadlineMs, deps.scrub);
+    // A tool or response_format schema that cannot be used is a 400 before any upstream call.
+    answerRulesOf(body);
+    if (wantsPassthrough(body, options.tools)) return passthrough(upstream, body, signal, options.deadlineMs, deps.scrub);
     return answerChat(deps, { body, options, upstream, signal, requestId: c.get('requestId') });
   });
 

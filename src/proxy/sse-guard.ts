@@ -1,4 +1,5 @@
 import { GatewayError } from '../errors';
+import { scrubStrings } from '../secrets';
 import {
   MAX_EVENT_CHARS,
   encodeSseComment,
@@ -25,21 +26,26 @@ function errorEvent(message: string): Uint8Array {
   );
 }
 
-function isJson(data: string): boolean {
+const NOT_JSON = Symbol('not JSON');
+
+function parsed(data: string): unknown {
   try {
-    JSON.parse(data);
-    return true;
+    return JSON.parse(data) as unknown;
   } catch {
-    return false;
+    return NOT_JSON;
   }
 }
 
 /** The item as the client gets it, or null when it is not a valid OpenAI stream event. */
 function relayed(item: SseItem, scrub: (text: string) => string): string | null {
   if (item.kind === 'comment') return encodeSseComment(item.text);
-  if (item.data !== SSE_DONE && !isJson(item.data)) return null;
-  // An upstream may quote its request headers in an error event: scrubbed there, never in content.
-  return encodeSseEvent(item.data.includes('"error"') ? scrub(item.data) : item.data, item);
+  if (item.data === SSE_DONE) return encodeSseEvent(item.data, item);
+  const json = parsed(item.data);
+  if (json === NOT_JSON) return null;
+  // An upstream may quote its request headers in an error event, in any field: scrubbed there, never in
+  // content. Judged and scrubbed after parsing, so JSON escapes (`"\u0065rror"`, an escaped key) hide nothing.
+  const isError = typeof json === 'object' && json !== null && !Array.isArray(json) && 'error' in json;
+  return encodeSseEvent(isError ? JSON.stringify(scrubStrings(json, scrub)) : item.data, item);
 }
 
 export function guardSse(

@@ -3,13 +3,13 @@
  * MATH problems × 8 Qwen2.5-Math answers from the shared Best-of-8 pool; tools/make-demo-set.ts) served
  * by the replay app in-process, with no port of its own. Node only: it reads the file.
  */
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../files/package-file';
 import { fetchClient, type HttpClient } from '../http/http-client';
 import { loadReplaySource, type ReplaySource } from './replay-source';
 import { createReplayApp } from './replay-upstream';
 
 export const DEMO_MODEL = 'bestofn-demo';
-export const DEMO_SET_FILE = fileURLToPath(new URL('../../data/demo-set.jsonl', import.meta.url));
+export const DEMO_SET_FILE = packageFile('data/demo-set.jsonl');
 
 export function loadDemoSet(): ReplaySource {
   return loadReplaySource(DEMO_SET_FILE);

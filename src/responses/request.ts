@@ -5,6 +5,7 @@ import type {
 } from 'openai/resources/chat/completions';
 import { z } from 'zod';
 import { InvalidRequestError } from '../errors';
+import { readJsonObject } from '../http/json-body';
 import { issueToError } from '../proxy/request-issue';
 
 /**
@@ -90,17 +91,22 @@ const STATEFUL: [keyof ResponsesRequest | string, (v: unknown) => boolean, strin
   ['prompt', (v) => v !== undefined && v !== null, 'bestofn has no stored prompts: send the prompt text as input'],
 ];
 
+/** A forced function call names its function; without a name it is the client's mistake, not a function called "undefined". */
+function functionChoice(choice: Record<string, unknown>) {
+  if (typeof choice.name !== 'string' || choice.name === '')
+    throw new InvalidRequestError(
+      "tool_choice of type 'function' needs the function's name",
+      'tool_choice.name',
+      'missing_required_parameter',
+    );
+  return { type: 'function' as const, function: { name: choice.name } };
+}
+
 export async function readResponsesBody(request: Request): Promise<ResponsesRequest> {
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch {
-    throw new InvalidRequestError('Request body is not valid JSON', null, 'invalid_json');
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw new InvalidRequestError('Request body must be a JSON object', null, 'invalid_json');
+  // The same reader as chat and rewards: a body nested past the limit is a 400 before any recursive walk.
+  const body = await readJsonObject(request);
   for (const [param, used, why] of STATEFUL) {
-    if (used((body as Record<string, unknown>)[param]))
+    if (used(body[param]))
       throw new InvalidRequestError(`'${param}' is not supported: ${why}`, param, 'unsupported_parameter');
   }
   const parsed = responsesRequest.safeParse(body);
@@ -198,10 +204,7 @@ export function toChatBody(req: ResponsesRequest): ChatCompletionCreateParams & 
     };
   });
   const choice = req.tool_choice;
-  const toolChoice =
-    typeof choice === 'object' && choice && (choice as { type?: string }).type === 'function'
-      ? { type: 'function' as const, function: { name: String((choice as { name?: unknown }).name) } }
-      : choice;
+  const toolChoice = typeof choice === 'object' && choice?.type === 'function' ? functionChoice(choice) : choice;
   return {
     model: req.model,
     messages: toMessages(req),

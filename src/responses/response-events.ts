@@ -109,13 +109,14 @@ export function* answerEvents(ctx: ResponseContext, answer: Answer): Generator<R
 export async function* streamEvents(
   ctx: ResponseContext,
   answer: Promise<Answer>,
+  scrub?: (text: string) => string,
 ): AsyncGenerator<Record<string, unknown>> {
   yield* openingEvents(ctx);
   let chosen: Answer;
   try {
     chosen = await answer;
   } catch (err) {
-    const { sequence_number: _, ...event } = errorEvent(err);
+    const { sequence_number: _, ...event } = errorEvent(err, scrub);
     yield event;
     return;
   }
@@ -123,8 +124,8 @@ export async function* streamEvents(
 }
 
 /** A failure after the headers, before any event: the Responses `error` event, which also carries chat's `error` body so every SDK raises it. */
-export function errorEvent(err: unknown) {
-  const { body } = toErrorResponse(err);
+export function errorEvent(err: unknown, scrub?: (text: string) => string) {
+  const { body } = toErrorResponse(err, scrub);
   return {
     type: 'error',
     code: body.error.code,

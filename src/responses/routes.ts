@@ -4,6 +4,7 @@ import type { RequestVars } from '../observability/request-id';
 import { bestOfNRunner } from '../proxy/answer-chat';
 import { heldStream } from '../proxy/held-stream';
 import { resolveOptions } from '../proxy/options';
+import { answerRulesOf } from '../proxy/answer-rules';
 import { wantsPassthrough } from '../proxy/passthrough';
 import type { ProxyDeps } from '../proxy/proxy-deps';
 import { createChatCompletion } from '../http/upstream-client';
@@ -28,10 +29,11 @@ export function responsesRoutes(deps: ProxyDeps) {
     const options = resolveOptions(chat, c.req.raw.headers, deps.config, c.get('maxN'));
     const requestId = c.get('requestId');
     const ctx = newResponseContext(req);
+    answerRulesOf(chat);
 
     const answer = async (signal: AbortSignal, onArrived?: () => void): Promise<Answer> => {
-      // Tool calls are not judged by a PRM and must not run N times: the upstream answers once, as on the chat path.
-      if (wantsPassthrough(chat)) {
+      // tools: bypass, as on the chat path: the upstream answers once.
+      if (wantsPassthrough(chat, options.tools)) {
         const { best_of: _b, bestofn: _n, ...once } = chat;
         const completion = await createChatCompletion(upstream, { ...once, stream: false }, signal);
         onArrived?.();
@@ -93,9 +95,9 @@ export function responsesRoutes(deps: ProxyDeps) {
         const settled = answer(signal, () => (arrived(), onArrived()));
         settled.catch(() => {}); // raced here, awaited in the events
         await Promise.race([first, settled]);
-        return numbered(streamEvents(ctx, settled));
+        return numbered(streamEvents(ctx, settled, deps.scrub));
       },
-      errorEvent,
+      (err) => errorEvent(err, deps.scrub),
     );
   });
 

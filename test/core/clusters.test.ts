@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { clusterAnswers } from '../../src/core/clusters';
 import { rankWithVotes, voteShares, type Rankable } from '../../src/core/rank';
+import { stoppedClock } from '../helpers/clock';
 import { nearMisses } from './math/equivalence-tables';
+
+// Every merge below reads a stopped clock: which answers merge is under test here, not how fast (see clock.ts).
+const now = stoppedClock;
 
 const cands = (...pairs: [string | null, number | null, number?][]): Rankable[] =>
   pairs.map(([answer, reward, confidence], index) => ({
@@ -11,7 +15,7 @@ const cands = (...pairs: [string | null, number | null, number?][]): Rankable[] 
     ...(confidence === undefined ? {} : { confidence }),
   }));
 const winner = (items: Rankable[], method: 'majority' | 'weighted_vote', seed?: number) =>
-  rankWithVotes(items, method, seed === undefined ? {} : { seed }).ranked[0]!.index;
+  rankWithVotes(items, method, seed === undefined ? { now } : { seed, now }).ranked[0]!.index;
 
 describe('clusterAnswers', () => {
   it.each<[string, string[], number]>([
@@ -24,25 +28,25 @@ describe('clusterAnswers', () => {
     ['vector and tuple', ['\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}', '(1, 2)'], 1],
     ['different answers', ['5', '6', '7'], 3],
   ])('%s', (_name, answers, count) => {
-    expect(clusterAnswers(answers).count).toBe(count);
+    expect(clusterAnswers(answers, { now }).count).toBe(count);
   });
 
   it.each(nearMisses)('near misses never merge: %s / %s', (a, b) => {
-    expect(clusterAnswers([a, b]).count).toBe(2);
-    expect(clusterAnswers([b, a, b]).count).toBe(2);
+    expect(clusterAnswers([a, b], { now }).count).toBe(2);
+    expect(clusterAnswers([b, a, b], { now }).count).toBe(2);
   });
 
   it('does not chain: every member equals every other', () => {
     // `(1,2)` ≈ `1,2` (parentheses omitted) and `1,2` ≈ `2,1` (a list is unordered), but `(1,2)` ≠ `2,1`.
-    const c = clusterAnswers(['1,2', '(1,2)', '2,1']);
+    const c = clusterAnswers(['1,2', '(1,2)', '2,1'], { now });
     expect(c.count).toBe(2);
     expect(c.clusterOf[0]).toBe(c.clusterOf[1]);
     expect(c.clusterOf[2]).not.toBe(c.clusterOf[1]);
   });
 
   it('an empty answer (an empty \\boxed{}) forms no group', () => {
-    expect(clusterAnswers(['', ' ', '5']).clusterOf).toEqual([null, null, 0]);
-    expect(voteShares(['', '', '', '5'])).toEqual([0, 0, 0, 0.25]);
+    expect(clusterAnswers(['', ' ', '5'], { now }).clusterOf).toEqual([null, null, 0]);
+    expect(voteShares(['', '', '', '5'], undefined, { now })).toEqual([0, 0, 0, 0.25]);
   });
 
   it('keeps key groups once the budget is spent, and says so', () => {
@@ -68,7 +72,7 @@ describe('clusterAnswers', () => {
 describe('votes over clusters', () => {
   it('a majority split across spellings wins once merged', () => {
     const items = cands(['2\\sqrt{5}', 0.1], ['\\sqrt{20}', 0.1], ['\\sqrt{5}\\cdot 2', 0.1], ['7', 0.9], ['7', 0.9]);
-    const { ranked, vote } = rankWithVotes(items, 'majority');
+    const { ranked, vote } = rankWithVotes(items, 'majority', { now });
     expect(
       ranked
         .slice(0, 3)
@@ -86,14 +90,14 @@ describe('votes over clusters', () => {
 
   it('a tied majority goes to the larger summed reward, and the tie is reported', () => {
     const items = cands(['5', 0.2], ['6', 0.9], ['5', 0.3], ['6', 0.1]);
-    const { ranked, vote } = rankWithVotes(items, 'majority');
+    const { ranked, vote } = rankWithVotes(items, 'majority', { now });
     expect(ranked[0]!.index).toBe(1);
     expect(vote!.tie).toEqual({ groups: 2, broken_by: 'reward' });
   });
 
   it('then to the larger summed confidence', () => {
     const items = cands(['5', 0.5, 10], ['6', 0.5, 12], ['5', 0.5, 11], ['6', 0.5, 12]);
-    const { ranked, vote } = rankWithVotes(items, 'majority');
+    const { ranked, vote } = rankWithVotes(items, 'majority', { now });
     expect(ranked[0]!.index).toBe(1);
     expect(vote!.tie).toEqual({ groups: 2, broken_by: 'confidence' });
   });
@@ -103,6 +107,6 @@ describe('votes over clusters', () => {
     const winners = new Set(Array.from({ length: 16 }, (_, seed) => winner(items, 'majority', seed)));
     expect(winners.size).toBeGreaterThan(1);
     expect(winner(items, 'majority', 3)).toBe(winner(items, 'majority', 3));
-    expect(rankWithVotes(items, 'majority').vote!.tie).toEqual({ groups: 3, broken_by: 'draw' });
+    expect(rankWithVotes(items, 'majority', { now }).vote!.tie).toEqual({ groups: 3, broken_by: 'draw' });
   });
 });

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { rankCandidates, voteShares, type Rankable } from '../../src/core/rank';
 import type { SelectMethod } from '../../src/core/types';
+import { stoppedClock as now } from '../helpers/clock';
 
 /** Builds candidates from [answer, reward] pairs, indexed in order. */
 const cands = (...pairs: [string | null, number | null][]): Rankable[] =>
   pairs.map(([answer, reward], index) => ({ index, answer, reward }));
 const order = (items: Rankable[], method: SelectMethod, groupKey?: (a: string) => string) =>
-  rankCandidates(items, method, groupKey ? { groupKey } : {}).map((c) => c.index);
+  rankCandidates(items, method, groupKey ? { groupKey, now } : { now }).map((c) => c.index);
 
 describe('rankCandidates: argmax', () => {
   it.each<[string, Rankable[], number[]]>([
@@ -109,7 +110,7 @@ describe('voteShares', () => {
     ['one candidate', ['\\frac{1}{2}'], [1]],
     ['one candidate without an answer', [null], [0]],
   ])('%s', (_name, answers, want) => {
-    expect(voteShares(answers)).toEqual(want);
+    expect(voteShares(answers, undefined, { now })).toEqual(want);
   });
 
   it('uses a custom group key', () => {

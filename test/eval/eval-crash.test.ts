@@ -58,7 +58,7 @@ describe('bestofn eval survives SIGKILL and torn files', () => {
 
   it('SIGKILL mid-run, then a resume: every problem once, none sent twice that had a result', async () => {
     const out = path.join(dir, 'killed');
-    const child = spawn(process.execPath, ['bin/bestofn.mjs', 'eval', ...args(out)], {
+    const child = spawn(process.execPath, ['tools/dev.mjs', 'eval', ...args(out)], {
       env: { PATH: process.env.PATH! },
       stdio: 'ignore',
     });

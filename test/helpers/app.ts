@@ -29,5 +29,5 @@ export async function startTestApp(env: Record<string, string> = {}, http?: Http
   const upstreams = upstreamsFromConfig(config, http ?? refuse);
   const scorer = createPortableScorer(config, { info() {}, warn() {} }, upstreams.all[0]!);
   const app = createApp({ config, upstreams, scorer, log: silent, access: await buildAccess(config) });
-  return { request: (path, init) => Promise.resolve(app.request(`http://gateway.test${path}`, init)), upstreamCalls };
+  return { request: (path, init) => Promise.resolve(app.request(`http://localhost${path}`, init)), upstreamCalls };
 }

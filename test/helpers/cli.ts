@@ -4,7 +4,7 @@ import { main } from '../../src/cli';
 /**
  * `bestofn ARGS` as main() in this process, with a fresh shell's environment plus `env`, its stdout and stderr
  * captured: a process per usage or config check spends two CPU seconds starting. test/cli.test.ts keeps one real
- * spawn of bin/bestofn.mjs for the entry itself.
+ * spawn of the CLI entry (tools/dev.mjs, the sources; bin/bestofn.mjs runs dist/ and the package test spawns it).
  */
 export async function runMain(args: string[], env: Record<string, string> = {}) {
   const out = { stdout: '', stderr: '' };

@@ -8,10 +8,23 @@ import { encodeSseEvent, encodeSseJson, SSE_DONE } from '../../src/http/sse';
  * Supports `n`, `stream`, `reasoning_content`, injected latency and injected errors, and records what it
  * saw, including requests the client aborted.
  */
+export interface FakeToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
 export interface FakeChoice {
-  content: string;
+  /** null for a message that only calls tools or refuses. */
+  content: string | null;
   reasoning_content?: string;
-  finish_reason?: 'stop' | 'length';
+  finish_reason?: 'stop' | 'length' | 'tool_calls' | 'function_call';
+  refusal?: string;
+  /** Streamed as OpenAI streams them: id and name first, then the arguments split across chunks. */
+  tool_calls?: FakeToolCall[];
+  function_call?: { name: string; arguments: string };
+  /** Any other message field (annotations, audio), sent as is and in one delta when streamed. */
+  extra?: Record<string, unknown>;
 }
 
 export interface FakeFailure {
@@ -73,6 +86,8 @@ export function defaultRespond(body: any, index: number, call: number): FakeChoi
   };
 }
 
+/** Tool-call arguments in pieces of 5 characters, as servers stream them (never whole). */
+const splitArgs = (s: string) => s.match(/[\s\S]{1,5}/g) ?? [];
 const words = (s: string) => s.match(/\S+\s*|\s+/g) ?? [];
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -161,7 +176,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     const n = body.n ?? 1;
     const choices = Array.from({ length: n }, (_, i) => respond(body, i, call));
     const completionTokens = choices.reduce(
-      (s, c) => s + words(c.content).length + words(c.reasoning_content ?? '').length,
+      (s, c) => s + words(c.content ?? '').length + words(c.reasoning_content ?? '').length,
       0,
     );
     const reasoningTokens = choices.reduce((s, c) => s + words(c.reasoning_content ?? '').length, 0);
@@ -186,7 +201,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       // With a token rate, a plain answer takes as long as its longest choice would take to stream.
       if (options.chunkDelayMs) {
         const longest = Math.max(
-          ...choices.map((c) => words(c.content).length + words(c.reasoning_content ?? '').length),
+          ...choices.map((c) => words(c.content ?? '').length + words(c.reasoning_content ?? '').length),
         );
         await sleep(longest * options.chunkDelayMs, gone.signal);
         if (gone.signal.aborted) return;
@@ -206,13 +221,16 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
             index,
             finish_reason: c.finish_reason ?? 'stop',
             logprobs: withLogprobs
-              ? { content: words(c.content).map((w, i) => tokenLogprob(w, i + index, top)), refusal: null }
+              ? { content: words(c.content ?? '').map((w, i) => tokenLogprob(w, i + index, top)), refusal: null }
               : null,
             message: {
               role: 'assistant',
               content: c.content,
-              refusal: null,
+              refusal: c.refusal ?? null,
               ...(c.reasoning_content ? { [thinking]: c.reasoning_content } : {}),
+              ...(c.tool_calls ? { tool_calls: c.tool_calls } : {}),
+              ...(c.function_call ? { function_call: c.function_call } : {}),
+              ...c.extra,
             },
           })),
         }),
@@ -235,10 +253,28 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     // Interleave choices word by word, as a real server interleaves its n sequences.
     const streams = choices.map((c, index) => [
       ...words(c.reasoning_content ?? '').map((w) => ({ delta: { [thinking]: w }, logprobs: null })),
-      ...words(c.content).map((w, i) => ({
+      ...words(c.content ?? '').map((w, i) => ({
         delta: { content: w },
         logprobs: withLogprobs ? { content: [tokenLogprob(w, i + index, top)], refusal: null } : null,
       })),
+      ...(c.refusal ? [{ delta: { refusal: c.refusal }, logprobs: null }] : []),
+      ...(c.tool_calls ?? []).flatMap((t, k) => [
+        { delta: { tool_calls: [{ index: k, ...t, function: { ...t.function, arguments: '' } }] }, logprobs: null },
+        ...splitArgs(t.function.arguments).map((a) => ({
+          delta: { tool_calls: [{ index: k, function: { arguments: a } }] },
+          logprobs: null,
+        })),
+      ]),
+      ...(c.function_call
+        ? [
+            { delta: { function_call: { name: c.function_call.name, arguments: '' } }, logprobs: null },
+            ...splitArgs(c.function_call.arguments).map((a) => ({
+              delta: { function_call: { arguments: a } },
+              logprobs: null,
+            })),
+          ]
+        : []),
+      ...(c.extra ? [{ delta: c.extra, logprobs: null }] : []),
     ]);
     const longest = Math.max(...streams.map((s) => s.length));
     const started = performance.now();

@@ -1,10 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { parseConfig } from '../../src/config';
+import { loadConfigFile } from '../../src/config-loader';
+import { startGateway } from '../../src/node';
 
-const BIN = fileURLToPath(new URL('../../bin/bestofn.mjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../../tools/dev.mjs', import.meta.url));
 
-/** A gateway replica in its own process (`bestofn serve`), as behind a load balancer; its JSON log lines are kept. */
+/** A gateway replica in its own process (`bestofn serve` from the sources, tools/dev.mjs), as behind a load balancer; its JSON log lines are kept. */
 export interface Replica {
   url: string;
   logs: Array<Record<string, unknown>>;
@@ -38,12 +42,7 @@ export async function startReplica(env: Record<string, string>): Promise<Replica
     url,
     logs,
     process: child,
-    post: (key, body) =>
-      fetch(`${url}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      }),
+    post: (key, body) => postAs(url, key, body),
     kill: (signal = 'SIGKILL') =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -52,3 +51,38 @@ export async function startReplica(env: Record<string, string>): Promise<Replica
       }),
   };
 }
+
+/**
+ * A replica in this process: its own gateway, Redis connection, limiter and metrics, as a separate process
+ * has, without spending seconds of CPU starting one (on a loaded machine, tens of seconds). For tests that
+ * need replicas but not a process to kill.
+ */
+export interface LocalReplica {
+  url: string;
+  logs: Array<Record<string, unknown>>;
+  post(key: string, body: object): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startLocalReplica(env: Record<string, string>): Promise<LocalReplica> {
+  const config = parseConfig({ PORT: '0', LOG_LEVEL: 'info', UPSTREAM_RETRY_BASE_MS: '1', ...env }, [], loadConfigFile);
+  const logs: Array<Record<string, unknown>> = [];
+  const log = pino(
+    { level: config.LOG_LEVEL, base: { service: 'bestofn' } },
+    { write: (line: string) => void logs.push(JSON.parse(line)) },
+  );
+  const gateway = await startGateway(config, log);
+  return {
+    url: gateway.url,
+    logs,
+    post: (key, body) => postAs(gateway.url, key, body),
+    close: () => gateway.close(),
+  };
+}
+
+const postAs = (url: string, key: string, body: object) =>
+  fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });

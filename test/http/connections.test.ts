@@ -130,7 +130,7 @@ describe('the real CLI on SIGTERM', () => {
   it('exits as soon as its in-flight answer is sent, though a keep-alive client holds a socket', async () => {
     const { startFakeUpstream } = await import('../helpers/fake-upstream');
     const upstream = await startFakeUpstream({ latencyMs: 500 });
-    const child = spawn(process.execPath, ['bin/bestofn.mjs', 'serve', '--port', '0'], {
+    const child = spawn(process.execPath, ['tools/dev.mjs', 'serve', '--port', '0'], {
       env: { PATH: process.env.PATH!, UPSTREAM_BASE_URL: upstream.url, SHUTDOWN_GRACE_MS: '20000' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

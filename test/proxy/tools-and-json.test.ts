@@ -8,11 +8,18 @@ const TOOLS = [
   { type: 'function' as const, function: { name: 'add', parameters: { type: 'object', properties: {} } } },
 ];
 
-describe('requests with tools go to the upstream once, unchanged but for the gateway controls', () => {
+describe('with tools: bypass, requests with tools go to the upstream once, unchanged but for the gateway controls', () => {
   it.each([false, true])('stream: %s', async (stream) => {
     const t = await startTestGateway();
     try {
-      const body = { model: 'fake-model', messages: MATH, tools: TOOLS, best_of: 4, stream };
+      const body = {
+        model: 'fake-model',
+        messages: MATH,
+        tools: TOOLS,
+        best_of: 4,
+        stream,
+        bestofn: { tools: 'bypass' },
+      };
       const res = await fetch(`${t.url}/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -22,10 +29,27 @@ describe('requests with tools go to the upstream once, unchanged but for the gat
       expect(res.headers.get('x-bestofn-bypass')).toBe('tools');
       const text = await res.text();
       expect(t.upstream.requests).toHaveLength(1);
-      const { best_of: _, ...forwarded } = body;
+      const { best_of: _, bestofn: _controls, ...forwarded } = body;
       expect(t.upstream.requests[0]).toEqual(forwarded);
       if (stream) expect((await readSse(text)).data.at(-1)).toBe('[DONE]');
       else expect(validateAgainst('CreateChatCompletionResponse', JSON.parse(text))).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('BESTOFN_TOOLS=bypass is the server-wide setting, and the x-bestofn-tools header the per-request one', async () => {
+    const t = await startTestGateway({ BESTOFN_TOOLS: 'bypass' });
+    try {
+      const ask = { model: 'fake-model', messages: MATH, tools: TOOLS, best_of: 3 };
+      const bypassed = await t.client.chat.completions.create(ask as never).withResponse();
+      expect(bypassed.response.headers.get('x-bestofn-bypass')).toBe('tools');
+      expect(t.upstream.requests).toHaveLength(1);
+      const voted = await t.client.chat.completions
+        .create(ask as never, { headers: { 'x-bestofn-tools': 'vote' } })
+        .withResponse();
+      expect(voted.response.headers.get('x-bestofn-bypass')).toBeNull();
+      expect(t.upstream.requests).toHaveLength(4);
     } finally {
       await t.close();
     }

@@ -8,10 +8,13 @@ afterEach(async () => {
   t = undefined;
 });
 
-/** Candidate i (by request order) writes ANSWERS[i]. */
+/**
+ * Candidate i (by request order) writes ANSWERS[i]. The merging budget is the maximum: which answers merge
+ * is under test, and a loaded machine must not run the default 250 ms out (test/helpers/clock.ts).
+ */
 const gatewayAnswering = async (answers: string[]) =>
   (t = await startTestGateway(
-    { UPSTREAM_SUPPORTS_N: 'true' },
+    { UPSTREAM_SUPPORTS_N: 'true', VOTE_CLUSTER_BUDGET_MS: '60000' },
     { respond: (_b, i) => ({ content: `Working.\n\nSo the answer is $\\boxed{${answers[i % answers.length]}}$.` }) },
   ));
 

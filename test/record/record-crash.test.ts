@@ -12,7 +12,7 @@ import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream';
  * with counts proving no record is lost or written twice.
  */
 const cli = (args: string[], env: Record<string, string>) =>
-  spawn(process.execPath, ['bin/bestofn.mjs', ...args], {
+  spawn(process.execPath, ['tools/dev.mjs', ...args], {
     env: { PATH: process.env.PATH!, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

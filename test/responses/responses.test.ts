@@ -207,7 +207,7 @@ describe('POST /v1/responses', () => {
     }
   });
 
-  it('a request with function tools goes upstream once and answers function_call items, plain and streamed', async () => {
+  it('a request with function tools samples N candidates and answers the chosen function_call items, plain and streamed', async () => {
     const call = { id: 'call_7', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } };
     const raw = await startRawUpstream((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -254,13 +254,15 @@ describe('POST /v1/responses', () => {
           arguments: '{"city":"Paris"}',
         }),
       ]);
-      expect(raw.calls).toBe(1);
+      expect(raw.calls).toBe(4);
+      expect(res.bestofn).toMatchObject({ decided_by: 'tools', tools: { mode: 'vote' } });
       const events: any[] = [];
       for await (const e of (await g.client.responses.create({
         model: 'fake-model',
         input: 'Weather in Paris?',
         tools,
         stream: true,
+        best_of: 2,
       } as never)) as unknown as AsyncIterable<any>)
         events.push(e);
       for (const e of events) expect(validateResponseEvent(e), e.type).toEqual([]);
@@ -268,7 +270,7 @@ describe('POST /v1/responses', () => {
         name: 'weather',
         arguments: '{"city":"Paris"}',
       });
-      expect(raw.calls).toBe(2);
+      expect(raw.calls).toBe(6);
     } finally {
       await g.close();
       await raw.close();

@@ -127,7 +127,7 @@ describe('POST /v1/rewards', () => {
     });
     expect(body.model).toBe('m');
     expect(body.usage).toMatchObject({ sequences: 0, cache_hits: 2 });
-    expect(body.data[0].answer).toBe(defaultRespond({ seed: 5 }, 0, 0).content.match(/boxed\{(\d+)\}/)![1]);
+    expect(body.data[0].answer).toBe(defaultRespond({ seed: 5 }, 0, 0).content!.match(/boxed\{(\d+)\}/)![1]);
   });
 
   it.each([

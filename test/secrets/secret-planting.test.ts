@@ -93,7 +93,7 @@ describe('no planted secret ever reaches a client or a log line', () => {
   beforeAll(async () => {
     upstream = await echoUpstream();
     port = (upstream.address() as AddressInfo).port;
-    child = spawn(process.execPath, ['bin/bestofn.mjs', 'serve', '--port', '0'], {
+    child = spawn(process.execPath, ['tools/dev.mjs', 'serve', '--port', '0'], {
       env: {
         PATH: process.env.PATH!,
         LOG_LEVEL: 'debug',
