@@ -13,6 +13,7 @@ import { createJsonlRecorder } from './record/jsonl-recorder';
 import { createPromMetrics } from './observability/prom-metrics';
 import { buildAccess } from './access/build-access';
 import { nodeHttpClient } from './http/node-http-client';
+import { coverageWarning } from './scorer/coverage';
 import { createNodeScorer } from './scorer/create-node-scorer';
 import { demoHttpClient, loadDemoSet } from './record/demo-upstream';
 import { withModelRewardDefaults } from './scorer/reward-defaults';
@@ -60,6 +61,8 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
         shared?.scoreTier,
       ));
     if (!scorer) opened.push(() => activeScorer.close?.());
+    const uncovered = config.demo ? null : coverageWarning(config);
+    if (uncovered) log.warn(uncovered);
     const recorder = config.RECORD
       ? createJsonlRecorder(config.RECORD, (err) => log.error({ err }, 'cannot write the record file'), {
           maxBytes: config.RECORD_MAX_MB * 1024 * 1024,
