@@ -6,10 +6,24 @@
  */
 
 // A JSON answer is read wherever it sits: the whole text, a fenced block, or an object after prose (issue 25).
-const FENCED = /```(?:json)?[ \t]*\n([\s\S]*?)\n\s*```/g;
 const MAX_JSON_CHARS = 100_000;
+/** How much of a text's end is searched for a fenced or inline JSON answer. */
+const MAX_SCAN_CHARS = 32 * 1024;
+
+/** The bodies of ``` fenced blocks, found by pairing fence lines in one pass (a regex retried per opener is quadratic). */
+function fencedBlocks(text: string): string[] {
+  const fences = [...text.matchAll(/^[ \t]*```([a-z]*)[ \t]*$/gm)];
+  const blocks: string[] = [];
+  for (let k = 0; k + 1 < fences.length; k += 2) {
+    const open = fences[k]!;
+    const close = fences[k + 1]!;
+    if (open[1] !== '' && open[1] !== 'json') continue;
+    blocks.push(text.slice(open.index + open[0].length, close.index));
+  }
+  return blocks;
+}
 const ANSWER_KEYS = ['answer', 'final_answer', 'finalAnswer'] as const;
-/** Object openings tried after prose, at most: a text of a thousand braces must not parse a thousand times. */
+/** Objects tried after prose, at most: a text of a thousand objects must not parse a thousand times. */
 const MAX_OBJECTS = 16;
 
 /** The answer field of a parsed object, as text: a string trimmed, any other value as its JSON. */
@@ -35,25 +49,27 @@ function parsedAnswer(body: string): string | null {
   }
 }
 
-/** Each balanced `{…}` that mentions an answer key, in order (strings respected, so a brace in a string is text). */
+/**
+ * Each balanced `{…}` that mentions an answer key, in order, found in one pass that pairs braces outside
+ * JSON strings (a scan from every opener would be quadratic in a looping candidate).
+ */
 function objectsAfterProse(text: string): string[] {
   const found: string[] = [];
-  // Only a brace that opens a JSON object (`{` then a quoted key) is tried: LaTeX's `\frac{1}{2}` is not.
-  const opens = [...text.matchAll(/\{\s*"/g)].slice(0, MAX_OBJECTS).map((m) => m.index);
-  for (let k = 0, open = opens[0]; open !== undefined; open = opens[++k]) {
-    let depth = 0;
-    let inString = false;
-    for (let i = open; i < text.length && i - open <= MAX_JSON_CHARS; i++) {
-      const c = text[i];
-      if (inString) {
-        if (c === '\\') i++;
-        else if (c === '"') inString = false;
-      } else if (c === '"') inString = true;
-      else if (c === '{') depth++;
-      else if (c === '}' && --depth === 0) {
+  const stack: number[] = [];
+  let inString = false;
+  for (let i = 0; i < text.length && found.length < MAX_OBJECTS; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = stack.length > 0;
+    else if (c === 123 /* { */) stack.push(i);
+    else if (c === 125 /* } */ && stack.length > 0) {
+      const open = stack.pop()!;
+      // Only a brace that opens a JSON object (`{` then a quoted key) counts: LaTeX's `\frac{1}{2}` does not.
+      if (stack.length === 0 && /^\{\s*"/.test(text.slice(open, open + 64))) {
         const body = text.slice(open, i + 1);
         if (/"(?:final_?answer|finalAnswer|answer)"\s*:/.test(body)) found.push(body);
-        break;
       }
     }
   }
@@ -70,16 +86,19 @@ export function jsonAnswer(text: string): string | null {
   if (!t.includes('answer') && !t.includes('Answer')) return null;
   const whole = parsedAnswer(t);
   if (whole !== null) return whole;
-  for (const m of t.matchAll(FENCED)) {
-    const fenced = parsedAnswer(m[1]!.trim());
+  // Elsewhere only the tail is searched, where a final answer is: a looping candidate of many fences or
+  // braces must cost a bounded scan, not one per opener.
+  const tail = t.length > MAX_SCAN_CHARS ? t.slice(-MAX_SCAN_CHARS) : t;
+  for (const m of fencedBlocks(tail)) {
+    const fenced = parsedAnswer(m.trim());
     if (fenced !== null) return fenced;
   }
-  for (const body of objectsAfterProse(t)) {
+  for (const body of objectsAfterProse(tail)) {
     const inline = parsedAnswer(body);
     if (inline !== null) return inline;
   }
   if (!/^\s*(?:```(?:json)?\s*)?\{/.test(t)) return null;
-  const loose = [...t.slice(-MAX_JSON_CHARS).matchAll(LOOSE)].at(-1)?.[1];
+  const loose = [...tail.matchAll(LOOSE)].at(-1)?.[1];
   if (loose === undefined) return null;
   try {
     return answerField({ answer: JSON.parse(loose) as unknown });

@@ -35,8 +35,9 @@ function sequence(found: [string, string][]): Choices | null {
   return letters.length >= 2 ? { letters, text } : null;
 }
 
-/** The lettered options a prompt lists, or null when it lists none. */
-export function detectChoices(prompt: string): Choices | null {
+/** The lettered options a prompt lists, or null when it lists none. Options close a question: its tail is read. */
+export function detectChoices(text: string): Choices | null {
+  const prompt = text.length > TAIL_CHARS ? text.slice(-TAIL_CHARS) : text;
   const lines = [...prompt.matchAll(OPTION_LINE)].map((m): [string, string] => [m[1] ?? m[2]!, m[3]!]);
   const found = sequence(lines);
   if (found) return found;
