@@ -1,6 +1,6 @@
 /**
  * Which step-reward aggregation picks the right solution, measured on real reward-model scores rather
- * than chosen by taste: ../shared/data/rewardmath/ (RewardMATH, kimsh0507/RewardMATH_official) holds the
+ * than chosen by taste: RewardMATH (kimsh0507/RewardMATH_official, in data/rewardmath/, not shipped) holds the
  * scores real PRMs and ORMs gave 10 solutions of each MATH-500 problem, of which only solution 0 is right.
  *
  *   npm run bench:aggregate [-- --bootstrap 2000 --seed 1]
@@ -19,7 +19,16 @@ import { AGGREGATES, type Aggregate } from '../src/core/types';
 import { printTable } from './stats';
 import { seededRandom } from '../src/core/random';
 
-const DIR = path.resolve('../shared/data/rewardmath');
+// Large optional data, not in the repository: put RewardMATH's results/RewardMATH/*_reward.json
+// (kimsh0507/RewardMATH_official, MIT) in data/rewardmath/, or point BESTOFN_REWARDMATH_DIR at them.
+const DIR = path.resolve(process.env.BESTOFN_REWARDMATH_DIR ?? 'data/rewardmath');
+if (!fs.existsSync(DIR)) {
+  console.log(
+    `bench:aggregate skipped: no RewardMATH scores in ${DIR}. Copy results/RewardMATH/*_reward.json of ` +
+      'github.com/kimsh0507/RewardMATH_official there, or set BESTOFN_REWARDMATH_DIR.',
+  );
+  process.exit(0);
+}
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);

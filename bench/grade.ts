@@ -7,14 +7,14 @@
  * Figures are wall-clock on a shared machine: read medians and ratios, not absolutes.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { clusterAnswers } from '../src/core/clusters';
 import { answerKey, mathEqual } from '../src/core/math';
 import { matchUnordered } from '../src/core/math/structure';
 import { equivalentForms, holes, nearMisses } from '../test/core/math/equivalence-tables';
 import { printTable, quantile } from './stats';
+import { fixturePath } from '../test/helpers/fixture-path';
 
-const POOL = path.resolve(process.cwd(), '../shared/data/bon-pool-qwen25-math-cot-100-n8.jsonl');
+const POOL = fixturePath('data/bon-pool-qwen25-math-cot-100-n8.jsonl');
 
 function timed(pairs: [string, string][], strict: boolean): number[] {
   return pairs.map(([a, b]) => {

@@ -29,23 +29,20 @@ import { startFakeUpstream } from '../test/helpers/fake-upstream';
 import { bootstrapInterval } from '../src/eval/bootstrap';
 import { median, printTable, quantile } from './stats';
 import { sseDataOf } from '../src/http/sse';
+import { fixturePath } from '../test/helpers/fixture-path';
 
 const LIMIT = Number(process.env.BENCH_PROBLEMS ?? 100);
 const TOKEN_MS = Number(process.env.BENCH_TOKEN_MS ?? 2);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 // The pool is read, and a request matched to its prompt, as `bestofn replay-upstream` reads and matches them.
-const source = loadReplaySource(
-  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/data/bon-pool-qwen25-math-cot-100-n8.jsonl'),
-);
+const source = loadReplaySource(fixturePath('data/bon-pool-qwen25-math-cot-100-n8.jsonl'));
 type Problem = { question: string; gt: string; response: string[]; score: boolean[] };
-const pool: Problem[] = [...source.items.values()]
-  .slice(0, LIMIT)
-  .map((item) => ({
-    question: item.prompt,
-    gt: item.gt ?? '',
-    response: item.candidates.map((c) => c.content),
-    score: item.score ?? [],
-  }));
+const pool: Problem[] = [...source.items.values()].slice(0, LIMIT).map((item) => ({
+  question: item.prompt,
+  gt: item.gt ?? '',
+  response: item.candidates.map((c) => c.content),
+  score: item.score ?? [],
+}));
 
 /**
  * The child: the recorded candidates as token-timed streams, the k-th request for a prompt answered with its
@@ -193,7 +190,7 @@ async function main(): Promise<void> {
   const modelDir = makeTestPrm({
     kind: 'step-classifier',
     out: fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-bench-prm-')),
-    tokenizerDir: path.resolve('../shared/tokenizers/qwen2.5-prm-tag'),
+    tokenizerDir: fixturePath('tokenizers/qwen2.5-prm-tag'),
   });
   const scorers: [string, () => Promise<Scorer>][] = [
     ['vote', async () => createVoteScorer()],

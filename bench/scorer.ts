@@ -1,6 +1,6 @@
 /**
  * Throughput of the in-process ONNX scorer on the test PRM (tools/make-test-prm.ts), with real Best-of-8
- * answers from ../shared/data as input (a few hundred tokens each).
+ * answers from the recorded pool in data/ as input (a few hundred tokens each).
  *
  *   npx tsx bench/scorer.ts
  *
@@ -21,6 +21,7 @@ import { createPrmScorer } from '../src/scorer/prm-scorer';
 import { createScoreCache, sequenceScoreBytes } from '../src/scorer/score-cache';
 import type { PrmSequence } from '../src/scorer/types';
 import type { CandidateParts } from '../src/core/types';
+import { fixturePath } from '../test/helpers/fixture-path';
 
 const RUNS = 7;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -48,10 +49,7 @@ function table(headers: string[], rows: (string | number)[][]): void {
 
 // Real answers: one sequence per sampled response, steps split on blank lines, capped to keep the run short.
 function loadSequences(limit: number): PrmSequence[] {
-  const lines = fs
-    .readFileSync(path.resolve('../shared/data/bon-pool-qwen25-math-cot-100-n8.jsonl'), 'utf8')
-    .trim()
-    .split('\n');
+  const lines = fs.readFileSync(fixturePath('data/bon-pool-qwen25-math-cot-100-n8.jsonl'), 'utf8').trim().split('\n');
   const out: PrmSequence[] = [];
   for (const line of lines) {
     const row = JSON.parse(line) as { question: string; response: string[] };

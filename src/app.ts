@@ -5,7 +5,7 @@ import { GatewayError, toErrorResponse } from './errors';
 import { bodyLimit } from './http/body-limit';
 import { jsonOnly, ownHostsOnly } from './http/cross-site';
 import { noopMetrics } from './observability/metrics';
-import { readiness, type ReadyCheck } from './observability/readiness';
+import { cachedProbe, readiness, type ReadyCheck } from './observability/readiness';
 import { requestContext, type RequestVars } from './observability/request-id';
 import { upstreamCheck } from './proxy/upstream-probe';
 import { proxyRoutes, type ProxyDeps } from './proxy/routes';
@@ -75,11 +75,12 @@ export function createApp(deps: AppDeps) {
   const trusted = async (headers: Headers) => !deps.access || (await hasValidKey(deps.access, headers));
 
   // Anyone may learn ok / not ok; which scorer, device and model only a key holder.
+  const scorerHealth = cachedProbe(async () => (await deps.scorer.health?.()) ?? {}, READY_PROBE_TTL_MS);
   app.get('/healthz', async (c) => {
     const demo = deps.config.demo ? { demo: true } : {};
     let scorer: Record<string, unknown>;
     try {
-      scorer = (await deps.scorer.health?.()) ?? {};
+      scorer = await scorerHealth();
     } catch {
       return c.json({ status: 'error' }, 503);
     }

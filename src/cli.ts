@@ -5,6 +5,10 @@ import { createLogger } from './log';
 import { secretsOf } from './secrets';
 import { startGateway } from './node';
 import { DEMO_SET_FILE } from './record/demo-upstream';
+import { watchParent } from './util/parent-watch';
+import { probeUpstreams } from './proxy/startup-probe';
+import { upstreamsFromConfig } from './proxy/upstream-router';
+import { nodeHttpClient } from './http/node-http-client';
 
 const USAGE = `bestofn — OpenAI-compatible Best-of-N gateway
 
@@ -75,11 +79,26 @@ export async function main(argv: string[], env: Record<string, string | undefine
     },
     'bestofn listening',
   );
+  // Not awaited: a model server that starts later is normal; a wrong base URL should be said at once.
+  const probing = new AbortController();
+  if (!config.demo)
+    void probeUpstreams(upstreamsFromConfig(config, nodeHttpClient(config.UPSTREAM_CONNECT_TIMEOUT_MS)), probing.signal)
+      .then((warnings) => {
+        for (const w of warnings) log.warn(w);
+      })
+      .catch(() => {});
   await new Promise<void>((resolve) => {
+    let stopping = false;
     const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      unwatch();
+      probing.abort();
       log.info({ signal }, 'shutting down');
       void gateway.close(config.SHUTDOWN_GRACE_MS).then(resolve);
     };
+    // A wrapper that got the SIGTERM and died without passing it on (npx's shell) counts as one.
+    const unwatch = watchParent(() => stop('parent exited'));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });

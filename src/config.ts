@@ -15,8 +15,18 @@ import { isIP, isLoopbackAddress } from './http/loopback';
 const bool = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
   .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
+/**
+ * A number written in decimal, as env and flags give it: `Number()` alone reads ' ' as 0 (PORT=' ' was a
+ * random port) and '0xAFC8' as hex. Anything else is left for the number schema to refuse.
+ */
+const decimal = (v: unknown) =>
+  typeof v === 'string' && /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(v) ? Number(v) : v;
+const int = (min: number, max: number) => z.preprocess(decimal, z.number().int().min(min).max(max));
+const num = (min: number, max: number) => z.preprocess(decimal, z.number().min(min).max(max));
+/** An http(s) URL: file:, mailto: or javascript: is no upstream (and would mangle every scrubbed message). */
+const httpUrl = () => z.url({ protocol: /^https?$/ });
+/** A header value: CR or LF would split the request an upstream receives. */
+const headerValue = () => z.string().regex(/^[^\r\n]*$/, 'must not contain CR or LF');
 
 export const OPTIONS = {
   CONFIG_FILE: {
@@ -24,10 +34,13 @@ export const OPTIONS = {
     help: 'JSON or YAML file with settings, named upstreams, a fallback upstream and per-key limits (see README)',
   },
   UPSTREAM_BASE_URL: {
-    schema: z.url().optional(),
+    schema: httpUrl().optional(),
     help: 'OpenAI-compatible upstream, e.g. http://127.0.0.1:8000/v1 (required unless CONFIG_FILE names upstreams)',
   },
-  UPSTREAM_API_KEY: { schema: z.string().optional(), help: 'Bearer key sent to the upstream; never logged or echoed' },
+  UPSTREAM_API_KEY: {
+    schema: headerValue().optional(),
+    help: 'Bearer key sent to the upstream; never logged or echoed',
+  },
   FALLBACK_UPSTREAM: {
     schema: z.string().optional(),
     help: 'Name of a CONFIG_FILE upstream that samples candidates the routed upstream failed to give',
@@ -519,6 +532,9 @@ export function parseConfig(
     .map((k) => k.trim())
     .filter(Boolean)
     .map((key) => ({ key }));
+  // GATEWAY_API_KEYS=',' meant keys, and would have served without any and without a word.
+  if (c.GATEWAY_API_KEYS !== undefined && envKeys.length === 0)
+    throw new ConfigError('GATEWAY_API_KEYS holds no key: give comma-separated keys, or leave it unset');
   const keys = [...resolved.keys, ...envKeys];
   // An address is judged here; a name (localhost, or 127.evil.example) by what it resolves to, once bound (node.ts).
   if (isIP(c.HOST) && !isLoopbackAddress(c.HOST) && keys.length === 0 && !c.ALLOW_UNAUTHENTICATED)

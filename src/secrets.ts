@@ -89,23 +89,35 @@ export function scrubStrings(value: unknown, scrub: Scrub, depth = 0): unknown {
 
 /**
  * For text a client reads: secrets out, and internal addresses replaced, each upstream's host by its
- * configured name and any other IP address (as a connection error reports it) by a placeholder.
+ * configured name, the PRM's and the verifier's by their setting, and any other IP address (as a connection
+ * error reports it) by a placeholder. A host is matched with its port: the PRM often shares the policy
+ * server's machine on another port, and must not be named as that upstream.
  */
 export function clientScrubber(config: SecretSource): Scrub {
   const secrets = secretScrubber(secretsOf(config));
-  const hosts: { host: string; name: string }[] = [];
-  for (const u of config.upstreams) {
+  const servers = [
+    ...config.upstreams.map((u) => ({ url: u.baseUrl, label: `upstream '${u.name}'` })),
+    ...(config.SCORER_URL ? [{ url: config.SCORER_URL, label: '[SCORER_URL]' }] : []),
+    ...(config.VERIFIER_BASE_URL ? [{ url: config.VERIFIER_BASE_URL, label: '[VERIFIER_BASE_URL]' }] : []),
+  ];
+  const hosts: { pattern: RegExp; length: number; label: string }[] = [];
+  const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  for (const { url: raw, label } of servers) {
     try {
-      const url = new URL(u.baseUrl);
-      hosts.push({ host: url.host, name: u.name }, { host: url.hostname, name: u.name });
+      const url = new URL(raw);
+      const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+      // The host with this server's port, or with none (a DNS error names the bare host); never with another port.
+      const host = `(?<![\\w.-])${escape(url.hostname)}`;
+      hosts.push({ pattern: new RegExp(`${host}:${port}(?!\\d)`, 'g'), length: url.hostname.length + 6, label });
+      hosts.push({ pattern: new RegExp(`${host}(?![\\w.-]|:\\d)`, 'g'), length: url.hostname.length, label });
     } catch {
       // parseConfig only lets valid URLs through; nothing to hide in an unparsable one.
     }
   }
-  hosts.sort((a, b) => b.host.length - a.host.length);
+  hosts.sort((a, b) => b.length - a.length);
   return (text) => {
     let out = secrets(text);
-    for (const { host, name } of hosts) if (out.includes(host)) out = out.replaceAll(host, `upstream '${name}'`);
+    for (const { pattern, label } of hosts) out = out.replace(pattern, label);
     return out
       .replace(/\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?\b/g, '[address]')
       .replace(/\[?(?<![\w:])(?:[0-9a-f]{0,4}:){2,8}[0-9a-f]{1,4}\]?(?::\d{1,5})?(?![\w:])/gi, (m) =>

@@ -61,6 +61,11 @@ async function build(vars: Record<string, string>): Promise<Built> {
   if (vars.RECORD) return misconfigured('RECORD is not available on Cloudflare Workers (no local files); unset it');
   try {
     const config = parseConfig(vars);
+    // A Worker is on the public internet from its first deploy: no keys would mean anyone may spend the upstream.
+    if (config.keys.length === 0 && !config.ALLOW_UNAUTHENTICATED)
+      return misconfigured(
+        'GATEWAY_API_KEYS is not set: a Worker is reachable by anyone. Set it with `npx wrangler secret put GATEWAY_API_KEYS` (or ALLOW_UNAUTHENTICATED=true to serve without keys)',
+      );
     const log = consoleLogger(config.LOG_LEVEL, secretScrubber(secretsOf(config)));
     const upstreams = upstreamsFromConfig(config);
     const uncovered = coverageWarning(config);
@@ -70,7 +75,6 @@ async function build(vars: Record<string, string>): Promise<Built> {
       { info: (m) => log.info({}, m), warn: (m) => log.warn({}, m) },
       upstreams.all[0]!,
     );
-    // Workers are public by nature: GATEWAY_API_KEYS (a secret) turns on the same key checks and limits as on Node.
     return { app: createApp({ config, upstreams, scorer, log, access: await buildAccess(config) }) };
   } catch (err) {
     if (err instanceof ConfigError) return misconfigured(`gateway misconfigured: ${err.message}`);

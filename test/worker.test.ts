@@ -28,10 +28,12 @@ interface RunningWorker {
   close(): Promise<void>;
 }
 
+/** Vars without GATEWAY_API_KEYS opt out of keys explicitly, as a Worker without them refuses to serve. */
 async function startWorker(vars: Record<string, string>): Promise<RunningWorker> {
+  const all = vars.GATEWAY_API_KEYS ? vars : { ALLOW_UNAUTHENTICATED: 'true', ...vars };
   const worker = await unstable_startWorker({
     config: WRANGLER_TOML,
-    bindings: Object.fromEntries(Object.entries(vars).map(([k, value]) => [k, { type: 'plain_text' as const, value }])),
+    bindings: Object.fromEntries(Object.entries(all).map(([k, value]) => [k, { type: 'plain_text' as const, value }])),
     dev: {
       server: { hostname: '127.0.0.1', port: 0 },
       inspector: false,

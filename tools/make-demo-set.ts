@@ -4,11 +4,11 @@
  * of the rest, up to 30. Rows keep the pool's own fields (question, response[], pred[], score[],
  * pred_score[], gt), so replay-source reads them like the pool itself.
  *
- *   npx tsx tools/make-demo-set.ts [../shared/data/bon-pool-qwen25-math-cot-100-n8.jsonl]
+ *   npx tsx tools/make-demo-set.ts [data/bon-pool-qwen25-math-cot-100-n8.jsonl]
  */
 import fs from 'node:fs';
 
-const POOL = process.argv[2] ?? '../shared/data/bon-pool-qwen25-math-cot-100-n8.jsonl';
+const POOL = process.argv[2] ?? 'data/bon-pool-qwen25-math-cot-100-n8.jsonl';
 const SIZE = 30;
 const KEEP = ['idx', 'question', 'gt', 'level', 'response', 'pred', 'score', 'pred_score'] as const;
 

@@ -30,13 +30,13 @@ export interface MakeTestPrmOptions {
   out: string;
   maxLength?: number;
   broken?: BrokenVariant;
-  /** Defaults to ../shared/tokenizers/qwen2.5-prm-tag (the Qwen2.5 tokenizer naming id 151651 `<extra_0>`, with its chat template). */
+  /** Defaults to test/fixtures/shared/tokenizers/qwen2.5-prm-tag (the Qwen2.5 tokenizer naming id 151651 `<extra_0>`, with its chat template). */
   tokenizerDir?: string;
 }
 
 const DEFAULT_TOKENIZER_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
-  '../../shared/tokenizers/qwen2.5-prm-tag',
+  '../test/fixtures/shared/tokenizers/qwen2.5-prm-tag',
 );
 
 /** Deterministic weight in [-scale, scale] for (row, column, salt): an integer hash, no PRNG state. */

@@ -39,7 +39,7 @@ Options:
   --logprobs K        ask for top-K logprobs (1-20) and record them with each result, to measure
                       confidence (DeepConf) offline; against bestofn use SCORER=confidence
   --api-key K         bearer key [default $OPENAI_API_KEY]
-  --data-dir DIR      where math500.jsonl / aime24.jsonl live [default $BESTOFN_DATA_DIR, ./data, ../shared/data]
+  --data-dir DIR      where math500.jsonl / aime24.jsonl live [default $BESTOFN_DATA_DIR, ./data, the package's data/]
   --replay FILE       serve a gateway --record file or a Best-of-N pool (question + response[]) as the
                       upstream of an in-process gateway (gateway settings from the environment, e.g. SCORER);
                       --dataset then supplies reference answers for prompts that carry none

@@ -15,6 +15,7 @@
  *    step before ends with a colon and the fragment does not ("Subtract 3 from both sides:" then a short
  *    `\[2x = 8\]`), the fragment is what that colon announced and joins it instead.
  * Merged steps keep the original text between their parts, so nothing is rewritten.
+ * Either rule stops at MAX_STEPS: the text after the last split is one step, nothing is dropped.
  */
 
 export type StepSplit = 'reference' | 'merge';
@@ -26,8 +27,27 @@ export interface SplitStepsOptions {
   minChars?: number;
 }
 
-/** The reference split; linear in the text. */
-export const referenceSteps = (text: string): string[] => (text === '' ? [] : text.split('\n\n'));
+/**
+ * Most steps one text is split into; the rest of a longer text is its last step, whole. No PRM context
+ * holds more (each step costs at least a step tag), and a hostile answer of 2,000,000 tiny steps would
+ * otherwise cost millions of strings per candidate, scored or not.
+ */
+export const MAX_STEPS = 2048;
+
+/** The reference split, at most MAX_STEPS pieces (the last one holds the rest); linear in the text. */
+export function referenceSteps(text: string): string[] {
+  if (text === '') return [];
+  const steps: string[] = [];
+  let start = 0;
+  while (steps.length < MAX_STEPS - 1) {
+    const at = text.indexOf('\n\n', start);
+    if (at === -1) break;
+    steps.push(text.slice(start, at));
+    start = at + 2;
+  }
+  steps.push(text.slice(start));
+  return steps;
+}
 
 const PROTECTED = /^[ \t]*```[^\n]*\n[\s\S]*?^[ \t]*```|\$\$[\s\S]*?\$\$/gm;
 const BLANK = /\n\s*\n/g;
@@ -53,6 +73,8 @@ function paragraphs(text: string): Span[] {
     if (guard && sep.index >= guard.start) continue;
     spans.push({ start, end: sep.index });
     start = sep.index + sep[0].length;
+    // Merging only joins paragraphs, so MAX_STEPS paragraphs (the last one the rest) bound the steps too.
+    if (spans.length === MAX_STEPS - 1) break;
   }
   spans.push({ start, end: text.length });
   return spans.flatMap((s) => {

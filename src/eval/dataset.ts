@@ -4,9 +4,10 @@
  * `options`) is multiple choice, MMLU/GPQA style: the options are listed under the question as `A. …`, and
  * the answer is their letter (given as a letter, `(B)`, a 0-based index as MMLU has it, or the option's text).
  */
-import { CHOICE_LETTERS } from '../core/choice-answer';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CHOICE_LETTERS } from '../core/choice-answer';
 import { jsonlRows } from '../core/jsonl';
 
 export interface EvalProblem {
@@ -89,9 +90,20 @@ function multipleChoice(
   return { problem: `${question.trim()}\n\n${listed}`, answer: letter };
 }
 
+/** The package's own data/ (MATH-500, AIME24 ship there), found from this file so any working directory works. */
+function packageDataDir(): string | undefined {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'data');
+    const up = path.dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
 /**
- * Where a built-in name is looked for: --data-dir, $BESTOFN_DATA_DIR, ./data, then ../shared/data (the
- * layout of this project's workspace). Anything else is a path to a JSONL file.
+ * Where a built-in name is looked for: --data-dir, $BESTOFN_DATA_DIR, ./data, then the data/ this package
+ * ships (MATH-500 and AIME24, data/README.md). Anything else is a path to a JSONL file.
  */
 export function resolveDataset(
   name: string,
@@ -99,7 +111,7 @@ export function resolveDataset(
   env: Record<string, string | undefined>,
 ): string {
   if (!(BUILTIN_DATASETS as readonly string[]).includes(name)) return path.resolve(name);
-  const dirs = [dataDir, env.BESTOFN_DATA_DIR, 'data', '../shared/data'].filter((d): d is string => !!d);
+  const dirs = [dataDir, env.BESTOFN_DATA_DIR, 'data', packageDataDir()].filter((d): d is string => !!d);
   for (const dir of dirs) {
     const file = path.resolve(dir, `${name}.jsonl`);
     if (fs.existsSync(file)) return file;

@@ -70,11 +70,16 @@ export function upstreamJson(text: string, what: string): unknown {
   }
 }
 
-/** A non-streamed chat completion; a wrong envelope throws, a wrong choice is kept as its reason. */
-export function parseCompletion(json: unknown): UpstreamCompletion {
+/**
+ * A non-streamed chat completion; a wrong envelope throws, a wrong choice is kept as its reason. Only the
+ * first `wanted` choices (the `n` asked for) are checked and kept: an upstream that sends 100,000 choices
+ * to an n=1 request costs one check, not a stalled event loop.
+ */
+export function parseCompletion(json: unknown, wanted = Number.POSITIVE_INFINITY): UpstreamCompletion {
   const shape = CompletionShape.safeParse(json);
   if (!shape.success) throw badUpstream(`malformed chat completion (${describeIssue(shape.error)})`);
-  const choices = shape.data.choices.map((raw, position): CheckedChoice => {
+  const kept = shape.data.choices.length > wanted ? shape.data.choices.slice(0, wanted) : shape.data.choices;
+  const choices = kept.map((raw, position): CheckedChoice => {
     const choice = UpstreamChoice.safeParse(raw);
     return choice.success
       ? { ok: true, choice: choice.data }
@@ -83,7 +88,21 @@ export function parseCompletion(json: unknown): UpstreamCompletion {
   return { ...shape.data, choices };
 }
 
-const Delta = z.object({ content: text, reasoning_content: text, reasoning: text });
+/** A streamed call: its first piece names it (id, type, function name), the next ones add to its arguments. */
+const ToolCallDelta = z.looseObject({
+  index: z.number().int().nonnegative(),
+  id: z.string().nullish(),
+  type: z.string().nullish(),
+  function: z.looseObject({ name: z.string().nullish(), arguments: z.string().nullish() }).nullish(),
+});
+const Delta = z.object({
+  content: text,
+  reasoning_content: text,
+  reasoning: text,
+  refusal: text,
+  tool_calls: z.array(ToolCallDelta).nullish(),
+  function_call: z.looseObject({ name: z.string().nullish(), arguments: z.string().nullish() }).nullish(),
+});
 
 const Chunk = z.object({
   ...Envelope,

@@ -1,5 +1,4 @@
 import type { ServerOptions } from 'node:http';
-import type { Config } from '../config';
 
 /**
  * The Node server's clocks on its clients. Headers have HEADERS_TIMEOUT_MS; the whole request, body
@@ -8,9 +7,11 @@ import type { Config } from '../config';
  * timeout shorter than the headers timeout, so the longer of the two is used. Responses (a long SSE
  * answer) are not bounded by either: Node stops the request clock once the request is read.
  */
-export function serverTimeouts(
-  config: Pick<Config, 'HEADERS_TIMEOUT_MS' | 'BODY_TIMEOUT_MS' | 'IDLE_TIMEOUT_MS'>,
-): ServerOptions {
+export function serverTimeouts(config: {
+  HEADERS_TIMEOUT_MS: number;
+  BODY_TIMEOUT_MS: number;
+  IDLE_TIMEOUT_MS: number;
+}): ServerOptions {
   return {
     headersTimeout: config.HEADERS_TIMEOUT_MS,
     requestTimeout: Math.max(config.BODY_TIMEOUT_MS, config.HEADERS_TIMEOUT_MS),

@@ -261,7 +261,7 @@ export function createChatCompletion(
   return upstream.limit(async () => {
     signal.throwIfAborted();
     const text = await (await postUpstream(upstream, '/chat/completions', { ...body, stream: false }, signal)).text();
-    return parseCompletion(upstreamJson(text, 'returned a body'));
+    return parseCompletion(upstreamJson(text, 'returned a body'), body.n ?? 1);
   });
 }
 

@@ -27,6 +27,23 @@ export async function readiness(checks: ReadyCheck[], signal: AbortSignal): Prom
 }
 
 /**
+ * `probe`'s answer kept for `ttlMs`, concurrent callers sharing the one in flight: for /healthz, whose
+ * scorer facts come from the PRM's own /health, so fifty probes cost the PRM one call, not fifty.
+ */
+export function cachedProbe<T>(probe: () => Promise<T>, ttlMs: number, now: () => number = Date.now): () => Promise<T> {
+  let last: { at: number; result: Promise<T> } | undefined;
+  return () => {
+    if (!last || now() - last.at >= ttlMs) {
+      const result = probe();
+      // A failure is not kept: the next probe asks again.
+      result.catch(() => (last = undefined));
+      last = { at: now(), result };
+    }
+    return last.result;
+  };
+}
+
+/**
  * A check whose answer is kept for `ttlMs`, so a probe every second from each of several load balancers
  * costs the upstream one request per ttl. Concurrent callers share one probe in flight.
  */

@@ -1,5 +1,6 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import { noopMetrics } from '../observability/metrics';
+import { answerRulesOf } from './answer-rules';
 import { buildRecord } from './build-record';
 import { runBestOfN, type BestOfNDeps, type BestOfNOutcome } from './best-of-n';
 import type { LiveCandidate } from './live/candidate-stream';
@@ -121,7 +122,8 @@ export function answerChat(deps: ProxyDeps, req: ChatRequest): Promise<Response>
   const includeUsage = body.stream_options?.include_usage === true;
   return heldStream(deps, req, async (s, onArrived) => {
     const runner = bestOfNRunner(deps, req, onArrived);
-    if (!options.commit || options.k !== 1) {
+    // Early commit streams text as it is written; calls are streamed once chosen, whole.
+    if (!options.commit || options.k !== 1 || answerRulesOf(body).tools) {
       const { outcome, metadata } = await runner.run(s);
       return completionChunks(outcome, options, metadata, includeUsage, body.model);
     }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { GatewayError } from '../errors';
-import { upstreamJson } from '../http/openai-schemas';
+import { badUpstream, upstreamJson } from '../http/openai-schemas';
 import { getUpstream, type Upstream } from '../http/upstream-client';
 import type { UpstreamRouter } from './upstream-router';
 
@@ -34,7 +34,11 @@ async function mergedModels(upstreams: UpstreamRouter, signal: AbortSignal): Pro
 export async function listModels(upstreams: UpstreamRouter, signal: AbortSignal): Promise<Response> {
   if (upstreams.all.length === 1) {
     const { status, contentType, text } = await getUpstream(upstreams.all[0]!, '/models', signal);
-    return new Response(text, { status, headers: { 'content-type': contentType } });
+    // Relayed as it came only when it is JSON: an HTML page (a proxy's, with a script, an echoed header) is not relayed.
+    if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType.trim()))
+      throw badUpstream(`returned a model list as ${contentType.split(';')[0] || 'no content type'}, not JSON`);
+    upstreamJson(text, 'returned a model list');
+    return new Response(text, { status, headers: { 'content-type': 'application/json' } });
   }
   return Response.json({ object: 'list', data: await mergedModels(upstreams, signal) });
 }

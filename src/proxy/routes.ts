@@ -22,7 +22,8 @@ export function proxyRoutes(deps: ProxyDeps) {
     const options = resolveOptions(body, c.req.raw.headers, deps.config, c.get('maxN'));
     // A tool or response_format schema that cannot be used is a 400 before any upstream call.
     answerRulesOf(body);
-    if (wantsPassthrough(body, options.tools)) return passthrough(upstream, body, signal, options.deadlineMs, deps.scrub);
+    if (wantsPassthrough(body, options.tools))
+      return passthrough(upstream, body, signal, options.deadlineMs, deps.scrub);
     return answerChat(deps, { body, options, upstream, signal, requestId: c.get('requestId') });
   });
 

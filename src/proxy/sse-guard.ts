@@ -36,12 +36,24 @@ function parsed(data: string): unknown {
   }
 }
 
+/** Whether a parsed event ends an answer: a choice with a finish_reason. */
+function finishes(json: unknown): boolean {
+  if (typeof json !== 'object' || json === null || !('choices' in json) || !Array.isArray(json.choices)) return false;
+  return json.choices.some(
+    (c: unknown) => typeof c === 'object' && c !== null && 'finish_reason' in c && !!c.finish_reason,
+  );
+}
+
 /** The item as the client gets it, or null when it is not a valid OpenAI stream event. */
-function relayed(item: SseItem, scrub: (text: string) => string): string | null {
+function relayed(item: SseItem, scrub: (text: string) => string, seen: { end: boolean }): string | null {
   if (item.kind === 'comment') return encodeSseComment(item.text);
-  if (item.data === SSE_DONE) return encodeSseEvent(item.data, item);
+  if (item.data === SSE_DONE) {
+    seen.end = true;
+    return encodeSseEvent(item.data, item);
+  }
   const json = parsed(item.data);
   if (json === NOT_JSON) return null;
+  if (finishes(json)) seen.end = true;
   // An upstream may quote its request headers in an error event, in any field: scrubbed there, never in
   // content. Judged and scrubbed after parsing, so JSON escapes (`"\u0065rror"`, an escaped key) hide nothing.
   const isError = typeof json === 'object' && json !== null && !Array.isArray(json) && 'error' in json;
@@ -55,6 +67,8 @@ export function guardSse(
 ): ReadableStream<Uint8Array> {
   const reader = body.pipeThrough(new SseDecoderStream(options)).getReader();
   let finished = false;
+  // An upstream that stops without [DONE] or a finish_reason was cut off: the client is told, not left with half an answer.
+  const seen = { end: false };
   const finish = (controller: ReadableStreamDefaultController<Uint8Array>, last?: Uint8Array) => {
     finished = true;
     if (last) controller.enqueue(last);
@@ -73,8 +87,12 @@ export function guardSse(
           errorEvent(err instanceof GatewayError ? err.message : 'upstream connection broke mid-stream'),
         );
       }
-      if (next.done) return finish(controller);
-      const out = relayed(next.value, scrub);
+      if (next.done)
+        return finish(
+          controller,
+          seen.end ? undefined : errorEvent('upstream stream ended before the answer was complete'),
+        );
+      const out = relayed(next.value, scrub, seen);
       if (out === null) {
         reader.cancel().catch(() => {});
         return finish(controller, errorEvent('upstream sent an event that is not JSON'));

@@ -5,6 +5,7 @@ import type { SharedScoreTier } from './shared-score-tier';
 import type { Scorer } from './types';
 import { createVoteScorer } from './vote';
 import { withFallback } from './with-fallback';
+import { importOnnxScorer } from './onnx-module';
 
 /** The Node entry's scorer: everything portable, plus the in-process ONNX PRM (loaded only when used). */
 export async function createNodeScorer(
@@ -18,7 +19,7 @@ export async function createNodeScorer(
     return createPortableScorer(config, log, upstream, readChatTemplate(config.SCORER_CHAT_TEMPLATE!), shared);
   }
   if (config.SCORER !== 'onnx') return createPortableScorer(config, log, upstream, undefined, shared);
-  const { createOnnxScorer } = await import('./onnx/index');
+  const { createOnnxScorer } = await importOnnxScorer();
   const onnx = await createOnnxScorer({
     modelDir: config.PRM_MODEL_DIR!,
     device: config.SCORER_DEVICE,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { extractAnswer, lastBoxed, normalizeAnswer } from '../../src/core/answer';
+import { fixturePath } from '../helpers/fixture-path';
 
 describe('lastBoxed', () => {
   it.each([
@@ -107,7 +108,7 @@ describe('extraction over the Qwen2.5-Math pool', () => {
   // 100 MATH problems × 8 Qwen2.5-Math-7B-Instruct CoT samples, with the answer the Qwen2.5-Math
   // evaluator extracted for each (`pred`). Our extraction plus light normalisation matched all 800 when
   // this was written; the bar sits just under that so a regression of a few cases shows.
-  const rows = readFileSync('../shared/data/bon-pool-qwen25-math-cot-100-n8.jsonl', 'utf8')
+  const rows = readFileSync(fixturePath('data/bon-pool-qwen25-math-cot-100-n8.jsonl'), 'utf8')
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as { response: string[]; pred: string[] });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitSteps as split } from '../../src/core/steps';
+import { MAX_STEPS, splitSteps as split } from '../../src/core/steps';
 import type { SplitStepsOptions } from '../../src/core/steps';
 
 /** bestofn's own rule, now opt-in (manifest step_split: "merge"). */
@@ -113,7 +113,23 @@ describe('splitSteps, reference rule (the default)', () => {
   it('stays linear on a degenerate 150k-character input', () => {
     const text = '\n\n'.repeat(75_000);
     const started = performance.now();
-    expect(split(text)).toHaveLength(75_001);
+    expect(split(text)).toHaveLength(MAX_STEPS); // 75,001 pieces, capped (issue 27, item 8)
     expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
+// Issue 27, item 8: 8 candidates of 2,000,000 `a\n\n` steps each stalled the event loop for seconds.
+describe('a text of millions of steps', () => {
+  const huge = 'a\n\n'.repeat(2_000_000);
+  it.each(['reference', 'merge'] as const)('%s: at most MAX_STEPS steps, the rest kept whole in the last', (rule) => {
+    const steps = split(huge, { split: rule, minChars: 1 });
+    expect(steps.length).toBeLessThanOrEqual(MAX_STEPS);
+    expect(steps.length).toBeGreaterThan(MAX_STEPS / 2);
+    expect(steps.at(-1)!.length).toBeGreaterThan(1_000_000);
+    if (rule === 'reference') expect(steps.join('\n\n')).toBe(huge);
+  });
+  it('a text under the bound splits exactly as text.split("\\n\\n")', () => {
+    const text = 'one\n\ntwo\n\n\n\nthree\n\n';
+    expect(split(text)).toEqual(text.split('\n\n'));
   });
 });

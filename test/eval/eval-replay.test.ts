@@ -5,8 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runEvalCommand } from '../../src/cli/eval';
 import type { EvalReport } from '../../src/eval/report';
 import type { ProblemResult } from '../../src/eval/results';
+import { fixturePath } from '../helpers/fixture-path';
 
-const POOL = path.resolve(process.cwd(), '../shared/data/bon-pool-qwen25-math-cot-100-n8.jsonl');
+const POOL = fixturePath('data/bon-pool-qwen25-math-cot-100-n8.jsonl');
 const lines = fs.readFileSync(POOL, 'utf8').trim().split('\n').slice(0, 10);
 const rows = lines.map((l) => JSON.parse(l) as { idx: number; score: boolean[]; pred_score: number[][] });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-replay-eval-'));

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runEvalCommand } from '../../src/cli/eval';
 import type { EvalReport } from '../../src/eval/report';
+import { fixturePath } from '../helpers/fixture-path';
 
-const POOL = path.resolve(process.cwd(), '../shared/data/bon-pool-qwen25-math-cot-100-n8.jsonl');
+const POOL = fixturePath('data/bon-pool-qwen25-math-cot-100-n8.jsonl');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-eval-shard-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const quiet = { write: () => true };

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { ChatTemplate, type ChatMessage } from '../../src/core/prm-prompt';
+import { fixturePath } from './fixture-path';
 
 /**
  * A loopback stand-in for `vllm serve <PRM> --runner pooling`: POST /pooling and GET /health, answering
@@ -47,7 +47,7 @@ let template: ChatTemplate | undefined;
 /** The served model's template: what vLLM applies to a `messages` request. */
 export function servedTemplate(): ChatTemplate {
   return (template ??= new ChatTemplate(
-    fs.readFileSync(path.resolve('../shared/tokenizers/qwen2.5-prm-tag/chat_template.jinja'), 'utf8'),
+    fs.readFileSync(fixturePath('tokenizers/qwen2.5-prm-tag/chat_template.jinja'), 'utf8'),
   ));
 }
 

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { fixturePath } from './fixture-path';
 
-/** Validators for schemas of the official OpenAI OpenAPI document in ../shared/spec. */
-const SPEC = path.resolve(process.cwd(), '../shared/spec/openai-openapi.json');
+/** Validators for schemas of the official OpenAI OpenAPI document (vendored in test/fixtures/shared/spec). */
+const SPEC = fixturePath('spec/openai-openapi.json');
 
 /**
  * The document mixes OpenAPI 3.0's `nullable: true` into 3.1 schemas, sometimes beside a `$ref` with no

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
+import { fixturePath } from './fixture-path';
 
-/** One PRM input the reference code built (../shared/test-vectors/prm-inputs; its README says how). */
+/** One PRM input the reference code built (test/fixtures/shared/test-vectors/prm-inputs; its README says how). */
 const referenceCase = z.object({
   name: z.string(),
   system: z.string().nullable(),
@@ -19,7 +19,7 @@ export type ReferenceCase = z.output<typeof referenceCase>;
 
 /** Every reference case, parsed: a file that changed shape fails here, not as a wrong id later. */
 export const REFERENCE_CASES: ReferenceCase[] = fs
-  .readFileSync(path.resolve('../shared/test-vectors/prm-inputs/qwen2.5-math-prm.jsonl'), 'utf8')
+  .readFileSync(fixturePath('test-vectors/prm-inputs/qwen2.5-math-prm.jsonl'), 'utf8')
   .split('\n')
   .filter((l) => l.trim() !== '')
   .map((l) => referenceCase.parse(JSON.parse(l)));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cachedCheck, readiness } from '../../src/observability/readiness';
 import { startTestGateway } from '../helpers/gateway';
+import type { Scorer } from '../../src/scorer/types';
 
 describe('/readyz', () => {
   it('is ready while the upstream answers its probe, and not once it is gone; /healthz stays a liveness check', async () => {
@@ -53,5 +54,27 @@ describe('readiness checks', () => {
       checks: { upstreams: { ok: false, detail: 'refused' }, redis: { ok: true } },
     });
     expect(probes).toBe(2);
+  });
+});
+
+// Issue 27, item 17: /healthz asked the PRM's /health on every probe (50 probes, 50 calls).
+describe('/healthz', () => {
+  it('asks the scorer for its health once per few seconds, however many probes come', async () => {
+    let calls = 0;
+    const scorer: Scorer = {
+      name: 'counting',
+      score: () => Promise.reject(new Error('not scored here')),
+      health: () => (calls++, { reachable: true }),
+    };
+    const t = await startTestGateway({}, {}, scorer);
+    try {
+      const probes = await Promise.all(Array.from({ length: 25 }, () => fetch(`${t.gateway.url}/healthz`)));
+      for (let i = 0; i < 25; i++) probes.push(await fetch(`${t.gateway.url}/healthz`));
+      expect(probes.map((r) => r.status)).toEqual(Array(50).fill(200));
+      // One call per 5 s kept answer: one here, a few on a very loaded machine, never one per probe.
+      expect(calls).toBeLessThan(10);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import OpenAI, { APIError } from 'openai';
 import { describe, expect, it } from 'vitest';
 import type { FakeChoice } from '../helpers/fake-upstream';
 import { MATH, startTestGateway } from '../helpers/gateway';
@@ -108,7 +108,7 @@ describe('structured outputs: json_schema answers are validated', () => {
         (e: unknown) => e,
       );
       expect(err).toBeInstanceOf(OpenAI.BadRequestError);
-      expect((err as OpenAI.APIError).param).toBe('response_format.json_schema.schema');
+      expect((err as APIError).param).toBe('response_format.json_schema.schema');
       expect(t.upstream.requests).toHaveLength(0);
     } finally {
       await t.close();
@@ -167,8 +167,8 @@ describe('refusals as OpenAI returns them', () => {
         () => null,
         (e: unknown) => e,
       );
-      expect((err as OpenAI.APIError).status).toBe(502);
-      expect((err as OpenAI.APIError).code).toBe('no_valid_candidate');
+      expect((err as APIError).status).toBe(502);
+      expect((err as APIError).code).toBe('no_valid_candidate');
     } finally {
       await broken.close();
     }

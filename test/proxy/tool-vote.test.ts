@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import OpenAI, { APIError } from 'openai';
 import { describe, expect, it } from 'vitest';
 import type { FakeChoice, FakeToolCall } from '../helpers/fake-upstream';
 import { MATH, startTestGateway } from '../helpers/gateway';
@@ -250,6 +250,36 @@ describe('tool calls through Best-of-N', () => {
     }
   });
 
+  it('the live path (upstream streams) puts calls split across chunks back together before the vote', async () => {
+    const t = await startTestGateway({}, inTurn(written));
+    try {
+      const live = { reject: { after_tokens: 1000, every_tokens: 1000, keep_fraction: 1 } };
+      const res = await t.client.chat.completions.create({
+        model: 'fake-model',
+        messages: ASK,
+        tools: WEATHER,
+        best_of: 4,
+        bestofn: live,
+      } as never);
+      expect(t.upstream.requests.every((r) => r.stream === true)).toBe(true);
+      expect(res.choices[0]!.message.tool_calls).toEqual([call('call_a', '{"city":"Paris"}')]);
+      expect(res.choices[0]!.message.content).toBeNull();
+      expect(metadataOf(res).tools?.groups[0]!.candidates).toEqual([0, 1]);
+      // Early commit waits for the vote when calls may be the answer.
+      const chunks = await streamed(t.url, {
+        model: 'fake-model',
+        messages: ASK,
+        tools: WEATHER,
+        best_of: 4,
+        bestofn: { ...live, commit: { margin: 0 } },
+      });
+      const args = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []).map((p: any) => p.function.arguments);
+      expect(args.join('')).toBe('{"city":"Paris"}');
+    } finally {
+      await t.close();
+    }
+  });
+
   it('bad tools are a 400 before any upstream call', async () => {
     const t = await startTestGateway();
     try {
@@ -273,7 +303,7 @@ describe('tool calls through Best-of-N', () => {
             (e: unknown) => e,
           );
         expect(err, param).toBeInstanceOf(OpenAI.BadRequestError);
-        expect((err as OpenAI.APIError).param).toBe(param);
+        expect((err as APIError).param).toBe(param);
       }
       expect(t.upstream.requests).toHaveLength(0);
     } finally {

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadReplaySource, parseReplaySource, promptKey } from '../../src/record/replay-source';
 import type { RecordEntry } from '../../src/record/record-entry';
+import { fixturePath } from '../helpers/fixture-path';
 
-const POOL = path.resolve(process.cwd(), '../shared/data/bon-pool-qwen25-math-cot-100-n8.jsonl');
+const POOL = fixturePath('data/bon-pool-qwen25-math-cot-100-n8.jsonl');
 
 const record = (content: string, answers: string[]): RecordEntry => ({
   time: '2025-01-01T00:00:00.000Z',

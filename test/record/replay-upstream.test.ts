@@ -12,8 +12,9 @@ import { parseReplaySource, type ReplaySource } from '../../src/record/replay-so
 import { startReplayUpstream, type RunningReplay } from '../../src/record/replay-upstream';
 import { startTestGateway } from '../helpers/gateway';
 import { metadataOf } from '../helpers/metadata';
+import { fixturePath } from '../helpers/fixture-path';
 
-const POOL = path.resolve(process.cwd(), '../shared/data/bon-pool-qwen25-math-cot-100-n8.jsonl');
+const POOL = fixturePath('data/bon-pool-qwen25-math-cot-100-n8.jsonl');
 const all = fs
   .readFileSync(POOL, 'utf8')
   .trim()

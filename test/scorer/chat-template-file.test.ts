@@ -5,10 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { prmMessages, QWEN_PRM_SYSTEM_PROMPT } from '../../src/core/prm-prompt';
 import { readChatTemplate } from '../../src/scorer/chat-template-file';
 import { parseConfig } from '../../src/config';
+import { fixturePath } from '../helpers/fixture-path';
 
-const DIR = path.resolve('../shared/tokenizers/qwen2.5-prm-tag');
+const DIR = fixturePath('tokenizers/qwen2.5-prm-tag');
 const CASE = JSON.parse(
-  fs.readFileSync(path.resolve('../shared/test-vectors/prm-inputs/qwen2.5-math-prm.jsonl'), 'utf8').split('\n')[1]!,
+  fs.readFileSync(fixturePath('test-vectors/prm-inputs/qwen2.5-math-prm.jsonl'), 'utf8').split('\n')[1]!,
 );
 
 describe('SCORER_CHAT_TEMPLATE', () => {

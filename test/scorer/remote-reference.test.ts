@@ -1,5 +1,5 @@
 /**
- * The remote scorer's request against the reference inputs (../shared/test-vectors/prm-inputs): for the
+ * The remote scorer's request against the reference inputs (test/fixtures/shared/test-vectors/prm-inputs): for the
  * 800 pool responses, sampled candidates go through the real path (anatomy split → PRM scorer → request
  * body → loopback vLLM stand-in), and what the server receives must render, with the served model's chat
  * template, to exactly the reference text — and so encode to the reference ids, tag positions included.

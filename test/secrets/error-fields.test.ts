@@ -94,7 +94,7 @@ describe('the upstream key never leaves through an error field (issue 27, items 
       method: 'POST',
       body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content }], ...extra }),
     });
-  const tools = { tools: [{ type: 'function', function: { name: 'f' } }] };
+  const tools = { tools: [{ type: 'function', function: { name: 'f' } }], bestofn: { tools: 'bypass' } };
 
   it('error bodies (Best-of-N, tools passthrough, models), metadata, the record, live and relayed events', async () => {
     const bon = await chat('fail-401', { best_of: 2 });

@@ -147,12 +147,25 @@ describe('no planted secret ever reaches a client or a log line', () => {
     expect(partial.status).toBe(200);
     // The failed candidates are reported in the metadata, with the upstream's message, scrubbed.
     expect(partial.text).toContain('[redacted]');
-    expect((await chat('echo-400', { tools: [{ type: 'function', function: { name: 'f' } }] })).status).toBe(400);
     expect(
-      (await chat('echo-400', { tools: [{ type: 'function', function: { name: 'f' } }], stream: true })).status,
+      (await chat('echo-400', { tools: [{ type: 'function', function: { name: 'f' } }], bestofn: { tools: 'bypass' } }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await chat('echo-400', {
+          tools: [{ type: 'function', function: { name: 'f' } }],
+          bestofn: { tools: 'bypass' },
+          stream: true,
+        })
+      ).status,
     ).toBe(400);
     // A passthrough stream whose upstream reports an error mid-stream, quoting the request headers.
-    const sse = await chat('echo-sse', { tools: [{ type: 'function', function: { name: 'f' } }], stream: true });
+    const sse = await chat('echo-sse', {
+      tools: [{ type: 'function', function: { name: 'f' } }],
+      bestofn: { tools: 'bypass' },
+      stream: true,
+    });
     expect(sse.text).toContain('invalid auth header: Bearer [redacted]');
     await call('/v1/models');
     await call('/v1/rewards', {

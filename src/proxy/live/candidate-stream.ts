@@ -1,6 +1,12 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import { GatewayError } from '../../errors';
-import { badUpstream, choiceLogprobs, type ChoiceLogprobs, type UpstreamUsage } from '../../http/openai-schemas';
+import {
+  badUpstream,
+  choiceLogprobs,
+  type ChoiceLogprobs,
+  type UpstreamChunk,
+  type UpstreamUsage,
+} from '../../http/openai-schemas';
 import { postUpstream, type Upstream } from '../../http/upstream-client';
 import { AbortScope } from '../../util/abort-scope';
 import type { SampledMessage } from '../fan-out';
@@ -36,6 +42,10 @@ export interface LiveCandidate {
   done: Promise<void>;
   /** Resolves at the next delta or when the candidate stops, for whoever streams it live. */
   changed(): Promise<void>;
+  /** A refusal, tool calls or a legacy function call, put together from their streamed pieces. */
+  refusal?: string;
+  toolCalls?: { id: string; type: 'function'; function: { name: string; arguments: string } }[];
+  functionCall?: { name: string; arguments: string };
   /** Lengths of reasoning and content after each delta, so a checkpoint can read the text at token k. */
   marks: { reasoning: number; content: number }[];
 }
@@ -118,6 +128,7 @@ export function startCandidate(
           };
         }
         if (d?.content) candidate.content += d.content;
+        if (d) collectCalls(candidate, d);
         if (text) {
           candidate.tokens++;
           candidate.marks.push({ reasoning: candidate.reasoning.length, content: candidate.content.length });
@@ -146,6 +157,23 @@ export function startCandidate(
   return candidate;
 }
 
+/** Adds a delta's refusal and call pieces to what the candidate has said so far. */
+function collectCalls(c: LiveCandidate, d: NonNullable<NonNullable<UpstreamChunk['choices']>[number]['delta']>): void {
+  if (d.refusal) c.refusal = (c.refusal ?? '') + d.refusal;
+  for (const piece of d.tool_calls ?? []) {
+    const calls = (c.toolCalls ??= []);
+    const call = (calls[piece.index] ??= { id: '', type: 'function', function: { name: '', arguments: '' } });
+    if (piece.id) call.id = piece.id;
+    if (piece.function?.name) call.function.name += piece.function.name;
+    if (piece.function?.arguments) call.function.arguments += piece.function.arguments;
+  }
+  if (d.function_call) {
+    const fc = (c.functionCall ??= { name: '', arguments: '' });
+    if (d.function_call.name) fc.name += d.function_call.name;
+    if (d.function_call.arguments) fc.arguments += d.function_call.arguments;
+  }
+}
+
 /**
  * The candidate's message, whole or as it stood after `atTokens` deltas. Checkpoints read the text at
  * the checkpoint's token mark, not whatever has arrived by the time they run, so the same streams give
@@ -155,11 +183,14 @@ export function messageOf(c: LiveCandidate, atTokens?: number): SampledMessage {
   const mark = atTokens === undefined || atTokens >= c.marks.length ? undefined : c.marks[Math.max(0, atTokens - 1)];
   const reasoning = mark ? c.reasoning.slice(0, mark.reasoning) : c.reasoning;
   const content = mark ? c.content.slice(0, mark.content) : c.content;
+  const calls = c.toolCalls?.filter((t) => t !== undefined);
   const message: SampledMessage = {
     role: 'assistant',
-    content,
-    refusal: null,
+    content: content === '' && (calls?.length || c.functionCall || c.refusal) ? null : content,
+    refusal: c.refusal ?? null,
     ...(reasoning ? { [c.reasoningField ?? 'reasoning_content']: reasoning } : {}),
+    ...(calls?.length ? { tool_calls: calls } : {}),
+    ...(c.functionCall ? { function_call: c.functionCall } : {}),
   };
   return message;
 }

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gradeAnswer, mathEqual, stripString } from '../../../src/core/math';
+import { fixturePath } from '../../helpers/fixture-path';
 
 /**
  * Our grader against the pool's own labels: the 800 `pred` values of the shared Best-of-8 pool, each
  * labelled by Qwen2.5-Math's `math_equal`. The budget is generous so a loaded test machine cannot turn a
  * slow symbolic check into a false "not equal".
  */
-const POOL = path.resolve(process.cwd(), '../shared/data/bon-pool-qwen25-math-cot-100-n8.jsonl');
+const POOL = fixturePath('data/bon-pool-qwen25-math-cot-100-n8.jsonl');
 
 describe('grader agreement with the bon-pool labels', () => {
   it('agrees on at least 99% of the 800 answers, and every disagreement is a known one', () => {
@@ -40,10 +40,9 @@ describe('grader agreement with the bon-pool labels', () => {
   });
 });
 
-const DATA = path.resolve(process.cwd(), '../shared/data');
 const readJsonl = <T>(name: string): T[] =>
   fs
-    .readFileSync(path.join(DATA, name), 'utf8')
+    .readFileSync(fixturePath(`data/${name}`), 'utf8')
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as T);

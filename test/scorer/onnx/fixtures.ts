@@ -8,8 +8,9 @@ import { encodeStepClassifier } from '../../../src/scorer/onnx/prm-input';
 import type { EncodedPieces } from '../../../src/scorer/onnx/prm-input';
 import { makeTestPrm, testPrmWeights } from '../../../tools/make-test-prm';
 import type { BrokenVariant, TestPrmKind } from '../../../tools/make-test-prm';
+import { fixturePath } from '../../helpers/fixture-path';
 
-export const TOKENIZER_DIR = path.resolve('../shared/tokenizers/qwen2.5-prm-tag');
+export const TOKENIZER_DIR = fixturePath('tokenizers/qwen2.5-prm-tag');
 
 let tokenizer: Tokenizer | undefined;
 export function qwenEncode(text: string): number[] {

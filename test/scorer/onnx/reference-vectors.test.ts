@@ -1,5 +1,5 @@
 /**
- * The 805 PRM inputs the reference code built (../shared/test-vectors/prm-inputs, README there: the
+ * The 805 PRM inputs the reference code built (test/fixtures/shared/test-vectors/prm-inputs, README there: the
  * Qwen2.5-Math-PRM-7B model card's apply_chat_template + encode), rebuilt through the in-process scorer's
  * own input path — a real model directory loaded by loadModelDir, then planSequence — and compared id for
  * id, tag positions included. No tolerance: one differing id fails the case.

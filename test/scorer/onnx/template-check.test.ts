@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModelDir, ModelDirError } from '../../../src/scorer/onnx/model-dir';
-import { tempModel } from './fixtures';
+import { TOKENIZER_DIR, tempModel } from './fixtures';
 
 async function loadError(dir: string): Promise<string> {
   const err = await loadModelDir(dir, { device: 'cpu' }).then(
@@ -24,8 +24,12 @@ const editManifest = (dir: string, edit: (m: Record<string, unknown>) => void) =
 describe('PRM input check at start-up', () => {
   it('refuses a step tag the tokenizer splits into several tokens (the base Qwen2.5 tokenizer has no <extra_0>)', async () => {
     const dir = tempModel('step-classifier');
-    for (const f of ['tokenizer.json', 'tokenizer_config.json'])
-      fs.copyFileSync(path.resolve('../shared/tokenizers/qwen2.5', f), path.join(dir, f));
+    // The base Qwen2.5 tokenizer is the PRM one with id 151651 under its base name (PROVENANCE: the only difference).
+    for (const f of ['tokenizer.json', 'tokenizer_config.json']) {
+      const text = fs.readFileSync(path.join(TOKENIZER_DIR, f), 'utf8');
+      expect(text.split('"<extra_0>"').length - 1).toBeGreaterThan(0);
+      fs.writeFileSync(path.join(dir, f), text.replaceAll('"<extra_0>"', '"<|quad_end|>"'));
+    }
     expect(await loadError(dir)).toMatch(/step tag "<extra_0>" (is not a token of tokenizer.json|encodes to 5 tokens)/);
   });
 

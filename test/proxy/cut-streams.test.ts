@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway';
+import { startRawUpstream } from '../helpers/raw-upstream';
+
+/** Issue 27, item 11: an upstream stream cut before its end (no finish_reason, no [DONE]) is not an answer. */
+describe('a cut upstream stream', () => {
+  let t: TestGateway;
+  let upstream: Awaited<ReturnType<typeof startRawUpstream>>;
+  beforeAll(async () => {
+    upstream = await startRawUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const chunk = {
+        id: 'c',
+        object: 'chat.completion.chunk',
+        created: 1,
+        model: 'm',
+        choices: [{ index: 0, delta: { role: 'assistant', content: 'The answer is \\boxed{4' }, finish_reason: null }],
+      };
+      res.end(`data: ${JSON.stringify(chunk)}\n\n`);
+    });
+    t = await startTestGateway({ UPSTREAM_BASE_URL: upstream.url, UPSTREAM_RETRIES: '0' });
+    await t.upstream.close();
+  });
+  afterAll(async () => {
+    await t.gateway.close();
+    await upstream.close();
+  });
+  const post = (body: object) =>
+    fetch(`${t.url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'What is 2+2?' }], ...body }),
+    });
+
+  it('on the live path fails its candidates: a 502, not a 200 with finish_reason "stop"', async () => {
+    const res = await post({
+      best_of: 2,
+      bestofn: { reject: { after_tokens: 1, every_tokens: 1, keep_fraction: 0.5 } },
+    });
+    expect(res.status).toBe(502);
+    expect((await res.json()).error.code).toBe('bad_upstream_response');
+  });
+
+  it('in the passthrough ends the client stream with an error event', async () => {
+    const res = await post({
+      stream: true,
+      tools: [{ type: 'function', function: { name: 'f' } }],
+      bestofn: { tools: 'bypass' },
+    });
+    expect(res.status).toBe(200);
+    const events = (await res.text()).split('\n\n').filter(Boolean);
+    expect(events[0]).toContain('boxed{4');
+    expect(JSON.parse(events.at(-1)!.replace(/^data: /, '')).error.code).toBe('bad_upstream_response');
+  });
+});
