@@ -15,6 +15,7 @@ const SLOW_FIRST = [
   'test/http/sse-boundaries.test.ts',
   'test/record/record-crash.test.ts',
   'test/worker.test.ts',
+  'test/inspector/inspector-browser.test.ts',
   'test/scorer/redis-score-tier.test.ts',
   'test/faults/client-faults.test.ts',
 ];

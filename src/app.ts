@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { accessControl, hasValidKey, type AccessOptions, type AccessVars } from './access/access-control';
 import { GatewayError, toErrorResponse } from './errors';
-import { bodyLimit } from './http/body-limit';
+import { bodyLimit, WEB_DECODERS, type BodyDecoders } from './http/body-limit';
 import { jsonOnly, ownHostsOnly } from './http/cross-site';
 import { noopMetrics } from './observability/metrics';
 import { cachedProbe, readiness, type ReadyCheck } from './observability/readiness';
@@ -10,8 +10,11 @@ import { requestContext, type RequestVars } from './observability/request-id';
 import { upstreamCheck } from './proxy/upstream-probe';
 import { proxyRoutes, type ProxyDeps } from './proxy/routes';
 import { responsesRoutes } from './responses/routes';
+import { completionsRoutes } from './completions/routes';
 import { rewardsRoutes } from './rewards/routes';
 import { clientScrubber } from './secrets';
+import { gatewayInspector } from './inspector/mount';
+import type { Inspection } from './inspector/inspection';
 
 export type AppDeps = ProxyDeps & {
   /** Prometheus text for GET /metrics; absent where there is no registry (Workers). */
@@ -20,6 +23,10 @@ export type AppDeps = ProxyDeps & {
   access?: AccessOptions;
   /** More named checks for /readyz beside the upstream probe (shared state, …). */
   readyChecks?: ReadyCheck[];
+  /** The newest records of the RECORD file, for the inspector (Node, where RECORD is set). */
+  recorded?: (max: number) => Inspection[];
+  /** Request Content-Encodings beyond gzip and deflate that this runtime decodes (Node: br). */
+  bodyDecoders?: BodyDecoders;
 };
 
 /** How long /readyz trusts an upstream probe: a few seconds, so frequent health checks cost the upstream little. */
@@ -42,6 +49,7 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<{ Variables: RequestVars & AccessVars }>();
   const metrics = deps.metrics ?? noopMetrics;
   const scrub = deps.scrub ?? clientScrubber(deps.config);
+  const ui = deps.config.UI ? gatewayInspector(deps) : undefined;
 
   app.use('*', requestContext(deps.log, metrics.request));
   // A keyless gateway is reachable from this machine only, so from its browser too: see src/http/cross-site.ts.
@@ -68,6 +76,7 @@ export function createApp(deps: AppDeps) {
           null,
           'request_too_large',
         ),
+      { ...WEB_DECODERS, ...deps.bodyDecoders },
     ),
   );
 
@@ -113,8 +122,11 @@ export function createApp(deps: AppDeps) {
     });
   }
 
-  app.route('/v1', proxyRoutes({ ...deps, scrub }));
-  app.route('/v1', responsesRoutes({ ...deps, scrub }));
+  const inspect = ui ? { inspect: ui.inspect } : {};
+  app.route('/v1', proxyRoutes({ ...deps, scrub, ...inspect }));
+  app.route('/v1', completionsRoutes({ ...deps, scrub }));
+  app.route('/v1', responsesRoutes({ ...deps, scrub, ...inspect }));
+  if (ui) app.route('/ui', ui.routes);
   app.route('/v1', rewardsRoutes(deps));
 
   app.notFound((c) =>

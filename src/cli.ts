@@ -18,6 +18,8 @@ Usage:
   bestofn eval [options]      accuracy on math500 / aime24 / FILE.jsonl, or of recorded candidates (--replay); see bestofn eval --help
   bestofn replay-upstream --data FILE [--port P] [--host H]
                               serve recorded candidates (or the shared bon-pool) as an OpenAI-compatible upstream
+  bestofn inspect FILE [--port P]
+                              the inspector's pages over a RECORD file or an eval run, on 127.0.0.1
   bestofn --help
 
 Options for serve (flag, env variable, meaning):
@@ -32,6 +34,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
   if (command === 'eval') return (await import('./cli/eval')).runEvalCommand(rest, env);
   if (command === 'replay-upstream') return (await import('./cli/replay-upstream')).runReplayUpstream(rest);
+  if (command === 'inspect') return (await import('./cli/inspect')).runInspectCommand(rest);
   if (
     command === undefined ||
     command === '--help' ||

@@ -2,32 +2,19 @@ import { z } from 'zod';
 import { resolveSecrets, validateConfigFile, type KeySpec, type UpstreamSpec } from './config-file';
 import { adaptivePolicySchema, rejectPolicySchema, type AdaptivePolicy, type RejectPolicy } from './core/live-policy';
 import { COMBINES } from './core/aggregate';
-import { JUDGE_MODES } from './core/judge-prompt';
-import { AGGREGATES, DEVICES, SELECT_METHODS, TOOL_MODES } from './core/types';
+import { SELECT_METHODS } from './core/selection-rules';
+import { AGGREGATES, TOOL_MODES } from './core/types';
 import { describeIssue, firstIssue } from './core/zod-issue';
 import { isIP, isLoopbackAddress } from './http/loopback';
+import { bool, headerValue, httpUrl, int, num } from './option-schemas';
+import { SCORER_NAMES, scorerEntry } from './scorer/registry';
+import { SCORER_SETTINGS, SHARED_UPSTREAM_SETTINGS, type ScorerSettingName } from './scorer/scorer-options';
 
 /**
  * Every setting the gateway reads, declared once. Each entry is an env variable, a `--flag` of the same
  * name (UPSTREAM_BASE_URL ⇔ --upstream-base-url) and a line of `bestofn serve --help`.
  * parseConfig is pure: callers pass env and argv in.
  */
-const bool = z
-  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
-  .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
-/**
- * A number written in decimal, as env and flags give it: `Number()` alone reads ' ' as 0 (PORT=' ' was a
- * random port) and '0xAFC8' as hex. Anything else is left for the number schema to refuse.
- */
-const decimal = (v: unknown) =>
-  typeof v === 'string' && /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(v) ? Number(v) : v;
-const int = (min: number, max: number) => z.preprocess(decimal, z.number().int().min(min).max(max));
-const num = (min: number, max: number) => z.preprocess(decimal, z.number().min(min).max(max));
-/** An http(s) URL: file:, mailto: or javascript: is no upstream (and would mangle every scrubbed message). */
-const httpUrl = () => z.url({ protocol: /^https?$/ });
-/** A header value: CR or LF would split the request an upstream receives. */
-const headerValue = () => z.string().regex(/^[^\r\n]*$/, 'must not contain CR or LF');
-
 export const OPTIONS = {
   CONFIG_FILE: {
     schema: z.string().optional(),
@@ -194,109 +181,10 @@ export const OPTIONS = {
     help: 'Most steps (thinking and response) of one /v1/rewards candidate; more is a 413',
   },
   SCORER: {
-    schema: z.enum(['vote', 'onnx', 'remote', 'verifier', 'confidence', 'judge']).default('vote'),
-    help: 'Reward source: vote | onnx | remote | verifier | confidence | judge',
+    schema: z.enum(SCORER_NAMES).default('vote'),
+    help: `Reward source: ${SCORER_NAMES.join(' | ')}`,
   },
-  SCORER_FALLBACK: {
-    schema: z.enum(['vote', 'error']).default('vote'),
-    help: 'When the scorer fails: rank by vote, or answer 503',
-  },
-  PRM_MODEL_DIR: {
-    schema: z.string().optional(),
-    help: 'Model directory for SCORER=onnx (model.onnx, tokenizer.json, bestofn-prm.json)',
-  },
-  SCORER_DEVICE: {
-    schema: z.enum(DEVICES).default('auto'),
-    help: `Execution provider for SCORER=onnx: ${DEVICES.join(' | ')}`,
-  },
-  SCORER_BATCH_TOKENS: {
-    schema: int(1, 1 << 24).default(16_384),
-    help: 'Token budget of one scorer batch (padded length × rows)',
-  },
-  SCORER_QUEUE_LIMIT: {
-    schema: int(1, 1 << 20).default(4096),
-    help: 'Sequences waiting for the scorer before new work is refused (503)',
-  },
-  SCORER_CACHE_ENTRIES: { schema: int(0, 1 << 24).default(10_000), help: 'Score cache entries (0 disables)' },
-  SCORER_CACHE_MB: { schema: int(0, 1 << 16).default(64), help: 'Score cache size bound in MiB' },
-  SCORER_URL: {
-    schema: z.url().optional(),
-    help: 'Remote PRM server (vLLM --runner pooling) base URL for SCORER=remote',
-  },
-  SCORER_MODEL: { schema: z.string().optional(), help: 'Model name sent to the remote PRM server' },
-  SCORER_API_KEY: { schema: z.string().optional(), help: 'Bearer key for the remote PRM server' },
-  SCORER_SYSTEM_PROMPT: {
-    schema: z.string().optional(),
-    help: "System message passed to a step-classifier PRM (remote, and ONNX over its manifest); unset: the manifest's, for remote none (the template's default applies)",
-  },
-  SCORER_REQUEST_FORM: {
-    schema: z.enum(['messages', 'text']).default('messages'),
-    help: 'Remote PRM request: messages (vLLM chat pooling; the served template applies) | text (rendered here with SCORER_CHAT_TEMPLATE)',
-  },
-  SCORER_CHAT_TEMPLATE: {
-    schema: z.string().optional(),
-    help: "The served PRM's chat template (chat_template.jinja or tokenizer_config.json), for SCORER_REQUEST_FORM=text (Node)",
-  },
-  SCORER_TIMEOUT_MS: { schema: int(1, 3_600_000).default(30_000), help: 'Timeout of one remote scoring call' },
-  SCORER_CONCURRENCY: {
-    schema: int(1, 4096).default(8),
-    help: 'Max in-flight calls to the remote PRM server (SCORER=remote)',
-  },
-  VERIFIER_BASE_URL: {
-    schema: z.url().optional(),
-    help: 'OpenAI-compatible endpoint serving a generative verifier (ThinkPRM) for SCORER=verifier',
-  },
-  VERIFIER_MODEL: { schema: z.string().optional(), help: 'Verifier model name, e.g. launch/ThinkPRM-14B' },
-  VERIFIER_API_KEY: { schema: z.string().optional(), help: 'Bearer key for the verifier endpoint' },
-  VERIFIER_CHAINS: { schema: int(1, 64).default(1), help: 'Verification chains per candidate, averaged' },
-  VERIFIER_THINKING: {
-    schema: bool.default(false),
-    help: 'Also verify the thinking trajectory, not only the response',
-  },
-  VERIFIER_CONCURRENCY: {
-    schema: int(1, 4096).default(16),
-    help: 'Max in-flight calls to the verifier, apart from the upstream cap so scoring does not compete with sampling',
-  },
-  VERIFIER_TEMPERATURE: {
-    schema: num(0, 2).default(0.4),
-    help: "Sampling temperature of parallel verification chains (ThinkPRM's recipes use 0.4); one chain is greedy",
-  },
-  VERIFIER_MAX_TOKENS: { schema: int(16, 131_072).default(8192), help: 'Token budget of one verification chain' },
-  JUDGE_MODEL: {
-    schema: z.string().optional(),
-    help: 'Model that judges the candidates (SCORER=judge, or per request with bestofn.judge); required for either',
-  },
-  JUDGE_BASE_URL: {
-    schema: z.url().optional(),
-    help: 'OpenAI-compatible endpoint of the judge; default: UPSTREAM_BASE_URL (and then UPSTREAM_API_KEY)',
-  },
-  JUDGE_API_KEY: { schema: z.string().optional(), help: 'Bearer key for the judge endpoint' },
-  JUDGE_MODE: {
-    schema: z.enum(JUDGE_MODES).default('select'),
-    help: `How the judge compares: ${JUDGE_MODES.join(' | ')} (one call naming the best | pairwise knockout, both orders | a 1-10 rating each)`,
-  },
-  JUDGE_MAX_CHARS: {
-    schema: int(200, 1_000_000).default(8000),
-    help: 'Characters of each candidate the judge reads; longer ones keep their head and tail',
-  },
-  JUDGE_MAX_TOKENS: { schema: int(16, 131_072).default(2048), help: 'Token budget of one judge answer' },
-  JUDGE_CONCURRENCY: { schema: int(1, 4096).default(16), help: 'Max in-flight calls to the judge' },
-  CONFIDENCE_TOP_LOGPROBS: {
-    schema: int(1, 20).default(20),
-    help: 'SCORER=confidence: top_logprobs asked of the upstream per token (DeepConf k)',
-  },
-  CONFIDENCE_WINDOW: {
-    schema: int(1, 1_000_000).default(2048),
-    help: 'SCORER=confidence: tokens per sliding group window, and the tail length',
-  },
-  CONFIDENCE_MEASURE: {
-    schema: z.enum(['mean', 'lowest_group', 'bottom_10', 'tail']).default('bottom_10'),
-    help: 'SCORER=confidence: trace confidence used as the reward: mean | lowest_group | bottom_10 | tail',
-  },
-  CONFIDENCE_ETA: {
-    schema: int(1, 100).default(100),
-    help: 'SCORER=confidence: keep the top η% most confident traces (10 or 90 in the paper; 100 keeps all)',
-  },
+  ...SCORER_SETTINGS,
   VOTE_CLUSTER_BUDGET_MS: {
     schema: int(0, 60_000).default(250),
     help: 'Time to merge equivalent answer keys in a vote; past it the exact-key groups stand',
@@ -341,6 +229,18 @@ export const OPTIONS = {
     help: 'Rotate the RECORD file when it would grow past this many MiB',
   },
   RECORD_KEEP: { schema: int(1, 1000).default(5), help: 'Rotated RECORD files kept (FILE.1 is the newest)' },
+  UI: {
+    schema: bool.default(true),
+    help: 'Serve the inspector at /ui: recent Best-of-N requests, their candidates and step rewards (false turns it off)',
+  },
+  UI_RING_SIZE: {
+    schema: int(1, 100_000).default(200),
+    help: 'Recent Best-of-N requests the inspector keeps in memory (oldest dropped first)',
+  },
+  UI_PROMPTS: {
+    schema: bool.default(true),
+    help: 'Keep prompts and candidate texts in the inspector memory; false keeps only rewards, answers and timings',
+  },
   SHUTDOWN_GRACE_MS: {
     schema: int(0, 600_000).default(30_000),
     help: 'On SIGTERM/SIGINT, time in-flight requests get to finish before connections are cut',
@@ -362,27 +262,15 @@ const schema = z
   .superRefine((c, ctx) => {
     if (c.BESTOFN_N > c.BESTOFN_MAX_N)
       ctx.addIssue({ code: 'custom', path: ['BESTOFN_N'], message: `must be ≤ BESTOFN_MAX_N (${c.BESTOFN_MAX_N})` });
-    if (c.SCORER === 'onnx' && !c.PRM_MODEL_DIR)
-      ctx.addIssue({ code: 'custom', path: ['PRM_MODEL_DIR'], message: 'is required when SCORER=onnx' });
-    if (c.SCORER === 'verifier' && !c.VERIFIER_BASE_URL)
-      ctx.addIssue({ code: 'custom', path: ['VERIFIER_BASE_URL'], message: 'is required when SCORER=verifier' });
-    if (c.SCORER === 'verifier' && !c.VERIFIER_MODEL)
-      ctx.addIssue({ code: 'custom', path: ['VERIFIER_MODEL'], message: 'is required when SCORER=verifier' });
-    if (c.SCORER === 'judge' && !c.JUDGE_MODEL)
-      ctx.addIssue({ code: 'custom', path: ['JUDGE_MODEL'], message: 'is required when SCORER=judge' });
+    // Each scorer's own rules (SCORER=remote needs SCORER_URL…) are its registry entry's.
+    for (const { option, message } of scorerEntry(c.SCORER).check?.(c) ?? [])
+      ctx.addIssue({ code: 'custom', path: [option], message });
+    // The judge may be asked for per request under any SCORER, so its endpoint is checked whenever it is named.
     if (c.JUDGE_MODEL && !c.JUDGE_BASE_URL && !c.UPSTREAM_BASE_URL)
       ctx.addIssue({
         code: 'custom',
         path: ['JUDGE_BASE_URL'],
         message: 'is required with JUDGE_MODEL when UPSTREAM_BASE_URL is not set',
-      });
-    if (c.SCORER === 'remote' && !c.SCORER_URL)
-      ctx.addIssue({ code: 'custom', path: ['SCORER_URL'], message: 'is required when SCORER=remote' });
-    if (c.SCORER === 'remote' && c.SCORER_REQUEST_FORM === 'text' && !c.SCORER_CHAT_TEMPLATE)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SCORER_CHAT_TEMPLATE'],
-        message: 'is required when SCORER_REQUEST_FORM=text',
       });
   });
 
@@ -561,49 +449,11 @@ function parseOptions(input: Record<string, string>): z.output<typeof schema> {
   );
 }
 
-/** What the scorer factories read (scorer/create-scorer.ts, create-node-scorer.ts): the verifier shares the upstream's timeouts and retries. */
+/** What the scorer factories read (scorer/registry.ts): the scorers' own settings and the upstream's timeouts and retries. */
 export const SCORER_OPTIONS = [
   'SCORER',
-  'SCORER_FALLBACK',
-  'PRM_MODEL_DIR',
-  'SCORER_DEVICE',
-  'SCORER_BATCH_TOKENS',
-  'SCORER_QUEUE_LIMIT',
-  'SCORER_CACHE_ENTRIES',
-  'SCORER_CACHE_MB',
-  'SCORER_URL',
-  'SCORER_MODEL',
-  'SCORER_API_KEY',
-  'SCORER_SYSTEM_PROMPT',
-  'SCORER_REQUEST_FORM',
-  'SCORER_CHAT_TEMPLATE',
-  'SCORER_TIMEOUT_MS',
-  'SCORER_CONCURRENCY',
-  'VERIFIER_BASE_URL',
-  'VERIFIER_MODEL',
-  'VERIFIER_API_KEY',
-  'VERIFIER_CHAINS',
-  'VERIFIER_THINKING',
-  'VERIFIER_CONCURRENCY',
-  'VERIFIER_TEMPERATURE',
-  'VERIFIER_MAX_TOKENS',
-  'JUDGE_MODEL',
-  'JUDGE_BASE_URL',
-  'JUDGE_API_KEY',
-  'JUDGE_MODE',
-  'JUDGE_MAX_CHARS',
-  'JUDGE_MAX_TOKENS',
-  'JUDGE_CONCURRENCY',
-  'UPSTREAM_BASE_URL',
-  'UPSTREAM_API_KEY',
-  'CONFIDENCE_MEASURE',
-  'CONFIDENCE_WINDOW',
-  'CONFIDENCE_ETA',
-  'UPSTREAM_TIMEOUT_MS',
-  'UPSTREAM_FIRST_BYTE_TIMEOUT_MS',
-  'UPSTREAM_RETRIES',
-  'UPSTREAM_RETRY_BASE_MS',
-  'UPSTREAM_MAX_ANSWER_MB',
+  ...(Object.keys(SCORER_SETTINGS) as ScorerSettingName[]),
+  ...SHARED_UPSTREAM_SETTINGS,
 ] as const satisfies readonly (keyof Options)[];
 
 export type ScorerOptions = Pick<z.output<typeof schema>, (typeof SCORER_OPTIONS)[number]>;

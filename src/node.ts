@@ -10,13 +10,15 @@ import { drainable } from './http/graceful-close';
 import type { Logger } from './log';
 import { upstreamsFromConfig } from './proxy/upstream-router';
 import { createJsonlRecorder } from './record/jsonl-recorder';
+import { readRecordTail } from './inspector/record-file';
 import { createPromMetrics } from './observability/prom-metrics';
 import { buildAccess } from './access/build-access';
 import { nodeHttpClient } from './http/node-http-client';
+import { brotliDecoder } from './http/brotli-decoder';
 import { coverageWarning } from './scorer/coverage';
 import { createNodeScorer } from './scorer/create-node-scorer';
 import { demoHttpClient, loadDemoSet } from './record/demo-upstream';
-import { withModelRewardDefaults } from './scorer/reward-defaults';
+import { withModelRecipe } from './core/reward-recipe';
 import type { Scorer } from './scorer/types';
 
 export interface RunningGateway {
@@ -51,7 +53,7 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
   };
   try {
     const http = config.demo ? demoHttpClient(loadDemoSet()) : nodeHttpClient(config.UPSTREAM_CONNECT_TIMEOUT_MS);
-    const upstreams = upstreamsFromConfig(config, http, metrics.upstream);
+    const upstreams = upstreamsFromConfig(config, http, metrics.upstream, (obj, msg) => log.warn(obj, msg));
     const activeScorer =
       scorer ??
       (await createNodeScorer(
@@ -71,18 +73,21 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
         })
       : undefined;
     if (recorder) opened.push(() => recorder.close());
+    const recordFile = config.RECORD;
     const metricsText = () => metrics.registry.metrics();
     const separateMetrics = config.METRICS_PORT !== undefined;
     const app = createApp({
-      config: withModelRewardDefaults(config, activeScorer.rewardDefaults),
+      config: withModelRecipe(config, activeScorer.rewardDefaults),
       upstreams,
       scorer: activeScorer,
       log,
       record: recorder?.record,
+      ...(recordFile ? { recorded: (max: number) => readRecordTail(recordFile, max) } : {}),
       metrics,
       ...(separateMetrics ? {} : { metricsText }),
       access: await buildAccess(config, shared?.limiter),
       readyChecks: shared ? [shared.ready] : [],
+      bodyDecoders: { br: brotliDecoder },
     });
     const server = (await listen(
       serve({

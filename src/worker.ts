@@ -1,6 +1,6 @@
 /**
- * Cloudflare Workers entry. Config comes from the Worker's vars and secrets; the scorer is one that needs
- * no native code (vote, a remote vLLM PRM, a generative verifier), so nothing Node-only reaches the bundle.
+ * Cloudflare Workers entry. Config comes from the Worker's vars and secrets; the scorer is one of the
+ * registry's portable entries (no native code, no local files), so nothing Node-only reaches the bundle.
  */
 import type { ExecutionContext } from 'hono';
 import { buildAccess } from './access/build-access';
@@ -10,12 +10,12 @@ import { GatewayError } from './errors';
 import { upstreamsFromConfig } from './proxy/upstream-router';
 import { createPortableScorer } from './scorer/create-scorer';
 import { coverageWarning } from './scorer/coverage';
+import { PORTABLE_SCORER_NAMES, SCORERS } from './scorer/registry';
 import { secretScrubber, secretsOf, type Scrub } from './secrets';
 
 /** Vars and secrets are strings; KV, R2 and service bindings are objects and are not config. */
 export type WorkerEnv = Record<string, unknown>;
 
-const PORTABLE_SCORERS = ['vote', 'remote', 'verifier', 'judge'];
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 
 /** Workers Logs index console output as JSON; every line is scrubbed of the gateway's secrets (an upstream may echo them). */
@@ -51,10 +51,11 @@ const misconfigured = (message: string): Built => ({
 
 async function build(vars: Record<string, string>): Promise<Built> {
   const scorer = vars.SCORER || 'vote';
-  // Checked before parseConfig, whose complaint about SCORER=onnx would be the missing PRM_MODEL_DIR.
-  if (!PORTABLE_SCORERS.includes(scorer)) {
+  // Checked before parseConfig, whose complaint about SCORER=onnx would be the missing PRM_MODEL_DIR. An
+  // unknown name is parseConfig's to report.
+  if (Object.hasOwn(SCORERS, scorer) && !PORTABLE_SCORER_NAMES.some((name) => name === scorer)) {
     return misconfigured(
-      `SCORER=${scorer} is not available on Cloudflare Workers (no native code or local model files); use SCORER=remote with a vLLM PRM server, SCORER=verifier, SCORER=judge or SCORER=vote`,
+      `SCORER=${scorer} is not available on Cloudflare Workers (no native code or local model files); use one of ${PORTABLE_SCORER_NAMES.map((n) => `SCORER=${n}`).join(', ')} (SCORER=remote with a vLLM PRM server)`,
     );
   }
   // Silently dropping the record would lose data the operator asked for.

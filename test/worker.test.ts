@@ -12,6 +12,7 @@ import { countTags, startFakeVllm, type FakeVllm } from './helpers/fake-vllm-poo
 import { readSse } from './helpers/sse';
 import { chunkMetadata, metadataOf } from './helpers/metadata';
 import type { BestOfNMetadata } from '../src/core/bestofn-metadata';
+import { PORTABLE_SCORER_NAMES } from '../src/scorer/registry';
 
 const WRANGLER_TOML = fileURLToPath(new URL('../wrangler.toml', import.meta.url));
 const MATH = [{ role: 'user' as const, content: 'What is 40 + 2?' }];
@@ -89,6 +90,19 @@ describe('Workers entry in workerd, vote scorer, upstream without n', () => {
     expect(sent.every((b) => b.n === 1 && b.best_of === undefined)).toBe(true);
   });
 
+  it('serves the inspector: the request just answered, its candidates and heat map', async () => {
+    const origin = w.url.replace(/\/v1$/, '');
+    await w.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 3 } as never);
+    const list = await fetch(`${origin}/ui`);
+    expect(list.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const href = /href="(\/ui\/r\/[^"]+)"/.exec(await list.text())?.[1];
+    expect(href).toBeDefined();
+    const one = await (await fetch(origin + href!)).text();
+    expect(one).toContain('id="heatmap"');
+    expect(one.match(/<article class="cand/g)).toHaveLength(3);
+    expect((await fetch(`${origin}/ui/assets/app.js`)).status).toBe(200);
+  });
+
   it('streams the winner with heartbeats, metadata on the finish chunk, and usage', async () => {
     const before = upstream.requests.length;
     const stream = await w.client.chat.completions.create({
@@ -112,7 +126,7 @@ describe('Workers entry in workerd, vote scorer, upstream without n', () => {
     expect(upstream.requests.length - before).toBe(4);
   });
 
-  it('sends the SSE heartbeat comment before the candidates are in', async () => {
+  it('opens the SSE stream on its first event: no comment while no heartbeat is due', async () => {
     const res = await fetch(`${w.url}/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -121,7 +135,8 @@ describe('Workers entry in workerd, vote scorer, upstream without n', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const text = await res.text();
     const { comments, data } = await readSse(text);
-    expect(comments[0]).toBe('bestofn sampling candidates');
+    expect(text.startsWith('data: {')).toBe(true);
+    expect(comments).toEqual([]);
     expect(data.at(-1)).toBe('[DONE]');
   });
 });
@@ -202,6 +217,44 @@ describe('Workers entry in workerd, remote vLLM PRM scorer, upstream with n', ()
     expect(sent[0].n).toBe(4);
     expect(prm.requests.length).toBeGreaterThan(0);
     expect(prm.requests[0]).toMatchObject({ model: 'Qwen/Qwen2.5-Math-PRM-7B', task: 'token_classify' });
+  });
+});
+
+describe('Workers entry in workerd, every portable scorer of the registry', () => {
+  it('builds SCORER=confidence (once refused as needing native code) and asks the upstream for logprobs', async () => {
+    const upstream = await startFakeUpstream({ rich: true });
+    const w = await startWorker({
+      UPSTREAM_BASE_URL: upstream.url,
+      SCORER: 'confidence',
+      CONFIDENCE_TOP_LOGPROBS: '3',
+    });
+    try {
+      const res = await w.client.chat.completions.create({ model: 'fake-model', messages: MATH, best_of: 3 } as never);
+      const meta = metadataOf(res);
+      expect(meta).toMatchObject({ n_received: 3, scorer: 'confidence' });
+      expect(meta.fallback).toBeUndefined();
+      expect(upstream.requests.every((b) => b.logprobs === true && b.top_logprobs === 3)).toBe(true);
+    } finally {
+      await w.close();
+      await upstream.close();
+    }
+  });
+
+  // One worker each: starting workerd takes seconds, so one test per entry keeps each well inside its timeout.
+  const settings: Record<string, Record<string, string>> = {
+    remote: { SCORER_URL: 'http://127.0.0.1:9/v1' },
+    verifier: { VERIFIER_BASE_URL: 'http://127.0.0.1:9/v1', VERIFIER_MODEL: 'v' },
+    judge: { JUDGE_MODEL: 'j' },
+  };
+  it.each(PORTABLE_SCORER_NAMES)('starts with SCORER=%s and reports it in /healthz', async (name) => {
+    const w = await startWorker({ UPSTREAM_BASE_URL: 'http://127.0.0.1:9/v1', SCORER: name, ...settings[name] });
+    try {
+      const res = await fetch(`${w.url.replace(/\/v1$/, '')}/healthz`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ scorer: { name } });
+    } finally {
+      await w.close();
+    }
   });
 });
 

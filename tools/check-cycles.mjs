@@ -23,7 +23,7 @@ function sources(dir) {
 function resolveImport(from, spec) {
   if (!spec.startsWith('.')) return null;
   const base = resolve(dirname(from), spec);
-  for (const c of [base, base.replace(/\.js$/, '.ts'), `${base}.ts`, join(base, 'index.ts')]) {
+  for (const c of [base, base.replace(/\.js$/, '.ts'), `${base}.ts`, `${base}.tsx`, join(base, 'index.ts')]) {
     if (existsSync(c) && statSync(c).isFile()) return c;
   }
   return null;

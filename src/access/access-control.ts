@@ -4,7 +4,8 @@ import { presentedKey, type KeyRing } from './api-keys';
 import type { KeyLimit, Limiter } from './key-limits';
 import { untilSettled } from '../util/abort-scope';
 
-export type AccessVars = { maxN?: number };
+/** keyIndex: which configured key the caller presented (0-based); the inspector shows it, never the key. */
+export type AccessVars = { maxN?: number; keyIndex?: number };
 
 export interface AccessOptions {
   keys: KeyRing;
@@ -51,6 +52,7 @@ export function accessControl(opts: AccessOptions): MiddlewareHandler<{ Variable
         { 'retry-after': String(admission.retryAfterSeconds) },
       );
     c.set('maxN', limit.maxN);
+    c.set('keyIndex', index);
     try {
       await next();
     } catch (err) {

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { loadProblems, resolveDataset, type EvalProblem } from '../eval/dataset';
 import { poolReference } from '../eval/pool-reference';
 import { buildReport, reportMarkdown, writeReport } from '../eval/report';
+import { writeReportPage } from '../eval/report-page';
 import { poolProblems, poolRewards, replayProblems, startReplayTarget, type ReplayTarget } from '../eval/replay-target';
 import type { ProgressSink } from '../report/progress';
 import { claimRunDir, readResults } from '../eval/results';
@@ -216,14 +217,15 @@ export async function runEvalCommand(
     if (summary.skipped > 0)
       stderr.write(`eval: ${summary.skipped} problems already finished in ${a.out}; not sent again\n`);
 
-    const report = buildReport(
-      [...readResults(a.out, () => {}).values()],
-      problems.map((p) => p.id),
-      reportConfig,
-      reference,
-      (a.also ? a.also.split(',') : []).map((dir) => [...readResults(dir.trim()).values()]),
-    );
+    const results = [...readResults(a.out, () => {}).values()];
+    const ids = problems.map((p) => p.id);
+    const alsoDirs = a.also ? a.also.split(',').map((d) => d.trim()) : [];
+    const alsoRuns = alsoDirs.map((dir) => [...readResults(dir).values()]);
+    const report = buildReport(results, ids, reportConfig, reference, alsoRuns);
     writeReport(a.out, report);
+    // report.html draws each --also run on its own beside the averaged figures.
+    const alone = alsoDirs.map((dir, i) => ({ label: dir, report: buildReport(alsoRuns[i]!, ids, reportConfig) }));
+    writeReportPage(a.out, report, results, alone);
     stdout.write(reportMarkdown(report));
     return summary.sent > 0 && summary.failed === summary.sent ? 1 : 0;
   } catch (err) {

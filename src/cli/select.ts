@@ -3,10 +3,13 @@
  * Flags fall back to the gateway's env variables (PRM_MODEL_DIR, SCORER_URL, BESTOFN_AGGREGATE…).
  */
 import { setMaxListeners } from 'node:events';
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseScorerOptions } from '../config';
+import { resolveRecipe, rewardDefaults, type ModelRecipe, type RecipeRequest } from '../core/reward-recipe';
 import { AGGREGATES, DEVICES } from '../core/types';
+import { MANIFEST_FILE, parseManifest } from '../scorer/onnx/manifest';
 import { nodeHttpClient } from '../http/node-http-client';
 import { createNodeScorer } from '../scorer/create-node-scorer';
 import type { Scorer } from '../scorer/types';
@@ -44,7 +47,7 @@ Options:
   --device auto|cpu|cuda               execution provider for --model-dir (env SCORER_DEVICE) [default: auto]
   --batch-tokens N                     ONNX batch token budget (env SCORER_BATCH_TOKENS) [default: 16384]
   --map field=name,...                 where rows keep problem, reasoning, response, source
-  --aggregate last|min|mean|prod       step rewards → part reward (env BESTOFN_AGGREGATE) [default: min]
+  --aggregate last|min|mean|prod       step rewards → part reward (over the manifest's; env BESTOFN_AGGREGATE) [default: min]
   --thinking-weight W                  reward = W·thinking + (1−W)·response (env BESTOFN_THINKING_WEIGHT) [default: 0.5]
   --concurrency N                      rows scored at once [default: 16]
   --max-rows N                         score at most N rows in this run, then stop (run again to go on)
@@ -61,7 +64,13 @@ export interface SelectIo {
 }
 
 /** The options select reads from the environment besides the scorer's, and the HTTP client's connect timeout. */
-const ALSO = ['BESTOFN_AGGREGATE', 'BESTOFN_THINKING_WEIGHT', 'UPSTREAM_CONNECT_TIMEOUT_MS'] as const;
+const ALSO = [
+  'BESTOFN_AGGREGATE',
+  'BESTOFN_THINKING_WEIGHT',
+  'BESTOFN_COMBINE',
+  'BESTOFN_ALPHA',
+  'UPSTREAM_CONNECT_TIMEOUT_MS',
+] as const;
 
 /** Flags written over the environment, then read by config.ts as the gateway reads them (bounds, defaults, rules). */
 function selectOptions(
@@ -111,7 +120,30 @@ function selectOptions(
   const id = modelDir
     ? `onnx:${path.resolve(modelDir)}`
     : `remote:${url}${options.SCORER_MODEL ? `#${options.SCORER_MODEL}` : ''}`;
-  return { options, id };
+  // The flags are this run's own choice, as a request's are on the server: they beat the model's manifest,
+  // which beats the environment's BESTOFN_AGGREGATE (core/reward-recipe.ts).
+  const override: RecipeRequest = {
+    ...(aggregate !== undefined ? { aggregate: options.BESTOFN_AGGREGATE } : {}),
+    ...(flag('thinking-weight') !== undefined ? { thinkingWeight: options.BESTOFN_THINKING_WEIGHT } : {}),
+  };
+  return { options, id, modelDir, override };
+}
+
+/**
+ * The recipe in a model directory's manifest, for --merge, which loads no model. Only its two recipe fields
+ * are read; the scoring run already checked the rest.
+ */
+function manifestRecipe(modelDir: string): ModelRecipe {
+  const file = path.join(modelDir, MANIFEST_FILE);
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+  const parsed = parseManifest(json);
+  if (!parsed.ok) throw new UsageError(`${file}: ${parsed.reason}`);
+  return { aggregate: parsed.manifest.aggregate, combine: parsed.manifest.combine };
 }
 
 /** Exit codes: 0 done (or a --max-rows slice done), 1 scoring or I/O failure, 2 usage, 130 interrupted. */
@@ -150,9 +182,7 @@ export async function selectCommand(
     });
     if (!v.input || !v.out) throw new UsageError('--input and --out are required');
     const by = choiceFlag('by', v.by ?? 'problem', ['problem', 'global'] as const);
-    const { options, id } = selectOptions(v, env, !v.merge);
-    const aggregate = options.BESTOFN_AGGREGATE;
-    const thinkingWeight = options.BESTOFN_THINKING_WEIGHT;
+    const { options, id, modelDir, override } = selectOptions(v, env, !v.merge);
     const keep = asUsage(() => parseKeep(v.keep ?? 'top-k=1'));
     const map = asUsage(() => parseFieldMap(v.map ?? ''));
     if (v.merge) {
@@ -165,10 +195,9 @@ export async function selectCommand(
         .map(stemOf);
       if (stems.includes(stemOf(v.out))) throw new UsageError('--out must not be one of the shards merged');
       const scorerId = await asUsageAsync(() => mergeShardScores(stems, v.input!, scores));
-      const merged = await selectScored(
-        { input: v.input, out: v.out, keep, by, scorerId, aggregate, thinkingWeight },
-        scores,
-      );
+      const model = modelDir ? manifestRecipe(modelDir) : undefined;
+      const recipe = resolveRecipe(rewardDefaults(options, model), override);
+      const merged = await selectScored({ input: v.input, out: v.out, keep, by, scorerId, recipe }, scores);
       const c = merged.summary!.counts;
       io.stdout.write(
         `kept ${c.kept} of ${c.read} rows from ${stems.length} shards (${c.malformed} malformed, skipped) → ${v.out}\nreport: ${merged.paths.report}\n`,
@@ -196,8 +225,8 @@ export async function selectCommand(
       map,
       scorer,
       scorerId: id,
-      aggregate,
-      thinkingWeight,
+      // The model's own recipe (an ONNX manifest's aggregate and combine) applies as it does in serve.
+      recipe: resolveRecipe(rewardDefaults(options, scorer.rewardDefaults), override),
       concurrency,
       maxRows,
       restart: v.restart === true,

@@ -1,10 +1,33 @@
 import { z } from 'zod';
-import { TIE_BREAKS } from './rank';
-import { AGGREGATES, SELECT_METHODS, TOOL_MODES } from './types';
+import { TIE_BREAKS, type TieBreak } from './rank';
+import { SELECT_METHODS } from './selection-rules';
+import { AGGREGATES, TOOL_MODES } from './types';
 
 /** What chose the answer: the vote's count, the reward, a judge, the tool-call vote, schema validity, or a draw between tied groups. */
 export const DECIDERS = ['vote', 'reward', 'judge', 'tools', 'schema', 'tie'] as const;
 export type Decider = (typeof DECIDERS)[number];
+
+/**
+ * What decided when the top vote groups tied, by what broke the tie (rank.ts's TIE_BREAKS): the answers'
+ * nearness is more agreement, so the vote (`counted`) still decided; a seeded draw is a tie; the rest are
+ * the scorer's evidence (`rewards`).
+ */
+export function tieDecider<C extends Decider, R extends Decider>(
+  broken: TieBreak,
+  counted: C,
+  rewards: R,
+): C | R | 'tie' {
+  switch (broken) {
+    case 'similarity':
+      return counted;
+    case 'draw':
+      return 'tie';
+    case 'reward':
+    case 'confidence':
+    case 'best_reward':
+      return rewards;
+  }
+}
 
 /**
  * The `bestofn` object a Best-of-N answer carries (README, "The response"), declared once as a schema:
@@ -72,7 +95,8 @@ export const bestOfNMetadataSchema = z.object({
   /** The configured scorer failed and `scorer` stood in for it. */
   fallback: z.object({ from: z.string(), reason: z.string() }).optional(),
   scorer_info: z.record(z.string(), z.unknown()).optional(),
-  temperature: z.number(),
+  /** null: one candidate, no temperature set by the client, so the upstream's default applied. */
+  temperature: z.number().nullable(),
   temperature_source: z.enum(['client', 'bestofn']),
   /** Candidate indices returned as choices, best first. */
   selected: z.array(z.number().int()),
@@ -104,6 +128,11 @@ export const bestOfNMetadataSchema = z.object({
   invalid_candidates: z.number().int().optional(),
   timings_ms: z.object({ upstream: z.number(), scoring: z.number(), total: z.number() }),
   live: liveMetadataSchema.optional(),
+  /**
+   * The request went to the upstream once and its answer came back live and unchanged: `single` (one
+   * candidate asked for, so there is nothing to choose) or `tools` (tool calls are not judged).
+   */
+  bypass: z.enum(['single', 'tools']).optional(),
   /** Served from the recorded demo set (no upstream configured). */
   demo: z.literal(true).optional(),
 });

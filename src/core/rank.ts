@@ -8,7 +8,8 @@
 import { answerSimilarity } from './answer-similarity';
 import { clusterAnswers, type ClusterOptions, type Clusters, type GroupKey } from './clusters';
 import { seededRandom } from './random';
-import type { RankedInput, SelectMethod } from './types';
+import { selectionRule, type SelectMethod, type VoteKind } from './selection-rules';
+import type { RankedInput } from './types';
 
 export type { GroupKey } from './clusters';
 
@@ -72,6 +73,16 @@ interface Group<T> {
 /** Past this many answered candidates the similarity tie-break is skipped: it costs a comparison per pair. */
 const MAX_SIMILARITY_CANDIDATES = 32;
 
+/** What one member adds to its group's vote. */
+function voteWeight(kind: Exclude<VoteKind, 'none'>, reward: number): number {
+  switch (kind) {
+    case 'count':
+      return 1;
+    case 'reward':
+      return reward;
+  }
+}
+
 /** A uniform draw in [0, 1) from (seed, group id): the seeded generator's first value, so a seed replays the same draw. */
 function draw(seed: number, id: number): number {
   return seededRandom(Math.imul(seed | 0, 0x9e3779b1) + Math.imul(id + 1, 0x85ebca6b))();
@@ -80,7 +91,7 @@ function draw(seed: number, id: number): number {
 function groupsOf<T extends Rankable>(
   items: readonly T[],
   clusters: Clusters,
-  weighted: boolean,
+  kind: Exclude<VoteKind, 'none'>,
   seed: number,
 ): Map<number, Group<T>> {
   const groups = new Map<number, Group<T>>();
@@ -98,7 +109,7 @@ function groupsOf<T extends Rankable>(
     };
     const reward = scored(item.reward) ?? 0;
     g.members.push(item);
-    g.score += weighted ? reward : 1;
+    g.score += voteWeight(kind, reward);
     g.rewardSum += reward;
     const c = scored(item.confidence);
     if (c !== null) g.confidenceSum = (g.confidenceSum ?? 0) + c;
@@ -138,7 +149,7 @@ function compareGroups<T extends Rankable>(
 }
 
 /**
- * All candidates, best first, and what the vote did.
+ * All candidates, best first, and what the vote did, by the rule's vote kind (core/selection-rules.ts).
  *  - argmax: reward.
  *  - majority: the largest cluster of equivalent answers wins.
  *  - weighted_vote: the cluster with the largest sum of rewards (null counts 0; rewards are assumed
@@ -152,13 +163,14 @@ export function rankWithVotes<T extends Rankable>(
   method: SelectMethod,
   opts: RankOptions = {},
 ): { ranked: T[]; vote: VoteReport | null } {
+  const { vote: kind } = selectionRule(method);
   // One candidate is its own ranking; grouping it would only pay for its answer key (a pass-through's cost).
-  if (method === 'argmax' || items.length < 2) return { ranked: [...items].sort(byReward), vote: null };
+  if (kind === 'none' || items.length < 2) return { ranked: [...items].sort(byReward), vote: null };
   const clusters = clusterAnswers(
     items.map((c) => c.answer),
     opts,
   );
-  const groups = [...groupsOf(items, clusters, method === 'weighted_vote', opts.seed ?? 0).values()];
+  const groups = [...groupsOf(items, clusters, kind, opts.seed ?? 0).values()];
   const answered = items.filter((c) => c.answer != null && c.answer.trim() !== '');
   const near = answered.length <= MAX_SIMILARITY_CANDIDATES ? answered : null;
   groups.sort((a, b) => compareGroups(a, b, near)[0]);

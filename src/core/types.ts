@@ -17,8 +17,6 @@ export interface CandidateParts {
 /** Each enum is one list: the zod schemas, the CLI checks and the help text all read it. */
 export const AGGREGATES = ['last', 'min', 'mean', 'prod'] as const;
 export type Aggregate = (typeof AGGREGATES)[number];
-export const SELECT_METHODS = ['argmax', 'weighted_vote', 'majority'] as const;
-export type SelectMethod = (typeof SELECT_METHODS)[number];
 
 /** What a request that offers tools gets: a vote over N candidates' calls, or one upstream call passed through. */
 export const TOOL_MODES = ['vote', 'bypass'] as const;

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Aggregate } from '../core/types';
+import type { RewardRecipe } from '../core/aggregate';
 import type { Scorer } from '../scorer/types';
 import type { FieldMap } from './fields';
 import { describeKeep, type KeepPolicy } from './keep';
@@ -26,8 +26,8 @@ export interface SelectOptions {
   scorer: Scorer;
   /** Identifies the reward model in the side file, so another model never resumes these scores. */
   scorerId: string;
-  aggregate: Aggregate;
-  thinkingWeight: number;
+  /** How step rewards make a row's reward: the one resolver's (core/reward-recipe.ts), as for serve. */
+  recipe: RewardRecipe;
   concurrency: number;
   maxRows?: number;
   /** Longest input line read; a longer one is a malformed row (default MAX_LINE_BYTES, 64 MiB). */
@@ -107,13 +107,10 @@ export async function runSelect(o: SelectOptions): Promise<SelectOutcome> {
 
 /** Pass 2 on a complete side file: decide what to keep, write the kept rows and the reports. */
 export async function selectScored(
-  o: Pick<
-    SelectOptions,
-    'input' | 'out' | 'keep' | 'by' | 'scorerId' | 'aggregate' | 'thinkingWeight' | 'maxLineBytes'
-  >,
+  o: Pick<SelectOptions, 'input' | 'out' | 'keep' | 'by' | 'scorerId' | 'recipe' | 'maxLineBytes'>,
   scores: string,
 ): Promise<Pick<SelectOutcome, 'summary' | 'paths'>> {
-  const loaded = await loadScores(scores, o.aggregate, o.thinkingWeight);
+  const loaded = await loadScores(scores, o.recipe);
   const keep = decideKeep(loaded, o.keep, o.by);
   await writeKept(o.input, scores, keep, loaded.rewards, o.out, o.maxLineBytes);
   const summary = summarize(loaded, keep, {
@@ -122,8 +119,10 @@ export async function selectScored(
     scorer: o.scorerId,
     keep: describeKeep(o.keep),
     by: o.by,
-    aggregate: o.aggregate,
-    thinking_weight: o.thinkingWeight,
+    aggregate: o.recipe.response,
+    thinking_weight: o.recipe.thinkingWeight,
+    combine: o.recipe.combine,
+    ...(o.recipe.combine === 'reasonflux' ? { alpha: o.recipe.alpha } : {}),
   });
   return { summary, paths: { out: o.out, scores, ...writeReports(stemOf(o.out), summary) } };
 }

@@ -26,6 +26,9 @@ export interface SelectSummary {
   by: 'problem' | 'global';
   aggregate: string;
   thinking_weight: number;
+  /** weighted, or reasonflux (then `alpha` is given): as BESTOFN_COMBINE or the model's manifest says. */
+  combine: string;
+  alpha?: number;
   counts: { read: number; malformed: number; scored: number; unscored: number; kept: number; dropped: number };
   /** The first malformed rows, by input line number; `counts.malformed` has them all. */
   malformed: { line: number; error: string }[];
@@ -96,6 +99,11 @@ export function summarize(
 
 const num = (v: number | null) => (v === null ? '–' : v.toFixed(3));
 
+const formula = (s: SelectSummary) =>
+  s.combine === 'reasonflux'
+    ? `mean(thinking) + ${s.alpha}·${s.aggregate}(response) (reasonflux)`
+    : `${s.thinking_weight}·${s.aggregate}(thinking) + ${1 - s.thinking_weight}·${s.aggregate}(response)`;
+
 function reportMarkdown(s: SelectSummary, svgName: string): string {
   const rows = Object.entries(s.sources).map(
     ([name, st]) => `| ${name.replace(/\|/g, '\\|')} | ${st.rows} | ${st.kept} | ${num(st.mean)} | ${num(st.median)} |`,
@@ -103,7 +111,7 @@ function reportMarkdown(s: SelectSummary, svgName: string): string {
   const lines = [
     `# bestofn select: ${path.basename(s.input)}`,
     '',
-    `Kept **${s.counts.kept}** of ${s.counts.read} rows (${s.keep}, by ${s.by}) scored by \`${s.scorer}\`, reward = ${s.thinking_weight}·${s.aggregate}(thinking) + ${1 - s.thinking_weight}·${s.aggregate}(response).`,
+    `Kept **${s.counts.kept}** of ${s.counts.read} rows (${s.keep}, by ${s.by}) scored by \`${s.scorer}\`, reward = ${formula(s)}.`,
     '',
     '| read | malformed (skipped) | scored | unscored | kept | dropped |',
     '| ---: | ---: | ---: | ---: | ---: | ---: |',

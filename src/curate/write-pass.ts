@@ -6,8 +6,7 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
 import { fileLines } from '../files/lines';
-import { combineRewards } from '../core/aggregate';
-import type { Aggregate } from '../core/types';
+import { candidateReward, type RewardRecipe } from '../core/aggregate';
 import { groupMembers, keepGroup, type KeepPolicy } from './keep';
 import { eventHash, readEntries } from './scores-file';
 
@@ -27,7 +26,8 @@ export interface LoadedScores {
 /** Malformed rows listed by line in the summary; the rest are only counted. */
 const LISTED = 1000;
 
-export async function loadScores(scoresPath: string, how: Aggregate, thinkingWeight: number): Promise<LoadedScores> {
+/** Reads the side file, each row's reward by `recipe` (core/reward-recipe.ts resolves it, as serve does). */
+export async function loadScores(scoresPath: string, recipe: RewardRecipe): Promise<LoadedScores> {
   const out: LoadedScores = {
     rewards: [],
     sourceOf: [],
@@ -45,7 +45,7 @@ export async function loadScores(scoresPath: string, how: Aggregate, thinkingWei
       out.malformedCount++;
       continue;
     }
-    out.rewards.push(combineRewards(e, how, thinkingWeight) ?? NaN);
+    out.rewards.push(candidateReward(e, recipe) ?? NaN);
     let source = -1;
     if (e.source !== null) {
       source = sourceIds.get(e.source) ?? sourceIds.size;

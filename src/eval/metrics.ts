@@ -6,14 +6,15 @@
  *                method must beat; it costs one candidate's tokens).
  *  - pass@k      some of k candidates is correct: the unbiased estimator 1 − C(n−c, k) / C(n, k), the exact
  *                mean over all k-subsets, so it needs no sampling.
- *  - maj@k       the most frequent answer among k is correct.
- *  - weighted@k  the answer whose candidates' rewards sum highest is correct.
- *  - argmax@k    the single highest-reward candidate is correct.
- * Ties in maj / weighted / argmax are split: a tie among t answers of which c are correct scores c / t,
+ *  - each selection rule of core/selection-rules.ts, by its vote kind, under its report name:
+ *    maj@k (majority: the most frequent answer among k is correct), weighted@k (weighted_vote: the answer
+ *    whose candidates' rewards sum highest is correct), argmax@k (argmax: the highest-reward candidate is).
+ * Ties in the rules are split: a tie among t answers of which c are correct scores c / t,
  * the expected accuracy of breaking the tie at random, so no arbitrary order leaks into the figure.
- * For 1 < k < n, maj / weighted / argmax average seeded subsamples (see subsample.ts); at k = n they use
+ * For 1 < k < n, the rules average seeded subsamples (see subsample.ts); at k = n they use
  * the whole set once. At k = 1 every strategy returns the one candidate drawn, so all equal pass@1, exactly.
  */
+import { EVAL_RULE_ORDER, selectionRule, type SelectMethod, type VoteKind } from '../core/selection-rules';
 import { subsets } from './subsample';
 
 export interface ScoredCandidate {
@@ -22,8 +23,17 @@ export interface ScoredCandidate {
   reward: number | null;
 }
 
-export type Strategy = 'random' | 'pass' | 'maj' | 'weighted' | 'argmax';
-export const STRATEGIES: readonly Strategy[] = ['random', 'pass', 'maj', 'weighted', 'argmax'];
+/** The two baselines, then every selection rule under its public name. */
+export type Strategy = 'random' | 'pass' | SelectMethod;
+export const STRATEGIES: readonly Strategy[] = ['random', 'pass', ...EVAL_RULE_ORDER];
+
+const isRule = (s: Strategy): s is SelectMethod => s !== 'random' && s !== 'pass';
+
+/** A strategy's name in report.json's metric keys (`maj@8`): the baselines' own, a rule's reportKey. */
+export const metricName = (s: Strategy): string => (isRule(s) ? selectionRule(s).reportKey : s);
+
+/** A strategy ranks by the scorer's rewards: absent without rewards, and charged the scorer's tokens. */
+export const usesRewards = (s: Strategy): boolean => isRule(s) && selectionRule(s).usesRewards;
 
 const EPS = 1e-12;
 const numeric = (r: number | null): r is number => r !== null && Number.isFinite(r);
@@ -65,7 +75,7 @@ function groups(cands: readonly ScoredCandidate[]): Group[] {
   return [...byKey.values()];
 }
 
-/** maj on one set: the largest answer group; 0 when no candidate has an answer. */
+/** majority on one set: the largest answer group; 0 when no candidate has an answer. */
 export function majority(cands: readonly ScoredCandidate[]): number {
   return bestOf(
     groups(cands),
@@ -74,7 +84,7 @@ export function majority(cands: readonly ScoredCandidate[]): number {
   );
 }
 
-/** weighted on one set: the answer group with the largest reward sum (rewards assumed ≥ 0; null counts 0). */
+/** weighted_vote on one set: the answer group with the largest reward sum (rewards assumed ≥ 0; null counts 0). */
 export function weightedVote(cands: readonly ScoredCandidate[]): number {
   return bestOf(
     groups(cands),
@@ -94,11 +104,17 @@ export function argmaxReward(cands: readonly ScoredCandidate[]): number {
   );
 }
 
-const ON_SET: Record<Exclude<Strategy, 'pass' | 'random'>, (c: readonly ScoredCandidate[]) => number> = {
-  maj: majority,
-  weighted: weightedVote,
-  argmax: argmaxReward,
-};
+/** A rule's value on one set of candidates, by how it votes. */
+function onSet(kind: VoteKind, cands: readonly ScoredCandidate[]): number {
+  switch (kind) {
+    case 'count':
+      return majority(cands);
+    case 'reward':
+      return weightedVote(cands);
+    case 'none':
+      return argmaxReward(cands);
+  }
+}
 
 export interface SubsampleOptions {
   draws: number;
@@ -117,8 +133,19 @@ export function problemValue(
   if (n === 0) return 0;
   if (strategy === 'random') return cands.filter((c) => c.correct).length / n;
   if (strategy === 'pass' || k === 1) return passAtK(n, cands.filter((c) => c.correct).length, Math.min(k, n));
+  const { vote } = selectionRule(strategy);
   const sets = subsets(n, k, opts.draws, opts.seed, id);
-  return sets.reduce((s, idx) => s + ON_SET[strategy](idx.map((i) => cands[i]!)), 0) / sets.length;
+  return (
+    sets.reduce(
+      (s, idx) =>
+        s +
+        onSet(
+          vote,
+          idx.map((i) => cands[i]!),
+        ),
+      0,
+    ) / sets.length
+  );
 }
 
 export interface ProblemOutcome {
@@ -154,9 +181,11 @@ export function metricValues(problems: readonly ProblemOutcome[], opts: MetricOp
   if (withCands.length === 0) return out;
   const rewarded = withCands.some((p) => p.candidates!.some((c) => numeric(c.reward)));
   for (const strategy of STRATEGIES) {
-    if ((strategy === 'weighted' || strategy === 'argmax') && !rewarded) continue;
+    if (usesRewards(strategy) && !rewarded) continue;
     for (const k of opts.ns)
-      out[`${strategy}@${k}`] = each((p) => (p.candidates ? problemValue(strategy, p.candidates, k, p.id, opts) : 0));
+      out[`${metricName(strategy)}@${k}`] = each((p) =>
+        p.candidates ? problemValue(strategy, p.candidates, k, p.id, opts) : 0,
+      );
   }
   const maxN = Math.max(...opts.ns);
   out[`bestofn@${maxN}`] = each((p) => (p.picked ? 1 : 0));

@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { clusterAnswers } from '../core/clusters';
 import { bootstrapInterval } from './bootstrap';
-import { metricValues, STRATEGIES, type ProblemOutcome } from './metrics';
+import { selectionRule } from '../core/selection-rules';
+import { metricName, metricValues, STRATEGIES, usesRewards, type ProblemOutcome } from './metrics';
 import type { ProblemResult } from './results';
 import { accuracySvg, type Series } from './svg-plot';
 import { tokensPerProblem } from './tokens';
@@ -41,7 +42,10 @@ export interface EvalReport {
     pending: number;
     candidates: number;
   };
-  /** Fractions in [0, 1]: accuracy, random@N, pass@N, maj@N, weighted@N, argmax@N, bestofn@maxN. */
+  /**
+   * Fractions in [0, 1]: accuracy, random@N, pass@N, maj@N, weighted@N, argmax@N, bestofn@maxN. The rules keep
+   * their report names (maj = majority, weighted = weighted_vote): saved reports and tools read these keys.
+   */
   metrics: Record<string, number>;
   /** 95% bootstrap interval of each metric over problems (seeded by config.seed). */
   intervals: Record<string, [number, number]>;
@@ -52,13 +56,18 @@ export interface EvalReport {
   generated_at: string;
 }
 
-const LABELS: Record<string, string> = {
+/** The strategies' metric names (report.json keys: `maj`, not `majority`; see core/selection-rules.ts), in row order. */
+const METRICS = STRATEGIES.map(metricName);
+/** Metrics that rank by rewards: present only when the run had rewards. */
+const REWARD_METRICS = STRATEGIES.filter(usesRewards).map(metricName);
+
+export const LABELS: Record<string, string> = {
   accuracy: 'returned answer',
   random: 'random@N (one random candidate)',
   pass: 'pass@N (oracle)',
-  maj: 'maj@N (majority vote)',
-  weighted: 'weighted@N (reward-weighted vote)',
-  argmax: 'argmax@N (top reward)',
+  ...Object.fromEntries(
+    STRATEGIES.flatMap((s) => (s === 'random' || s === 'pass' ? [] : [[metricName(s), selectionRule(s).label]])),
+  ),
   bestofn: 'bestofn@N (gateway pick)',
 };
 
@@ -126,7 +135,7 @@ export function buildReport(
     config.ns,
   );
   const first = withCands[0]?.bestofn;
-  const hasRewards = Object.keys(metrics).some((k) => k.startsWith('argmax@'));
+  const hasRewards = Object.keys(metrics).some((k) => REWARD_METRICS.some((r) => k.startsWith(`${r}@`)));
   return {
     config: {
       ...config,
@@ -178,7 +187,7 @@ export function reportMarkdown(r: EvalReport): string {
       `| strategy (% correct) | ${c.ns.map((n) => `N=${n}`).join(' | ')} |`,
       `|---|${c.ns.map(() => '---:').join('|')}|`,
     );
-    for (const s of [...STRATEGIES, 'bestofn']) {
+    for (const s of [...METRICS, 'bestofn']) {
       if (!c.ns.some((n) => m[`${s}@${n}`] !== undefined)) continue;
       lines.push(
         `| ${LABELS[s]} | ${c.ns.map((n) => withCi(m[`${s}@${n}`], r.intervals?.[`${s}@${n}`])).join(' | ')} |`,
@@ -192,7 +201,7 @@ export function reportMarkdown(r: EvalReport): string {
         '',
       );
       lines.push(`| method | ${c.ns.map((n) => `N=${n}`).join(' | ')} |`, `|---|${c.ns.map(() => '---:').join('|')}|`);
-      for (const s of [...STRATEGIES, 'bestofn']) {
+      for (const s of [...METRICS, 'bestofn']) {
         if (!c.ns.some((n) => t[`${s}@${n}`] !== undefined && m[`${s}@${n}`] !== undefined)) continue;
         lines.push(
           `| ${s}@N | ${c.ns.map((n) => (t[`${s}@${n}`] === undefined || m[`${s}@${n}`] === undefined ? '–' : Math.round(t[`${s}@${n}`]!).toString())).join(' | ')} |`,
@@ -219,7 +228,7 @@ export function reportMarkdown(r: EvalReport): string {
 function plotSeries(r: EvalReport): Series[] {
   const m = r.metrics;
   const series: Series[] = [];
-  for (const s of STRATEGIES) {
+  for (const s of METRICS) {
     const points = r.config.ns.filter((n) => m[`${s}@${n}`] !== undefined).map((n) => ({ n, value: m[`${s}@${n}`]! }));
     if (points.length > 0) series.push({ label: LABELS[s]!, points });
   }
@@ -235,7 +244,7 @@ function tokenSeries(r: EvalReport): Series[] {
   const m = r.metrics;
   const t = r.tokens ?? {};
   const series: Series[] = [];
-  for (const s of [...STRATEGIES, 'bestofn']) {
+  for (const s of [...METRICS, 'bestofn']) {
     const points = r.config.ns
       .filter((n) => m[`${s}@${n}`] !== undefined && (t[`${s}@${n}`] ?? 0) > 0)
       .map((n) => ({ n: Math.round(t[`${s}@${n}`]!), value: m[`${s}@${n}`]! }));

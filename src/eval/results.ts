@@ -24,6 +24,13 @@ const evalCandidateSchema = z.object({
   /** The recorded pool's own reward (replay of a pool with pred_score), as a probability. */
   pool_reward: z.number().nullable().optional(),
   finish_reason: z.string().nullable().optional(),
+  /** The gateway's step rewards (the `bestofn` metadata's), for the drill-down of report.html. */
+  step_rewards: z
+    .object({
+      thinking: z.array(z.number().nullable()).nullable(),
+      response: z.array(z.number().nullable()).nullable(),
+    })
+    .optional(),
   error: z.string().optional(),
 });
 

@@ -52,6 +52,8 @@ function gradeCandidates(
       ...(c.confidence !== undefined ? { confidence: c.confidence } : {}),
       ...(pool ? { pool_reward: pool[c.index] ?? null } : {}),
       ...(c.finish_reason !== undefined ? { finish_reason: c.finish_reason } : {}),
+      // report.html draws them where Best-of-N and the majority disagree.
+      ...(c.step_rewards ? { step_rewards: c.step_rewards } : {}),
       ...(c.error ? { error: c.error.message ?? 'failed' } : {}),
     };
   });

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { completeShards, inShard, shardLabel, type Shard } from '../util/shard';
 import { describeIssue } from '../core/zod-issue';
 import { buildReport, writeReport, type EvalReport, type ReportConfig } from './report';
+import { writeReportPage } from './report-page';
 import { openResults, readResults, resultsFile, type ProblemResult } from './results';
 
 export interface EvalShardInfo {
@@ -101,5 +102,6 @@ export function mergeEvalShards(dirs: readonly string[], out: string): EvalRepor
   if (fs.existsSync(runJson)) fs.copyFileSync(runJson, path.join(out, 'run.json'));
   const report = buildReport([...results.values()], first.problems, first.config, first.reference);
   writeReport(out, report);
+  writeReportPage(out, report, [...results.values()]);
   return report;
 }

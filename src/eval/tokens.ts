@@ -4,7 +4,7 @@
  * tokens, plus the same share of the scorer's own tokens (a verifier's generations, a PRM's reads) when
  * the gateway reported them. random@N is one candidate. A live run's early stops are already in its usage.
  */
-import { STRATEGIES } from './metrics';
+import { metricName, STRATEGIES, usesRewards } from './metrics';
 
 export interface ProblemTokens {
   /** Upstream completion tokens for all maxN candidates. */
@@ -21,9 +21,9 @@ export function tokensPerProblem(problems: readonly ProblemTokens[], ns: readonl
   for (const s of STRATEGIES) {
     for (const n of ns) {
       const share = s === 'random' ? 1 / maxN : n / maxN;
-      // pass@N and maj@N need no scorer; the others rank by its rewards.
-      const scored = s === 'weighted' || s === 'argmax';
-      out[`${s}@${n}`] = mean((p) => share * (p.completion + (scored ? p.scorer : 0)));
+      // pass@N and a rule without rewards (majority) need no scorer; the others rank by its rewards.
+      const scored = usesRewards(s);
+      out[`${metricName(s)}@${n}`] = mean((p) => share * (p.completion + (scored ? p.scorer : 0)));
     }
   }
   out[`bestofn@${maxN}`] = mean((p) => p.completion + p.scorer);

@@ -33,6 +33,15 @@ export interface Upstream {
   maxAnswerBytes?: number;
   /** Waits between attempts; a timer by default (tests inject one that records and returns at once). */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Where what the gateway learns about this upstream is said once (it ignores `n`, it repeats itself). */
+  warn?: (obj: object, msg: string) => void;
+  /**
+   * Learned, not configured: `supportsN` was set but the upstream answered one choice where it was
+   * asked for several. From then on its candidates are sampled by separate requests.
+   */
+  ignoresN?: boolean;
+  /** Said once: the upstream gave identical candidates to one request (a replay or caching server). */
+  repeats?: boolean;
 }
 
 const isAbort = (err: unknown) => err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');

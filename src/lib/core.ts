@@ -18,15 +18,23 @@ export {
   type Combine,
   type RewardRecipe,
 } from '../core/aggregate';
+export { AGGREGATES, type Aggregate, type CandidateParts, type RankedInput, type StepRewards } from '../core/types';
 export {
-  AGGREGATES,
   SELECT_METHODS,
-  type Aggregate,
-  type CandidateParts,
-  type RankedInput,
+  SELECTION_RULES,
+  selectionRule,
+  type SelectionRule,
   type SelectMethod,
-  type StepRewards,
-} from '../core/types';
+  type VoteKind,
+} from '../core/selection-rules';
+export {
+  resolveRecipe,
+  rewardDefaults,
+  type ModelRecipe,
+  type RecipeRequest,
+  type RewardDefaults,
+  type RewardSettings,
+} from '../core/reward-recipe';
 export { clusterAnswers, type ClusterOptions, type Clusters, type GroupKey } from '../core/clusters';
 export {
   rankCandidates,

@@ -13,6 +13,8 @@ import type { ProxyDeps } from './proxy-deps';
 import { buildCompletion, completionChunks, type Metadata } from './response';
 import { heldStream } from './held-stream';
 import type { Upstream } from '../http/upstream-client';
+import { samplingNeeds } from '../scorer/registry';
+import { rewardDefaults } from '../core/reward-recipe';
 
 export interface ChatRequest {
   body: ChatCompletionCreateParams;
@@ -21,6 +23,8 @@ export interface ChatRequest {
   /** Aborts when the client goes away. */
   signal: AbortSignal;
   requestId: string;
+  /** The gateway key the caller presented, by position (never the key itself). */
+  keyIndex?: number | undefined;
 }
 
 /** Upstream and scorer messages quoted in the outcome go to the client, the record and the log: scrubbed once, here. */
@@ -53,16 +57,10 @@ export function bestOfNRunner(deps: ProxyDeps, req: ChatRequest, onArrived?: () 
     upstream: req.upstream,
     fallback: deps.upstreams.fallback,
     scorer: deps.scorer,
-    thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT,
-    combine: deps.config.BESTOFN_COMBINE,
-    alpha: deps.config.BESTOFN_ALPHA,
+    reward: rewardDefaults(deps.config),
     clusterBudgetMs: deps.config.VOTE_CLUSTER_BUDGET_MS,
-    ...(deps.config.SCORER === 'confidence'
-      ? {
-          topLogprobs: deps.config.CONFIDENCE_TOP_LOGPROBS,
-          confidenceStop: { window: deps.config.CONFIDENCE_WINDOW, eta: deps.config.CONFIDENCE_ETA },
-        }
-      : {}),
+    // What the configured scorer asks of sampling (confidence: token logprobs), from its registry entry.
+    ...samplingNeeds(deps.config),
     onArrived,
   };
   const isLive = options.reject !== undefined || options.adaptive !== undefined;
@@ -73,7 +71,8 @@ export function bestOfNRunner(deps: ProxyDeps, req: ChatRequest, onArrived?: () 
   const settle = (outcome: BestOfNOutcome): Settled => {
     scrubOutcome(outcome, deps.scrub);
     if (outcome.live) metrics.rejected(outcome.live.rejected);
-    deps.record?.(buildRecord(body, problemOf(body.messages), options, outcome, deps.scorer.name));
+    const problem = problemOf(body.messages);
+    deps.record?.(buildRecord(body, problem, options, outcome, deps.scorer.name, req.requestId));
     metrics.candidates(options.n, outcome.ranked.length);
     metrics.upstreamTokens(outcome.fan.usage.prompt_tokens, outcome.fan.usage.completion_tokens);
     if (outcome.score)
@@ -96,9 +95,21 @@ export function bestOfNRunner(deps: ProxyDeps, req: ChatRequest, onArrived?: () 
       'best-of-n',
     );
     // A demo answer says so in every response: it comes from recordings, not from a live model.
-    const metadata = options.metadata
-      ? { ...buildMetadata(outcome, options, deps.scorer.name), ...(deps.config.demo ? { demo: true as const } : {}) }
-      : undefined;
+    const built =
+      options.metadata || deps.inspect
+        ? { ...buildMetadata(outcome, options, deps.scorer.name), ...(deps.config.demo ? { demo: true as const } : {}) }
+        : undefined;
+    if (built)
+      deps.inspect?.({
+        requestId: req.requestId,
+        keyIndex: req.keyIndex,
+        body,
+        problem,
+        options,
+        outcome,
+        metadata: built,
+      });
+    const metadata = options.metadata ? built : undefined;
     return { outcome, metadata };
   };
   return {

@@ -1,5 +1,6 @@
+import type { LiveTimeline } from './live/timeline';
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { LiveMetadata } from '../core/bestofn-metadata';
+import { tieDecider, type Decider, type LiveMetadata } from '../core/bestofn-metadata';
 import { toCandidateParts } from '../core/anatomy';
 import { rankWithVotes, type VoteReport } from '../core/rank';
 import type { CandidateParts, StepRewards } from '../core/types';
@@ -9,7 +10,9 @@ import { fanOut, refill, type FanOutResult, type Sample } from './fan-out';
 import type { BestOfNOptions } from './options';
 import { problemOf } from '../core/problem';
 import type { Upstream } from '../http/upstream-client';
-import { recipeOf, scoreCandidates, type RewardSettings } from './score-candidates';
+import { resolveRecipe, type RewardDefaults } from '../core/reward-recipe';
+import { selectionRule } from '../core/selection-rules';
+import { scoreCandidates } from './score-candidates';
 import { choicesFor, extractChoice } from '../core/choice-answer';
 import { addUsage } from './usage';
 import { answerRulesOf, type AnswerRules } from './answer-rules';
@@ -29,7 +32,7 @@ export interface RankedCandidate {
 /** What held the candidates to the request's tools or response_format, for the metadata. */
 export interface RuleReport {
   /** Which rule decided: the tool-call vote or schema validity (absent when neither did). */
-  decidedBy?: 'tools' | 'schema' | 'reward' | 'tie';
+  decidedBy?: Extract<Decider, 'tools' | 'schema' | 'reward' | 'tie'>;
   /** A request that offered tools: the decision groups, winner first, by sample index. */
   tools?: { mode: 'vote'; groups: { decision: string; candidates: number[] }[] };
   invalid: number;
@@ -45,12 +48,16 @@ export interface BestOfNOutcome {
   timings: { upstream: number; scoring: number; total: number };
   /** What the live path did (rejections, waves, an early commit); absent on the plain path. */
   live?: LiveMetadata;
+  /** The live path's tokens over time, for the inspector (not sent to clients). */
+  timeline?: LiveTimeline;
   /** Present when the request offered tools or asked for JSON. */
   rules?: RuleReport;
 }
 
-/** What a Best-of-N run needs; how step rewards combine (RewardSettings) is the server's. */
-export interface BestOfNDeps extends RewardSettings {
+/** What a Best-of-N run needs. */
+export interface BestOfNDeps {
+  /** How step rewards combine, before the request's `aggregate` (core/reward-recipe.ts). */
+  reward: RewardDefaults;
   upstream: Upstream;
   /** Samples the candidates `upstream` failed to give (errors, not the deadline). */
   fallback?: Upstream;
@@ -77,7 +84,7 @@ function noValidCandidate(candidates: RankedCandidate[]): GatewayError {
   );
 }
 
-/** The body sent upstream: the client's, at the Best-of-N temperature, without the gateway's own controls. */
+/** The body sent upstream: the client's, at the Best-of-N temperature (if any), without the gateway's own controls. */
 export function upstreamBodyOf(
   body: ChatCompletionCreateParams & { best_of?: unknown; bestofn?: unknown },
   options: BestOfNOptions,
@@ -86,7 +93,8 @@ export function upstreamBodyOf(
   const { best_of: _bestOf, bestofn: _controls, stream_options: _streamOptions, ...rest } = body;
   const logprobs =
     topLogprobs === undefined ? {} : { logprobs: true, top_logprobs: Math.max(topLogprobs, body.top_logprobs ?? 0) };
-  return { ...rest, ...logprobs, temperature: options.temperature, stream: false };
+  const temperature = options.temperature === undefined ? {} : { temperature: options.temperature };
+  return { ...rest, ...logprobs, ...temperature, stream: false };
 }
 
 /** The request path after validation: sample N, score them all, rank. Throws when too few candidates arrived. */
@@ -147,13 +155,17 @@ export async function rankFan(
     const check = checkCandidate(rules, s.message, p.answer, p.response);
     return { parts: check.key ? { ...p, answer: check.key } : p, check };
   });
-  const { score, rewards } = await scoreCandidates(deps.scorer, recipeOf(deps, options.aggregate), {
-    problem,
-    candidates: parts.map((p) => p.parts),
-    model: body.model,
-    ...(options.judge ? { judge: options.judge } : {}),
-    signal,
-  });
+  const { score, rewards } = await scoreCandidates(
+    deps.scorer,
+    resolveRecipe(deps.reward, { aggregate: options.aggregate }),
+    {
+      problem,
+      candidates: parts.map((p) => p.parts),
+      model: body.model,
+      ...(options.judge ? { judge: options.judge } : {}),
+      signal,
+    },
+  );
   // The judge's calls are part of what the request cost.
   if (score.usage) addUsage(fan.usage, score.usage);
   const candidates: RankedCandidate[] = arrived.map((sample, i) => {
@@ -169,7 +181,7 @@ export async function rankFan(
   });
   // Tool calls win by the largest group of the same decision (reward then breaks ties), whatever the
   // select; a decision or a JSON value is its own key, never merged as math answers are.
-  const select = rules.tools && options.select === 'argmax' ? 'majority' : options.select;
+  const select = rules.tools && selectionRule(options.select).vote === 'none' ? 'majority' : options.select;
   const { ranked: order, vote } = rankWithVotes(
     candidates.map((c, i) => ({
       index: i,
@@ -234,7 +246,7 @@ function ruleReport(
     groups.set(key, [...(groups.get(key) ?? []), c.sample.index]);
   }
   const tie = vote?.tie?.broken_by;
-  const tieRule = tie === undefined ? undefined : tie === 'draw' ? ('tie' as const) : ('reward' as const);
+  const tieRule = tie === undefined ? undefined : tieDecider(tie, 'tools' as const, 'reward' as const);
   // Validity decided when it left one answer standing among several candidates.
   const bySchema = rules.json !== undefined && invalid > 0 && groups.size <= 1;
   const decidedBy = bySchema ? 'schema' : rules.tools ? (tieRule ?? 'tools') : undefined;

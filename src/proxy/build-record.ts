@@ -9,9 +9,11 @@ export function buildRecord(
   options: BestOfNOptions,
   outcome: BestOfNOutcome,
   configuredScorer: string,
+  requestId?: string,
 ): RecordEntry {
   const byIndex = new Map(outcome.ranked.map((c) => [c.sample.index, c]));
   return {
+    ...(requestId ? { id: requestId } : {}),
     time: new Date().toISOString(),
     request: request as RecordEntry['request'],
     problem,
@@ -20,7 +22,7 @@ export function buildRecord(
       k: options.k,
       select: options.select,
       aggregate: options.aggregate,
-      temperature: options.temperature,
+      temperature: options.temperature ?? null,
     },
     scorer: outcome.score?.scorer ?? configuredScorer,
     ...(outcome.score?.fallback ? { fallback: outcome.score.fallback } : {}),

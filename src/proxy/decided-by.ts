@@ -2,8 +2,9 @@
  * Which rule chose the answer (`decided_by` in the metadata, issue 25), and a plain statement when nothing
  * could compare the candidates, so a client paying N times knows whether it got a choice or a coin.
  */
-import type { Decider } from '../core/bestofn-metadata';
+import { tieDecider, type Decider } from '../core/bestofn-metadata';
 import { clusterAnswers } from '../core/clusters';
+import { selectionRule } from '../core/selection-rules';
 import type { BestOfNOutcome } from './best-of-n';
 import type { BestOfNOptions } from './options';
 
@@ -27,17 +28,19 @@ export function decidedBy(
   const scorer = outcome.score?.scorer ?? configuredScorer;
   if (ranked.length < 2)
     return { decided_by: 'tie', decided_note: `only ${ranked.length} candidate arrived: there was nothing to compare` };
+  // The answer rules (tool calls, response_format) decided first when they did: their vote, or validity.
+  const ruled = outcome.rules?.decidedBy;
+  if (ruled) return { decided_by: ruled === 'reward' ? ruleOf(scorer) : ruled };
   const valid = ranked.filter((c) => !c.invalid);
   if (valid.length === 1) return { decided_by: 'schema' };
   const winner = ranked[0]!;
 
   // A vote with groups: the group's size decided, or what broke a tie between groups.
-  if (options.select !== 'argmax' && vote && vote.clusters > 0) {
-    // weighted_vote sums rewards per group: the rewards' source decided as much as the count.
-    const counted: Decider = options.select === 'weighted_vote' ? ruleOf(scorer) : 'vote';
-    if (!vote.tie || vote.tie.broken_by === 'similarity') return { decided_by: counted };
-    if (vote.tie.broken_by === 'draw') return { decided_by: 'tie' };
-    return { decided_by: ruleOf(scorer) };
+  const kind = selectionRule(options.select).vote;
+  if (kind !== 'none' && vote && vote.clusters > 0) {
+    // A vote that sums rewards per group: the rewards' source decided as much as the count.
+    const counted: Decider = kind === 'reward' ? ruleOf(scorer) : 'vote';
+    return { decided_by: vote.tie ? tieDecider(vote.tie.broken_by, counted, ruleOf(scorer)) : counted };
   }
 
   // By reward: decided unless the best reward is shared by candidates with different answers.

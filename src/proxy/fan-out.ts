@@ -145,9 +145,10 @@ export async function fanOut(
   const result: FanOutResult = { samples: [], usage: emptyUsage(), deadlineHit: false };
   const slots: (Sample | undefined)[] = new Array(n).fill(undefined);
 
-  const requests = upstream.supportsN
-    ? [{ first: 0, count: n }]
-    : Array.from({ length: n }, (_, i) => ({ first: i, count: 1 }));
+  const requests =
+    upstream.supportsN && !upstream.ignoresN && n > 1
+      ? [{ first: 0, count: n }]
+      : Array.from({ length: n }, (_, i) => ({ first: i, count: 1 }));
   const settle = async ({ first, count }: { first: number; count: number }) => {
     try {
       // One request with n choices varies them itself; one-choice requests need a seed each.
@@ -164,6 +165,19 @@ export async function fanOut(
       addUsage(result.usage, completion.usage);
       onArrived?.();
       const placed = slotChoices(completion.choices, first, count);
+      if (count > 1 && completion.choices.length < count) {
+        // An upstream that ignores `n` answers one choice: the rest are asked for one by one, now and from now on.
+        if (!upstream.ignoresN)
+          upstream.warn?.(
+            { upstream: upstream.name ?? 'default', asked: count, got: completion.choices.length },
+            'upstream ignores n: sampling its candidates by separate requests from now on (set supports_n: false / UPSTREAM_SUPPORTS_N=false)',
+          );
+        upstream.ignoresN = true;
+        const missing = placed.filter((s) => s.error?.code === 'missing_choice');
+        for (const sample of placed) if (!missing.includes(sample)) slots[sample.index] = sample;
+        await Promise.all(missing.map((s) => settle({ first: s.index, count: 1 })));
+        return;
+      }
       for (const sample of placed) {
         slots[sample.index] = sample;
         if (sample.error)
@@ -195,7 +209,25 @@ export async function fanOut(
   }
   signal.throwIfAborted();
   result.samples = slots.map((s, index) => s ?? ((result.deadlineHit = true), { index, error: failureOf(deadline()) }));
+  warnIfRepeated(upstream, result.samples, body.temperature);
   return result;
+}
+
+/**
+ * Candidates sampled with temperature that all say the same thing, word for word, come from a replay or
+ * caching upstream (or one that ignores the seed and temperature): Best-of-N has nothing to choose. Said once.
+ */
+function warnIfRepeated(upstream: Upstream, samples: Sample[], temperature: number | null | undefined): void {
+  if (upstream.repeats || temperature === 0) return;
+  const texts = samples
+    .filter((s) => s.message)
+    .map((s) => `${s.message!.reasoning_content ?? s.message!.reasoning ?? ''}\n${s.message!.content ?? ''}`);
+  if (texts.length < 2 || texts.some((t) => t !== texts[0]) || texts[0]!.length < 32) return;
+  upstream.repeats = true;
+  upstream.warn?.(
+    { upstream: upstream.name ?? 'default', candidates: texts.length },
+    'upstream returned identical candidates to one request: a replay or caching server, or one that ignores n, seed or temperature (with a replay upstream that needs it, set UPSTREAM_SUPPORTS_N=true)',
+  );
 }
 
 /**

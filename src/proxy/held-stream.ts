@@ -12,9 +12,13 @@ export async function heldStream(
   deps: ProxyDeps,
   req: { signal: AbortSignal; requestId: string },
   produce: (signal: AbortSignal, onArrived: () => void) => Promise<Iterable<unknown> | AsyncIterable<unknown>>,
-  /** The in-stream event for a failure after the headers, where the API has its own (Responses); else chat's `{error}`. */
-  errorEvent?: (err: unknown) => unknown,
+  /**
+   * The Responses API's stream: its own in-stream event for a failure after the headers (else chat's
+   * `{error}`), and its framing (named events, no `[DONE]`).
+   */
+  responses?: { errorEvent: (err: unknown) => unknown },
 ): Promise<Response> {
+  const errorEvent = responses?.errorEvent;
   const scope = new AbortScope().follow(req.signal);
   let arrived = () => {};
   const ready = new Promise<void>((resolve) => (arrived = resolve));
@@ -46,6 +50,7 @@ export async function heldStream(
       heartbeatMs: deps.config.BESTOFN_HEARTBEAT_MS,
       signal: req.signal,
       scrub: deps.scrub,
+      named: responses !== undefined,
       onError: (err) => deps.log.warn({ err, reqId: req.requestId }, 'stream failed after headers were sent'),
     },
   );

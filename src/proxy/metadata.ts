@@ -1,4 +1,5 @@
 import type { BestOfNMetadata } from '../core/bestofn-metadata';
+import { selectionRule } from '../core/selection-rules';
 import { topTies } from '../core/ties';
 import type { BestOfNOutcome } from './best-of-n';
 import type { BestOfNOptions } from './options';
@@ -23,12 +24,12 @@ export function buildMetadata(
     scorer: score?.scorer ?? configuredScorer,
     ...(score?.fallback ? { fallback: score.fallback } : {}),
     ...(score?.info ? { scorer_info: score.info } : {}),
-    temperature: options.temperature,
+    temperature: options.temperature ?? null,
     temperature_source: options.temperatureSource,
     selected: ranked.slice(0, options.k).map((c) => c.sample.index),
     ...decidedBy(outcome, options, configuredScorer),
-    // argmax picked the lowest index among equal rewards: said, not hidden.
-    ...(options.select === 'argmax'
+    // A rule without a vote (argmax) picked the lowest index among equal rewards: said, not hidden.
+    ...(selectionRule(options.select).vote === 'none'
       ? tiedField(topTies(ranked.map((c) => ({ index: c.sample.index, reward: c.reward }))))
       : {}),
     deadline_hit: fan.deadlineHit,
@@ -73,7 +74,6 @@ export function buildMetadata(
           },
         }
       : {}),
-    ...(outcome.rules?.decidedBy ? { decided_by: outcome.rules.decidedBy } : {}),
     ...(outcome.rules?.tools ? { tools: outcome.rules.tools } : {}),
     ...(outcome.rules ? { invalid_candidates: outcome.rules.invalid } : {}),
     timings_ms: outcome.timings,

@@ -1,23 +1,21 @@
-import { z } from 'zod';
 import type { Config } from '../config';
-import {
-  AGGREGATES,
-  SELECT_METHODS,
-  TOOL_MODES,
-  type Aggregate,
-  type SelectMethod,
-  type ToolMode,
-} from '../core/types';
+import type { SelectMethod } from '../core/selection-rules';
+import type { Aggregate, ToolMode } from '../core/types';
 import { firstIssue } from '../core/zod-issue';
 import { InvalidRequestError } from '../errors';
 import { issueToError } from './request-issue';
 import type { ChatBody } from './chat-request';
-import { adaptivePolicySchema, rejectPolicySchema, type AdaptivePolicy, type RejectPolicy } from '../core/live-policy';
-import { JUDGE_MODES, type JudgeMode } from '../core/judge-prompt';
-
-/** How candidates' answers are read: `auto` detects lettered options in the prompt; `choice` always reads a letter. */
-export const ANSWER_FORMS = ['auto', 'choice'] as const;
-export type AnswerForm = (typeof ANSWER_FORMS)[number];
+import type { JudgeMode } from '../core/judge-prompt';
+import type { AdaptivePolicy, RejectPolicy } from '../core/live-policy';
+import {
+  controlOfHeader,
+  controlParam,
+  controlsFromHeaders,
+  controlsSchema,
+  headerValue,
+  type AnswerForm,
+  type RequestControls,
+} from './controls';
 
 /** What one request asks of Best-of-N, after body, headers and server defaults are merged. */
 export interface BestOfNOptions {
@@ -27,8 +25,12 @@ export interface BestOfNOptions {
   k: number;
   select: SelectMethod;
   aggregate: Aggregate;
-  temperature: number;
-  /** Whose temperature was used: the client's, or the Best-of-N default because the client sent 0 or none. */
+  /** Undefined when one candidate is drawn and the client set none: the upstream's own default applies. */
+  temperature: number | undefined;
+  /**
+   * Whose temperature was used: the client's, or the Best-of-N default because the client sent 0 or none
+   * (N greedy samples would be identical). With one candidate the client's setting always stands.
+   */
   temperatureSource: 'client' | 'bestofn';
   minCandidates: number;
   deadlineMs: number;
@@ -49,57 +51,13 @@ export interface BestOfNOptions {
   answer: AnswerForm;
 }
 
-const controls = z.strictObject({
-  n: z.number().int().min(1).optional(),
-  select: z.enum(SELECT_METHODS).optional(),
-  aggregate: z.enum(AGGREGATES).optional(),
-  temperature: z.number().min(0).max(2).optional(),
-  min_candidates: z.number().int().min(1).optional(),
-  deadline_ms: z.number().int().min(1).optional(),
-  reject: rejectPolicySchema.optional(),
-  adaptive: adaptivePolicySchema.optional(),
-  commit: z.strictObject({ margin: z.number().min(0).optional() }).optional(),
-  json: z.enum(['strict', 'best_effort']).optional(),
-  judge: z.enum(JUDGE_MODES).optional(),
-  answer: z.enum(ANSWER_FORMS).optional(),
-  tools: z.enum(TOOL_MODES).optional(),
-});
-
-const HEADERS: Record<string, keyof z.infer<typeof controls>> = {
-  'x-bestofn-n': 'n',
-  'x-bestofn-select': 'select',
-  'x-bestofn-aggregate': 'aggregate',
-  'x-bestofn-temperature': 'temperature',
-  'x-bestofn-min-candidates': 'min_candidates',
-  'x-bestofn-deadline-ms': 'deadline_ms',
-  'x-bestofn-judge': 'judge',
-  'x-bestofn-answer': 'answer',
-  'x-bestofn-tools': 'tools',
-};
-/** Header numbers are plain decimals: `1e1`, `0x10`, ` 8 ` or `+8` are refused, not read as 10, 16 or 8. */
-const NUMERIC: Record<string, RegExp> = {
-  n: /^[0-9]{1,9}$/,
-  min_candidates: /^[0-9]{1,9}$/,
-  deadline_ms: /^[0-9]{1,9}$/,
-  temperature: /^[0-9]{1,3}(\.[0-9]{1,9})?$/,
-};
-
-function fromHeaders(headers: Headers): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [header, key] of Object.entries(HEADERS)) {
-    const value = headers.get(header);
-    if (value === null) continue;
-    out[key] = NUMERIC[key]?.test(value) ? Number(value) : value;
-  }
-  return out;
-}
-
-function parseControls(value: unknown, where: string): z.infer<typeof controls> {
-  const parsed = controls.safeParse(value ?? {});
+function parseControls(value: unknown, where: 'body' | 'header'): RequestControls {
+  const parsed = controlsSchema.safeParse(value ?? {});
   if (parsed.success) return parsed.data;
-  if (where !== 'headers') throw issueToError(parsed.error, [where]);
+  if (where === 'body') throw issueToError(parsed.error, ['bestofn']);
   const { issue, path } = firstIssue(parsed.error);
-  const header = Object.keys(HEADERS).find((h) => HEADERS[h] === path[0]) ?? 'headers';
+  const control = controlOfHeader(path[0] ?? '');
+  const header = control ? controlParam(control, 'header') : 'headers';
   throw new InvalidRequestError(`Invalid ${header}: ${issue.message}`, header);
 }
 
@@ -111,8 +69,8 @@ export function resolveOptions(
   keyMaxN = config.BESTOFN_MAX_N,
 ): BestOfNOptions {
   const maxN = Math.min(keyMaxN, config.BESTOFN_MAX_N);
-  const fromBody = parseControls(body.bestofn, 'bestofn');
-  const fromHead = parseControls(fromHeaders(headers), 'headers');
+  const fromBody = parseControls(body.bestofn, 'body');
+  const fromHead = parseControls(controlsFromHeaders(headers), 'header');
   const c = { ...fromHead, ...fromBody };
 
   // Types and signs are the request schema's; the ranges depend on this key and server.
@@ -125,14 +83,14 @@ export function resolveOptions(
   const adaptive = c.adaptive ?? config.BESTOFN_ADAPTIVE;
   const explicit = fromBody.n ?? bestOf ?? fromHead.n ?? adaptive?.waves.at(-1);
   const n = explicit ?? Math.max(Math.min(config.BESTOFN_N, maxN), k);
-  const fromWaves = c.adaptive ? 'bestofn.adaptive.waves' : adaptive ? null : 'n';
+  const fromWaves = c.adaptive ? `${controlParam('adaptive', 'body')}.waves` : adaptive ? null : 'n';
   const param =
     fromBody.n !== undefined
-      ? 'bestofn.n'
+      ? controlParam('n', 'body')
       : bestOf !== undefined
         ? 'best_of'
         : fromHead.n !== undefined
-          ? 'x-bestofn-n'
+          ? controlParam('n', 'header')
           : fromWaves;
   if (n > maxN)
     throw new InvalidRequestError(
@@ -145,32 +103,34 @@ export function resolveOptions(
   if (minCandidates > n)
     throw new InvalidRequestError(
       `min_candidates (${minCandidates}) must not exceed the number of candidates (${n})`,
-      'bestofn.min_candidates',
+      controlParam('min_candidates', 'body'),
     );
 
   // Commitment is decided at rejection checkpoints, where the partial scores are.
   if (c.commit && !reject)
     throw new InvalidRequestError(
       'bestofn.commit needs bestofn.reject (or BESTOFN_REJECT): it is decided at rejection checkpoints',
-      'bestofn.commit',
+      controlParam('commit', 'body'),
     );
   if (c.judge && !config.JUDGE_MODEL)
     throw new InvalidRequestError(
       'bestofn.judge needs a judge model on the server (JUDGE_MODEL); this gateway has none',
-      fromBody.judge ? 'bestofn.judge' : 'x-bestofn-judge',
+      controlParam('judge', fromBody.judge ? 'body' : 'header'),
     );
   const clientTemperature = typeof body.temperature === 'number' ? body.temperature : undefined;
-  const useClient = c.temperature === undefined && clientTemperature !== undefined && clientTemperature > 0;
+  // One greedy sample is no worse than one hot sample: the reason to raise temperature 0 holds only for N > 1.
+  const useClient =
+    c.temperature === undefined && (n === 1 || (clientTemperature !== undefined && clientTemperature > 0));
   return {
     n,
     k,
     select: c.select ?? config.BESTOFN_SELECT,
     aggregate: c.aggregate ?? config.BESTOFN_AGGREGATE,
-    temperature: c.temperature ?? (useClient ? clientTemperature! : config.BESTOFN_TEMPERATURE),
+    temperature: c.temperature ?? (useClient ? clientTemperature : config.BESTOFN_TEMPERATURE),
     temperatureSource: c.temperature === undefined && useClient ? 'client' : 'bestofn',
     minCandidates,
     deadlineMs: Math.min(c.deadline_ms ?? config.BESTOFN_DEADLINE_MS, config.BESTOFN_DEADLINE_MS),
-    metadata: headers.get('x-bestofn-metadata')?.toLowerCase() !== 'off',
+    metadata: headerValue(headers, 'metadata')?.toLowerCase() !== 'off',
     json: c.json ?? 'strict',
     answer: c.answer ?? 'auto',
     ...(c.judge ? { judge: c.judge } : {}),

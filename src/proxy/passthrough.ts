@@ -1,10 +1,15 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { BestOfNMetadata } from '../core/bestofn-metadata';
 import type { ToolMode } from '../core/types';
 import { UpstreamError } from '../errors';
 import { AbortScope, untilSettled } from '../util/abort-scope';
 import type { HttpReply } from '../http/http-client';
 import { guardSse } from './sse-guard';
 import { postUpstream, type Upstream } from '../http/upstream-client';
+import type { BestOfNOptions } from './options';
+
+/** Why a request skips Best-of-N and goes to the upstream once: the `x-bestofn-bypass` header and `bestofn.bypass`. */
+export type BypassReason = NonNullable<BestOfNMetadata['bypass']>;
 
 /**
  * With `tools: bypass` (the request's control or BESTOFN_TOOLS), a request that offers tools (and does
@@ -18,15 +23,100 @@ export function wantsPassthrough(body: ChatCompletionCreateParams, mode: ToolMod
   return tools || functions;
 }
 
-export async function passthrough(
-  upstream: Upstream,
-  body: Record<string, unknown>,
-  signal: AbortSignal,
-  deadlineMs: number,
-  scrub?: (text: string) => string,
-): Promise<Response> {
-  // The deadline bounds the wait for the upstream's answer to begin; a stream that has begun runs on.
-  const scope = new AbortScope().follow(signal);
+/**
+ * A request that resolves to one candidate has nothing to choose between: it is a live relay of the
+ * upstream, with the client's own settings (temperature 0 included), tools and all, so a chat UI sees
+ * tokens as they are written. With `tools: bypass`, a request with tools is relayed whatever N is.
+ */
+export function bypassOf(
+  body: ChatCompletionCreateParams,
+  options: Pick<BestOfNOptions, 'n' | 'tools'>,
+): BypassReason | null {
+  if (wantsPassthrough(body, options.tools)) return 'tools';
+  return options.n === 1 ? 'single' : null;
+}
+
+/** The `bestofn` object of a relayed answer: one candidate, not scored, with the upstream's finish reason. */
+export function bypassMetadata(
+  reason: BypassReason,
+  body: { temperature?: number | null },
+  options: Pick<BestOfNOptions, 'n' | 'select' | 'aggregate'>,
+): (finishReason: string | null, ms: number) => BestOfNMetadata {
+  return (finishReason, ms) => ({
+    n_requested: options.n,
+    n_received: 1,
+    select: options.select,
+    aggregate: options.aggregate,
+    scorer: 'none',
+    temperature: typeof body.temperature === 'number' ? body.temperature : null,
+    temperature_source: 'client',
+    selected: [0],
+    // One upstream call: nothing was compared, and the note says why.
+    decided_by: 'tie',
+    decided_note: `passed through (${reason}): one candidate, nothing compared`,
+    deadline_hit: false,
+    candidates: [{ index: 0, reward: null, answer: null, steps: null, finish_reason: finishReason }],
+    timings_ms: { upstream: ms, scoring: 0, total: ms },
+    bypass: reason,
+  });
+}
+
+export interface PassthroughRequest {
+  upstream: Upstream;
+  /** The upstream path the client called: `/chat/completions` or `/completions`. */
+  path: string;
+  body: Record<string, unknown>;
+  /** Aborts when the client goes away. */
+  signal: AbortSignal;
+  /** Bounds the wait for the upstream's answer to begin; a stream that has begun runs on. */
+  deadlineMs: number;
+  reason: BypassReason;
+  /** Builds the `bestofn` object; absent when the client turned metadata off. */
+  metadata?: (finishReason: string | null, ms: number) => unknown;
+  scrub?: (text: string) => string;
+  now?: () => number;
+}
+
+// A finish reason that is set (`"finish_reason":"stop"`), not the `null` of every other chunk; cheap to test on the text.
+const FINISHED = /"finish_reason"\s*:\s*"/;
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function finishReasonOf(answer: Json): string | null | undefined {
+  if (!Array.isArray(answer.choices)) return undefined;
+  for (const c of answer.choices as unknown[])
+    if (isObject(c) && typeof c.finish_reason === 'string') return c.finish_reason;
+  return null;
+}
+
+/**
+ * Adds the metadata to the first chunk that finishes a choice (before the usage chunk, as the Best-of-N
+ * stream does); every other event goes through as the guard re-encoded it, unparsed.
+ */
+function metadataOnFinish(
+  metadata: (finishReason: string | null) => unknown,
+): (data: string, chunk: unknown) => string {
+  let done = false;
+  return (data, chunk) => {
+    if (done || !FINISHED.test(data)) return data;
+    const finish = isObject(chunk) ? finishReasonOf(chunk) : undefined;
+    if (!isObject(chunk) || typeof finish !== 'string') return data;
+    done = true;
+    return JSON.stringify({ ...chunk, bestofn: metadata(finish) });
+  };
+}
+
+function badAnswer(): UpstreamError {
+  return new UpstreamError(502, 'upstream: the answer is not a JSON object', 'upstream_error', 'bad_upstream_response');
+}
+
+/** One upstream call, relayed as it comes: chunk for chunk when streamed, the JSON answer whole otherwise. */
+export async function passthrough(req: PassthroughRequest): Promise<Response> {
+  const { upstream, body, deadlineMs } = req;
+  const now = req.now ?? Date.now;
+  const started = now();
+  const scope = new AbortScope().follow(req.signal);
   const headersIn = scope.timeout(
     deadlineMs,
     () =>
@@ -43,7 +133,8 @@ export async function passthrough(
   try {
     // The gateway's own controls are not the upstream's business (OpenAI rejects unknown fields).
     const { best_of: _bestOf, bestofn: _bestofn, ...forwarded } = body;
-    reply = await upstream.limit(() => postUpstream(upstream, '/chat/completions', forwarded, scope.signal));
+    // /v1/completions has a `best_of` of its own: at one candidate it means one, so it is not forwarded either.
+    reply = await upstream.limit(() => postUpstream(upstream, req.path, forwarded, scope.signal));
   } catch (err) {
     scope.dispose();
     throw err;
@@ -52,21 +143,35 @@ export async function passthrough(
   const contentType = reply.header('content-type') ?? 'application/json';
   const headers = {
     'content-type': contentType,
-    'x-bestofn-bypass': 'tools',
+    'x-bestofn-bypass': req.reason,
     ...(body.stream ? { 'cache-control': 'no-cache' } : {}),
   };
+  const metadata = req.metadata;
   if (body.stream === true && contentType.includes('text/event-stream')) {
+    const decorate = metadata && metadataOnFinish((finish) => metadata(finish, now() - started));
     return new Response(
       guardSse(
         untilSettled(reply.stream({ relay: true }), () => scope.dispose()),
-        scrub,
+        req.scrub,
+        undefined,
+        decorate,
       ),
       { status: reply.status, headers },
     );
   }
   // A whole JSON answer is read here, so the client gets it in one piece or a clean error.
   try {
-    return new Response(await reply.text(), { status: reply.status, headers });
+    const text = await reply.text();
+    if (!metadata) return new Response(text, { status: reply.status, headers });
+    let answer: unknown;
+    try {
+      answer = JSON.parse(text);
+    } catch {
+      throw badAnswer();
+    }
+    if (!isObject(answer)) throw badAnswer();
+    const bestofn = metadata(finishReasonOf(answer) ?? null, now() - started);
+    return Response.json({ ...answer, bestofn }, { status: reply.status, headers });
   } finally {
     scope.dispose();
   }

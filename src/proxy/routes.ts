@@ -5,7 +5,7 @@ import { answerChat } from './answer-chat';
 import { answerRulesOf } from './answer-rules';
 import { listModels, retrieveModel } from './list-models';
 import { resolveOptions } from './options';
-import { passthrough, wantsPassthrough } from './passthrough';
+import { bypassMetadata, bypassOf, passthrough } from './passthrough';
 import type { ProxyDeps } from './proxy-deps';
 import { readChatBody } from './request-body';
 
@@ -22,9 +22,26 @@ export function proxyRoutes(deps: ProxyDeps) {
     const options = resolveOptions(body, c.req.raw.headers, deps.config, c.get('maxN'));
     // A tool or response_format schema that cannot be used is a 400 before any upstream call.
     answerRulesOf(body);
-    if (wantsPassthrough(body, options.tools))
-      return passthrough(upstream, body, signal, options.deadlineMs, deps.scrub);
-    return answerChat(deps, { body, options, upstream, signal, requestId: c.get('requestId') });
+    const bypass = bypassOf(body, options);
+    if (bypass)
+      return passthrough({
+        upstream,
+        path: '/chat/completions',
+        body,
+        signal,
+        deadlineMs: options.deadlineMs,
+        reason: bypass,
+        ...(options.metadata ? { metadata: bypassMetadata(bypass, body, options) } : {}),
+        scrub: deps.scrub,
+      });
+    return answerChat(deps, {
+      body,
+      options,
+      upstream,
+      signal,
+      requestId: c.get('requestId'),
+      keyIndex: c.get('keyIndex'),
+    });
   });
 
   app.get('/models', (c) => listModels(deps.upstreams, c.req.raw.signal));

@@ -1,23 +1,7 @@
-import { candidateReward, DEFAULT_ALPHA, recipeFor, type Combine, type RewardRecipe } from '../core/aggregate';
-import type { Aggregate, CandidateParts } from '../core/types';
+import { candidateReward, type RewardRecipe } from '../core/aggregate';
+import type { CandidateParts } from '../core/types';
 import { GatewayError } from '../errors';
 import type { Scorer, ScoreResult } from '../scorer/types';
-
-/** The server's side of how step rewards become one reward. */
-export interface RewardSettings {
-  thinkingWeight: number;
-  /** How thinking and response make one reward (BESTOFN_COMBINE, or the model's manifest); weighted when absent. */
-  combine?: Combine;
-  /** α of the reasonflux combination (BESTOFN_ALPHA). */
-  alpha?: number;
-}
-
-/** The recipe a request is scored by: the server's settings with the request's aggregate. */
-export const recipeOf = (settings: RewardSettings, aggregate: Aggregate): RewardRecipe =>
-  recipeFor(settings.combine ?? 'weighted', aggregate, {
-    thinkingWeight: settings.thinkingWeight,
-    alpha: settings.alpha ?? DEFAULT_ALPHA,
-  });
 
 export interface ScoreCandidatesInput {
   problem: string;

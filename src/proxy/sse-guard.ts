@@ -45,7 +45,12 @@ function finishes(json: unknown): boolean {
 }
 
 /** The item as the client gets it, or null when it is not a valid OpenAI stream event. */
-function relayed(item: SseItem, scrub: (text: string) => string, seen: { end: boolean }): string | null {
+function relayed(
+  item: SseItem,
+  scrub: (text: string) => string,
+  seen: { end: boolean },
+  decorate?: (data: string, json: unknown) => string,
+): string | null {
   if (item.kind === 'comment') return encodeSseComment(item.text);
   if (item.data === SSE_DONE) {
     seen.end = true;
@@ -57,13 +62,16 @@ function relayed(item: SseItem, scrub: (text: string) => string, seen: { end: bo
   // An upstream may quote its request headers in an error event, in any field: scrubbed there, never in
   // content. Judged and scrubbed after parsing, so JSON escapes (`"\u0065rror"`, an escaped key) hide nothing.
   const isError = typeof json === 'object' && json !== null && !Array.isArray(json) && 'error' in json;
-  return encodeSseEvent(isError ? JSON.stringify(scrubStrings(json, scrub)) : item.data, item);
+  if (isError) return encodeSseEvent(JSON.stringify(scrubStrings(json, scrub)), item);
+  return encodeSseEvent(decorate ? decorate(item.data, json) : item.data, item);
 }
 
 export function guardSse(
   body: ReadableStream<Uint8Array>,
   scrub: (text: string) => string = (t) => t,
   options: SseDecodeOptions = { maxEventChars: MAX_EVENT_CHARS },
+  /** Rewrites a JSON event's data, given parsed (the gateway's metadata on the finishing chunk). */
+  decorate?: (data: string, json: unknown) => string,
 ): ReadableStream<Uint8Array> {
   const reader = body.pipeThrough(new SseDecoderStream(options)).getReader();
   let finished = false;
@@ -92,7 +100,7 @@ export function guardSse(
           controller,
           seen.end ? undefined : errorEvent('upstream stream ended before the answer was complete'),
         );
-      const out = relayed(next.value, scrub, seen);
+      const out = relayed(next.value, scrub, seen, decorate);
       if (out === null) {
         reader.cancel().catch(() => {});
         return finish(controller, errorEvent('upstream sent an event that is not JSON'));

@@ -4,6 +4,11 @@ import { AbortScope } from '../util/abort-scope';
 
 const encoder = new TextEncoder();
 
+function namedEvent(event: unknown): string {
+  const type = typeof event === 'object' && event !== null && 'type' in event ? event.type : undefined;
+  return encodeSseEvent(JSON.stringify(event), typeof type === 'string' ? { event: type } : {});
+}
+
 export interface SseOptions {
   heartbeatMs: number;
   /** Aborts when the client goes away; the work is told through the signal it receives. */
@@ -11,6 +16,11 @@ export interface SseOptions {
   onError?: (err: unknown) => void;
   /** Takes secrets and internal addresses out of the error event. */
   scrub?: (text: string) => string;
+  /**
+   * The Responses API's framing: each event named by its `type` (`event: response.created`) and no
+   * `[DONE]` (the stream ends on `response.completed`). Chat completions: unnamed events, then `[DONE]`.
+   */
+  named?: boolean;
 }
 
 /**
@@ -32,18 +42,19 @@ export function sseResponse(
       const send = (text: string) => {
         if (!signal.aborted) controller.enqueue(encoder.encode(text));
       };
-      send(encodeSseComment('bestofn sampling candidates'));
+      // No comment before the first event unless a heartbeat is due: hand-written parsers read every line as data.
       heartbeat = setInterval(() => send(encodeSseComment('keep-alive')), options.heartbeatMs);
       try {
         const events = await work(signal);
         clearInterval(heartbeat);
-        for await (const event of events) send(encodeSseJson(event));
-        send(encodeSseEvent(SSE_DONE));
+        for await (const event of events) send(options.named ? namedEvent(event) : encodeSseJson(event));
+        if (!options.named) send(encodeSseEvent(SSE_DONE));
       } catch (err) {
         clearInterval(heartbeat);
         if (!signal.aborted) {
           options.onError?.(err);
-          send(encodeSseJson(toErrorResponse(err, options.scrub).body));
+          const { body } = toErrorResponse(err, options.scrub);
+          send(options.named ? encodeSseEvent(JSON.stringify(body), { event: 'error' }) : encodeSseJson(body));
         }
       }
       scope.dispose();

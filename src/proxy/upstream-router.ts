@@ -16,6 +16,7 @@ export function upstreamsFromConfig(
   config: Config,
   http: HttpClient = platformHttp,
   observe?: Upstream['observe'],
+  warn?: Upstream['warn'],
 ): UpstreamRouter {
   const all: Upstream[] = config.upstreams.map((u) => ({
     name: u.name,
@@ -29,6 +30,7 @@ export function upstreamsFromConfig(
     limit: pLimit(u.concurrency ?? config.UPSTREAM_CONCURRENCY),
     http,
     observe,
+    warn,
     maxAnswerBytes: config.UPSTREAM_MAX_ANSWER_MB * 1024 * 1024,
   }));
   const byModel = new Map<string, Upstream>();

@@ -6,12 +6,14 @@ import type { CompletionUsage } from 'openai/resources/completions';
  * with the rewards it gave. Enough to replay the candidates as an upstream and to re-rank them offline.
  */
 export interface RecordEntry {
+  /** The request's x-request-id, so the inspector joins a record to the request it showed live. */
+  id?: string;
   /** ISO time the answer was sent. */
   time: string;
   /** The client request as received (Best-of-N controls included). */
   request: ChatCompletionCreateParams & Record<string, unknown>;
   problem: string;
-  options: { n: number; k: number; select: string; aggregate: string; temperature: number };
+  options: { n: number; k: number; select: string; aggregate: string; temperature: number | null };
   scorer: string;
   fallback?: { from: string; reason: string };
   selected: number[];

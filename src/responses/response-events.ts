@@ -91,7 +91,9 @@ export function* answerEvents(ctx: ResponseContext, answer: Answer): Generator<R
         output_index,
         item: { ...item, arguments: '', status: 'in_progress' },
       };
-      yield { type: 'response.function_call_arguments.delta', item_id, output_index, delta: item.arguments };
+      // The arguments in pieces, as the API streams them.
+      for (const delta of pieces(item.arguments))
+        yield { type: 'response.function_call_arguments.delta', item_id, output_index, delta };
       yield {
         type: 'response.function_call_arguments.done',
         item_id,

@@ -70,7 +70,7 @@ export function responsesRoutes(deps: ProxyDeps) {
       }
       const { outcome, metadata } = await bestOfNRunner(
         deps,
-        { body: chat, options, upstream, signal, requestId },
+        { body: chat, options, upstream, signal, requestId, keyIndex: c.get('keyIndex') },
         onArrived,
       ).run(signal);
       const winner = outcome.ranked[0]!;
@@ -97,7 +97,7 @@ export function responsesRoutes(deps: ProxyDeps) {
         await Promise.race([first, settled]);
         return numbered(streamEvents(ctx, settled, deps.scrub));
       },
-      (err) => errorEvent(err, deps.scrub),
+      { errorEvent: (err) => errorEvent(err, deps.scrub) },
     );
   });
 

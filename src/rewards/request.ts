@@ -5,8 +5,9 @@
 import { z } from 'zod';
 import { toCandidateParts } from '../core/anatomy';
 import { extractAnswer } from '../core/answer';
-import { DEFAULT_ALPHA, type Combine } from '../core/aggregate';
-import { AGGREGATES, type Aggregate, type CandidateParts } from '../core/types';
+import type { RewardRecipe } from '../core/aggregate';
+import { resolveRecipe, type RewardDefaults } from '../core/reward-recipe';
+import { AGGREGATES, type CandidateParts } from '../core/types';
 import { GatewayError, InvalidRequestError } from '../errors';
 import { chatMessage } from '../proxy/chat-request';
 import { problemOf } from '../core/problem';
@@ -67,10 +68,8 @@ export interface ParsedRewardsRequest {
   model: string | undefined;
   problem: string;
   candidates: CandidateParts[];
-  aggregate: Aggregate;
-  thinkingWeight: number;
-  combine: Combine;
-  alpha: number;
+  /** The server's and model's recipe with the request's `aggregate` and `thinking_weight` (core/reward-recipe.ts). */
+  recipe: RewardRecipe;
 }
 
 type RequestCandidate = RewardsRequest['candidates'][number];
@@ -114,7 +113,7 @@ const tooLarge = (message: string, param: string | null) =>
 export function parseRewardsRequest(
   body: unknown,
   limits: RewardsLimits,
-  defaults: { aggregate: Aggregate; thinkingWeight: number; combine?: Combine; alpha?: number },
+  defaults: RewardDefaults,
 ): ParsedRewardsRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new InvalidRequestError('Request body must be a JSON object', null, 'invalid_json');
@@ -169,9 +168,6 @@ export function parseRewardsRequest(
     model: r.model,
     problem,
     candidates,
-    aggregate: r.aggregate ?? defaults.aggregate,
-    thinkingWeight: r.thinking_weight ?? defaults.thinkingWeight,
-    combine: defaults.combine ?? 'weighted',
-    alpha: defaults.alpha ?? DEFAULT_ALPHA,
+    recipe: resolveRecipe(defaults, { aggregate: r.aggregate, thinkingWeight: r.thinking_weight }),
   };
 }

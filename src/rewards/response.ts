@@ -1,5 +1,5 @@
 /** The body of a /v1/rewards answer, from the scorer's raw step rewards. */
-import { aggregate, candidateReward, recipeFor, type Combine } from '../core/aggregate';
+import { aggregate, candidateReward, type Combine, type RewardRecipe } from '../core/aggregate';
 import type { Aggregate, CandidateParts } from '../core/types';
 import type { ScoreResult } from '../scorer/types';
 
@@ -41,29 +41,20 @@ const count = (info: Record<string, unknown> | undefined, key: string): number =
 };
 
 export function buildRewardsResponse(
-  request: {
-    model: string | undefined;
-    candidates: readonly CandidateParts[];
-    aggregate: Aggregate;
-    thinkingWeight: number;
-    combine?: Combine;
-    alpha?: number;
-  },
+  request: { model: string | undefined; candidates: readonly CandidateParts[]; recipe: RewardRecipe },
   result: ScoreResult,
 ): RewardsResponse {
-  const combine = request.combine ?? 'weighted';
-  const recipe = recipeFor(combine, request.aggregate, {
-    thinkingWeight: request.thinkingWeight,
-    alpha: request.alpha ?? 1,
-  });
+  const { recipe } = request;
+  const combine = recipe.combine;
+  // Each part's own reward is its steps under the request's aggregate, as before the recipe combines them.
   const part = (steps: number[] | null): PartReward | null =>
-    steps ? { step_rewards: steps, reward: aggregate(steps, request.aggregate) } : null;
+    steps ? { step_rewards: steps, reward: aggregate(steps, recipe.response) } : null;
   const body: RewardsResponse = {
     object: 'list',
     model: request.model ?? null,
     scorer: result.scorer,
-    aggregate: request.aggregate,
-    thinking_weight: request.thinkingWeight,
+    aggregate: recipe.response,
+    thinking_weight: recipe.thinkingWeight,
     combine,
     ...(combine === 'reasonflux' ? { alpha: recipe.alpha } : {}),
     data: request.candidates.map((c, index) => {

@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono';
 import type { Config } from '../config';
+import { rewardDefaults } from '../core/reward-recipe';
 import { readJsonObject } from '../http/json-body';
 import type { Scorer } from '../scorer/types';
 import { parseRewardsRequest, type RewardsLimits } from './request';
@@ -21,12 +22,7 @@ export function rewardsRoutes(deps: RewardsDeps): Hono {
 
   app.post('/rewards', async (c) => {
     const body = await readJsonObject(c.req.raw);
-    const request = parseRewardsRequest(body, deps.config, {
-      aggregate: deps.config.BESTOFN_AGGREGATE,
-      thinkingWeight: deps.config.BESTOFN_THINKING_WEIGHT,
-      combine: deps.config.BESTOFN_COMBINE,
-      alpha: deps.config.BESTOFN_ALPHA,
-    });
+    const request = parseRewardsRequest(body, deps.config, rewardDefaults(deps.config));
     const result = await deps.scorer.score({
       problem: request.problem,
       candidates: request.candidates,

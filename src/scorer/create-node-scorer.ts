@@ -1,42 +1,25 @@
 import type { Upstream } from '../http/upstream-client';
-import type { ScorerOptions } from '../config';
-import { createPortableScorer, withRequestJudge, type ScorerLog } from './create-scorer';
+import { withRequestJudge } from './create-scorer';
+import { nodeFactory } from './node-registry';
+import { scorerEntry, type ScorerName } from './registry';
+import type { ScorerSettings } from './scorer-options';
 import type { SharedScoreTier } from './shared-score-tier';
-import type { Scorer } from './types';
-import { createVoteScorer } from './vote';
-import { withFallback } from './with-fallback';
-import { importOnnxScorer } from './onnx-module';
+import type { Scorer, ScorerLog } from './types';
 
-/** The Node entry's scorer: everything portable, plus the in-process ONNX PRM (loaded only when used). */
+/** The Node entry's scorer: any registry entry, the Node-only ones (node-registry.ts) included. */
 export async function createNodeScorer(
-  config: ScorerOptions,
+  config: ScorerSettings & { SCORER: ScorerName },
   log: ScorerLog,
   upstream: Pick<Upstream, 'http'>,
   shared?: SharedScoreTier,
 ): Promise<Scorer> {
-  if (config.SCORER === 'remote' && config.SCORER_REQUEST_FORM === 'text') {
-    const { readChatTemplate } = await import('./chat-template-file');
-    return createPortableScorer(config, log, upstream, readChatTemplate(config.SCORER_CHAT_TEMPLATE!), shared);
-  }
-  if (config.SCORER !== 'onnx') return createPortableScorer(config, log, upstream, undefined, shared);
-  const { createOnnxScorer } = await importOnnxScorer();
-  const onnx = await createOnnxScorer({
-    modelDir: config.PRM_MODEL_DIR!,
-    device: config.SCORER_DEVICE,
-    batchTokens: config.SCORER_BATCH_TOKENS,
-    queueLimit: config.SCORER_QUEUE_LIMIT,
-    cacheEntries: config.SCORER_CACHE_ENTRIES,
-    cacheMB: config.SCORER_CACHE_MB,
-    systemPrompt: config.SCORER_SYSTEM_PROMPT,
-    log: (m: string) => log.warn(m),
-    info: (m: string) => log.info(m),
-    onBatch: log.onBatch,
-    shared,
-  });
-  return withRequestJudge(
-    config,
-    withFallback(onnx, createVoteScorer(), config.SCORER_FALLBACK, (m) => log.warn(m)),
-    upstream,
-    log,
-  );
+  const entry = scorerEntry(config.SCORER);
+  // Files are read here, where fs is allowed; a portable entry then builds from what was read.
+  const chatTemplate =
+    entry.reads.includes('SCORER_CHAT_TEMPLATE') && config.SCORER_REQUEST_FORM === 'text'
+      ? (await import('./chat-template-file')).readChatTemplate(config.SCORER_CHAT_TEMPLATE!)
+      : undefined;
+  const ctx = { config, log, upstream, chatTemplate, shared };
+  const scorer = entry.portable ? entry.create(ctx) : await nodeFactory(config.SCORER)(ctx);
+  return withRequestJudge(config, scorer, upstream, log);
 }

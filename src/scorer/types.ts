@@ -1,6 +1,14 @@
-import type { Combine } from '../core/aggregate';
 import type { JudgeMode } from '../core/judge-prompt';
-import type { Aggregate, CandidateParts, StepRewards } from '../core/types';
+import type { ModelRecipe } from '../core/reward-recipe';
+import type { CandidateParts, StepRewards } from '../core/types';
+
+/** Where a scorer reports while it is built and runs. */
+export interface ScorerLog {
+  info(msg: string): void;
+  warn(msg: string): void;
+  /** Told the size of every batch an in-process model runs, for metrics. */
+  onBatch?: (rows: number, paddedTokens: number) => void;
+}
 
 export interface ScoreRequest {
   /** The problem: the last user turn of the client request. */
@@ -43,7 +51,7 @@ export interface Scorer {
   readonly name: string;
   score(request: ScoreRequest): Promise<ScoreResult>;
   /** What the model was trained or evaluated with (its manifest); server defaults apply where absent. */
-  readonly rewardDefaults?: { aggregate?: Aggregate; combine?: Combine };
+  readonly rewardDefaults?: ModelRecipe;
   /** Readiness and facts for /healthz. */
   health?(): Promise<Record<string, unknown>> | Record<string, unknown>;
   close?(): Promise<void>;

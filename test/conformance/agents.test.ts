@@ -11,25 +11,32 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway';
  */
 const SPELLINGS = ['{"city":"Paris"}', '{ "city" : "Paris" }', '{"city":"Lyon"}', '{"city": 7}'];
 
-function agentTurn(body: any, _index: number, call: number): FakeChoice {
-  const answered = body.messages.some((m: any) => m.role === 'tool');
-  if (answered) {
-    const result = body.messages.findLast((m: any) => m.role === 'tool').content;
-    return { content: `The weather: ${result}.` };
-  }
-  return {
-    content: null,
-    finish_reason: 'tool_calls',
-    tool_calls: [
-      { id: `call_${call}`, type: 'function', function: { name: 'get_weather', arguments: SPELLINGS[call % 4]! } },
-    ],
+/** At N=1 every sample spells the call one valid way; at N=4 the four samples spell it four ways. */
+const agentTurn =
+  (n: number) =>
+  (body: any, _index: number, call: number): FakeChoice => {
+    const answered = body.messages.some((m: any) => m.role === 'tool');
+    if (answered) {
+      const result = body.messages.findLast((m: any) => m.role === 'tool').content;
+      return { content: `The weather: ${result}.` };
+    }
+    return {
+      content: null,
+      finish_reason: 'tool_calls',
+      tool_calls: [
+        {
+          id: `call_${call}`,
+          type: 'function',
+          function: { name: 'get_weather', arguments: SPELLINGS[n === 1 ? 1 : call % 4]! },
+        },
+      ],
+    };
   };
-}
 
-describe('conformance: @openai/agents', () => {
+describe.each([1, 4])('conformance: @openai/agents at best_of: %i', (n) => {
   let t: TestGateway;
   beforeAll(async () => {
-    t = await startTestGateway({}, { respond: agentTurn });
+    t = await startTestGateway({}, { respond: agentTurn(n) });
   });
   afterAll(() => t.close());
 
@@ -42,37 +49,35 @@ describe('conformance: @openai/agents', () => {
   });
 
   it.each([
-    ['responses', true, false],
-    ['responses', true, true],
-    ['chat completions', false, false],
-    ['chat completions', false, true],
-  ])(
-    '%s model (stream: %s): Best-of-4 on both turns, the agreed call runs once',
-    async (_name, useResponses, stream) => {
-      const provider = new OpenAIProvider({ baseURL: t.url, apiKey: 'test', useResponses });
-      const runner = new Runner({ modelProvider: provider, tracingDisabled: true });
-      const agent = new Agent({
-        name: 'weather',
-        instructions: 'Answer with the weather.',
-        model: 'fake-model',
-        tools: [weather],
-        modelSettings: { providerData: { best_of: 4 } },
-      });
-      const before = t.upstream.requests.length;
-      cities.length = 0;
-      const result = stream
-        ? await runner.run(agent, 'Weather in Paris?', { stream: true }).then(async (s) => {
-            for await (const _event of s);
-            await s.completed;
-            return s;
-          })
-        : await runner.run(agent, 'Weather in Paris?');
-      expect(result.finalOutput).toBe('The weather: sunny in Paris.');
-      expect(cities).toEqual(['Paris']);
-      const sent = t.upstream.requests.slice(before);
-      expect(sent).toHaveLength(8);
-      expect(sent.filter((r) => r.messages.some((m: any) => m.role === 'tool'))).toHaveLength(4);
-      expect(sent.every((r) => r.tools?.[0]?.function?.name === 'get_weather' && r.best_of === undefined)).toBe(true);
-    },
-  );
+    ['responses', false],
+    ['responses', true],
+    ['chat completions', false],
+    ['chat completions', true],
+  ])('%s model, stream: %s: N samples on both turns, the agreed call runs once', async (api, stream) => {
+    const useResponses = api === 'responses';
+    const provider = new OpenAIProvider({ baseURL: t.url, apiKey: 'test', useResponses });
+    const runner = new Runner({ modelProvider: provider, tracingDisabled: true });
+    const agent = new Agent({
+      name: 'weather',
+      instructions: 'Answer with the weather.',
+      model: 'fake-model',
+      tools: [weather],
+      modelSettings: { providerData: { best_of: n } },
+    });
+    const before = t.upstream.requests.length;
+    cities.length = 0;
+    const result = stream
+      ? await runner.run(agent, 'Weather in Paris?', { stream: true }).then(async (s) => {
+          for await (const _event of s);
+          await s.completed;
+          return s;
+        })
+      : await runner.run(agent, 'Weather in Paris?');
+    expect(result.finalOutput).toBe('The weather: sunny in Paris.');
+    expect(cities).toEqual(['Paris']);
+    const sent = t.upstream.requests.slice(before);
+    expect(sent).toHaveLength(2 * n);
+    expect(sent.filter((r) => r.messages.some((m: any) => m.role === 'tool'))).toHaveLength(n);
+    expect(sent.every((r) => r.tools?.[0]?.function?.name === 'get_weather' && r.best_of === undefined)).toBe(true);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rankCandidates, voteShares, type Rankable } from '../../src/core/rank';
-import type { SelectMethod } from '../../src/core/types';
+import type { SelectMethod } from '../../src/core/selection-rules';
 import { stoppedClock as now } from '../helpers/clock';
 
 /** Builds candidates from [answer, reward] pairs, indexed in order. */

@@ -1,3 +1,4 @@
+import { recipeFor } from '../../src/core/aggregate';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,8 +48,7 @@ describe('bestofn select reads lines on \\n only, with a cap per line', () => {
       map: {},
       scorer: lengthScorer,
       scorerId: 'length',
-      aggregate: 'min',
-      thinkingWeight: 0.5,
+      recipe: recipeFor('weighted', 'min', { thinkingWeight: 0.5, alpha: 1 }),
       concurrency: 2,
       maxLineBytes: 4096,
       stderr: { write: (s: string) => notices.push(s) },

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectCommand } from '../../src/cli/select';
-import { combineRewards } from '../../src/core/aggregate';
+import { combineRewards, recipeFor } from '../../src/core/aggregate';
 import { toCandidateParts } from '../../src/core/anatomy';
 import { createOnnxScorer } from '../../src/scorer/onnx/index';
 import type { Scorer } from '../../src/scorer/types';
@@ -58,8 +58,7 @@ describe('bestofn select', () => {
       map: {},
       scorer: counting(),
       scorerId: 'test-prm',
-      aggregate: 'min',
-      thinkingWeight: 0.5,
+      recipe: recipeFor('weighted', 'min', { thinkingWeight: 0.5, alpha: 1 }),
       concurrency: 4,
       stderr: null,
       ...o,

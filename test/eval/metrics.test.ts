@@ -76,9 +76,9 @@ describe('seeded subsampling', () => {
   it('averages to the exact expectation over all k-subsets', () => {
     // {0,1}: a wins (1); {0,2} and {1,2}: a 1–1 tie with b (0.5 each) → 2/3.
     const cands = [c('a', true), c('a', true), c('b', false)];
-    expect(problemValue('maj', cands, 2, 'x', { draws: 3000, seed: 7 })).toBeCloseTo(2 / 3, 1);
-    expect(problemValue('maj', cands, 2, 'x', { draws: 50, seed: 7 })).toBe(
-      problemValue('maj', cands, 2, 'x', { draws: 50, seed: 7 }),
+    expect(problemValue('majority', cands, 2, 'x', { draws: 3000, seed: 7 })).toBeCloseTo(2 / 3, 1);
+    expect(problemValue('majority', cands, 2, 'x', { draws: 50, seed: 7 })).toBe(
+      problemValue('majority', cands, 2, 'x', { draws: 50, seed: 7 }),
     );
   });
 });

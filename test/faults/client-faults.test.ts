@@ -73,7 +73,13 @@ describe('slow clients', () => {
       createLogger('silent'),
     );
     try {
-      const res = await rawPost(gw.url, { model: 'm', messages: MATH, tools: TOOLS, stream: true });
+      const res = await rawPost(gw.url, {
+        model: 'm',
+        messages: MATH,
+        tools: TOOLS,
+        bestofn: { tools: 'bypass' },
+        stream: true,
+      });
       expect(res.statusCode).toBe(200);
       // Nothing read: whatever the upstream got rid of sits in socket buffers or in the gateway.
       await sleep(1000);
@@ -142,7 +148,13 @@ describe('client aborts', () => {
         method: 'POST',
         signal: client.signal,
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'fake-model', messages: MATH, tools: TOOLS, stream: true }),
+        body: JSON.stringify({
+          model: 'fake-model',
+          messages: MATH,
+          tools: TOOLS,
+          bestofn: { tools: 'bypass' },
+          stream: true,
+        }),
       });
       const reader = res.body!.getReader();
       expect(new TextDecoder().decode((await reader.read()).value)).toContain('data: ');

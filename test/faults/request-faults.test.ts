@@ -177,10 +177,10 @@ describe('an upstream 400 for a forwarded field comes back faithfully', () => {
           },
   };
 
-  it.each<[string, { best_of?: number; stream?: boolean; tools?: object[] }]>([
+  it.each<[string, { best_of?: number; stream?: boolean; tools?: object[]; bestofn?: object }]>([
     ['Best-of-N, plain', { best_of: 3 }],
     ['Best-of-N, streamed', { best_of: 3, stream: true }],
-    ['tools passthrough', { tools: [{ type: 'function', function: { name: 'f' } }] }],
+    ['tools passthrough', { tools: [{ type: 'function', function: { name: 'f' } }], bestofn: { tools: 'bypass' } }],
   ])('%s', async (_name, patch) => {
     const t = await startTestGateway({}, upstream400);
     try {

@@ -111,7 +111,8 @@ describe('malformed candidates fail alone', () => {
       (_q, res) => json(res, answer),
       {},
       async (base) => {
-        const res = await post(base, { best_of: 1 });
+        // Best-of-N reads the answers; at best_of 1 the gateway relays the upstream as it is (test/proxy/single-candidate.test.ts).
+        const res = await post(base, { best_of: 2 });
         expect(res.status).toBe(502);
         expect((await res.json()).error.code).toBe('bad_upstream_response');
       },
@@ -264,7 +265,7 @@ describe('statuses outside the upstream contract', () => {
       },
       {},
       async (base, upstream) => {
-        for (const body of [{ best_of: 1 }, { tools: TOOLS }]) {
+        for (const body of [{ best_of: 1 }, { tools: TOOLS, bestofn: { tools: 'bypass' } }]) {
           const res = await post(base, body);
           expect(res.status).toBe(502);
           expect((await res.json()).error.code).toBe('bad_upstream_response');
@@ -296,10 +297,10 @@ describe('content encodings', () => {
         {},
         async (base) => {
           expect((await (await post(base, { best_of: 2 })).json()).choices[0].message.content).toBe('So \\boxed{42}');
-          const plain = await post(base, { tools: TOOLS });
+          const plain = await post(base, { tools: TOOLS, bestofn: { tools: 'bypass' } });
           expect(plain.headers.get('content-encoding')).toBeNull();
           expect((await plain.json()).choices[0].message.content).toBe('So \\boxed{42}');
-          const chunks = await sseJson(await post(base, { tools: TOOLS, stream: true }));
+          const chunks = await sseJson(await post(base, { tools: TOOLS, bestofn: { tools: 'bypass' }, stream: true }));
           expect(chunks.map((c) => c.choices[0]?.delta?.content ?? '').join('')).toBe('So \\boxed{42}');
         },
       );
@@ -314,7 +315,7 @@ describe('content encodings', () => {
       ),
       {},
       async (base) => {
-        const res = await post(base, { tools: TOOLS });
+        const res = await post(base, { tools: TOOLS, bestofn: { tools: 'bypass' } });
         expect(res.status).toBe(502);
         expect((await res.json()).error.message).toMatch(/encoding the gateway cannot read \(zstd\)/);
       },

@@ -73,6 +73,7 @@ describe('upstream faults', () => {
                   model: 'm',
                   messages: MATH,
                   tools: [{ type: 'function', function: { name: 'f' } }],
+                  bestofn: { tools: 'bypass' },
                 }),
                 502,
               )
@@ -140,7 +141,13 @@ describe('upstream faults', () => {
       });
       const gw = await gatewayFor(raw.url);
       try {
-        const res = await post(gw.url, { model: 'm', messages: MATH, tools: TOOLS, stream: true });
+        const res = await post(gw.url, {
+          model: 'm',
+          messages: MATH,
+          tools: TOOLS,
+          bestofn: { tools: 'bypass' },
+          stream: true,
+        });
         const text = await res.text();
         expect(text).toContain('"content":"Hel"');
         expect((await lastSseJson(text)).error.code).toBe('bad_upstream_response');
@@ -179,7 +186,7 @@ describe('upstream faults', () => {
     try {
       const res = await post(
         gw.url,
-        { model: 'm', messages: MATH, tools: TOOLS, bestofn: { deadline_ms: 300 } },
+        { model: 'm', messages: MATH, tools: TOOLS, bestofn: { deadline_ms: 300, tools: 'bypass' } },
         AbortSignal.timeout(5_000),
       );
       const error = await errorOf(res, 504);

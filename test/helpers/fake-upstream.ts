@@ -58,6 +58,8 @@ export interface FakeUpstreamOptions {
   rich?: boolean;
   /** The name of the thinking field: vLLM says `reasoning`, DeepSeek and SGLang `reasoning_content`. */
   reasoningField?: 'reasoning' | 'reasoning_content';
+  /** Answer one choice whatever `n` asks, as some servers do. */
+  ignoreN?: boolean;
 }
 
 export interface FakeUpstream {
@@ -173,7 +175,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       return;
     }
 
-    const n = body.n ?? 1;
+    const n = options.ignoreN ? 1 : (body.n ?? 1);
     const choices = Array.from({ length: n }, (_, i) => respond(body, i, call));
     const completionTokens = choices.reduce(
       (s, c) => s + words(c.content ?? '').length + words(c.reasoning_content ?? '').length,

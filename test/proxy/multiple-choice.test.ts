@@ -92,11 +92,22 @@ describe('decided_by', () => {
   });
 
   it('says so plainly when only one candidate arrived', async () => {
+    t = await startTestGateway({}, { fail: (_b, call) => (call === 1 ? { status: 400 } : null) });
+    const meta = metadataOf(
+      await t.client.chat.completions.create({ model: 'm', messages: MATH, best_of: 2 } as never),
+    );
+    expect(meta.n_received).toBe(1);
+    expect(meta.decided_by).toBe('tie');
+    expect(meta.decided_note).toMatch(/only 1 candidate/);
+  });
+
+  it('says a one-candidate passthrough compared nothing', async () => {
     t = await startTestGateway();
     const meta = metadataOf(
       await t.client.chat.completions.create({ model: 'm', messages: MATH, best_of: 1 } as never),
     );
+    expect(meta.bypass).toBe('single');
     expect(meta.decided_by).toBe('tie');
-    expect(meta.decided_note).toMatch(/only 1 candidate/);
+    expect(meta.decided_note).toMatch(/passed through \(single\)/);
   });
 });

@@ -280,6 +280,35 @@ describe('tool calls through Best-of-N', () => {
     }
   });
 
+  it('Responses API: the chosen call is a function_call item whose arguments stream in pieces', async () => {
+    const long = '{"city":"Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch"}';
+    const t = await startTestGateway({}, inTurn([calling(call('call_w', long))]));
+    try {
+      const res = await fetch(`${t.url}/responses`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'fake-model',
+          input: 'Weather?',
+          tools: [{ type: 'function', ...WEATHER[0]!.function }],
+          best_of: 4,
+          stream: true,
+        }),
+      });
+      const events = await sseJson(res);
+      const deltas = events.filter((e) => e.type === 'response.function_call_arguments.delta').map((e) => e.delta);
+      expect(deltas.length).toBeGreaterThan(1);
+      expect(deltas.join('')).toBe(long);
+      const done = events.find((e) => e.type === 'response.completed').response;
+      expect(done.output).toEqual([
+        expect.objectContaining({ type: 'function_call', call_id: 'call_w', arguments: long }),
+      ]);
+      expect(done.bestofn.tools.groups[0].candidates).toEqual([0, 1, 2, 3]);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('bad tools are a 400 before any upstream call', async () => {
     const t = await startTestGateway();
     try {

@@ -19,6 +19,8 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
 };
 /** Packages that must never reach `bestofn/core`: native code, servers, Node-only clients. */
 const NODE_ONLY = ['onnxruntime-node', 'ioredis', 'pino', 'prom-client', '@hono/node-server', 'undici'];
+/** Only a guard against a hang: each test starts a Node process that loads the package (seconds of CPU). */
+const HANG_GUARD_MS = 120_000;
 
 let work: string;
 let installed: string;
@@ -70,13 +72,13 @@ beforeAll(() => {
   // Its own package.json, or `bestofn` would resolve to the repository itself (a package may import itself).
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   execFileSync('tar', ['-xzf', join(work, packed[0]!.filename), '--strip-components=1', '-C', installed]);
-}, 120_000);
+}, HANG_GUARD_MS);
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-describe('the packed package', () => {
+describe('the packed package', { timeout: HANG_GUARD_MS }, () => {
   it('bestofn/core grades answers in another project', () => {
     const out = node(`
       import { mathEqual, extractAnswer, aggregate, passAtK } from 'bestofn/core';

@@ -6,7 +6,8 @@ import type { Upstream } from '../../http/upstream-client';
 import { AbortScope } from '../../util/abort-scope';
 import { rankFan, upstreamBodyOf, type BestOfNDeps, type BestOfNOutcome } from '../best-of-n';
 import { deadlineError, stoppedFailure } from '../candidate-failure';
-import { recipeOf, scoreCandidates } from '../score-candidates';
+import { resolveRecipe } from '../../core/reward-recipe';
+import { scoreCandidates } from '../score-candidates';
 import type { FanOutResult } from '../fan-out';
 import { addUsage, emptyUsage } from '../usage';
 import type { BestOfNOptions } from '../options';
@@ -15,6 +16,7 @@ import { messageOf, startCandidate, type LiveCandidate } from './candidate-strea
 import { ConfidenceStop } from './confidence-stop';
 import type { LiveMetadata } from '../../core/bestofn-metadata';
 import { checkpointAt, chooseRejected, stopReason } from './policy';
+import { TimelineRecorder, type LiveTimeline } from './timeline';
 
 /**
  * Best-of-N with each candidate streamed on its own request, so that weak candidates can be cancelled
@@ -28,10 +30,11 @@ export async function runLiveBestOfN(
   signal: AbortSignal,
   /** Told once the race is decided early (options.commit): the caller may stream this candidate live. */
   onCommit?: (candidate: LiveCandidate) => void,
-): Promise<BestOfNOutcome & { live: LiveMetadata }> {
+): Promise<BestOfNOutcome & { live: LiveMetadata; timeline: LiveTimeline }> {
   const now = deps.now ?? Date.now;
   const started = now();
   const candidates: LiveCandidate[] = [];
+  const timeline = new TimelineRecorder(now);
   const scope = new AbortScope().follow(signal);
   scope.timeout(options.deadlineMs, () => {
     // Named before the abort reaches them, which they would otherwise report as 'cancelled'.
@@ -57,6 +60,7 @@ export async function runLiveBestOfN(
   const progress = () => {
     // The first delta from any candidate means its upstream answered 2xx.
     if (!arrived && candidates.some((c) => c.tokens > 0)) ((arrived = true), deps.onArrived?.());
+    timeline.observe(candidates);
     wake();
   };
   /** Null when the deadline (or the client) ends the race during scoring: what finished is still ranked. */
@@ -66,7 +70,7 @@ export async function runLiveBestOfN(
       const tops = stopper?.logprobsOf(c.index)?.slice(0, atTokens);
       return { ...toCandidateParts(messageOf(c, atTokens)), ...(tops ? { topLogprobs: tops } : {}) };
     });
-    const scored = await scoreCandidates(deps.scorer, recipeOf(deps, options.aggregate), {
+    const scored = await scoreCandidates(deps.scorer, resolveRecipe(deps.reward, { aggregate: options.aggregate }), {
       problem,
       candidates: parts,
       model: body.model,
@@ -131,6 +135,7 @@ export async function runLiveBestOfN(
         );
         for (const index of out) candidates[index]!.cancel(`rejected@${candidates[index]!.tokens}`);
         info.checkpoints++;
+        timeline.checkpoint();
         info.rejected += out.length;
         checkpoint++;
         // With one choice to return, a decided race needs no more spending, streamed to the client or not.
@@ -143,6 +148,7 @@ export async function runLiveBestOfN(
             : null;
         if (lead) {
           info.committed = { index: lead.c.index, at_tokens: lead.c.tokens, because: lead.because };
+          timeline.commit(lead.c.index);
           for (const c of candidates) if (c !== lead.c && !c.stopped) c.cancel('not-committed');
           onCommit?.(lead.c);
         }
@@ -178,6 +184,7 @@ export async function runLiveBestOfN(
     scope.dispose();
   }
   signal.throwIfAborted();
+  const drawn = timeline.finish(candidates);
 
   info.drawn = candidates.length;
   const fan: FanOutResult = { samples: [], usage: emptyUsage(), deadlineHit: false };
@@ -226,7 +233,7 @@ export async function runLiveBestOfN(
     signal,
     info.committed?.index,
   );
-  return { ...outcome, live: info };
+  return { ...outcome, live: info, timeline: drawn };
 }
 
 /**

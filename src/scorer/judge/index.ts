@@ -4,14 +4,14 @@
  * (`bestofn.judge`).
  */
 import pLimit from 'p-limit';
-import type { ScorerOptions } from '../../config';
 import type { HttpClient } from '../../http/http-client';
+import type { ScorerSettings } from '../scorer-options';
 import type { Scorer, ScoreRequest } from '../types';
 import { withFallback } from '../with-fallback';
 import { createJudgeCache } from './judge-cache';
 import { createJudgeScorer } from './judge-scorer';
 
-export function buildJudge(config: ScorerOptions, http: HttpClient, vote: Scorer, warn: (m: string) => void): Scorer {
+export function buildJudge(config: ScorerSettings, http: HttpClient, vote: Scorer, warn: (m: string) => void): Scorer {
   const judge = createJudgeScorer({
     upstream: {
       baseUrl: (config.JUDGE_BASE_URL ?? config.UPSTREAM_BASE_URL)!.replace(/\/+$/, ''),
