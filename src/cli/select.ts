@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { parseScorerOptions } from '../config';
 import { resolveRecipe, rewardDefaults, type ModelRecipe, type RecipeRequest } from '../core/reward-recipe';
 import { AGGREGATES, DEVICES } from '../core/types';
-import { MANIFEST_FILE, parseManifest } from '../scorer/onnx/manifest';
+import { MANIFEST_FILE, parseManifest } from '../scorer/prm-manifest';
 import { nodeHttpClient } from '../http/node-http-client';
 import { createNodeScorer } from '../scorer/create-node-scorer';
 import type { Scorer } from '../scorer/types';

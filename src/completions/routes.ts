@@ -42,6 +42,7 @@ export function completionsRoutes(deps: ProxyDeps) {
     if (scoresOnly || body.stream === true || options.n <= k)
       return passthrough({
         upstream,
+        fallback: deps.upstreams.fallback,
         path: '/completions',
         body,
         signal,

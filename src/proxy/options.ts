@@ -49,6 +49,8 @@ export interface BestOfNOptions {
   judge?: JudgeMode;
   /** How answers are read for the vote: `choice` reads option letters even without detected options. */
   answer: AnswerForm;
+  /** The request itself named a live policy (`reject`, `adaptive`): even at one candidate it runs the live path. */
+  liveAsked?: boolean;
 }
 
 function parseControls(value: unknown, where: 'body' | 'header'): RequestControls {
@@ -135,6 +137,7 @@ export function resolveOptions(
     answer: c.answer ?? 'auto',
     ...(c.judge ? { judge: c.judge } : {}),
     tools: c.tools ?? config.BESTOFN_TOOLS,
+    ...(c.reject !== undefined || c.adaptive !== undefined ? { liveAsked: true } : {}),
     ...(reject ? { reject } : {}),
     ...(c.commit ? { commit: c.commit } : {}),
     ...(adaptive ? { adaptive: { ...adaptive, waves: adaptive.waves.filter((w) => w < n).concat(n) } } : {}),

@@ -30,10 +30,11 @@ export function wantsPassthrough(body: ChatCompletionCreateParams, mode: ToolMod
  */
 export function bypassOf(
   body: ChatCompletionCreateParams,
-  options: Pick<BestOfNOptions, 'n' | 'tools'>,
+  options: Pick<BestOfNOptions, 'n' | 'tools' | 'liveAsked'>,
 ): BypassReason | null {
   if (wantsPassthrough(body, options.tools)) return 'tools';
-  return options.n === 1 ? 'single' : null;
+  // A live policy the request named itself (adaptive waves of one, say) is the live path's, even at one candidate.
+  return options.n === 1 && !options.liveAsked ? 'single' : null;
 }
 
 /** The `bestofn` object of a relayed answer: one candidate, not scored, with the upstream's finish reason. */
@@ -41,8 +42,8 @@ export function bypassMetadata(
   reason: BypassReason,
   body: { temperature?: number | null },
   options: Pick<BestOfNOptions, 'n' | 'select' | 'aggregate'>,
-): (finishReason: string | null, ms: number) => BestOfNMetadata {
-  return (finishReason, ms) => ({
+): (finishReason: string | null, ms: number, fallback?: string) => BestOfNMetadata {
+  return (finishReason, ms, fallback) => ({
     n_requested: options.n,
     n_received: 1,
     select: options.select,
@@ -55,7 +56,16 @@ export function bypassMetadata(
     decided_by: 'tie',
     decided_note: `passed through (${reason}): one candidate, nothing compared`,
     deadline_hit: false,
-    candidates: [{ index: 0, reward: null, answer: null, steps: null, finish_reason: finishReason }],
+    candidates: [
+      {
+        index: 0,
+        reward: null,
+        answer: null,
+        steps: null,
+        finish_reason: finishReason,
+        ...(fallback ? { upstream: fallback } : {}),
+      },
+    ],
     timings_ms: { upstream: ms, scoring: 0, total: ms },
     bypass: reason,
   });
@@ -63,6 +73,11 @@ export function bypassMetadata(
 
 export interface PassthroughRequest {
   upstream: Upstream;
+  /**
+   * Answers when `upstream` fails before its answer begins (FALLBACK_UPSTREAM), as a failed candidate is
+   * sampled again on the Best-of-N paths; not after the deadline or the client went away.
+   */
+  fallback?: Upstream;
   /** The upstream path the client called: `/chat/completions` or `/completions`. */
   path: string;
   body: Record<string, unknown>;
@@ -72,7 +87,7 @@ export interface PassthroughRequest {
   deadlineMs: number;
   reason: BypassReason;
   /** Builds the `bestofn` object; absent when the client turned metadata off. */
-  metadata?: (finishReason: string | null, ms: number) => unknown;
+  metadata?: (finishReason: string | null, ms: number, fallback?: string) => unknown;
   scrub?: (text: string) => string;
   now?: () => number;
 }
@@ -129,12 +144,21 @@ export async function passthrough(req: PassthroughRequest): Promise<Response> {
         false,
       ),
   );
+  // The gateway's own controls are not the upstream's business (OpenAI rejects unknown fields).
+  // /v1/completions has a `best_of` of its own: at one candidate it means one, so it is not forwarded either.
+  const { best_of: _bestOf, bestofn: _bestofn, ...forwarded } = body;
+  const send = (to: Upstream) => to.limit(() => postUpstream(to, req.path, forwarded, scope.signal));
   let reply: HttpReply;
+  let fellBack: string | undefined;
   try {
-    // The gateway's own controls are not the upstream's business (OpenAI rejects unknown fields).
-    const { best_of: _bestOf, bestofn: _bestofn, ...forwarded } = body;
-    // /v1/completions has a `best_of` of its own: at one candidate it means one, so it is not forwarded either.
-    reply = await upstream.limit(() => postUpstream(upstream, req.path, forwarded, scope.signal));
+    try {
+      reply = await send(upstream);
+    } catch (err) {
+      const fallback = req.fallback;
+      if (!fallback || fallback === upstream || scope.signal.aborted) throw err;
+      reply = await send(fallback);
+      fellBack = fallback.name;
+    }
   } catch (err) {
     scope.dispose();
     throw err;
@@ -148,7 +172,7 @@ export async function passthrough(req: PassthroughRequest): Promise<Response> {
   };
   const metadata = req.metadata;
   if (body.stream === true && contentType.includes('text/event-stream')) {
-    const decorate = metadata && metadataOnFinish((finish) => metadata(finish, now() - started));
+    const decorate = metadata && metadataOnFinish((finish) => metadata(finish, now() - started, fellBack));
     return new Response(
       guardSse(
         untilSettled(reply.stream({ relay: true }), () => scope.dispose()),
@@ -170,7 +194,7 @@ export async function passthrough(req: PassthroughRequest): Promise<Response> {
       throw badAnswer();
     }
     if (!isObject(answer)) throw badAnswer();
-    const bestofn = metadata(finishReasonOf(answer) ?? null, now() - started);
+    const bestofn = metadata(finishReasonOf(answer) ?? null, now() - started, fellBack);
     return Response.json({ ...answer, bestofn }, { status: reply.status, headers });
   } finally {
     scope.dispose();

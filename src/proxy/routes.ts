@@ -26,6 +26,7 @@ export function proxyRoutes(deps: ProxyDeps) {
     if (bypass)
       return passthrough({
         upstream,
+        fallback: deps.upstreams.fallback,
         path: '/chat/completions',
         body,
         signal,

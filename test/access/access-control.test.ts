@@ -63,7 +63,7 @@ describe('gateway API keys', () => {
         fetch(`${t.url}/chat/completions`, {
           method: 'POST',
           headers: { authorization: 'Bearer k1', 'content-type': 'application/json' },
-          body: JSON.stringify({ model: 'fake-model', messages: MATH, best_of: 1, stream: true }),
+          body: JSON.stringify({ model: 'fake-model', messages: MATH, best_of: 2, stream: true }),
         });
       const first = await post();
       expect(first.status).toBe(200);

@@ -46,6 +46,27 @@ describe('several upstreams', () => {
     }
   });
 
+  it('relays a one-candidate request from the fallback upstream when the routed one fails, plain and streamed', async () => {
+    const t = await setup({ fail: () => ({ status: 503 }) }, {}, 'fallback_upstream: general\n');
+    try {
+      const res = await t.client.chat.completions.create({ model: 'qwen-math', messages: MATH, best_of: 1 } as never);
+      expect(res.choices[0]!.message.content).toBeTruthy();
+      expect(metadataOf(res)).toMatchObject({ bypass: 'single', candidates: [{ upstream: 'general' }] });
+      const stream = await t.client.chat.completions.create({
+        model: 'qwen-math',
+        messages: MATH,
+        stream: true,
+        ...{ best_of: 1 },
+      });
+      let text = '';
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+      expect(text).toBeTruthy();
+      expect(t.b.requests).toHaveLength(2);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('samples the candidates a failing upstream could not give from the fallback upstream, and says so', async () => {
     const t = await setup(
       { fail: (_b, call) => (call % 2 === 0 ? { status: 503 } : null) },

@@ -4,7 +4,7 @@
  */
 import ort from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-node';
-import type { PrmManifest } from './manifest';
+import type { PrmManifest } from '../prm-manifest';
 import type { PrmRow } from './prm-input';
 
 export interface ForwardOutput {

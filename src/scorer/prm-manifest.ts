@@ -3,10 +3,10 @@
  * how to build its input text and how to read a reward from its output. docs/export-prm.md has one per model.
  */
 import { z } from 'zod';
-import { STEP_TAG } from '../../core/prm-prompt';
-import { COMBINES } from '../../core/aggregate';
-import { AGGREGATES } from '../../core/types';
-import { describeIssue } from '../../core/zod-issue';
+import { STEP_TAG } from '../core/prm-prompt';
+import { COMBINES } from '../core/aggregate';
+import { AGGREGATES } from '../core/types';
+import { describeIssue } from '../core/zod-issue';
 
 const common = {
   /** Names the model in score-cache keys; defaults to the model directory's absolute path. */
