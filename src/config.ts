@@ -266,6 +266,13 @@ const schema = z
     // Each scorer's own rules (SCORER=remote needs SCORER_URL…) are its registry entry's.
     for (const { option, message } of scorerEntry(c.SCORER).check?.(c) ?? [])
       ctx.addIssue({ code: 'custom', path: [option], message });
+    // The judge may be asked for per request under any SCORER, so its endpoint is checked whenever it is named.
+    if (c.JUDGE_MODEL && !c.JUDGE_BASE_URL && !c.UPSTREAM_BASE_URL)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JUDGE_BASE_URL'],
+        message: 'is required with JUDGE_MODEL when UPSTREAM_BASE_URL is not set',
+      });
   });
 
 export type Config = Omit<z.output<typeof schema>, 'BESTOFN_REJECT' | 'BESTOFN_ADAPTIVE'> & {

@@ -108,6 +108,12 @@ export class OverloadedError extends GatewayError {
 
 /** The reward model could not score (down, timed out, bad answer). Scorers throw it; the fallback decides. */
 export class ScorerError extends GatewayError {
+  /** What the failed scorer had already spent (a judge's calls and tokens): the fallback's answer still reports it. */
+  spent?: {
+    usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+    info: Record<string, unknown>;
+  };
+
   constructor(message: string, code: ErrorCode = 'scorer_unavailable') {
     super(503, message, 'server_error', null, code);
   }

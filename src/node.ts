@@ -15,6 +15,7 @@ import { createPromMetrics } from './observability/prom-metrics';
 import { buildAccess } from './access/build-access';
 import { nodeHttpClient } from './http/node-http-client';
 import { brotliDecoder } from './http/brotli-decoder';
+import { coverageWarning } from './scorer/coverage';
 import { createNodeScorer } from './scorer/create-node-scorer';
 import { demoHttpClient, loadDemoSet } from './record/demo-upstream';
 import { withModelRecipe } from './core/reward-recipe';
@@ -62,6 +63,8 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
         shared?.scoreTier,
       ));
     if (!scorer) opened.push(() => activeScorer.close?.());
+    const uncovered = config.demo ? null : coverageWarning(config);
+    if (uncovered) log.warn(uncovered);
     const recorder = config.RECORD
       ? createJsonlRecorder(config.RECORD, (err) => log.error({ err }, 'cannot write the record file'), {
           maxBytes: config.RECORD_MAX_MB * 1024 * 1024,

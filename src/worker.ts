@@ -9,6 +9,7 @@ import { ConfigError, parseConfig } from './config';
 import { GatewayError } from './errors';
 import { upstreamsFromConfig } from './proxy/upstream-router';
 import { createPortableScorer } from './scorer/create-scorer';
+import { coverageWarning } from './scorer/coverage';
 import { PORTABLE_SCORER_NAMES, SCORERS } from './scorer/registry';
 import { secretScrubber, secretsOf, type Scrub } from './secrets';
 
@@ -68,6 +69,8 @@ async function build(vars: Record<string, string>): Promise<Built> {
       );
     const log = consoleLogger(config.LOG_LEVEL, secretScrubber(secretsOf(config)));
     const upstreams = upstreamsFromConfig(config);
+    const uncovered = coverageWarning(config);
+    if (uncovered) log.warn({}, uncovered);
     const scorer = createPortableScorer(
       config,
       { info: (m) => log.info({}, m), warn: (m) => log.warn({}, m) },

@@ -244,6 +244,7 @@ describe('Workers entry in workerd, every portable scorer of the registry', () =
   const settings: Record<string, Record<string, string>> = {
     remote: { SCORER_URL: 'http://127.0.0.1:9/v1' },
     verifier: { VERIFIER_BASE_URL: 'http://127.0.0.1:9/v1', VERIFIER_MODEL: 'v' },
+    judge: { JUDGE_MODEL: 'j' },
   };
   it.each(PORTABLE_SCORER_NAMES)('starts with SCORER=%s and reports it in /healthz', async (name) => {
     const w = await startWorker({ UPSTREAM_BASE_URL: 'http://127.0.0.1:9/v1', SCORER: name, ...settings[name] });

@@ -1,11 +1,33 @@
 import { z } from 'zod';
-import { TIE_BREAKS } from './rank';
+import { TIE_BREAKS, type TieBreak } from './rank';
 import { SELECT_METHODS } from './selection-rules';
 import { AGGREGATES, TOOL_MODES } from './types';
 
 /** What chose the answer: the vote's count, the reward, a judge, the tool-call vote, schema validity, or a draw between tied groups. */
 export const DECIDERS = ['vote', 'reward', 'judge', 'tools', 'schema', 'tie'] as const;
 export type Decider = (typeof DECIDERS)[number];
+
+/**
+ * What decided when the top vote groups tied, by what broke the tie (rank.ts's TIE_BREAKS): the answers'
+ * nearness is more agreement, so the vote (`counted`) still decided; a seeded draw is a tie; the rest are
+ * the scorer's evidence (`rewards`).
+ */
+export function tieDecider<C extends Decider, R extends Decider>(
+  broken: TieBreak,
+  counted: C,
+  rewards: R,
+): C | R | 'tie' {
+  switch (broken) {
+    case 'similarity':
+      return counted;
+    case 'draw':
+      return 'tie';
+    case 'reward':
+    case 'confidence':
+    case 'best_reward':
+      return rewards;
+  }
+}
 
 /**
  * The `bestofn` object a Best-of-N answer carries (README, "The response"), declared once as a schema:
@@ -78,6 +100,10 @@ export const bestOfNMetadataSchema = z.object({
   temperature_source: z.enum(['client', 'bestofn']),
   /** Candidate indices returned as choices, best first. */
   selected: z.array(z.number().int()),
+  /** The rule that chose `selected[0]` (a tie: only a fixed rule, the lowest index or a seeded draw, did). */
+  decided_by: z.enum(DECIDERS),
+  /** Said when nothing could compare the candidates (no answers to vote on, no scorer that ranks them). */
+  decided_note: z.string().optional(),
   /** select=argmax: candidates that shared the top reward, and what picked among them. */
   argmax_tie: z.object({ candidates: z.array(z.number().int()), broken_by: z.string() }).optional(),
   deadline_hit: z.boolean(),
@@ -91,8 +117,6 @@ export const bestOfNMetadataSchema = z.object({
       tie: z.object({ groups: z.number().int(), broken_by: z.enum(TIE_BREAKS) }).optional(),
     })
     .optional(),
-  /** The rule that chose the answer. */
-  decided_by: z.enum(DECIDERS).optional(),
   /** A request that offered tools: which mode ran, and how the candidates' decisions (calls or text) split, winner first. */
   tools: z
     .object({

@@ -7,13 +7,18 @@
  *
  * Bounded in time: past the budget the remaining keys stay their own clusters and `timedOut` says so.
  */
+import { bareStringKey, literalKey } from './literal';
 import { answerKey } from './math/answer-key';
 import { mathEqual } from './math/math-equal';
 
 export type GroupKey = (answer: string) => string;
 
+/** The default key: a Python/JSON literal by value (issue 25), else the math key. */
+export const defaultGroupKey: GroupKey = (answer) => literalKey(answer) ?? answerKey(answer);
+const isLiteral = (key: string) => key.startsWith('lit:');
+
 export interface ClusterOptions {
-  /** Maps an answer to its exact grouping key; defaults to answerKey. */
+  /** Maps an answer to its exact grouping key; defaults to defaultGroupKey (a literal's value, else answerKey). */
   groupKey?: GroupKey;
   /**
    * Merge equivalent keys with strict mathEqual. Default: on with the default key, off with a custom one
@@ -40,9 +45,12 @@ export const DEFAULT_CLUSTER_BUDGET_MS = 250;
 
 /** Clusters answers by exact key, then by strict equivalence between keys. */
 export function clusterAnswers(answers: readonly (string | null)[], opts: ClusterOptions = {}): Clusters {
-  const key = opts.groupKey ?? answerKey;
+  const key = opts.groupKey ?? defaultGroupKey;
   const now = opts.now ?? Date.now;
-  const keyOf = answers.map((a) => (a === null || a.trim() === '' ? null : key(a)));
+  let keyOf = answers.map((a) => (a === null || a.trim() === '' ? null : key(a)));
+  // Where some candidates answered with a quoted string, an unquoted answer is that string without its quotes.
+  if (opts.groupKey === undefined && keyOf.some((k) => k?.startsWith('lit:"')))
+    keyOf = keyOf.map((k, i) => (k === null || isLiteral(k) ? k : bareStringKey(answers[i]!)));
   // One representative answer per key, in order of first appearance; the most frequent keys seed clusters first.
   const firstAt = new Map<string, number>();
   const counts = new Map<string, number>();
@@ -59,6 +67,8 @@ export function clusterAnswers(answers: readonly (string | null)[], opts: Cluste
   let merged = 0;
   let timedOut = false;
   const same = (a: string, b: string) => {
+    // Literals are already keyed by value; math equivalence would read `'1'` as 1.
+    if (isLiteral(a) || isLiteral(b)) return false;
     const left = end - now();
     if (left <= 0) {
       timedOut = true;

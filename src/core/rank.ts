@@ -1,9 +1,11 @@
 /**
  * Ranking candidates, best first. Votes count clusters of equivalent answers (src/core/clusters.ts), and
  * every tie is broken by evidence before chance: summed reward, then summed confidence when the scorer
- * gave one, then the best single reward, then a seeded draw, so the same inputs and seed always give the
+ * gave one, then the best single reward, then how near the other candidates' answers came to each group's
+ * (src/core/answer-similarity.ts), then a seeded draw, so the same inputs and seed always give the
  * same winner, and no group wins for coming first.
  */
+import { answerSimilarity } from './answer-similarity';
 import { clusterAnswers, type ClusterOptions, type Clusters, type GroupKey } from './clusters';
 import { seededRandom } from './random';
 import { selectionRule, type SelectMethod, type VoteKind } from './selection-rules';
@@ -24,7 +26,7 @@ export interface RankOptions extends Omit<ClusterOptions, 'groupKey'> {
 }
 
 /** What decided between vote groups tied on their count, in the order they are tried. */
-export const TIE_BREAKS = ['reward', 'confidence', 'best_reward', 'draw'] as const;
+export const TIE_BREAKS = ['reward', 'confidence', 'best_reward', 'similarity', 'draw'] as const;
 export type TieBreak = (typeof TIE_BREAKS)[number];
 
 /** What a vote did, for the metadata. */
@@ -41,16 +43,19 @@ export interface VoteReport {
 /** The reward as ranking sees it: NaN from a broken scorer counts as unscored rather than poisoning the sort. */
 const scored = (r: number | null | undefined): number | null => (r == null || Number.isNaN(r) ? null : r);
 
-/** Descending by reward with unscored last, then ascending by index. */
-function byReward(a: Rankable, b: Rankable): number {
+/** Descending by reward with unscored last; 0 between equal rewards. */
+function byRewardOnly(a: Rankable, b: Rankable): number {
   const ra = scored(a.reward);
   const rb = scored(b.reward);
-  if (ra !== rb) {
-    if (ra === null) return 1;
-    if (rb === null) return -1;
-    return rb - ra;
-  }
-  return a.index - b.index;
+  if (ra === rb) return 0;
+  if (ra === null) return 1;
+  if (rb === null) return -1;
+  return rb - ra;
+}
+
+/** Descending by reward with unscored last, then ascending by index. */
+function byReward(a: Rankable, b: Rankable): number {
+  return byRewardOnly(a, b) || a.index - b.index;
 }
 
 interface Group<T> {
@@ -61,7 +66,12 @@ interface Group<T> {
   confidenceSum: number | null;
   best: T;
   draw: number;
+  /** Summed similarity of the other candidates' answers to this group's (computed when a tie needs it). */
+  support?: number;
 }
+
+/** Past this many answered candidates the similarity tie-break is skipped: it costs a comparison per pair. */
+const MAX_SIMILARITY_CANDIDATES = 32;
 
 /** What one member adds to its group's vote. */
 function voteWeight(kind: Exclude<VoteKind, 'none'>, reward: number): number {
@@ -109,8 +119,21 @@ function groupsOf<T extends Rankable>(
   return groups;
 }
 
+/** The other candidates' nearness to a group's answer: their summed similarity to it. */
+function supportOf<T extends Rankable>(g: Group<T>, answered: readonly T[]): number {
+  if (g.support !== undefined) return g.support;
+  const own = g.members[0]!.answer!;
+  const members = new Set(g.members);
+  g.support = answered.reduce((s, c) => (members.has(c) ? s : s + answerSimilarity(own, c.answer!)), 0);
+  return g.support;
+}
+
 /** The first criterion on which two groups differ, and its sign (negative: a first). */
-function compareGroups<T extends Rankable>(a: Group<T>, b: Group<T>): [number, TieBreak | null] {
+function compareGroups<T extends Rankable>(
+  a: Group<T>,
+  b: Group<T>,
+  answered: readonly T[] | null,
+): [number, TieBreak | null] {
   if (a.score !== b.score) return [b.score - a.score, null];
   if (a.rewardSum !== b.rewardSum) return [b.rewardSum - a.rewardSum, 'reward'];
   if (a.confidenceSum !== b.confidenceSum && a.confidenceSum !== null && b.confidenceSum !== null) {
@@ -118,6 +141,10 @@ function compareGroups<T extends Rankable>(a: Group<T>, b: Group<T>): [number, T
   }
   const best = scored(a.best.reward) !== scored(b.best.reward) ? byReward(a.best, b.best) : 0;
   if (best !== 0) return [best, 'best_reward'];
+  if (answered) {
+    const near = supportOf(b, answered) - supportOf(a, answered);
+    if (near !== 0) return [near, 'similarity'];
+  }
   return [a.draw - b.draw || a.id - b.id, 'draw'];
 }
 
@@ -144,7 +171,9 @@ export function rankWithVotes<T extends Rankable>(
     opts,
   );
   const groups = [...groupsOf(items, clusters, kind, opts.seed ?? 0).values()];
-  groups.sort((a, b) => compareGroups(a, b)[0]);
+  const answered = items.filter((c) => c.answer != null && c.answer.trim() !== '');
+  const near = answered.length <= MAX_SIMILARITY_CANDIDATES ? answered : null;
+  groups.sort((a, b) => compareGroups(a, b, near)[0]);
   const order = new Map(groups.map((g, k) => [g.id, k]));
 
   const vote: VoteReport = { groups: {}, clusters: clusters.count, merged: clusters.merged };
@@ -152,7 +181,7 @@ export function rankWithVotes<T extends Rankable>(
   if (clusters.timedOut) vote.timed_out = true;
   if (groups.length > 1 && groups[0]!.score === groups[1]!.score) {
     const tied = groups.filter((g) => g.score === groups[0]!.score).length;
-    vote.tie = { groups: tied, broken_by: compareGroups(groups[0]!, groups[1]!)[1]! };
+    vote.tie = { groups: tied, broken_by: compareGroups(groups[0]!, groups[1]!, near)[1]! };
   }
 
   const rankOf = (pos: number): number => {
@@ -160,7 +189,18 @@ export function rankWithVotes<T extends Rankable>(
     return id == null ? groups.length : order.get(id)!;
   };
   const positions = new Map(items.map((c, pos) => [c, pos]));
-  const ranked = [...items].sort((a, b) => rankOf(positions.get(a)!) - rankOf(positions.get(b)!) || byReward(a, b));
+  // Within a group, between equal rewards, the answer spelled as most members spelled it comes first: the
+  // group's value in its usual form (`{'a': 1}` over `{"a": 1}` when most wrote the former).
+  const spelled = new Map<string, number>();
+  for (const c of items) if (c.answer != null) spelled.set(c.answer.trim(), (spelled.get(c.answer.trim()) ?? 0) + 1);
+  const spelling = (c: T) => (c.answer == null ? 0 : spelled.get(c.answer.trim())!);
+  const ranked = [...items].sort(
+    (a, b) =>
+      rankOf(positions.get(a)!) - rankOf(positions.get(b)!) ||
+      byRewardOnly(a, b) ||
+      spelling(b) - spelling(a) ||
+      a.index - b.index,
+  );
   return { ranked, vote };
 }
 

@@ -1,10 +1,13 @@
 /**
  * Evaluation problems from JSONL: the built-in names (math500, aime24) or any file whose lines carry a
- * problem text and a reference answer under one of the usual field names.
+ * problem text and a reference answer under one of the usual field names. A row with `choices` (or
+ * `options`) is multiple choice, MMLU/GPQA style: the options are listed under the question as `A. …`, and
+ * the answer is their letter (given as a letter, `(B)`, a 0-based index as MMLU has it, or the option's text).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHOICE_LETTERS } from '../core/choice-answer';
 import { jsonlRows } from '../core/jsonl';
 
 export interface EvalProblem {
@@ -12,6 +15,8 @@ export interface EvalProblem {
   id: string;
   problem: string;
   answer: string;
+  /** Multiple choice: the options, lettered from A in the problem text; `answer` is a letter. */
+  choices?: string[];
 }
 
 export const BUILTIN_DATASETS = ['math500', 'aime24'] as const;
@@ -41,12 +46,48 @@ export function parseProblems(text: string, source: string): EvalProblem[] {
       throw new Error(
         `${source}:${line}: needs a problem (${PROBLEM_FIELDS.join('|')}) and an answer (${ANSWER_FIELDS.join('|')})`,
       );
+    const choices = choicesOf(row, source, line);
     let id = pick(row, ID_FIELDS) ?? `line-${line}`;
     if (seen.has(id)) id = `${id}#${line}`;
     seen.add(id);
-    problems.push({ id, problem, answer });
+    if (choices) problems.push({ id, ...multipleChoice(problem, answer, choices, `${source}:${line}`), choices });
+    else problems.push({ id, problem, answer });
   }
   return problems;
+}
+
+function choicesOf(row: Record<string, unknown>, source: string, line: number): string[] | undefined {
+  const list = row.choices ?? row.options;
+  if (list === undefined) return undefined;
+  if (
+    !Array.isArray(list) ||
+    list.length < 2 ||
+    list.length > CHOICE_LETTERS.length ||
+    !list.every((c) => typeof c === 'string')
+  )
+    throw new Error(`${source}:${line}: choices must be 2 to ${CHOICE_LETTERS.length} strings`);
+  return list as string[];
+}
+
+/** The problem with its options listed, and the answer as a letter. */
+function multipleChoice(
+  question: string,
+  answer: string,
+  choices: readonly string[],
+  where: string,
+): { problem: string; answer: string } {
+  const letters = CHOICE_LETTERS.slice(0, choices.length);
+  const listed = choices.map((c, i) => `${letters[i]}. ${c.trim()}`).join('\n');
+  const a = answer.trim();
+  const letter =
+    /^\(?([A-J])\)?$/.exec(a)?.[1] ??
+    (/^\d+$/.test(a) ? letters[Number(a)] : undefined) ??
+    letters[choices.findIndex((c) => c.trim() === a)];
+  if (letter === undefined || !letters.includes(letter))
+    throw new Error(
+      `${where}: answer ${JSON.stringify(answer)} is not a letter, index or text of the ${choices.length} choices`,
+    );
+  return { problem: `${question.trim()}\n\n${listed}`, answer: letter };
 }
 
 /** The package's own data/ (MATH-500, AIME24 ship there), found from this file so any working directory works. */

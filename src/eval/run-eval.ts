@@ -6,12 +6,11 @@
 import type OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import pLimit from 'p-limit';
-import { toCandidateParts } from '../core/anatomy';
 import { bestOfNMetadataSchema, type BestOfNMetadata } from '../core/bestofn-metadata';
 import { describeIssue } from '../core/zod-issue';
 import { topLogprobsOf } from '../core/logprobs';
-import { answerKey, mathEqual } from '../core/math';
 import type { EvalProblem } from './dataset';
+import { graderFor, type Grader } from './grade';
 import type { ProgressSink } from '../report/progress';
 import { createEvalProgress } from './progress';
 import { cotMessages } from './prompt';
@@ -37,17 +36,9 @@ export interface RunEvalOptions {
   onNotice?: (message: string) => void;
 }
 
-/**
- * mathEqual's default budget (2000 ms of wall clock) suits the gateway's hot path, but a grade must not
- * depend on machine load: its first call alone (mathjs warming up) can take 100 ms or more, and under a
- * busy event loop a true equivalence would be graded wrong. Grading gets a generous budget instead.
- */
-const GRADE_BUDGET_MS = 5000;
-const grade = (pred: string | null, gt: string) => pred !== null && mathEqual(pred, gt, { budgetMs: GRADE_BUDGET_MS });
-
 function gradeCandidates(
   meta: BestOfNMetadata,
-  gt: string,
+  grader: Grader,
   pool: readonly (number | null)[] | undefined,
 ): EvalCandidate[] {
   return meta.candidates.map((c) => {
@@ -55,8 +46,8 @@ function gradeCandidates(
     return {
       index: c.index,
       answer,
-      key: answer === null ? null : answerKey(answer),
-      correct: grade(answer, gt),
+      key: answer === null ? null : grader.key(answer),
+      correct: grader.grade(answer),
       reward: c.reward ?? null,
       ...(c.confidence !== undefined ? { confidence: c.confidence } : {}),
       ...(pool ? { pool_reward: pool[c.index] ?? null } : {}),
@@ -72,6 +63,7 @@ async function evaluate(opts: RunEvalOptions, p: EvalProblem): Promise<ProblemRe
   const now = opts.now ?? Date.now;
   const started = now();
   const base = { id: p.id, gt: p.answer, time: new Date().toISOString() };
+  const grader = graderFor(p);
   try {
     // best_of is the gateway's field; the SDK sends whatever the body holds.
     const body: ChatCompletionCreateParamsNonStreaming & { best_of?: number } = {
@@ -86,7 +78,7 @@ async function evaluate(opts: RunEvalOptions, p: EvalProblem): Promise<ProblemRe
     // The gateway's own reading of a message: the answer is taken from the response part, never from
     // a box inside the <think> block, and from the thinking only when the response states none.
     const message = completion.choices[0]?.message;
-    const answer = message ? toCandidateParts(message, { complete: true }).answer : null;
+    const answer = message ? grader.read(message) : null;
     const logprobs = opts.topLogprobs !== undefined ? topLogprobsOf(completion.choices[0]?.logprobs) : null;
     const sent = 'bestofn' in completion ? completion.bestofn : undefined;
     const meta = bestOfNMetadataSchema.safeParse(sent);
@@ -101,7 +93,7 @@ async function evaluate(opts: RunEvalOptions, p: EvalProblem): Promise<ProblemRe
       ...base,
       status: 'ok',
       answer,
-      correct: grade(answer, p.answer),
+      correct: grader.grade(answer),
       ...(meta.success
         ? {
             bestofn: {
@@ -109,7 +101,7 @@ async function evaluate(opts: RunEvalOptions, p: EvalProblem): Promise<ProblemRe
               select: meta.data.select,
               n_requested: meta.data.n_requested,
               selected: meta.data.selected,
-              candidates: gradeCandidates(meta.data, p.answer, opts.poolRewards?.get(p.id)),
+              candidates: gradeCandidates(meta.data, grader, opts.poolRewards?.get(p.id)),
               ...(typeof meta.data.scorer_info?.tokens === 'number'
                 ? { scorer_tokens: meta.data.scorer_info.tokens }
                 : {}),

@@ -3,7 +3,7 @@ import type { HttpClient } from './http-client';
 import type { Upstream } from './upstream-client';
 
 /** The timeouts, retries and byte cap every generating server shares: the upstreams and the verifier. */
-export interface SharedUpstreamSettings {
+export interface UpstreamSettings {
   UPSTREAM_TIMEOUT_MS: number;
   UPSTREAM_FIRST_BYTE_TIMEOUT_MS: number;
   UPSTREAM_RETRIES: number;
@@ -26,7 +26,7 @@ export interface UpstreamServer {
  */
 export function createUpstream(
   server: UpstreamServer,
-  settings: SharedUpstreamSettings,
+  settings: UpstreamSettings,
   http: HttpClient,
   hooks: Pick<Upstream, 'observe' | 'warn'> = {},
 ): Upstream {

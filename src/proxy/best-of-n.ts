@@ -1,6 +1,6 @@
 import type { LiveTimeline } from './live/timeline';
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { Decider, LiveMetadata } from '../core/bestofn-metadata';
+import { tieDecider, type Decider, type LiveMetadata } from '../core/bestofn-metadata';
 import { toCandidateParts } from '../core/anatomy';
 import { rankWithVotes, type VoteReport } from '../core/rank';
 import type { CandidateParts, StepRewards } from '../core/types';
@@ -13,6 +13,8 @@ import type { Upstream } from '../http/upstream-client';
 import { resolveRecipe, type RewardDefaults } from '../core/reward-recipe';
 import { selectionRule } from '../core/selection-rules';
 import { scoreCandidates } from './score-candidates';
+import { choicesFor, extractChoice } from '../core/choice-answer';
+import { addUsage } from './usage';
 import { answerRulesOf, type AnswerRules } from './answer-rules';
 import { checkCandidate } from './candidate-check';
 
@@ -138,11 +140,16 @@ export async function rankFan(
     );
   }
 
+  const problem = problemOf(body.messages);
+  // A multiple-choice question votes on the letter chosen, however each candidate wrote it.
+  const choices = choicesFor(problem, options.answer);
   const rules = answerRulesOf(body);
   const structured = rules.tools !== undefined || rules.json !== undefined;
   const parts = arrived.map((s) => {
+    const read = toCandidateParts(s.message, { complete: true });
     const p = {
-      ...toCandidateParts(s.message, { complete: true }),
+      ...read,
+      ...(choices ? { answer: extractChoice(read.response, choices) ?? extractChoice(read.thinking, choices) } : {}),
       ...(s.topLogprobs ? { topLogprobs: s.topLogprobs } : {}),
     };
     const check = checkCandidate(rules, s.message, p.answer, p.response);
@@ -152,12 +159,15 @@ export async function rankFan(
     deps.scorer,
     resolveRecipe(deps.reward, { aggregate: options.aggregate }),
     {
-      problem: problemOf(body.messages),
+      problem,
       candidates: parts.map((p) => p.parts),
       model: body.model,
+      ...(options.judge ? { judge: options.judge } : {}),
       signal,
     },
   );
+  // The judge's calls are part of what the request cost.
+  if (score.usage) addUsage(fan.usage, score.usage);
   const candidates: RankedCandidate[] = arrived.map((sample, i) => {
     const { invalid, refused } = parts[i]!.check;
     return {
@@ -236,7 +246,7 @@ function ruleReport(
     groups.set(key, [...(groups.get(key) ?? []), c.sample.index]);
   }
   const tie = vote?.tie?.broken_by;
-  const tieRule = tie === undefined ? undefined : tie === 'draw' ? ('tie' as const) : ('reward' as const);
+  const tieRule = tie === undefined ? undefined : tieDecider(tie, 'tools' as const, 'reward' as const);
   // Validity decided when it left one answer standing among several candidates.
   const bySchema = rules.json !== undefined && invalid > 0 && groups.size <= 1;
   const decidedBy = bySchema ? 'schema' : rules.tools ? (tieRule ?? 'tools') : undefined;

@@ -6,9 +6,14 @@
  * prints it). To add a control: one entry here, then read it in options.ts's resolveOptions.
  */
 import { z } from 'zod';
+import { JUDGE_MODES } from '../core/judge-prompt';
 import { adaptivePolicySchema, rejectPolicySchema } from '../core/live-policy';
 import { SELECT_METHODS, SELECTION_RULES } from '../core/selection-rules';
 import { AGGREGATES, TOOL_MODES } from '../core/types';
+
+/** How candidates' answers are read: `auto` detects lettered options in the prompt; `choice` always reads a letter. */
+export const ANSWER_FORMS = ['auto', 'choice'] as const;
+export type AnswerForm = (typeof ANSWER_FORMS)[number];
 
 /** How a header's text becomes a value; numbers are plain decimals (`1e1`, `0x10`, ` 8 `, `+8` are refused). */
 const HEADER_READS = {
@@ -70,6 +75,16 @@ export const CONTROLS = {
   commit: {
     schema: z.strictObject({ margin: z.number().min(0).optional() }),
     help: 'early commit: `{margin}` — stream the leader live once the race is decided (needs `reject`)',
+  },
+  judge: {
+    schema: z.enum(JUDGE_MODES),
+    header: 'text',
+    help: `let the judge choose, in this mode: ${JUDGE_MODES.map(code).join(', ')} (needs \`JUDGE_MODEL\`; else a 400)`,
+  },
+  answer: {
+    schema: z.enum(ANSWER_FORMS),
+    header: 'text',
+    help: 'how answers are read: `auto` (letters when the prompt lists options `A.`…`J.`), `choice` (always a letter)',
   },
   tools: {
     schema: z.enum(TOOL_MODES),

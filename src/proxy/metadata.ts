@@ -3,6 +3,7 @@ import { selectionRule } from '../core/selection-rules';
 import { topTies } from '../core/ties';
 import type { BestOfNOutcome } from './best-of-n';
 import type { BestOfNOptions } from './options';
+import { decidedBy } from './decided-by';
 
 /** The `bestofn` extension object: what was sampled, how each candidate scored, and why the winner won. */
 export function buildMetadata(
@@ -26,6 +27,7 @@ export function buildMetadata(
     temperature: options.temperature ?? null,
     temperature_source: options.temperatureSource,
     selected: ranked.slice(0, options.k).map((c) => c.sample.index),
+    ...decidedBy(outcome, options, configuredScorer),
     // A rule without a vote (argmax) picked the lowest index among equal rewards: said, not hidden.
     ...(selectionRule(options.select).vote === 'none'
       ? tiedField(topTies(ranked.map((c) => ({ index: c.sample.index, reward: c.reward }))))
@@ -72,7 +74,6 @@ export function buildMetadata(
           },
         }
       : {}),
-    ...(outcome.rules?.decidedBy ? { decided_by: outcome.rules.decidedBy } : {}),
     ...(outcome.rules?.tools ? { tools: outcome.rules.tools } : {}),
     ...(outcome.rules ? { invalid_candidates: outcome.rules.invalid } : {}),
     timings_ms: outcome.timings,

@@ -5,6 +5,7 @@ import { firstIssue } from '../core/zod-issue';
 import { InvalidRequestError } from '../errors';
 import { issueToError } from './request-issue';
 import type { ChatBody } from './chat-request';
+import type { JudgeMode } from '../core/judge-prompt';
 import type { AdaptivePolicy, RejectPolicy } from '../core/live-policy';
 import {
   controlOfHeader,
@@ -12,6 +13,7 @@ import {
   controlsFromHeaders,
   controlsSchema,
   headerValue,
+  type AnswerForm,
   type RequestControls,
 } from './controls';
 
@@ -43,6 +45,10 @@ export interface BestOfNOptions {
   tools: ToolMode;
   /** Stream the leader to a streaming client before it finishes, once it is alone or leads by `margin`. */
   commit?: { margin?: number };
+  /** The request's judge mode (`bestofn.judge`): the judge ranks, in this mode, whatever SCORER is. */
+  judge?: JudgeMode;
+  /** How answers are read for the vote: `choice` reads option letters even without detected options. */
+  answer: AnswerForm;
   /** The request itself named a live policy (`reject`, `adaptive`): even at one candidate it runs the live path. */
   liveAsked?: boolean;
 }
@@ -108,6 +114,11 @@ export function resolveOptions(
       'bestofn.commit needs bestofn.reject (or BESTOFN_REJECT): it is decided at rejection checkpoints',
       controlParam('commit', 'body'),
     );
+  if (c.judge && !config.JUDGE_MODEL)
+    throw new InvalidRequestError(
+      'bestofn.judge needs a judge model on the server (JUDGE_MODEL); this gateway has none',
+      controlParam('judge', fromBody.judge ? 'body' : 'header'),
+    );
   const clientTemperature = typeof body.temperature === 'number' ? body.temperature : undefined;
   // One greedy sample is no worse than one hot sample: the reason to raise temperature 0 holds only for N > 1.
   const useClient =
@@ -123,6 +134,8 @@ export function resolveOptions(
     deadlineMs: Math.min(c.deadline_ms ?? config.BESTOFN_DEADLINE_MS, config.BESTOFN_DEADLINE_MS),
     metadata: headerValue(headers, 'metadata')?.toLowerCase() !== 'off',
     json: c.json ?? 'strict',
+    answer: c.answer ?? 'auto',
+    ...(c.judge ? { judge: c.judge } : {}),
     tools: c.tools ?? config.BESTOFN_TOOLS,
     ...(c.reject !== undefined || c.adaptive !== undefined ? { liveAsked: true } : {}),
     ...(reject ? { reject } : {}),

@@ -53,6 +53,9 @@ export function bypassMetadata(
     temperature: typeof body.temperature === 'number' ? body.temperature : null,
     temperature_source: 'client',
     selected: [0],
+    // One upstream call: nothing was compared, and the note says why.
+    decided_by: 'tie',
+    decided_note: `passed through (${reason}): one candidate, nothing compared`,
     deadline_hit: false,
     candidates: [
       {

@@ -1,4 +1,5 @@
 import type { Upstream } from '../http/upstream-client';
+import { withRequestJudge } from './create-scorer';
 import { nodeFactory } from './node-registry';
 import { scorerEntry, type ScorerName } from './registry';
 import type { ScorerSettings } from './scorer-options';
@@ -19,6 +20,6 @@ export async function createNodeScorer(
       ? (await import('./chat-template-file')).readChatTemplate(config.SCORER_CHAT_TEMPLATE!)
       : undefined;
   const ctx = { config, log, upstream, chatTemplate, shared };
-  if (entry.portable) return entry.create(ctx);
-  return nodeFactory(config.SCORER)(ctx);
+  const scorer = entry.portable ? entry.create(ctx) : await nodeFactory(config.SCORER)(ctx);
+  return withRequestJudge(config, scorer, upstream, log);
 }

@@ -15,6 +15,7 @@ import type { PartVerdict } from '../core/verifier-verdicts';
 import { createUpstream } from '../http/create-upstream';
 import type { Upstream } from '../http/upstream-client';
 import { createConfidenceScorer } from './confidence';
+import { buildJudge } from './judge/index';
 import { createPrmScorer } from './prm-scorer';
 import { createRemoteVllmSequenceScorer } from './remote-vllm';
 import { createScoreCache, sequenceScoreBytes } from './score-cache';
@@ -201,6 +202,23 @@ export const SCORERS = {
     }),
     create: ({ config: c }) =>
       createConfidenceScorer({ measure: c.CONFIDENCE_MEASURE, window: c.CONFIDENCE_WINDOW, eta: c.CONFIDENCE_ETA }),
+  },
+
+  judge: {
+    portable: true,
+    reads: [
+      'JUDGE_MODEL',
+      'JUDGE_BASE_URL',
+      'JUDGE_API_KEY',
+      'JUDGE_MODE',
+      'JUDGE_MAX_CHARS',
+      'JUDGE_MAX_TOKENS',
+      'JUDGE_CONCURRENCY',
+      'SCORER_CACHE_ENTRIES',
+      'SCORER_FALLBACK',
+    ],
+    check: (c) => required(c, 'JUDGE_MODEL', 'SCORER=judge'),
+    create: ({ config, upstream, log }) => buildJudge(config, upstream.http, createVoteScorer(), (m) => log.warn(m)),
   },
 } as const satisfies Record<string, ScorerEntry>;
 

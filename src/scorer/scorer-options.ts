@@ -4,9 +4,10 @@
  * spreads them into OPTIONS in this order, right after SCORER. Which scorer reads which is in registry.ts.
  */
 import { z } from 'zod';
+import { JUDGE_MODES } from '../core/judge-prompt';
 import { DEVICES } from '../core/types';
 import { bool, int, num } from '../option-schemas';
-import type { SharedUpstreamSettings } from '../http/create-upstream';
+import type { UpstreamSettings } from '../http/create-upstream';
 
 export const SCORER_SETTINGS = {
   SCORER_FALLBACK: {
@@ -74,6 +75,25 @@ export const SCORER_SETTINGS = {
     help: "Sampling temperature of parallel verification chains (ThinkPRM's recipes use 0.4); one chain is greedy",
   },
   VERIFIER_MAX_TOKENS: { schema: int(16, 131_072).default(8192), help: 'Token budget of one verification chain' },
+  JUDGE_MODEL: {
+    schema: z.string().optional(),
+    help: 'Model that judges the candidates (SCORER=judge, or per request with bestofn.judge); required for either',
+  },
+  JUDGE_BASE_URL: {
+    schema: z.url().optional(),
+    help: 'OpenAI-compatible endpoint of the judge; default: UPSTREAM_BASE_URL (and then UPSTREAM_API_KEY)',
+  },
+  JUDGE_API_KEY: { schema: z.string().optional(), help: 'Bearer key for the judge endpoint' },
+  JUDGE_MODE: {
+    schema: z.enum(JUDGE_MODES).default('select'),
+    help: `How the judge compares: ${JUDGE_MODES.join(' | ')} (one call naming the best | pairwise knockout, both orders | a 1-10 rating each)`,
+  },
+  JUDGE_MAX_CHARS: {
+    schema: int(200, 1_000_000).default(8000),
+    help: 'Characters of each candidate the judge reads; longer ones keep their head and tail',
+  },
+  JUDGE_MAX_TOKENS: { schema: int(16, 131_072).default(2048), help: 'Token budget of one judge answer' },
+  JUDGE_CONCURRENCY: { schema: int(1, 4096).default(16), help: 'Max in-flight calls to the judge' },
   CONFIDENCE_TOP_LOGPROBS: {
     schema: int(1, 20).default(20),
     help: 'SCORER=confidence: top_logprobs asked of the upstream per token (DeepConf k)',
@@ -95,12 +115,20 @@ export const SCORER_SETTINGS = {
 type Settings = typeof SCORER_SETTINGS;
 export type ScorerSettingName = keyof Settings;
 
+/** Upstream settings the generative scorers share with sampling (declared in config.ts's OPTIONS). */
+export interface SharedUpstreamSettings extends UpstreamSettings {
+  /** The judge's endpoint and key when JUDGE_BASE_URL is unset. */
+  UPSTREAM_BASE_URL?: string | undefined;
+  UPSTREAM_API_KEY?: string | undefined;
+}
 export const SHARED_UPSTREAM_SETTINGS = [
   'UPSTREAM_TIMEOUT_MS',
   'UPSTREAM_FIRST_BYTE_TIMEOUT_MS',
   'UPSTREAM_RETRIES',
   'UPSTREAM_RETRY_BASE_MS',
   'UPSTREAM_MAX_ANSWER_MB',
+  'UPSTREAM_BASE_URL',
+  'UPSTREAM_API_KEY',
 ] as const satisfies readonly (keyof SharedUpstreamSettings)[];
 
 /** Every value a scorer's `create` may read, parsed. */

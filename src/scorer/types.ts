@@ -1,3 +1,4 @@
+import type { JudgeMode } from '../core/judge-prompt';
 import type { ModelRecipe } from '../core/reward-recipe';
 import type { CandidateParts, StepRewards } from '../core/types';
 
@@ -15,7 +16,16 @@ export interface ScoreRequest {
   candidates: CandidateParts[];
   /** Model the candidates came from; part of cache keys. */
   model?: string;
+  /** The request's own judge mode (`bestofn.judge`); scorers other than the judge ignore it. */
+  judge?: JudgeMode;
   signal?: AbortSignal;
+}
+
+/** Tokens a scorer spent on model calls the client pays for (the judge's), added to the response's usage. */
+export interface ScorerUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
 }
 
 export interface ScoreResult {
@@ -29,6 +39,8 @@ export interface ScoreResult {
   confidences?: (number | null)[];
   /** Extra facts worth surfacing in the response metadata (execution provider, reward method, cache hits…). */
   info?: Record<string, unknown>;
+  /** Tokens spent on generative calls (the judge's), counted in the response's usage. */
+  usage?: ScorerUsage;
 }
 
 /**

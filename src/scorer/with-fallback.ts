@@ -54,7 +54,13 @@ export function withFallback(
         }
         log?.(`scorer '${primary.name}' failed, ranking by '${fallback.name}' instead: ${reason}`);
         const result = await fallback.score(request);
-        return { ...result, fallback: { from: primary.name, reason } };
+        // Calls the failed scorer already made are paid for: they stay in usage and the metadata.
+        const spent = err instanceof ScorerError ? err.spent : undefined;
+        return {
+          ...result,
+          fallback: { from: primary.name, reason },
+          ...(spent ? { usage: spent.usage, info: { ...result.info, ...spent.info } } : {}),
+        };
       }
     },
 

@@ -19,6 +19,8 @@ const WRONG: Partial<Record<ControlName, { body: unknown; header?: string }>> = 
   commit: { body: { margin: -1 } },
   tools: { body: 'all', header: 'all' },
   json: { body: 'lenient' },
+  judge: { body: 'best', header: 'best' },
+  answer: { body: 'letter', header: 'letter' },
 };
 
 describe('CONTROLS, the request controls table', () => {

@@ -14,6 +14,7 @@ const MINIMAL: Record<string, () => Record<string, string>> = {
   remote: () => ({ SCORER_URL: 'http://prm.test/v1', SCORER_MODEL: 'prm' }),
   verifier: () => ({ VERIFIER_BASE_URL: 'http://verifier.test/v1', VERIFIER_MODEL: 'v' }),
   onnx: () => ({ PRM_MODEL_DIR: tempModel('step-classifier'), SCORER_DEVICE: 'cpu' }),
+  judge: () => ({ JUDGE_MODEL: 'judge-model' }),
 };
 const log = { info() {}, warn() {} };
 const upstream = { http: platformHttp };
@@ -50,11 +51,24 @@ describe('SCORERS, the scorer registry', () => {
   });
 
   it('builds every portable entry without Node, and refuses the others', () => {
-    expect(PORTABLE_SCORER_NAMES).toEqual(['vote', 'remote', 'verifier', 'confidence']);
+    expect(PORTABLE_SCORER_NAMES).toEqual(['vote', 'remote', 'verifier', 'confidence', 'judge']);
     for (const name of SCORER_NAMES) {
       const config = parseConfig({ ...BASE, SCORER: name, ...MINIMAL[name]!() });
       if (SCORERS[name].portable) expect(createPortableScorer(config, log, upstream).name).toBe(name);
       else expect(() => createPortableScorer(config, log, upstream)).toThrow(/not available in this runtime/);
+    }
+  });
+
+  it('keeps every scorer under its own name when JUDGE_MODEL lets requests ask for the judge', async () => {
+    for (const name of SCORER_NAMES) {
+      const config = parseConfig({ ...BASE, SCORER: name, ...MINIMAL[name]!(), JUDGE_MODEL: 'judge-model' });
+      const scorer = await createNodeScorer(config, log, upstream);
+      try {
+        expect(scorer.name, name).toBe(name);
+        if (name !== 'judge') expect(await scorer.health?.(), name).toHaveProperty('judge');
+      } finally {
+        await scorer.close?.();
+      }
     }
   });
 
