@@ -9,6 +9,7 @@ import { isIP, isLoopbackAddress } from './http/loopback';
 import { bool, headerValue, httpUrl, int, num } from './option-schemas';
 import { SCORER_NAMES, scorerEntry } from './scorer/registry';
 import { SCORER_SETTINGS, SHARED_UPSTREAM_SETTINGS, type ScorerSettingName } from './scorer/scorer-options';
+import { parseJson } from './core/parse-json';
 
 /**
  * Every setting the gateway reads, declared once. Each entry is an env variable, a `--flag` of the same
@@ -326,13 +327,9 @@ function policyOption<T>(
   policy: z.ZodType<T>,
 ): T | undefined {
   if (text === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new ConfigError(`${key} is not JSON (got '${text}')`);
-  }
-  const checked = policy.safeParse(value);
+  const value = parseJson(text);
+  if (!value.ok) throw new ConfigError(`${key} is not JSON (got '${text}')`);
+  const checked = policy.safeParse(value.value);
   if (!checked.success) throw new ConfigError(`${key}: ${describeIssue(checked.error)}`);
   return checked.data;
 }

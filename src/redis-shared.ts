@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Config } from './config';
 import type { Logger } from './log';
-import type { ReadyCheck } from './observability/ready-check';
+import type { ReadyCheck } from './observability/readiness';
 import { KeyLimiter } from './access/key-limits';
 import { RedisKeyLimiter } from './access/redis-limiter';
 import { createRedisScoreTier } from './scorer/redis-score-tier';

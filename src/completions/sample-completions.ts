@@ -6,6 +6,7 @@ import { asGatewayError, deadlineError, failureOf } from '../proxy/candidate-fai
 import { candidateSeed } from '../proxy/candidate-seed';
 import type { FanOutResult } from '../proxy/fan-out';
 import { addUsage, emptyUsage } from '../proxy/usage';
+import { jsonOrUndefined } from '../core/parse-json';
 
 /** One text-completion choice as the gateway reads it; logprobs and vendor fields are kept as sent. */
 const choice = z.looseObject({
@@ -22,14 +23,6 @@ const answer = z.looseObject({
   choices: z.array(choice),
   usage: z.unknown().optional(),
 });
-
-function jsonOrNull(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
 
 export interface SampledCompletions {
   fan: FanOutResult;
@@ -63,7 +56,7 @@ export async function sampleCompletions(
       const reply = await upstream.limit(() =>
         postUpstream(upstream, '/completions', { ...body, n: count, ...seed, stream: false }, scope.signal),
       );
-      const parsed = answer.safeParse(jsonOrNull(await reply.text()));
+      const parsed = answer.safeParse(jsonOrUndefined(await reply.text()));
       if (!parsed.success)
         throw new UpstreamError(502, 'upstream: not a text completion', 'upstream_error', 'bad_upstream_response');
       const got = parsed.data;

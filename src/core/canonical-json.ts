@@ -14,12 +14,3 @@ function sorted(value: unknown): unknown {
   for (const key of Object.keys(value).sort()) out[key] = sorted((value as Record<string, unknown>)[key]);
   return out;
 }
-
-/** The parsed JSON, or undefined when the text is not JSON. */
-export function parseJson(text: string): { value: unknown } | undefined {
-  try {
-    return { value: JSON.parse(text) as unknown };
-  } catch {
-    return undefined;
-  }
-}

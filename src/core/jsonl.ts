@@ -1,3 +1,5 @@
+import { jsonOrUndefined } from './parse-json';
+
 /**
  * The rows of a JSONL text, with 1-based line numbers, skipping blank lines. A line that is not a JSON
  * object is an error naming `source:line`, so a bad file is reported where it is bad.
@@ -7,12 +9,8 @@ export function* jsonlRows(text: string, source: string): Generator<{ row: Recor
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!;
     if (raw.trim() === '') continue;
-    let row: unknown;
-    try {
-      row = JSON.parse(raw);
-    } catch {
-      throw new Error(`${source}:${i + 1}: not JSON`);
-    }
+    const row = jsonOrUndefined(raw);
+    if (row === undefined) throw new Error(`${source}:${i + 1}: not JSON`);
     if (typeof row !== 'object' || row === null || Array.isArray(row))
       throw new Error(`${source}:${i + 1}: not a JSON object`);
     yield { row: row as Record<string, unknown>, line: i + 1 };

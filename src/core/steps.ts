@@ -113,3 +113,12 @@ function mergedSteps(text: string, minChars: number): string[] {
   }
   return merged.map((s) => text.slice(s.start, s.end));
 }
+
+/**
+ * The steps a scorer judges for one part of a candidate, or null when the part is absent. Text without
+ * steps counts as a single step, so a one-paragraph answer is still scored rather than silently skipped.
+ */
+export function partSteps(steps: readonly string[], text: string): readonly string[] | null {
+  if (steps.length > 0) return steps;
+  return text.trim() === '' ? null : [text];
+}

@@ -6,7 +6,8 @@
  * parse or do not validate against the tool's `parameters` makes the candidate invalid: it never wins
  * over a valid one.
  */
-import { canonicalJson, parseJson } from './canonical-json';
+import { canonicalJson } from './canonical-json';
+import { parseJson } from './parse-json';
 import type { JsonCheck } from './json-schema-check';
 
 export interface ToolCallLike {
@@ -33,7 +34,7 @@ function callKey(call: ToolCallLike, rules: ToolRules): { key: string } | { inva
     return { invalid: `called ${JSON.stringify(call.name)}, which is not an offered tool` };
   // An empty argument string is how some servers write a call without arguments.
   const parsed = parseJson(call.arguments.trim() === '' ? '{}' : call.arguments);
-  if (!parsed) return { invalid: `arguments of ${call.name} are not JSON` };
+  if (!parsed.ok) return { invalid: `arguments of ${call.name} are not JSON` };
   const problem = rules.tools.get(call.name)?.(parsed.value) ?? null;
   if (problem) return { invalid: `arguments of ${call.name}: ${problem}`.slice(0, MAX_REASON) };
   return { key: `${call.name}(${canonicalJson(parsed.value)})` };

@@ -11,6 +11,7 @@ import type { Scorer } from '../scorer/types';
 import { extractTrace, RowError, type FieldMap, type TraceRow } from './fields';
 import type { RowProgress } from './progress';
 import { eventHash, type ScoreEntry } from './scores-file';
+import { parseJson } from '../core/parse-json';
 
 export interface ScorePassOptions {
   input: string;
@@ -68,14 +69,10 @@ function parseRow(e: LineEvent, map: FieldMap): Pending {
   const { line } = e;
   const h = eventHash(e);
   if (e.kind === 'oversized') return { line, h, error: `line of ${e.bytes} bytes is over the line size limit` };
-  let row: unknown;
+  const row = parseJson(e.text);
+  if (!row.ok) return { line, h, error: `invalid JSON: ${row.error}` };
   try {
-    row = JSON.parse(e.text);
-  } catch (err) {
-    return { line, h, error: `invalid JSON: ${(err as Error).message}` };
-  }
-  try {
-    return { line, h, trace: extractTrace(row, map) };
+    return { line, h, trace: extractTrace(row.value, map) };
   } catch (err) {
     if (err instanceof RowError) return { line, h, error: err.message };
     throw err;

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { fileLines, type LineEvent } from '../files/lines';
+import { jsonOrUndefined } from '../core/parse-json';
 
 export interface ScoresHeader {
   bestofn_scores: 1;
@@ -38,14 +39,11 @@ export const lineHash = (line: string) => createHash('sha1').update(line).digest
 /** The hash an input line is checked by; a line over the size cap was never read, so its length stands in. */
 export const eventHash = (e: LineEvent) => (e.kind === 'line' ? lineHash(e.text) : `oversized:${e.bytes}`);
 
-const parse = (e: LineEvent): { line?: unknown } | undefined => {
-  if (e.kind !== 'line') return undefined;
-  try {
-    return JSON.parse(e.text);
-  } catch {
-    return undefined;
-  }
-};
+const parse = (e: LineEvent): unknown => (e.kind === 'line' ? jsonOrUndefined(e.text) : undefined);
+
+/** An entry's input line number; undefined for anything that is not a whole entry. */
+const entryLine = (row: unknown): number | undefined =>
+  typeof row === 'object' && row !== null && 'line' in row && typeof row.line === 'number' ? row.line : undefined;
 
 function lastByte(path: string, size: number): number {
   const fd = fs.openSync(path, 'r');
@@ -88,9 +86,11 @@ export async function openScores(
         );
       }
       first = false;
-    } else if (!parsed || typeof parsed.line !== 'number') {
-      break; // only the last entry can be incomplete: we append whole lines
-    } else last = parsed.line;
+    } else {
+      const line = entryLine(parsed);
+      if (line === undefined) break; // only the last entry can be incomplete: we append whole lines
+      last = line;
+    }
     good = e.end;
   }
   if (good < size)

@@ -4,6 +4,7 @@
  * `file:line: why`, so one bad line never costs the rest of the file.
  */
 import { fileLines, fileLinesSync, MAX_LINE_BYTES, type LineEvent } from './lines';
+import { jsonOrUndefined } from '../core/parse-json';
 
 export interface JsonlRow {
   row: Record<string, unknown>;
@@ -24,10 +25,8 @@ function toRow(event: LineEvent, file: string, cap: number, onSkip: (message: st
     return null;
   }
   if (event.text.trim() === '') return null;
-  let row: unknown;
-  try {
-    row = JSON.parse(event.text);
-  } catch {
+  const row = jsonOrUndefined(event.text);
+  if (row === undefined) {
     onSkip(
       `${file}:${event.line}: ${event.terminated ? 'not JSON (a torn write?)' : 'torn last line (no newline, not JSON)'}; skipped`,
     );

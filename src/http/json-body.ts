@@ -1,5 +1,6 @@
 import { InvalidRequestError } from '../errors';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
+import { parseJson } from '../core/parse-json';
 
 /**
  * A request body as a JSON object, or a 400: not JSON, not an object, or nested deeper than
@@ -14,12 +15,9 @@ export async function readJsonObject(request: Request): Promise<Record<string, u
       'too_deeply_nested',
     );
   }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new InvalidRequestError('Request body is not valid JSON', null, 'invalid_json');
-  }
+  const parsed = parseJson(text);
+  if (!parsed.ok) throw new InvalidRequestError('Request body is not valid JSON', null, 'invalid_json');
+  const body = parsed.value;
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new InvalidRequestError('Request body must be a JSON object', null, 'invalid_json');
   return body as Record<string, unknown>;

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { UpstreamError } from '../errors';
 import { describeIssue } from '../core/zod-issue';
+import { parseJson } from '../core/parse-json';
 
 const text = z.string().nullish();
 
@@ -63,11 +64,9 @@ export const badUpstream = (reason: string) =>
 
 /** An upstream body or event as JSON; `what` names it in the bad_upstream_response when it is not JSON. */
 export function upstreamJson(text: string, what: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw badUpstream(`${what} that is not JSON`);
-  }
+  const parsed = parseJson(text);
+  if (!parsed.ok) throw badUpstream(`${what} that is not JSON`);
+  return parsed.value;
 }
 
 /**

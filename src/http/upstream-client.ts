@@ -4,6 +4,7 @@ import { UpstreamError } from '../errors';
 import { AbortScope, untilSettled } from '../util/abort-scope';
 import type { HttpClient, HttpReply } from './http-client';
 import { badUpstream, errorFromBody, parseCompletion, upstreamJson, type UpstreamCompletion } from './openai-schemas';
+import { jsonOrUndefined } from '../core/parse-json';
 
 /**
  * The one OpenAI-compatible HTTP client of the gateway: upstream model servers, the verifier and the
@@ -62,12 +63,8 @@ export async function upstreamErrorFrom(reply: HttpReply): Promise<UpstreamError
   const text = await readText(capBytes(reply.stream(), ERROR_BODY_BYTES)).catch(() => '');
   const retryAfter = reply.header('retry-after');
   const headers: Record<string, string> = retryAfter ? { 'retry-after': retryAfter } : {};
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // Not JSON (a proxy's HTML error page): keep the start of the text.
-  }
+  // Not JSON (a proxy's HTML error page): the start of the text is the message.
+  const json = jsonOrUndefined(text);
   return (
     errorFromBody(json, reply.status, headers) ??
     new UpstreamError(

@@ -7,18 +7,15 @@ import { describeIssue } from '../core/zod-issue';
 import { readJsonlSync } from '../files/jsonl-read';
 import { fromRecordLine, recordLineSchema } from './from-record';
 import type { Inspection } from './inspection';
+import { parseJson } from '../core/parse-json';
 
 /** Bytes read from the end of a RECORD file per page view: a few hundred records of a typical size. */
 const TAIL_BYTES = 8 * 1024 * 1024;
 
 function parseLine(text: string, label: string): Inspection | null {
-  let row: unknown;
-  try {
-    row = JSON.parse(text);
-  } catch {
-    return null; // the first line of a tail is usually cut; a torn last line is the recorder's to repair
-  }
-  const parsed = recordLineSchema.safeParse(row);
+  const row = parseJson(text);
+  if (!row.ok) return null; // the first line of a tail is usually cut; a torn last line is the recorder's to repair
+  const parsed = recordLineSchema.safeParse(row.value);
   return parsed.success ? fromRecordLine(parsed.data, label) : null;
 }
 

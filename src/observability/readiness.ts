@@ -1,10 +1,14 @@
-/** One thing /readyz waits for: the upstreams today, shared state (Redis) or a model tomorrow. */
+/** A check's answer: ready or not, a short reason, and any facts worth showing (Redis: its connection). */
+export type ReadyStatus = { ok: boolean; detail?: string } & Record<string, unknown>;
+
+/**
+ * One named dependency /readyz waits for: the upstreams, shared state (Redis) or a model. The replica
+ * is ready when every check is ok.
+ */
 export interface ReadyCheck {
   name: string;
-  /** Resolves ready or not, with a short reason; may reject, which counts as not ready. */
-  check(
-    signal: AbortSignal,
-  ): Promise<{ ok: boolean; detail?: string } & Record<string, unknown>> | ({ ok: boolean } & Record<string, unknown>);
+  /** May reject, which counts as not ready. */
+  check(signal: AbortSignal): Promise<ReadyStatus> | ReadyStatus;
 }
 
 export interface Readiness {

@@ -4,7 +4,8 @@
  * valid one; a refusal is invalid too where an answer was required, but it is still what OpenAI would
  * return when nothing valid came, so it is marked as such.
  */
-import { canonicalJson, parseJson } from '../core/canonical-json';
+import { canonicalJson } from '../core/canonical-json';
+import { parseJson } from '../core/parse-json';
 import { decisionOf, type Decision, type ToolCallLike } from '../core/tool-vote';
 import type { AnswerRules } from './answer-rules';
 import type { SampledMessage } from './fan-out';
@@ -28,7 +29,7 @@ export function callsOf(message: SampledMessage): ToolCallLike[] {
 
 function jsonKey(rules: NonNullable<AnswerRules['json']>, content: string): CandidateCheck {
   const parsed = parseJson(content);
-  if (!parsed) return { invalid: 'content is not valid JSON' };
+  if (!parsed.ok) return { invalid: 'content is not valid JSON' };
   const value = parsed.value;
   if (rules.type === 'json_object' && (typeof value !== 'object' || value === null || Array.isArray(value)))
     return { invalid: 'content is not a JSON object' };

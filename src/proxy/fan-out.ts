@@ -50,7 +50,7 @@ export interface FanOutResult {
 }
 
 /** The upstream's message whole (annotations, audio and vendor fields included), with its empty fields tidied. */
-function messageOf(choice: UpstreamChoice): SampledMessage {
+function choiceMessage(choice: UpstreamChoice): SampledMessage {
   const {
     content,
     refusal,
@@ -82,7 +82,7 @@ function choiceSample(choice: UpstreamChoice, index: number): Sample {
   const logprobs = choiceLogprobs(choice.logprobs);
   return {
     index,
-    message: messageOf(choice),
+    message: choiceMessage(choice),
     finishReason: choice.finish_reason ?? 'stop',
     ...(top ? { topLogprobs: top } : {}),
     ...(logprobs ? { logprobs } : {}),

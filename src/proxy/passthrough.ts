@@ -1,5 +1,6 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { BestOfNMetadata } from '../core/bestofn-metadata';
+import { jsonOrUndefined } from '../core/parse-json';
 import type { ToolMode } from '../core/types';
 import { UpstreamError } from '../errors';
 import { AbortScope, untilSettled } from '../util/abort-scope';
@@ -187,12 +188,7 @@ export async function passthrough(req: PassthroughRequest): Promise<Response> {
   try {
     const text = await reply.text();
     if (!metadata) return new Response(text, { status: reply.status, headers });
-    let answer: unknown;
-    try {
-      answer = JSON.parse(text);
-    } catch {
-      throw badAnswer();
-    }
+    const answer = jsonOrUndefined(text);
     if (!isObject(answer)) throw badAnswer();
     const bestofn = metadata(finishReasonOf(answer) ?? null, now() - started, fellBack);
     return Response.json({ ...answer, bestofn }, { status: reply.status, headers });

@@ -38,7 +38,7 @@ export function buildCompletion(
 /** Chosen so each delta is a few words, like a real token stream, without thousands of tiny events. */
 const CHUNK_CHARS = 48;
 
-export function* pieces(text: string): Generator<string> {
+export function* deltaPieces(text: string): Generator<string> {
   for (let i = 0; i < text.length;) {
     let end = Math.min(text.length, i + CHUNK_CHARS);
     // Never split a UTF-16 surrogate pair across two deltas.
@@ -53,7 +53,7 @@ export function* pieces(text: string): Generator<string> {
  * tokens do not spell the content (an upstream that detokenizes differently), the whole content goes
  * in one delta with all of them, which is still true.
  */
-export function* piecesWithLogprobs(text: string, tokens: TokenLogprob[]): Generator<[string, TokenLogprob[]]> {
+export function* deltaPiecesWithLogprobs(text: string, tokens: TokenLogprob[]): Generator<[string, TokenLogprob[]]> {
   // Upstream data: a token that is not a string cannot be placed, so nothing is split then.
   if (!tokens.every((t) => typeof t?.token === 'string') || tokens.map((t) => t.token).join('') !== text)
     return yield [text, tokens];
@@ -78,12 +78,13 @@ export function* candidateDeltas(
   // The thinking keeps the name the upstream gave it, as in a plain answer.
   const field = m.reasoning_content ? 'reasoning_content' : 'reasoning';
   const thinking = m.reasoning_content ?? m.reasoning;
-  if (thinking) for (const p of pieces(thinking)) yield [{ [field]: p }, null];
+  if (thinking) for (const p of deltaPieces(thinking)) yield [{ [field]: p }, null];
   const tokens = Array.isArray(c.sample.logprobs?.content) ? c.sample.logprobs.content : undefined;
   if (m.content && tokens?.length)
-    for (const [p, lp] of piecesWithLogprobs(m.content, tokens)) yield [{ content: p }, { content: lp, refusal: null }];
-  else if (m.content) for (const p of pieces(m.content)) yield [{ content: p }, null];
-  if (m.refusal) for (const p of pieces(m.refusal)) yield [{ refusal: p }, null];
+    for (const [p, lp] of deltaPiecesWithLogprobs(m.content, tokens))
+      yield [{ content: p }, { content: lp, refusal: null }];
+  else if (m.content) for (const p of deltaPieces(m.content)) yield [{ content: p }, null];
+  if (m.refusal) for (const p of deltaPieces(m.refusal)) yield [{ refusal: p }, null];
   // Calls stream as OpenAI streams them: id, type and name first, then the arguments in pieces.
   for (const [index, t] of (m.tool_calls ?? []).entries()) {
     if (t.type !== 'function') {
@@ -92,11 +93,11 @@ export function* candidateDeltas(
     }
     const { arguments: args, ...fn } = t.function;
     yield [{ tool_calls: [{ index, ...t, function: { ...fn, arguments: '' } }] }, null];
-    for (const p of pieces(args)) yield [{ tool_calls: [{ index, function: { arguments: p } }] }, null];
+    for (const p of deltaPieces(args)) yield [{ tool_calls: [{ index, function: { arguments: p } }] }, null];
   }
   if (m.function_call) {
     yield [{ function_call: { name: m.function_call.name, arguments: '' } }, null];
-    for (const p of pieces(m.function_call.arguments)) yield [{ function_call: { arguments: p } }, null];
+    for (const p of deltaPieces(m.function_call.arguments)) yield [{ function_call: { arguments: p } }, null];
   }
   // Whatever else the message carries (annotations, audio) follows in one delta of its own.
   const {

@@ -1,3 +1,4 @@
+import { parseJson } from '../core/parse-json';
 import { GatewayError } from '../errors';
 import { scrubStrings } from '../secrets';
 import {
@@ -20,20 +21,10 @@ import {
  */
 const encoder = new TextEncoder();
 
-function errorEvent(message: string): Uint8Array {
+function streamErrorEvent(message: string): Uint8Array {
   return encoder.encode(
     encodeSseJson({ error: { message, type: 'upstream_error', param: null, code: 'bad_upstream_response' } }),
   );
-}
-
-const NOT_JSON = Symbol('not JSON');
-
-function parsed(data: string): unknown {
-  try {
-    return JSON.parse(data) as unknown;
-  } catch {
-    return NOT_JSON;
-  }
 }
 
 /** Whether a parsed event ends an answer: a choice with a finish_reason. */
@@ -56,8 +47,9 @@ function relayed(
     seen.end = true;
     return encodeSseEvent(item.data, item);
   }
-  const json = parsed(item.data);
-  if (json === NOT_JSON) return null;
+  const parsed = parseJson(item.data);
+  if (!parsed.ok) return null;
+  const json = parsed.value;
   if (finishes(json)) seen.end = true;
   // An upstream may quote its request headers in an error event, in any field: scrubbed there, never in
   // content. Judged and scrubbed after parsing, so JSON escapes (`"\u0065rror"`, an escaped key) hide nothing.
@@ -92,18 +84,18 @@ export function guardSse(
       } catch (err) {
         return finish(
           controller,
-          errorEvent(err instanceof GatewayError ? err.message : 'upstream connection broke mid-stream'),
+          streamErrorEvent(err instanceof GatewayError ? err.message : 'upstream connection broke mid-stream'),
         );
       }
       if (next.done)
         return finish(
           controller,
-          seen.end ? undefined : errorEvent('upstream stream ended before the answer was complete'),
+          seen.end ? undefined : streamErrorEvent('upstream stream ended before the answer was complete'),
         );
       const out = relayed(next.value, scrub, seen, decorate);
       if (out === null) {
         reader.cancel().catch(() => {});
-        return finish(controller, errorEvent('upstream sent an event that is not JSON'));
+        return finish(controller, streamErrorEvent('upstream sent an event that is not JSON'));
       }
       controller.enqueue(encoder.encode(out));
     },

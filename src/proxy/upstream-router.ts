@@ -1,6 +1,6 @@
-import pLimit from 'p-limit';
 import type { Config } from '../config';
 import { GatewayError } from '../errors';
+import { createUpstream } from '../http/create-upstream';
 import { platformHttp, type HttpClient } from '../http/http-client';
 import type { Upstream } from '../http/upstream-client';
 
@@ -18,21 +18,12 @@ export function upstreamsFromConfig(
   observe?: Upstream['observe'],
   warn?: Upstream['warn'],
 ): UpstreamRouter {
-  const all: Upstream[] = config.upstreams.map((u) => ({
-    name: u.name,
-    baseUrl: u.baseUrl,
-    apiKey: u.apiKey,
-    supportsN: u.supportsN,
-    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
-    firstByteTimeoutMs: config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
-    retries: config.UPSTREAM_RETRIES,
-    retryBaseMs: config.UPSTREAM_RETRY_BASE_MS,
-    limit: pLimit(u.concurrency ?? config.UPSTREAM_CONCURRENCY),
-    http,
-    observe,
-    warn,
-    maxAnswerBytes: config.UPSTREAM_MAX_ANSWER_MB * 1024 * 1024,
-  }));
+  const all: Upstream[] = config.upstreams.map((u) =>
+    createUpstream({ ...u, concurrency: u.concurrency ?? config.UPSTREAM_CONCURRENCY }, config, http, {
+      observe,
+      warn,
+    }),
+  );
   const byModel = new Map<string, Upstream>();
   config.upstreams.forEach((u, i) => u.models.forEach((m) => byModel.has(m) || byModel.set(m, all[i]!)));
   const catchAll = byModel.get('*');

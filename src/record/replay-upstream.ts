@@ -39,7 +39,7 @@ function messageText(messages: readonly ChatCompletionMessageParam[]): string {
 }
 
 /** A stream splits content at line ends, so clients see several deltas per choice, as from a real server. */
-const pieces = (s: string) => s.match(/[^\n]*\n|[^\n]+/g) ?? [];
+const lineChunks = (s: string) => s.match(/[^\n]*\n|[^\n]+/g) ?? [];
 
 function sse(
   id: string,
@@ -54,8 +54,8 @@ function sse(
   let out = '';
   choices.forEach((c, index) => {
     out += delta(index, { role: 'assistant', content: '' });
-    for (const p of pieces(c.reasoning_content ?? '')) out += delta(index, { reasoning_content: p });
-    for (const p of pieces(c.content)) out += delta(index, { content: p });
+    for (const p of lineChunks(c.reasoning_content ?? '')) out += delta(index, { reasoning_content: p });
+    for (const p of lineChunks(c.content)) out += delta(index, { content: p });
     out += delta(index, {}, c.finish_reason);
   });
   if (usage) out += chunk({ choices: [], usage });

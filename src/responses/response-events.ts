@@ -1,5 +1,5 @@
 import { toErrorResponse } from '../errors';
-import { pieces, piecesWithLogprobs } from '../proxy/response';
+import { deltaPieces, deltaPiecesWithLogprobs } from '../proxy/response';
 import {
   completedResponse,
   outputItems,
@@ -36,7 +36,7 @@ export function* answerEvents(ctx: ResponseContext, answer: Answer): Generator<R
         content_index: 0,
         part: { ...part, text: '' },
       };
-      for (const delta of pieces(part.text))
+      for (const delta of deltaPieces(part.text))
         yield { type: 'response.reasoning_text.delta', item_id, output_index, content_index: 0, delta };
       yield { type: 'response.reasoning_text.done', item_id, output_index, content_index: 0, text: part.text };
       yield { type: 'response.content_part.done', item_id, output_index, content_index: 0, part };
@@ -63,8 +63,8 @@ export function* answerEvents(ctx: ResponseContext, answer: Answer): Generator<R
           };
           const tokens = Array.isArray(answer.logprobs?.content) ? answer.logprobs.content : undefined;
           const deltas = tokens?.length
-            ? piecesWithLogprobs(part.text, tokens)
-            : ([...pieces(part.text)].map((p) => [p, []]) as Iterable<[string, typeof tokens & object]>);
+            ? deltaPiecesWithLogprobs(part.text, tokens)
+            : ([...deltaPieces(part.text)].map((p) => [p, []]) as Iterable<[string, typeof tokens & object]>);
           for (const [delta, lp] of deltas)
             yield {
               type: 'response.output_text.delta',
@@ -92,7 +92,7 @@ export function* answerEvents(ctx: ResponseContext, answer: Answer): Generator<R
         item: { ...item, arguments: '', status: 'in_progress' },
       };
       // The arguments in pieces, as the API streams them.
-      for (const delta of pieces(item.arguments))
+      for (const delta of deltaPieces(item.arguments))
         yield { type: 'response.function_call_arguments.delta', item_id, output_index, delta };
       yield {
         type: 'response.function_call_arguments.done',
@@ -118,7 +118,7 @@ export async function* streamEvents(
   try {
     chosen = await answer;
   } catch (err) {
-    const { sequence_number: _, ...event } = errorEvent(err, scrub);
+    const { sequence_number: _, ...event } = responseErrorEvent(err, scrub);
     yield event;
     return;
   }
@@ -126,7 +126,7 @@ export async function* streamEvents(
 }
 
 /** A failure after the headers, before any event: the Responses `error` event, which also carries chat's `error` body so every SDK raises it. */
-export function errorEvent(err: unknown, scrub?: (text: string) => string) {
+export function responseErrorEvent(err: unknown, scrub?: (text: string) => string) {
   const { body } = toErrorResponse(err, scrub);
   return {
     type: 'error',

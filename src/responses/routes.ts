@@ -11,7 +11,7 @@ import { createChatCompletion } from '../http/upstream-client';
 import { sumUsage } from '../proxy/usage';
 import { choiceLogprobs } from '../http/openai-schemas';
 import { GatewayError } from '../errors';
-import { errorEvent, numbered, streamEvents } from './response-events';
+import { responseErrorEvent, numbered, streamEvents } from './response-events';
 import { completedResponse, newResponseContext, type Answer } from './response-object';
 import { readResponsesBody, toChatBody } from './request';
 
@@ -97,7 +97,7 @@ export function responsesRoutes(deps: ProxyDeps) {
         await Promise.race([first, settled]);
         return numbered(streamEvents(ctx, settled, deps.scrub));
       },
-      { errorEvent: (err) => errorEvent(err, deps.scrub) },
+      { errorEvent: (err) => responseErrorEvent(err, deps.scrub) },
     );
   });
 

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import { ChatTemplate, type TemplateSpecials } from '../core/prm-prompt';
+import { parseJson } from '../core/parse-json';
 
 const tokenName = (v: unknown): string | undefined =>
   typeof v === 'string'
@@ -43,12 +44,9 @@ export function readChatTemplate(file: string): ChatTemplate {
     throw new Error(`${file}: cannot read the chat template (${(err as Error).message})`);
   }
   if (!file.endsWith('.json')) return new ChatTemplate(text);
-  let config: unknown;
-  try {
-    config = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
-  }
+  const parsed = parseJson(text);
+  if (!parsed.ok) throw new Error(`${file}: not valid JSON (${parsed.error})`);
+  const config = parsed.value;
   const { source, specials } = templateFromTokenizerConfig(
     config && typeof config === 'object' ? (config as Record<string, unknown>) : {},
   );

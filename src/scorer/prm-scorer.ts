@@ -4,7 +4,7 @@
  * raw step rewards per part. Aggregation and the thinking/response weighting belong to the proxy.
  * Runtime-neutral: the model half (in-process ONNX, remote server) is the injected SequenceScorer.
  */
-import { splitSteps, type StepSplit } from '../core/steps';
+import { partSteps, splitSteps, type StepSplit } from '../core/steps';
 import type { Aggregate, CandidateParts, StepRewards } from '../core/types';
 import type { Combine } from '../core/aggregate';
 import type { ScoreCache } from './score-cache';
@@ -24,15 +24,6 @@ export interface PrmScorerOptions {
    */
   split?: StepSplit;
   rewardDefaults?: { aggregate?: Aggregate; combine?: Combine };
-}
-
-/**
- * Steps of one part, or null when the part is absent. Text without steps counts as a single step, so a
- * one-paragraph answer is still scored rather than silently skipped.
- */
-function partSteps(steps: readonly string[], text: string): readonly string[] | null {
-  if (steps.length > 0) return steps;
-  return text.trim() === '' ? null : [text];
 }
 
 export function createPrmScorer(sequenceScorer: SequenceScorer, opts: PrmScorerOptions = {}): Scorer {

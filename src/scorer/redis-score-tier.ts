@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { RedisHealth } from '../redis/redis-health';
 import type { SharedScoreTier } from './shared-score-tier';
 import type { PrmSequence, SequenceScore } from './types';
+import { jsonOrUndefined } from '../core/parse-json';
 
 export interface RedisScoreTierOptions {
   client: Redis;
@@ -31,12 +32,8 @@ export function redisScoreKey(prefix: string, scorer: string, modelId: string, s
 
 function decode(text: string | null): SequenceScore | undefined {
   if (text === null) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  const value = jsonOrUndefined(text);
+  if (value === undefined) return undefined;
   // Another version's entry, or anything else under our prefix, is a miss rather than a wrong score.
   const parsed = stored.safeParse(value);
   return parsed.success ? { stepRewards: parsed.data.r, windowed: parsed.data.w, tokens: parsed.data.t } : undefined;

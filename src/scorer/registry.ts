@@ -12,6 +12,7 @@
 import pLimit from 'p-limit';
 import type { ChatTemplate } from '../core/prm-prompt';
 import type { PartVerdict } from '../core/verifier-verdicts';
+import { createUpstream } from '../http/create-upstream';
 import type { Upstream } from '../http/upstream-client';
 import { createConfidenceScorer } from './confidence';
 import { buildJudge } from './judge/index';
@@ -170,18 +171,16 @@ export const SCORERS = {
       // The verifier is a generator like the upstream: it shares its timeouts and HTTP client, but has its own
       // concurrency cap, so scoring never waits behind sampling for a slot.
       const verifier = createVerifierScorer({
-        upstream: {
-          baseUrl: c.VERIFIER_BASE_URL!.replace(/\/+$/, ''),
-          apiKey: c.VERIFIER_API_KEY,
-          supportsN: true,
-          timeoutMs: c.UPSTREAM_TIMEOUT_MS,
-          firstByteTimeoutMs: c.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
-          retries: c.UPSTREAM_RETRIES,
-          retryBaseMs: c.UPSTREAM_RETRY_BASE_MS,
-          limit: pLimit(c.VERIFIER_CONCURRENCY),
-          http: ctx.upstream.http,
-          maxAnswerBytes: c.UPSTREAM_MAX_ANSWER_MB * 1024 * 1024,
-        },
+        upstream: createUpstream(
+          {
+            baseUrl: c.VERIFIER_BASE_URL!.replace(/\/+$/, ''),
+            apiKey: c.VERIFIER_API_KEY,
+            supportsN: true,
+            concurrency: c.VERIFIER_CONCURRENCY,
+          },
+          c,
+          ctx.upstream.http,
+        ),
         model: c.VERIFIER_MODEL!,
         chains: c.VERIFIER_CHAINS,
         verifyThinking: c.VERIFIER_THINKING,

@@ -12,6 +12,7 @@ import { postUpstream, type Upstream } from '../http/upstream-client';
 import { AbortScope } from '../util/abort-scope';
 import { poolingRequests, type PoolingBody, type PoolingRequestForm } from './remote-request';
 import type { PrmSequence, SequenceScore, SequenceScorer } from './types';
+import { parseJson } from '../core/parse-json';
 
 export interface RemoteVllmOptions {
   /** Server root, e.g. http://prm:8000. A trailing /v1 is dropped: vLLM serves /pooling at the root. */
@@ -160,16 +161,13 @@ export function createRemoteVllmSequenceScorer(opts: RemoteVllmOptions): Sequenc
       if (err instanceof UpstreamError) throw scorerError(err);
       throw err;
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
+    const json = parseJson(text);
+    if (!json.ok)
       throw new ScorerError(
         `remote scorer ${shownUrl} answered with a body that is not JSON: ${text.slice(0, 80)}`,
         'scorer_bad_response',
       );
-    }
-    const parsed = PoolingResponse.safeParse(json);
+    const parsed = PoolingResponse.safeParse(json.value);
     if (!parsed.success) {
       throw new ScorerError(
         `remote scorer ${shownUrl} answered with an unexpected body: ${describeIssue(parsed.error)}`,

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { JUDGE_MODES } from '../core/judge-prompt';
 import { DEVICES } from '../core/types';
 import { bool, int, num } from '../option-schemas';
+import type { UpstreamSettings } from '../http/create-upstream';
 
 export const SCORER_SETTINGS = {
   SCORER_FALLBACK: {
@@ -115,12 +116,7 @@ type Settings = typeof SCORER_SETTINGS;
 export type ScorerSettingName = keyof Settings;
 
 /** Upstream settings the generative scorers share with sampling (declared in config.ts's OPTIONS). */
-export interface SharedUpstreamSettings {
-  UPSTREAM_TIMEOUT_MS: number;
-  UPSTREAM_FIRST_BYTE_TIMEOUT_MS: number;
-  UPSTREAM_RETRIES: number;
-  UPSTREAM_RETRY_BASE_MS: number;
-  UPSTREAM_MAX_ANSWER_MB: number;
+export interface SharedUpstreamSettings extends UpstreamSettings {
   /** The judge's endpoint and key when JUDGE_BASE_URL is unset. */
   UPSTREAM_BASE_URL?: string | undefined;
   UPSTREAM_API_KEY?: string | undefined;

@@ -12,6 +12,7 @@
  */
 import { AbortScope } from '../util/abort-scope';
 import type { ChatCompletionCreateParams, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { partSteps } from '../core/steps';
 import type { CandidateParts, StepRewards } from '../core/types';
 import {
   CHAIN_STOP,
@@ -57,12 +58,6 @@ export interface VerifierScorerOptions {
 type VerifierBody = ChatCompletionCreateParams & { continue_final_message: boolean; add_generation_prompt: boolean };
 
 const TOP_LOGPROBS = 20;
-
-/** Steps of one part, or null when the part is absent; text without steps is one step (as in prm-scorer). */
-function partSteps(steps: readonly string[], text: string): readonly string[] | null {
-  if (steps.length > 0) return steps;
-  return text.trim() === '' ? null : [text];
-}
 
 /** The chain text, wherever the server put it: a reasoning parser moves text before `</think>` aside. */
 function chainText(choice: UpstreamChoice): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_STEPS, splitSteps as split } from '../../src/core/steps';
+import { MAX_STEPS, partSteps, splitSteps as split } from '../../src/core/steps';
 import type { SplitStepsOptions } from '../../src/core/steps';
 
 /** bestofn's own rule, now opt-in (manifest step_split: "merge"). */
@@ -131,5 +131,20 @@ describe('a text of millions of steps', () => {
   it('a text under the bound splits exactly as text.split("\\n\\n")', () => {
     const text = 'one\n\ntwo\n\n\n\nthree\n\n';
     expect(split(text)).toEqual(text.split('\n\n'));
+  });
+});
+
+describe('partSteps (what the PRM and the verifier score of one part)', () => {
+  it('keeps the steps a part was split into', () => {
+    expect(partSteps([A, B], `${A}\n\n${B}`)).toEqual([A, B]);
+  });
+
+  it('scores text without steps as one step', () => {
+    expect(partSteps([], C)).toEqual([C]);
+  });
+
+  it('is null for an absent or blank part', () => {
+    expect(partSteps([], '')).toBeNull();
+    expect(partSteps([], ' \n ')).toBeNull();
   });
 });

@@ -179,7 +179,7 @@ function collectCalls(c: LiveCandidate, d: NonNullable<NonNullable<UpstreamChunk
  * the checkpoint's token mark, not whatever has arrived by the time they run, so the same streams give
  * the same decisions however the network paced them.
  */
-export function messageOf(c: LiveCandidate, atTokens?: number): SampledMessage {
+export function candidateMessage(c: LiveCandidate, atTokens?: number): SampledMessage {
   const mark = atTokens === undefined || atTokens >= c.marks.length ? undefined : c.marks[Math.max(0, atTokens - 1)];
   const reasoning = mark ? c.reasoning.slice(0, mark.reasoning) : c.reasoning;
   const content = mark ? c.content.slice(0, mark.content) : c.content;

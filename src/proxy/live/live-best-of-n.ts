@@ -12,7 +12,7 @@ import type { FanOutResult } from '../fan-out';
 import { addUsage, emptyUsage } from '../usage';
 import type { BestOfNOptions } from '../options';
 import { problemOf } from '../../core/problem';
-import { messageOf, startCandidate, type LiveCandidate } from './candidate-stream';
+import { candidateMessage, startCandidate, type LiveCandidate } from './candidate-stream';
 import { ConfidenceStop } from './confidence-stop';
 import type { LiveMetadata } from '../../core/bestofn-metadata';
 import { checkpointAt, chooseRejected, stopReason } from './policy';
@@ -68,7 +68,7 @@ export async function runLiveBestOfN(
     const parts = pool.map((c) => {
       // With SCORER=confidence a checkpoint ranks the partial traces by their confidence so far.
       const tops = stopper?.logprobsOf(c.index)?.slice(0, atTokens);
-      return { ...toCandidateParts(messageOf(c, atTokens)), ...(tops ? { topLogprobs: tops } : {}) };
+      return { ...toCandidateParts(candidateMessage(c, atTokens)), ...(tops ? { topLogprobs: tops } : {}) };
     });
     const scored = await scoreCandidates(deps.scorer, resolveRecipe(deps.reward, { aggregate: options.aggregate }), {
       problem,
@@ -207,7 +207,7 @@ export async function runLiveBestOfN(
       fan.samples.push({
         index: c.index,
         ...from,
-        message: messageOf(c),
+        message: candidateMessage(c),
         finishReason: c.finishReason ?? 'stop',
         tokens: c.tokens,
         stopped: 'finished',

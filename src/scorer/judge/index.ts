@@ -3,7 +3,7 @@
  * configured scorer is another one — behind that scorer, answering only the requests that ask for it
  * (`bestofn.judge`).
  */
-import pLimit from 'p-limit';
+import { createUpstream } from '../../http/create-upstream';
 import type { HttpClient } from '../../http/http-client';
 import type { ScorerSettings } from '../scorer-options';
 import type { Scorer, ScoreRequest } from '../types';
@@ -13,19 +13,17 @@ import { createJudgeScorer } from './judge-scorer';
 
 export function buildJudge(config: ScorerSettings, http: HttpClient, vote: Scorer, warn: (m: string) => void): Scorer {
   const judge = createJudgeScorer({
-    upstream: {
-      baseUrl: (config.JUDGE_BASE_URL ?? config.UPSTREAM_BASE_URL)!.replace(/\/+$/, ''),
-      // The upstream's key goes only to the upstream's own URL.
-      apiKey: config.JUDGE_BASE_URL ? config.JUDGE_API_KEY : (config.JUDGE_API_KEY ?? config.UPSTREAM_API_KEY),
-      supportsN: false,
-      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
-      firstByteTimeoutMs: config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
-      retries: config.UPSTREAM_RETRIES,
-      retryBaseMs: config.UPSTREAM_RETRY_BASE_MS,
-      limit: pLimit(config.JUDGE_CONCURRENCY),
+    upstream: createUpstream(
+      {
+        baseUrl: (config.JUDGE_BASE_URL ?? config.UPSTREAM_BASE_URL)!.replace(/\/+$/, ''),
+        // The upstream's key goes only to the upstream's own URL.
+        apiKey: config.JUDGE_BASE_URL ? config.JUDGE_API_KEY : (config.JUDGE_API_KEY ?? config.UPSTREAM_API_KEY),
+        supportsN: false,
+        concurrency: config.JUDGE_CONCURRENCY,
+      },
+      config,
       http,
-      maxAnswerBytes: config.UPSTREAM_MAX_ANSWER_MB * 1024 * 1024,
-    },
+    ),
     model: config.JUDGE_MODEL!,
     mode: config.JUDGE_MODE,
     maxChars: config.JUDGE_MAX_CHARS,
