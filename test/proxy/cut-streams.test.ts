@@ -1,3 +1,4 @@
+import { readSse } from '../helpers/sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { startRawUpstream } from '../helpers/raw-upstream';
@@ -48,8 +49,8 @@ describe('a cut upstream stream', () => {
       bestofn: { tools: 'bypass' },
     });
     expect(res.status).toBe(200);
-    const events = (await res.text()).split('\n\n').filter(Boolean);
-    expect(events[0]).toContain('boxed{4');
-    expect(JSON.parse(events.at(-1)!.replace(/^data: /, '')).error.code).toBe('bad_upstream_response');
+    const { data } = await readSse(res);
+    expect(data[0]).toContain('boxed{4');
+    expect(JSON.parse(data.at(-1)!).error.code).toBe('bad_upstream_response');
   });
 });

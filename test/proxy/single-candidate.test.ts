@@ -1,3 +1,4 @@
+import { readSse } from '../helpers/sse';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bestOfNMetadataSchema } from '../../src/core/bestofn-metadata';
@@ -89,11 +90,8 @@ describe('N=1 is a faithful live passthrough', () => {
           stream_options: { include_usage: true },
         }),
       });
-      const text = await res.text();
-      return text
-        .split('\n\n')
-        .filter((e) => e.startsWith('data: {'))
-        .map((e) => JSON.parse(e.slice(6)));
+      const { data } = await readSse(res);
+      return data.filter((d) => d.startsWith('{')).map((d) => JSON.parse(d));
     };
     const chunks = await read({});
     const finishing = chunks.find((c) => c.choices[0]?.finish_reason);
