@@ -18,6 +18,7 @@ import { parseKeep } from '../curate/keep';
 import { runSelect, selectScored, stemOf } from '../curate/run-select';
 import { mergeShardScores } from '../curate/shard-merge';
 import { parseShard, shardLabel } from '../util/shard';
+import { redactUrl, secretScrubber, urlSecrets, type Scrub } from '../secrets';
 import {
   asUsage,
   asUsageAsync,
@@ -117,16 +118,17 @@ function selectOptions(
       ALSO,
     ),
   );
+  // The id is written to the side file, the summary, the report and the plot: never with the URL's credentials.
   const id = modelDir
     ? `onnx:${path.resolve(modelDir)}`
-    : `remote:${url}${options.SCORER_MODEL ? `#${options.SCORER_MODEL}` : ''}`;
+    : `remote:${url ? redactUrl(url) : ''}${options.SCORER_MODEL ? `#${options.SCORER_MODEL}` : ''}`;
   // The flags are this run's own choice, as a request's are on the server: they beat the model's manifest,
   // which beats the environment's BESTOFN_AGGREGATE (core/reward-recipe.ts).
   const override: RecipeRequest = {
     ...(aggregate !== undefined ? { aggregate: options.BESTOFN_AGGREGATE } : {}),
     ...(flag('thinking-weight') !== undefined ? { thinkingWeight: options.BESTOFN_THINKING_WEIGHT } : {}),
   };
-  return { options, id, modelDir, override };
+  return { options, id, modelDir, override, secrets: modelDir ? [] : urlSecrets(url) };
 }
 
 /**
@@ -150,8 +152,14 @@ function manifestRecipe(modelDir: string): ModelRecipe {
 export async function selectCommand(
   argv: string[],
   env: Record<string, string | undefined>,
-  io: SelectIo = process,
+  raw: SelectIo = process,
 ): Promise<number> {
+  // Everything select prints passes the scrubber: a scorer error or notice may quote the URL it was given.
+  let scrub: Scrub = secretScrubber([]);
+  const io: SelectIo = {
+    stdout: { write: (s: string) => raw.stdout.write(scrub(s)) },
+    stderr: { write: (s: string) => raw.stderr.write(scrub(s)), isTTY: raw.stderr.isTTY },
+  };
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   let scorer: Scorer | undefined;
@@ -182,7 +190,8 @@ export async function selectCommand(
     });
     if (!v.input || !v.out) throw new UsageError('--input and --out are required');
     const by = choiceFlag('by', v.by ?? 'problem', ['problem', 'global'] as const);
-    const { options, id, modelDir, override } = selectOptions(v, env, !v.merge);
+    const { options, id, modelDir, override, secrets } = selectOptions(v, env, !v.merge);
+    scrub = secretScrubber(secrets);
     const keep = asUsage(() => parseKeep(v.keep ?? 'top-k=1'));
     const map = asUsage(() => parseFieldMap(v.map ?? ''));
     if (v.merge) {
