@@ -39,7 +39,7 @@ export const OPTIONS = {
   },
   UPSTREAM_CONCURRENCY: {
     schema: int(1, 4096).default(32),
-    help: 'Max in-flight upstream requests, shared by all client requests',
+    help: 'Max in-flight requests to each upstream; a freed slot goes to the waiting client requests in turn',
   },
   UPSTREAM_TIMEOUT_MS: {
     schema: int(1, 3_600_000).default(600_000),
@@ -63,7 +63,11 @@ export const OPTIONS = {
   },
   UPSTREAM_MAX_ANSWER_MB: {
     schema: int(1, 4096).default(32),
-    help: 'Largest upstream answer read (MiB, decoded); a larger one fails that candidate as bad_upstream_response',
+    help: 'Largest upstream answer of one candidate read (MiB, decoded; an answer to n choices may hold n times this); a larger one fails as bad_upstream_response',
+  },
+  UPSTREAM_MAX_REQUEST_MB: {
+    schema: int(1, 65_536).default(128),
+    help: 'Most upstream answer bytes one client request reads across its N candidates (MiB, decoded); the candidate that would pass it fails as candidates_too_large and the others are kept',
   },
   GATEWAY_API_KEYS: {
     schema: z.string().optional(),

@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   upstream_unreachable: 'the upstream could not be reached (502)',
   bad_upstream_response: 'the upstream answer was cut off, too large, or not a chat completion (502)',
   missing_choice: 'the upstream returned fewer choices than the `n` it was asked for (502; metadata)',
+  candidates_too_large:
+    "a candidate's answer did not fit in what is left of UPSTREAM_MAX_REQUEST_MB; the others are kept (502; metadata)",
   no_valid_candidate: 'JSON mode, and no candidate is valid JSON (502)',
   rejected:
     'a candidate the gateway stopped: early rejection, a confidence stop, or a rival committed to (metadata only)',

@@ -5,6 +5,7 @@ import { InvalidRequestError } from '../errors';
 import type { RequestVars } from '../observability/request-id';
 import { rankFan, type BestOfNDeps } from '../proxy/best-of-n';
 import { envelopeOf } from '../proxy/chunks';
+import { requestShare } from '../proxy/fan-out';
 import { buildMetadata } from '../proxy/metadata';
 import { resolveOptions } from '../proxy/options';
 import { bypassMetadata, passthrough } from '../proxy/passthrough';
@@ -70,6 +71,7 @@ export function completionsRoutes(deps: ProxyDeps) {
       options.n,
       options.deadlineMs,
       signal,
+      requestShare(deps.config.UPSTREAM_MAX_REQUEST_MB * 1024 * 1024),
     );
     // The prompt is judged as the problem a chat user would have sent.
     const asChat = {

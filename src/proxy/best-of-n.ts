@@ -6,7 +6,7 @@ import { rankWithVotes, type VoteReport } from '../core/rank';
 import type { CandidateParts, StepRewards } from '../core/types';
 import { GatewayError, UpstreamError } from '../errors';
 import type { Scorer, ScoreResult } from '../scorer/types';
-import { fanOut, refill, type FanOutResult, type Sample } from './fan-out';
+import { fanOut, refill, requestShare, type FanOutResult, type Sample } from './fan-out';
 import type { BestOfNOptions } from './options';
 import { problemOf } from '../core/problem';
 import type { Upstream } from '../http/upstream-client';
@@ -68,6 +68,8 @@ export interface BestOfNDeps {
   confidenceStop?: { window: number; eta: number };
   /** Time to merge equivalent answers in a vote (VOTE_CLUSTER_BUDGET_MS). */
   clusterBudgetMs?: number;
+  /** Bytes of upstream answers one request may read across its candidates (UPSTREAM_MAX_REQUEST_MB). */
+  maxRequestBytes?: number;
   now?: () => number;
   /** Told when an upstream call for a candidate has answered 2xx: a held stream may send its headers then. */
   onArrived?: () => void;
@@ -107,9 +109,18 @@ export async function runBestOfN(
   const now = deps.now ?? Date.now;
   const started = now();
   const upstreamBody = upstreamBodyOf(body, options, deps.topLogprobs);
-  const fan = await fanOut(deps.upstream, upstreamBody, options.n, options.deadlineMs, signal, deps.onArrived);
+  const share = requestShare(deps.maxRequestBytes);
+  const fan = await fanOut(deps.upstream, upstreamBody, options.n, options.deadlineMs, signal, deps.onArrived, share);
   if (deps.fallback && deps.fallback !== deps.upstream)
-    await refill(fan, deps.fallback, upstreamBody, options.deadlineMs - (now() - started), signal, deps.onArrived);
+    await refill(
+      fan,
+      deps.fallback,
+      upstreamBody,
+      options.deadlineMs - (now() - started),
+      signal,
+      deps.onArrived,
+      share,
+    );
   // Logprobs the gateway asked for itself (SCORER=confidence) are for scoring, not for a client that did not ask.
   if (body.logprobs !== true) for (const s of fan.samples) delete s.logprobs;
   return rankFan(deps, body, options, fan, started, signal);

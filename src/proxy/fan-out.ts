@@ -11,6 +11,22 @@ import { createChatCompletion, type Upstream } from '../http/upstream-client';
 import { addUsage, emptyUsage, type Usage } from './usage';
 import { asGatewayError, deadlineError, failureOf, type CandidateFailure } from './candidate-failure';
 import { candidateSeed } from './candidate-seed';
+import { ByteBudget } from '../http/byte-budget';
+
+/**
+ * What the upstream calls of one client request share: who they are to the upstream's fair limiter (their
+ * turn among the requests waiting), and the bytes of answers the request may read in all.
+ */
+export interface RequestShare {
+  owner: object;
+  budget?: ByteBudget;
+}
+
+/** A request's share: a fresh owner, and a budget of `maxBytes` when it is bounded. */
+export const requestShare = (maxBytes: number | undefined): RequestShare => ({
+  owner: {},
+  ...(maxBytes === undefined ? {} : { budget: new ByteBudget(maxBytes) }),
+});
 
 /** A reasoning model's message: vLLM, SGLang and DeepSeek add the thinking beside the content. */
 export type SampledMessage = ChatCompletionMessage & { reasoning_content?: string | null; reasoning?: string | null };
@@ -136,6 +152,7 @@ export async function fanOut(
   signal: AbortSignal,
   /** Told each time an upstream call succeeds (a streamed answer may then send its headers). */
   onArrived?: () => void,
+  share: RequestShare = requestShare(undefined),
 ): Promise<FanOutResult> {
   signal.throwIfAborted();
   const deadline = () => deadlineError(deadlineMs);
@@ -153,7 +170,13 @@ export async function fanOut(
     try {
       // One request with n choices varies them itself; one-choice requests need a seed each.
       const seed = count === 1 ? candidateSeed(body, first) : {};
-      const completion = await createChatCompletion(upstream, { ...body, n: count, ...seed }, combined);
+      const completion = await createChatCompletion(
+        upstream,
+        { ...body, n: count, ...seed },
+        combined,
+        share.owner,
+        share.budget,
+      );
       if (combined.aborted) return;
       result.first ??= {
         id: completion.id,
@@ -241,10 +264,11 @@ export async function refill(
   timeLeftMs: number,
   signal: AbortSignal,
   onArrived?: () => void,
+  share?: RequestShare,
 ): Promise<void> {
   const failed = fan.samples.filter((s) => s.error && s.error.code !== 'deadline');
   if (failed.length === 0 || timeLeftMs <= 0) return;
-  const extra = await fanOut(fallback, body, failed.length, timeLeftMs, signal, onArrived);
+  const extra = await fanOut(fallback, body, failed.length, timeLeftMs, signal, onArrived, share);
   failed.forEach((slot, i) => {
     const got = extra.samples[i]!;
     fan.samples[slot.index] = { ...got, index: slot.index, upstream: fallback.name ?? 'fallback' };
