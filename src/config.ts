@@ -233,6 +233,10 @@ export const OPTIONS = {
     schema: num(0.01, 1 << 20).default(1024),
     help: 'Rotate the RECORD file when it would grow past this many MiB',
   },
+  RECORD_MAX_TEXT_MB: {
+    schema: num(0.01, 4096).default(16),
+    help: "Candidate text one RECORD line holds (MiB, counted in characters); past it the longest texts are cut to share it, each marked, and the candidate's `cut` gives the full lengths",
+  },
   RECORD_KEEP: { schema: int(1, 1000).default(5), help: 'Rotated RECORD files kept (FILE.1 is the newest)' },
   UI: {
     schema: bool.default(true),

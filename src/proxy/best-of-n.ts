@@ -16,7 +16,8 @@ import { scoreCandidates } from './score-candidates';
 import { choicesFor, extractChoice } from '../core/choice-answer';
 import { addUsage } from './usage';
 import { answerRulesOf, type AnswerRules } from './answer-rules';
-import { checkCandidate } from './candidate-check';
+import { checkCandidate, type CandidateCheck } from './candidate-check';
+import { LONG_TEXT_CHARS, nextTurn } from '../util/next-turn';
 
 export interface RankedCandidate {
   sample: Sample & { message: NonNullable<Sample['message']> };
@@ -156,7 +157,8 @@ export async function rankFan(
   const choices = choicesFor(problem, options.answer);
   const rules = answerRulesOf(body);
   const structured = rules.tools !== undefined || rules.json !== undefined;
-  const parts = arrived.map((s) => {
+  const parts: { parts: CandidateParts; check: CandidateCheck }[] = [];
+  for (const s of arrived) {
     const read = toCandidateParts(s.message, { complete: true });
     const p = {
       ...read,
@@ -164,8 +166,11 @@ export async function rankFan(
       ...(s.topLogprobs ? { topLogprobs: s.topLogprobs } : {}),
     };
     const check = checkCandidate(rules, s.message, p.answer, p.response);
-    return { parts: check.key ? { ...p, answer: check.key } : p, check };
-  });
+    parts.push({ parts: check.key ? { ...p, answer: check.key } : p, check });
+    // Reading N long candidates in one go would hold the loop for all of them: health probes and other
+    // requests get a turn after each long one.
+    if (read.thinking.length + read.response.length > LONG_TEXT_CHARS) await nextTurn();
+  }
   const { score, rewards } = await scoreCandidates(
     deps.scorer,
     resolveRecipe(deps.reward, { aggregate: options.aggregate }),

@@ -242,10 +242,13 @@ export async function fanOut(
  */
 function warnIfRepeated(upstream: Upstream, samples: Sample[], temperature: number | null | undefined): void {
   if (upstream.repeats || temperature === 0) return;
+  // The parts are compared as they are: joining them would copy every candidate's text (N × 30 MiB at worst).
   const texts = samples
     .filter((s) => s.message)
-    .map((s) => `${s.message!.reasoning_content ?? s.message!.reasoning ?? ''}\n${s.message!.content ?? ''}`);
-  if (texts.length < 2 || texts.some((t) => t !== texts[0]) || texts[0]!.length < 32) return;
+    .map((s) => [s.message!.reasoning_content ?? s.message!.reasoning ?? '', s.message!.content ?? ''] as const);
+  const [first] = texts;
+  if (!first || texts.length < 2 || first[0].length + first[1].length < 32) return;
+  if (texts.some(([thinking, content]) => thinking !== first[0] || content !== first[1])) return;
   upstream.repeats = true;
   upstream.warn?.(
     { upstream: upstream.name ?? 'default', candidates: texts.length },
