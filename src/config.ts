@@ -74,6 +74,10 @@ export const OPTIONS = {
     help: 'Comma-separated keys clients must send as Bearer tokens; unset means no auth (loopback only)',
   },
   KEY_RPM: { schema: int(1, 1_000_000).default(600), help: 'Requests per minute allowed to each gateway key' },
+  KEY_CPM: {
+    schema: int(1, 100_000_000).default(6000),
+    help: 'Candidates per minute allowed to each gateway key: a best_of 8 request spends 8 (a bypass 1); a request for more than this spends it all',
+  },
   KEY_CONCURRENCY: { schema: int(1, 100_000).default(64), help: 'Concurrent requests allowed to each gateway key' },
   KEY_MAX_N: {
     schema: int(1, 4096).optional(),

@@ -23,7 +23,7 @@ export const ERROR_CODES = {
   not_found: 'no such route (404)',
   model_not_found: 'no configured upstream serves this model (404)',
   invalid_api_key: 'a gateway key is missing or wrong (401)',
-  rate_limit_exceeded: "over a gateway key's rate or concurrency (429, with Retry-After)",
+  rate_limit_exceeded: "over a gateway key's rate, candidate rate or concurrency (429, with Retry-After)",
   limits_unavailable: 'REDIS_FAILURE=refuse and the shared limits store does not answer (503, with Retry-After)',
   overloaded: 'the scorer queue is full (503, with Retry-After)',
   invalid_config: 'the server is misconfigured (500; Workers)',

@@ -40,7 +40,10 @@ export function completionsRoutes(deps: ProxyDeps) {
     const scoresOnly = body.echo === true || body.max_tokens === 0;
     if (body.stream === true && bestOf !== undefined && bestOf > k)
       throw new InvalidRequestError('best_of > n cannot be streamed (as on OpenAI): send stream: false', 'best_of');
-    if (scoresOnly || body.stream === true || options.n <= k)
+    const single = scoresOnly || body.stream === true || options.n <= k;
+    // The key pays for the candidates it asks of the upstream, not only for the request.
+    await c.get('spendCandidates')?.(single ? k : options.n);
+    if (single)
       return passthrough({
         upstream,
         fallback: deps.upstreams.fallback,
