@@ -85,6 +85,38 @@ describe('the answer cap is per choice (item 12)', () => {
     },
   );
 
+  it('SCORER=confidence with UPSTREAM_SUPPORTS_N: n choices of 20 top logprobs a token, over the cap together, are scored', async () => {
+    // The issue's case scaled down: best_of 8, 20 top logprobs a token, each choice ~0.8 MiB against a 1 MiB cap.
+    const tokens = 640;
+    const entry = (t: number) => ({
+      token: ` t${t}`,
+      logprob: -0.25,
+      bytes: [32, 116],
+      top_logprobs: Array.from({ length: 20 }, (_, k) => ({ token: ` t${k}`, logprob: -0.25 - k, bytes: [32, 116] })),
+    });
+    const logprobs = { content: Array.from({ length: tokens }, (_, t) => entry(t)), refusal: null };
+    const asked: { n: number; top_logprobs: number }[] = [];
+    await withGateway(
+      (_q, res, body) => {
+        const req = JSON.parse(body) as { n: number; top_logprobs: number };
+        asked.push({ n: req.n, top_logprobs: req.top_logprobs });
+        const choices = Array.from({ length: req.n }, (_, i) => ({ ...bigChoice(i, 1000), logprobs }));
+        send(res, completion(choices), false);
+      },
+      { UPSTREAM_SUPPORTS_N: 'true', UPSTREAM_MAX_ANSWER_MB: '1', SCORER: 'confidence', CONFIDENCE_TOP_LOGPROBS: '20' },
+      async (base) => {
+        const res = await post(base, { best_of: 8 });
+        const body = await res.json();
+        expect(res.status).toBe(200);
+        expect(asked).toEqual([{ n: 8, top_logprobs: 20 }]);
+        const meta = metadataOf(body);
+        expect(meta.scorer).toBe('confidence');
+        expect(meta.candidates.filter((c) => c.error)).toEqual([]);
+        expect(meta.candidates.every((c) => typeof c.reward === 'number')).toBe(true);
+      },
+    );
+  });
+
   it('an n-choice answer past n × the cap still fails as too large', async () => {
     await withGateway(
       (_q, res) => send(res, completion([0, 1].map((i) => bigChoice(i, 1.2 * MIB))), false),
