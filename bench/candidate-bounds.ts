@@ -5,7 +5,8 @@
  * their largest) and with the defaults. While the request runs a client probes /healthz every 10 ms;
  * the table gives the longest probe, the gateway's peak RSS (VmHWM), the RECORD line and the time taken.
  *
- * BENCH_ANSWER_MB (30) and BENCH_N (8) change the load. Linux only (reads /proc for the peak RSS).
+ * BENCH_ANSWER_MB (30) and BENCH_N (8) change the load; BESTOFN_DIR=/path/to/other/checkout adds a first
+ * row for that checkout's gateway (say, main before these bounds). Linux only (reads /proc for the peak RSS).
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -67,8 +68,8 @@ const peakRssMb = (pid: number) => {
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 };
 
-async function gateway(upstream: string, port: number, env: Record<string, string>) {
-  const child = startProcess(['tools/dev.mjs', 'serve'], {
+async function gateway(upstream: string, port: number, env: Record<string, string>, dir = '.') {
+  const child = startProcess([path.join(dir, 'tools/dev.mjs'), 'serve'], {
     UPSTREAM_BASE_URL: `${upstream}/v1`,
     PORT: String(port),
     LOG_LEVEL: 'silent',
@@ -86,10 +87,10 @@ async function gateway(upstream: string, port: number, env: Record<string, strin
   }
 }
 
-async function run(label: string, upstream: string, port: number, env: Record<string, string>) {
+async function run(label: string, upstream: string, port: number, env: Record<string, string>, checkout?: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-bounds-'));
   const record = path.join(dir, 'record.jsonl');
-  const { child, url } = await gateway(upstream, port, { RECORD: record, ...env });
+  const { child, url } = await gateway(upstream, port, { RECORD: record, ...env }, checkout);
   const ask = (content: string) =>
     fetch(`${url}/v1/chat/completions`, {
       method: 'POST',
@@ -132,7 +133,9 @@ try {
   const upstream = await firstLine(
     startProcess(['--import', 'tsx', 'bench/candidate-bounds.ts'], { BENCH_ROLE: 'upstream' }, 'pipe'),
   );
+  const other = process.env.BESTOFN_DIR;
   const rows = [
+    ...(other ? [await run(`BESTOFN_DIR (${path.basename(other)})`, upstream, 18810, {}, other)] : []),
     await run('bounds off', upstream, 18811, { UPSTREAM_MAX_REQUEST_MB: '65536', RECORD_MAX_TEXT_MB: '4096' }),
     await run('defaults', upstream, 18812, {}),
   ];
