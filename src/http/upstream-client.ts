@@ -238,17 +238,27 @@ async function attemptPost(
   if (declared && budget && !budget.take(length)) await refuse(budget.exceeded());
   // The declared bytes were taken above; an answer that then fails gives them back.
   const readDeclared = () => reply.text().catch((err: unknown) => (budget?.give(length), Promise.reject(err)));
-  const whole = () => (declared ? readDeclared() : readText(capped()));
+  // Without a budget the cap is counted inline on the client's own stream (the fast path); a budget shared
+  // by the request's candidates is taken chunk by chunk as the bytes come.
+  const whole = () => (declared ? readDeclared() : budget ? readText(capped()) : readBounded(reply, max));
   return {
     status: reply.status,
     header: reply.header,
     text: () => whole().catch(readFailed).finally(done),
+    textUpTo: (maxBytes) => reply.textUpTo(maxBytes).catch(readFailed).finally(done),
     stream: (options) => untilSettled(options?.relay ? reply.stream() : capped(), done),
     discard: () => reply.discard().finally(done),
   };
 }
 
 const tooLarge = (maxBytes: number) => badUpstream(`answer is larger than ${maxBytes} bytes`);
+
+async function readBounded(reply: HttpReply, maxBytes: number | undefined): Promise<string> {
+  if (maxBytes === undefined) return reply.text();
+  const text = await reply.textUpTo(maxBytes);
+  if (text === null) throw tooLarge(maxBytes);
+  return text;
+}
 
 /**
  * The body, erroring with bad_upstream_response once more than maxBytes have come through, or with
@@ -347,7 +357,7 @@ export async function getUpstream(
     return {
       status: reply.status,
       contentType: reply.header('content-type') ?? 'application/json',
-      text: await readText(capBytes(reply.stream(), upstream.maxAnswerBytes)),
+      text: await readBounded(reply, upstream.maxAnswerBytes),
     };
   } catch (err) {
     if (err instanceof UpstreamError || signal.aborted) throw err;
