@@ -225,5 +225,8 @@ export async function* liveEvents(
     ...(serviceTier ? { serviceTier } : {}),
   };
   const bestofn = options.metadata?.(finishReason);
-  yield { type: 'response.completed', response: completedResponse(ctx, { ...answer, ...(bestofn ? { bestofn } : {}) }, output) };
+  yield {
+    type: 'response.completed',
+    response: completedResponse(ctx, { ...answer, ...(bestofn ? { bestofn } : {}) }, output),
+  };
 }
