@@ -91,7 +91,10 @@ export async function relayResponse(deps: ProxyDeps, req: RelayRequest): Promise
         liveEvents(ctx, chunks, {
           ...(metadata ? { metadata: (finish) => ({ ...metadata(finish, sent.elapsed(), sent.fellBack) }) } : {}),
           scrub: deps.scrub,
-          onFailure: (err) => deps.log.warn({ err, reqId: req.requestId }, 'stream failed after headers were sent'),
+          // A client that went away cut its own stream: nothing to warn about.
+          onFailure: (err) => {
+            if (!signal.aborted) deps.log.warn({ err, reqId: req.requestId }, 'stream failed after headers were sent');
+          },
         }),
       );
     },

@@ -72,6 +72,34 @@ describe('POST /v1/responses at one candidate is a live relay', () => {
     }
   });
 
+  it('a client that leaves mid-answer cancels the upstream call', async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const t = await startTestGateway(
+      {},
+      { respond: () => ({ content: words }), hold: { afterTokens: 3, until: held } },
+    );
+    try {
+      const controller = new AbortController();
+      const res = await fetch(`${t.url}/responses`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'fake-model', input: 'Count.', best_of: 1, stream: true }),
+        signal: controller.signal,
+      });
+      const reader = res.body!.getReader();
+      let seen = '';
+      while (!seen.includes('response.output_text.delta'))
+        seen += new TextDecoder().decode((await reader.read()).value);
+      controller.abort();
+      // The upstream still holds the rest of its answer: only the gateway's cancel can end its request.
+      await expect.poll(() => t.upstream.aborted, { timeout: 20_000 }).toBe(1);
+    } finally {
+      release();
+      await t.close();
+    }
+  });
+
   describe('with a thinking model, logprobs and the stream helper', () => {
     let t: TestGateway;
     beforeAll(async () => {
