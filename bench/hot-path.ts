@@ -41,8 +41,8 @@ if (process.env.BENCH_ROLE === 'upstream') {
       ],
     });
   const server = http.createServer(async (req, res) => {
-    // The gateway's startup probe lists the models.
     if (req.method === 'GET') {
+      // The gateway's start-up probe lists the models.
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end(JSON.stringify({ object: 'list', data: [{ id: 'fake-model', object: 'model' }] }));
     }

@@ -216,17 +216,25 @@ async function attemptPost(upstream: Upstream, path: string, body: unknown, sign
     await reply.discard();
     throw tooLarge(max);
   }
-  const whole = () => (max === undefined || length <= max ? reply.text() : readText(capped()));
+  const whole = () => readBounded(reply, length <= (max ?? 0) ? undefined : max);
   return {
     status: reply.status,
     header: reply.header,
     text: () => whole().catch(readFailed).finally(done),
+    textUpTo: (maxBytes) => reply.textUpTo(maxBytes).catch(readFailed).finally(done),
     stream: (options) => untilSettled(options?.relay ? reply.stream() : capped(), done),
     discard: () => reply.discard().finally(done),
   };
 }
 
 const tooLarge = (maxBytes: number) => badUpstream(`answer is larger than ${maxBytes} bytes`);
+
+async function readBounded(reply: HttpReply, maxBytes: number | undefined): Promise<string> {
+  if (maxBytes === undefined) return reply.text();
+  const text = await reply.textUpTo(maxBytes);
+  if (text === null) throw tooLarge(maxBytes);
+  return text;
+}
 
 /** The body, erroring with bad_upstream_response once more than maxBytes have come through. */
 function capBytes(body: ReadableStream<Uint8Array>, maxBytes: number | undefined): ReadableStream<Uint8Array> {
@@ -302,7 +310,7 @@ export async function getUpstream(
     return {
       status: reply.status,
       contentType: reply.header('content-type') ?? 'application/json',
-      text: await readText(capBytes(reply.stream(), upstream.maxAnswerBytes)),
+      text: await readBounded(reply, upstream.maxAnswerBytes),
     };
   } catch (err) {
     if (err instanceof UpstreamError || signal.aborted) throw err;
