@@ -84,7 +84,10 @@ export interface PassthroughRequest {
   body: Record<string, unknown>;
   /** Aborts when the client goes away. */
   signal: AbortSignal;
-  /** Bounds the wait for the upstream's answer to begin; a stream that has begun runs on. */
+  /**
+   * Bounds the whole relay, as it bounds a Best-of-N request: the wait for the answer to begin, and the
+   * reading of it (a JSON answer becomes a 504, a stream ends with an error event coded `deadline`).
+   */
   deadlineMs: number;
   reason: BypassReason;
   /** Builds the `bestofn` object; absent when the client turned metadata off. */
@@ -133,12 +136,12 @@ export async function passthrough(req: PassthroughRequest): Promise<Response> {
   const now = req.now ?? Date.now;
   const started = now();
   const scope = new AbortScope().follow(req.signal);
-  const headersIn = scope.timeout(
+  scope.timeout(
     deadlineMs,
     () =>
       new UpstreamError(
         504,
-        `upstream: no answer within the deadline of ${deadlineMs} ms`,
+        `upstream: the deadline of ${deadlineMs} ms passed before the answer was complete`,
         'upstream_error',
         'deadline',
         {},
@@ -164,7 +167,6 @@ export async function passthrough(req: PassthroughRequest): Promise<Response> {
     scope.dispose();
     throw err;
   }
-  headersIn();
   const contentType = reply.header('content-type') ?? 'application/json';
   const headers = {
     'content-type': contentType,
