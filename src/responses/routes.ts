@@ -30,6 +30,8 @@ export function responsesRoutes(deps: ProxyDeps) {
     const requestId = c.get('requestId');
     const ctx = newResponseContext(req);
     answerRulesOf(chat);
+    // The key pays for the candidates it asks of the upstream, not only for the request.
+    await c.get('spendCandidates')?.(wantsPassthrough(chat, options.tools) ? 1 : options.n);
 
     const answer = async (signal: AbortSignal, onArrived?: () => void): Promise<Answer> => {
       // tools: bypass, as on the chat path: the upstream answers once.

@@ -37,6 +37,7 @@ async function upstreamFailing(fail: FakeUpstreamOptions['fail'], retries: numbe
       '/chat/completions',
       { model: 'm', messages: [{ role: 'user', content: 'hi' }] },
       new AbortController().signal,
+      {},
       () => 0.5,
     );
   return { waits, post, calls: () => fake!.requests.length };
