@@ -70,18 +70,17 @@ describe('bestofn select: one row the scorer fails on fails alone', () => {
     expect(stdout.join('')).toMatch(/^kept 2 of 3 rows \(0 malformed, 1 the scorer failed on, skipped\)/);
   });
 
-  it.each(
+  const refusals: [number, string, RegExp][] = [
+    [400, 'malformed input', /scorer_bad_response|answered 400: malformed input/],
+    [413, 'request entity too large', /answered 413/],
+    [422, 'input is invalid', /answered 422/],
     [
-      [400, 'malformed input', /scorer_bad_response|answered 400: malformed input/],
-      [413, 'request entity too large', /answered 413/],
-      [422, 'input is invalid', /answered 422/],
-      [
-        400,
-        "This model's maximum context length is 4096 tokens. However, you requested 9000 tokens.",
-        /maximum context length/,
-      ],
-    ].map((c, i) => [...c, i] as const),
-  )(
+      400,
+      "This model's maximum context length is 4096 tokens. However, you requested 9000 tokens.",
+      /maximum context length/,
+    ],
+  ];
+  it.each(refusals.map(([status, message, said], i) => [status, message, said, i] as const))(
     'a PRM answering %i for one row fails that row alone, and the rest are scored',
     async (status, message, said, i) => {
       const refusing = await startFakeVllm({
