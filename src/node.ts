@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app';
-import { notLoopback, type Config } from './config';
+import { metricsNotLoopback, notLoopback, shortKeysWarning, type Config } from './config';
 import { isLoopbackAddress } from './http/loopback';
 import { limitConnections } from './http/connection-limits';
 import { serverTimeouts } from './http/server-timeouts';
@@ -65,6 +65,8 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
     if (!scorer) opened.push(() => activeScorer.close?.());
     const uncovered = config.demo ? null : coverageWarning(config);
     if (uncovered) log.warn(uncovered);
+    const shortKeys = shortKeysWarning(config);
+    if (shortKeys) log.warn(shortKeys);
     const recorder = config.RECORD
       ? createJsonlRecorder(config.RECORD, (err) => log.error({ err }, 'cannot write the record file'), {
           maxBytes: config.RECORD_MAX_MB * 1024 * 1024,
@@ -111,6 +113,14 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
     const metricsServer = separateMetrics
       ? await serveMetrics(config.METRICS_HOST, config.METRICS_PORT!, metricsText)
       : undefined;
+    if (metricsServer) {
+      opened.push(() => new Promise((resolve) => metricsServer.close(resolve)));
+      const at = metricsServer.address();
+      const metricsAddress = typeof at === 'object' && at ? at.address : config.METRICS_HOST;
+      // As for HOST: a name is judged by the address it bound to.
+      if (!isLoopbackAddress(metricsAddress) && config.keys.length === 0 && !config.ALLOW_UNAUTHENTICATED)
+        throw metricsNotLoopback(config.METRICS_HOST, metricsAddress);
+    }
     return {
       url: urlOf(server, config.HOST),
       ...(metricsServer ? { metricsUrl: urlOf(metricsServer, config.METRICS_HOST) } : {}),
