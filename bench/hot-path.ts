@@ -41,6 +41,11 @@ if (process.env.BENCH_ROLE === 'upstream') {
       ],
     });
   const server = http.createServer(async (req, res) => {
+    if (req.method === 'GET') {
+      // The gateway's start-up probe lists the models.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ object: 'list', data: [{ id: 'fake-model', object: 'model' }] }));
+    }
     let raw = '';
     for await (const chunk of req) raw += chunk;
     const body = JSON.parse(raw) as { model: string; stream?: boolean };

@@ -17,6 +17,9 @@ import { redactCredentials } from './util/redact-credentials';
  * name (UPSTREAM_BASE_URL ⇔ --upstream-base-url) and a line of `bestofn serve --help`.
  * parseConfig is pure: callers pass env and argv in.
  */
+/** The most candidates any gateway may ask for (BESTOFN_MAX_N's ceiling), and so the most `n` an upstream it runs on must serve. */
+export const MAX_BEST_OF = 4096;
+
 export const OPTIONS = {
   CONFIG_FILE: {
     schema: z.string().optional(),
@@ -119,7 +122,7 @@ export const OPTIONS = {
     help: 'Interface of the METRICS_PORT listener (beyond loopback only with GATEWAY_API_KEYS or ALLOW_UNAUTHENTICATED)',
   },
   BESTOFN_N: { schema: int(1, 4096).default(4), help: 'Default number of candidates when the client names none' },
-  BESTOFN_MAX_N: { schema: int(1, 4096).default(64), help: 'Largest N a client may ask for; more is a 400' },
+  BESTOFN_MAX_N: { schema: int(1, MAX_BEST_OF).default(64), help: 'Largest N a client may ask for; more is a 400' },
   BESTOFN_TOOLS: {
     schema: z.enum(TOOL_MODES).default('vote'),
     help: 'Requests that offer tools: vote (N candidates, the most agreed calls win) | bypass (one upstream call, passed through)',

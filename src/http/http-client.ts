@@ -19,8 +19,10 @@ export interface HttpReply {
    * content-encoding is reported only when the client could not decode it.
    */
   header(name: string): string | null;
-  /** The whole body as text. Read the body once, with text() or stream(). */
+  /** The whole body as text. Read the body once, with text(), textUpTo() or stream(). */
   text(): Promise<string>;
+  /** The whole body as text, or null as soon as more than maxBytes have come (the rest is dropped). */
+  textUpTo(maxBytes: number): Promise<string | null>;
   /**
    * The body as bytes as they arrive (SSE). A relayed stream holds nothing in memory, so it may go
    * past the answer cap (`relay: true`); one the gateway keeps (a live candidate) may not.
@@ -47,10 +49,30 @@ export function fetchClient(fetchFn: typeof fetch): HttpClient {
       header: (name) =>
         decoded && (name === 'content-encoding' || name === 'content-length') ? null : response.headers.get(name),
       text: () => response.text(),
+      textUpTo: (maxBytes) => cappedText(response.body, maxBytes),
       stream: () => response.body ?? empty(),
       discard: async () => void (await response.body?.cancel().catch(() => {})),
     };
   };
+}
+
+/** Reads a web stream as UTF-8 text, giving up (null) once it passes maxBytes. */
+async function cappedText(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<string | null> {
+  if (!body) return '';
+  const decoder = new TextDecoder();
+  const reader = body.getReader();
+  let text = '';
+  let seen = 0;
+  for (;;) {
+    const next = await reader.read();
+    if (next.done) return text + decoder.decode();
+    seen += next.value.byteLength;
+    if (seen > maxBytes) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    text += decoder.decode(next.value, { stream: true });
+  }
 }
 
 // Called unbound, the platform fetch throws 'Illegal invocation' on Workers: always call it through a wrapper.

@@ -1,7 +1,7 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { LimitFunction } from 'p-limit';
 import { UpstreamError } from '../errors';
-import { AbortScope, untilSettled } from '../util/abort-scope';
+import { AbortScope } from '../util/abort-scope';
 import type { HttpClient, HttpReply } from './http-client';
 import { badUpstream, errorFromBody, parseCompletion, upstreamJson, type UpstreamCompletion } from './openai-schemas';
 import { jsonOrUndefined } from '../core/parse-json';
@@ -216,19 +216,27 @@ async function attemptPost(upstream: Upstream, path: string, body: unknown, sign
     await reply.discard();
     throw tooLarge(max);
   }
-  const whole = () => (max === undefined || length <= max ? reply.text() : readText(capped()));
+  const whole = () => readBounded(reply, length <= (max ?? 0) ? undefined : max);
   return {
     status: reply.status,
     header: reply.header,
     text: () => whole().catch(readFailed).finally(done),
+    textUpTo: (maxBytes) => reply.textUpTo(maxBytes).catch(readFailed).finally(done),
     // A stream that fails says why (the total timeout is upstream_timeout, the caller's deadline its own error), not a bare abort.
-    stream: (options) => untilSettled(mapErrors(options?.relay ? reply.stream() : capped(), readFailed), done),
+    stream: (options) => settled(options?.relay ? reply.stream() : capped(), done, readFailed),
     discard: () => reply.discard().finally(done),
   };
 }
 
-/** The same body, with the error it fails with replaced by `map(err)` (which throws). */
-function mapErrors(body: ReadableStream<Uint8Array>, map: (err: unknown) => never): ReadableStream<Uint8Array> {
+/**
+ * The same body, calling `done` once it has ended, failed or been cancelled (as untilSettled does); a
+ * failure is replaced by the error `map` throws. One wrapper for both: a relayed stream pays per chunk.
+ */
+function settled(
+  body: ReadableStream<Uint8Array>,
+  done: () => void,
+  map: (err: unknown) => never,
+): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -236,6 +244,7 @@ function mapErrors(body: ReadableStream<Uint8Array>, map: (err: unknown) => neve
       try {
         next = await reader.read();
       } catch (err) {
+        done();
         try {
           map(err);
         } catch (mapped) {
@@ -243,14 +252,26 @@ function mapErrors(body: ReadableStream<Uint8Array>, map: (err: unknown) => neve
         }
         return;
       }
-      if (next.done) controller.close();
-      else controller.enqueue(next.value);
+      if (next.done) {
+        done();
+        controller.close();
+      } else controller.enqueue(next.value);
     },
-    cancel: (reason) => reader.cancel(reason),
+    cancel(reason) {
+      done();
+      return reader.cancel(reason);
+    },
   });
 }
 
 const tooLarge = (maxBytes: number) => badUpstream(`answer is larger than ${maxBytes} bytes`);
+
+async function readBounded(reply: HttpReply, maxBytes: number | undefined): Promise<string> {
+  if (maxBytes === undefined) return reply.text();
+  const text = await reply.textUpTo(maxBytes);
+  if (text === null) throw tooLarge(maxBytes);
+  return text;
+}
 
 /** The body, erroring with bad_upstream_response once more than maxBytes have come through. */
 function capBytes(body: ReadableStream<Uint8Array>, maxBytes: number | undefined): ReadableStream<Uint8Array> {
@@ -326,7 +347,7 @@ export async function getUpstream(
     return {
       status: reply.status,
       contentType: reply.header('content-type') ?? 'application/json',
-      text: await readText(capBytes(reply.stream(), upstream.maxAnswerBytes)),
+      text: await readBounded(reply, upstream.maxAnswerBytes),
     };
   } catch (err) {
     if (err instanceof UpstreamError || signal.aborted) throw err;

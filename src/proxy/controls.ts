@@ -111,7 +111,12 @@ export const controlsSchema = z.strictObject(
 );
 export type RequestControls = z.output<typeof controlsSchema>;
 
-export const headerName = (name: ControlName) => `x-bestofn-${name.replaceAll('_', '-')}`;
+const HEADER_NAMES = new Map<string, string>();
+export const headerName = (name: ControlName) => {
+  let header = HEADER_NAMES.get(name);
+  if (header === undefined) HEADER_NAMES.set(name, (header = `x-bestofn-${name.replaceAll('_', '-')}`));
+  return header;
+};
 
 /** The `param` of an error about a control, as the client sent it. */
 export const controlParam = (name: ControlName, from: 'body' | 'header') =>

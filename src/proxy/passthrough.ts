@@ -193,7 +193,8 @@ export async function passthrough(req: PassthroughRequest): Promise<Response> {
     const answer = jsonOrUndefined(text);
     if (!isObject(answer)) throw badAnswer();
     const bestofn = metadata(finishReasonOf(answer) ?? null, now() - started, fellBack);
-    return Response.json({ ...answer, bestofn }, { status: reply.status, headers });
+    // Not Response.json: given headers, @hono/node-server builds a Headers object, a cost on every relayed answer.
+    return new Response(JSON.stringify({ ...answer, bestofn }), { status: reply.status, headers });
   } finally {
     scope.dispose();
   }

@@ -6,6 +6,7 @@ import pLimit from 'p-limit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../src/errors';
 import { platformHttp } from '../../src/http/http-client';
+import { nodeHttpClient } from '../../src/http/node-http-client';
 import { getUpstream, postUpstream, type Upstream } from '../../src/http/upstream-client';
 import { startRawUpstream } from '../helpers/raw-upstream';
 import { startFakeUpstream, type FakeUpstream, type FakeUpstreamOptions } from '../helpers/fake-upstream';
@@ -89,7 +90,10 @@ describe('postUpstream retries', () => {
   });
 });
 
-describe('getUpstream', () => {
+describe.each([
+  ['fetch', platformHttp],
+  ['undici', nodeHttpClient(5_000)],
+])('getUpstream over %s', (_name, http) => {
   it('reads an answer only up to the upstream cap (a model list that never ends is a 502, not a full heap)', async () => {
     const raw = await startRawUpstream((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -105,7 +109,7 @@ describe('getUpstream', () => {
       timeoutMs: 5_000,
       firstByteTimeoutMs: 5_000,
       limit: pLimit(1),
-      http: platformHttp,
+      http,
       retries: 0,
       retryBaseMs: 1,
       maxAnswerBytes: 64 * 1024,
@@ -117,6 +121,37 @@ describe('getUpstream', () => {
       expect(
         await getUpstream({ ...upstream, maxAnswerBytes: 8 * 1024 * 1024 }, '/models', new AbortController().signal),
       ).toMatchObject({ status: 200 });
+    } finally {
+      await raw.close();
+    }
+  });
+
+  it('reads a chunked completion whole within the cap, and fails it past the cap', async () => {
+    const answer = JSON.stringify({ id: 'x', pad: 'p'.repeat(40_000) });
+    const raw = await startRawUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      // Several writes and no content-length: the cap is counted while reading.
+      for (let i = 0; i < answer.length; i += 1000) res.write(answer.slice(i, i + 1000));
+      res.end();
+    });
+    const upstream: Upstream = {
+      baseUrl: raw.url,
+      supportsN: false,
+      timeoutMs: 5_000,
+      firstByteTimeoutMs: 5_000,
+      limit: pLimit(1),
+      http,
+      retries: 0,
+      retryBaseMs: 1,
+      maxAnswerBytes: 64 * 1024,
+    };
+    const signal = new AbortController().signal;
+    try {
+      expect(await (await postUpstream(upstream, '/chat/completions', {}, signal)).text()).toBe(answer);
+      const small = { ...upstream, maxAnswerBytes: 30_000 };
+      const err = await (await postUpstream(small, '/chat/completions', {}, signal)).text().catch((e: unknown) => e);
+      expect(err).toMatchObject({ status: 502, code: 'bad_upstream_response' });
+      expect(String((err as Error).message)).toMatch(/larger than 30000 bytes/);
     } finally {
       await raw.close();
     }
