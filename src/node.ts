@@ -77,8 +77,8 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
     if (recorder) opened.push(() => recorder.close());
     const recordFile = config.RECORD;
     const metricsText = () => metrics.registry.metrics();
-    // Made once the server listens; the app asks it whether a request was cut by the shutdown.
-    let drain: ReturnType<typeof drainable> | undefined;
+    // Whether the shutdown cut a request: known once the server listens (drainable), asked by the app.
+    const shutdown = { cut: () => false };
     const separateMetrics = config.METRICS_PORT !== undefined;
     const app = createApp({
       config: withModelRecipe(config, activeScorer.rewardDefaults),
@@ -92,7 +92,7 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
       access: await buildAccess(config, shared?.limiter),
       readyChecks: shared ? [shared.ready] : [],
       bodyDecoders: { br: brotliDecoder },
-      shutdownCut: () => drain?.cut ?? false,
+      shutdownCut: () => shutdown.cut(),
     });
     const server = (await listen(
       serve({
@@ -103,7 +103,8 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
       }),
     )) as http.Server;
     limitConnections(server, { total: config.MAX_CONNECTIONS, perAddress: config.MAX_CONNECTIONS_PER_ADDRESS });
-    drain = drainable(server);
+    const drain = drainable(server);
+    shutdown.cut = () => drain.cut;
     opened.push(() => drain.close(0));
     const bound = server.address();
     const boundAddress = typeof bound === 'object' && bound ? bound.address : config.HOST;
