@@ -135,7 +135,7 @@ async function redisPath(url: string): Promise<(string | number)[][]> {
     health,
   });
   const tier = createRedisScoreTier({ client, prefix: 'path', ttlSeconds: 60, maxEntryBytes: 65_536, health });
-  const limit = { rpm: 1e9, concurrency: 1e6, maxN: 64 };
+  const limit = { rpm: 1e9, cpm: 1e9, concurrency: 1e6, maxN: 64 };
   const seq = (i: number) => ({
     problem: `path problem ${i}`,
     steps: ['First step of the work.', 'Second step.', 'The answer is 4.'],

@@ -24,6 +24,7 @@ const keySpec = z
     key: z.string().min(1).optional(),
     key_env: z.string().min(1).optional(),
     rpm: z.number().int().min(1).optional(),
+    cpm: z.number().int().min(1).optional(),
     concurrency: z.number().int().min(1).optional(),
     max_n: z.number().int().min(1).optional(),
   })
@@ -50,6 +51,7 @@ export interface UpstreamSpec {
 export interface KeySpec {
   key: string;
   rpm?: number;
+  cpm?: number;
   concurrency?: number;
   maxN?: number;
 }
@@ -82,6 +84,7 @@ export function resolveSecrets(
   const keys = (file.keys ?? []).map((k, i) => ({
     key: k.key ?? fromEnv(k.key_env!, `keys[${i}].key_env`),
     rpm: k.rpm,
+    cpm: k.cpm,
     concurrency: k.concurrency,
     maxN: k.max_n,
   }));

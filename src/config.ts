@@ -43,7 +43,7 @@ export const OPTIONS = {
   },
   UPSTREAM_CONCURRENCY: {
     schema: int(1, 4096).default(32),
-    help: 'Max in-flight upstream requests, shared by all client requests',
+    help: 'Max in-flight requests to each upstream; a freed slot goes to the waiting client requests in turn',
   },
   UPSTREAM_TIMEOUT_MS: {
     schema: int(1, 3_600_000).default(600_000),
@@ -67,13 +67,21 @@ export const OPTIONS = {
   },
   UPSTREAM_MAX_ANSWER_MB: {
     schema: int(1, 4096).default(32),
-    help: 'Largest upstream answer read (MiB, decoded); a larger one fails that candidate as bad_upstream_response',
+    help: 'Largest upstream answer of one candidate read (MiB, decoded; an answer to n choices may hold n times this); a larger one fails as bad_upstream_response',
+  },
+  UPSTREAM_MAX_REQUEST_MB: {
+    schema: int(1, 65_536).default(128),
+    help: 'Most upstream answer bytes one client request reads across its N candidates (MiB, decoded); the candidate that would pass it fails as candidates_too_large and the others are kept',
   },
   GATEWAY_API_KEYS: {
     schema: z.string().optional(),
     help: 'Comma-separated keys clients must send as Bearer tokens (keys under 16 characters are warned about at start); unset means no auth (loopback only)',
   },
   KEY_RPM: { schema: int(1, 1_000_000).default(600), help: 'Requests per minute allowed to each gateway key' },
+  KEY_CPM: {
+    schema: int(1, 100_000_000).default(6000),
+    help: 'Candidates per minute allowed to each gateway key: a best_of 8 request spends 8 (a bypass 1); a request for more than this spends it all',
+  },
   KEY_CONCURRENCY: { schema: int(1, 100_000).default(64), help: 'Concurrent requests allowed to each gateway key' },
   KEY_MAX_N: {
     schema: int(1, 4096).optional(),
@@ -235,6 +243,10 @@ export const OPTIONS = {
   RECORD_MAX_MB: {
     schema: num(0.01, 1 << 20).default(1024),
     help: 'Rotate the RECORD file when it would grow past this many MiB',
+  },
+  RECORD_MAX_TEXT_MB: {
+    schema: num(0.01, 4096).default(16),
+    help: "Candidate text one RECORD line holds (MiB, counted in characters); past it the longest texts are cut to share it, each marked, and the candidate's `cut` gives the full lengths",
   },
   RECORD_KEEP: { schema: int(1, 1000).default(5), help: 'Rotated RECORD files kept (FILE.1 is the newest)' },
   UI: {

@@ -23,7 +23,7 @@ export const ERROR_CODES = {
   not_found: 'no such route (404)',
   model_not_found: 'no configured upstream serves this model (404)',
   invalid_api_key: 'a gateway key is missing or wrong (401)',
-  rate_limit_exceeded: "over a gateway key's rate or concurrency (429, with Retry-After)",
+  rate_limit_exceeded: "over a gateway key's rate, candidate rate or concurrency (429, with Retry-After)",
   limits_unavailable: 'REDIS_FAILURE=refuse and the shared limits store does not answer (503, with Retry-After)',
   overloaded: 'the scorer queue is full (503, with Retry-After)',
   invalid_config: 'the server is misconfigured (500; Workers)',
@@ -33,6 +33,8 @@ export const ERROR_CODES = {
   upstream_unreachable: 'the upstream could not be reached (502)',
   bad_upstream_response: 'the upstream answer was cut off, too large, or not a chat completion (502)',
   missing_choice: 'the upstream returned fewer choices than the `n` it was asked for (502; metadata)',
+  candidates_too_large:
+    "a candidate's answer did not fit in what is left of UPSTREAM_MAX_REQUEST_MB; the others are kept (502; metadata)",
   no_valid_candidate: 'JSON mode, and no candidate is valid JSON (502)',
   rejected:
     'a candidate the gateway stopped: early rejection, a confidence stop, or a rival committed to (metadata only)',

@@ -71,6 +71,7 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
       ? createJsonlRecorder(config.RECORD, (err) => log.error({ err }, 'cannot write the record file'), {
           maxBytes: config.RECORD_MAX_MB * 1024 * 1024,
           keep: config.RECORD_KEEP,
+          maxTextChars: config.RECORD_MAX_TEXT_MB * 1024 * 1024,
           onNotice: (m) => log.warn(m),
         })
       : undefined;

@@ -1,11 +1,15 @@
 import type { MiddlewareHandler } from 'hono';
 import { GatewayError } from '../errors';
 import { presentedKey, type KeyRing } from './api-keys';
-import type { KeyLimit, Limiter } from './key-limits';
+import type { KeyLimit, Limiter, Refusal } from './key-limits';
 import { untilSettled } from '../util/abort-scope';
 
-/** keyIndex: which configured key the caller presented (0-based); the inspector shows it, never the key. */
-export type AccessVars = { maxN?: number; keyIndex?: number };
+/**
+ * keyIndex: which configured key the caller presented (0-based); the inspector shows it, never the key.
+ * spendCandidates: takes a request's N from the key's candidates per minute once the route knows it; a
+ * refusal throws the same 429 as the other limits. Absent on a gateway without keys.
+ */
+export type AccessVars = { maxN?: number; keyIndex?: number; spendCandidates?: (candidates: number) => Promise<void> };
 
 export interface AccessOptions {
   keys: KeyRing;
@@ -13,6 +17,11 @@ export interface AccessOptions {
   limitOf: (keyIndex: number) => KeyLimit;
   limiter: Limiter;
 }
+
+const rateLimited = (refusal: Refusal) =>
+  new GatewayError(429, `Rate limit: ${refusal.reason} for this key`, 'rate_limit_error', null, 'rate_limit_exceeded', {
+    'retry-after': String(refusal.retryAfterSeconds),
+  });
 
 /** Whether the request carries a valid gateway key; no limits are applied (health and metrics). */
 export async function hasValidKey(opts: AccessOptions, headers: Headers): Promise<boolean> {
@@ -42,17 +51,13 @@ export function accessControl(opts: AccessOptions): MiddlewareHandler<{ Variable
     }
     const limit = opts.limitOf(index);
     const admission = await opts.limiter.admit(index, limit);
-    if (!admission.ok)
-      throw new GatewayError(
-        429,
-        `Rate limit: ${admission.reason} for this key`,
-        'rate_limit_error',
-        null,
-        'rate_limit_exceeded',
-        { 'retry-after': String(admission.retryAfterSeconds) },
-      );
+    if (!admission.ok) throw rateLimited(admission);
     c.set('maxN', limit.maxN);
     c.set('keyIndex', index);
+    c.set('spendCandidates', async (candidates) => {
+      const spent = await opts.limiter.spend(index, limit, candidates);
+      if (!spent.ok) throw rateLimited(spent);
+    });
     try {
       await next();
     } catch (err) {

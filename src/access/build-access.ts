@@ -14,11 +14,13 @@ export async function buildAccess(
   if (config.keys.length === 0) return undefined;
   const defaults: KeyLimit = {
     rpm: config.KEY_RPM,
+    cpm: config.KEY_CPM,
     concurrency: config.KEY_CONCURRENCY,
     maxN: config.KEY_MAX_N ?? config.BESTOFN_MAX_N,
   };
   const limits = config.keys.map((k) => ({
     rpm: k.rpm ?? defaults.rpm,
+    cpm: k.cpm ?? defaults.cpm,
     concurrency: k.concurrency ?? defaults.concurrency,
     // A key never gets more than the server allows anyone.
     maxN: Math.min(k.maxN ?? defaults.maxN, config.BESTOFN_MAX_N),

@@ -19,12 +19,15 @@ import { LuaScript } from '../redis/lua-script';
 import type { RedisHealth } from '../redis/redis-health';
 import {
   admitted,
+  candidateCost,
+  candidateRefusal,
   concurrencyRefusal,
   rateRefusal,
   type Admission,
   type KeyLimit,
   type KeyLimiter,
   type Limiter,
+  type Spending,
 } from './key-limits';
 
 // KEYS: bucket hash, lease set. ARGV: rpm, concurrency, lease id, lease ms.
@@ -58,6 +61,21 @@ redis.call('PEXPIRE', KEYS[1], leaseMs * 2)
 return 0
 `);
 
+// KEYS: candidate bucket hash. ARGV: cpm, cost. Returns {1, ''} taken, {0, tokens} over the candidate rate.
+const SPEND = new LuaScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local cpm, cost = tonumber(ARGV[1]), tonumber(ARGV[2])
+local b = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(b[1]) or cpm
+local at = tonumber(b[2]) or now
+tokens = math.min(cpm, tokens + math.max(0, now - at) * cpm / 60000)
+if tokens < cost then return {0, tostring(tokens)} end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens - cost), 'at', now)
+redis.call('PEXPIRE', KEYS[1], 61000)
+return {1, ''}
+`);
+
 const reply = z.tuple([z.number(), z.string()]);
 
 export interface RedisLimiterOptions {
@@ -81,10 +99,10 @@ export class RedisKeyLimiter implements Limiter {
     this.timer.unref();
   }
 
-  private keys(key: number): [string, string] {
-    // One hash tag per gateway key keeps both in one cluster slot, as a multi-key script needs.
+  private keys(key: number): [string, string, string] {
+    // One hash tag per gateway key keeps all three in one cluster slot, as a multi-key script needs.
     const tag = `${this.opts.prefix}:{${this.opts.keyIds[key]}}`;
-    return [`${tag}:rpm`, `${tag}:leases`];
+    return [`${tag}:rpm`, `${tag}:leases`, `${tag}:cpm`];
   }
 
   async admit(key: number, limit: KeyLimit): Promise<Admission> {
@@ -96,17 +114,7 @@ export class RedisKeyLimiter implements Limiter {
         await ADMIT.run(this.opts.client, [bucket, leases], [limit.rpm, limit.concurrency, id, this.opts.leaseMs]),
       );
     } catch (err) {
-      this.opts.health.fail('limits', err);
-      if (this.opts.failure === 'refuse') {
-        throw new GatewayError(
-          503,
-          'Rate limits are unavailable (the shared store does not answer); try again shortly',
-          'server_error',
-          null,
-          'limits_unavailable',
-          { 'retry-after': '1' },
-        );
-      }
+      this.unavailable(err);
       return this.opts.local.admit(key, limit);
     }
     this.opts.health.ok('limits');
@@ -120,6 +128,33 @@ export class RedisKeyLimiter implements Limiter {
       // A release that does not reach Redis is not retried: the lease expires on its own.
       this.opts.client.zrem(leases, id).catch((err: unknown) => this.opts.health.fail('limits', err));
     });
+  }
+
+  async spend(key: number, limit: KeyLimit, candidates: number): Promise<Spending> {
+    const cost = candidateCost(candidates, limit.cpm);
+    let answer: z.output<typeof reply>;
+    try {
+      answer = reply.parse(await SPEND.run(this.opts.client, [this.keys(key)[2]], [limit.cpm, cost]));
+    } catch (err) {
+      this.unavailable(err);
+      return this.opts.local.spend(key, limit, candidates);
+    }
+    this.opts.health.ok('limits');
+    return answer[0] === 1 ? { ok: true } : candidateRefusal(limit.cpm, cost, Number(answer[1]));
+  }
+
+  /** Redis failed a limits call: noted once, then REDIS_FAILURE=refuse answers 503 (local: the caller goes on). */
+  private unavailable(err: unknown): void {
+    this.opts.health.fail('limits', err);
+    if (this.opts.failure === 'refuse')
+      throw new GatewayError(
+        503,
+        'Rate limits are unavailable (the shared store does not answer); try again shortly',
+        'server_error',
+        null,
+        'limits_unavailable',
+        { 'retry-after': '1' },
+      );
   }
 
   private async renew(): Promise<void> {

@@ -5,6 +5,7 @@ import { InvalidRequestError } from '../errors';
 import type { RequestVars } from '../observability/request-id';
 import { rankFan, type BestOfNDeps } from '../proxy/best-of-n';
 import { envelopeOf } from '../proxy/chunks';
+import { requestShare } from '../proxy/fan-out';
 import { buildMetadata } from '../proxy/metadata';
 import { resolveOptions } from '../proxy/options';
 import { bypassMetadata, passthrough } from '../proxy/passthrough';
@@ -39,7 +40,10 @@ export function completionsRoutes(deps: ProxyDeps) {
     const scoresOnly = body.echo === true || body.max_tokens === 0;
     if (body.stream === true && bestOf !== undefined && bestOf > k)
       throw new InvalidRequestError('best_of > n cannot be streamed (as on OpenAI): send stream: false', 'best_of');
-    if (scoresOnly || body.stream === true || options.n <= k)
+    const single = scoresOnly || body.stream === true || options.n <= k;
+    // The key pays for the candidates it asks of the upstream, not only for the request.
+    await c.get('spendCandidates')?.(single ? k : options.n);
+    if (single)
       return passthrough({
         upstream,
         fallback: deps.upstreams.fallback,
@@ -70,6 +74,7 @@ export function completionsRoutes(deps: ProxyDeps) {
       options.n,
       options.deadlineMs,
       signal,
+      requestShare(deps.config.UPSTREAM_MAX_REQUEST_MB * 1024 * 1024),
     );
     // The prompt is judged as the problem a chat user would have sent.
     const asChat = {

@@ -4,7 +4,7 @@ import { postUpstream, type Upstream } from '../http/upstream-client';
 import { AbortScope } from '../util/abort-scope';
 import { asGatewayError, deadlineError, failureOf } from '../proxy/candidate-failure';
 import { candidateSeed } from '../proxy/candidate-seed';
-import type { FanOutResult } from '../proxy/fan-out';
+import { requestShare, type FanOutResult, type RequestShare } from '../proxy/fan-out';
 import { addUsage, emptyUsage } from '../proxy/usage';
 import { jsonOrUndefined } from '../core/parse-json';
 
@@ -40,6 +40,7 @@ export async function sampleCompletions(
   n: number,
   deadlineMs: number,
   signal: AbortSignal,
+  share: RequestShare = requestShare(undefined),
 ): Promise<SampledCompletions> {
   const scope = new AbortScope().follow(signal);
   scope.timeout(deadlineMs, () => deadlineError(deadlineMs));
@@ -53,8 +54,13 @@ export async function sampleCompletions(
   const settle = async ({ first, count }: { first: number; count: number }): Promise<void> => {
     try {
       const seed = count === 1 ? candidateSeed(body, first) : {};
-      const reply = await upstream.limit(() =>
-        postUpstream(upstream, '/completions', { ...body, n: count, ...seed, stream: false }, scope.signal),
+      const reply = await upstream.limit(
+        () =>
+          postUpstream(upstream, '/completions', { ...body, n: count, ...seed, stream: false }, scope.signal, {
+            choices: count,
+            ...(share.budget ? { budget: share.budget } : {}),
+          }),
+        share.owner,
       );
       const parsed = answer.safeParse(jsonOrUndefined(await reply.text()));
       if (!parsed.success)

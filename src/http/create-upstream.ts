@@ -1,6 +1,6 @@
-import pLimit from 'p-limit';
 import type { HttpClient } from './http-client';
 import type { Upstream } from './upstream-client';
+import { fairLimit } from './fair-limit';
 
 /** The timeouts, retries and byte cap every generating server shares: the upstreams and the verifier. */
 export interface UpstreamSettings {
@@ -39,7 +39,7 @@ export function createUpstream(
     firstByteTimeoutMs: settings.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
     retries: settings.UPSTREAM_RETRIES,
     retryBaseMs: settings.UPSTREAM_RETRY_BASE_MS,
-    limit: pLimit(server.concurrency),
+    limit: fairLimit(server.concurrency),
     http,
     ...hooks,
     maxAnswerBytes: settings.UPSTREAM_MAX_ANSWER_MB * 1024 * 1024,

@@ -1,10 +1,11 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { LimitFunction } from 'p-limit';
 import { UpstreamError } from '../errors';
 import { AbortScope } from '../util/abort-scope';
 import type { HttpClient, HttpReply } from './http-client';
 import { badUpstream, errorFromBody, parseCompletion, upstreamJson, type UpstreamCompletion } from './openai-schemas';
 import { jsonOrUndefined } from '../core/parse-json';
+import type { ByteBudget } from './byte-budget';
+import type { FairLimit } from './fair-limit';
 
 /**
  * The one OpenAI-compatible HTTP client of the gateway: upstream model servers, the verifier and the
@@ -20,7 +21,8 @@ export interface Upstream {
   apiKey?: string;
   supportsN: boolean;
   timeoutMs: number;
-  limit: LimitFunction;
+  /** Shared by every request; its slots go to the waiting requests in turn (fair-limit.ts). */
+  limit: FairLimit;
   http: HttpClient;
   /** Extra attempts after a retryable failure (408, 429, 5xx, connection errors). */
   retries: number;
@@ -30,7 +32,7 @@ export interface Upstream {
   firstByteTimeoutMs: number;
   /** Told the status (or 'error') and latency to headers of every upstream request, for metrics. */
   observe?: (status: number | 'error', seconds: number) => void;
-  /** Largest answer body read, in bytes (decoded); past it the answer fails as bad_upstream_response. */
+  /** Largest answer of one choice, in bytes (decoded); past it the answer fails as bad_upstream_response. */
   maxAnswerBytes?: number;
   /** Waits between attempts; a timer by default (tests inject one that records and returns at once). */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -104,6 +106,19 @@ function timerSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** How much of an answer may be read, and until when. */
+export interface ReadBounds {
+  /** Choices asked for in one request (`n`): the answer cap is per choice, so the body may hold this many. */
+  choices?: number;
+  /** The bytes left to the client request across all its candidates (UPSTREAM_MAX_REQUEST_MB). */
+  budget?: ByteBudget;
+  /**
+   * The caller's deadline (Date.now() time) over every attempt, the reading of the answer included; past
+   * it the call fails with `error()`. Cheaper than a scope of the caller's own: one AbortController a call.
+   */
+  deadline?: { at: number; error: () => UpstreamError };
+}
+
 /**
  * Sends a request and returns the reply once its headers are in, for both JSON and SSE answers,
  * retrying 408/429/5xx and connection failures with exponential backoff. Timeouts are not retried: a
@@ -114,24 +129,33 @@ export async function postUpstream(
   path: string,
   body: unknown,
   signal: AbortSignal,
+  bounds: ReadBounds = {},
   random: () => number = Math.random,
 ): Promise<HttpReply> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await attemptPost(upstream, path, body, signal);
+      return await attemptPost(upstream, path, body, signal, bounds);
     } catch (err) {
       if (!(err instanceof UpstreamError) || !err.retryable || signal.aborted) throw err;
       // The client should not retry what the gateway already retried: that would multiply the calls.
       if (attempt >= upstream.retries) throw upstream.retries > 0 ? err.adviseRetry(false) : err;
       const delay = retryDelayMs(upstream, attempt, err.headers['retry-after'], random);
       if (delay === null) throw err.adviseRetry(true);
+      if (bounds.deadline && Date.now() + delay >= bounds.deadline.at) throw bounds.deadline.error();
       await (upstream.sleep ?? timerSleep)(delay, signal);
     }
   }
 }
 
-async function attemptPost(upstream: Upstream, path: string, body: unknown, signal: AbortSignal): Promise<HttpReply> {
+async function attemptPost(
+  upstream: Upstream,
+  path: string,
+  body: unknown,
+  signal: AbortSignal,
+  { choices = 1, budget, deadline }: ReadBounds,
+): Promise<HttpReply> {
   const scope = new AbortScope().follow(signal);
+  if (deadline) scope.timeout(Math.max(0, deadline.at - Date.now()), deadline.error);
   const firstByteError = () =>
     new UpstreamError(
       504,
@@ -207,16 +231,23 @@ async function attemptPost(upstream: Upstream, path: string, body: unknown, sign
       'bad_upstream_response',
     );
   };
-  const max = upstream.maxAnswerBytes;
-  const capped = () => capBytes(reply.stream(), max);
+  const max = upstream.maxAnswerBytes === undefined ? undefined : upstream.maxAnswerBytes * Math.max(1, choices);
+  const capped = () => capBytes(reply.stream(), max, budget);
   // A declared length within the cap is a true bound (the HTTP parser holds the body to it): read it the fast way.
   const length = Number(reply.header('content-length') ?? NaN);
-  if (max !== undefined && length > max) {
+  const refuse = async (err: UpstreamError) => {
     scope.dispose();
     await reply.discard();
-    throw tooLarge(max);
-  }
-  const whole = () => readBounded(reply, length <= (max ?? 0) ? undefined : max);
+    throw err;
+  };
+  if (max !== undefined && length > max) await refuse(tooLarge(max));
+  const declared = Number.isFinite(length) && (max === undefined || length <= max);
+  if (declared && budget && !budget.take(length)) await refuse(budget.exceeded());
+  // The declared bytes were taken above; an answer that then fails gives them back.
+  const readDeclared = () => reply.text().catch((err: unknown) => (budget?.give(length), Promise.reject(err)));
+  // Without a budget the cap is counted inline on the client's own stream (the fast path); a budget shared
+  // by the request's candidates is taken chunk by chunk as the bytes come.
+  const whole = () => (declared ? readDeclared() : budget ? readText(capped()) : readBounded(reply, max));
   return {
     status: reply.status,
     header: reply.header,
@@ -273,15 +304,29 @@ async function readBounded(reply: HttpReply, maxBytes: number | undefined): Prom
   return text;
 }
 
-/** The body, erroring with bad_upstream_response once more than maxBytes have come through. */
-function capBytes(body: ReadableStream<Uint8Array>, maxBytes: number | undefined): ReadableStream<Uint8Array> {
-  if (maxBytes === undefined) return body;
+/**
+ * The body, erroring with bad_upstream_response once more than maxBytes have come through, or with
+ * candidates_too_large once the request's budget has no room for the next chunk (its bytes then go back).
+ */
+function capBytes(
+  body: ReadableStream<Uint8Array>,
+  maxBytes: number | undefined,
+  budget?: ByteBudget,
+): ReadableStream<Uint8Array> {
+  if (maxBytes === undefined && budget === undefined) return body;
   let seen = 0;
   return body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
+        if (maxBytes !== undefined && seen + chunk.byteLength > maxBytes) {
+          budget?.give(seen);
+          throw tooLarge(maxBytes);
+        }
+        if (budget && !budget.take(chunk.byteLength)) {
+          budget.give(seen);
+          throw budget.exceeded();
+        }
         seen += chunk.byteLength;
-        if (seen > maxBytes) throw tooLarge(maxBytes);
         controller.enqueue(chunk);
       },
     }),
@@ -303,17 +348,26 @@ async function readText(body: ReadableStream<Uint8Array>): Promise<string> {
   }
 }
 
-/** A non-streaming chat completion, run under the upstream's shared concurrency cap and checked at the edge. */
+/**
+ * A non-streaming chat completion, run under the upstream's shared concurrency cap (in turn with the
+ * other requests waiting: `owner` is the client request) and checked at the edge.
+ */
 export function createChatCompletion(
   upstream: Upstream,
   body: ChatCompletionCreateParams,
   signal: AbortSignal,
+  owner?: object,
+  budget?: ByteBudget,
 ): Promise<UpstreamCompletion> {
   return upstream.limit(async () => {
     signal.throwIfAborted();
-    const text = await (await postUpstream(upstream, '/chat/completions', { ...body, stream: false }, signal)).text();
-    return parseCompletion(upstreamJson(text, 'returned a body'), body.n ?? 1);
-  });
+    const choices = body.n ?? 1;
+    const reply = await postUpstream(upstream, '/chat/completions', { ...body, stream: false }, signal, {
+      choices,
+      ...(budget ? { budget } : {}),
+    });
+    return parseCompletion(upstreamJson(await reply.text(), 'returned a body'), choices);
+  }, owner);
 }
 
 /** A small GET answer (the model list), read in full: its status, content type and text. */

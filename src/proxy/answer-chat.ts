@@ -59,6 +59,7 @@ export function bestOfNRunner(deps: ProxyDeps, req: ChatRequest, onArrived?: () 
     scorer: deps.scorer,
     reward: rewardDefaults(deps.config),
     clusterBudgetMs: deps.config.VOTE_CLUSTER_BUDGET_MS,
+    maxRequestBytes: deps.config.UPSTREAM_MAX_REQUEST_MB * 1024 * 1024,
     // What the configured scorer asks of sampling (confidence: token logprobs), from its registry entry.
     ...samplingNeeds(deps.config),
     onArrived,

@@ -6,7 +6,7 @@ import { rankWithVotes, type VoteReport } from '../core/rank';
 import type { CandidateParts, StepRewards } from '../core/types';
 import { GatewayError, UpstreamError } from '../errors';
 import type { Scorer, ScoreResult } from '../scorer/types';
-import { fanOut, refill, type FanOutResult, type Sample } from './fan-out';
+import { fanOut, refill, requestShare, type FanOutResult, type Sample } from './fan-out';
 import type { BestOfNOptions } from './options';
 import { problemOf } from '../core/problem';
 import type { Upstream } from '../http/upstream-client';
@@ -16,7 +16,8 @@ import { scoreCandidates } from './score-candidates';
 import { choicesFor, extractChoice } from '../core/choice-answer';
 import { addUsage } from './usage';
 import { answerRulesOf, type AnswerRules } from './answer-rules';
-import { checkCandidate } from './candidate-check';
+import { checkCandidate, type CandidateCheck } from './candidate-check';
+import { LONG_TEXT_CHARS, nextTurn } from '../util/next-turn';
 
 export interface RankedCandidate {
   sample: Sample & { message: NonNullable<Sample['message']> };
@@ -68,6 +69,8 @@ export interface BestOfNDeps {
   confidenceStop?: { window: number; eta: number };
   /** Time to merge equivalent answers in a vote (VOTE_CLUSTER_BUDGET_MS). */
   clusterBudgetMs?: number;
+  /** Bytes of upstream answers one request may read across its candidates (UPSTREAM_MAX_REQUEST_MB). */
+  maxRequestBytes?: number;
   now?: () => number;
   /** Told when an upstream call for a candidate has answered 2xx: a held stream may send its headers then. */
   onArrived?: () => void;
@@ -107,9 +110,18 @@ export async function runBestOfN(
   const now = deps.now ?? Date.now;
   const started = now();
   const upstreamBody = upstreamBodyOf(body, options, deps.topLogprobs);
-  const fan = await fanOut(deps.upstream, upstreamBody, options.n, options.deadlineMs, signal, deps.onArrived);
+  const share = requestShare(deps.maxRequestBytes);
+  const fan = await fanOut(deps.upstream, upstreamBody, options.n, options.deadlineMs, signal, deps.onArrived, share);
   if (deps.fallback && deps.fallback !== deps.upstream)
-    await refill(fan, deps.fallback, upstreamBody, options.deadlineMs - (now() - started), signal, deps.onArrived);
+    await refill(
+      fan,
+      deps.fallback,
+      upstreamBody,
+      options.deadlineMs - (now() - started),
+      signal,
+      deps.onArrived,
+      share,
+    );
   // Logprobs the gateway asked for itself (SCORER=confidence) are for scoring, not for a client that did not ask.
   if (body.logprobs !== true) for (const s of fan.samples) delete s.logprobs;
   return rankFan(deps, body, options, fan, started, signal);
@@ -145,7 +157,8 @@ export async function rankFan(
   const choices = choicesFor(problem, options.answer);
   const rules = answerRulesOf(body);
   const structured = rules.tools !== undefined || rules.json !== undefined;
-  const parts = arrived.map((s) => {
+  const parts: { parts: CandidateParts; check: CandidateCheck }[] = [];
+  for (const s of arrived) {
     // A candidate cut at max_tokens stopped mid-thought: the last number it wrote is not an answer it gave.
     const read = toCandidateParts(s.message, { complete: s.finishReason !== 'length' });
     const p = {
@@ -154,8 +167,11 @@ export async function rankFan(
       ...(s.topLogprobs ? { topLogprobs: s.topLogprobs } : {}),
     };
     const check = checkCandidate(rules, s.message, p.answer, p.response);
-    return { parts: check.key ? { ...p, answer: check.key } : p, check };
-  });
+    parts.push({ parts: check.key ? { ...p, answer: check.key } : p, check });
+    // Reading N long candidates in one go would hold the loop for all of them: health probes and other
+    // requests get a turn after each long one.
+    if (read.thinking.length + read.response.length > LONG_TEXT_CHARS) await nextTurn();
+  }
   const { score, rewards } = await scoreCandidates(
     deps.scorer,
     resolveRecipe(deps.reward, { aggregate: options.aggregate }),

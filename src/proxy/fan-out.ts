@@ -11,6 +11,22 @@ import { createChatCompletion, type Upstream } from '../http/upstream-client';
 import { addUsage, emptyUsage, type Usage } from './usage';
 import { asGatewayError, deadlineError, failureOf, refusesRequest, type CandidateFailure } from './candidate-failure';
 import { candidateSeed } from './candidate-seed';
+import { ByteBudget } from '../http/byte-budget';
+
+/**
+ * What the upstream calls of one client request share: who they are to the upstream's fair limiter (their
+ * turn among the requests waiting), and the bytes of answers the request may read in all.
+ */
+export interface RequestShare {
+  owner: object;
+  budget?: ByteBudget;
+}
+
+/** A request's share: a fresh owner, and a budget of `maxBytes` when it is bounded. */
+export const requestShare = (maxBytes: number | undefined): RequestShare => ({
+  owner: {},
+  ...(maxBytes === undefined ? {} : { budget: new ByteBudget(maxBytes) }),
+});
 
 /** A reasoning model's message: vLLM, SGLang and DeepSeek add the thinking beside the content. */
 export type SampledMessage = ChatCompletionMessage & { reasoning_content?: string | null; reasoning?: string | null };
@@ -136,6 +152,7 @@ export async function fanOut(
   signal: AbortSignal,
   /** Told each time an upstream call succeeds (a streamed answer may then send its headers). */
   onArrived?: () => void,
+  share: RequestShare = requestShare(undefined),
 ): Promise<FanOutResult> {
   signal.throwIfAborted();
   const deadline = () => deadlineError(deadlineMs);
@@ -155,7 +172,13 @@ export async function fanOut(
     try {
       // One request with n choices varies them itself; one-choice requests need a seed each.
       const seed = count === 1 ? candidateSeed(body, first) : {};
-      const completion = await createChatCompletion(upstream, { ...body, n: count, ...seed }, combined);
+      const completion = await createChatCompletion(
+        upstream,
+        { ...body, n: count, ...seed },
+        combined,
+        share.owner,
+        share.budget,
+      );
       if (combined.aborted) return;
       result.first ??= {
         id: completion.id,
@@ -226,10 +249,13 @@ export async function fanOut(
  */
 function warnIfRepeated(upstream: Upstream, samples: Sample[], temperature: number | null | undefined): void {
   if (upstream.repeats || temperature === 0) return;
+  // The parts are compared as they are: joining them would copy every candidate's text (N × 30 MiB at worst).
   const texts = samples
     .filter((s) => s.message)
-    .map((s) => `${s.message!.reasoning_content ?? s.message!.reasoning ?? ''}\n${s.message!.content ?? ''}`);
-  if (texts.length < 2 || texts.some((t) => t !== texts[0]) || texts[0]!.length < 32) return;
+    .map((s) => [s.message!.reasoning_content ?? s.message!.reasoning ?? '', s.message!.content ?? ''] as const);
+  const [first] = texts;
+  if (!first || texts.length < 2 || first[0].length + first[1].length < 32) return;
+  if (texts.some(([thinking, content]) => thinking !== first[0] || content !== first[1])) return;
   upstream.repeats = true;
   upstream.warn?.(
     { upstream: upstream.name ?? 'default', candidates: texts.length },
@@ -248,10 +274,11 @@ export async function refill(
   timeLeftMs: number,
   signal: AbortSignal,
   onArrived?: () => void,
+  share?: RequestShare,
 ): Promise<void> {
   const failed = fan.samples.filter((s) => s.error && s.error.code !== 'deadline');
   if (failed.length === 0 || timeLeftMs <= 0) return;
-  const extra = await fanOut(fallback, body, failed.length, timeLeftMs, signal, onArrived);
+  const extra = await fanOut(fallback, body, failed.length, timeLeftMs, signal, onArrived, share);
   failed.forEach((slot, i) => {
     const got = extra.samples[i]!;
     fan.samples[slot.index] = { ...got, index: slot.index, upstream: fallback.name ?? 'fallback' };

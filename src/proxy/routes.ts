@@ -23,6 +23,8 @@ export function proxyRoutes(deps: ProxyDeps) {
     // A tool or response_format schema that cannot be used is a 400 before any upstream call.
     answerRulesOf(body);
     const bypass = bypassOf(body, options);
+    // The key pays for the candidates it asks of the upstream, not only for the request.
+    await c.get('spendCandidates')?.(bypass ? 1 : options.n);
     if (bypass)
       return passthrough({
         upstream,

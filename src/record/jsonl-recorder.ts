@@ -1,11 +1,14 @@
 import { JsonlAppender } from '../files/jsonl-append';
 import type { Recorder } from './record-entry';
+import { boundRecord } from './record-bounds';
 
 export interface RecorderOptions {
   /** Rotate the file at this size (RECORD_MAX_MB). */
   maxBytes?: number;
   /** Rotated files kept (RECORD_KEEP). */
   keep?: number;
+  /** Candidate text one line may hold, in characters (RECORD_MAX_TEXT_MB); longer texts are cut and marked. */
+  maxTextChars?: number;
   onNotice?: (message: string) => void;
 }
 
@@ -25,7 +28,7 @@ export function createJsonlRecorder(
     record: (entry) => {
       if (!open) return;
       try {
-        out.append(entry);
+        out.append(o.maxTextChars === undefined ? entry : boundRecord(entry, o.maxTextChars));
       } catch (err) {
         onError(err as Error);
       }

@@ -26,6 +26,8 @@ export interface RecordEntry {
     reward?: number | null;
     step_rewards?: { thinking: number[] | null; response: number[] | null };
     error?: { status: number; message: string; code: string | null };
+    /** Texts cut to keep the line within RECORD_MAX_TEXT_MB: each field's full length, in characters. */
+    cut?: Record<string, number>;
   }[];
   usage: CompletionUsage;
 }

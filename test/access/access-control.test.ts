@@ -80,7 +80,7 @@ describe('KeyLimiter', () => {
   it('refills the bucket at the per-minute rate', () => {
     let now = 0;
     const limiter = new KeyLimiter(() => now);
-    const limit = { rpm: 60, concurrency: 100, maxN: 1 };
+    const limit = { rpm: 60, cpm: 1_000, concurrency: 100, maxN: 1 };
     for (let i = 0; i < 60; i++) expect(limiter.admit(0, limit).ok).toBe(true);
     const refused = limiter.admit(0, limit);
     expect(refused).toMatchObject({ ok: false, retryAfterSeconds: 1 });

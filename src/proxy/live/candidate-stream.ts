@@ -9,7 +9,7 @@ import {
 } from '../../http/openai-schemas';
 import { postUpstream, type Upstream } from '../../http/upstream-client';
 import { AbortScope } from '../../util/abort-scope';
-import type { SampledMessage } from '../fan-out';
+import type { RequestShare, SampledMessage } from '../fan-out';
 import { failureOf, type CandidateFailure } from '../candidate-failure';
 import { candidateSeed } from '../candidate-seed';
 import { upstreamChunks } from './upstream-chunks';
@@ -58,6 +58,7 @@ export function startCandidate(
   onProgress: () => void,
   /** Told each chunk's logprobs (confidence-based stopping); may cancel the candidate. */
   onLogprobs?: (candidate: LiveCandidate, logprobs: unknown) => void,
+  share?: RequestShare,
 ): LiveCandidate {
   const scope = new AbortScope().follow(signal);
   let notify = () => {};
@@ -90,7 +91,13 @@ export function startCandidate(
   candidate.done = upstream
     .limit(async () => {
       if (scope.aborted) return;
-      const reply = await postUpstream(upstream, '/chat/completions', streamBody, scope.signal);
+      const reply = await postUpstream(
+        upstream,
+        '/chat/completions',
+        streamBody,
+        scope.signal,
+        share?.budget ? { budget: share.budget } : {},
+      );
       // Asked for a stream, a whole JSON answer is a server that ignored `stream`: reading it as SSE would find nothing.
       const type = reply.header('content-type') ?? '';
       if (!type.includes('text/event-stream')) {
@@ -142,7 +149,7 @@ export function startCandidate(
         progress();
       }
       candidate.stopped ??= 'finished';
-    })
+    }, share?.owner)
     .catch((err: unknown) => {
       if (candidate.stopped) return;
       if (signal.aborted) return void (candidate.stopped = 'cancelled');

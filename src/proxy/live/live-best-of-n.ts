@@ -8,7 +8,7 @@ import { rankFan, upstreamBodyOf, type BestOfNDeps, type BestOfNOutcome } from '
 import { deadlineError, refusesRequest, stoppedFailure } from '../candidate-failure';
 import { resolveRecipe } from '../../core/reward-recipe';
 import { scoreCandidates } from '../score-candidates';
-import type { FanOutResult } from '../fan-out';
+import { requestShare, type FanOutResult } from '../fan-out';
 import { addUsage, emptyUsage } from '../usage';
 import type { BestOfNOptions } from '../options';
 import { problemOf } from '../../core/problem';
@@ -82,6 +82,8 @@ export async function runLiveBestOfN(
     return scored && pool.map((c, i) => ({ c, reward: scored.rewards[i]!, answer: parts[i]!.answer }));
   };
 
+  // The request's turn at the upstream's slots and its byte budget, shared by every wave and the fallback.
+  const share = requestShare(deps.maxRequestBytes);
   const start = (upstream: Upstream, index: number) =>
     startCandidate(
       upstream,
@@ -90,6 +92,7 @@ export async function runLiveBestOfN(
       scope.signal,
       progress,
       stopper ? (c, lp) => stopper.observe(c, lp) : undefined,
+      share,
     );
   // As on the plain path, a candidate the routed upstream failed to give (an error, not a stop) is asked of the fallback, once.
   const fallback = deps.fallback !== deps.upstream ? deps.fallback : undefined;
