@@ -25,6 +25,11 @@ if (process.env.BENCH_ROLE === 'upstream') {
   const server = http.createServer(async (req, res) => {
     if (req.method === 'GET' && req.url === '/arrivals')
       return void (res.end(JSON.stringify(arrivals)), (arrivals = []));
+    if (req.method === 'GET') {
+      // The gateway's start-up probe lists the models.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ object: 'list', data: [{ id: 'fake-model', object: 'model' }] }));
+    }
     let raw = '';
     for await (const chunk of req) raw += chunk;
     arrivals.push(now());
