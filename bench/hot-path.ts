@@ -1,7 +1,7 @@
 /**
  * The cost of the hot path, in one run: bestofn at N=1 against the least a Node gateway can do (a bare
  * Hono + undici proxy) over the same fake upstream, and the time to first token of a streamed answer
- * (direct, bestofn N=1, Portkey's gateway). Each contender runs in its own process; this one is the client.
+ * (direct, bestofn N=1 on chat and on /v1/responses, Portkey's gateway). Each contender runs in its own process; this one is the client.
  *
  * Cost: the upstream answers at once, so the figure is the gateway's own CPU. Closed-loop clients at
  * concurrency 1, 16 and 64 for ROUND_S seconds each; CPU ms per request is the process's user + system
@@ -161,7 +161,8 @@ async function ttft(t: Target): Promise<number> {
   let seen = '';
   for await (const piece of res.body) {
     seen += String(piece);
-    if (first === undefined && /"content":"[^"]/.test(seen)) first = performance.now() - t0;
+    // A chat chunk's content, or a Responses `response.output_text.delta`.
+    if (first === undefined && /"(content|delta)":"[^"]/.test(seen)) first = performance.now() - t0;
   }
   if (res.statusCode !== 200 || first === undefined)
     throw new Error(`${t.name}: ${res.statusCode} ${seen.slice(0, 300)}`);
@@ -199,6 +200,12 @@ try {
     body: { ...ask, best_of: 1 },
     pid: bestofn.pid,
   };
+  const responses: Target = {
+    name: 'bestofn N=1 /v1/responses',
+    url: 'http://127.0.0.1:18807/v1/responses',
+    headers: {},
+    body: { model: 'fake-model', input: 'What is 40 + 2?', best_of: 1 },
+  };
   const bare: Target = {
     name: 'hono + undici',
     url: 'http://127.0.0.1:18808/v1/chat/completions',
@@ -224,11 +231,11 @@ try {
   for (const c of SWEEP)
     for (const t of c % 2 ? [gateway, bare] : [bare, gateway]) cost.set(`${t.name}@${c}`, await round(t, c));
 
-  const firsts = new Map<string, number[]>([direct, gateway, peer].map((t) => [t.name, []]));
+  const firsts = new Map<string, number[]>([direct, gateway, responses, peer].map((t) => [t.name, []]));
   // A peer that cannot stream this upstream is reported as such, not left out silently.
   const failed = new Map<string, string>();
   for (let i = 0; i < TTFT_REQUESTS; i++)
-    for (const t of [direct, gateway, peer]) {
+    for (const t of [direct, gateway, responses, peer]) {
       if (failed.has(t.name)) continue;
       try {
         firsts.get(t.name)!.push(await ttft(t));
@@ -258,7 +265,7 @@ try {
   );
   printTable(
     ['target', 'p50', 'p90', 'max'],
-    [direct, gateway, peer].map((t) => {
+    [direct, gateway, responses, peer].map((t) => {
       const xs = [...firsts.get(t.name)!].sort((a, b) => a - b);
       if (failed.has(t.name)) return [t.name, `fails: ${failed.get(t.name)}`, '', ''];
       return [t.name, median(xs).toFixed(1), quantile(xs, 0.9).toFixed(1), xs.at(-1)!.toFixed(1)];

@@ -27,6 +27,8 @@ export type AppDeps = ProxyDeps & {
   recorded?: (max: number) => Inspection[];
   /** Request Content-Encodings beyond gzip and deflate that this runtime decodes (Node: br). */
   bodyDecoders?: BodyDecoders;
+  /** Whether the server is cutting the connections left at shutdown (Node): a request cut then is logged as 503. */
+  shutdownCut?: () => boolean;
 };
 
 /** How long /readyz trusts an upstream probe: a few seconds, so frequent health checks cost the upstream little. */
@@ -51,7 +53,7 @@ export function createApp(deps: AppDeps) {
   const scrub = deps.scrub ?? clientScrubber(deps.config);
   const ui = deps.config.UI ? gatewayInspector(deps) : undefined;
 
-  app.use('*', requestContext(deps.log, metrics.request));
+  app.use('*', requestContext(deps.log, metrics.request, deps.shutdownCut));
   // A keyless gateway is reachable from this machine only, so from its browser too: see src/http/cross-site.ts.
   if (!deps.access && !deps.config.ALLOW_UNAUTHENTICATED)
     app.use('*', ownHostsOnly([deps.config.HOST, ...listOf(deps.config.ALLOWED_HOSTS)]));

@@ -16,6 +16,9 @@ import { parseJson } from './core/parse-json';
  * name (UPSTREAM_BASE_URL ⇔ --upstream-base-url) and a line of `bestofn serve --help`.
  * parseConfig is pure: callers pass env and argv in.
  */
+/** The most candidates any gateway may ask for (BESTOFN_MAX_N's ceiling), and so the most `n` an upstream it runs on must serve. */
+export const MAX_BEST_OF = 4096;
+
 export const OPTIONS = {
   CONFIG_FILE: {
     schema: z.string().optional(),
@@ -123,7 +126,7 @@ export const OPTIONS = {
   },
   METRICS_HOST: { schema: z.string().min(1).default('127.0.0.1'), help: 'Interface of the METRICS_PORT listener' },
   BESTOFN_N: { schema: int(1, 4096).default(4), help: 'Default number of candidates when the client names none' },
-  BESTOFN_MAX_N: { schema: int(1, 4096).default(64), help: 'Largest N a client may ask for; more is a 400' },
+  BESTOFN_MAX_N: { schema: int(1, MAX_BEST_OF).default(64), help: 'Largest N a client may ask for; more is a 400' },
   BESTOFN_TOOLS: {
     schema: z.enum(TOOL_MODES).default('vote'),
     help: 'Requests that offer tools: vote (N candidates, the most agreed calls win) | bypass (one upstream call, passed through)',

@@ -27,7 +27,8 @@ export const ERROR_CODES = {
   limits_unavailable: 'REDIS_FAILURE=refuse and the shared limits store does not answer (503, with Retry-After)',
   overloaded: 'the scorer queue is full (503, with Retry-After)',
   invalid_config: 'the server is misconfigured (500; Workers)',
-  deadline: 'the request deadline passed before enough candidates arrived (504)',
+  deadline:
+    'the request deadline passed before enough candidates arrived, or before a relayed answer was complete (504)',
   upstream_timeout: 'the upstream sent no headers, or no answer, in time (504)',
   upstream_unreachable: 'the upstream could not be reached (502)',
   bad_upstream_response: 'the upstream answer was cut off, too large, or not a chat completion (502)',

@@ -76,6 +76,8 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
     if (recorder) opened.push(() => recorder.close());
     const recordFile = config.RECORD;
     const metricsText = () => metrics.registry.metrics();
+    // Made once the server listens; the app asks it whether a request was cut by the shutdown.
+    let drain: ReturnType<typeof drainable> | undefined;
     const separateMetrics = config.METRICS_PORT !== undefined;
     const app = createApp({
       config: withModelRecipe(config, activeScorer.rewardDefaults),
@@ -89,6 +91,7 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
       access: await buildAccess(config, shared?.limiter),
       readyChecks: shared ? [shared.ready] : [],
       bodyDecoders: { br: brotliDecoder },
+      shutdownCut: () => drain?.cut ?? false,
     });
     const server = (await listen(
       serve({
@@ -99,7 +102,7 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
       }),
     )) as http.Server;
     limitConnections(server, { total: config.MAX_CONNECTIONS, perAddress: config.MAX_CONNECTIONS_PER_ADDRESS });
-    const drain = drainable(server);
+    drain = drainable(server);
     opened.push(() => drain.close(0));
     const bound = server.address();
     const boundAddress = typeof bound === 'object' && bound ? bound.address : config.HOST;

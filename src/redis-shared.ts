@@ -24,6 +24,11 @@ export interface RedisShared {
   close(): Promise<void>;
 }
 
+/** Redis's answers to a wrong user or password (WRONGPASS), or to none where one is required (NOAUTH). */
+const AUTH_FAILURE = /\b(WRONGPASS|NOAUTH)\b|invalid password/i;
+const AUTH_ADVICE =
+  'redis refused the credentials in REDIS_URL: fix its user or password (redis://user:password@host:port)';
+
 /** The same key gets the same id on every replica; the key itself never reaches Redis. */
 const keyId = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 32);
 
@@ -70,9 +75,20 @@ export async function createRedisShared(
     },
     fallback,
   );
-  // Connection errors repeat on every reconnect attempt; the uses' own failures are what get logged.
-  const client = createRedisClient({ url: config.REDIS_URL, timeoutMs: config.REDIS_TIMEOUT_MS });
-  if (!(await connected(client, 2000)))
+  // Connection errors repeat on every reconnect attempt; the uses' own failures are what get logged. A
+  // refused password is not an outage but a wrong REDIS_URL: it is named once, and the replica is not ready.
+  let authError: string | null = null;
+  const client = createRedisClient({
+    url: config.REDIS_URL,
+    timeoutMs: config.REDIS_TIMEOUT_MS,
+    onError: (err) => {
+      if (!AUTH_FAILURE.test(err.message) || authError !== null) return;
+      authError = err.message;
+      log.error({ err: err.message }, AUTH_ADVICE);
+    },
+  });
+  client.on('ready', () => (authError = null));
+  if (!(await connected(client, 2000)) && authError === null)
     log.warn(
       { status: client.status },
       `redis does not answer at start-up; limits: ${fallback.limits}, cache: ${fallback.cache} until it does`,
@@ -105,9 +121,17 @@ export async function createRedisShared(
       check: () => {
         const limits = health.status('limits');
         const cache = health.status('cache');
-        // With local fallback a replica still serves correctly while Redis is away, only less strictly.
-        const ok = config.REDIS_FAILURE === 'local' || (client.status === 'ready' && limits.up);
-        return { ok, connection: client.status, failure_mode: config.REDIS_FAILURE, limits, cache };
+        // With local fallback a replica still serves correctly while Redis is away, only less strictly; a
+        // refused password is no outage to ride out but a configuration to fix, whatever REDIS_FAILURE says.
+        const ok = authError === null && (config.REDIS_FAILURE === 'local' || (client.status === 'ready' && limits.up));
+        return {
+          ok,
+          connection: client.status,
+          failure_mode: config.REDIS_FAILURE,
+          ...(authError !== null ? { auth_error: `${AUTH_ADVICE}: ${authError}` } : {}),
+          limits,
+          cache,
+        };
       },
     },
     async close() {

@@ -64,6 +64,45 @@ export function redactUrlCredentials(text: string): string {
   return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@"'<>]+@/gi, `$1${REDACTED}@`);
 }
 
+/** Query parameters that carry a credential (`?key=`, `?api_key=`, `?access_token=`, a signature…). */
+const CREDENTIAL_PARAM = /^(?:key|api[-_]?key|apikey|token|access[-_]?token|auth|password|secret|sig|signature)$/i;
+
+/**
+ * A URL as it may be shown or written to a file: user:pass@ and the values of credential query parameters
+ * replaced. For URLs an operator typed (a CLI's --base-url, --scorer-url), which reports, summaries and
+ * plots name; text that merely contains URLs goes through secretScrubber.
+ */
+export function redactUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return redactUrlCredentials(url);
+  }
+  const userinfo = u.username || u.password ? `${REDACTED}@` : '';
+  const params = [...u.searchParams].map(([k, v]) =>
+    CREDENTIAL_PARAM.test(k)
+      ? `${encodeURIComponent(k)}=${REDACTED}`
+      : `${encodeURIComponent(k)}=${encodeURIComponent(v)}`,
+  );
+  const query = params.length ? `?${params.join('&')}` : '';
+  const origin = u.host ? `${u.protocol}//${userinfo}${u.host}` : u.protocol;
+  // The fragment is never sent to a server, and can hold a token (#access_token=…): it is left out.
+  return `${origin}${u.pathname}${query}`;
+}
+
+/** The credentials a URL holds (user, password, credential query values), as secretScrubber takes them. */
+export function urlSecrets(url: string | undefined): string[] {
+  if (!url) return [];
+  try {
+    const u = new URL(url);
+    const query = [...u.searchParams].filter(([k]) => CREDENTIAL_PARAM.test(k)).map(([, v]) => v);
+    return [...urlCredentials(url), ...query].filter((s) => s.length >= MIN_SECRET_LENGTH);
+  } catch {
+    return [];
+  }
+}
+
 /** Removes the given secrets, URL credentials and bearer tokens from text; for logs and clients alike. */
 export function secretScrubber(secrets: readonly string[]): Scrub {
   return (text) => {

@@ -11,9 +11,18 @@
 //   node tools/build.mjs --js     the JavaScript only (npm start's prestart: a second, not tsc's ~20 s)
 //   --outdir DIR                  elsewhere than dist/ (test/tools/package.test.ts builds a package to pack)
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,26 +56,44 @@ try {
 }
 
 const started = performance.now();
-// Only what this build writes: a stale chunk from an earlier build would otherwise ship in the package.
-for (const entry of existsSync(dist) ? readdirSync(dist) : []) {
-  if (entry.endsWith('.js') || entry === 'chunks' || (entry === 'types' && !jsOnly))
-    rmSync(join(dist, entry), { recursive: true, force: true });
+// Built in a staging folder inside dist/ and moved in file by file, chunks before the entries that import
+// them: a rename is atomic, so a `bestofn` started while another build runs (npm start's prestart in a
+// parallel test, a second terminal) finds every file whole, never a missing cli.js or a half-written chunk.
+mkdirSync(dist, { recursive: true });
+const staging = mkdtempSync(join(dist, '.build-'));
+try {
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: ENTRIES,
+    outdir: staging,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // Dependencies are installed next to the package, not copied into it.
+    packages: 'external',
+    chunkNames: 'chunks/[name]-[hash]',
+    logLevel: 'warning',
+  });
+  const built = files(staging).map((f) => relative(staging, f));
+  const order = (f) => (f.startsWith(`chunks${sep}`) ? 0 : 1);
+  for (const f of [...built].sort((a, b) => order(a) - order(b))) {
+    mkdirSync(dirname(join(dist, f)), { recursive: true });
+    renameSync(join(staging, f), join(dist, f));
+  }
+  // Only what this build did not write: a stale chunk from an earlier build would otherwise ship in the package.
+  const kept = new Set(built);
+  const listed = (dir) => (existsSync(dir) ? readdirSync(dir) : []);
+  const ours = [
+    ...listed(dist).filter((f) => f.endsWith('.js')),
+    ...listed(join(dist, 'chunks')).map((f) => join('chunks', f)),
+  ];
+  for (const f of ours) if (!kept.has(f)) rmSync(join(dist, f), { force: true });
+} finally {
+  rmSync(staging, { recursive: true, force: true });
 }
-
-await esbuild.build({
-  absWorkingDir: root,
-  entryPoints: ENTRIES,
-  outdir: dist,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  // Dependencies are installed next to the package, not copied into it.
-  packages: 'external',
-  chunkNames: 'chunks/[name]-[hash]',
-  logLevel: 'warning',
-});
+if (!jsOnly) rmSync(join(dist, 'types'), { recursive: true, force: true });
 const jsMs = performance.now() - started;
 
 if (!jsOnly) {

@@ -17,6 +17,7 @@ import { runEval } from '../eval/run-eval';
 import { claimShard, mergeEvalShards } from '../eval/shard-merge';
 import { inShard, parseShard, WHOLE } from '../util/shard';
 import { loadReplaySource } from '../record/replay-source';
+import { redactUrl, secretScrubber, urlSecrets, type Scrub } from '../secrets';
 import { asUsage, intFlag, isUsageError, numberFlag, optionalIntFlag, UsageError } from './usage';
 
 export const EVAL_USAGE = `Usage:
@@ -94,16 +95,25 @@ function parse(argv: string[]) {
 export async function runEvalCommand(
   argv: string[],
   env: Record<string, string | undefined> = process.env,
-  stderr: ProgressSink = process.stderr,
-  stdout: { write(text: string): unknown } = process.stdout,
+  rawStderr: ProgressSink = process.stderr,
+  rawStdout: { write(text: string): unknown } = process.stdout,
 ): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    stdout.write(EVAL_USAGE);
+    rawStdout.write(EVAL_USAGE);
     return 0;
   }
+  // Everything eval prints passes the scrubber: an error or notice may quote the --base-url it was given.
+  let scrub: Scrub = secretScrubber([]);
+  const stdout = { write: (s: string) => rawStdout.write(scrub(s)) };
+  const stderr: ProgressSink = {
+    write: (s: string) => rawStderr.write(scrub(s)),
+    isTTY: rawStderr.isTTY,
+    columns: rawStderr.columns,
+  };
   let target: ReplayTarget | undefined;
   try {
     const a = parse(argv);
+    scrub = secretScrubber(urlSecrets(a['base-url']));
     if (!a.out) throw new UsageError('--out DIR is required');
     if (a.merge) {
       const report = asUsage(() =>
@@ -133,7 +143,9 @@ export async function runEvalCommand(
     const datasetFile = a.dataset ? asUsage(() => resolveDataset(a.dataset!, a['data-dir'], env)) : undefined;
     let problems: EvalProblem[] = datasetFile ? asUsage(() => loadProblems(datasetFile)) : [];
     let ns = parseNs(a.n);
-    let endpoint = a['base-url'] ?? '';
+    const baseUrl = a['base-url'] ?? '';
+    // What run.json, the reports and the page name: the URL without its credentials.
+    let endpoint = baseUrl ? redactUrl(baseUrl) : '';
     let rewards: Map<string, (number | null)[]> | undefined;
     let reference: Record<string, number> | undefined;
 
@@ -195,7 +207,7 @@ export async function runEvalCommand(
     }
 
     const client = new OpenAI({
-      baseURL: target?.url ?? endpoint,
+      baseURL: target?.url ?? baseUrl,
       apiKey: a['api-key'] ?? env.OPENAI_API_KEY ?? 'none',
       maxRetries: retries,
     });

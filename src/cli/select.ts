@@ -18,6 +18,8 @@ import { parseKeep } from '../curate/keep';
 import { runSelect, selectScored, stemOf } from '../curate/run-select';
 import { mergeShardScores } from '../curate/shard-merge';
 import { parseShard, shardLabel } from '../util/shard';
+import { parseJson } from '../core/parse-json';
+import { redactUrl, secretScrubber, urlSecrets, type Scrub } from '../secrets';
 import {
   asUsage,
   asUsageAsync,
@@ -117,16 +119,17 @@ function selectOptions(
       ALSO,
     ),
   );
+  // The id is written to the side file, the summary, the report and the plot: never with the URL's credentials.
   const id = modelDir
     ? `onnx:${path.resolve(modelDir)}`
-    : `remote:${url}${options.SCORER_MODEL ? `#${options.SCORER_MODEL}` : ''}`;
+    : `remote:${url ? redactUrl(url) : ''}${options.SCORER_MODEL ? `#${options.SCORER_MODEL}` : ''}`;
   // The flags are this run's own choice, as a request's are on the server: they beat the model's manifest,
   // which beats the environment's BESTOFN_AGGREGATE (core/reward-recipe.ts).
   const override: RecipeRequest = {
     ...(aggregate !== undefined ? { aggregate: options.BESTOFN_AGGREGATE } : {}),
     ...(flag('thinking-weight') !== undefined ? { thinkingWeight: options.BESTOFN_THINKING_WEIGHT } : {}),
   };
-  return { options, id, modelDir, override };
+  return { options, id, modelDir, override, secrets: modelDir ? [] : urlSecrets(url) };
 }
 
 /**
@@ -135,23 +138,35 @@ function selectOptions(
  */
 function manifestRecipe(modelDir: string): ModelRecipe {
   const file = path.join(modelDir, MANIFEST_FILE);
-  let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
   }
-  const parsed = parseManifest(json);
+  const json = parseJson(text);
+  if (!json.ok) throw new UsageError(`${file} is not JSON: ${json.error}`);
+  const parsed = parseManifest(json.value);
   if (!parsed.ok) throw new UsageError(`${file}: ${parsed.reason}`);
   return { aggregate: parsed.manifest.aggregate, combine: parsed.manifest.combine };
 }
+
+/** The rows left out before selection, as the closing line says it. */
+const skipped = (c: { malformed: number; failed: number }) =>
+  `${c.malformed} malformed${c.failed ? `, ${c.failed} the scorer failed on` : ''}, skipped`;
 
 /** Exit codes: 0 done (or a --max-rows slice done), 1 scoring or I/O failure, 2 usage, 130 interrupted. */
 export async function selectCommand(
   argv: string[],
   env: Record<string, string | undefined>,
-  io: SelectIo = process,
+  raw: SelectIo = process,
 ): Promise<number> {
+  // Everything select prints passes the scrubber: a scorer error or notice may quote the URL it was given.
+  let scrub: Scrub = secretScrubber([]);
+  const io: SelectIo = {
+    stdout: { write: (s: string) => raw.stdout.write(scrub(s)) },
+    stderr: { write: (s: string) => raw.stderr.write(scrub(s)), isTTY: raw.stderr.isTTY },
+  };
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   let scorer: Scorer | undefined;
@@ -182,7 +197,8 @@ export async function selectCommand(
     });
     if (!v.input || !v.out) throw new UsageError('--input and --out are required');
     const by = choiceFlag('by', v.by ?? 'problem', ['problem', 'global'] as const);
-    const { options, id, modelDir, override } = selectOptions(v, env, !v.merge);
+    const { options, id, modelDir, override, secrets } = selectOptions(v, env, !v.merge);
+    scrub = secretScrubber(secrets);
     const keep = asUsage(() => parseKeep(v.keep ?? 'top-k=1'));
     const map = asUsage(() => parseFieldMap(v.map ?? ''));
     if (v.merge) {
@@ -200,7 +216,7 @@ export async function selectCommand(
       const merged = await selectScored({ input: v.input, out: v.out, keep, by, scorerId, recipe }, scores);
       const c = merged.summary!.counts;
       io.stdout.write(
-        `kept ${c.kept} of ${c.read} rows from ${stems.length} shards (${c.malformed} malformed, skipped) → ${v.out}\nreport: ${merged.paths.report}\n`,
+        `kept ${c.kept} of ${c.read} rows from ${stems.length} shards (${skipped(c)}) → ${v.out}\nreport: ${merged.paths.report}\n`,
       );
       return 0;
     }
@@ -209,7 +225,12 @@ export async function selectCommand(
     const maxRows = optionalIntFlag('max-rows', v['max-rows'], 1);
     const log = {
       info() {},
-      warn: (m: string) => void (v.quiet ? undefined : io.stderr.write(`bestofn select: ${m}\n`)),
+      warn: (m: string) => {
+        // with-fallback.ts's note is the server's (a 503 it answers): select says itself what a failure
+        // means here, by row (the row is skipped) or as the error that stops the run.
+        if (v.quiet || /^scorer '[^']*' failed, answering 503: /.test(m)) return;
+        io.stderr.write(`bestofn select: ${m}\n`);
+      },
     };
     scorer = await createNodeScorer(options, log, { http: nodeHttpClient(options.UPSTREAM_CONNECT_TIMEOUT_MS) });
 
@@ -248,7 +269,7 @@ export async function selectCommand(
     }
     const c = result.summary!.counts;
     io.stdout.write(
-      `kept ${c.kept} of ${c.read} rows (${c.malformed} malformed, skipped) → ${result.paths.out}\nreport: ${result.paths.report}\n`,
+      `kept ${c.kept} of ${c.read} rows (${skipped(c)}) → ${result.paths.out}\nreport: ${result.paths.report}\n`,
     );
     return 0;
   } catch (err) {

@@ -88,8 +88,13 @@ export async function runSelect(o: SelectOptions): Promise<SelectOutcome> {
     maxLineBytes: o.maxLineBytes,
     signal: o.signal,
     progress: createRowProgress(stderr, inputBytes),
-    onMalformed: (line, error) => {
-      if (notices++ < NOTICES) stderr?.write(`bestofn select: skipping line ${line}: ${error}\n`);
+    onMalformed: (line, error, failed) => {
+      if (notices++ >= NOTICES) return;
+      stderr?.write(
+        failed
+          ? `bestofn select: line ${line}: the scorer failed on this row, which is skipped (the run goes on; --restart scores it again): ${error}\n`
+          : `bestofn select: skipping line ${line}: ${error}\n`,
+      );
     },
   });
   const outcome: SelectOutcome = {

@@ -12,6 +12,7 @@ import { extractTrace, RowError, type FieldMap, type TraceRow } from './fields';
 import type { RowProgress } from './progress';
 import { eventHash, type ScoreEntry } from './scores-file';
 import { parseJson } from '../core/parse-json';
+import { ScorerError } from '../errors';
 
 export interface ScorePassOptions {
   input: string;
@@ -28,8 +29,8 @@ export interface ScorePassOptions {
   maxLineBytes?: number;
   signal?: AbortSignal;
   progress: RowProgress;
-  /** Told about each malformed row as it is met. */
-  onMalformed?: (line: number, error: string) => void;
+  /** Told about each malformed row, and each row the scorer failed on (`failed`), as it is met. */
+  onMalformed?: (line: number, error: string, failed: boolean) => void;
 }
 
 export interface ScorePassResult {
@@ -44,13 +45,26 @@ type Pending = { line: number; h: string; trace: TraceRow } | { line: number; h:
 
 const problemHash = (problem: string) => createHash('sha1').update(problem).digest('base64url').slice(0, 16);
 
+/**
+ * Failures that belong to the row, not to the scorer: its answer over the size cap or unusable, its problem
+ * longer than the model's context. Scoring it again would fail the same way, so the row is marked failed and
+ * the run goes on. Any other failure (the scorer down, or too slow) stops the run, which a rerun resumes.
+ */
+const ROW_FAILURES: ReadonlySet<string | null> = new Set(['scorer_bad_response', 'prompt_too_long']);
+
 async function scoreRow(
   scorer: Scorer,
   p: { line: number; h: string; trace: TraceRow },
   signal?: AbortSignal,
 ): Promise<ScoreEntry> {
   const parts = toCandidateParts({ content: p.trace.response, reasoning_content: p.trace.reasoning });
-  const result = await scorer.score({ problem: p.trace.problem, candidates: [parts], signal });
+  let result;
+  try {
+    result = await scorer.score({ problem: p.trace.problem, candidates: [parts], signal });
+  } catch (err) {
+    if (signal?.aborted || !(err instanceof ScorerError) || !ROW_FAILURES.has(err.code)) throw err;
+    return { line: p.line, h: p.h, error: `scoring failed: ${err.message}`, failed: true };
+  }
   const r = result.rewards[0]!;
   const entry: ScoreEntry = {
     line: p.line,
@@ -90,7 +104,7 @@ export async function scorePass(o: ScorePassOptions): Promise<ScorePassResult> {
   const flush = async () => {
     const entries = await Promise.all(chunk.map((p) => ('error' in p ? p : scoreRow(o.scorer, p, o.signal))));
     if (entries.length) fs.writeSync(out, entries.map((e) => JSON.stringify(e)).join('\n') + '\n');
-    for (const p of chunk) if ('error' in p) o.onMalformed?.(p.line, p.error);
+    for (const e of entries) if ('error' in e) o.onMalformed?.(e.line, e.error, 'failed' in e);
     rows += chunk.length;
     lastLine = chunk.at(-1)?.line ?? lastLine;
     chunk = [];

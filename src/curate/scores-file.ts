@@ -32,7 +32,11 @@ export type ScoreEntry =
       answer: string | null;
       windowed?: true;
     }
-  | { line: number; h: string; error: string };
+  /**
+   * A row with no reward: malformed (not JSON, no problem…), or with `failed` a well-formed row the scorer
+   * could not score (its answer over the size cap or unusable, its problem longer than the context).
+   */
+  | { line: number; h: string; error: string; failed?: true };
 
 export const lineHash = (line: string) => createHash('sha1').update(line).digest('base64url').slice(0, 12);
 

@@ -6,6 +6,7 @@
  * --keep, --by and the reports see every row, whichever shard scored it. Node-only.
  */
 import fs from 'node:fs';
+import { parseJson } from '../core/parse-json';
 import path from 'node:path';
 import { z } from 'zod';
 import { describeIssue } from '../core/zod-issue';
@@ -34,7 +35,9 @@ function readMarker(stem: string): ShardMarker {
   const file = markerPath(stem);
   if (!fs.existsSync(file))
     throw new Error(`${file} is missing: that shard has not finished scoring (run its bestofn select --shard again)`);
-  const parsed = markerSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  const json = parseJson(fs.readFileSync(file, 'utf8'));
+  if (!json.ok) throw new Error(`${file} is not JSON (${json.error}): run that shard's bestofn select --shard again`);
+  const parsed = markerSchema.safeParse(json.value);
   if (!parsed.success) throw new Error(`${file}: ${describeIssue(parsed.error)}`);
   return parsed.data;
 }

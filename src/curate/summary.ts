@@ -29,9 +29,20 @@ export interface SelectSummary {
   /** weighted, or reasonflux (then `alpha` is given): as BESTOFN_COMBINE or the model's manifest says. */
   combine: string;
   alpha?: number;
-  counts: { read: number; malformed: number; scored: number; unscored: number; kept: number; dropped: number };
+  counts: {
+    read: number;
+    malformed: number;
+    /** Well-formed rows the scorer failed on (its answer too large or unusable): skipped, the run went on. */
+    failed: number;
+    scored: number;
+    unscored: number;
+    kept: number;
+    dropped: number;
+  };
   /** The first malformed rows, by input line number; `counts.malformed` has them all. */
   malformed: { line: number; error: string }[];
+  /** The first rows the scorer failed on, by input line number; `counts.failed` has them all. */
+  failed: { line: number; error: string }[];
   /** Histogram bin edges shared by every histogram below. */
   edges: number[];
   all: RewardStats;
@@ -65,7 +76,7 @@ function stats(
 export function summarize(
   s: LoadedScores,
   keep: Uint8Array,
-  settings: Omit<SelectSummary, 'counts' | 'malformed' | 'edges' | 'all' | 'sources'>,
+  settings: Omit<SelectSummary, 'counts' | 'malformed' | 'failed' | 'edges' | 'all' | 'sources'>,
 ): SelectSummary {
   let lo = 0;
   let hi = 1; // PRM rewards are probabilities; widen only for a model that is not
@@ -83,14 +94,16 @@ export function summarize(
   return {
     ...settings,
     counts: {
-      read: s.rewards.length + s.malformedCount,
+      read: s.rewards.length + s.malformedCount + s.failedCount,
       malformed: s.malformedCount,
+      failed: s.failedCount,
       scored,
       unscored: s.rewards.length - scored,
       kept,
       dropped: scored - kept,
     },
     malformed: s.malformed,
+    failed: s.failed,
     edges,
     all: stats(s.rewards, keep, everyone, edges),
     sources,
@@ -113,9 +126,9 @@ function reportMarkdown(s: SelectSummary, svgName: string): string {
     '',
     `Kept **${s.counts.kept}** of ${s.counts.read} rows (${s.keep}, by ${s.by}) scored by \`${s.scorer}\`, reward = ${formula(s)}.`,
     '',
-    '| read | malformed (skipped) | scored | unscored | kept | dropped |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: |',
-    `| ${s.counts.read} | ${s.counts.malformed} | ${s.counts.scored} | ${s.counts.unscored} | ${s.counts.kept} | ${s.counts.dropped} |`,
+    '| read | malformed (skipped) | scoring failed (skipped) | scored | unscored | kept | dropped |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| ${s.counts.read} | ${s.counts.malformed} | ${s.counts.failed} | ${s.counts.scored} | ${s.counts.unscored} | ${s.counts.kept} | ${s.counts.dropped} |`,
     '',
     '## Rewards by source',
     '',
@@ -127,16 +140,14 @@ function reportMarkdown(s: SelectSummary, svgName: string): string {
     `![reward histogram per source](${svgName})`,
     '',
   ];
-  if (s.malformed.length) {
-    lines.push(
-      '## Malformed rows (skipped)',
-      '',
-      ...s.malformed.slice(0, 50).map((m) => `- line ${m.line}: ${m.error}`),
-    );
-    if (s.counts.malformed > 50)
-      lines.push(`- … ${s.counts.malformed - 50} more in the summary JSON (first ${s.malformed.length} listed there)`);
+  const listed = (title: string, rows: SelectSummary['malformed'], count: number) => {
+    if (!rows.length) return;
+    lines.push(title, '', ...rows.slice(0, 50).map((m) => `- line ${m.line}: ${m.error}`));
+    if (count > 50) lines.push(`- … ${count - 50} more in the summary JSON (first ${rows.length} listed there)`);
     lines.push('');
-  }
+  };
+  listed('## Malformed rows (skipped)', s.malformed, s.counts.malformed);
+  listed('## Rows the scorer failed on (skipped)', s.failed, s.counts.failed);
   return lines.join('\n');
 }
 

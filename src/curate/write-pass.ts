@@ -21,6 +21,9 @@ export interface LoadedScores {
   groups: number;
   malformed: { line: number; error: string }[];
   malformedCount: number;
+  /** Well-formed rows the scorer failed on (scores-file.ts), listed and counted as malformed ones are. */
+  failed: { line: number; error: string }[];
+  failedCount: number;
 }
 
 /** Malformed rows listed by line in the summary; the rest are only counted. */
@@ -36,13 +39,17 @@ export async function loadScores(scoresPath: string, recipe: RewardRecipe): Prom
     groups: 0,
     malformed: [],
     malformedCount: 0,
+    failed: [],
+    failedCount: 0,
   };
   const sourceIds = new Map<string, number>();
   const groupIds = new Map<string, number>();
   for await (const e of readEntries(scoresPath)) {
     if ('error' in e) {
-      if (out.malformed.length < LISTED) out.malformed.push({ line: e.line, error: e.error });
-      out.malformedCount++;
+      const list = e.failed ? out.failed : out.malformed;
+      if (list.length < LISTED) list.push({ line: e.line, error: e.error });
+      if (e.failed) out.failedCount++;
+      else out.malformedCount++;
       continue;
     }
     out.rewards.push(candidateReward(e, recipe) ?? NaN);

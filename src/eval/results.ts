@@ -8,6 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../files/atomic-write';
 import { JsonlAppender } from '../files/jsonl-append';
+import { parseJson, type ParsedJson } from '../core/parse-json';
 import { readJsonlSync } from '../files/jsonl-read';
 import { describeIssue } from '../core/zod-issue';
 
@@ -98,12 +99,15 @@ export function claimRunDir(dir: string, identity: RunIdentity): string | null {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'run.json');
   if (fs.existsSync(file)) {
-    let prior: Partial<RunIdentity>;
+    let json: ParsedJson;
     try {
-      prior = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<RunIdentity>;
+      json = parseJson(fs.readFileSync(file, 'utf8'));
     } catch (err) {
-      return `${file} is not readable JSON (${(err as Error).message}); it pins the run's settings: delete it to start the run afresh, or use another --out`;
+      json = { ok: false, error: (err as Error).message };
     }
+    if (!json.ok || typeof json.value !== 'object' || json.value === null || Array.isArray(json.value))
+      return `${file} is not readable JSON (${json.ok ? 'not an object' : json.error}); it pins the run's settings: delete it to start the run afresh, or use another --out`;
+    const prior: Record<string, unknown> = { ...json.value };
     const diff = (Object.keys(identity) as (keyof RunIdentity)[]).filter((k) => prior[k] !== identity[k]);
     if (diff.length > 0)
       return `${dir} holds a run with other settings (${diff.map((k) => `${k}: ${String(prior[k])} → ${String(identity[k])}`).join(', ')}); use another --out`;

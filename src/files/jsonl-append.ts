@@ -19,6 +19,37 @@ export interface AppendOptions {
 
 const SCAN = 64 * 1024;
 
+/** O_NOFOLLOW where the platform has it (not Windows): a link in the file's place is refused, not followed. */
+const NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
+const APPEND = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_APPEND;
+
+/**
+ * Refuses a symbolic link where the file goes: the appender chmods what it opens, and a link would hand that
+ * (and the records) to whatever file it points at.
+ */
+const symlinkError = (file: string) =>
+  new Error(`${file} is a symbolic link; give the path of a regular file (links are not followed)`);
+
+function refuseSymlink(file: string): void {
+  let isLink = false;
+  try {
+    isLink = fs.lstatSync(file).isSymbolicLink();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  if (isLink) throw symlinkError(file);
+}
+
+/** fs.openSync with O_NOFOLLOW, its ELOOP (a link appeared after the check) said in words. */
+function openNoFollow(file: string, flags: number, mode?: number): number {
+  try {
+    return fs.openSync(file, flags | NOFOLLOW, mode);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw symlinkError(file);
+    throw err;
+  }
+}
+
 /** Offset just past the last `\n` of the file (0 when there is none). */
 function lastLineEnd(fd: number, size: number): number {
   const buf = Buffer.allocUnsafe(SCAN);
@@ -38,7 +69,7 @@ function lastLineEnd(fd: number, size: number): number {
 export function repairTornTail(file: string, onNotice: (message: string) => void = () => {}): number {
   let fd: number;
   try {
-    fd = fs.openSync(file, 'r+');
+    fd = openNoFollow(file, fs.constants.O_RDWR);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw err;
@@ -47,8 +78,10 @@ export function repairTornTail(file: string, onNotice: (message: string) => void
     const size = fs.fstatSync(fd).size;
     const keep = lastLineEnd(fd, size);
     if (keep === size) return 0;
-    const torn = fs.openSync(`${file}.torn`, 'a', 0o600);
+    const torn = openNoFollow(`${file}.torn`, APPEND, 0o600);
     try {
+      // The fragment is a piece of a record: a .torn file left by an older version or another tool is narrowed too.
+      fs.fchmodSync(torn, 0o600);
       const buf = Buffer.allocUnsafe(SCAN);
       for (let at = keep; at < size;) {
         const n = fs.readSync(fd, buf, 0, Math.min(SCAN, size - at), at);
@@ -82,13 +115,16 @@ export class JsonlAppender {
     readonly file: string,
     private readonly o: AppendOptions = {},
   ) {
+    refuseSymlink(file);
+    refuseSymlink(`${file}.torn`);
     repairTornTail(file, o.onNotice);
     this.fd = this.open();
     this.size = fs.fstatSync(this.fd).size;
   }
 
   private open(): number {
-    const fd = fs.openSync(this.file, 'a', this.o.mode ?? 0o666);
+    // Between the check and this open a link could still appear: O_NOFOLLOW makes the open itself refuse it.
+    const fd = openNoFollow(this.file, APPEND, this.o.mode ?? 0o666);
     // A file created before (or by umask) with a wider mode is narrowed: it holds the same data.
     if (this.o.mode !== undefined) fs.fchmodSync(fd, this.o.mode);
     return fd;

@@ -15,6 +15,7 @@ export type LineEvent =
   | { kind: 'oversized'; line: number; bytes: number; end: number };
 
 const NL = 0x0a;
+const BOM = '\uFEFF';
 
 export class LineSplitter {
   private parts: Buffer[] = [];
@@ -55,12 +56,14 @@ export class LineSplitter {
 
   private finish(terminated: boolean): LineEvent {
     this.line++;
+    const text = this.dropping ? '' : Buffer.concat(this.parts, this.size).toString('utf8');
     const event: LineEvent = this.dropping
       ? { kind: 'oversized', line: this.line, bytes: this.size, end: this.offset }
       : {
           kind: 'line',
           line: this.line,
-          text: Buffer.concat(this.parts, this.size).toString('utf8'),
+          // A UTF-8 byte order mark (editors on Windows write one) is not part of the first row.
+          text: this.line === 1 && text.startsWith(BOM) ? text.slice(1) : text,
           end: this.offset,
           terminated,
         };

@@ -6,9 +6,10 @@ import type { Server, ServerResponse } from 'node:http';
  * `connection: close`, so each socket closes as its answer ends instead of idling until the keep-alive
  * timeout. What is left after `graceMs` is cut. `close` resolves as soon as the last connection is gone.
  */
-export function drainable(server: Server): { close(graceMs: number): Promise<void> } {
+export function drainable(server: Server): { close(graceMs: number): Promise<void>; readonly cut: boolean } {
   const inFlight = new Set<ServerResponse>();
   let draining = false;
+  let cutting = false;
   server.prependListener('request', (_req, res: ServerResponse) => {
     if (draining) res.setHeader('connection', 'close');
     inFlight.add(res);
@@ -19,13 +20,17 @@ export function drainable(server: Server): { close(graceMs: number): Promise<voi
     });
   });
   return {
+    /** Whether the grace is over and what was left is being cut: such requests were ended by the server. */
+    get cut() {
+      return cutting;
+    },
     close: (graceMs) =>
       new Promise<void>((resolve) => {
         draining = true;
         for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
         server.close(() => resolve());
         server.closeIdleConnections();
-        const cut = () => server.closeAllConnections();
+        const cut = () => ((cutting = true), server.closeAllConnections());
         if (graceMs <= 0) cut();
         else setTimeout(cut, graceMs).unref();
       }),

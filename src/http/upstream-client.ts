@@ -246,9 +246,33 @@ async function attemptPost(
     header: reply.header,
     text: () => whole().catch(readFailed).finally(done),
     textUpTo: (maxBytes) => reply.textUpTo(maxBytes).catch(readFailed).finally(done),
-    stream: (options) => untilSettled(options?.relay ? reply.stream() : capped(), done),
+    // A stream that fails says why (the total timeout is upstream_timeout, the caller's deadline its own error), not a bare abort.
+    stream: (options) => untilSettled(mapErrors(options?.relay ? reply.stream() : capped(), readFailed), done),
     discard: () => reply.discard().finally(done),
   };
+}
+
+/** The same body, with the error it fails with replaced by `map(err)` (which throws). */
+function mapErrors(body: ReadableStream<Uint8Array>, map: (err: unknown) => never): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch (err) {
+        try {
+          map(err);
+        } catch (mapped) {
+          controller.error(mapped);
+        }
+        return;
+      }
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
 }
 
 const tooLarge = (maxBytes: number) => badUpstream(`answer is larger than ${maxBytes} bytes`);

@@ -27,6 +27,8 @@ function stampRequestId(c: Context, id: string): void {
 export function requestContext(
   log: { info(obj: object, msg?: string): void },
   onDone: (route: string, status: number, seconds: number) => void,
+  /** True once the server cuts the connections still open at shutdown. */
+  shutdownCut: () => boolean = () => false,
 ): MiddlewareHandler<{ Variables: RequestVars }> {
   return async (c, next) => {
     const given = c.req.header('x-request-id');
@@ -43,13 +45,26 @@ export function requestContext(
     stampRequestId(c, id);
     const route = c.req.routePath || c.req.path;
     let logged = false;
-    const done = (status: number) => {
+    const done = (given: number) => {
       // A cancelled stream can also see its read fail: one request, one line.
       if (logged) return;
       logged = true;
       const seconds = (performance.now() - started) / 1000;
+      // The gateway cut it, not the client: 503 (unavailable, shutting down), not 499 (client closed).
+      const shutdown = given === 499 && shutdownCut();
+      const status = shutdown ? 503 : given;
       onDone(route, status, seconds);
-      log.info({ reqId: id, method: c.req.method, route, status, ms: Math.round(seconds * 1000) }, 'request');
+      log.info(
+        {
+          reqId: id,
+          method: c.req.method,
+          route,
+          status,
+          ms: Math.round(seconds * 1000),
+          ...(shutdown ? { reason: 'shutdown' } : {}),
+        },
+        'request',
+      );
     };
     // A stream is logged when it ends, with the time it took; one the client left is a 499 (nginx's "client closed").
     const status = c.res.status;

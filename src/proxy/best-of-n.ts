@@ -159,7 +159,8 @@ export async function rankFan(
   const structured = rules.tools !== undefined || rules.json !== undefined;
   const parts: { parts: CandidateParts; check: CandidateCheck }[] = [];
   for (const s of arrived) {
-    const read = toCandidateParts(s.message, { complete: true });
+    // A candidate cut at max_tokens stopped mid-thought: the last number it wrote is not an answer it gave.
+    const read = toCandidateParts(s.message, { complete: s.finishReason !== 'length' });
     const p = {
       ...read,
       ...(choices ? { answer: extractChoice(read.response, choices) ?? extractChoice(read.thinking, choices) } : {}),

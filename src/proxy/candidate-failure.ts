@@ -24,6 +24,14 @@ export const asGatewayError = (err: unknown): GatewayError =>
   err instanceof GatewayError ? err : new UpstreamError(502, 'upstream request failed');
 
 /**
+ * An upstream answer that refuses the request itself (400, 413, 422: the context is too long, a parameter
+ * is wrong): every candidate asks with the same body, so every candidate would be refused the same way.
+ * The first such answer fails the request at once; the rest are not sent, nor asked of the fallback.
+ */
+export const refusesRequest = (err: unknown): err is UpstreamError =>
+  err instanceof UpstreamError && (err.status === 400 || err.status === 413 || err.status === 422);
+
+/**
  * The request's deadline passed before this candidate was complete: the plain path's pending requests and
  * the live path's running streams are stopped with it. Built on demand: an Error captures a stack trace,
  * which the hot path should not pay for.

@@ -9,7 +9,7 @@ import { topLogprobsOf } from '../core/logprobs';
 import { AbortScope } from '../util/abort-scope';
 import { createChatCompletion, type Upstream } from '../http/upstream-client';
 import { addUsage, emptyUsage, type Usage } from './usage';
-import { asGatewayError, deadlineError, failureOf, type CandidateFailure } from './candidate-failure';
+import { asGatewayError, deadlineError, failureOf, refusesRequest, type CandidateFailure } from './candidate-failure';
 import { candidateSeed } from './candidate-seed';
 import { ByteBudget } from '../http/byte-budget';
 
@@ -161,6 +161,8 @@ export async function fanOut(
   const combined = scope.signal;
   const result: FanOutResult = { samples: [], usage: emptyUsage(), deadlineHit: false };
   const slots: (Sample | undefined)[] = new Array(n).fill(undefined);
+  /** The upstream refused the request itself before any candidate arrived: the rest are not sent. */
+  let refused: UpstreamError | undefined;
 
   const requests =
     upstream.supportsN && !upstream.ignoresN && n > 1
@@ -213,6 +215,10 @@ export async function fanOut(
       }
     } catch (err) {
       if (combined.aborted) return;
+      if (refusesRequest(err) && !slots.some((s) => s?.message)) {
+        refused = err;
+        return scope.abort(err);
+      }
       result.firstError ??= asGatewayError(err);
       for (let j = 0; j < count; j++) slots[first + j] = { index: first + j, error: failureOf(err) };
     }
@@ -231,6 +237,7 @@ export async function fanOut(
     scope.dispose();
   }
   signal.throwIfAborted();
+  if (refused) throw refused;
   result.samples = slots.map((s, index) => s ?? ((result.deadlineHit = true), { index, error: failureOf(deadline()) }));
   warnIfRepeated(upstream, result.samples, body.temperature);
   return result;

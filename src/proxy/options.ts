@@ -102,11 +102,13 @@ export function resolveOptions(
   if (k > n) throw new InvalidRequestError(`n (${k}) must not exceed the number of candidates (${n})`, 'n');
 
   const minCandidates = c.min_candidates ?? Math.min(config.BESTOFN_MIN_CANDIDATES, n);
-  if (minCandidates > n)
+  if (minCandidates > n) {
+    const where = fromBody.min_candidates !== undefined ? 'body' : 'header';
     throw new InvalidRequestError(
-      `min_candidates (${minCandidates}) must not exceed the number of candidates (${n})`,
-      controlParam('min_candidates', 'body'),
+      `${controlParam('min_candidates', where)} (${minCandidates}) must not exceed the number of candidates (${n})`,
+      controlParam('min_candidates', where),
     );
+  }
 
   // Commitment is decided at rejection checkpoints, where the partial scores are.
   if (c.commit && !reject)

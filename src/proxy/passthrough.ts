@@ -84,7 +84,10 @@ export interface PassthroughRequest {
   body: Record<string, unknown>;
   /** Aborts when the client goes away. */
   signal: AbortSignal;
-  /** Bounds the wait for the upstream's answer to begin; a stream that has begun runs on. */
+  /**
+   * Bounds the whole relay, as it bounds a Best-of-N request: the wait for the answer to begin, and the
+   * reading of it (a JSON answer becomes a 504, a stream ends with an error event coded `deadline`).
+   */
   deadlineMs: number;
   reason: BypassReason;
   /** Builds the `bestofn` object; absent when the client turned metadata off. */
@@ -127,18 +130,33 @@ function badAnswer(): UpstreamError {
   return new UpstreamError(502, 'upstream: the answer is not a JSON object', 'upstream_error', 'bad_upstream_response');
 }
 
-/** One upstream call, relayed as it comes: chunk for chunk when streamed, the JSON answer whole otherwise. */
-export async function passthrough(req: PassthroughRequest): Promise<Response> {
+/** The upstream's reply to the one call, with what the relay needs to finish it. */
+export interface SentOnce {
+  reply: HttpReply;
+  /** The fallback's name when the fallback answered. */
+  fellBack?: string;
+  /** Milliseconds since the call was sent. */
+  elapsed(): number;
+  /** Releases the call's scope: after its body was read, or when the caller gives up. */
+  dispose(): void;
+}
+
+/**
+ * Sends the one upstream call of a passthrough (without the gateway's own fields), falling back once
+ * when the first upstream fails before its answer begins, and bounding the whole call (headers and body)
+ * by the deadline. The chat and completions relays and the Responses runner at one candidate all send this way.
+ */
+export async function sendOnce(req: Omit<PassthroughRequest, 'reason' | 'metadata' | 'scrub'>): Promise<SentOnce> {
   const { upstream, body, deadlineMs } = req;
   const now = req.now ?? Date.now;
   const started = now();
   const scope = new AbortScope().follow(req.signal);
-  const headersIn = scope.timeout(
+  scope.timeout(
     deadlineMs,
     () =>
       new UpstreamError(
         504,
-        `upstream: no answer within the deadline of ${deadlineMs} ms`,
+        `upstream: the deadline of ${deadlineMs} ms passed before the answer was complete`,
         'upstream_error',
         'deadline',
         {},
@@ -164,7 +182,18 @@ export async function passthrough(req: PassthroughRequest): Promise<Response> {
     scope.dispose();
     throw err;
   }
-  headersIn();
+  return {
+    reply,
+    ...(fellBack !== undefined ? { fellBack } : {}),
+    elapsed: () => now() - started,
+    dispose: () => scope.dispose(),
+  };
+}
+
+/** One upstream call, relayed as it comes: chunk for chunk when streamed, the JSON answer whole otherwise. */
+export async function passthrough(req: PassthroughRequest): Promise<Response> {
+  const { body } = req;
+  const { reply, fellBack, elapsed, dispose } = await sendOnce(req);
   const contentType = reply.header('content-type') ?? 'application/json';
   const headers = {
     'content-type': contentType,
@@ -173,14 +202,9 @@ export async function passthrough(req: PassthroughRequest): Promise<Response> {
   };
   const metadata = req.metadata;
   if (body.stream === true && contentType.includes('text/event-stream')) {
-    const decorate = metadata && metadataOnFinish((finish) => metadata(finish, now() - started, fellBack));
+    const decorate = metadata && metadataOnFinish((finish) => metadata(finish, elapsed(), fellBack));
     return new Response(
-      guardSse(
-        untilSettled(reply.stream({ relay: true }), () => scope.dispose()),
-        req.scrub,
-        undefined,
-        decorate,
-      ),
+      guardSse(untilSettled(reply.stream({ relay: true }), dispose), req.scrub, undefined, decorate),
       { status: reply.status, headers },
     );
   }
@@ -190,10 +214,16 @@ export async function passthrough(req: PassthroughRequest): Promise<Response> {
     if (!metadata) return new Response(text, { status: reply.status, headers });
     const answer = jsonOrUndefined(text);
     if (!isObject(answer)) throw badAnswer();
-    const bestofn = metadata(finishReasonOf(answer) ?? null, now() - started, fellBack);
+    const bestofn = metadata(finishReasonOf(answer) ?? null, elapsed(), fellBack);
+    // The answer is relayed as its text with one member added before its closing brace: serialising the
+    // parsed copy again would cost as much as parsing it. A `bestofn` of the upstream's own comes first, so
+    // JSON parsers, which keep the last of a repeated member, read the gateway's.
+    const close = text.lastIndexOf('}');
+    const sep = /^\s*\{\s*$/.test(text.slice(0, close)) ? '' : ',';
+    const spliced = `${text.slice(0, close)}${sep}"bestofn":${JSON.stringify(bestofn)}}`;
     // Not Response.json: given headers, @hono/node-server builds a Headers object, a cost on every relayed answer.
-    return new Response(JSON.stringify({ ...answer, bestofn }), { status: reply.status, headers });
+    return new Response(spliced, { status: reply.status, headers });
   } finally {
-    scope.dispose();
+    dispose();
   }
 }

@@ -21,10 +21,8 @@ import {
  */
 const encoder = new TextEncoder();
 
-function streamErrorEvent(message: string): Uint8Array {
-  return encoder.encode(
-    encodeSseJson({ error: { message, type: 'upstream_error', param: null, code: 'bad_upstream_response' } }),
-  );
+function streamErrorEvent(message: string, code: string = 'bad_upstream_response'): Uint8Array {
+  return encoder.encode(encodeSseJson({ error: { message, type: 'upstream_error', param: null, code } }));
 }
 
 /** Whether a parsed event ends an answer: a choice with a finish_reason. */
@@ -82,9 +80,12 @@ export function guardSse(
       try {
         next = await reader.read();
       } catch (err) {
+        // A timeout or the deadline keeps its own code: a stalled upstream is not a broken one.
         return finish(
           controller,
-          streamErrorEvent(err instanceof GatewayError ? err.message : 'upstream connection broke mid-stream'),
+          err instanceof GatewayError
+            ? streamErrorEvent(err.message, err.code ?? undefined)
+            : streamErrorEvent('upstream connection broke mid-stream'),
         );
       }
       if (next.done)

@@ -7,11 +7,32 @@
  *    `pred`, `score` (the pool's own answers and grades) are kept for offline metrics.
  * Lines for a prompt already seen add their candidates after the earlier ones.
  */
+import { z } from 'zod';
 import { jsonlRows } from '../core/jsonl';
 import { readJsonlSync } from '../files/jsonl-read';
-import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { problemOf } from '../core/problem';
-import type { RecordEntry } from './record-entry';
+import { describeIssue } from '../core/zod-issue';
+
+/** A chat turn as far as replay reads it (the problem is the last user turn's text): in records and in requests. */
+export const ReplayTurn = z.looseObject({
+  role: z.string(),
+  content: z
+    .union([z.string(), z.array(z.looseObject({ type: z.string(), text: z.string().nullish() })), z.null()])
+    .optional(),
+});
+
+/** What replay reads of a `--record` line (record-entry.ts); a line that differs is reported by file:line. */
+const RecordLine = z.looseObject({
+  request: z.looseObject({ messages: z.array(ReplayTurn), model: z.string().nullish() }),
+  candidates: z.array(
+    z.looseObject({
+      message: z.record(z.string(), z.unknown()).nullish(),
+      finish_reason: z.string().nullish(),
+      reward: z.number().nullish(),
+    }),
+  ),
+});
+type RecordLine = z.output<typeof RecordLine>;
 
 export interface ReplayCandidate {
   content: string;
@@ -59,11 +80,7 @@ type PoolLine = {
 
 const isPool = (row: Record<string, unknown>): row is PoolLine =>
   typeof row.question === 'string' && Array.isArray(row.response);
-const isRecord = (row: Record<string, unknown>): row is RecordEntry & Record<string, unknown> =>
-  typeof row.request === 'object' &&
-  row.request !== null &&
-  Array.isArray((row.request as { messages?: unknown }).messages) &&
-  Array.isArray(row.candidates);
+const looksLikeRecord = (row: Record<string, unknown>) => 'request' in row && 'candidates' in row;
 
 /** A pool's pred_score entry is a list of step scores; the last is the outcome reward. */
 function poolReward(value: unknown): number | null {
@@ -88,7 +105,7 @@ function fromPool(row: PoolLine): ReplayItem {
   };
 }
 
-function fromRecord(row: RecordEntry): ReplayItem {
+function fromRecord(row: RecordLine): ReplayItem {
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const candidates: ReplayCandidate[] = [];
   for (const c of row.candidates) {
@@ -101,7 +118,7 @@ function fromRecord(row: RecordEntry): ReplayItem {
       reward: typeof c.reward === 'number' ? c.reward : null,
     });
   }
-  return { prompt: problemOf(row.request.messages as ChatCompletionMessageParam[]), candidates };
+  return { prompt: problemOf(row.request.messages), candidates };
 }
 
 function merge(into: ReplayItem, more: ReplayItem): void {
@@ -110,15 +127,30 @@ function merge(into: ReplayItem, more: ReplayItem): void {
   if (into.score && more.score) into.score.push(...more.score);
 }
 
-function collect(rows: Iterable<{ row: Record<string, unknown>; line: number }>, source: string): ReplaySource {
+/**
+ * Lines gathered by prompt. A record line of another shape (a hand edit, another version's record) is
+ * skipped through onSkip as `file:line: why`, like a torn line; without onSkip it is an error.
+ */
+function collect(
+  rows: Iterable<{ row: Record<string, unknown>; line: number }>,
+  source: string,
+  onSkip?: (message: string) => void,
+): ReplaySource {
   const items = new Map<string, ReplayItem>();
   const models = new Set<string>();
   for (const { row, line } of rows) {
     let item: ReplayItem;
     if (isPool(row)) item = fromPool(row);
-    else if (isRecord(row)) {
-      item = fromRecord(row);
-      if (typeof row.request.model === 'string') models.add(row.request.model);
+    else if (looksLikeRecord(row)) {
+      const parsed = RecordLine.safeParse(row);
+      if (!parsed.success) {
+        const why = `${source}:${line}: not a usable bestofn record (${describeIssue(parsed.error)})`;
+        if (!onSkip) throw new Error(why);
+        onSkip(`${why}; skipped`);
+        continue;
+      }
+      item = fromRecord(parsed.data);
+      if (parsed.data.request.model) models.add(parsed.data.request.model);
     } else
       throw new Error(
         `${source}:${line}: neither a bestofn record (request, candidates) nor a Best-of-N pool (question, response[])`,
@@ -141,5 +173,5 @@ export function parseReplaySource(text: string, source: string): ReplaySource {
  * skipped and reported through onSkip, and the rest of the file is replayed.
  */
 export function loadReplaySource(file: string, onSkip?: (message: string) => void): ReplaySource {
-  return collect(readJsonlSync(file, { onSkip }), file);
+  return collect(readJsonlSync(file, { onSkip }), file, onSkip);
 }

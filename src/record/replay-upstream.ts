@@ -10,10 +10,13 @@
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
-import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { z } from 'zod';
+import { MAX_BEST_OF } from '../config';
 import { problemOf } from '../core/problem';
+import { firstIssue, paramOf } from '../core/zod-issue';
 import { GatewayError, type ErrorCode } from '../errors';
-import { promptKey, type ReplayCandidate, type ReplaySource } from './replay-source';
+import { readJsonObject } from '../http/json-body';
+import { promptKey, ReplayTurn, type ReplayCandidate, type ReplaySource } from './replay-source';
 import { encodeSseEvent, encodeSseJson, SSE_DONE } from '../http/sse';
 
 const MODEL = 'replay';
@@ -26,13 +29,34 @@ function openaiError(c: Context, status: 400 | 404, message: string, param: stri
 /** Whitespace-separated words: a stand-in for tokens, enough for usage figures to add up. */
 const words = (s: string) => (s.match(/\S+/g) ?? []).length;
 
-function messageText(messages: readonly ChatCompletionMessageParam[]): string {
+/** What the replay reads of a chat request, checked at the edge; every other field is accepted and ignored. */
+const ReplayRequest = z.looseObject({
+  messages: z.array(ReplayTurn),
+  // Bounded as a gateway bounds best_of: an n of a billion would build a billion choices.
+  n: z.number().int().min(1).max(MAX_BEST_OF).nullish(),
+  model: z.string().nullish(),
+  stream: z.boolean().nullish(),
+  stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
+});
+type ReplayRequest = z.output<typeof ReplayRequest>;
+
+/** The first issue as OpenAI's 400: the field that is wrong as `param`, what was expected as the message. */
+function requestIssue(error: z.ZodError): GatewayError {
+  const { issue, path } = firstIssue(error);
+  const param = paramOf(path);
+  const missing = issue.code === 'invalid_type' && path.length > 0 && /received undefined/.test(issue.message);
+  if (missing) return new GatewayError(400, `'${param}' is required`, undefined, param, 'missing_required_parameter');
+  const code = issue.code === 'invalid_type' ? 'invalid_type' : 'invalid_value';
+  return new GatewayError(400, `Invalid '${param ?? 'body'}': ${issue.message}`, undefined, param, code);
+}
+
+function messageText(messages: ReplayRequest['messages']): string {
   return messages
     .map((m) =>
       typeof m.content === 'string'
         ? m.content
         : Array.isArray(m.content)
-          ? m.content.map((p) => ('text' in p ? p.text : '')).join(' ')
+          ? m.content.map((p) => p.text ?? '').join(' ')
           : '',
     )
     .join(' ');
@@ -87,18 +111,17 @@ export function createReplayApp(source: ReplaySource, opts: ReplayOptions = {}):
   let calls = 0;
 
   app.post('/v1/chat/completions', async (c) => {
-    let body: Record<string, unknown>;
+    let body: ReplayRequest;
     try {
-      body = (await c.req.json()) as Record<string, unknown>;
-    } catch {
-      return openaiError(c, 400, 'Request body is not valid JSON', null, 'invalid_json');
+      const parsed = ReplayRequest.safeParse(await readJsonObject(c.req.raw));
+      if (!parsed.success) throw requestIssue(parsed.error);
+      body = parsed.data;
+    } catch (err) {
+      if (!(err instanceof GatewayError)) throw err;
+      return c.json(err.toBody(), 400);
     }
-    if (!Array.isArray(body.messages))
-      return openaiError(c, 400, "'messages' is required", 'messages', 'missing_required_parameter');
     const n = body.n ?? 1;
-    if (!Number.isInteger(n) || (n as number) < 1)
-      return openaiError(c, 400, 'n must be a positive integer', 'n', 'invalid_value');
-    const messages = body.messages as ChatCompletionMessageParam[];
+    const messages = body.messages;
     const prompt = problemOf(messages);
     const item = source.items.get(promptKey(prompt));
     if ((!item || item.candidates.length === 0) && opts.strict) {
@@ -115,7 +138,7 @@ export function createReplayApp(source: ReplaySource, opts: ReplayOptions = {}):
       );
     }
     const recorded = item.candidates;
-    if (opts.strict && (n as number) > recorded.length) {
+    if (opts.strict && n > recorded.length) {
       return openaiError(
         c,
         400,
@@ -124,7 +147,7 @@ export function createReplayApp(source: ReplaySource, opts: ReplayOptions = {}):
         'too_many_candidates',
       );
     }
-    const choices = Array.from({ length: n as number }, (_, j) => recorded[j % recorded.length]!);
+    const choices = Array.from({ length: n }, (_, j) => recorded[j % recorded.length]!);
     const model = typeof body.model === 'string' && body.model !== '' ? body.model : defaultModel;
     const id = `chatcmpl-replay-${calls++}`;
     const created = Math.floor(Date.now() / 1000);
@@ -138,7 +161,7 @@ export function createReplayApp(source: ReplaySource, opts: ReplayOptions = {}):
     c.header('x-replay-recorded', String(recorded.length));
 
     if (body.stream === true) {
-      const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+      const includeUsage = body.stream_options?.include_usage === true;
       c.header('content-type', 'text/event-stream');
       c.header('cache-control', 'no-cache');
       return c.body(sse(id, created, model, choices, includeUsage ? usage : undefined));
@@ -176,6 +199,8 @@ export function createReplayApp(source: ReplaySource, opts: ReplayOptions = {}):
   );
 
   app.notFound((c) => openaiError(c, 404, `No route for ${c.req.method} ${c.req.path}`, null, 'not_found'));
+  // A bug here still answers in OpenAI's shape, never hono's plain-text 500 nor a stack.
+  app.onError((_err, c) => c.json(new GatewayError(500, 'The replay upstream failed on this request').toBody(), 500));
   return app;
 }
 

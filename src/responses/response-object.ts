@@ -22,6 +22,8 @@ export interface ResponseContext {
 }
 
 const suffix = () => crypto.randomUUID().replaceAll('-', '');
+/** An output item's id: `rs_…` reasoning, `msg_…` message, `fc_…` function call. */
+export const itemId = (prefix: 'rs' | 'msg' | 'fc') => `${prefix}_${suffix()}`;
 export const newResponseContext = (req: ResponsesRequest): ResponseContext => ({
   id: `resp_bon_${suffix()}`,
   createdAt: Math.floor(Date.now() / 1000),
@@ -43,7 +45,7 @@ export function toResponseLogprob(l: TokenLogprob) {
 }
 
 /** The response envelope before any output: what `response.created` carries, and the base of the final one. */
-export function responseShell(ctx: ResponseContext, status: 'in_progress' | 'completed' | 'incomplete') {
+export function responseShell(ctx: ResponseContext, status: 'in_progress' | 'completed' | 'incomplete' | 'failed') {
   const { req } = ctx;
   return {
     id: ctx.id,
@@ -98,7 +100,7 @@ export function outputItems(answer: Answer): OutputItem[] {
   if (thinking)
     items.push({
       type: 'reasoning',
-      id: `rs_${suffix()}`,
+      id: itemId('rs'),
       summary: [],
       content: [{ type: 'reasoning_text', text: thinking }],
       status: 'completed',
@@ -116,7 +118,7 @@ export function outputItems(answer: Answer): OutputItem[] {
     if (m.refusal) content.push({ type: 'refusal', refusal: m.refusal });
     items.push({
       type: 'message',
-      id: `msg_${suffix()}`,
+      id: itemId('msg'),
       role: 'assistant',
       status: answer.finishReason === 'length' ? 'incomplete' : 'completed',
       content,
@@ -126,7 +128,7 @@ export function outputItems(answer: Answer): OutputItem[] {
     if (call.type !== 'function') continue;
     items.push({
       type: 'function_call',
-      id: `fc_${suffix()}`,
+      id: itemId('fc'),
       call_id: call.id,
       name: call.function.name,
       arguments: call.function.arguments,
@@ -167,4 +169,12 @@ export function completedResponse(ctx: ResponseContext, answer: Answer, output: 
     ...(answer.serviceTier ? { service_tier: answer.serviceTier } : {}),
     ...(answer.bestofn ? { bestofn: answer.bestofn } : {}),
   };
+}
+
+/**
+ * The response that `response.failed` carries when the upstream failed after its answer began: the items
+ * finished so far, and the error. The spec's error codes are the model's; a broken upstream is `server_error`.
+ */
+export function failedResponse(ctx: ResponseContext, output: OutputItem[], message: string) {
+  return { ...responseShell(ctx, 'failed'), error: { code: 'server_error' as const, message }, output };
 }

@@ -5,12 +5,9 @@ import { bestOfNRunner } from '../proxy/answer-chat';
 import { heldStream } from '../proxy/held-stream';
 import { resolveOptions } from '../proxy/options';
 import { answerRulesOf } from '../proxy/answer-rules';
-import { wantsPassthrough } from '../proxy/passthrough';
+import { bypassOf } from '../proxy/passthrough';
 import type { ProxyDeps } from '../proxy/proxy-deps';
-import { createChatCompletion } from '../http/upstream-client';
-import { sumUsage } from '../proxy/usage';
-import { choiceLogprobs } from '../http/openai-schemas';
-import { GatewayError } from '../errors';
+import { relayResponse } from './relay';
 import { responseErrorEvent, numbered, streamEvents } from './response-events';
 import { completedResponse, newResponseContext, type Answer } from './response-object';
 import { readResponsesBody, toChatBody } from './request';
@@ -30,46 +27,22 @@ export function responsesRoutes(deps: ProxyDeps) {
     const requestId = c.get('requestId');
     const ctx = newResponseContext(req);
     answerRulesOf(chat);
+    // One candidate (or tools under `tools: bypass`): one upstream call, relayed live when streamed.
+    const bypass = bypassOf(chat, options);
     // The key pays for the candidates it asks of the upstream, not only for the request.
-    await c.get('spendCandidates')?.(wantsPassthrough(chat, options.tools) ? 1 : options.n);
+    await c.get('spendCandidates')?.(bypass ? 1 : options.n);
+    if (bypass)
+      return relayResponse(deps, {
+        ctx,
+        chat,
+        options,
+        upstream,
+        reason: bypass,
+        signal: c.req.raw.signal,
+        requestId,
+      });
 
     const answer = async (signal: AbortSignal, onArrived?: () => void): Promise<Answer> => {
-      // tools: bypass, as on the chat path: the upstream answers once.
-      if (wantsPassthrough(chat, options.tools)) {
-        const { best_of: _b, bestofn: _n, ...once } = chat;
-        const completion = await createChatCompletion(upstream, { ...once, stream: false }, signal);
-        onArrived?.();
-        const checked = completion.choices[0];
-        if (!checked)
-          throw new GatewayError(
-            502,
-            'upstream returned a chat completion without choices',
-            'upstream_error',
-            null,
-            'bad_upstream_response',
-          );
-        if (!checked.ok)
-          throw new GatewayError(
-            502,
-            `upstream: malformed choice (${checked.reason})`,
-            'upstream_error',
-            null,
-            'bad_upstream_response',
-          );
-        const choice = checked.choice;
-        return {
-          message: {
-            role: 'assistant',
-            content: choice.message.content ?? null,
-            refusal: choice.message.refusal ?? null,
-            ...(choice.message.tool_calls?.length ? { tool_calls: choice.message.tool_calls } : {}),
-          },
-          finishReason: choice.finish_reason ?? 'stop',
-          logprobs: choiceLogprobs(choice.logprobs),
-          usage: sumUsage([completion.usage]),
-          serviceTier: completion.service_tier,
-        };
-      }
       const { outcome, metadata } = await bestOfNRunner(
         deps,
         { body: chat, options, upstream, signal, requestId, keyIndex: c.get('keyIndex') },

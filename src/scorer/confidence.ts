@@ -8,6 +8,7 @@
  */
 import { traceConfidence, topEtaFilter, type ConfidenceMeasure, type TraceConfidence } from '../core/confidence';
 import type { Scorer, ScoreRequest, ScoreResult } from './types';
+import { badLogprob } from './reward-range';
 import { createVoteScorer } from './vote';
 
 export interface ConfidenceScorerOptions {
@@ -33,6 +34,17 @@ export function createConfidenceScorer(opts: ConfidenceScorerOptions): Scorer {
         return { ...(await vote.score(request)), fallback: { from: 'confidence', reason: NO_LOGPROBS } };
       }
       const confidences = traces.map((t) => (t === null ? null : t[opts.measure]));
+      // A logprob above 0 or past the float range is no measurement: ranked by vote instead, and said so.
+      const bad = request.candidates.map((c) => (c.topLogprobs ? badLogprob(c.topLogprobs) : undefined));
+      const broken = bad.findIndex((v) => v !== undefined);
+      const overflow = confidences.findIndex((c) => c !== null && !Number.isFinite(c));
+      if (broken !== -1 || overflow !== -1) {
+        const reason =
+          broken !== -1
+            ? `the upstream returned a logprob out of range (${bad[broken]}) for candidate ${broken}`
+            : `candidate ${overflow}'s confidence is not a finite number`;
+        return { ...(await vote.score(request)), fallback: { from: 'confidence', reason } };
+      }
       const kept = topEtaFilter(confidences, opts.eta);
       return {
         rewards: confidences.map((c, i) => ({ thinking: null, response: c === null ? null : [kept[i] ? c : 0] })),

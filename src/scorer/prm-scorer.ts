@@ -10,6 +10,7 @@ import type { Combine } from '../core/aggregate';
 import type { ScoreCache } from './score-cache';
 import { scoreCacheKey } from './score-cache';
 import type { SharedScoreTier } from './shared-score-tier';
+import { assertStepRewards, outOfUnitRange } from './reward-range';
 import type { PrmSequence, Scorer, ScoreRequest, ScoreResult, SequenceScore, SequenceScorer } from './types';
 
 export interface PrmScorerOptions {
@@ -73,7 +74,8 @@ export function createPrmScorer(sequenceScorer: SequenceScorer, opts: PrmScorerO
       );
       misses = misses.filter((m, i) => {
         const hit = found[i];
-        if (!hit) return true;
+        // A shared entry out of range (written by another version, or tampered with) is scored again.
+        if (!hit || outOfUnitRange(hit.stepRewards) !== undefined) return true;
         distinct.get(m.key)!.score = hit;
         cache?.set(modelId, m.seq, hit);
         cacheHits++;
@@ -87,6 +89,8 @@ export function createPrmScorer(sequenceScorer: SequenceScorer, opts: PrmScorerO
           request.signal,
         )
       : [];
+    // Checked before anything is cached: a model's wrong number must not outlive its request.
+    for (const s of fresh) assertStepRewards(sequenceScorer.name, s.stepRewards);
     let tokens = 0;
     misses.forEach((m, i) => {
       const s = fresh[i]!;

@@ -37,8 +37,9 @@ function start(cmd: string, args: string[]): { child: ChildProcess; url: Promise
       const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)".*"msg":"bestofn listening"/.exec(out);
       if (m) resolve(new URL(m[1]!));
     });
-    child.stderr!.resume();
-    child.once('exit', (code) => reject(new Error(`${cmd} exited (${code}) before listening: ${out}`)));
+    let err = '';
+    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+    child.once('exit', (code) => reject(new Error(`${cmd} exited (${code}) before listening: ${out}${err}`)));
   });
   return { child, url };
 }

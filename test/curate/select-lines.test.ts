@@ -63,6 +63,38 @@ describe('bestofn select reads lines on \\n only, with a cap per line', () => {
     expect(out[1]!.startsWith(row('b', '\r').slice(0, -1))).toBe(true);
   });
 
+  it('a UTF-8 byte order mark before the first row is not part of it: every row is scored and written without it', async () => {
+    const input = path.join(dir, 'bom.jsonl');
+    fs.writeFileSync(input, '\uFEFF' + [row('a'), row('b')].join('\n') + '\n');
+    const result = await runSelect({
+      input,
+      out: path.join(dir, 'bom-out.jsonl'),
+      keep: parseKeep('top-k=99'),
+      by: 'global',
+      map: {},
+      scorer: lengthScorer,
+      scorerId: 'length',
+      recipe: recipeFor('weighted', 'min', { thinkingWeight: 0.5, alpha: 1 }),
+      concurrency: 2,
+      stderr: null,
+    });
+    expect(result.summary!.counts).toMatchObject({ read: 2, malformed: 0, scored: 2, kept: 2 });
+    const out = fs.readFileSync(path.join(dir, 'bom-out.jsonl'), 'utf8').split('\n').filter(Boolean);
+    expect(out.map((l) => JSON.parse(l).id)).toEqual(['a', 'b']);
+    expect(out[0]!.startsWith('{"id":"a"')).toBe(true);
+  });
+
+  it('the splitter drops a byte order mark on line 1 only, whatever the chunking', () => {
+    const text = Buffer.from('\uFEFFfirst\n\uFEFFsecond\n');
+    for (let size = 1; size <= text.length; size++) {
+      const s = new LineSplitter();
+      const events = [];
+      for (let at = 0; at < text.length; at += size) events.push(...s.push(text.subarray(at, at + size)));
+      expect(events.map((e) => (e.kind === 'line' ? e.text : e.kind))).toEqual(['first', '\uFEFFsecond']);
+      expect(events.map((e) => e.end)).toEqual([9, 19]);
+    }
+  });
+
   it('the splitter never assembles a line over the cap, at any chunking', () => {
     const text = Buffer.from(`short\n${'y'.repeat(100)}\nlast`);
     for (let size = 1; size <= text.length; size++) {

@@ -204,7 +204,7 @@ describe('bestofn select', () => {
       stderr: { write: (s: string) => notices.push(s) },
     });
     const s = result.summary!;
-    expect(s.counts).toEqual({ read: 13, malformed: 4, scored: 9, unscored: 0, kept: 9, dropped: 0 });
+    expect(s.counts).toEqual({ read: 13, malformed: 4, failed: 0, scored: 9, unscored: 0, kept: 9, dropped: 0 });
     expect(s.malformed.map((m) => m.line)).toEqual([2, 6, 7, 9]);
     expect(s.malformed[0]!.error).toMatch(/invalid JSON/);
     expect(s.malformed[1]!.error).toMatch(/no response/);

@@ -98,4 +98,46 @@ describe('bestofn eval --replay on 10 problems of the bon-pool', () => {
     ).toBe(2);
     expect(err.lines.join('')).toMatch(/--n 16 exceeds the 8 candidates recorded/);
   });
+
+  it('skips an odd record line by file:line, and evaluates the rest', async () => {
+    const rec = (question: string, answers: string[]) =>
+      JSON.stringify({
+        request: { model: 'm', messages: [{ role: 'user', content: question }] },
+        candidates: answers.map((a, index) => ({
+          index,
+          message: { role: 'assistant', content: `So \\boxed{${a}}.` },
+          finish_reason: 'stop',
+        })),
+      });
+    const file = path.join(dir, 'odd.jsonl');
+    // Line 2 parses, but its candidate is null and its turn has no role: a record of another shape.
+    const odd = JSON.stringify({ request: { messages: [{ content: 'x' }] }, candidates: [null] });
+    fs.writeFileSync(
+      file,
+      [rec('What is 1 + 1?', ['2', '3']), odd, rec('What is 2 + 2?', ['4', '4'])].join('\n') + '\n',
+    );
+    const dataset = path.join(dir, 'odd-dataset.jsonl');
+    fs.writeFileSync(
+      dataset,
+      [
+        { problem: 'What is 1 + 1?', answer: '2' },
+        { problem: 'What is 2 + 2?', answer: '4' },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n') + '\n',
+    );
+    const err = {
+      lines: [] as string[],
+      write(s: string) {
+        this.lines.push(s);
+      },
+    };
+    const out = path.join(dir, 'odd-out');
+    expect(await runEvalCommand(['--replay', file, '--dataset', dataset, '--out', out], {}, err, quiet)).toBe(0);
+    expect(err.lines.join('')).toContain(
+      `eval: ${file}:2: not a usable bestofn record (request.messages[0].role: Invalid input: expected string, received undefined); skipped`,
+    );
+    const report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8')) as EvalReport;
+    expect(report.counts).toMatchObject({ problems: 2, finished: 2 });
+  });
 });

@@ -60,6 +60,11 @@ export interface FakeUpstreamOptions {
   reasoningField?: 'reasoning' | 'reasoning_content';
   /** Answer one choice whatever `n` asks, as some servers do. */
   ignoreN?: boolean;
+  /**
+   * A stream stops after `afterTokens` tokens of a request and writes the rest once `until` settles, so
+   * a test can see what a client got while the upstream was still writing, without a wall clock.
+   */
+  hold?: { afterTokens: number; until: Promise<unknown> };
 }
 
 export interface FakeUpstream {
@@ -280,6 +285,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     ]);
     const longest = Math.max(...streams.map((s) => s.length));
     const started = performance.now();
+    let held = false;
     for (let t = 0; t < longest && !gone.signal.aborted;) {
       // Without steadyRate one step goes out per sleep; with it, every step that is due by now.
       const due =
@@ -296,6 +302,10 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
         }
       }
       res.write(batch);
+      if (options.hold && !held && state.tokensByRequest[call]! >= options.hold.afterTokens) {
+        held = true;
+        await options.hold.until;
+      }
       // A steady stream still yields to the event loop between writes, so an abort is seen promptly.
       if (options.chunkDelayMs)
         await sleep(

@@ -82,4 +82,22 @@ describe('the access log and metrics tell what the client got', () => {
     expect(g.accessLines()[0]).toMatchObject({ status: 499 });
     expect(await g.metrics()).toMatch(/bestofn_requests_total\{route="\/v1\/chat\/completions",status="499"\} 1/);
   });
+
+  it('logs requests the shutdown cut as 503 with reason shutdown, not as 499 (client closed)', async () => {
+    const g = await start({ latencyMs: 5_000 });
+    const body = { model: 'fake-model', messages: MATH, best_of: 2 };
+    const plain = post(g.url, body).catch(() => null);
+    const streamed = post(g.url, { ...body, stream: true }).then(
+      (res) => res.text().catch(() => ''),
+      () => null,
+    );
+    await g.until(() => (upstream?.requests.length ?? 0) >= 4);
+    const closing = gateway!;
+    gateway = undefined;
+    await closing.close(0);
+    await Promise.all([plain, streamed]);
+    await g.until(() => g.accessLines().length >= 2);
+    expect(g.accessLines()).toHaveLength(2);
+    for (const line of g.accessLines()) expect(line).toMatchObject({ status: 503, reason: 'shutdown' });
+  });
 });

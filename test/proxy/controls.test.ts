@@ -68,4 +68,14 @@ describe('CONTROLS, the request controls table', () => {
     }
     expect(app.upstreamCalls).toHaveLength(0);
   });
+
+  it('names the header when a header control is out of range for this request (min_candidates above N)', async () => {
+    const res = await post({ n: 2 }, { [headerName('min_candidates')]: '3' });
+    expect(res.status).toBe(400);
+    const error = ((await res.json()) as any).error;
+    expect(error.param).toBe('x-bestofn-min-candidates');
+    expect(error.message).toContain('x-bestofn-min-candidates');
+    const body = await post({ n: 2, min_candidates: 3 });
+    expect(((await body.json()) as any).error.param).toBe('bestofn.min_candidates');
+  });
 });

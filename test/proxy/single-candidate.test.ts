@@ -3,6 +3,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bestOfNMetadataSchema } from '../../src/core/bestofn-metadata';
 import { MATH, startTestGateway, type TestGateway } from '../helpers/gateway';
+import { startRawUpstream } from '../helpers/raw-upstream';
 
 /** One candidate: nothing to choose, so the gateway relays the upstream live, with the client's settings. */
 describe('N=1 is a faithful live passthrough', () => {
@@ -119,6 +120,41 @@ describe('temperature at N > 1', () => {
       });
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe('N=1 relays the answer text with the metadata added', () => {
+  it.each([
+    [
+      'an answer with a bestofn member of its own and odd spacing',
+      '{ "id" : "chatcmpl-raw", "bestofn": {"from": "upstream"}, "choices": [ {"index": 0, "finish_reason": "length", "message": {"role": "assistant", "content": "}{ \\"x\\": 1"}} ] }\n\n',
+    ],
+    ['an empty object', ' { } '],
+  ])('%s: every member kept, and the gateway’s bestofn read', async (_name, text) => {
+    const raw = await startRawUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(text);
+    });
+    const t = await startTestGateway({ UPSTREAM_BASE_URL: raw.url });
+    try {
+      const res = await fetch(`${t.url}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'fake-model', messages: MATH, best_of: 1 }),
+      });
+      expect(res.status).toBe(200);
+      const { bestofn, ...rest } = (await res.json()) as Record<string, unknown>;
+      const { bestofn: _theirs, ...sent } = JSON.parse(text) as Record<string, unknown>;
+      expect(rest).toEqual(sent);
+      const finish = text.includes('length') ? 'length' : null;
+      expect(bestOfNMetadataSchema.parse(bestofn)).toMatchObject({
+        bypass: 'single',
+        candidates: [{ finish_reason: finish }],
+      });
+    } finally {
+      await t.close();
+      await raw.close();
     }
   });
 });

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadReplaySource, parseReplaySource, promptKey } from '../../src/record/replay-source';
 import type { RecordEntry } from '../../src/record/record-entry';
@@ -81,5 +83,25 @@ describe('replay sources', () => {
       /x\.jsonl:2: neither/,
     );
     expect(() => parseReplaySource('nope', 'x.jsonl')).toThrow(/x\.jsonl:1: not JSON/);
+  });
+
+  it('skips a record line of another shape as file:line when reading a file, and refuses it in a string', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-replay-source-'));
+    try {
+      const file = path.join(dir, 'rec.jsonl');
+      const odd = { ...record('Odd', ['1']), candidates: [null] };
+      fs.writeFileSync(file, [record('Q', ['1']), odd].map((e) => JSON.stringify(e)).join('\n') + '\n');
+      const skipped: string[] = [];
+      const source = loadReplaySource(file, (m) => skipped.push(m));
+      expect([...source.items.keys()]).toEqual(['Q']);
+      expect(skipped).toEqual([
+        `${file}:2: not a usable bestofn record (candidates[0]: Invalid input: expected object, received null); skipped`,
+      ]);
+      expect(() => parseReplaySource(fs.readFileSync(file, 'utf8'), 'rec.jsonl')).toThrow(
+        /^rec\.jsonl:2: not a usable bestofn record \(candidates\[0\]/,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,7 +5,7 @@ import { UpstreamError } from '../../errors';
 import type { Upstream } from '../../http/upstream-client';
 import { AbortScope } from '../../util/abort-scope';
 import { rankFan, upstreamBodyOf, type BestOfNDeps, type BestOfNOutcome } from '../best-of-n';
-import { deadlineError, stoppedFailure } from '../candidate-failure';
+import { deadlineError, refusesRequest, stoppedFailure } from '../candidate-failure';
 import { resolveRecipe } from '../../core/reward-recipe';
 import { scoreCandidates } from '../score-candidates';
 import { requestShare, type FanOutResult } from '../fan-out';
@@ -112,11 +112,20 @@ export async function runLiveBestOfN(
     }
   };
 
+  /** The upstream refused the request itself before any candidate wrote a token: the others would be too. */
+  const refusal = () =>
+    candidates.some((c) => c.tokens > 0)
+      ? undefined
+      : candidates.find((c) => c.stopped === 'error' && refusesRequest(c.failure))?.failure;
+
   try {
     for (const target of waves) {
+      const first = candidates.length;
       while (candidates.length < target) candidates.push(start(deps.upstream, candidates.length));
       let checkpoint = 0;
       for (;;) {
+        const refused = refusal();
+        if (refused) throw refused;
         refill();
         const running = candidates.filter((c) => !c.stopped);
         if (running.length === 0 || scope.aborted) break;
@@ -162,6 +171,11 @@ export async function runLiveBestOfN(
         break;
       }
       if (scope.aborted) break;
+      // A wave in which every candidate failed says the upstream is failing: another wave would fail too.
+      if (candidates.slice(first).every((c) => c.stopped === 'error')) {
+        info.stopped_because = 'every candidate of a wave failed';
+        break;
+      }
       stopper?.warmedUp(candidates.filter((c) => c.stopped === 'finished'));
       if (!options.adaptive || target === waves.at(-1)) continue;
       const finished = candidates.filter((c) => c.stopped === 'finished');

@@ -19,6 +19,7 @@ import { checkTemplate } from './template-check';
 import { forward } from './run-batch';
 import { openSession } from './session';
 import type { Device } from '../../core/types';
+import { parseJson } from '../../core/parse-json';
 import type { Provider } from './session';
 
 /** A model directory that cannot be served. The CLI prints the message and exits with status 2. */
@@ -53,11 +54,15 @@ const ENDOFTEXT_ID = 151643;
 
 function readJson(file: string, what: string): unknown {
   if (!fs.existsSync(file)) throw new ModelDirError(`${file}: missing; expected ${what}`);
+  let text: string;
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
+    text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ModelDirError(`${file}: not valid JSON (${(err as Error).message}); expected ${what}`);
+    throw new ModelDirError(`${file}: cannot be read (${(err as Error).message}); expected ${what}`);
   }
+  const json = parseJson(text);
+  if (!json.ok) throw new ModelDirError(`${file}: not valid JSON (${json.error}); expected ${what}`);
+  return json.value;
 }
 
 function loadTokenizer(dir: string): { encode: Encode; tokenizer: Tokenizer; config: Record<string, unknown> } {

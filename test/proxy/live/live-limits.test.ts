@@ -108,7 +108,8 @@ describe('live path limits', () => {
     };
     const t = await startTestGateway(
       {},
-      { respond: (_b, _i, call) => ({ content: words(call, call < 2 ? 5 : 1000) }), chunkDelayMs: 2 },
+      // Margins for a loaded machine: the short two need ~10 ms of the 1.5 s, the long two 10 s.
+      { respond: (_b, _i, call) => ({ content: words(call, call < 2 ? 5 : 5000) }), chunkDelayMs: 2 },
       stuckOnce,
     );
     try {
@@ -116,7 +117,7 @@ describe('live path limits', () => {
         model: 'fake-model',
         messages: MATH,
         best_of: 4,
-        bestofn: { deadline_ms: 300, min_candidates: 2, reject: { ...REJECT, after_tokens: 3 } },
+        bestofn: { deadline_ms: 1500, min_candidates: 2, reject: { ...REJECT, after_tokens: 3 } },
       });
       expect(res.status).toBe(200);
       const meta = metadataOf(await res.json());

@@ -36,6 +36,15 @@ describe('loadModelDir', () => {
     });
   }
 
+  it('names a file that is not JSON, and one that cannot be read', async () => {
+    const dir = tempModel('value-head');
+    fs.writeFileSync(path.join(dir, 'tokenizer_config.json'), '{"chat_template":');
+    expect((await loadError(dir)).message).toMatch(/tokenizer_config\.json: not valid JSON \(.+\); expected/);
+    fs.rmSync(path.join(dir, 'tokenizer_config.json'));
+    fs.mkdirSync(path.join(dir, 'tokenizer_config.json'));
+    expect((await loadError(dir)).message).toMatch(/tokenizer_config\.json: cannot be read \(.*EISDIR.*\); expected/);
+  });
+
   it('names an invalid manifest field', async () => {
     const dir = tempModel('step-classifier');
     fs.writeFileSync(

@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectCommand } from '../../src/cli/select';
+import type { SelectSummary } from '../../src/curate/summary';
+import { countTags, startFakeVllm, type FakeVllm } from '../helpers/fake-vllm-pooling';
+
+const row = (id: string, text: string) =>
+  JSON.stringify({ id, problem: `Problem ${id}`, response: `${text}\n\nThe answer is \\boxed{${id}}.` });
+
+describe('bestofn select: one row the scorer fails on fails alone', () => {
+  let dir: string;
+  let prm: FakeVllm;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bestofn-select-poison-'));
+    // The poison row's answer is far over the 1 MiB answer cap below (a PRM answering per token, say).
+    prm = await startFakeVllm({
+      respond: (input) =>
+        input.includes('POISON')
+          ? Array.from({ length: 100_000 }, () => [0.123456789, 0.987654321])
+          : Array.from({ length: countTags(input) }, () => [0.2, 0.8]),
+    });
+  });
+  afterAll(async () => {
+    await prm.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is reported by line in the summary, the report and on stderr, and the run and a rerun go on', async () => {
+    const input = path.join(dir, 'in.jsonl');
+    fs.writeFileSync(input, [row('1', 'First.'), row('2', 'POISON here.'), row('3', 'Third.')].join('\n') + '\n');
+    const out = path.join(dir, 'kept.jsonl');
+    const args = ['--input', input, '--out', out, '--scorer-url', prm.url, '--keep', 'top-k=1', '--concurrency', '2'];
+    const env = { UPSTREAM_MAX_ANSWER_MB: '1', SCORER_RETRIES: '0', UPSTREAM_RETRIES: '0' };
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const io = { stdout: { write: (s: string) => stdout.push(s) }, stderr: { write: (s: string) => stderr.push(s) } };
+
+    expect(await selectCommand(args, env, io)).toBe(0);
+    expect(stderr.join('')).toMatch(
+      /^bestofn select: line 2: the scorer failed on this row, which is skipped \(the run goes on; --restart scores it again\): scoring failed: remote scorer http:\/\/127\.0\.0\.1:\d+\/pooling answer is larger than 1048576 bytes\n/m,
+    );
+    expect(stderr.join('')).not.toMatch(/answering 503/);
+    expect(stdout.join('')).toMatch(/^kept 2 of 3 rows \(0 malformed, 1 the scorer failed on, skipped\)/);
+    const summary = JSON.parse(fs.readFileSync(path.join(dir, 'kept.summary.json'), 'utf8')) as SelectSummary;
+    expect(summary.counts).toMatchObject({ read: 3, malformed: 0, failed: 1, scored: 2, kept: 2 });
+    expect(summary.failed).toEqual([{ line: 2, error: expect.stringMatching(/^scoring failed: .*larger than/) }]);
+    expect(fs.readFileSync(path.join(dir, 'kept.report.md'), 'utf8')).toMatch(
+      /## Rows the scorer failed on \(skipped\)\n\n- line 2: scoring failed/,
+    );
+    const kept = fs
+      .readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string });
+    expect(kept.map((r) => r.id)).toEqual(['1', '3']);
+
+    // The same command again: nothing left to score, the same selection, not a failure.
+    const asked = prm.requests.length;
+    stdout.length = 0;
+    expect(await selectCommand(args, env, io)).toBe(0);
+    expect(prm.requests.length).toBe(asked);
+    expect(stdout.join('')).toMatch(/^kept 2 of 3 rows \(0 malformed, 1 the scorer failed on, skipped\)/);
+  });
+
+  it('a scorer that is down still stops the run, which resumes where it stopped', async () => {
+    const input = path.join(dir, 'down.jsonl');
+    fs.writeFileSync(input, [row('1', 'First.'), row('2', 'Second.')].join('\n') + '\n');
+    const stderr: string[] = [];
+    const io = { stdout: { write: () => true }, stderr: { write: (s: string) => stderr.push(s) } };
+    const code = await selectCommand(
+      ['--input', input, '--out', path.join(dir, 'down-out.jsonl'), '--scorer-url', 'http://127.0.0.1:9', '--quiet'],
+      { SCORER_RETRIES: '0', UPSTREAM_RETRIES: '0' },
+      io,
+    );
+    expect(code).toBe(1);
+    expect(fs.readFileSync(path.join(dir, 'down-out.scores.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+});
