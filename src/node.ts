@@ -77,7 +77,7 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
     const recordFile = config.RECORD;
     const metricsText = () => metrics.registry.metrics();
     // Made once the server listens; the app asks it whether a request was cut by the shutdown.
-    let drain: ReturnType<typeof drainable> | undefined;
+    const made: { drain?: ReturnType<typeof drainable> } = {};
     const separateMetrics = config.METRICS_PORT !== undefined;
     const app = createApp({
       config: withModelRecipe(config, activeScorer.rewardDefaults),
@@ -91,7 +91,7 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
       access: await buildAccess(config, shared?.limiter),
       readyChecks: shared ? [shared.ready] : [],
       bodyDecoders: { br: brotliDecoder },
-      shutdownCut: () => drain?.cut ?? false,
+      shutdownCut: () => made.drain?.cut ?? false,
     });
     const server = (await listen(
       serve({
@@ -102,7 +102,7 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
       }),
     )) as http.Server;
     limitConnections(server, { total: config.MAX_CONNECTIONS, perAddress: config.MAX_CONNECTIONS_PER_ADDRESS });
-    drain = drainable(server);
+    const drain = (made.drain = drainable(server));
     opened.push(() => drain.close(0));
     const bound = server.address();
     const boundAddress = typeof bound === 'object' && bound ? bound.address : config.HOST;

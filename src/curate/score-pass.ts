@@ -93,6 +93,12 @@ function parseRow(e: LineEvent, map: FieldMap): Pending {
   }
 }
 
+/**
+ * Failed rows in a row, with no scored one between, that stop the run: so many is the scorer or its
+ * settings (a step tag the served tokenizer splits, say), not the rows.
+ */
+export const FAILURES_BEFORE_STOP = 32;
+
 export async function scorePass(o: ScorePassOptions): Promise<ScorePassResult> {
   const lines = fileLines(o.input, o.maxLineBytes);
   const out = fs.openSync(o.scoresPath, 'a');
@@ -100,15 +106,52 @@ export async function scorePass(o: ScorePassOptions): Promise<ScorePassResult> {
   let rows = 0;
   let lastLine = o.resumeAfter;
   let chunk: Pending[] = [];
+  // Rows the scorer failed on wait here (with any malformed rows after them, to keep input order) until a
+  // row is scored: only a scorer seen to work makes a failure the row's own. An earlier run's entries count.
+  let held: ScoreEntry[] = [];
+  let scoredAny = o.resumeAfter > 0;
+  const failedHeld = () => held.filter((e) => 'failed' in e);
+
+  const write = (entries: ScoreEntry[]) => {
+    if (entries.length === 0) return;
+    fs.writeSync(out, entries.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    rows += entries.length;
+    lastLine = entries.at(-1)!.line;
+  };
+
+  const stopOnScorer = () => {
+    const failed = failedHeld();
+    const last = failed.at(-1)!;
+    return new Error(
+      `the scorer failed on ${failed.length} rows in a row (lines ${failed[0]!.line}–${last.line}) and scored none between them: ` +
+        `the scorer or its settings, not the rows; nothing from line ${held[0]!.line} on was saved, run again to resume. ` +
+        `Line ${last.line}: ${'error' in last ? last.error : ''}`,
+    );
+  };
 
   const flush = async () => {
     const entries = await Promise.all(chunk.map((p) => ('error' in p ? p : scoreRow(o.scorer, p, o.signal))));
-    if (entries.length) fs.writeSync(out, entries.map((e) => JSON.stringify(e)).join('\n') + '\n');
-    for (const e of entries) if ('error' in e) o.onMalformed?.(e.line, e.error, 'failed' in e);
-    rows += chunk.length;
-    lastLine = chunk.at(-1)?.line ?? lastLine;
     chunk = [];
-    o.progress.update(bytes, rows);
+    const ready: ScoreEntry[] = [];
+    for (const e of entries) {
+      if ('error' in e) o.onMalformed?.(e.line, e.error, 'failed' in e);
+      if (!('error' in e)) {
+        ready.push(...held, e);
+        held = [];
+        scoredAny = true;
+      } else if (held.length > 0 || 'failed' in e) held.push(e);
+      else ready.push(e);
+    }
+    write(ready); // one write per chunk: a kill loses at most the chunk in flight
+    if (failedHeld().length >= FAILURES_BEFORE_STOP) throw stopOnScorer();
+    o.progress.update(bytes, rows + held.length);
+  };
+
+  /** The held rows at the end of the input or of a --max-rows slice: the rows' own failures once a row was scored. */
+  const release = (atEnd: boolean) => {
+    if (failedHeld().length === 0 || scoredAny) write(held);
+    else if (atEnd) throw stopOnScorer();
+    held = [];
   };
 
   try {
@@ -116,14 +159,16 @@ export async function scorePass(o: ScorePassOptions): Promise<ScorePassResult> {
       bytes = e.end;
       if (e.line <= o.resumeAfter || (e.kind === 'line' && e.text.trim() === '') || (o.includes && !o.includes(e.line)))
         continue;
-      if (o.signal?.aborted || (o.maxRows !== undefined && rows + chunk.length >= o.maxRows)) {
+      if (o.signal?.aborted || (o.maxRows !== undefined && rows + held.length + chunk.length >= o.maxRows)) {
         await flush();
+        release(false);
         return { finished: false, rows, lastLine };
       }
       chunk.push(parseRow(e, o.map));
       if (chunk.length >= o.concurrency) await flush();
     }
     await flush();
+    release(true);
     return { finished: true, rows, lastLine };
   } catch (err) {
     // Stopped by the caller: the chunk in flight is dropped, everything before it is saved.

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { fileLines, type LineEvent } from '../files/lines';
-import { jsonOrUndefined } from '../core/parse-json';
+import { jsonOrUndefined, parseJson } from '../core/parse-json';
 
 export interface ScoresHeader {
   bestofn_scores: 1;
@@ -111,6 +111,10 @@ export async function openScores(
 export async function* readEntries(path: string): AsyncGenerator<ScoreEntry> {
   for await (const e of fileLines(path)) {
     if (e.line === 1 || e.kind !== 'line' || e.text === '') continue;
-    yield JSON.parse(e.text) as ScoreEntry;
+    const entry = parseJson(e.text);
+    // Whole lines only: openScores cut a torn tail away before anything reads the file.
+    if (!entry.ok || entryLine(entry.value) === undefined)
+      throw new Error(`${path}:${e.line}: not a score entry (the side file was edited?); run again with --restart`);
+    yield entry.value as ScoreEntry; // written by this module (score-pass.ts), checked for its line number
   }
 }

@@ -3,7 +3,6 @@ import type { BestOfNMetadata } from '../core/bestofn-metadata';
 import { jsonOrUndefined } from '../core/parse-json';
 import type { ToolMode } from '../core/types';
 import { UpstreamError } from '../errors';
-import { AbortScope, untilSettled } from '../util/abort-scope';
 import type { HttpReply } from '../http/http-client';
 import { guardSse } from './sse-guard';
 import { postUpstream, type Upstream } from '../http/upstream-client';
@@ -132,13 +131,12 @@ function badAnswer(): UpstreamError {
 
 /** The upstream's reply to the one call, with what the relay needs to finish it. */
 export interface SentOnce {
+  /** Reading its body to the end (or failing, or cancelling it) lets go of the call's timers. */
   reply: HttpReply;
   /** The fallback's name when the fallback answered. */
   fellBack?: string;
   /** Milliseconds since the call was sent. */
   elapsed(): number;
-  /** Releases the call's scope: after its body was read, or when the caller gives up. */
-  dispose(): void;
 }
 
 /**
@@ -150,10 +148,9 @@ export async function sendOnce(req: Omit<PassthroughRequest, 'reason' | 'metadat
   const { upstream, body, deadlineMs } = req;
   const now = req.now ?? Date.now;
   const started = now();
-  const scope = new AbortScope().follow(req.signal);
-  scope.timeout(
-    deadlineMs,
-    () =>
+  const deadline = {
+    at: Date.now() + deadlineMs,
+    error: () =>
       new UpstreamError(
         504,
         `upstream: the deadline of ${deadlineMs} ms passed before the answer was complete`,
@@ -162,38 +159,28 @@ export async function sendOnce(req: Omit<PassthroughRequest, 'reason' | 'metadat
         {},
         false,
       ),
-  );
+  };
   // The gateway's own controls are not the upstream's business (OpenAI rejects unknown fields).
   // /v1/completions has a `best_of` of its own: at one candidate it means one, so it is not forwarded either.
   const { best_of: _bestOf, bestofn: _bestofn, ...forwarded } = body;
-  const send = (to: Upstream) => to.limit(() => postUpstream(to, req.path, forwarded, scope.signal));
+  const send = (to: Upstream) => to.limit(() => postUpstream(to, req.path, forwarded, req.signal, { deadline }));
   let reply: HttpReply;
   let fellBack: string | undefined;
   try {
-    try {
-      reply = await send(upstream);
-    } catch (err) {
-      const fallback = req.fallback;
-      if (!fallback || fallback === upstream || scope.signal.aborted) throw err;
-      reply = await send(fallback);
-      fellBack = fallback.name;
-    }
+    reply = await send(upstream);
   } catch (err) {
-    scope.dispose();
-    throw err;
+    const fallback = req.fallback;
+    if (!fallback || fallback === upstream || req.signal.aborted || Date.now() >= deadline.at) throw err;
+    reply = await send(fallback);
+    fellBack = fallback.name;
   }
-  return {
-    reply,
-    ...(fellBack !== undefined ? { fellBack } : {}),
-    elapsed: () => now() - started,
-    dispose: () => scope.dispose(),
-  };
+  return { reply, ...(fellBack !== undefined ? { fellBack } : {}), elapsed: () => now() - started };
 }
 
 /** One upstream call, relayed as it comes: chunk for chunk when streamed, the JSON answer whole otherwise. */
 export async function passthrough(req: PassthroughRequest): Promise<Response> {
   const { body } = req;
-  const { reply, fellBack, elapsed, dispose } = await sendOnce(req);
+  const { reply, fellBack, elapsed } = await sendOnce(req);
   const contentType = reply.header('content-type') ?? 'application/json';
   const headers = {
     'content-type': contentType,
@@ -203,27 +190,23 @@ export async function passthrough(req: PassthroughRequest): Promise<Response> {
   const metadata = req.metadata;
   if (body.stream === true && contentType.includes('text/event-stream')) {
     const decorate = metadata && metadataOnFinish((finish) => metadata(finish, elapsed(), fellBack));
-    return new Response(
-      guardSse(untilSettled(reply.stream({ relay: true }), dispose), req.scrub, undefined, decorate),
-      { status: reply.status, headers },
-    );
+    return new Response(guardSse(reply.stream({ relay: true }), req.scrub, undefined, decorate), {
+      status: reply.status,
+      headers,
+    });
   }
   // A whole JSON answer is read here, so the client gets it in one piece or a clean error.
-  try {
-    const text = await reply.text();
-    if (!metadata) return new Response(text, { status: reply.status, headers });
-    const answer = jsonOrUndefined(text);
-    if (!isObject(answer)) throw badAnswer();
-    const bestofn = metadata(finishReasonOf(answer) ?? null, elapsed(), fellBack);
-    // The answer is relayed as its text with one member added before its closing brace: serialising the
-    // parsed copy again would cost as much as parsing it. A `bestofn` of the upstream's own comes first, so
-    // JSON parsers, which keep the last of a repeated member, read the gateway's.
-    const close = text.lastIndexOf('}');
-    const sep = /^\s*\{\s*$/.test(text.slice(0, close)) ? '' : ',';
-    const spliced = `${text.slice(0, close)}${sep}"bestofn":${JSON.stringify(bestofn)}}`;
-    // Not Response.json: given headers, @hono/node-server builds a Headers object, a cost on every relayed answer.
-    return new Response(spliced, { status: reply.status, headers });
-  } finally {
-    dispose();
-  }
+  const text = await reply.text();
+  if (!metadata) return new Response(text, { status: reply.status, headers });
+  const answer = jsonOrUndefined(text);
+  if (!isObject(answer)) throw badAnswer();
+  const bestofn = metadata(finishReasonOf(answer) ?? null, elapsed(), fellBack);
+  // The answer is relayed as its text with one member added before its closing brace: serialising the
+  // parsed copy again would cost as much as parsing it. A `bestofn` of the upstream's own comes first, so
+  // JSON parsers, which keep the last of a repeated member, read the gateway's.
+  const close = text.lastIndexOf('}');
+  const sep = /^\s*\{\s*$/.test(text.slice(0, close)) ? '' : ',';
+  const spliced = `${text.slice(0, close)}${sep}"bestofn":${JSON.stringify(bestofn)}}`;
+  // Not Response.json: given headers, @hono/node-server builds a Headers object, a cost on every relayed answer.
+  return new Response(spliced, { status: reply.status, headers });
 }

@@ -8,7 +8,6 @@ import { bypassMetadata, sendOnce, type BypassReason } from '../proxy/passthroug
 import type { ProxyDeps } from '../proxy/proxy-deps';
 import { upstreamChunks } from '../proxy/live/upstream-chunks';
 import { sumUsage } from '../proxy/usage';
-import { untilSettled } from '../util/abort-scope';
 import { liveEvents } from './live-events';
 import { numbered, responseErrorEvent } from './response-events';
 import { completedResponse, type ResponseContext } from './response-object';
@@ -48,12 +47,7 @@ export async function relayResponse(deps: ProxyDeps, req: RelayRequest): Promise
 
   if (!ctx.req.stream) {
     const sent = await send({ ...chat, stream: false }, req.signal);
-    let text: string;
-    try {
-      text = await sent.reply.text();
-    } finally {
-      sent.dispose();
-    }
+    const text = await sent.reply.text();
     const completion = parseCompletion(upstreamJson(text, 'returned a body'), 1);
     const checked = completion.choices[0];
     if (!checked) throw badChoice('upstream returned a chat completion without choices');
@@ -86,7 +80,7 @@ export async function relayResponse(deps: ProxyDeps, req: RelayRequest): Promise
       // Usage is asked for: `response.completed` carries it.
       const sent = await send({ ...chat, stream: true, stream_options: { include_usage: true } }, signal);
       onArrived();
-      const chunks = upstreamChunks(untilSettled(sent.reply.stream({ relay: true }), sent.dispose));
+      const chunks = upstreamChunks(sent.reply.stream({ relay: true }));
       return numbered(
         liveEvents(ctx, chunks, {
           ...(metadata ? { metadata: (finish) => ({ ...metadata(finish, sent.elapsed(), sent.fellBack) }) } : {}),

@@ -3,7 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectCommand } from '../../src/cli/select';
+import { recipeFor } from '../../src/core/aggregate';
+import { parseKeep } from '../../src/curate/keep';
+import { runSelect } from '../../src/curate/run-select';
+import { FAILURES_BEFORE_STOP } from '../../src/curate/score-pass';
 import type { SelectSummary } from '../../src/curate/summary';
+import { ScorerError } from '../../src/errors';
+import type { Scorer } from '../../src/scorer/types';
 import { countTags, startFakeVllm, type FakeVllm } from '../helpers/fake-vllm-pooling';
 
 const row = (id: string, text: string) =>
@@ -76,5 +82,69 @@ describe('bestofn select: one row the scorer fails on fails alone', () => {
     );
     expect(code).toBe(1);
     expect(fs.readFileSync(path.join(dir, 'down-out.scores.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  describe('a scorer that fails every row is the scorer’s fault, not the rows’', () => {
+    /** Fails rows whose problem mentions POISON (or every row), as an answer the scorer cannot use. */
+    const scorer = (all: boolean): Scorer => ({
+      name: 'fake',
+      score: async (r) => {
+        if (all || r.problem.includes('POISON'))
+          throw new ScorerError('remote scorer returned 9 rows for 2 steps', 'scorer_bad_response');
+        return { scorer: 'fake', rewards: r.candidates.map(() => ({ thinking: null, response: [0.5] })) };
+      },
+    });
+    const file = (name: string, problems: string[]) => {
+      const input = path.join(dir, name);
+      fs.writeFileSync(
+        input,
+        problems.map((p, i) => JSON.stringify({ problem: p, response: `r${i}` })).join('\n') + '\n',
+      );
+      return input;
+    };
+    const run = (input: string, all: boolean, concurrency: number) =>
+      runSelect({
+        input,
+        out: input.replace(/\.jsonl$/, '-out.jsonl'),
+        keep: parseKeep('top-k=1'),
+        by: 'global',
+        map: {},
+        scorer: scorer(all),
+        scorerId: 'fake',
+        recipe: recipeFor('weighted', 'min', { thinkingWeight: 0.5, alpha: 1 }),
+        concurrency,
+        stderr: null,
+      });
+    const entries = (input: string) =>
+      fs
+        .readFileSync(input.replace(/\.jsonl$/, '-out.scores.jsonl'), 'utf8')
+        .trim()
+        .split('\n').length - 1;
+
+    it(`stops after ${FAILURES_BEFORE_STOP} failures in a row, saving none of them`, async () => {
+      const input = file(
+        'all-fail.jsonl',
+        Array.from({ length: 40 }, (_, i) => `p${i}`),
+      );
+      await expect(run(input, true, 4)).rejects.toThrow(
+        new RegExp(
+          `failed on ${FAILURES_BEFORE_STOP} rows in a row \\(lines 1–${FAILURES_BEFORE_STOP}\\).*run again to resume`,
+        ),
+      );
+      expect(entries(input)).toBe(0);
+    });
+
+    it('stops at the end of a small file where no row was scored', async () => {
+      const input = file('few-fail.jsonl', ['a', 'b', 'c']);
+      await expect(run(input, true, 2)).rejects.toThrow(/failed on 3 rows in a row \(lines 1–3\)/);
+      expect(entries(input)).toBe(0);
+    });
+
+    it('keeps a first-row failure once a later row is scored, one row at a time', async () => {
+      const input = file('first-poison.jsonl', ['POISON', 'b', 'c']);
+      const result = await run(input, false, 1);
+      expect(result.summary!.counts).toMatchObject({ read: 3, failed: 1, scored: 2 });
+      expect(result.summary!.failed.map((f) => f.line)).toEqual([1]);
+    });
   });
 });

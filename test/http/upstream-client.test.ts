@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../src/errors';
 import { platformHttp } from '../../src/http/http-client';
 import { nodeHttpClient } from '../../src/http/node-http-client';
-import { getUpstream, postUpstream, type Upstream } from '../../src/http/upstream-client';
+import { getUpstream, postUpstream, type ReadBounds, type Upstream } from '../../src/http/upstream-client';
 import { startRawUpstream } from '../helpers/raw-upstream';
 import { startFakeUpstream, type FakeUpstream, type FakeUpstreamOptions } from '../helpers/fake-upstream';
 
@@ -31,19 +31,30 @@ async function upstreamFailing(fail: FakeUpstreamOptions['fail'], retries: numbe
     retryBaseMs: 100,
     sleep: async (ms) => void waits.push(ms),
   };
-  const post = () =>
+  const post = (bounds: ReadBounds = {}) =>
     postUpstream(
       upstream,
       '/chat/completions',
       { model: 'm', messages: [{ role: 'user', content: 'hi' }] },
       new AbortController().signal,
-      {},
+      bounds,
       () => 0.5,
     );
   return { waits, post, calls: () => fake!.requests.length };
 }
 
 describe('postUpstream retries', () => {
+  it('does not wait out a backoff that ends past the caller’s deadline: it fails with the deadline’s error', async () => {
+    const u = await upstreamFailing(() => ({ status: 503, headers: { 'retry-after': '3' } }), 3);
+    const deadline = {
+      at: Date.now() + 2_000,
+      error: () => new UpstreamError(504, 'past it', 'upstream_error', 'deadline'),
+    };
+    await expect(u.post({ deadline })).rejects.toMatchObject({ status: 504, code: 'deadline' });
+    expect(u.waits).toEqual([]);
+    expect(u.calls()).toBe(1);
+  });
+
   it('waits out Retry-After in seconds, then succeeds', async () => {
     const u = await upstreamFailing(
       (_b, call) => (call === 0 ? { status: 429, headers: { 'retry-after': '7' } } : null),

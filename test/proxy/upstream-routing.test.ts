@@ -153,7 +153,8 @@ describe('several upstreams', () => {
 
   it('on the live path, starts no fallback stream once the race is committed', async () => {
     // Candidate k writes "cand-k" and a scorer prefers higher k. The routed upstream's second request fails
-    // after 400 ms, by when the others are far past the first checkpoint (20 tokens): its failure lets that
+    // after 1 s (margin for a loaded machine), by when the others are far past the first checkpoint
+    // (20 tokens, 40 ms) and far from done (1,200 tokens, 2.4 s): its failure lets that
     // checkpoint run, and the race commits to candidate 3 before the failed one could be started again.
     const byIndex: Scorer = {
       name: 'by-index',
@@ -171,9 +172,9 @@ describe('several upstreams', () => {
       `cand-${k} ${Array.from({ length: count }, (_, i) => `w${i}`).join(' ')} \\boxed{${k}}`;
     const math = await startFakeUpstream({
       model: 'qwen-math',
-      respond: (_b, _i, call) => ({ content: words(call, 600) }),
+      respond: (_b, _i, call) => ({ content: words(call, 1200) }),
       chunkDelayMs: 2,
-      latencyMs: (_b, call) => (call === 1 ? 400 : 0),
+      latencyMs: (_b, call) => (call === 1 ? 1000 : 0),
       fail: (_b, call) => (call === 1 ? { status: 503 } : null),
     });
     const general = await startFakeUpstream({ model: 'general' });

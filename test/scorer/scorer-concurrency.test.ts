@@ -12,11 +12,12 @@ function countingHttp() {
   const http: HttpClient = async (request) => {
     seen.most = Math.max(seen.most, ++seen.now);
     const reply = await platformHttp(request).catch((err) => (seen.now--, Promise.reject(err)));
-    // The answer is read whole (text) or as a stream, depending on whether it came with a length.
+    // The answer is read whole (text, or textUpTo under the answer cap) or as a stream.
     const counted = new TransformStream<Uint8Array, Uint8Array>({ flush: () => void seen.now-- });
     return {
       ...reply,
       text: () => reply.text().finally(() => seen.now--),
+      textUpTo: (maxBytes: number) => reply.textUpTo(maxBytes).finally(() => seen.now--),
       stream: () => reply.stream().pipeThrough(counted),
     };
   };
