@@ -6,10 +6,11 @@ import { SELECT_METHODS } from './core/selection-rules';
 import { AGGREGATES, TOOL_MODES } from './core/types';
 import { describeIssue, firstIssue } from './core/zod-issue';
 import { isIP, isLoopbackAddress } from './http/loopback';
-import { bool, headerValue, httpUrl, int, num } from './option-schemas';
+import { bool, headerValue, httpUrl, int, num, originList } from './option-schemas';
 import { SCORER_NAMES, scorerEntry } from './scorer/registry';
 import { SCORER_SETTINGS, SHARED_UPSTREAM_SETTINGS, type ScorerSettingName } from './scorer/scorer-options';
 import { parseJson } from './core/parse-json';
+import { redactCredentials } from './util/redact-credentials';
 
 /**
  * Every setting the gateway reads, declared once. Each entry is an env variable, a `--flag` of the same
@@ -74,7 +75,7 @@ export const OPTIONS = {
   },
   GATEWAY_API_KEYS: {
     schema: z.string().optional(),
-    help: 'Comma-separated keys clients must send as Bearer tokens; unset means no auth (loopback only)',
+    help: 'Comma-separated keys clients must send as Bearer tokens (keys under 16 characters are warned about at start); unset means no auth (loopback only)',
   },
   KEY_RPM: { schema: int(1, 1_000_000).default(600), help: 'Requests per minute allowed to each gateway key' },
   KEY_CPM: {
@@ -91,8 +92,8 @@ export const OPTIONS = {
     help: 'Allow listening beyond loopback without GATEWAY_API_KEYS',
   },
   CORS_ORIGINS: {
-    schema: z.string().optional(),
-    help: 'Browser origins allowed to call the gateway (CORS): a comma list, or * for any; unset means no CORS headers',
+    schema: originList().optional(),
+    help: 'Browser origins allowed to call the gateway (CORS): a comma list of scheme://host[:port] (a trailing slash is dropped), or * for any; unset means no CORS headers',
   },
   ALLOWED_HOSTS: {
     schema: z.string().optional(),
@@ -124,7 +125,10 @@ export const OPTIONS = {
     schema: int(0, 65535).optional(),
     help: 'Serve /metrics on this port (of METRICS_HOST) instead of the main one, where it needs a gateway key',
   },
-  METRICS_HOST: { schema: z.string().min(1).default('127.0.0.1'), help: 'Interface of the METRICS_PORT listener' },
+  METRICS_HOST: {
+    schema: z.string().min(1).default('127.0.0.1'),
+    help: 'Interface of the METRICS_PORT listener (beyond loopback only with GATEWAY_API_KEYS or ALLOW_UNAUTHENTICATED)',
+  },
   BESTOFN_N: { schema: int(1, 4096).default(4), help: 'Default number of candidates when the client names none' },
   BESTOFN_MAX_N: { schema: int(1, MAX_BEST_OF).default(64), help: 'Largest N a client may ask for; more is a 400' },
   BESTOFN_TOOLS: {
@@ -202,7 +206,7 @@ export const OPTIONS = {
     help: 'Time to merge equivalent answer keys in a vote; past it the exact-key groups stand',
   },
   REDIS_URL: {
-    schema: z.url().optional(),
+    schema: z.url({ protocol: /^rediss?$/ }).optional(),
     help: 'Redis shared by all replicas (redis://host:6379/0): per-key limits and a second-tier score cache; unset keeps both per replica',
   },
   REDIS_FAILURE: {
@@ -316,6 +320,11 @@ const nameFor = (flag: string) => flag.replace(/^--/, '').toUpperCase().replaceA
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+
+  /** Every config error quotes what it refuses; the credentials inside a quoted URL are masked. */
+  constructor(message: string) {
+    super(redactCredentials(message));
+  }
 }
 
 /** Turns `--flag value` / `--flag=value` pairs into option names; unknown flags are an error. */
@@ -439,6 +448,10 @@ export function parseConfig(
   // An address is judged here; a name (localhost, or 127.evil.example) by what it resolves to, once bound (node.ts).
   if (isIP(c.HOST) && !isLoopbackAddress(c.HOST) && keys.length === 0 && !c.ALLOW_UNAUTHENTICATED)
     throw notLoopback(c.HOST);
+  // A keyless gateway is a loopback one: its unauthenticated /metrics listener must not be the exception.
+  const metricsOpen = c.METRICS_PORT !== undefined && keys.length === 0 && !c.ALLOW_UNAUTHENTICATED;
+  if (metricsOpen && isIP(c.METRICS_HOST) && !isLoopbackAddress(c.METRICS_HOST))
+    throw metricsNotLoopback(c.METRICS_HOST);
   return { ...c, ...policies, upstreams, keys, demo };
 }
 
@@ -446,6 +459,21 @@ export const notLoopback = (host: string, bound?: string) =>
   new ConfigError(
     `HOST ${host}${bound ? ` (bound to ${bound})` : ''} is not loopback: set GATEWAY_API_KEYS, or ALLOW_UNAUTHENTICATED=true to serve without keys`,
   );
+
+export const metricsNotLoopback = (host: string, bound?: string) =>
+  new ConfigError(
+    `METRICS_HOST ${host}${bound ? ` (bound to ${bound})` : ''} is not loopback, and a gateway without keys must not serve /metrics beyond this machine: set METRICS_HOST=127.0.0.1, or GATEWAY_API_KEYS, or ALLOW_UNAUTHENTICATED=true`,
+  );
+
+/** Gateway keys shorter than this are warned about at start: a short key can be guessed. */
+export const MIN_GATEWAY_KEY_LENGTH = 16;
+
+/** The start-up warning for gateway keys too short to resist guessing (the keys themselves are never named), or null. */
+export function shortKeysWarning(config: Pick<Config, 'keys'>): string | null {
+  const short = config.keys.flatMap((k, i) => (k.key.length < MIN_GATEWAY_KEY_LENGTH ? [i + 1] : []));
+  if (short.length === 0) return null;
+  return `${short.length} gateway key(s) shorter than ${MIN_GATEWAY_KEY_LENGTH} characters (key number ${short.join(', ')} of GATEWAY_API_KEYS and the config file's keys): a short key can be guessed; use long random keys, e.g. \`openssl rand -hex 24\``;
+}
 
 /** The options, validated; the first problem becomes a ConfigError that names the option and the value (never a key's). */
 function parseOptions(input: Record<string, string>): z.output<typeof schema> {

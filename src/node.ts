@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app';
-import { notLoopback, type Config } from './config';
+import { metricsNotLoopback, notLoopback, shortKeysWarning, type Config } from './config';
 import { isLoopbackAddress } from './http/loopback';
 import { limitConnections } from './http/connection-limits';
 import { serverTimeouts } from './http/server-timeouts';
@@ -65,6 +65,8 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
     if (!scorer) opened.push(() => activeScorer.close?.());
     const uncovered = config.demo ? null : coverageWarning(config);
     if (uncovered) log.warn(uncovered);
+    const shortKeys = shortKeysWarning(config);
+    if (shortKeys) log.warn(shortKeys);
     const recorder = config.RECORD
       ? createJsonlRecorder(config.RECORD, (err) => log.error({ err }, 'cannot write the record file'), {
           maxBytes: config.RECORD_MAX_MB * 1024 * 1024,
@@ -76,8 +78,8 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
     if (recorder) opened.push(() => recorder.close());
     const recordFile = config.RECORD;
     const metricsText = () => metrics.registry.metrics();
-    // Made once the server listens; the app asks it whether a request was cut by the shutdown.
-    const made: { drain?: ReturnType<typeof drainable> } = {};
+    // Whether the shutdown cut a request: known once the server listens (drainable), asked by the app.
+    const shutdown = { cut: () => false };
     const separateMetrics = config.METRICS_PORT !== undefined;
     const app = createApp({
       config: withModelRecipe(config, activeScorer.rewardDefaults),
@@ -91,7 +93,7 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
       access: await buildAccess(config, shared?.limiter),
       readyChecks: shared ? [shared.ready] : [],
       bodyDecoders: { br: brotliDecoder },
-      shutdownCut: () => made.drain?.cut ?? false,
+      shutdownCut: () => shutdown.cut(),
     });
     const server = (await listen(
       serve({
@@ -102,7 +104,8 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
       }),
     )) as http.Server;
     limitConnections(server, { total: config.MAX_CONNECTIONS, perAddress: config.MAX_CONNECTIONS_PER_ADDRESS });
-    const drain = (made.drain = drainable(server));
+    const drain = drainable(server);
+    shutdown.cut = () => drain.cut;
     opened.push(() => drain.close(0));
     const bound = server.address();
     const boundAddress = typeof bound === 'object' && bound ? bound.address : config.HOST;
@@ -112,6 +115,14 @@ export async function startGateway(config: Config, log: Logger, scorer?: Scorer)
     const metricsServer = separateMetrics
       ? await serveMetrics(config.METRICS_HOST, config.METRICS_PORT!, metricsText)
       : undefined;
+    if (metricsServer) {
+      opened.push(() => new Promise((resolve) => metricsServer.close(resolve)));
+      const at = metricsServer.address();
+      const metricsAddress = typeof at === 'object' && at ? at.address : config.METRICS_HOST;
+      // As for HOST: a name is judged by the address it bound to.
+      if (!isLoopbackAddress(metricsAddress) && config.keys.length === 0 && !config.ALLOW_UNAUTHENTICATED)
+        throw metricsNotLoopback(config.METRICS_HOST, metricsAddress);
+    }
     return {
       url: urlOf(server, config.HOST),
       ...(metricsServer ? { metricsUrl: urlOf(metricsServer, config.METRICS_HOST) } : {}),

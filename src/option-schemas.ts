@@ -21,6 +21,41 @@ export const httpUrl = () => z.url({ protocol: /^https?$/ });
 /** A header value: CR or LF would split the request an upstream receives. */
 export const headerValue = () => z.string().regex(/^[^\r\n]*$/, 'must not contain CR or LF');
 
+/**
+ * A comma list of browser origins, or `*`. A browser's Origin is `scheme://host[:port]`, never with a
+ * slash or a path: `https://app.example/` is read as `https://app.example` (it would match no request),
+ * and anything with a path, query or credentials is refused.
+ */
+const parseUrl = (text: string): URL | null => {
+  try {
+    return new URL(text);
+  } catch {
+    return null;
+  }
+};
+
+export const originList = () =>
+  z.string().transform((text, ctx) => {
+    const out: string[] = [];
+    for (const entry of text.split(',').map((o) => o.trim())) {
+      if (entry === '' || entry === '*') {
+        if (entry) out.push(entry);
+        continue;
+      }
+      const url = parseUrl(entry);
+      const bare = url && url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+      if (!url || !/^https?:$/.test(url.protocol) || !bare) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `'${entry}' is not an origin: write scheme://host[:port], with no path (e.g. https://app.example)`,
+        });
+        return z.NEVER;
+      }
+      out.push(url.origin);
+    }
+    return out.join(',');
+  });
+
 /** One setting: its schema (with its default) and a line of help; config.ts turns these into env, flags and help. */
 export interface OptionDecl {
   schema: z.ZodType;

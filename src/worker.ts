@@ -5,7 +5,7 @@
 import type { ExecutionContext } from 'hono';
 import { buildAccess } from './access/build-access';
 import { createApp } from './app';
-import { ConfigError, parseConfig } from './config';
+import { ConfigError, parseConfig, shortKeysWarning } from './config';
 import { GatewayError } from './errors';
 import { upstreamsFromConfig } from './proxy/upstream-router';
 import { createPortableScorer } from './scorer/create-scorer';
@@ -71,6 +71,8 @@ async function build(vars: Record<string, string>): Promise<Built> {
     const upstreams = upstreamsFromConfig(config);
     const uncovered = coverageWarning(config);
     if (uncovered) log.warn({}, uncovered);
+    const shortKeys = shortKeysWarning(config);
+    if (shortKeys) log.warn({}, shortKeys);
     const scorer = createPortableScorer(
       config,
       { info: (m) => log.info({}, m), warn: (m) => log.warn({}, m) },

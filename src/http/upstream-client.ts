@@ -1,6 +1,6 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import { UpstreamError } from '../errors';
-import { AbortScope, untilSettled } from '../util/abort-scope';
+import { AbortScope } from '../util/abort-scope';
 import type { HttpClient, HttpReply } from './http-client';
 import { badUpstream, errorFromBody, parseCompletion, upstreamJson, type UpstreamCompletion } from './openai-schemas';
 import { jsonOrUndefined } from '../core/parse-json';
@@ -254,13 +254,20 @@ async function attemptPost(
     text: () => whole().catch(readFailed).finally(done),
     textUpTo: (maxBytes) => reply.textUpTo(maxBytes).catch(readFailed).finally(done),
     // A stream that fails says why (the total timeout is upstream_timeout, the caller's deadline its own error), not a bare abort.
-    stream: (options) => untilSettled(mapErrors(options?.relay ? reply.stream() : capped(), readFailed), done),
+    stream: (options) => settled(options?.relay ? reply.stream() : capped(), done, readFailed),
     discard: () => reply.discard().finally(done),
   };
 }
 
-/** The same body, with the error it fails with replaced by `map(err)` (which throws). */
-function mapErrors(body: ReadableStream<Uint8Array>, map: (err: unknown) => never): ReadableStream<Uint8Array> {
+/**
+ * The same body, calling `done` once it has ended, failed or been cancelled (as untilSettled does); a
+ * failure is replaced by the error `map` throws. One wrapper for both: a relayed stream pays per chunk.
+ */
+function settled(
+  body: ReadableStream<Uint8Array>,
+  done: () => void,
+  map: (err: unknown) => never,
+): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -268,6 +275,7 @@ function mapErrors(body: ReadableStream<Uint8Array>, map: (err: unknown) => neve
       try {
         next = await reader.read();
       } catch (err) {
+        done();
         try {
           map(err);
         } catch (mapped) {
@@ -275,10 +283,15 @@ function mapErrors(body: ReadableStream<Uint8Array>, map: (err: unknown) => neve
         }
         return;
       }
-      if (next.done) controller.close();
-      else controller.enqueue(next.value);
+      if (next.done) {
+        done();
+        controller.close();
+      } else controller.enqueue(next.value);
     },
-    cancel: (reason) => reader.cancel(reason),
+    cancel(reason) {
+      done();
+      return reader.cancel(reason);
+    },
   });
 }
 

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { JUDGE_MODES } from '../core/judge-prompt';
 import { DEVICES } from '../core/types';
-import { bool, int, num } from '../option-schemas';
+import { bool, httpUrl, int, num } from '../option-schemas';
 import type { UpstreamSettings } from '../http/create-upstream';
 
 export const SCORER_SETTINGS = {
@@ -33,7 +33,7 @@ export const SCORER_SETTINGS = {
   SCORER_CACHE_ENTRIES: { schema: int(0, 1 << 24).default(10_000), help: 'Score cache entries (0 disables)' },
   SCORER_CACHE_MB: { schema: int(0, 1 << 16).default(64), help: 'Score cache size bound in MiB' },
   SCORER_URL: {
-    schema: z.url().optional(),
+    schema: httpUrl().optional(),
     help: 'Remote PRM server (vLLM --runner pooling) base URL for SCORER=remote',
   },
   SCORER_MODEL: { schema: z.string().optional(), help: 'Model name sent to the remote PRM server' },
@@ -56,7 +56,7 @@ export const SCORER_SETTINGS = {
     help: 'Max in-flight calls to the remote PRM server (SCORER=remote)',
   },
   VERIFIER_BASE_URL: {
-    schema: z.url().optional(),
+    schema: httpUrl().optional(),
     help: 'OpenAI-compatible endpoint serving a generative verifier (ThinkPRM) for SCORER=verifier',
   },
   VERIFIER_MODEL: { schema: z.string().optional(), help: 'Verifier model name, e.g. launch/ThinkPRM-14B' },
@@ -80,7 +80,7 @@ export const SCORER_SETTINGS = {
     help: 'Model that judges the candidates (SCORER=judge, or per request with bestofn.judge); required for either',
   },
   JUDGE_BASE_URL: {
-    schema: z.url().optional(),
+    schema: httpUrl().optional(),
     help: 'OpenAI-compatible endpoint of the judge; default: UPSTREAM_BASE_URL (and then UPSTREAM_API_KEY)',
   },
   JUDGE_API_KEY: { schema: z.string().optional(), help: 'Bearer key for the judge endpoint' },
