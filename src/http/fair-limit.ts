@@ -50,19 +50,19 @@ export function fairLimit(concurrency: number): FairLimit {
 
   const limit = <T>(fn: () => PromiseLike<T> | T, owner: object = {}): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      const start = () => {
-        // Runs the call outside the dispatch loop; a synchronous throw rejects like an async one.
-        void Promise.resolve()
-          .then(fn)
-          .then(resolve, reject)
-          .finally(() => {
-            active--;
-            const left = running.get(owner)! - 1;
-            if (left > 0) running.set(owner, left);
-            else running.delete(owner);
-            dispatch();
-          });
-      };
+      // The call hangs off a promise made here, in its caller's context, and a freed slot only resolves
+      // it: on Workers, I/O belongs to the request that began it, whichever request's call freed the slot.
+      let start = () => {};
+      void new Promise<void>((go) => (start = go))
+        .then(fn)
+        .then(resolve, reject)
+        .finally(() => {
+          active--;
+          const left = running.get(owner)! - 1;
+          if (left > 0) running.set(owner, left);
+          else running.delete(owner);
+          dispatch();
+        });
       const queue = queues.get(owner);
       if (queue) queue.push(start);
       else queues.set(owner, [start]);
