@@ -11,6 +11,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 import { firstLine, killProcesses, startProcess } from './child-processes';
+import { createLoadClient } from './load-client';
 import { median, printTable } from './stats';
 
 const UPSTREAM_MS = 100;
@@ -24,6 +25,11 @@ if (process.env.BENCH_ROLE === 'upstream') {
   const server = http.createServer(async (req, res) => {
     if (req.method === 'GET' && req.url === '/arrivals')
       return void (res.end(JSON.stringify(arrivals)), (arrivals = []));
+    if (req.method === 'GET') {
+      // The gateway's start-up probe lists the models.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ object: 'list', data: [{ id: 'fake-model', object: 'model' }] }));
+    }
     let raw = '';
     for await (const chunk of req) raw += chunk;
     arrivals.push(now());
@@ -70,29 +76,8 @@ if (process.env.BENCH_ROLE === 'floor') {
   await new Promise(() => {});
 }
 
-const agent = new Agent({ connections: 1024, keepAliveTimeout: 60_000 });
-
-async function post(url: string, headers: Record<string, string>, body: string): Promise<void> {
-  const res = await request(url, {
-    method: 'POST',
-    dispatcher: agent,
-    headers: { 'content-type': 'application/json', ...headers },
-    body,
-  });
-  const text = await res.body.text();
-  if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${text.slice(0, 200)}`);
-}
-
-async function waitFor(url: string, headers: Record<string, string>, body: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      return await post(url, headers, body);
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`nothing answers on ${url}`);
-}
+const client = createLoadClient(1024);
+const agent = client.agent;
 
 type Target = { name: string; url: string; headers: Record<string, string>; body: string };
 type Burst = { reachedMedian: number; reachedLast: number; answeredMedian: number; answeredLast: number };
@@ -100,7 +85,7 @@ type Burst = { reachedMedian: number; reachedLast: number; answeredMedian: numbe
 async function burst(t: Target, upstream: string): Promise<Burst> {
   const t0 = now();
   const answered = (
-    await Promise.all(Array.from({ length: WIDTH }, () => post(t.url, t.headers, t.body).then(() => now() - t0)))
+    await Promise.all(Array.from({ length: WIDTH }, () => client.post(t, t.body).then(() => now() - t0)))
   ).sort((a, b) => a - b);
   const res = await request(`${upstream}/arrivals`, { dispatcher: agent });
   const reached = ((await res.body.json()) as number[]).map((a) => a - t0).sort((a, b) => a - b);
@@ -148,7 +133,7 @@ try {
     },
     { name: 'hono + undici floor', url: 'http://127.0.0.1:18799/v1/chat/completions', headers: {}, body: plain },
   ];
-  for (const t of targets) await waitFor(t.url, t.headers, t.body);
+  for (const t of targets) await client.waitFor(t, () => client.post(t, t.body), 200);
   // Warm-up: JIT, connection pools on both sides of every gateway.
   for (const t of targets) for (let i = 0; i < 5; i++) await burst(t, upstream);
 

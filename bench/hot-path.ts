@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Agent, request } from 'undici';
 import { firstLine, killProcesses, startProcess } from './child-processes';
+import { closedLoop, createLoadClient } from './load-client';
 import { median, printTable, quantile } from './stats';
 
 const ROUND_S = Number(process.env.ROUND_S ?? 4);
@@ -92,7 +93,8 @@ if (process.env.BENCH_ROLE === 'floor') {
   await new Promise(() => {});
 }
 
-const agent = new Agent({ connections: 256, keepAliveTimeout: 60_000 });
+const client = createLoadClient(256);
+const agent = client.agent;
 type Target = { name: string; url: string; headers: Record<string, string>; body: object; pid?: number };
 
 function cpuSeconds(pid: number): number {
@@ -107,44 +109,14 @@ function rssMb(pid: number): number {
   return Number(line.split(/\s+/)[1]) / 1024;
 }
 
-async function call(t: Target, extra: object = {}): Promise<void> {
-  const res = await request(t.url, {
-    method: 'POST',
-    dispatcher: agent,
-    headers: { 'content-type': 'application/json', ...t.headers },
-    body: JSON.stringify({ ...t.body, ...extra }),
-  });
-  const text = await res.body.text();
-  if (res.statusCode !== 200) throw new Error(`${t.name}: ${res.statusCode} ${text.slice(0, 300)}`);
-}
-
-async function waitFor(t: Target): Promise<void> {
-  // Starting through tsx takes seconds of CPU, more on a loaded machine.
-  for (let i = 0; i < 1200; i++) {
-    try {
-      return await call(t);
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`nothing answers on ${t.url}`);
-}
+const call = (t: Target) => client.post(t, JSON.stringify(t.body));
+// Starting through tsx takes seconds of CPU, more on a loaded machine.
+const waitFor = (t: Target) => client.waitFor(t, () => call(t), 1200);
 
 /** Closed loop at concurrency c for ROUND_S seconds: requests/s and CPU ms per request of the target. */
 async function round(t: Target, c: number): Promise<{ rps: number; cpuMs: number }> {
-  const until = performance.now() + ROUND_S * 1000;
-  let done = 0;
   const cpu0 = cpuSeconds(t.pid!);
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: c }, async () => {
-      while (performance.now() < until) {
-        await call(t);
-        done++;
-      }
-    }),
-  );
-  const seconds = (performance.now() - t0) / 1000;
+  const { done, seconds } = await closedLoop(c, ROUND_S * 1000, () => call(t));
   return { rps: done / seconds, cpuMs: ((cpuSeconds(t.pid!) - cpu0) * 1000) / done };
 }
 

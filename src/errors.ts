@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   missing_required_parameter: 'a required field (`param`) is missing (400)',
   invalid_type: 'a field (`param`) has the wrong type (400)',
   invalid_value: 'a field (`param`) has a value out of range or not allowed (400)',
+  unsafe_pattern:
+    'a JSON schema `pattern` (or `patternProperties` key) with nested quantifiers or a backreference, which could stall the gateway (400)',
   unsupported_parameter: 'a field (`param`) bestofn does not support, e.g. stateful Responses fields (400)',
   unsupported_media_type: 'a POST body not declared `application/json` (415)',
   host_not_allowed: 'a gateway without keys, asked under a host name that is not its own (403; ALLOWED_HOSTS)',

@@ -6,9 +6,22 @@
  * nothing, a pattern that is no regular expression): the client gets a 400, not N wasted samples.
  */
 import { Validator, type OutputUnit, type SchemaDraft } from '@cfworker/json-schema';
+import { MAX_PATTERN_INPUT, unsafePatternReason } from './regex-safety';
 
 export type JsonCheck = (value: unknown) => string | null;
-export type CompiledSchema = { ok: true; check: JsonCheck } | { ok: false; reason: string };
+/** A failure names `code` and `at` (the offending keyword's path) when a pattern could stall the event loop. */
+export type CompiledSchema =
+  { ok: true; check: JsonCheck } | { ok: false; reason: string; code?: 'unsafe_pattern'; at?: string };
+
+/** What the walk over a schema collects besides its first problem. */
+interface Found {
+  refs: [string, string][];
+  anchors: Set<string>;
+  /** The schema runs regular expressions (pattern, patternProperties) on candidate strings. */
+  patterned: boolean;
+  /** Path of the first pattern refused as unsafe. */
+  unsafeAt?: string;
+}
 
 const TYPES = new Set(['null', 'boolean', 'object', 'array', 'number', 'integer', 'string']);
 const ONE_SCHEMA = [
@@ -53,17 +66,23 @@ function resolveLocal(root: Record<string, unknown>, ref: string, anchors: Set<s
 }
 
 /** The first problem that keeps `schema` from being used as a JSON Schema, or null. */
-function problemOf(
-  node: unknown,
-  path: string,
-  depth: number,
-  refs: [string, string][],
-  anchors: Set<string>,
-): string | null {
+function problemOf(node: unknown, path: string, depth: number, found: Found): string | null {
   if (typeof node === 'boolean') return null;
   if (!isObject(node)) return `${path} must be a schema (an object or a boolean)`;
   if (depth > MAX_DEPTH) return `${path} nests deeper than ${MAX_DEPTH} levels`;
-  const child = (value: unknown, at: string) => problemOf(value, at, depth + 1, refs, anchors);
+  const child = (value: unknown, at: string) => problemOf(value, at, depth + 1, found);
+  /** Why a client's regular expression cannot be used, recording an unsafe one. */
+  const patternProblem = (pattern: string, at: string): string | null => {
+    try {
+      new RegExp(pattern, 'u');
+    } catch {
+      return `${at} is not a regular expression: ${pattern}`;
+    }
+    const unsafe = unsafePatternReason(pattern);
+    if (unsafe === null) return ((found.patterned = true), null);
+    found.unsafeAt = at;
+    return `${at} ${JSON.stringify(pattern)} is refused: ${unsafe}`;
+  };
   const type = node.type;
   if (type !== undefined) {
     const list = Array.isArray(type) ? type : [type];
@@ -75,6 +94,11 @@ function problemOf(
     const map = node[key];
     if (map === undefined) continue;
     if (!isObject(map)) return `${path}.${key} must be an object of schemas`;
+    if (key === 'patternProperties')
+      for (const pattern of Object.keys(map)) {
+        const problem = patternProblem(pattern, `${path}.patternProperties`);
+        if (problem) return problem;
+      }
     for (const [name, sub] of Object.entries(map)) {
       const problem = child(sub, `${path}.${key}.${name}`);
       if (problem) return problem;
@@ -116,16 +140,13 @@ function problemOf(
   }
   if (node.pattern !== undefined) {
     if (typeof node.pattern !== 'string') return `${path}.pattern must be a string`;
-    try {
-      new RegExp(node.pattern, 'u');
-    } catch {
-      return `${path}.pattern is not a regular expression: ${node.pattern}`;
-    }
+    const problem = patternProblem(node.pattern, `${path}.pattern`);
+    if (problem) return problem;
   }
-  if (typeof node.$anchor === 'string') anchors.add(node.$anchor);
+  if (typeof node.$anchor === 'string') found.anchors.add(node.$anchor);
   if (node.$ref !== undefined) {
     if (typeof node.$ref !== 'string') return `${path}.$ref must be a string`;
-    refs.push([path, node.$ref]);
+    found.refs.push([path, node.$ref]);
   }
   return null;
 }
@@ -140,12 +161,30 @@ function reasonOf(errors: OutputUnit[]): string {
   return `${what}${where}`.slice(0, 300);
 }
 
+/** Why `value` holds a string (or property name) too long to run a schema pattern on, or null. */
+function longText(value: unknown, depth = 0): string | null {
+  if (typeof value === 'string')
+    return value.length > MAX_PATTERN_INPUT
+      ? `a string of ${value.length} characters is longer than the ${MAX_PATTERN_INPUT} the schema's patterns are run on`
+      : null;
+  if (depth > MAX_DEPTH || typeof value !== 'object' || value === null) return null;
+  const entries = Array.isArray(value) ? value.map((v) => ['', v] as const) : Object.entries(value);
+  for (const [key, v] of entries) {
+    const problem = longText(key, depth + 1) ?? longText(v, depth + 1);
+    if (problem) return problem;
+  }
+  return null;
+}
+
 /** Checks a client's schema once, and returns what validates values against it. */
 export function compileSchema(schema: unknown, name = 'schema'): CompiledSchema {
-  const refs: [string, string][] = [];
-  const anchors = new Set<string>();
-  const problem = problemOf(schema, name, 0, refs, anchors);
-  if (problem) return { ok: false, reason: problem };
+  const found: Found = { refs: [], anchors: new Set(), patterned: false };
+  const problem = problemOf(schema, name, 0, found);
+  if (problem)
+    return found.unsafeAt === undefined
+      ? { ok: false, reason: problem }
+      : { ok: false, reason: problem, code: 'unsafe_pattern', at: found.unsafeAt };
+  const { refs, anchors } = found;
   if (typeof schema === 'boolean')
     return { ok: true, check: (v) => (schema || v === undefined ? null : 'no value is allowed') };
   const root = schema as Record<string, unknown>;
@@ -164,6 +203,9 @@ export function compileSchema(schema: unknown, name = 'schema'): CompiledSchema 
   return {
     ok: true,
     check: (value) => {
+      // Even a pattern that passed the scan may backtrack polynomially: it never runs on a long text.
+      const long = found.patterned ? longText(value) : null;
+      if (long) return long;
       try {
         const result = validator.validate(value);
         return result.valid ? null : reasonOf(result.errors);

@@ -21,7 +21,12 @@ type Body = ChatCompletionCreateParams;
 function compiled(schema: unknown, param: string): JsonCheck | null {
   if (schema === undefined || schema === null) return null;
   const result = compileSchema(schema, param);
-  if (!result.ok) throw new InvalidRequestError(`Invalid '${param}': ${result.reason}`, param, 'invalid_value');
+  if (!result.ok)
+    throw new InvalidRequestError(
+      `Invalid '${param}': ${result.reason}`,
+      result.at ?? param,
+      result.code ?? 'invalid_value',
+    );
   return result.check;
 }
 

@@ -53,6 +53,9 @@ const PoolingResponse = z.object({
 type PoolingData = z.infer<typeof PoolingData>;
 
 const SNIPPET_CHARS = 200;
+const PER_REQUEST_STATUSES: ReadonlySet<number> = new Set([400, 413, 422]);
+// vLLM's words when an input is over the served model's context (max_model_len).
+const CONTEXT_LENGTH = /maximum context length|max_model_len|context length|too long|longer than/i;
 
 /** The URL without credentials or query, safe to put in an error message. */
 function displayUrl(url: string): string {
@@ -145,7 +148,12 @@ export function createRemoteVllmSequenceScorer(opts: RemoteVllmOptions): Sequenc
       return new ScorerError(`remote scorer ${shownUrl} ${err.message.replace(/^upstream /, '')}`);
     if (err.code === 'bad_upstream_response')
       return new ScorerError(`remote scorer ${shownUrl} ${snippet(err.message, opts.apiKey)}`, 'scorer_bad_response');
-    return new ScorerError(`remote scorer ${shownUrl} answered ${err.status}: ${snippet(err.message, opts.apiKey)}`);
+    const said = `remote scorer ${shownUrl} answered ${err.status}: ${snippet(err.message, opts.apiKey)}`;
+    // A definite refusal of this one request (its input too long or malformed) fails the row, not the scorer:
+    // `bestofn select` skips such a row and goes on. 401/403/404/429/5xx say the server itself is not usable.
+    if (PER_REQUEST_STATUSES.has(err.status))
+      return new ScorerError(said, CONTEXT_LENGTH.test(err.message) ? 'prompt_too_long' : 'scorer_bad_response');
+    return new ScorerError(said);
   };
 
   /** POSTs one body and returns the parsed answer; every failure but the caller's abort becomes a ScorerError. */

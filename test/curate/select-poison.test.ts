@@ -70,6 +70,43 @@ describe('bestofn select: one row the scorer fails on fails alone', () => {
     expect(stdout.join('')).toMatch(/^kept 2 of 3 rows \(0 malformed, 1 the scorer failed on, skipped\)/);
   });
 
+  const refusals: [number, string, RegExp][] = [
+    [400, 'malformed input', /scorer_bad_response|answered 400: malformed input/],
+    [413, 'request entity too large', /answered 413/],
+    [422, 'input is invalid', /answered 422/],
+    [
+      400,
+      "This model's maximum context length is 4096 tokens. However, you requested 9000 tokens.",
+      /maximum context length/,
+    ],
+  ];
+  it.each(refusals.map(([status, message, said], i) => [status, message, said, i] as const))(
+    'a PRM answering %i for one row fails that row alone, and the rest are scored',
+    async (status, message, said, i) => {
+      const refusing = await startFakeVllm({
+        reject: (inputs) => (inputs.some((i) => i.includes('REFUSED')) ? { status, message } : undefined),
+      });
+      try {
+        const input = path.join(dir, `refused-${i}.jsonl`);
+        fs.writeFileSync(input, [row('1', 'First.'), row('2', 'REFUSED here.'), row('3', 'Third.')].join('\n') + '\n');
+        const out = path.join(dir, `refused-${i}-out.jsonl`);
+        const stderr: string[] = [];
+        const io = { stdout: { write: () => true }, stderr: { write: (s: string) => stderr.push(s) } };
+        const code = await selectCommand(
+          ['--input', input, '--out', out, '--scorer-url', refusing.url, '--keep', 'top-k=3', '--quiet'],
+          { SCORER_RETRIES: '0', UPSTREAM_RETRIES: '0' },
+          io,
+        );
+        expect(code, stderr.join('')).toBe(0);
+        const summary = JSON.parse(fs.readFileSync(out.replace(/\.jsonl$/, '.summary.json'), 'utf8')) as SelectSummary;
+        expect(summary.counts).toMatchObject({ read: 3, failed: 1, scored: 2 });
+        expect(summary.failed).toEqual([{ line: 2, error: expect.stringMatching(said) }]);
+      } finally {
+        await refusing.close();
+      }
+    },
+  );
+
   it('a scorer that is down still stops the run, which resumes where it stopped', async () => {
     const input = path.join(dir, 'down.jsonl');
     fs.writeFileSync(input, [row('1', 'First.'), row('2', 'Second.')].join('\n') + '\n');

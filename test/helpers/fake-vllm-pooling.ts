@@ -23,6 +23,8 @@ export interface FakeVllmOptions {
   errorMessage?: string;
   model?: string;
   stepTag?: string;
+  /** An error for one request, chosen from its inputs (e.g. a 400 for a prompt over the context). */
+  reject?: (inputs: string[]) => { status: number; message: string } | undefined;
   /** Tasks the served model supports; other values of `task` get vLLM's 400. */
   tasks?: string[];
 }
@@ -119,6 +121,8 @@ export async function startFakeVllm(initial: FakeVllmOptions = {}): Promise<Fake
         ? [body.input]
         : body.input;
     state.rendered.push(inputs);
+    const refusal = options.reject?.(inputs);
+    if (refusal) return void send(refusal.status, errorBody(refusal.status, refusal.message));
     const respond =
       options.respond ??
       ((input: string) => Array.from({ length: countTags(input, options.stepTag) }, () => [0.1, 0.9]));

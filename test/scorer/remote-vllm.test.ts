@@ -169,6 +169,25 @@ describe('remote vLLM sequence scorer', () => {
     expect(message).not.toContain('sk-prm-secret');
   });
 
+  it.each([
+    [400, 'malformed input', 'scorer_bad_response'],
+    [413, 'too large', 'scorer_bad_response'],
+    [422, 'invalid', 'scorer_bad_response'],
+    [400, "This model's maximum context length is 4096 tokens.", 'prompt_too_long'],
+    [401, 'bad key', 'scorer_unavailable'],
+    [403, 'forbidden', 'scorer_unavailable'],
+    [429, 'slow down', 'scorer_unavailable'],
+    [503, 'overloaded', 'scorer_unavailable'],
+  ])(
+    'codes an answer %i (%s) as %s: a refused request fails its row, a refusing server the scorer',
+    async (status, message, code) => {
+      fake = await startFakeVllm({ errorStatus: status, errorMessage: message });
+      const err = await rejection(remote(fake.url).scoreSequences([{ problem: 'p', steps: ['s'] }]));
+      expect(err).toBeInstanceOf(ScorerError);
+      expect((err as ScorerError).code).toBe(code);
+    },
+  );
+
   it('reports vLLM rejecting the task (a server older than token_classify)', async () => {
     fake = await startFakeVllm({ tasks: ['encode'] });
     await expect(remote(fake.url).scoreSequences([{ problem: 'p', steps: ['s'] }])).rejects.toThrow(
