@@ -12,6 +12,7 @@ import { isLoopbackAddress } from './loopback';
 
 /** `application/json` or any `application/…+json`, parameters (charset) allowed. */
 function isJsonType(contentType: string | undefined): boolean {
+  if (contentType === 'application/json') return true;
   const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }

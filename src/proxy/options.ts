@@ -53,8 +53,17 @@ export interface BestOfNOptions {
   liveAsked?: boolean;
 }
 
+const NONE: RequestControls = Object.freeze({});
+
 function parseControls(value: unknown, where: 'body' | 'header'): RequestControls {
-  const parsed = controlsSchema.safeParse(value ?? {});
+  // Most requests set no control at all: nothing to check, and the schema's walk costs every request.
+  if (
+    value === undefined ||
+    value === null ||
+    (typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0)
+  )
+    return NONE;
+  const parsed = controlsSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   if (where === 'body') throw issueToError(parsed.error, ['bestofn']);
   const { issue, path } = firstIssue(parsed.error);
