@@ -70,6 +70,8 @@ describe('DNS rebinding: a keyless gateway answers only under its own names', ()
     }
     for (const host of ['127.0.0.1:8787', 'localhost', 'app.localhost:1', '[::1]:8787'])
       expect((await get(t, '/v1/models', host)).status, host).toBe(200);
+    // Right after an allowed name (which the check remembers), a foreign one is still refused.
+    expect((await get(t, '/v1/models', 'attacker.example:8787')).status).toBe(403);
   });
 
   it('ALLOWED_HOSTS adds names; a gateway with keys needs none (a page cannot send the key)', async () => {
