@@ -20,3 +20,15 @@ export async function startRawUpstream(
     close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
   });
 }
+
+/** One chat-completion chunk as an SSE event, as a raw upstream writes it: the first token of an answer. */
+export function chatChunkEvent(content: string, finishReason: string | null = null): string {
+  const chunk = {
+    id: 'c',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'm',
+    choices: [{ index: 0, delta: { role: 'assistant', content }, finish_reason: finishReason }],
+  };
+  return `data: ${JSON.stringify(chunk)}\n\n`;
+}

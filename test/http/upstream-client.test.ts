@@ -5,7 +5,7 @@
 import pLimit from 'p-limit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../src/errors';
-import { platformHttp } from '../../src/http/http-client';
+import { platformHttp, type HttpClient } from '../../src/http/http-client';
 import { nodeHttpClient } from '../../src/http/node-http-client';
 import { getUpstream, postUpstream, type ReadBounds, type Upstream } from '../../src/http/upstream-client';
 import { startRawUpstream } from '../helpers/raw-upstream';
@@ -102,6 +102,19 @@ describe('postUpstream retries', () => {
   });
 });
 
+/** An upstream at `url` read through `http`, without retries, whose answers may hold 64 KiB. */
+const capped = (url: string, http: HttpClient): Upstream => ({
+  baseUrl: url,
+  supportsN: false,
+  timeoutMs: 5_000,
+  firstByteTimeoutMs: 5_000,
+  limit: pLimit(1),
+  http,
+  retries: 0,
+  retryBaseMs: 1,
+  maxAnswerBytes: 64 * 1024,
+});
+
 describe.each([
   ['fetch', platformHttp],
   ['undici', nodeHttpClient(5_000)],
@@ -115,17 +128,7 @@ describe.each([
       for (let i = 0; i < 2000; i++) res.write(`${entry},`);
       res.end(`${entry}]}`);
     });
-    const upstream: Upstream = {
-      baseUrl: raw.url,
-      supportsN: false,
-      timeoutMs: 5_000,
-      firstByteTimeoutMs: 5_000,
-      limit: pLimit(1),
-      http,
-      retries: 0,
-      retryBaseMs: 1,
-      maxAnswerBytes: 64 * 1024,
-    };
+    const upstream = capped(raw.url, http);
     try {
       const err = await getUpstream(upstream, '/models', new AbortController().signal).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(UpstreamError);
@@ -146,17 +149,7 @@ describe.each([
       for (let i = 0; i < answer.length; i += 1000) res.write(answer.slice(i, i + 1000));
       res.end();
     });
-    const upstream: Upstream = {
-      baseUrl: raw.url,
-      supportsN: false,
-      timeoutMs: 5_000,
-      firstByteTimeoutMs: 5_000,
-      limit: pLimit(1),
-      http,
-      retries: 0,
-      retryBaseMs: 1,
-      maxAnswerBytes: 64 * 1024,
-    };
+    const upstream = capped(raw.url, http);
     const signal = new AbortController().signal;
     try {
       expect(await (await postUpstream(upstream, '/chat/completions', {}, signal)).text()).toBe(answer);

@@ -1,7 +1,7 @@
 import { readSse } from '../helpers/sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { startRawUpstream } from '../helpers/raw-upstream';
+import { chatChunkEvent, startRawUpstream } from '../helpers/raw-upstream';
 
 /** Issue 27, item 11: an upstream stream cut before its end (no finish_reason, no [DONE]) is not an answer. */
 describe('a cut upstream stream', () => {
@@ -10,14 +10,7 @@ describe('a cut upstream stream', () => {
   beforeAll(async () => {
     upstream = await startRawUpstream((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      const chunk = {
-        id: 'c',
-        object: 'chat.completion.chunk',
-        created: 1,
-        model: 'm',
-        choices: [{ index: 0, delta: { role: 'assistant', content: 'The answer is \\boxed{4' }, finish_reason: null }],
-      };
-      res.end(`data: ${JSON.stringify(chunk)}\n\n`);
+      res.end(chatChunkEvent('The answer is \\boxed{4'));
     });
     t = await startTestGateway({ UPSTREAM_BASE_URL: upstream.url, UPSTREAM_RETRIES: '0' });
     await t.upstream.close();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { startRawUpstream } from '../helpers/raw-upstream';
+import { chatChunkEvent, startRawUpstream } from '../helpers/raw-upstream';
 import { lastSseJson } from '../helpers/sse';
 
 /**
@@ -8,13 +8,6 @@ import { lastSseJson } from '../helpers/sse';
  * (BESTOFN_DEADLINE_MS and `bestofn.deadline_ms`), and a stream the upstream stops writing ends as a
  * timeout, not as a broken answer. The upstream sends its headers and a first token, then holds.
  */
-const CHUNK = {
-  id: 'c',
-  object: 'chat.completion.chunk',
-  created: 1,
-  model: 'm',
-  choices: [{ index: 0, delta: { role: 'assistant', content: 'The answer' }, finish_reason: null }],
-};
 
 describe('the N=1 passthrough under a deadline', () => {
   let upstream: Awaited<ReturnType<typeof startRawUpstream>>;
@@ -26,7 +19,7 @@ describe('the N=1 passthrough under a deadline', () => {
       const streamed = (JSON.parse(body) as { stream?: boolean }).stream === true;
       // Headers and a first piece, then nothing until the gateway gives up.
       res.writeHead(200, { 'content-type': streamed ? 'text/event-stream' : 'application/json' });
-      res.write(streamed ? `data: ${JSON.stringify(CHUNK)}\n\n` : '{"id":"c","object":');
+      res.write(streamed ? chatChunkEvent('The answer') : '{"id":"c","object":');
     });
     const start = async (env: Record<string, string>) => {
       const t = await startTestGateway({ UPSTREAM_BASE_URL: upstream.url, UPSTREAM_RETRIES: '0', ...env });

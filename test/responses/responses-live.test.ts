@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bestOfNMetadataSchema } from '../../src/core/bestofn-metadata';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { validateAgainst, validateResponseEvent } from '../helpers/openapi';
-import { startRawUpstream } from '../helpers/raw-upstream';
+import { chatChunkEvent, startRawUpstream } from '../helpers/raw-upstream';
 import { sseJson } from '../helpers/sse';
 
 /** Issue 26: a streamed /v1/responses request that resolves to one candidate is relayed as the model writes. */
@@ -199,14 +199,7 @@ describe('POST /v1/responses at one candidate is a live relay', () => {
     beforeAll(async () => {
       upstream = await startRawUpstream((_req, res) => {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
-        const chunk = {
-          id: 'c',
-          object: 'chat.completion.chunk',
-          created: 1,
-          model: 'm',
-          choices: [{ index: 0, delta: { role: 'assistant', content: 'The answer is 4' }, finish_reason: null }],
-        };
-        res.end(`data: ${JSON.stringify(chunk)}\n\n`);
+        res.end(chatChunkEvent('The answer is 4'));
       });
       t = await startTestGateway({ UPSTREAM_BASE_URL: upstream.url, UPSTREAM_RETRIES: '0' });
     });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { startRawUpstream } from '../helpers/raw-upstream';
+import { chatChunkEvent, startRawUpstream } from '../helpers/raw-upstream';
 
 /**
  * Issue 27, items 1–4: an upstream that quotes its Authorization header in every field of an error
@@ -46,15 +46,8 @@ describe('the upstream key never leaves through an error field (issue 27, items 
       if (text.includes('partial') && call % 2 === 0) return fail(503);
       if (body.stream) {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
-        const chunk = {
-          id: 'c',
-          object: 'chat.completion.chunk',
-          created: 1,
-          model: 'm',
-          choices: [{ index: 0, delta: { role: 'assistant', content: 'The answer' }, finish_reason: null }],
-        };
         // One chunk, then the upstream's error event quoting the key, keys and key escaped.
-        return res.end(`data: ${JSON.stringify(chunk)}\n\ndata: ${errorJson(auth)}\n\ndata: [DONE]\n\n`);
+        return res.end(`${chatChunkEvent('The answer')}data: ${errorJson(auth)}\n\ndata: [DONE]\n\n`);
       }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
