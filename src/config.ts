@@ -255,7 +255,7 @@ export const OPTIONS = {
   },
   UI_RING_SIZE: {
     schema: int(1, 100_000).default(200),
-    help: 'Recent Best-of-N requests the inspector keeps in memory (oldest dropped first)',
+    help: 'Recent Best-of-N requests the inspector keeps in memory (oldest dropped first), each with at most 256 Ki characters of candidate text',
   },
   UI_PROMPTS: {
     schema: bool.default(true),

@@ -16,7 +16,7 @@ export const ERROR_CODES = {
   invalid_type: 'a field (`param`) has the wrong type (400)',
   invalid_value: 'a field (`param`) has a value out of range or not allowed (400)',
   unsafe_pattern:
-    'a JSON schema `pattern` (or `patternProperties` key) with nested quantifiers or a backreference, which could stall the gateway (400)',
+    'a JSON schema `pattern` (or `patternProperties` key) with nested quantifiers, a backreference or repeated alternatives that may overlap, which could stall the gateway (400)',
   unsupported_parameter: 'a field (`param`) bestofn does not support, e.g. stateful Responses fields (400)',
   unsupported_media_type: 'a POST body not declared `application/json` (415)',
   host_not_allowed: 'a gateway without keys, asked under a host name that is not its own (403; ALLOWED_HOSTS)',

@@ -1,5 +1,6 @@
 /** The inspector's record of a request the gateway just answered, built from the settled race. */
 import { groupConfidences, tokenConfidence } from '../core/confidence';
+import { fairCap } from '../core/fair-cap';
 import type { SettledRequest } from '../proxy/proxy-deps';
 import { agreementOf, isEarlyStop, keyLabel, stepsOf, type InspectedCandidate, type Inspection } from './inspection';
 
@@ -10,6 +11,39 @@ export interface InspectSettings {
   combined: string;
   /** CONFIDENCE_WINDOW: tokens per group of the confidence curve. */
   confidenceWindow: number;
+}
+
+/**
+ * Candidate text one request keeps in the inspector's ring (characters, thinking and answers together):
+ * UI_RING_SIZE requests of up to UPSTREAM_MAX_REQUEST_MB each would otherwise be gigabytes.
+ */
+export const INSPECT_TEXT_CHARS = 256 * 1024;
+
+/**
+ * The first `max` characters as a string of their own: a slice would keep the whole answer alive
+ * (V8 slices point into their parent), which is what the cut is for.
+ */
+const ownCopy = (text: string, max: number) => new TextDecoder().decode(new TextEncoder().encode(text.slice(0, max)));
+
+/** Cuts the kept texts to share INSPECT_TEXT_CHARS; a cut candidate keeps its step rewards, not their texts. */
+function boundTexts(candidates: InspectedCandidate[]): InspectedCandidate[] {
+  const lengths = candidates.flatMap((c) => [c.thinking?.length ?? 0, c.content?.length ?? 0]);
+  const cap = fairCap(lengths, INSPECT_TEXT_CHARS);
+  if (cap === Infinity) return candidates;
+  const cut = (text: string | null) =>
+    text !== null && text.length > cap
+      ? `${ownCopy(text, cap)}\n[bestofn: cut, ${text.length} characters in all]`
+      : text;
+  return candidates.map((c) => {
+    if ((c.thinking?.length ?? 0) <= cap && (c.content?.length ?? 0) <= cap) return c;
+    const noText = (steps: InspectedCandidate['steps']['thinking']) => steps.map((s) => ({ ...s, text: null }));
+    return {
+      ...c,
+      thinking: cut(c.thinking),
+      content: cut(c.content),
+      steps: { thinking: noText(c.steps.thinking), response: noText(c.steps.response) },
+    };
+  });
 }
 
 /** Points kept of a confidence curve: enough for a 300-pixel sparkline. */
@@ -90,6 +124,6 @@ export function fromSettled(s: SettledRequest, settings: InspectSettings): Inspe
     ...(m.scorer_info ? { scorer_info: info } : {}),
     ...(m.live ? { live: m.live } : {}),
     ...(outcome.timeline ? { timeline: outcome.timeline } : {}),
-    candidates,
+    candidates: keep ? boundTexts(candidates) : candidates,
   };
 }

@@ -1,3 +1,4 @@
+import { fairCap } from '../core/fair-cap';
 import type { RecordEntry } from './record-entry';
 
 /** The message fields that hold a candidate's text: what can make a record line hundreds of MiB. */
@@ -5,21 +6,6 @@ const TEXT_FIELDS = ['content', 'reasoning_content', 'reasoning', 'refusal'] as 
 
 /** What a cut text ends with, so a reader of the file (and a replay) sees it is not the whole answer. */
 export const cutMark = (length: number) => `\n[bestofn: cut, ${length} characters in all]`;
-
-/**
- * The longest text `cap` such that cutting every text to it keeps their sum within `budget`: short texts
- * stay whole and the long ones share what is left equally.
- */
-function fairCap(lengths: number[], budget: number): number {
-  const sorted = [...lengths].sort((a, b) => a - b);
-  let left = budget;
-  for (let i = 0; i < sorted.length; i++) {
-    const share = Math.floor(left / (sorted.length - i));
-    if (sorted[i]! > share) return share;
-    left -= sorted[i]!;
-  }
-  return Infinity;
-}
 
 /**
  * The entry with its candidates' texts cut to `maxChars` in all (RECORD_MAX_TEXT_MB): each cut text is

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { stepScorer } from '../helpers/step-scorer';
 import { INSPECTOR_CSP } from '../../src/inspector/routes';
+import { INSPECT_TEXT_CHARS } from '../../src/inspector/from-outcome';
 
 const MATH = [{ role: 'user' as const, content: 'What is 40 + 2?' }];
 const HOSTILE = '<script>alert(1)</script></textarea><img src=x onerror=alert(2)>';
@@ -117,6 +118,18 @@ describe('/ui, the inspector', () => {
     expect(one.html).toMatch(/reward 0\.920/);
     expect(one.html).not.toContain('What is 40 + 2?');
     expect(one.html).not.toContain('First I add the numbers');
+  });
+
+  it('keeps at most INSPECT_TEXT_CHARS of candidate text per request, cut texts marked', async () => {
+    // Four answers of 200,000 characters: 800,000 in all, more than three times what the ring keeps.
+    const long = 'x'.repeat(200_000);
+    gw = await startTestGateway({}, { respond: () => ({ content: `${long}\n\nThe answer is 42.` }) }, stepScorer());
+    await gw.client.chat.completions.create({ model: 'fake-model', messages: MATH, bestofn: { n: 4 } } as never);
+    const one = await page(gw, firstRequestLink((await page(gw, '/ui')).html)!);
+    const kept = (one.html.match(/x+/g) ?? []).filter((run) => run.length > 1000);
+    expect(kept).toHaveLength(4);
+    expect(kept.reduce((sum, run) => sum + run.length, 0)).toBeLessThanOrEqual(INSPECT_TEXT_CHARS);
+    expect(one.html).toMatch(/\[bestofn: cut, 2000\d\d characters in all\]/);
   });
 
   it('UI=false turns /ui off; the ring keeps UI_RING_SIZE requests', async () => {
