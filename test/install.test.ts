@@ -32,9 +32,9 @@ describe('install', () => {
     expect(refusing).toEqual([]);
   });
 
-  it('uses no project npm config that npm warns about, and reviews every install script', () => {
-    const npmrc = path.join(REPO_ROOT, '.npmrc');
-    if (fs.existsSync(npmrc)) expect(fs.readFileSync(npmrc, 'utf8')).not.toMatch(/onnxruntime-node-install/);
+  it('skips onnxruntime-node’s download on npm 10 and 11, and reviews every install script', () => {
+    // npm 10 ignores allowScripts: without the .npmrc key its clean offline install fails in the postinstall.
+    expect(fs.readFileSync(path.join(REPO_ROOT, '.npmrc'), 'utf8')).toMatch(/^onnxruntime-node-install=skip$/m);
     const scripted = new Set(
       Object.entries(lock.packages)
         .filter(([name, p]) => name && p.hasInstallScript)
