@@ -49,15 +49,17 @@ export function fetchClient(fetchFn: typeof fetch): HttpClient {
       header: (name) =>
         decoded && (name === 'content-encoding' || name === 'content-length') ? null : response.headers.get(name),
       text: () => response.text(),
-      textUpTo: (maxBytes) => cappedText(response.body, maxBytes),
+      textUpTo: (maxBytes) => streamText(response.body, maxBytes),
       stream: () => response.body ?? empty(),
       discard: async () => void (await response.body?.cancel().catch(() => {})),
     };
   };
 }
 
-/** Reads a web stream as UTF-8 text, giving up (null) once it passes maxBytes. */
-async function cappedText(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<string | null> {
+/** A web stream read whole as UTF-8 text; with maxBytes, null once more than that has come (the rest is dropped). */
+export function streamText(body: ReadableStream<Uint8Array> | null): Promise<string>;
+export function streamText(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<string | null>;
+export async function streamText(body: ReadableStream<Uint8Array> | null, maxBytes = Infinity): Promise<string | null> {
   if (!body) return '';
   const decoder = new TextDecoder();
   const reader = body.getReader();

@@ -1,10 +1,11 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import { UpstreamError } from '../errors';
 import { AbortScope } from '../util/abort-scope';
-import type { HttpClient, HttpReply } from './http-client';
+import { streamText, type HttpClient, type HttpReply } from './http-client';
 import { badUpstream, errorFromBody, parseCompletion, upstreamJson, type UpstreamCompletion } from './openai-schemas';
 import { jsonOrUndefined } from '../core/parse-json';
 import type { ByteBudget } from './byte-budget';
+import { capBytes, readBounded, settled, tooLarge } from './answer-body';
 import type { FairLimit } from './fair-limit';
 
 /**
@@ -62,7 +63,7 @@ const ERROR_BODY_BYTES = 64 * 1024;
 /** Maps an upstream error answer to UpstreamError, keeping its status, type, code, message and Retry-After. */
 export async function upstreamErrorFrom(reply: HttpReply): Promise<UpstreamError> {
   // An error page is read only so far: its first bytes say what went wrong.
-  const text = await readText(capBytes(reply.stream(), ERROR_BODY_BYTES)).catch(() => '');
+  const text = await streamText(capBytes(reply.stream(), ERROR_BODY_BYTES)).catch(() => '');
   const retryAfter = reply.header('retry-after');
   const headers: Record<string, string> = retryAfter ? { 'retry-after': retryAfter } : {};
   // Not JSON (a proxy's HTML error page): the start of the text is the message.
@@ -247,7 +248,7 @@ async function attemptPost(
   const readDeclared = () => reply.text().catch((err: unknown) => (budget?.give(length), Promise.reject(err)));
   // Without a budget the cap is counted inline on the client's own stream (the fast path); a budget shared
   // by the request's candidates is taken chunk by chunk as the bytes come.
-  const whole = () => (declared ? readDeclared() : budget ? readText(capped()) : readBounded(reply, max));
+  const whole = () => (declared ? readDeclared() : budget ? streamText(capped()) : readBounded(reply, max));
   return {
     status: reply.status,
     header: reply.header,
@@ -257,95 +258,6 @@ async function attemptPost(
     stream: (options) => settled(options?.relay ? reply.stream() : capped(), done, readFailed),
     discard: () => reply.discard().finally(done),
   };
-}
-
-/**
- * The same body, calling `done` once it has ended, failed or been cancelled (as untilSettled does); a
- * failure is replaced by the error `map` throws. One wrapper for both: a relayed stream pays per chunk.
- */
-function settled(
-  body: ReadableStream<Uint8Array>,
-  done: () => void,
-  map: (err: unknown) => never,
-): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      let next: ReadableStreamReadResult<Uint8Array>;
-      try {
-        next = await reader.read();
-      } catch (err) {
-        done();
-        try {
-          map(err);
-        } catch (mapped) {
-          controller.error(mapped);
-        }
-        return;
-      }
-      if (next.done) {
-        done();
-        controller.close();
-      } else controller.enqueue(next.value);
-    },
-    cancel(reason) {
-      done();
-      return reader.cancel(reason);
-    },
-  });
-}
-
-const tooLarge = (maxBytes: number) => badUpstream(`answer is larger than ${maxBytes} bytes`);
-
-async function readBounded(reply: HttpReply, maxBytes: number | undefined): Promise<string> {
-  if (maxBytes === undefined) return reply.text();
-  const text = await reply.textUpTo(maxBytes);
-  if (text === null) throw tooLarge(maxBytes);
-  return text;
-}
-
-/**
- * The body, erroring with bad_upstream_response once more than maxBytes have come through, or with
- * candidates_too_large once the request's budget has no room for the next chunk (its bytes then go back).
- */
-function capBytes(
-  body: ReadableStream<Uint8Array>,
-  maxBytes: number | undefined,
-  budget?: ByteBudget,
-): ReadableStream<Uint8Array> {
-  if (maxBytes === undefined && budget === undefined) return body;
-  let seen = 0;
-  return body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        if (maxBytes !== undefined && seen + chunk.byteLength > maxBytes) {
-          budget?.give(seen);
-          throw tooLarge(maxBytes);
-        }
-        if (budget && !budget.take(chunk.byteLength)) {
-          budget.give(seen);
-          throw budget.exceeded();
-        }
-        seen += chunk.byteLength;
-        controller.enqueue(chunk);
-      },
-    }),
-  );
-}
-
-async function readText(body: ReadableStream<Uint8Array>): Promise<string> {
-  const decoder = new TextDecoder();
-  let text = '';
-  const reader = body.getReader();
-  try {
-    for (;;) {
-      const next = await reader.read();
-      if (next.done) return text + decoder.decode();
-      text += decoder.decode(next.value, { stream: true });
-    }
-  } finally {
-    reader.releaseLock();
-  }
 }
 
 /**
