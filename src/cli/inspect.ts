@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { loadInspections, serveInspections } from './inspect-server';
 import { intFlag, UsageError } from './usage';
+import { closeOnSignal } from './until-signal';
 
 export const INSPECT_USAGE = `Usage:
   bestofn inspect FILE [--port P]
@@ -40,10 +41,6 @@ export async function runInspectCommand(
     return 2;
   }
   const server = running;
-  await new Promise<void>((resolve) => {
-    const stop = () => void server.close().then(resolve);
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await closeOnSignal(() => server.close());
   return 0;
 }

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { loadReplaySource } from '../record/replay-source';
 import { startReplayUpstream } from '../record/replay-upstream';
 import { intFlag, UsageError } from './usage';
+import { closeOnSignal } from './until-signal';
 
 export const REPLAY_USAGE = `Usage:
   bestofn replay-upstream --data FILE [--port P] [--host H]
@@ -44,10 +45,6 @@ export async function runReplayUpstream(argv: string[]): Promise<number> {
     return 2;
   }
   const server = running;
-  await new Promise<void>((resolve) => {
-    const stop = () => void server.close().then(resolve);
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await closeOnSignal(() => server.close());
   return 0;
 }
